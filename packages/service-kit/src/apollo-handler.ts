@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { BodyTooLargeError, readBody, sendJson, type RouteHandler } from './http-server';
+
+export interface ApolloHandlerOptions<C extends BaseContext> {
+  readonly server: ApolloServer<C>;
+  readonly context: (req: IncomingMessage, requestId: string) => Promise<C>;
+  readonly bodyLimitBytes?: number;
+}
+
+/** Serves an started ApolloServer on a plain node http route. */
+export function createApolloHandler<C extends BaseContext>({ server, context, bodyLimitBytes = 1_000_000 }: ApolloHandlerOptions<C>): RouteHandler {
+  return async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    let raw: string;
+    try {
+      raw = req.method === 'POST' ? await readBody(req, bodyLimitBytes) : '';
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+        return;
+      }
+      throw error;
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = raw;
+    if (raw && headers.get('content-type')?.includes('application/json')) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const response = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => context(req, requestId),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { forbidden, unauthenticated } from './errors';
+
+export const roles = ['CUSTOMER', 'ANALYST', 'ADMIN'] as const;
+export type Role = (typeof roles)[number];
+export const staffRoles: readonly Role[] = ['ANALYST', 'ADMIN'];
+
+/** Who is calling, as the gateway established it from the JWT. */
+export interface Caller {
+  readonly userId: string;
+  readonly role: Role;
+}
+
+/** Headers that only the gateway (or another RTC service, with the internal token) may set. */
+export const InternalHeader = {
+  Token: 'x-rtc-internal-token',
+  UserId: 'x-rtc-user-id',
+  UserRole: 'x-rtc-user-role',
+  RequestId: 'x-request-id',
+} as const;
+
+type HeaderReader = (name: string) => string | undefined;
+
+const callerHeaders = z.object({ userId: z.string().regex(/^\d+$/), role: z.enum(roles) });
+
+export function readCaller(header: HeaderReader): Caller | null {
+  const parsed = callerHeaders.safeParse({ userId: header(InternalHeader.UserId), role: header(InternalHeader.UserRole) });
+  return parsed.success ? parsed.data : null;
+}
+
+export function callerHeadersOf(caller: Caller | null, internalToken: string, requestId?: string): Record<string, string> {
+  const headers: Record<string, string> = { [InternalHeader.Token]: internalToken };
+  if (caller) {
+    headers[InternalHeader.UserId] = caller.userId;
+    headers[InternalHeader.UserRole] = caller.role;
+  }
+  if (requestId) headers[InternalHeader.RequestId] = requestId;
+  return headers;
+}
+
+export function requireCaller(caller: Caller | null): Caller {
+  if (!caller) throw unauthenticated();
+  return caller;
+}
+
+export function isStaff(caller: Caller | null): boolean {
+  return caller !== null && staffRoles.includes(caller.role);
+}
+
+export function requireStaff(caller: Caller | null): Caller {
+  const known = requireCaller(caller);
+  if (!isStaff(known)) throw forbidden('This needs the ANALYST or ADMIN role');
+  return known;
+}
+
+export function requireAdmin(caller: Caller | null): Caller {
+  const known = requireCaller(caller);
+  if (known.role !== 'ADMIN') throw forbidden('This needs the ADMIN role');
+  return known;
+}

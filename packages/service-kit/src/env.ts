@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+export type EnvSource = Record<string, string | undefined>;
+
+/** Thrown when the environment does not satisfy a service's model; lists every problem, each naming its variable. */
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+/** Variables every RTC service reads. */
+export const commonEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  INTERNAL_TOKEN: z.string().min(16).default('rtc-development-internal-token'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: z.url({ protocol: /^mysql$/ }),
+};
+
+export const jwtEnv = {
+  JWT_SECRET: z.string().min(32).default('rtc-development-jwt-secret-change-me-0000'),
+};
+
+export const storeEnv = {
+  STORE_TIMEZONE: z
+    .string()
+    .refine((zone) => isTimeZone(zone), 'must be an IANA time zone such as Europe/Berlin')
+    .default('UTC'),
+};
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses `source` against `shape`; throws an EnvError naming every bad variable. */
+export function parseEnv<T extends z.ZodRawShape>(shape: T, source: EnvSource): z.infer<z.ZodObject<T>> {
+  const result = z.object(shape).safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const value = source[name];
+    return value === undefined ? `${name}: ${issue.message} (not set)` : `${name}: ${issue.message}`;
+  });
+  throw new EnvError(problems);
+}
+
+/** parseEnv for a service's main(): prints every problem and exits non-zero instead of throwing. */
+export function loadEnv<T extends z.ZodRawShape>(shape: T, source: EnvSource): z.infer<z.ZodObject<T>> {
+  try {
+    return parseEnv(shape, source);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** Production refuses the development defaults of secrets. */
+export function assertProductionSecrets(env: { NODE_ENV: string } & Partial<Record<'INTERNAL_TOKEN' | 'JWT_SECRET', string>>): void {
+  if (env.NODE_ENV !== 'production') return;
+  const weak = (['INTERNAL_TOKEN', 'JWT_SECRET'] as const).filter((name) => env[name]?.startsWith('rtc-development-'));
+  if (weak.length > 0) throw new EnvError(weak.map((name) => `${name}: must be set in production`));
+}

@@ -1,0 +1,51 @@
+import { GraphQLError } from 'graphql';
+
+/** Stable `extensions.code` values that clients may switch on. */
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  NotFound: 'NOT_FOUND',
+  Forbidden: 'FORBIDDEN',
+  Unauthenticated: 'UNAUTHENTICATED',
+  OutOfStock: 'OUT_OF_STOCK',
+  Conflict: 'CONFLICT',
+  PaymentDeclined: 'PAYMENT_DECLINED',
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function badInput(argument: string, message: string): GraphQLError {
+  return new GraphQLError(`${argument}: ${message}`, {
+    extensions: { code: ErrorCode.BadUserInput, argumentName: argument },
+  });
+}
+
+export function notFound(what: string): GraphQLError {
+  return new GraphQLError(`${what} not found`, { extensions: { code: ErrorCode.NotFound } });
+}
+
+export function forbidden(message = 'You are not allowed to do this'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden } });
+}
+
+export function unauthenticated(message = 'Log in first'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated } });
+}
+
+export function conflict(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict } });
+}
+
+export function outOfStock(productIds: readonly string[]): GraphQLError {
+  return new GraphQLError(`Out of stock: ${productIds.join(', ')}`, {
+    extensions: { code: ErrorCode.OutOfStock, productIds },
+  });
+}
+
+export function paymentDeclined(reason: string): GraphQLError {
+  return new GraphQLError(`Payment declined: ${reason}`, { extensions: { code: ErrorCode.PaymentDeclined } });
+}
+
+export function errorCodeOf(error: unknown): string | undefined {
+  if (error instanceof GraphQLError) return error.extensions['code'] as string | undefined;
+  return undefined;
+}

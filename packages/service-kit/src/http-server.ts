@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InternalHeader } from './caller';
+import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void> | void;
+
+export interface ServiceServerOptions {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  /** Readiness: dependencies answer (database, bus). */
+  readonly ready: () => Promise<boolean>;
+  /** Exact paths; `/healthz`, `/readyz` and `/metrics` are added. */
+  readonly routes: Record<string, RouteHandler>;
+}
+
+export interface ServiceServer {
+  readonly server: Server;
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[InternalHeader.RequestId];
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Node's http server with the ops surface every RTC service shares. */
+export function createServiceServer({ logger, metrics, ready, routes }: ServiceServerOptions): ServiceServer {
+  const table: Record<string, RouteHandler> = {
+    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    '/readyz': async (_req, res) => {
+      const ok = await ready().catch(() => false);
+      sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
+    },
+    '/metrics': async (_req, res) => {
+      const body = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(body);
+    },
+    ...routes,
+  };
+
+  const server = createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader(InternalHeader.RequestId, requestId);
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const handler = table[path];
+    if (!handler) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    Promise.resolve(handler(req, res, requestId)).catch((error: unknown) => {
+      logger.error({ err: error, requestId, path }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+  // Longer than the load balancer's idle timeout, so it never reuses a socket the server just closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+export class BodyTooLargeError extends Error {}
+
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limitBytes) throw new BodyTooLargeError(`request body over ${limitBytes} bytes`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,23 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A per-request loader that turns every key asked for in one tick into one query,
+ * so federated entity lookups cost one SQL statement per entity type.
+ */
+export function createBatchLoader<K extends string | number, V>(
+  fetchMany: (keys: readonly K[]) => Promise<readonly V[]>,
+  keyOf: (value: V) => K,
+): DataLoader<K, V | null> {
+  return new DataLoader<K, V | null>(async (keys) => {
+    const rows = await fetchMany(keys);
+    const byKey = new Map<K, V>();
+    for (const row of rows) byKey.set(keyOf(row), row);
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** Entity ids are decimal strings of unsigned bigints; anything else is unknown and resolves to null. */
+export function parseNumericId(id: string): number | null {
+  if (!/^\d{1,15}$/.test(id)) return null;
+  return Number(id);
+}

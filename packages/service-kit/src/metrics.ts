@@ -1,0 +1,72 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export { Counter, Gauge, Histogram, Registry };
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** One registry per service, so several services can share a process and still expose their own /metrics. */
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly graphqlRequests: Counter<'operation' | 'outcome'>;
+  readonly graphqlDuration: Histogram<'operation'>;
+  readonly dbQueryDuration: Histogram;
+}
+
+export function createServiceMetrics(service: string, { defaults = true } = {}): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  if (defaults) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    graphqlRequests: new Counter({
+      name: 'rtc_graphql_requests_total',
+      help: 'GraphQL requests by operation name and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    graphqlDuration: new Histogram({
+      name: 'rtc_graphql_request_duration_seconds',
+      help: 'GraphQL request duration by operation name',
+      labelNames: ['operation'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    dbQueryDuration: new Histogram({
+      name: 'rtc_db_query_duration_seconds',
+      help: 'MySQL query duration',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+  };
+}
+
+const maxOperationNames = 200;
+
+/**
+ * Records every GraphQL request. Operation names come from clients, so the label set is capped:
+ * past the cap new names are counted as "other".
+ */
+export function createMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
+  const seen = new Set<string>();
+  const labelFor = (name: string | null | undefined): string => {
+    const operation = name ?? 'anonymous';
+    if (seen.has(operation)) return operation;
+    if (seen.size >= maxOperationNames) return 'other';
+    seen.add(operation);
+    return operation;
+  };
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse(requestContext) {
+          const operation = labelFor(requestContext.operationName ?? requestContext.request.operationName);
+          const outcome = requestContext.errors?.length ? 'error' : 'success';
+          metrics.graphqlRequests.inc({ operation, outcome });
+          metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import { Gauge } from 'prom-client';
+import type { ServiceMetrics } from './metrics';
+
+export type { Pool };
+
+export interface MysqlPoolOptions {
+  readonly url: string;
+  readonly connectionLimit?: number;
+  readonly metrics?: ServiceMetrics;
+}
+
+/** The database name in a mysql:// URL, or an error naming the URL's problem. */
+export function databaseNameOf(url: string): string {
+  const name = new URL(url).pathname.replace(/^\//, '');
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`DATABASE_URL must name a database (letters, digits, _), got "${name}"`);
+  return name;
+}
+
+export function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export function createMysqlPool({ url, connectionLimit = 10, metrics }: MysqlPoolOptions): Pool {
+  const options: PoolOptions = {
+    uri: url,
+    connectionLimit,
+    waitForConnections: true,
+    enableKeepAlive: true,
+    // DATETIME values are UTC on both sides.
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    decimalNumbers: true,
+  };
+  const pool = createPool(options);
+  if (metrics) instrumentPool(pool, metrics);
+  return pool;
+}
+
+interface CorePoolInternals {
+  _allConnections?: { length: number };
+  _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
+}
+
+function instrumentPool(pool: Pool, metrics: ServiceMetrics): void {
+  // mysql2 exposes no counters; its core pool's queues are the only source of truth for in-use and waiting.
+  const core = (pool as unknown as { pool: CorePoolInternals }).pool;
+  new Gauge({
+    name: 'rtc_db_pool_connections_in_use',
+    help: 'MySQL pool connections checked out',
+    registers: [metrics.registry],
+    collect() {
+      this.set((core._allConnections?.length ?? 0) - (core._freeConnections?.length ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'rtc_db_pool_waiting_requests',
+    help: 'Requests waiting for a MySQL pool connection',
+    registers: [metrics.registry],
+    collect() {
+      this.set(core._connectionQueue?.length ?? 0);
+    },
+  });
+  for (const method of ['query', 'execute'] as const) {
+    const original = pool[method].bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const end = metrics.dbQueryDuration.startTimer();
+      try {
+        return await original(...args);
+      } finally {
+        end();
+      }
+    };
+  }
+}
+
+/** Creates the database if it is missing; used by migrate steps and test setup, never by a serving process. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const name = databaseNameOf(url);
+  const server = new URL(url);
+  server.pathname = '/';
+  const pool = createPool({ uri: server.toString(), connectionLimit: 1 });
+  try {
+    await pool.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function pingDatabase(pool: Pool): Promise<boolean> {
+  try {
+    await pool.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

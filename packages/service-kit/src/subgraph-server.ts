@@ -1,0 +1,88 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import type { DocumentNode } from 'graphql';
+import { createApolloHandler } from './apollo-handler';
+import { InternalHeader, readCaller, type Caller } from './caller';
+import { sendJson, createServiceServer, type ServiceServer } from './http-server';
+import type { Logger } from './logger';
+import { createMetricsPlugin, type ServiceMetrics } from './metrics';
+
+/** What every subgraph resolver gets; services extend it with their own database and loaders. */
+export interface BaseContext {
+  readonly caller: Caller | null;
+  readonly requestId: string;
+  readonly logger: Logger;
+}
+
+export interface SubgraphServerOptions<C extends BaseContext> {
+  readonly name: string;
+  readonly typeDefs: DocumentNode;
+  // Codegen's resolver types are stricter than @apollo/subgraph's map; both describe the same object.
+  readonly resolvers: unknown;
+  readonly internalToken: string;
+  readonly production: boolean;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly ready: () => Promise<boolean>;
+  readonly createContext: (base: BaseContext) => C;
+  readonly plugins?: ApolloServerPlugin<C>[];
+}
+
+export interface SubgraphServer<C extends BaseContext> {
+  readonly apollo: ApolloServer<C>;
+  readonly http: ServiceServer;
+}
+
+function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * A federated subgraph on the shared HTTP surface. Only callers holding the internal token
+ * (the gateway, other RTC services) reach its GraphQL endpoint; caller headers are trusted only then.
+ */
+export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer<C>> {
+  const { name, typeDefs, resolvers, internalToken, production, logger, metrics, ready, createContext } = options;
+  const apollo = new ApolloServer<C>({
+    schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<C> }]),
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    plugins: [createMetricsPlugin(metrics), ...(options.plugins ?? [])],
+    logger,
+  });
+  await apollo.start();
+  const graphql = createApolloHandler<C>({
+    server: apollo,
+    context: async (req: IncomingMessage, requestId: string) =>
+      createContext({
+        caller: readCaller((header) => {
+          const value = req.headers[header];
+          return typeof value === 'string' ? value : undefined;
+        }),
+        requestId,
+        logger: logger.child({ requestId }),
+      }),
+  });
+  const http = createServiceServer({
+    logger,
+    metrics,
+    ready,
+    routes: {
+      '/graphql': async (req, res, requestId) => {
+        if (!tokenMatches(req.headers[InternalHeader.Token], internalToken)) {
+          sendJson(res, 401, {
+            errors: [{ message: `${name} accepts calls from RTC services only`, extensions: { code: 'UNAUTHENTICATED' } }],
+          });
+          return;
+        }
+        await graphql(req, res, requestId);
+      },
+    },
+  });
+  return { apollo, http };
+}

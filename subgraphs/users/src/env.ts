@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { assertProductionSecrets, commonEnv, databaseEnv, jwtEnv, loadEnv, port } from '@rtc/service-kit';
+
+// The only file of this service that reads process.env.
+
+export function loadUsersEnv() {
+  const env = loadEnv(
+    {
+      ...commonEnv,
+      ...databaseEnv,
+      ...jwtEnv,
+      PORT: port(4001),
+      TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+    },
+    process.env,
+  );
+  assertProductionSecrets(env);
+  return env;
+}
+
+export function loadMigrationEnv() {
+  return loadEnv(databaseEnv, process.env);
+}

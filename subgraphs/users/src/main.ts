@@ -1,0 +1,23 @@
+import { serveSubgraph } from '@rtc/service-kit';
+import { loadUsersEnv } from './env';
+import { createUsersSubgraph } from './subgraph';
+
+const env = loadUsersEnv();
+
+await serveSubgraph({
+  name: 'users',
+  port: env.PORT,
+  logLevel: env.LOG_LEVEL,
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  build: (deps) =>
+    createUsersSubgraph(
+      {
+        production: env.NODE_ENV === 'production',
+        internalToken: env.INTERNAL_TOKEN,
+        jwtSecret: env.JWT_SECRET,
+        tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+      },
+      deps,
+    ),
+});

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { inArray } from 'drizzle-orm';
+import { parse } from 'graphql';
+import { Counter } from 'prom-client';
+import {
+  createBatchLoader,
+  createOutboxRelay,
+  createSubgraphServer,
+  pingDatabase,
+  type ServiceDeps,
+} from '@rtc/service-kit';
+import { createAccounts } from './accounts/accounts';
+import type { UsersContext } from './context';
+import { createUsersDb } from './db/client';
+import { users } from './db/schema';
+import { resolvers } from './resolvers';
+
+export const usersTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface UsersConfig {
+  readonly production: boolean;
+  readonly internalToken: string;
+  readonly jwtSecret: string;
+  readonly tokenTtlSeconds: number;
+}
+
+/** Builds the users subgraph without listening. */
+export async function createUsersSubgraph(config: UsersConfig, { pool, bus, logger, metrics }: ServiceDeps) {
+  const db = createUsersDb(pool);
+  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const signups = new Counter({ name: 'rtc_user_signups_total', help: 'Customer sign-ups', registers: [metrics.registry] });
+  const accounts = createAccounts({
+    db,
+    jwtSecret: config.jwtSecret,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    signups,
+    onEventsWritten: relay.nudge,
+  });
+  const server = await createSubgraphServer<UsersContext>({
+    name: 'users',
+    typeDefs: usersTypeDefs,
+    resolvers,
+    internalToken: config.internalToken,
+    production: config.production,
+    logger,
+    metrics,
+    ready: () => pingDatabase(pool),
+    createContext: (base) => ({
+      ...base,
+      db,
+      accounts,
+      userById: createBatchLoader(
+        (ids) => db.select().from(users).where(inArray(users.id, [...ids])),
+        (row) => row.id,
+      ),
+    }),
+  });
+  return { ...server, relay };
+}
