@@ -1,0 +1,2 @@
+export { createGateway, type Gateway, type GatewayConfig } from './gateway';
+export { composeSupergraph, subgraphNames, defaultSubgraphPorts, type SubgraphName } from './supergraph';

@@ -1,0 +1,31 @@
+import { createEventBus, createLogger, createServiceMetrics, registerShutdown } from '@rtc/service-kit';
+import { loadGatewayEnv } from './env';
+import { createGateway } from './gateway';
+
+const env = loadGatewayEnv();
+const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
+const metrics = createServiceMetrics('gateway');
+const bus = createEventBus({ redisUrl: env.REDIS_URL, logger });
+
+const gateway = await createGateway(
+  {
+    production: env.NODE_ENV === 'production',
+    internalToken: env.INTERNAL_TOKEN,
+    jwtSecret: env.JWT_SECRET,
+    subgraphUrls: { users: env.USERS_URL, catalog: env.CATALOG_URL, orders: env.ORDERS_URL, inventory: env.INVENTORY_URL },
+    limits: { maxDepth: env.MAX_QUERY_DEPTH, maxCost: env.MAX_QUERY_COST },
+    bodyLimitBytes: env.MAX_BODY_BYTES,
+  },
+  { logger, metrics, bus },
+);
+const url = await gateway.http.listen(env.PORT);
+logger.info({ graphql: `${url}/graphql`, dashboard: `${url}/dashboard`, metrics: `${url}/metrics` }, 'gateway listening');
+
+registerShutdown({
+  logger,
+  onShutdown: async () => {
+    await gateway.http.close();
+    await gateway.stop();
+    await bus.close();
+  },
+});

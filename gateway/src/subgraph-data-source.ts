@@ -1,0 +1,67 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { callerHeadersOf, Counter, Histogram, type ServiceMetrics } from '@rtc/service-kit';
+import type { GatewayContext } from './context';
+
+export interface SubgraphFetchMetrics {
+  readonly duration: Histogram<'subgraph'>;
+  readonly errors: Counter<'subgraph'>;
+}
+
+export function createSubgraphFetchMetrics(metrics: ServiceMetrics): SubgraphFetchMetrics {
+  return {
+    duration: new Histogram({
+      name: 'rtc_gateway_subgraph_fetch_duration_seconds',
+      help: 'Latency of each query-plan fetch to a subgraph',
+      labelNames: ['subgraph'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [metrics.registry],
+    }),
+    errors: new Counter({
+      name: 'rtc_gateway_subgraph_fetch_errors_total',
+      help: 'Subgraph fetches that failed or returned GraphQL errors',
+      labelNames: ['subgraph'],
+      registers: [metrics.registry],
+    }),
+  };
+}
+
+export interface SubgraphDataSourceOptions {
+  readonly name: string;
+  readonly url: string;
+  readonly internalToken: string;
+  readonly metrics: SubgraphFetchMetrics;
+}
+
+/**
+ * Sends each fetch of a query plan to one subgraph over Node's keep-alive fetch,
+ * carrying the internal token, the verified caller and the request id.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly internalToken: string;
+
+  constructor({ name, url, internalToken, metrics }: SubgraphDataSourceOptions) {
+    super({
+      url,
+      fetcher: (async (input: string, init: RequestInit) => {
+        const end = metrics.duration.startTimer({ subgraph: name });
+        try {
+          const response = await fetch(input, init);
+          if (!response.ok) metrics.errors.inc({ subgraph: name });
+          return response;
+        } catch (error) {
+          metrics.errors.inc({ subgraph: name });
+          throw error;
+        } finally {
+          end();
+        }
+      }) as unknown as NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'],
+    });
+    this.internalToken = internalToken;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const gatewayContext = 'caller' in context ? (context as GatewayContext) : undefined;
+    const headers = callerHeadersOf(gatewayContext?.caller ?? null, this.internalToken, gatewayContext?.requestId);
+    for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
+  }
+}
