@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const at = (relative: string): string => fileURLToPath(new URL(`../${relative}`, import.meta.url));
+
+/** Where the committed Prometheus and Grafana files of this workspace live. */
+export const observabilityFiles = {
+  root,
+  prometheusLocalConfig: at('prometheus/prometheus.local.yml'),
+  prometheusKubernetesConfig: at('prometheus/prometheus.kubernetes.yml'),
+  rulesDir: at('prometheus/rules'),
+  recordingRules: at('prometheus/rules/recording.yml'),
+  alertRules: at('prometheus/rules/alerts.yml'),
+  ruleTestsDir: at('prometheus/tests'),
+  dashboardsDir: at('grafana/dashboards'),
+  datasourceProvisioning: at('grafana/provisioning/datasources/prometheus.yml'),
+  dashboardProvisioning: at('grafana/provisioning/dashboards/rtc.yml'),
+  runbook: at('RUNBOOK.md'),
+} as const;
