@@ -19,3 +19,5 @@ export * from './subgraph-server';
 export * from './scalars';
 export * from './loaders';
 export * from './serve';
+export * from './keyset';
+export * from './mysql-errors';
