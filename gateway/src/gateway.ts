@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   createApolloHandler,
+  notFound,
+  type Caller,
   createMetricsPlugin,
   createServiceServer,
   type EventBus,
@@ -14,7 +18,13 @@ import { authenticate } from './authenticate';
 import type { GatewayContext } from './context';
 import { createOperationLimitsRule, type OperationLimits } from './limits/operation-limits';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
+import { createLiveHub } from './subscriptions/live-hub';
+import { createSalesWindow } from './subscriptions/sales-window';
+import { attachSubscriptionServer } from './subscriptions/subscription-server';
 import { readSupergraph, type SubgraphName } from './supergraph';
+
+// The identity the gateway uses to resolve live updates; each subscriber's rights were checked when it subscribed.
+const liveResolver: Caller = { userId: '0', role: 'ADMIN' };
 
 export interface GatewayConfig {
   readonly production: boolean;
@@ -23,6 +33,8 @@ export interface GatewayConfig {
   readonly subgraphUrls: Record<SubgraphName, string>;
   readonly limits: OperationLimits;
   readonly bodyLimitBytes: number;
+  /** ISO 4217 code of the store's prices; live sales statistics are kept in it. */
+  readonly storeCurrency: string;
 }
 
 export interface GatewayDeps {
@@ -39,7 +51,7 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Builds the gateway without listening: the committed supergraph, keep-alive subgraph fetches, JWT verification. */
-export async function createGateway(config: GatewayConfig, { logger, metrics, routes = {} }: GatewayDeps) {
+export async function createGateway(config: GatewayConfig, { logger, metrics, bus, routes = {} }: GatewayDeps) {
   const fetchMetrics = createSubgraphFetchMetrics(metrics);
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
@@ -60,7 +72,26 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, ro
     plugins: [createMetricsPlugin(metrics)],
     logger,
   });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
   await apollo.start();
+  const schema = () => {
+    if (!apiSchema) throw new Error('the supergraph is not loaded');
+    return apiSchema;
+  };
+
+  /** Runs an operation through the gateway's own pipeline (query planning, subgraph fetches) as `caller`. */
+  const runAs = async (caller: Caller, query: string, variables: Record<string, unknown>): Promise<ExecutionResult> => {
+    const response = await apollo.executeOperation({ query, variables }, { contextValue: { caller, requestId: randomUUID() } });
+    if (response.body.kind !== 'single') throw new Error('incremental delivery is not used by live updates');
+    const { data, errors } = response.body.singleResult;
+    return {
+      data: data ?? null,
+      ...(errors ? { errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) } : {}),
+    };
+  };
 
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
@@ -77,10 +108,38 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, ro
     routes: { '/graphql': graphql, ...routes },
   });
 
+  const hub = createLiveHub({
+    schema,
+    resolve: (query, variables) => runAs(liveResolver, query, variables),
+    bus,
+    salesWindow: createSalesWindow(config.storeCurrency),
+    metrics,
+    logger: logger.child({ component: 'live-hub' }),
+  });
+  const subscriptions = attachSubscriptionServer({
+    server: http.server,
+    path: '/graphql',
+    schema,
+    jwtSecret: config.jwtSecret,
+    hub,
+    checkOrderAccess: async (caller, orderId) => {
+      const result = await runAs(caller, 'query LiveOrderAccess($id: ID!) { order(id: $id) { id } }', { id: orderId });
+      const [denied] = result.errors ?? [];
+      if (denied) return denied;
+      return (result.data as { order: unknown } | null)?.order ? null : notFound(`order ${orderId}`);
+    },
+    metrics,
+    logger: logger.child({ component: 'subscriptions' }),
+  });
+
   return {
     apollo,
     http,
+    hub,
+    runAs,
     async stop() {
+      await subscriptions.close();
+      await hub.stop();
       await apollo.stop();
     },
   };

@@ -15,6 +15,7 @@ const gateway = await createGateway(
     subgraphUrls: { users: env.USERS_URL, catalog: env.CATALOG_URL, orders: env.ORDERS_URL, inventory: env.INVENTORY_URL },
     limits: { maxDepth: env.MAX_QUERY_DEPTH, maxCost: env.MAX_QUERY_COST },
     bodyLimitBytes: env.MAX_BODY_BYTES,
+    storeCurrency: env.STORE_CURRENCY,
   },
   { logger, metrics, bus },
 );

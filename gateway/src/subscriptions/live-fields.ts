@@ -1,0 +1,77 @@
+import type { DomainEvent } from '@rtc/service-kit';
+
+/** What one event means for one subscription: the entity to resolve and the payload's own fields. */
+export interface LiveUpdate {
+  readonly entityId: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** An event-driven subscription field: which event feeds it, which entity it carries, who may follow it. */
+export interface LiveFieldSpec {
+  readonly field: string;
+  readonly eventType: DomainEvent['type'];
+  /** The payload field holding the entity, and the public query field that fetches it by id. */
+  readonly entity: { readonly field: string; readonly queryField: string };
+  readonly access: 'staff' | 'order-owner';
+  toUpdate(event: DomainEvent, args: Record<string, unknown>): LiveUpdate | null;
+}
+
+interface StockChangedPayload {
+  productId: string;
+  available: number;
+  previousAvailable: number;
+  lowStockThreshold: number;
+}
+
+export type InventoryAlertKind = 'LOW_STOCK' | 'OUT_OF_STOCK' | 'BACK_IN_STOCK';
+
+/** A stock change raises an alert only when it crosses a line: into low stock, to zero, or back from zero. */
+export function inventoryAlertOf({ available, previousAvailable, lowStockThreshold }: StockChangedPayload): InventoryAlertKind | null {
+  if (available === 0 && previousAvailable > 0) return 'OUT_OF_STOCK';
+  if (available > 0 && previousAvailable === 0) return 'BACK_IN_STOCK';
+  if (available > 0 && available <= lowStockThreshold && previousAvailable > lowStockThreshold) return 'LOW_STOCK';
+  return null;
+}
+
+const salesTicks: LiveFieldSpec = {
+  field: 'salesTicks',
+  eventType: 'OrderPlaced',
+  entity: { field: 'order', queryField: 'order' },
+  access: 'staff',
+  toUpdate: (event) => ({ entityId: String(event.payload['orderId']), fields: { at: event.occurredAt } }),
+};
+
+const orderStatus: LiveFieldSpec = {
+  field: 'orderStatus',
+  eventType: 'OrderStatusChanged',
+  entity: { field: 'order', queryField: 'order' },
+  access: 'order-owner',
+  toUpdate: (event, args) => {
+    const orderId = String(event.payload['orderId']);
+    if (orderId !== String(args['orderId'])) return null;
+    return {
+      entityId: orderId,
+      fields: { status: event.payload['status'], previousStatus: event.payload['previousStatus'] ?? null, at: event.occurredAt },
+    };
+  },
+};
+
+const inventoryAlerts: LiveFieldSpec = {
+  field: 'inventoryAlerts',
+  eventType: 'StockChanged',
+  entity: { field: 'product', queryField: 'product' },
+  access: 'staff',
+  toUpdate: (event) => {
+    const payload = event.payload as unknown as StockChangedPayload;
+    const kind = inventoryAlertOf(payload);
+    if (!kind) return null;
+    return {
+      entityId: String(payload.productId),
+      fields: { kind, available: payload.available, threshold: payload.lowStockThreshold, at: event.occurredAt },
+    };
+  },
+};
+
+export const liveFieldSpecs: ReadonlyMap<string, LiveFieldSpec> = new Map(
+  [salesTicks, orderStatus, inventoryAlerts].map((spec) => [spec.field, spec]),
+);

@@ -1,0 +1,181 @@
+import {
+  execute,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
+import { createDeduplicator, Counter, Gauge, type DomainEvent, type EventBus, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import { entityIdVariable, planEntityQuery } from './entity-query';
+import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
+import { createPushIterator, type PushIterator } from './push-iterator';
+import type { SalesWindow } from './sales-window';
+
+export const salesStatsField = 'salesStats';
+
+/** Runs a gateway query (through the federated query plan) on behalf of the live hub. */
+export type FederatedResolver = (query: string, variables: Record<string, unknown>) => Promise<ExecutionResult>;
+
+export interface LiveSubscription {
+  readonly query: string;
+  readonly document: DocumentNode;
+  readonly operationName?: string | null | undefined;
+  readonly variables: Record<string, unknown>;
+  readonly rootField: string;
+  readonly args: Record<string, unknown>;
+}
+
+interface Group {
+  readonly subscription: LiveSubscription;
+  readonly spec: LiveFieldSpec | null;
+  readonly entityQuery: string | null;
+  readonly subscribers: Set<PushIterator<ExecutionResult>>;
+  chain: Promise<void>;
+}
+
+export interface LiveHubOptions {
+  readonly schema: () => GraphQLSchema;
+  readonly resolve: FederatedResolver;
+  readonly bus: EventBus;
+  readonly salesWindow: SalesWindow;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly statsIntervalMs?: number;
+}
+
+// Entity data comes back keyed by response key (aliases), the payload's own fields by field name.
+const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) => {
+  if (source === null || typeof source !== 'object') return undefined;
+  const record = source as Record<string, unknown>;
+  const key = String(info.path.key);
+  return key in record ? record[key] : record[info.fieldName];
+};
+
+/**
+ * Fans bus events out to subscribers. Subscribers of the same operation and variables form one group,
+ * and each event is resolved once per group, through one federated query, whatever the group's size.
+ */
+export function createLiveHub({ schema, resolve, bus, salesWindow, metrics, logger, statsIntervalMs = 1_000 }: LiveHubOptions) {
+  const groups = new Map<string, Group>();
+  const isNew = createDeduplicator();
+  const active = new Gauge({
+    name: 'rtc_gateway_subscriptions',
+    help: 'Active subscriptions by root field',
+    labelNames: ['field'],
+    registers: [metrics.registry],
+  });
+  const delivered = new Counter({
+    name: 'rtc_gateway_events_delivered_total',
+    help: 'Subscription updates sent to subscribers',
+    labelNames: ['field'],
+    registers: [metrics.registry],
+  });
+  const resolutions = new Counter({
+    name: 'rtc_gateway_subscription_resolutions_total',
+    help: 'Federated resolutions of subscription updates (one per group per event)',
+    labelNames: ['field'],
+    registers: [metrics.registry],
+  });
+
+  const executeLocally = (group: Group, payload: Record<string, unknown>, extraErrors: ExecutionResult['errors'] = []) => {
+    const { document, operationName, variables, rootField } = group.subscription;
+    const result = execute({
+      schema: schema(),
+      document,
+      operationName,
+      variableValues: variables,
+      rootValue: { [rootField]: payload },
+      fieldResolver: responseKeyResolver,
+    }) as ExecutionResult;
+    if (!extraErrors?.length) return result;
+    return { ...result, errors: [...extraErrors, ...(result.errors ?? [])] };
+  };
+
+  const publish = (group: Group, result: ExecutionResult) => {
+    for (const subscriber of group.subscribers) subscriber.push(result);
+    delivered.inc({ field: group.subscription.rootField }, group.subscribers.size);
+  };
+
+  const resolveUpdate = async (group: Group, update: LiveUpdate) => {
+    resolutions.inc({ field: group.subscription.rootField });
+    if (!group.entityQuery) return executeLocally(group, update.fields);
+    const entity = await resolve(group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
+    return executeLocally(group, { ...update.fields, ...(entity.data ?? {}) }, entity.errors);
+  };
+
+  const onEvent = (event: DomainEvent) => {
+    if (!isNew(event.id)) return;
+    if (event.type === 'OrderPlaced') {
+      const payload = event.payload as { orderId: string; placedAt?: string; total: { amount: number; currency: string }; units: number };
+      salesWindow.add({
+        orderId: String(payload.orderId),
+        at: Date.parse(payload.placedAt ?? event.occurredAt),
+        total: payload.total,
+        units: payload.units,
+      });
+    } else if (event.type === 'OrderStatusChanged' && event.payload['status'] === 'CANCELLED') {
+      salesWindow.cancel(String(event.payload['orderId']));
+    }
+    for (const group of groups.values()) {
+      if (group.spec?.eventType !== event.type) continue;
+      const update = group.spec.toUpdate(event, group.subscription.args);
+      if (!update) continue;
+      // Chained per group, so a group's updates leave in event order.
+      group.chain = group.chain
+        .then(() => resolveUpdate(group, update))
+        .then((result) => publish(group, result))
+        .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'));
+    }
+  };
+  const unsubscribeBus = bus.subscribe(onEvent);
+
+  const statsOf = (group: Group) => salesWindow.stats(Number(group.subscription.args['windowSeconds']));
+  const statsTimer = setInterval(() => {
+    for (const group of groups.values()) {
+      if (group.subscription.rootField !== salesStatsField) continue;
+      resolutions.inc({ field: salesStatsField });
+      publish(group, executeLocally(group, { ...statsOf(group) }));
+    }
+  }, statsIntervalMs);
+  statsTimer.unref();
+
+  const keyOf = ({ query, operationName, variables }: LiveSubscription) => `${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
+
+  return {
+    /** Joins (or opens) the group of this operation and variables. */
+    subscribe(subscription: LiveSubscription): AsyncIterableIterator<ExecutionResult> {
+      const key = keyOf(subscription);
+      let group = groups.get(key);
+      if (!group) {
+        const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
+        const entityQuery = spec
+          ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query
+          : null;
+        group = { subscription, spec, entityQuery, subscribers: new Set(), chain: Promise.resolve() };
+        groups.set(key, group);
+      }
+      const owner = group;
+      const iterator = createPushIterator<ExecutionResult>(() => {
+        owner.subscribers.delete(iterator);
+        active.dec({ field: subscription.rootField });
+        if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
+      });
+      owner.subscribers.add(iterator);
+      active.inc({ field: subscription.rootField });
+      // A (re)connecting dashboard sees the current figures at once instead of waiting for the next tick.
+      if (subscription.rootField === salesStatsField) iterator.push(executeLocally(owner, { ...statsOf(owner) }));
+      return iterator;
+    },
+    get groupCount(): number {
+      return groups.size;
+    },
+    async stop(): Promise<void> {
+      clearInterval(statsTimer);
+      unsubscribeBus();
+      for (const group of groups.values()) for (const subscriber of group.subscribers) await subscriber.return?.();
+      groups.clear();
+    },
+  };
+}
+
+export type LiveHub = ReturnType<typeof createLiveHub>;

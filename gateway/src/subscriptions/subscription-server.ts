@@ -1,0 +1,152 @@
+import type { IncomingMessage, Server } from 'node:http';
+import {
+  getArgumentValues,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import { authenticate } from '../authenticate';
+import { liveFieldSpecs } from './live-fields';
+import { salesStatsField, type LiveHub, type LiveSubscription } from './live-hub';
+import { MAX_STATS_WINDOW_SECONDS, MIN_STATS_WINDOW_SECONDS } from './sales-window';
+
+/** Answers whether `caller` may follow `orderId`: null when allowed, else the error to send. */
+export type OrderAccessCheck = (caller: Caller, orderId: string) => Promise<GraphQLError | null>;
+
+export interface SubscriptionServerOptions {
+  readonly server: Server;
+  readonly path: string;
+  readonly schema: () => GraphQLSchema;
+  readonly jwtSecret: string;
+  readonly hub: LiveHub;
+  readonly checkOrderAccess: OrderAccessCheck;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+}
+
+const error = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?', 1)[0] ?? '/';
+}
+
+/** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
+export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub, checkOrderAccess, metrics, logger }: SubscriptionServerOptions) {
+  const callers = new WeakMap<object, Caller | null>();
+  const connections = new Gauge({
+    name: 'rtc_gateway_websocket_connections',
+    help: 'Open graphql-ws connections',
+    registers: [metrics.registry],
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  wss.on('connection', (socket) => {
+    connections.inc();
+    socket.once('close', () => connections.dec());
+  });
+  const onUpgrade = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+    if (pathOf(req) !== path) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const onSubscribe = async (ctx: Context, _id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query);
+    } catch (syntaxError) {
+      return [syntaxError as GraphQLError];
+    }
+    const apiSchema = schema();
+    const validationErrors = validate(apiSchema, document);
+    if (validationErrors.length > 0) return validationErrors;
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return error('Name the operation to run', 'BAD_USER_INPUT');
+    if (operation.operation !== 'subscription') return error('Send queries and mutations over HTTP; this socket serves subscriptions', 'BAD_USER_INPUT');
+    const root = operation.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD);
+    const field = root ? apiSchema.getSubscriptionType()?.getFields()[root.name.value] : undefined;
+    if (!root || !field) return error('Select one subscription field directly under the operation', 'BAD_USER_INPUT');
+
+    const variables = payload.variables ?? {};
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(field, root, variables);
+    } catch (argumentError) {
+      return [argumentError as GraphQLError];
+    }
+    const caller = callers.get(ctx) ?? null;
+    const rootField = root.name.value;
+    if (!caller) return error('Send a token in connection_init to subscribe', 'UNAUTHENTICATED');
+    if (rootField === salesStatsField) {
+      const windowSeconds = Number(args['windowSeconds']);
+      if (!Number.isInteger(windowSeconds) || windowSeconds < MIN_STATS_WINDOW_SECONDS || windowSeconds > MAX_STATS_WINDOW_SECONDS) {
+        return error(`windowSeconds: must be between ${MIN_STATS_WINDOW_SECONDS} and ${MAX_STATS_WINDOW_SECONDS}`, 'BAD_USER_INPUT');
+      }
+    }
+    const access = rootField === salesStatsField ? 'staff' : liveFieldSpecs.get(rootField)?.access;
+    if (!access) return error(`${rootField} is not served live`, 'BAD_USER_INPUT');
+    if (access === 'staff' && !isStaff(caller)) return error(`${rootField} needs the ANALYST or ADMIN role`, 'FORBIDDEN');
+    if (access === 'order-owner') {
+      const denied = await checkOrderAccess(caller, String(args['orderId']));
+      if (denied) return [denied];
+    }
+    const live: LiveSubscription = { query: payload.query, document, operationName: payload.operationName, variables, rootField, args };
+    const executionArgs: ExecutionArgs = {
+      schema: apiSchema,
+      document,
+      operationName: payload.operationName,
+      variableValues: variables,
+      contextValue: { live },
+    };
+    return executionArgs;
+  };
+
+  const closeServer = useServer(
+    {
+      schema,
+      connectionInitWaitTimeout: 10_000,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams;
+        const raw = params?.['authorization'] ?? params?.['token'];
+        if (raw === undefined) {
+          callers.set(ctx, null);
+          return true;
+        }
+        if (typeof raw !== 'string') return false;
+        try {
+          callers.set(ctx, await authenticate(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`, jwtSecret));
+          return true;
+        } catch {
+          // Closes the socket with 4403 Forbidden: a bad or expired token.
+          return false;
+        }
+      },
+      onSubscribe,
+      subscribe: (args) => hub.subscribe((args.contextValue as { live: LiveSubscription }).live),
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
+      },
+    },
+    wss,
+  );
+
+  return {
+    async close(): Promise<void> {
+      server.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.terminate();
+      await closeServer.dispose();
+    },
+  };
+}
