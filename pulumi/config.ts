@@ -64,6 +64,8 @@ export interface MonitoringSettings {
   readonly logRetentionDays: number;
   /** Addresses subscribed to the alarm topic (each confirms by email). */
   readonly alarmEmails: string[];
+  /** Alarm when RDS holds more connections than this (keep it under the instance's max_connections). */
+  readonly databaseConnectionsAlarm: number;
   readonly prometheusRetention: string;
   readonly prometheusStorageGb: number;
 }

@@ -38,8 +38,8 @@ export class Cluster extends pulumi.ComponentResource {
   /** The security group EKS creates for the control plane and attaches to every node. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
   readonly provider: k8s.Provider;
-  /** Auto Scaling groups behind the managed node groups, for node CPU alarms. */
-  readonly nodeAutoScalingGroupNames: pulumi.Output<string[]>;
+  /** The Auto Scaling group behind each managed node group, for node CPU alarms. */
+  readonly nodeAutoScalingGroups: { readonly nodeGroup: string; readonly name: pulumi.Output<string> }[];
   readonly secretsKey: aws.kms.Key;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -144,9 +144,10 @@ export class Cluster extends pulumi.ComponentResource {
         { parent: this },
       );
     });
-    this.nodeAutoScalingGroupNames = pulumi
-      .all(nodeGroups.map((group) => group.nodeGroup.resources))
-      .apply((resources) => resources.flat().flatMap((resource) => resource.autoscalingGroups.map((asg) => asg.name)));
+    this.nodeAutoScalingGroups = nodeGroups.map((group, index) => ({
+      nodeGroup: settings.nodeGroups[index]!.name,
+      name: group.nodeGroup.resources.apply((resources) => resources[0]?.autoscalingGroups[0]?.name ?? ""),
+    }));
 
     // Persistent volumes (Prometheus, Grafana) need the EBS CSI driver; it acts with its own IRSA role.
     const ebsCsiRole = new aws.iam.Role(

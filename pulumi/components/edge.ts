@@ -1,0 +1,256 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { EdgeSettings } from "../config.js";
+import { gatewayService } from "../services.js";
+import { charts } from "./chart-versions.js";
+import { irsaTrustPolicy, policyDocument, type OidcProvider } from "./iam-documents.js";
+import type { Network } from "./network.js";
+
+export interface EdgeArgs {
+  readonly prefix: string;
+  readonly settings: EdgeSettings;
+  readonly network: Network;
+  readonly clusterName: pulumi.Input<string>;
+  readonly oidc: OidcProvider;
+  readonly provider: k8s.Provider;
+  /** Namespace of the gateway Service the load balancer forwards to. */
+  readonly workloadNamespace: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+  readonly tags: Record<string, string>;
+}
+
+/** The AWS managed rule groups in front of the gateway, in evaluation order after the rate limit. */
+export const managedRuleGroups = [
+  "AWSManagedRulesAmazonIpReputationList",
+  "AWSManagedRulesCommonRuleSet",
+  "AWSManagedRulesKnownBadInputsRuleSet",
+  "AWSManagedRulesSQLiRuleSet",
+];
+
+const loadBalancerControllerAccount = { namespace: "kube-system", name: "aws-load-balancer-controller" };
+
+/**
+ * The public edge: an internet-facing ALB (HTTPS only, TLS 1.2+, ACM certificate validated in Route 53)
+ * behind AWS WAF (per-IP rate limit and the AWS managed rule sets), forwarding to the gateway pods that
+ * the AWS Load Balancer Controller registers through a TargetGroupBinding.
+ */
+export class Edge extends pulumi.ComponentResource {
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  readonly targetGroup: aws.lb.TargetGroup;
+  readonly webAcl: aws.wafv2.WebAcl;
+  readonly gatewayUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rtc:edge:Edge", name, {}, opts);
+    const { prefix, settings, network, tags } = args;
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+
+    const certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      { domainName: settings.domainName, validationMethod: "DNS", tags },
+      { parent: this },
+    );
+    const validationRecord = new aws.route53.Record(
+      `${name}-cert-validation`,
+      {
+        zoneId: settings.hostedZoneId,
+        name: certificate.domainValidationOptions[0]!.resourceRecordName,
+        type: certificate.domainValidationOptions[0]!.resourceRecordType,
+        records: [certificate.domainValidationOptions[0]!.resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
+      { parent: this },
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-cert`,
+      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+      { parent: this },
+    );
+
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        name: `${prefix}-gateway`,
+        loadBalancerType: "application",
+        internal: false,
+        subnets: network.publicSubnetIds,
+        securityGroups: [network.albSecurityGroup.id],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: settings.albDeletionProtection,
+        // Subscriptions hold WebSockets open; graphql-ws pings well within this.
+        idleTimeout: 300,
+        tags,
+      },
+      { parent: this },
+    );
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-gateway`,
+      {
+        name: `${prefix}-gateway`,
+        vpcId: network.vpcId,
+        targetType: "ip",
+        protocol: "HTTP",
+        port: gatewayService.port,
+        deregistrationDelay: 30,
+        healthCheck: { path: "/readyz", port: "traffic-port", matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificateArn: validation.certificateArn,
+        defaultActions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        tags,
+      },
+      { parent: this },
+    );
+
+    const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+    this.webAcl = new aws.wafv2.WebAcl(
+      `${name}-waf`,
+      {
+        name: `${prefix}-gateway`,
+        description: "RTC gateway: per-IP rate limit and AWS managed rule sets",
+        scope: "REGIONAL",
+        defaultAction: { allow: {} },
+        rules: [
+          {
+            name: "rate-limit-per-ip",
+            priority: 0,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: settings.rateLimitPer5Minutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+            visibilityConfig: visibility(`${prefix}-rate-limit`),
+          },
+          ...managedRuleGroups.map((group, index) => ({
+            name: group,
+            priority: index + 1,
+            overrideAction: { none: {} },
+            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+            visibilityConfig: visibility(`${prefix}-${group}`),
+          })),
+        ],
+        visibilityConfig: visibility(`${prefix}-gateway`),
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.wafv2.WebAclAssociation(
+      `${name}-waf`,
+      { resourceArn: this.loadBalancer.arn, webAclArn: this.webAcl.arn },
+      { parent: this },
+    );
+    // WAF only logs to groups whose name starts with aws-waf-logs-.
+    const wafLogs = new aws.cloudwatch.LogGroup(
+      `${name}-waf-logs`,
+      { name: `aws-waf-logs-${prefix}`, retentionInDays: args.logRetentionDays, tags },
+      { parent: this },
+    );
+    new aws.wafv2.WebAclLoggingConfiguration(
+      `${name}-waf-logs`,
+      { resourceArn: this.webAcl.arn, logDestinationConfigs: [wafLogs.arn], redactedFields: [{ singleHeader: { name: "authorization" } }] },
+      { parent: this },
+    );
+
+    new aws.route53.Record(
+      `${name}-gateway`,
+      {
+        zoneId: settings.hostedZoneId,
+        name: settings.domainName,
+        type: "A",
+        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+      },
+      { parent: this },
+    );
+    this.gatewayUrl = pulumi.output(`https://${settings.domainName}`);
+
+    // The controller only registers pod IPs in the target group above; it creates no load balancers.
+    const controllerRole = new aws.iam.Role(
+      `${name}-lb-controller`,
+      { name: `${prefix}-lb-controller`, assumeRolePolicy: irsaTrustPolicy(args.oidc, loadBalancerControllerAccount), tags },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-lb-controller`,
+      {
+        role: controllerRole.id,
+        name: "register-gateway-targets",
+        policy: policyDocument([
+          {
+            Sid: "Discover",
+            Effect: "Allow",
+            Action: [
+              "ec2:DescribeAvailabilityZones",
+              "ec2:DescribeInstances",
+              "ec2:DescribeNetworkInterfaces",
+              "ec2:DescribeSecurityGroups",
+              "ec2:DescribeSubnets",
+              "ec2:DescribeVpcs",
+              "elasticloadbalancing:DescribeListeners",
+              "elasticloadbalancing:DescribeLoadBalancers",
+              "elasticloadbalancing:DescribeTags",
+              "elasticloadbalancing:DescribeTargetGroupAttributes",
+              "elasticloadbalancing:DescribeTargetGroups",
+              "elasticloadbalancing:DescribeTargetHealth",
+            ],
+            Resource: "*",
+          },
+          {
+            Sid: "RegisterGatewayPods",
+            Effect: "Allow",
+            Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+            Resource: this.targetGroup.arn,
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    const controller = new k8s.helm.v3.Release(
+      `${name}-lb-controller`,
+      {
+        name: "aws-load-balancer-controller",
+        namespace: "kube-system",
+        chart: charts.awsLoadBalancerController.chart,
+        version: charts.awsLoadBalancerController.version,
+        repositoryOpts: { repo: charts.awsLoadBalancerController.repo },
+        values: {
+          clusterName: args.clusterName,
+          region,
+          vpcId: network.vpcId,
+          replicaCount: 2,
+          createIngressClassResource: false,
+          enableServiceMutatorWebhook: false,
+          serviceAccount: {
+            create: true,
+            name: loadBalancerControllerAccount.name,
+            annotations: { "eks.amazonaws.com/role-arn": controllerRole.arn },
+          },
+        },
+      },
+      { parent: this, provider: args.provider },
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-gateway-targets`,
+      {
+        apiVersion: "elbv2.k8s.aws/v1beta1",
+        kind: "TargetGroupBinding",
+        metadata: { name: "gateway", namespace: args.workloadNamespace },
+        spec: {
+          serviceRef: { name: gatewayService.name, port: gatewayService.port },
+          targetGroupARN: this.targetGroup.arn,
+          targetType: "ip",
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: [controller] },
+    );
+
+    this.registerOutputs({ gatewayUrl: this.gatewayUrl });
+  }
+}

@@ -1,0 +1,117 @@
+import type * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import type { RtcService } from "../services.js";
+import type { ServiceDatabaseSecret } from "./database.js";
+
+export interface WorkloadsArgs {
+  readonly provider: k8s.Provider;
+  readonly namespace: string;
+  readonly services: readonly RtcService[];
+  /** Each service's IRSA role, annotated on its ServiceAccount. */
+  readonly serviceRoles: Record<string, aws.iam.Role>;
+  readonly databaseSecrets: readonly ServiceDatabaseSecret[];
+  readonly region: pulumi.Input<string>;
+  /** Settings every service reads: REDIS_URL, INTERNAL_TOKEN, JWT_SECRET. */
+  readonly platformSecrets: Record<string, pulumi.Input<string>>;
+  /** The kustomize overlay to render and apply, relative to this project. */
+  readonly overlay: string;
+  /** What must run before the workloads (CRDs of the CSI driver and the Prometheus operator). */
+  readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Name of the Kubernetes Secret (synced by the CSI driver) holding a subgraph's DATABASE_URL. */
+export function databaseSecretName(service: string): string {
+  return `${service}-database`;
+}
+
+/**
+ * RTC's workloads: the namespace, one ServiceAccount per service bound to its IRSA role, the
+ * SecretProviderClass that brings each subgraph's DATABASE_URL from Secrets Manager, the shared platform
+ * secret, then the rendered kustomize overlay from manifests/. The ServiceAccounts exist before any pod,
+ * so every pod starts with its role.
+ */
+export class Workloads extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rtc:workloads:Workloads", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: args.namespace,
+          labels: { "pod-security.kubernetes.io/enforce": "restricted", "app.kubernetes.io/part-of": "rtc" },
+        },
+      },
+      k8sOpts,
+    );
+    this.namespace = namespace.metadata.name;
+
+    const accounts = args.services.map(
+      (service) =>
+        new k8s.core.v1.ServiceAccount(
+          `${name}-${service.name}`,
+          {
+            metadata: {
+              name: service.name,
+              namespace: this.namespace,
+              labels: { "app.kubernetes.io/name": service.name, "app.kubernetes.io/part-of": "rtc" },
+              annotations: { "eks.amazonaws.com/role-arn": args.serviceRoles[service.name]!.arn },
+            },
+          },
+          k8sOpts,
+        ),
+    );
+
+    const providerClasses = args.databaseSecrets.map(
+      (secret) =>
+        new k8s.apiextensions.CustomResource(
+          `${name}-${secret.service}-database`,
+          {
+            apiVersion: "secrets-store.csi.x-k8s.io/v1",
+            kind: "SecretProviderClass",
+            metadata: { name: databaseSecretName(secret.service), namespace: this.namespace },
+            spec: {
+              provider: "aws",
+              parameters: {
+                region: args.region,
+                objects: secret.secretName.apply((objectName) =>
+                  stringify([{ objectName, objectType: "secretsmanager", jmesPath: [{ path: "url", objectAlias: "DATABASE_URL" }] }]),
+                ),
+              },
+              secretObjects: [
+                {
+                  secretName: databaseSecretName(secret.service),
+                  type: "Opaque",
+                  data: [{ objectName: "DATABASE_URL", key: "DATABASE_URL" }],
+                },
+              ],
+            },
+          },
+          { ...k8sOpts, dependsOn: args.dependsOn },
+        ),
+    );
+
+    const platform = new k8s.core.v1.Secret(
+      `${name}-platform`,
+      {
+        metadata: { name: "rtc-platform", namespace: this.namespace },
+        type: "Opaque",
+        stringData: args.platformSecrets,
+      },
+      k8sOpts,
+    );
+
+    new k8s.kustomize.v2.Directory(
+      `${name}-overlay`,
+      { directory: args.overlay, namespace: this.namespace },
+      { ...k8sOpts, dependsOn: [...accounts, ...providerClasses, platform, ...args.dependsOn] },
+    );
+
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}

@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { createMockCloud, type CapturedResource } from "./mock-cloud.js";
+
+const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Secrets an operator sets with `pulumi config set --secret`; stack files never hold them. */
+export const testSecrets = {
+  "rtc:redisAuthToken": "test-redis-auth-token-0123456789",
+  "rtc:jwtSecret": "test-jwt-secret",
+  "rtc:internalToken": "test-internal-token",
+};
+
+/** The stack's Pulumi.<stack>.yaml as the CLI hands it to the program: structured values JSON-encoded. */
+export function readStackConfig(stack: string): Record<string, string> {
+  const file = parse(readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+}
+
+export interface BuiltStack {
+  readonly stack: string;
+  readonly resources: CapturedResource[];
+  readonly outputs: Record<string, unknown>;
+  ofType(type: string): CapturedResource[];
+  /** The one resource of this type (and logical name, when given); fails when absent or ambiguous. */
+  one(type: string, name?: string): CapturedResource;
+}
+
+async function settle(resources: CapturedResource[]): Promise<void> {
+  // Resources register as their inputs resolve; the program is done when the count stops moving.
+  let stableRounds = 0;
+  let last = -1;
+  while (stableRounds < 5) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stableRounds = resources.length === last ? stableRounds + 1 : 0;
+    last = resources.length;
+  }
+}
+
+function unwrap(value: unknown): Promise<unknown> {
+  return new Promise((resolve) => pulumi.output(value).apply((resolved) => resolve(resolved)));
+}
+
+/**
+ * Runs the whole program (index.ts) for one stack under in-process mocks. A module is evaluated once per
+ * test file, so each file builds one stack.
+ */
+export async function buildStack(stack: string): Promise<BuiltStack> {
+  pulumi.runtime.setAllConfig({ ...readStackConfig(stack), ...testSecrets }, Object.keys(testSecrets));
+  const { mocks, resources } = createMockCloud();
+  await pulumi.runtime.setMocks(mocks, "rtc", stack, false);
+  const program = (await import("../../index.js")) as Record<string, unknown>;
+  const outputs = Object.fromEntries(
+    await Promise.all(Object.entries(program).map(async ([key, value]) => [key, await unwrap(value)] as const)),
+  );
+  await settle(resources);
+
+  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+  return {
+    stack,
+    resources,
+    outputs,
+    ofType,
+    one(type, name) {
+      const matches = ofType(type).filter((resource) => name === undefined || resource.name === name);
+      if (matches.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
+      return matches[0]!;
+    },
+  };
+}

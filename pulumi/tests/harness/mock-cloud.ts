@@ -1,0 +1,105 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, with the inputs it passed. */
+export interface CapturedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+}
+
+export const account = "123456789012";
+export const region = "eu-west-1";
+export const oidcIssuer = `oidc.eks.${region}.amazonaws.com/id/EXAMPLE0123456789`;
+export const oidcProviderArn = `arn:aws:iam::${account}:oidc-provider/${oidcIssuer}`;
+export const eksClusterSecurityGroupId = "sg-eks-cluster";
+
+/** What AWS (or a remote component) would report back for a resource; the mocks echo inputs plus these. */
+function outputsFor(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  const physicalName = inputs.name ?? name;
+  const service = type.split(":")[1]?.split("/")[0] ?? "x";
+  const common = { arn: `arn:aws:${service}:${region}:${account}:${physicalName}`, name: physicalName };
+  switch (type) {
+    case "awsx:ec2:Vpc":
+      return {
+        vpcId: "vpc-rtc",
+        publicSubnetIds: ["subnet-public-a", "subnet-public-b", "subnet-public-c"],
+        privateSubnetIds: ["subnet-private-a", "subnet-private-b", "subnet-private-c"],
+        isolatedSubnetIds: ["subnet-data-a", "subnet-data-b", "subnet-data-c"],
+      };
+    case "eks:index:Cluster":
+      return {
+        eksCluster: {
+          name: inputs.name,
+          arn: `arn:aws:eks:${region}:${account}:cluster/${inputs.name}`,
+          vpcConfig: { clusterSecurityGroupId: eksClusterSecurityGroupId },
+        },
+        kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config" }),
+        oidcProviderArn,
+        oidcIssuer,
+      };
+    case "eks:index:ManagedNodeGroup":
+      return { nodeGroup: { resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] } };
+    case "aws:kms/key:Key":
+      return { ...common, keyId: `${name}-key-id`, arn: `arn:aws:kms:${region}:${account}:key/${name}` };
+    case "aws:rds/instance:Instance":
+      return {
+        ...common,
+        address: `${inputs.identifier}.c0ffee.${region}.rds.amazonaws.com`,
+        port: 3306,
+        masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-master` }],
+      };
+    case "aws:elasticache/replicationGroup:ReplicationGroup":
+      return { ...common, primaryEndpointAddress: `master.${inputs.replicationGroupId}.cache.amazonaws.com` };
+    case "aws:lb/loadBalancer:LoadBalancer":
+      return { ...common, arnSuffix: `app/${physicalName}/0123456789abcdef`, dnsName: `${physicalName}.elb.amazonaws.com`, zoneId: "ZALB" };
+    case "aws:lb/targetGroup:TargetGroup":
+      return { ...common, arnSuffix: `targetgroup/${physicalName}/fedcba9876543210` };
+    case "aws:ecr/repository:Repository":
+      return { ...common, repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${physicalName}` };
+    case "aws:secretsmanager/secret:Secret":
+      return { ...common, arn: `arn:aws:secretsmanager:${region}:${account}:secret:${physicalName}-AbCdEf` };
+    case "aws:acm/certificate:Certificate":
+      return {
+        ...common,
+        domainValidationOptions: [
+          { domainName: inputs.domainName, resourceRecordName: `_x.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." },
+        ],
+      };
+    case "aws:route53/record:Record":
+      return { fqdn: inputs.name };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { ...common, latestVersion: 1 };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: `mock-password-${name}` };
+    default:
+      return type.startsWith("aws:") ? common : {};
+  }
+}
+
+/** Pulumi mocks that record every registered resource, in registration order. */
+export function createMockCloud(): { mocks: pulumi.runtime.Mocks; resources: CapturedResource[] } {
+  const resources: CapturedResource[] = [];
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: { ...args.inputs, ...outputsFor(args.type, args.name, args.inputs) } };
+    },
+    call(args) {
+      switch (args.token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+          return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return { accountId: account, arn: `arn:aws:iam::${account}:user/ops`, userId: "ops" };
+        case "aws:index/getRegion:getRegion":
+          return { name: region, region, id: region };
+        case "aws:index/getPartition:getPartition":
+          return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        case "aws:ssm/getParameter:getParameter":
+          return { name: args.inputs.name, value: "ami-0a1b2c3d4e5f67890", type: "String" };
+        default:
+          return {};
+      }
+    },
+  };
+  return { mocks, resources };
+}
