@@ -74,7 +74,12 @@ describe('the Kubernetes scrape configuration', () => {
       { name: 'users-7d9f-abcde', phase: 'Running', labels: { 'app.kubernetes.io/name': 'users' }, annotations: annotated(usersPort) },
       { name: 'catalog-5c4b-fghij', phase: 'Running', labels: { app: 'catalog' }, annotations: annotated(unusedPort, '/internal/metrics') },
       { name: 'mysql-0', phase: 'Running', labels: { 'app.kubernetes.io/name': 'mysql' }, annotations: {} },
-      { name: 'orders-migrate-xyz', phase: 'Succeeded', labels: { 'app.kubernetes.io/name': 'orders-migrate' }, annotations: annotated(unusedPort) },
+      {
+        name: 'orders-migrate-xyz',
+        phase: 'Succeeded',
+        labels: { 'app.kubernetes.io/name': 'orders-migrate' },
+        annotations: annotated(unusedPort),
+      },
     ];
     await writeFile(podsFile, JSON.stringify(pods.map((pod) => asDiscoveredTarget(pod, unusedPort))));
 

@@ -60,7 +60,9 @@ describe('RTC queries on a real Prometheus', () => {
   it('accepts every Grafana panel query through /api/v1/query', async () => {
     const panels = await evaluatePanels(prometheus, await readPanelQueries());
     expect(panels.length).toBeGreaterThan(20);
-    const refused = panels.filter((panel) => panel.errors.length > 0).map((panel) => `${panel.dashboard} / ${panel.panel}: ${panel.errors.join('; ')}`);
+    const refused = panels
+      .filter((panel) => panel.errors.length > 0)
+      .map((panel) => `${panel.dashboard} / ${panel.panel}: ${panel.errors.join('; ')}`);
     expect(refused).toEqual([]);
   });
 
@@ -76,9 +78,7 @@ describe('RTC queries on a real Prometheus', () => {
   it('answers a malformed query with an error, so the checks above can fail', async () => {
     const answer = await prometheus.query('sum(rate(rtc_orders_placed_total[1m])');
     expect(answer.status).toBe('error');
-    const [panel] = await evaluatePanels(prometheus, [
-      { dashboard: 'probe', panel: 'broken', refId: 'A', expr: 'sum(', promql: 'sum(' },
-    ]);
+    const [panel] = await evaluatePanels(prometheus, [{ dashboard: 'probe', panel: 'broken', refId: 'A', expr: 'sum(', promql: 'sum(' }]);
     expect(panel?.errors).toEqual([expect.stringMatching(/^A: bad_data: /)]);
   });
 });

@@ -20,8 +20,7 @@ export interface StartPrometheusOptions {
 
 /** The JSON envelope of every Prometheus HTTP API answer. */
 export type ApiResponse<T> =
-  | { status: 'success'; data: T; warnings?: string[] }
-  | { status: 'error'; errorType: string; error: string; data?: T };
+  { status: 'success'; data: T; warnings?: string[] } | { status: 'error'; errorType: string; error: string; data?: T };
 
 export interface Sample {
   metric: Record<string, string>;

@@ -6,11 +6,15 @@ function serviceRegistry(): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'orders' });
   collectDefaultMetrics({ register: registry });
-  new Counter({ name: 'rtc_orders_placed_total', help: 'Orders placed', labelNames: ['currency'], registers: [registry] }).inc({ currency: 'EUR' });
-  new Histogram({ name: 'rtc_graphql_request_duration_seconds', help: 'GraphQL request duration', labelNames: ['operation'], registers: [registry] }).observe(
-    { operation: 'PlaceOrder' },
-    0.02,
-  );
+  new Counter({ name: 'rtc_orders_placed_total', help: 'Orders placed', labelNames: ['currency'], registers: [registry] }).inc({
+    currency: 'EUR',
+  });
+  new Histogram({
+    name: 'rtc_graphql_request_duration_seconds',
+    help: 'GraphQL request duration',
+    labelNames: ['operation'],
+    registers: [registry],
+  }).observe({ operation: 'PlaceOrder' }, 0.02);
   new Gauge({ name: 'rtc_outbox_pending_events', help: 'Outbox rows not yet published', registers: [registry] }).set(0);
   return registry;
 }

@@ -47,10 +47,7 @@ const grafanaVariables: Readonly<Record<string, string>> = {
 };
 
 export function toPromql(expr: string): string {
-  return Object.entries(grafanaVariables).reduce(
-    (promql, [variable, value]) => promql.replaceAll(variable, value),
-    expr,
-  );
+  return Object.entries(grafanaVariables).reduce((promql, [variable, value]) => promql.replaceAll(variable, value), expr);
 }
 
 /** Every query of every panel, rows' nested panels included. */

@@ -65,8 +65,14 @@ describe('Prometheus configuration and rules', () => {
     }
     const alerts = (await alertRules()).map((rule) => rule.alert);
     expect(alerts.length).toBeGreaterThanOrEqual(7);
-    expect(alerts.filter((alert) => !firing.has(alert)), 'alerts never tested firing').toEqual([]);
-    expect(alerts.filter((alert) => !quiet.has(alert)), 'alerts never tested quiet').toEqual([]);
+    expect(
+      alerts.filter((alert) => !firing.has(alert)),
+      'alerts never tested firing',
+    ).toEqual([]);
+    expect(
+      alerts.filter((alert) => !quiet.has(alert)),
+      'alerts never tested quiet',
+    ).toEqual([]);
   });
 
   it('covers the alerts the issue asks for', async () => {

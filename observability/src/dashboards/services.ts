@@ -31,7 +31,12 @@ export function buildServicesDashboard(): Dashboard {
             title: 'GraphQL error ratio',
             description: 'Share of GraphQL operations answered with errors, all services, over 5 minutes.',
             unit: 'percentunit',
-            queries: [{ expr: 'sum(rtc:graphql_errors:rate5m or 0 * rtc:graphql_requests:rate5m) / sum(rtc:graphql_requests:rate5m)', legend: 'errors' }],
+            queries: [
+              {
+                expr: 'sum(rtc:graphql_errors:rate5m or 0 * rtc:graphql_requests:rate5m) / sum(rtc:graphql_requests:rate5m)',
+                legend: 'errors',
+              },
+            ],
           }),
           stat({
             title: 'Firing alerts',
@@ -116,7 +121,8 @@ export function buildServicesDashboard(): Dashboard {
           }),
           timeseries({
             title: 'Waiting for a connection',
-            description: 'Requests queued for a pool connection, per service; above zero for long means a saturated or unreachable database.',
+            description:
+              'Requests queued for a pool connection, per service; above zero for long means a saturated or unreachable database.',
             unit: 'none',
             queries: [{ expr: 'sum by (service) (rtc_db_pool_waiting_requests)', legend: '{{service}}' }],
           }),
