@@ -21,3 +21,4 @@ export * from './loaders';
 export * from './serve';
 export * from './keyset';
 export * from './mysql-errors';
+export * from './transaction-retry';

@@ -21,3 +21,18 @@ export function parseNumericId(id: string): number | null {
   if (!/^\d{1,15}$/.test(id)) return null;
   return Number(id);
 }
+
+/**
+ * Like createBatchLoader, for one-to-many lookups (an order's lines): one query for every key asked for in one
+ * tick, each key getting its own rows in the order the query returned them (an empty list when none).
+ */
+export function createGroupLoader<K extends string | number, V>(
+  fetchMany: (keys: readonly K[]) => Promise<readonly V[]>,
+  keyOf: (value: V) => K,
+): DataLoader<K, V[]> {
+  return new DataLoader<K, V[]>(async (keys) => {
+    const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
+    for (const row of await fetchMany(keys)) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}
