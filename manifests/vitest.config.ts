@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The parity test shells out to kubectl; rendering and validating are fast.
+    testTimeout: 30_000,
+  },
+});
