@@ -1,0 +1,26 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  generates: {
+    'src/__generated__/resolvers-types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useIndexSignature: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        contextType: '../context#CatalogContext',
+        mappers: {
+          Product: '../db/schema#ProductRow',
+          Category: '../db/schema#CategoryRow',
+          ProductConnection: '../catalog/product-listing#ProductPage',
+          ProductEdge: '../catalog/product-listing#ProductPageEdge',
+        },
+        scalars: { DateTime: 'Date' },
+      },
+    },
+  },
+};
+
+export default config;

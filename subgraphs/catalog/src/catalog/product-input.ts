@@ -1,0 +1,111 @@
+import { badInput, parseNumericId } from '@rtc/service-kit';
+import type { ProductRow } from '../db/schema';
+
+export const MAX_PRODUCT_NAME_LENGTH = 200;
+export const MAX_DESCRIPTION_LENGTH = 5000;
+// GraphQL Int is 32-bit signed; the column is unsigned int, so this bound fits both.
+export const MAX_PRICE = 2_147_483_647;
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** SKUs are compared case-insensitively, so they are stored upper-case. */
+export function normalizeSku(argument: string, sku: string): string {
+  const normalized = sku.trim().toUpperCase();
+  if (!/^[A-Z0-9][A-Z0-9._-]{0,63}$/.test(normalized)) {
+    throw badInput(argument, "must be 1 to 64 of A-Z, 0-9, '-', '_', '.', starting with a letter or digit");
+  }
+  return normalized;
+}
+
+export function validateProductName(argument: string, name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > MAX_PRODUCT_NAME_LENGTH) {
+    throw badInput(argument, `must be 1 to ${MAX_PRODUCT_NAME_LENGTH} characters`);
+  }
+  return trimmed;
+}
+
+export function validateDescription(argument: string, description: string, max = MAX_DESCRIPTION_LENGTH): string {
+  const trimmed = description.trim();
+  if (trimmed.length > max) throw badInput(argument, `must be at most ${max} characters`);
+  return trimmed;
+}
+
+export function validatePrice(argument: string, amount: number): number {
+  if (!Number.isSafeInteger(amount)) throw badInput(argument, 'must be an integer of minor units');
+  if (amount < 0) throw badInput(argument, 'must not be negative');
+  if (amount > MAX_PRICE) throw badInput(argument, `must be at most ${MAX_PRICE}`);
+  return amount;
+}
+
+export function validateCurrency(argument: string, currency: string): string {
+  const code = currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !currencies.has(code)) throw badInput(argument, 'must be an ISO 4217 currency code such as USD');
+  return code;
+}
+
+export function parseCategoryReference(argument: string, id: string): number {
+  const parsed = parseNumericId(id);
+  if (parsed === null) throw badInput(argument, 'no category has this id');
+  return parsed;
+}
+
+export interface CreateProductArgs {
+  readonly sku: string;
+  readonly name: string;
+  readonly description?: string | null;
+  readonly price: number;
+  readonly currency?: string | null;
+  readonly categoryId: string;
+  readonly active?: boolean | null;
+}
+
+export type NewProduct = Omit<ProductRow, 'id' | 'createdAt'>;
+
+export function parseCreateProduct(input: CreateProductArgs): NewProduct {
+  return {
+    sku: normalizeSku('input.sku', input.sku),
+    name: validateProductName('input.name', input.name),
+    description: validateDescription('input.description', input.description ?? ''),
+    priceAmount: validatePrice('input.price', input.price),
+    currency: validateCurrency('input.currency', input.currency ?? 'USD'),
+    categoryId: parseCategoryReference('input.categoryId', input.categoryId),
+    active: input.active ?? true,
+  };
+}
+
+export interface UpdateProductArgs {
+  readonly name?: string | null;
+  readonly description?: string | null;
+  readonly price?: number | null;
+  readonly currency?: string | null;
+  readonly active?: boolean | null;
+  readonly categoryId?: string | null;
+}
+
+export type ProductChanges = Partial<Pick<ProductRow, 'name' | 'description' | 'priceAmount' | 'currency' | 'active' | 'categoryId'>>;
+
+function given<T>(argument: string, value: T | null | undefined): T | undefined {
+  if (value === null) throw badInput(argument, 'must not be null; leave it out to keep the current value');
+  return value;
+}
+
+/** Omitted fields stay as they are; an explicit null is refused rather than guessed at. */
+export function parseUpdateProduct(input: UpdateProductArgs): ProductChanges {
+  const name = given('input.name', input.name);
+  const description = given('input.description', input.description);
+  const price = given('input.price', input.price);
+  const currency = given('input.currency', input.currency);
+  const active = given('input.active', input.active);
+  const categoryId = given('input.categoryId', input.categoryId);
+  const changes: ProductChanges = {
+    ...(name !== undefined && { name: validateProductName('input.name', name) }),
+    ...(description !== undefined && { description: validateDescription('input.description', description) }),
+    ...(price !== undefined && { priceAmount: validatePrice('input.price', price) }),
+    ...(currency !== undefined && { currency: validateCurrency('input.currency', currency) }),
+    ...(active !== undefined && { active }),
+    ...(categoryId !== undefined && { categoryId: parseCategoryReference('input.categoryId', categoryId) }),
+  };
+  if (Object.keys(changes).length === 0) throw badInput('input', 'must change at least one field');
+  return changes;
+}

@@ -1,0 +1,12 @@
+import type DataLoader from 'dataloader';
+import type { BaseContext } from '@rtc/service-kit';
+import type { Categories } from './catalog/categories';
+import type { Products } from './catalog/products';
+import type { CategoryRow, ProductRow } from './db/schema';
+
+export interface CatalogContext extends BaseContext {
+  readonly products: Products;
+  readonly categories: Categories;
+  readonly productById: DataLoader<number, ProductRow | null>;
+  readonly categoryById: DataLoader<number, CategoryRow | null>;
+}

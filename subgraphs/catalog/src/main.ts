@@ -1,0 +1,15 @@
+import { serveSubgraph } from '@rtc/service-kit';
+import { loadCatalogEnv } from './env';
+import { createCatalogSubgraph } from './subgraph';
+
+const env = loadCatalogEnv();
+
+await serveSubgraph({
+  name: 'catalog',
+  port: env.PORT,
+  logLevel: env.LOG_LEVEL,
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  build: (deps) =>
+    createCatalogSubgraph({ production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN }, deps),
+});

@@ -1,0 +1,17 @@
+import { requireAdmin } from '@rtc/service-kit';
+import type { MutationResolvers } from '../__generated__/resolvers-types';
+
+export const Mutation: MutationResolvers = {
+  createProduct: (_parent, { input }, { caller, products }) => {
+    requireAdmin(caller);
+    return products.create(input);
+  },
+  updateProduct: (_parent, { id, input }, { caller, products }) => {
+    requireAdmin(caller);
+    return products.update(id, input);
+  },
+  createCategory: (_parent, { input }, { caller, categories }) => {
+    requireAdmin(caller);
+    return categories.create(input);
+  },
+};

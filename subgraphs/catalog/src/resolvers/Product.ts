@@ -1,0 +1,18 @@
+import { parseNumericId } from '@rtc/service-kit';
+import type { ProductResolvers } from '../__generated__/resolvers-types';
+
+export const Product: ProductResolvers = {
+  // Inactive products resolve too: orders keep referring to what they sold.
+  __resolveReference: (reference, { productById }) => {
+    const id = parseNumericId(reference.id);
+    return id === null ? null : productById.load(id);
+  },
+  id: (product) => String(product.id),
+  price: (product) => ({ amount: product.priceAmount, currency: product.currency }),
+  category: async (product, _args, { categoryById }) => {
+    const category = await categoryById.load(product.categoryId);
+    // The foreign key makes a missing category impossible short of a broken database.
+    if (!category) throw new Error(`category ${product.categoryId} of product ${product.id} is missing`);
+    return category;
+  },
+};

@@ -1,0 +1,8 @@
+import { DateTimeScalar } from '@rtc/service-kit';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Category } from './Category';
+import { Mutation } from './Mutation';
+import { Product } from './Product';
+import { Query } from './Query';
+
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Product, Category };

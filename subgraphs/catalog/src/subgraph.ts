@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { inArray } from 'drizzle-orm';
+import { parse } from 'graphql';
+import { createBatchLoader, createOutboxRelay, createSubgraphServer, pingDatabase, type ServiceDeps } from '@rtc/service-kit';
+import { createCategories } from './catalog/categories';
+import { createProducts } from './catalog/products';
+import type { CatalogContext } from './context';
+import { createCatalogDb } from './db/client';
+import { categories, products } from './db/schema';
+import { resolvers } from './resolvers';
+
+export const catalogTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface CatalogConfig {
+  readonly production: boolean;
+  readonly internalToken: string;
+}
+
+/** Builds the catalog subgraph without listening. */
+export async function createCatalogSubgraph(config: CatalogConfig, { pool, bus, logger, metrics }: ServiceDeps) {
+  const db = createCatalogDb(pool);
+  // Catalog publishes no events yet; the relay keeps its outbox drained like every service's.
+  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const productService = createProducts(db);
+  const categoryService = createCategories(db);
+  const server = await createSubgraphServer<CatalogContext>({
+    name: 'catalog',
+    typeDefs: catalogTypeDefs,
+    resolvers,
+    internalToken: config.internalToken,
+    production: config.production,
+    logger,
+    metrics,
+    ready: () => pingDatabase(pool),
+    createContext: (base) => ({
+      ...base,
+      products: productService,
+      categories: categoryService,
+      productById: createBatchLoader(
+        (ids) => db.select().from(products).where(inArray(products.id, [...ids])),
+        (row) => row.id,
+      ),
+      categoryById: createBatchLoader(
+        (ids) => db.select().from(categories).where(inArray(categories.id, [...ids])),
+        (row) => row.id,
+      ),
+    }),
+  });
+  return { ...server, relay };
+}
