@@ -1,0 +1,28 @@
+import { withDatabase } from '@rtc/service-kit';
+import { runMigrations } from '@rtc/service-kit';
+import { catalogMigrations } from '@rtc/catalog';
+import { inventoryMigrations } from '@rtc/inventory';
+import { ordersMigrations } from '@rtc/orders';
+import { usersMigrations } from '@rtc/users';
+import type { SubgraphName } from '@rtc/gateway';
+
+export const defaultDatabases: Record<SubgraphName, string> = {
+  users: 'rtc_users',
+  catalog: 'rtc_catalog',
+  orders: 'rtc_orders',
+  inventory: 'rtc_inventory',
+};
+
+export const migrationFolders: Record<SubgraphName, string> = {
+  users: usersMigrations,
+  catalog: catalogMigrations,
+  orders: ordersMigrations,
+  inventory: inventoryMigrations,
+};
+
+/** Applies every subgraph's committed migrations to its own database on `serverUrl`. */
+export async function migrateAll(serverUrl: string, databases: Record<SubgraphName, string> = defaultDatabases): Promise<void> {
+  for (const [name, folder] of Object.entries(migrationFolders) as [SubgraphName, string][]) {
+    await runMigrations(withDatabase(serverUrl, databases[name]), folder);
+  }
+}

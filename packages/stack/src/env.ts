@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { commonEnv, jwtEnv, loadEnv, port, storeEnv } from '@rtc/service-kit';
+
+// The only file of the local launcher that reads process.env.
+export function loadStackEnv() {
+  return loadEnv(
+    {
+      ...commonEnv,
+      ...jwtEnv,
+      ...storeEnv,
+      DATABASE_URL: z.url({ protocol: /^mysql$/ }).default('mysql://root@127.0.0.1:3306'),
+      HOST: z.string().default('127.0.0.1'),
+      GATEWAY_PORT: port(4000),
+      USERS_PORT: port(4001),
+      CATALOG_PORT: port(4002),
+      ORDERS_PORT: port(4003),
+      INVENTORY_PORT: port(4004),
+      STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+      RTC_SEED: z.enum(['auto', 'never']).default('auto'),
+      RTC_STATE_DIR: z.string().default('.rtc'),
+    },
+    process.env,
+  );
+}
+
+export type StackEnv = ReturnType<typeof loadStackEnv>;

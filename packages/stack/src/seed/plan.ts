@@ -1,0 +1,235 @@
+import { adjectives, departments, firstNames, lastNames } from './catalog-data';
+import { createRandom, createWeightedSampler, zipfWeights, type Random } from './random';
+
+export interface SeedOptions {
+  readonly now: Date;
+  readonly timeZone: string;
+  readonly currency: string;
+  readonly products?: number;
+  readonly customers?: number;
+  readonly orders?: number;
+  readonly days?: number;
+  readonly seed?: number;
+}
+
+export interface SeedCategory {
+  readonly id: number;
+  readonly name: string;
+  readonly slug: string;
+  readonly description: string;
+}
+
+export interface SeedProduct {
+  readonly id: number;
+  readonly sku: string;
+  readonly name: string;
+  readonly description: string;
+  readonly priceAmount: number;
+  readonly active: boolean;
+  readonly categoryId: number;
+  readonly createdAt: Date;
+}
+
+export interface SeedUser {
+  readonly id: number;
+  readonly email: string;
+  readonly name: string;
+  readonly role: 'CUSTOMER' | 'ANALYST' | 'ADMIN';
+  readonly createdAt: Date;
+}
+
+export interface SeedStock {
+  readonly productId: number;
+  readonly onHand: number;
+  readonly lowStockThreshold: number;
+}
+
+export type SeedStatus = 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+
+export interface SeedOrderLine {
+  readonly productId: number;
+  readonly quantity: number;
+  readonly unitAmount: number;
+}
+
+export interface SeedOrder {
+  readonly id: number;
+  readonly userId: number;
+  readonly status: SeedStatus;
+  readonly placedAt: Date;
+  readonly paidAt: Date | null;
+  readonly shippedAt: Date | null;
+  readonly deliveredAt: Date | null;
+  readonly cancelledAt: Date | null;
+  readonly lines: readonly SeedOrderLine[];
+  readonly total: number;
+  readonly units: number;
+}
+
+export interface StorePlan {
+  readonly categories: SeedCategory[];
+  readonly products: SeedProduct[];
+  readonly users: SeedUser[];
+  readonly stock: SeedStock[];
+  readonly orders: SeedOrder[];
+}
+
+/** Demo staff accounts; their passwords are printed by `npm start` and listed in the README. */
+export const staffAccounts = [
+  { email: 'admin@rtc.example', name: 'Store Admin', role: 'ADMIN', password: 'rtc-admin-password' },
+  { email: 'analyst@rtc.example', name: 'Sales Analyst', role: 'ANALYST', password: 'rtc-analyst-password' },
+] as const;
+export const customerPassword = 'rtc-customer-password';
+
+// Relative demand by local hour of day, and by weekday (Sunday first).
+const hourlyDemand = [0.2, 0.12, 0.08, 0.06, 0.06, 0.1, 0.25, 0.45, 0.7, 0.85, 0.95, 1.05, 1.2, 1.15, 1, 0.95, 0.95, 1, 1.15, 1.35, 1.45, 1.3, 0.9, 0.5];
+const weekdayDemand = [1.15, 0.9, 0.92, 0.95, 1, 1.1, 1.25];
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const peakDemand = Math.max(...hourlyDemand) * Math.max(...weekdayDemand);
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+function localClock(timeZone: string) {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' });
+  return (instant: number) => {
+    let hourOfDay = 0;
+    let weekday = 0;
+    for (const part of format.formatToParts(instant)) {
+      if (part.type === 'hour') hourOfDay = Number(part.value);
+      if (part.type === 'weekday') weekday = weekdays.indexOf(part.value);
+    }
+    return { hourOfDay, weekday };
+  };
+}
+
+function slugOf(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+function planCatalog(random: Random, count: number, now: number) {
+  const categories: SeedCategory[] = departments.map((department, index) => ({
+    id: index + 1,
+    name: department.name,
+    slug: slugOf(department.name),
+    description: `${department.name} picked by RTC's buyers`,
+  }));
+  const products: SeedProduct[] = [];
+  for (let id = 1; id <= count; id++) {
+    const categoryIndex = (id - 1) % departments.length;
+    const department = departments[categoryIndex]!;
+    const noun = random.pick(department.nouns);
+    const adjective = random.pick(adjectives);
+    const series = random.int(100, 999);
+    // Prices spread log-normally around the department's typical price, ending in .99.
+    const price = Math.max(99, Math.round((department.base * Math.exp(random.normal(0, 0.45))) / 100) * 100 - 1);
+    products.push({
+      id,
+      sku: `${department.name.slice(0, 3).toUpperCase()}-${String(id).padStart(5, '0')}`,
+      name: `${adjective} ${noun} ${series}`,
+      description: `The ${adjective.toLowerCase()} ${noun.toLowerCase()} from our ${department.name.toLowerCase()} range, series ${series}.`,
+      priceAmount: price,
+      active: random.next() > 0.03,
+      categoryId: categoryIndex + 1,
+      createdAt: new Date(now - random.int(31, 720) * day),
+    });
+  }
+  return { categories, products };
+}
+
+function planUsers(random: Random, customers: number, now: number, days: number): SeedUser[] {
+  const users: SeedUser[] = staffAccounts.map((staff, index) => ({
+    id: index + 1,
+    email: staff.email,
+    name: staff.name,
+    role: staff.role,
+    createdAt: new Date(now - 800 * day),
+  }));
+  for (let n = 1; n <= customers; n++) {
+    // About one customer in six signed up inside the seeded window: the store keeps winning new buyers.
+    const recent = random.next() < 1 / 6;
+    const age = recent ? random.int(minute, days * day) : random.int((days + 1) * day, 400 * day);
+    users.push({
+      id: users.length + 1,
+      email: `customer${n}@example.com`,
+      name: `${random.pick(firstNames)} ${random.pick(lastNames)}`,
+      role: 'CUSTOMER',
+      createdAt: new Date(now - age),
+    });
+  }
+  return users;
+}
+
+function statusFor(random: Random, age: number): SeedStatus {
+  const roll = random.next();
+  if (age < 2 * hour) return roll < 0.02 ? 'CANCELLED' : 'PAID';
+  if (age < day) return roll < 0.03 ? 'CANCELLED' : roll < 0.6 ? 'PAID' : 'SHIPPED';
+  if (age < 5 * day) return roll < 0.04 ? 'CANCELLED' : roll < 0.5 ? 'SHIPPED' : 'DELIVERED';
+  return roll < 0.05 ? 'CANCELLED' : 'DELIVERED';
+}
+
+/** A realistic, deterministic store: the same options always give the same rows. */
+export function planStore(options: SeedOptions): StorePlan {
+  const { now: nowDate, timeZone, products: productCount = 2_000, customers = 5_000, orders: orderCount = 50_000, days = 30 } = options;
+  const now = nowDate.getTime();
+  const random = createRandom(options.seed ?? 20_261_125);
+  const { categories, products } = planCatalog(random, productCount, now);
+  const users = planUsers(random, customers, now, days);
+  const stock: SeedStock[] = products.map((product) => {
+    const roll = random.next();
+    const onHand = roll < 0.01 ? 0 : roll < 0.06 ? random.int(1, 10) : random.int(40, 600);
+    return { productId: product.id, onHand, lowStockThreshold: 10 };
+  });
+
+  // Demand: a long tail over products (Zipf over a shuffled order) and over customers (repeat buyers).
+  const sellable = random.shuffle(products.filter((product) => product.active));
+  const pickProduct = createWeightedSampler(zipfWeights(sellable.length, 1.05), random);
+  const customerList = random.shuffle(users.filter((user) => user.role === 'CUSTOMER'));
+  const pickCustomer = createWeightedSampler(zipfWeights(customerList.length, 0.6), random);
+  const pickLineCount = createWeightedSampler([55, 25, 12, 5, 3], random);
+  const pickQuantity = createWeightedSampler([80, 15, 5], random);
+  const clock = localClock(timeZone);
+  const start = now - days * day;
+
+  const placedTimes: number[] = [];
+  while (placedTimes.length < orderCount) {
+    const candidate = start + random.next() * (now - start);
+    const { hourOfDay, weekday } = clock(candidate);
+    // A gentle upward trend over the month, on top of the daily and weekly rhythm.
+    const trend = 0.85 + 0.3 * ((candidate - start) / (now - start));
+    const demand = hourlyDemand[hourOfDay]! * weekdayDemand[weekday]! * trend;
+    if (random.next() * peakDemand * 1.15 < demand) placedTimes.push(Math.floor(candidate));
+  }
+  placedTimes.sort((a, b) => a - b);
+
+  const orders: SeedOrder[] = placedTimes.map((placed, index) => {
+    let customer = customerList[pickCustomer()]!;
+    for (let tries = 0; customer.createdAt.getTime() > placed && tries < 20; tries++) customer = customerList[pickCustomer()]!;
+    const lines = new Map<number, SeedOrderLine>();
+    const lineCount = pickLineCount() + 1;
+    while (lines.size < lineCount) {
+      const product = sellable[pickProduct()]!;
+      lines.set(product.id, { productId: product.id, quantity: pickQuantity() + 1, unitAmount: product.priceAmount });
+    }
+    const orderLines = [...lines.values()].sort((a, b) => a.productId - b.productId);
+    const age = now - placed;
+    const status = statusFor(random, age);
+    const at = (offset: number) => new Date(Math.min(now, placed + offset));
+    const paidAt = at(random.int(1, 10) * minute);
+    return {
+      id: index + 1,
+      userId: customer.id,
+      status,
+      placedAt: new Date(placed),
+      paidAt: status === 'CANCELLED' && random.next() < 0.5 ? null : paidAt,
+      shippedAt: status === 'SHIPPED' || status === 'DELIVERED' ? at(random.int(6, 30) * hour) : null,
+      deliveredAt: status === 'DELIVERED' ? at(random.int(2, 4) * day) : null,
+      cancelledAt: status === 'CANCELLED' ? at(random.int(5, 120) * minute) : null,
+      lines: orderLines,
+      total: orderLines.reduce((sum, line) => sum + line.quantity * line.unitAmount, 0),
+      units: orderLines.reduce((sum, line) => sum + line.quantity, 0),
+    };
+  });
+  return { categories, products, users, stock, orders };
+}

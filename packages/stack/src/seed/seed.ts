@@ -1,0 +1,162 @@
+import { drizzle } from 'drizzle-orm/mysql2';
+import type { MySqlTable } from 'drizzle-orm/mysql-core';
+import { catalogSchema } from '@rtc/catalog';
+import type { SubgraphName } from '@rtc/gateway';
+import { inventorySchema } from '@rtc/inventory';
+import { applyOrdersToRollups, ordersSchema } from '@rtc/orders';
+import { createMysqlPool, withDatabase, type Pool } from '@rtc/service-kit';
+import { hashPassword, usersSchema } from '@rtc/users';
+import { customerPassword, planStore, staffAccounts, type StorePlan } from './plan';
+
+export interface SeedRunOptions {
+  readonly timeZone: string;
+  readonly currency: string;
+  readonly now?: Date;
+  readonly products?: number;
+  readonly customers?: number;
+  readonly orders?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+const chunkSize = 2_000;
+
+async function insertChunked<T extends Record<string, unknown>>(
+  pool: Pool,
+  table: MySqlTable,
+  rows: readonly T[],
+  onChunk?: (done: number) => void,
+): Promise<void> {
+  const db = drizzle(pool);
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    await db.insert(table).values(rows.slice(start, start + chunkSize) as never);
+    onChunk?.(Math.min(start + chunkSize, rows.length));
+  }
+}
+
+async function rowCount(pool: Pool, table: string): Promise<number> {
+  const [rows] = await pool.query(`SELECT COUNT(*) AS n FROM \`${table}\``);
+  return Number((rows as { n: number }[])[0]?.n ?? 0);
+}
+
+async function seedUsers(pool: Pool, plan: StorePlan): Promise<void> {
+  // One hash for every demo customer: hashing 5,000 passwords with argon2 would take minutes for no gain.
+  const customerHash = await hashPassword(customerPassword);
+  const staffHashes = new Map(await Promise.all(staffAccounts.map(async (staff) => [staff.email, await hashPassword(staff.password)] as const)));
+  await insertChunked(
+    pool,
+    usersSchema.users,
+    plan.users.map((user) => ({ ...user, passwordHash: staffHashes.get(user.email) ?? customerHash })),
+  );
+}
+
+async function seedCatalog(pool: Pool, plan: StorePlan, currency: string): Promise<void> {
+  await insertChunked(pool, catalogSchema.categories, plan.categories.map((category) => ({ ...category, createdAt: new Date() })));
+  await insertChunked(pool, catalogSchema.products, plan.products.map((product) => ({ ...product, currency })));
+}
+
+async function seedInventory(pool: Pool, plan: StorePlan, now: Date): Promise<void> {
+  await insertChunked(
+    pool,
+    inventorySchema.stock,
+    plan.stock.map((row) => ({ ...row, reserved: 0, available: row.onHand, updatedAt: now })),
+  );
+  await insertChunked(
+    pool,
+    inventorySchema.stockLedger,
+    plan.stock.map((row) => ({
+      productId: row.productId,
+      kind: 'RESTOCK' as const,
+      deltaOnHand: row.onHand,
+      deltaAvailable: row.onHand,
+      reference: 'seed',
+      reason: 'opening stock',
+      createdAt: now,
+    })),
+  );
+}
+
+async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progress: (message: string) => void): Promise<void> {
+  const orderRows = plan.orders.map((order) => ({
+    id: order.id,
+    userId: order.userId,
+    idempotencyKey: `seed-${order.id}`,
+    reservationRef: `seed-${order.id}`,
+    status: order.status,
+    currency,
+    totalAmount: order.total,
+    itemCount: order.units,
+    placedAt: order.placedAt,
+    updatedAt: order.cancelledAt ?? order.deliveredAt ?? order.shippedAt ?? order.paidAt ?? order.placedAt,
+    paidAt: order.paidAt,
+    shippedAt: order.shippedAt,
+    deliveredAt: order.deliveredAt,
+    cancelledAt: order.cancelledAt,
+    paymentId: order.paidAt ? `seed-payment-${order.id}` : null,
+    stockReleasedAt: order.cancelledAt,
+  }));
+  await insertChunked(pool, ordersSchema.orders, orderRows, (done) => {
+    if (done % 10_000 === 0 || done === orderRows.length) progress(`orders ${done}/${orderRows.length}`);
+  });
+  const lineRows = plan.orders.flatMap((order) =>
+    order.lines.map((line) => ({ orderId: order.id, ...line, lineAmount: line.quantity * line.unitAmount })),
+  );
+  await insertChunked(pool, ordersSchema.orderLines, lineRows);
+  progress(`order lines ${lineRows.length}`);
+  const counted = plan.orders
+    .filter((order) => order.status !== 'CANCELLED')
+    .map((order) => ({
+      userId: order.userId,
+      placedAt: order.placedAt,
+      currency,
+      totalAmount: order.total,
+      lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
+    }));
+  await applyOrdersToRollups(drizzle(pool, { schema: ordersSchema, mode: 'default' }), counted);
+  progress('sales rollups');
+}
+
+/**
+ * Fills an empty store with a realistic month of trading: 20 categories, 2,000 products, 5,000 customers
+ * and 50,000 orders. Does nothing when the catalog already has products.
+ */
+export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphName, string>, options: SeedRunOptions): Promise<boolean> {
+  const pools = Object.fromEntries(
+    (Object.keys(databases) as SubgraphName[]).map((name) => [name, createMysqlPool({ url: withDatabase(serverUrl, databases[name]), connectionLimit: 2 })]),
+  ) as Record<SubgraphName, Pool>;
+  const progress = options.onProgress ?? (() => undefined);
+  try {
+    // The catalog is written last, so products mean a finished seed (or a real store).
+    if ((await rowCount(pools.catalog, 'products')) > 0) {
+      progress('the store already has data; nothing to seed');
+      return false;
+    }
+    if ((await rowCount(pools.users, 'users')) > 0 || (await rowCount(pools.orders, 'orders')) > 0) {
+      throw new Error(
+        'The catalog is empty but users or orders exist: an earlier seed stopped half-way, or this is a store without products. ' +
+          'Drop the rtc_users, rtc_catalog, rtc_orders and rtc_inventory databases to seed afresh, or set RTC_SEED=never.',
+      );
+    }
+    const started = Date.now();
+    const now = options.now ?? new Date();
+    const plan = planStore({
+      now,
+      timeZone: options.timeZone,
+      currency: options.currency,
+      ...(options.products ? { products: options.products } : {}),
+      ...(options.customers ? { customers: options.customers } : {}),
+      ...(options.orders ? { orders: options.orders } : {}),
+    });
+    progress(`planned ${plan.products.length} products, ${plan.users.length} users, ${plan.orders.length} orders`);
+    await seedUsers(pools.users, plan);
+    progress(`users ${plan.users.length}`);
+    await seedInventory(pools.inventory, plan, now);
+    progress(`stock for ${plan.stock.length} products`);
+    await seedOrders(pools.orders, plan, options.currency, progress);
+    await seedCatalog(pools.catalog, plan, options.currency);
+    progress(`catalog ${plan.categories.length} categories, ${plan.products.length} products`);
+    progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } finally {
+    await Promise.all(Object.values(pools).map((pool) => pool.end()));
+  }
+}

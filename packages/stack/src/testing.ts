@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { signAccessToken, type Role } from '@rtc/service-kit';
+import { queryRows, testInternalToken, testJwtSecret, testServerUrl } from '@rtc/testkit';
+import { createPool } from 'mysql2/promise';
+import type { SubgraphName } from '@rtc/gateway';
+import { migrateAll } from './databases';
+import { startStack, type RunningStack } from './stack';
+
+export interface TestStack extends RunningStack {
+  readonly serverUrl: string;
+  readonly databases: Record<SubgraphName, string>;
+  /** A user of `role` in the users database, with a token the gateway accepts. */
+  createUser(role?: Role, name?: string): Promise<{ id: string; token: string }>;
+  databaseUrl(name: SubgraphName): string;
+}
+
+export interface TestStackOptions {
+  readonly redisUrl?: string;
+  readonly paymentTtlSeconds?: number;
+}
+
+/** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const suffix = randomBytes(4).toString('hex');
+  const databases: Record<SubgraphName, string> = {
+    users: `rtc_test_users_${suffix}`,
+    catalog: `rtc_test_catalog_${suffix}`,
+    orders: `rtc_test_orders_${suffix}`,
+    inventory: `rtc_test_inventory_${suffix}`,
+  };
+  const serverUrl = testServerUrl();
+  await migrateAll(serverUrl, databases);
+  const stack = await startStack({
+    serverUrl,
+    databases,
+    ports: { gateway: 0, users: 0, catalog: 0, orders: 0, inventory: 0 },
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    redisUrl: options.redisUrl,
+    internalToken: testInternalToken,
+    jwtSecret: testJwtSecret,
+    storeTimeZone: 'UTC',
+    storeCurrency: 'USD',
+    ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
+  });
+  const databaseUrl = (name: SubgraphName) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${databases[name]}`;
+    return url.toString();
+  };
+  let users = 0;
+  return {
+    ...stack,
+    serverUrl,
+    databases,
+    databaseUrl,
+    async createUser(role: Role = 'CUSTOMER', name = `${role.toLowerCase()} ${++users}`) {
+      const email = `${randomBytes(6).toString('hex')}@test.rtc.example`;
+      await queryRows(databaseUrl('users'), 'INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, NOW(3))', [
+        email,
+        name,
+        role,
+        'not-a-password-hash',
+      ]);
+      const [row] = await queryRows<{ id: number }>(databaseUrl('users'), 'SELECT id FROM users WHERE email = ?', [email]);
+      const id = String(row!.id);
+      return { id, token: await signAccessToken({ userId: id, role }, testJwtSecret) };
+    },
+    async stop() {
+      await stack.stop();
+      const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
+      try {
+        for (const name of Object.values(databases)) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
