@@ -58,3 +58,11 @@ export function requireAdmin(caller: Caller | null): Caller {
   if (known.role !== 'ADMIN') throw forbidden('This needs the ADMIN role');
   return known;
 }
+
+/**
+ * For service-to-service operations (e.g. stock reservations): the internal token alone admits the gateway too,
+ * so a request made on behalf of an end user (caller headers present) is refused.
+ */
+export function requireServiceCall(caller: Caller | null, operation: string): void {
+  if (caller) throw forbidden(`${operation} is called by RTC services only, never on behalf of a user`);
+}
