@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { Counter } from 'prom-client';
 import {
+  Counter,
   createBatchLoader,
   createOutboxRelay,
   createSubgraphServer,
