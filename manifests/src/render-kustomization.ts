@@ -281,8 +281,22 @@ function rank(kind: string): number {
   return last === -1 ? orderFirst.length : orderFirst.length + 1 + last;
 }
 
+/** Kinds outside the lists fall between them, ordered as kustomize prints a GVK (core group as "~G"). */
+function gvkKey(object: KubernetesObject): string {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['~G', object.apiVersion];
+  return `${group}_${version}_${object.kind}`;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function sortLikeKustomize(objects: KubernetesObject[]): KubernetesObject[] {
   return [...objects].sort(
-    (a, b) => rank(a.kind) - rank(b.kind) || a.kind.localeCompare(b.kind) || objectId(a).localeCompare(objectId(b)),
+    (a, b) =>
+      rank(a.kind) - rank(b.kind) ||
+      compareStrings(gvkKey(a), gvkKey(b)) ||
+      compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+      compareStrings(a.metadata.name, b.metadata.name),
   );
 }

@@ -1,0 +1,252 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MissingValuesError } from '../src/placeholders';
+import { isMigrationJob, manifestsDirectory, overlays, renderOverlay, type Overlay } from '../src/render-overlay';
+import { services, subgraphs, workloadNamespace, type ServiceName } from '../src/services';
+import { schemaErrors, unknownPodFields } from './kubernetes-schemas';
+import { allows, type Peer } from './network-paths';
+import { byKind, containersOf, find, selects, workloads, type LabelSelector } from './workloads';
+
+const accountId = '123456789012';
+const tags = Object.fromEntries(services.map((service) => [service.name, `commit-${service.name}`])) as Record<ServiceName, string>;
+const secretVariables = ['DATABASE_URL', 'REDIS_URL', 'INTERNAL_TOKEN', 'JWT_SECRET'];
+
+/** What each overlay must agree with: its Pulumi stack (VPC, region) and its scale. */
+const environments: Record<Overlay, { vpcCidr: string; region: string; minReplicas: number }> = {
+  dev: { vpcCidr: '10.40.0.0/16', region: 'eu-west-1', minReplicas: 1 },
+  prod: { vpcCidr: '10.50.0.0/16', region: 'eu-west-1', minReplicas: 3 },
+};
+
+function render(overlay: Overlay) {
+  return renderOverlay({ overlay, imageTags: tags, values: { AWS_ACCOUNT_ID: accountId } });
+}
+
+describe.each(overlays)('the %s overlay', (overlay) => {
+  const objects = render(overlay);
+  const environment = environments[overlay];
+  const pods = workloads(objects);
+  const deployments = pods.filter((pod) => pod.object.kind === 'Deployment');
+
+  it('is valid against the Kubernetes 1.31 and prometheus-operator schemas, without unknown fields', () => {
+    const problems = objects.flatMap((object) => schemaErrors(object).map((error) => `${object.kind} ${object.metadata.name}: ${error}`));
+    for (const pod of pods) {
+      problems.push(...unknownPodFields(pod.podSpec).map((field) => `${pod.object.kind} ${pod.object.metadata.name}: unknown field ${field}`));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('puts everything in the rtc namespace and leaves no placeholder behind', () => {
+    expect(objects.every((object) => object.metadata.namespace === workloadNamespace)).toBe(true);
+    expect(JSON.stringify(objects)).not.toMatch(/\$\{|set-by-overlay/);
+  });
+
+  it('runs every service and a migration Job for every subgraph', () => {
+    expect(deployments.map((pod) => pod.object.metadata.name).sort()).toEqual(services.map((service) => service.name).sort());
+    const jobs = objects.filter(isMigrationJob);
+    expect(jobs.map((job) => job.metadata.name).sort()).toEqual(subgraphs.map((service) => `${service.name}-migrate`).sort());
+  });
+
+  it('gives every container requests, limits and a locked-down security context', () => {
+    for (const pod of pods) {
+      expect(pod.podSpec.securityContext?.runAsNonRoot, pod.object.metadata.name).toBe(true);
+      expect(pod.podSpec.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+      expect(pod.podSpec.automountServiceAccountToken).toBe(false);
+      for (const container of containersOf(pod)) {
+        const where = `${pod.object.metadata.name}/${container.name}`;
+        expect(Object.keys(container.resources?.requests ?? {}).sort(), where).toEqual(['cpu', 'memory']);
+        expect(Object.keys(container.resources?.limits ?? {}).sort(), where).toEqual(['cpu', 'memory']);
+        expect(container.securityContext, where).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+        expect(container.securityContext?.capabilities?.drop, where).toEqual(['ALL']);
+        expect(container.securityContext?.privileged ?? false, where).toBe(false);
+        expect(container.securityContext?.runAsUser ?? pod.podSpec.securityContext?.runAsUser, where).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("runs each service's own image from this environment's ECR at the given tag", () => {
+    for (const pod of pods) {
+      const service = pod.podLabels['app.kubernetes.io/name'] as ServiceName;
+      for (const container of containersOf(pod)) {
+        expect(container.image).toBe(`${accountId}.dkr.ecr.${environment.region}.amazonaws.com/rtc-${overlay}/${service}:${tags[service]}`);
+      }
+    }
+  });
+
+  it('probes liveness on /healthz and readiness on /readyz of the service port', () => {
+    for (const pod of deployments) {
+      const service = services.find((candidate) => candidate.name === pod.object.metadata.name)!;
+      const [container] = pod.podSpec.containers;
+      expect(container!.ports).toEqual([{ name: 'http', containerPort: service.port, protocol: 'TCP' }]);
+      expect(container!.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container!.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(container!.env).toContainEqual({ name: 'PORT', value: String(service.port) });
+    }
+  });
+
+  it('spreads the replicas of each service over zones and nodes', () => {
+    for (const pod of deployments) {
+      const constraints = pod.podSpec.topologySpreadConstraints ?? [];
+      expect(constraints.map((constraint) => constraint.topologyKey).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+      for (const constraint of constraints) expect(selects(constraint.labelSelector as LabelSelector, pod.podLabels)).toBe(true);
+    }
+  });
+
+  it('takes secrets from Kubernetes Secrets only, never as literal values', () => {
+    expect(byKind(objects, 'Secret')).toEqual([]);
+    for (const pod of pods) {
+      for (const container of containersOf(pod)) {
+        for (const variable of container.env ?? []) {
+          if (secretVariables.includes(variable.name)) {
+            expect(variable.value, variable.name).toBeUndefined();
+            expect(variable.valueFrom?.secretKeyRef?.key).toBe(variable.name);
+          }
+        }
+      }
+    }
+  });
+
+  it('gives each subgraph pod its DATABASE_URL through the CSI-synced Secret it mounts', () => {
+    for (const pod of pods.filter((candidate) => candidate.podLabels['app.kubernetes.io/component'] !== 'gateway')) {
+      const service = pod.podLabels['app.kubernetes.io/name'];
+      const volume = pod.podSpec.volumes?.find((candidate) => candidate.csi);
+      expect(volume?.csi).toMatchObject({ driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: `${service}-database` } });
+      const container = containersOf(pod)[0]!;
+      expect(container.volumeMounts?.some((mount) => mount.name === volume!.name)).toBe(true);
+      expect(container.env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef?.name).toBe(`${service}-database`);
+    }
+  });
+
+  it('leaves the replica count to an autoscaler and keeps one replica at most out during disruptions', () => {
+    for (const pod of deployments) {
+      const name = pod.object.metadata.name;
+      expect((pod.object.spec as { replicas?: number }).replicas, name).toBeUndefined();
+      const autoscaler = find(objects, 'HorizontalPodAutoscaler', name)?.spec as { scaleTargetRef: object; minReplicas: number; maxReplicas: number };
+      expect(autoscaler.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+      expect(autoscaler.minReplicas).toBe(environment.minReplicas);
+      expect(autoscaler.maxReplicas).toBeGreaterThan(autoscaler.minReplicas);
+      const budget = find(objects, 'PodDisruptionBudget', name)?.spec as { selector: LabelSelector; maxUnavailable: number };
+      expect(selects(budget.selector, pod.podLabels)).toBe(true);
+      expect(budget.maxUnavailable).toBe(1);
+    }
+  });
+
+  it('gives each service a ServiceAccount bound to its IAM role in this stack', () => {
+    for (const service of services) {
+      const account = find(objects, 'ServiceAccount', service.name);
+      expect(account?.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe(`arn:aws:iam::${accountId}:role/rtc-${overlay}-svc-${service.name}`);
+    }
+    for (const pod of pods) expect(pod.podSpec.serviceAccountName).toBe(pod.podLabels['app.kubernetes.io/name']);
+  });
+
+  it('serves each service on its port, to its Deployment pods alone', () => {
+    for (const service of services) {
+      const spec = find(objects, 'Service', service.name)?.spec as { selector: Record<string, string>; ports: object[] };
+      expect(spec.ports).toEqual([{ name: 'http', port: service.port, targetPort: 'http', protocol: 'TCP' }]);
+      const selected = pods.filter((pod) => selects({ matchLabels: spec.selector }, pod.podLabels));
+      expect(selected.map((pod) => `${pod.object.kind}/${pod.object.metadata.name}`)).toEqual([`Deployment/${service.name}`]);
+    }
+  });
+
+  it('has kube-prometheus-stack scrape /metrics through a ServiceMonitor per service', () => {
+    for (const service of services) {
+      const monitor = find(objects, 'ServiceMonitor', service.name);
+      expect(monitor?.metadata.labels?.release).toBe('kube-prometheus-stack');
+      const spec = monitor!.spec as { selector: LabelSelector; endpoints: { port: string; path: string }[] };
+      expect(spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+      const target = find(objects, 'Service', service.name)!;
+      expect(selects(spec.selector, target.metadata.labels ?? {})).toBe(true);
+      expect(byKind(objects, 'Service').filter((candidate) => selects(spec.selector, candidate.metadata.labels ?? {}))).toHaveLength(1);
+    }
+  });
+
+  it('runs each migration Job with its subgraph image and node dist/migrate.js, without retrying forever', () => {
+    for (const job of objects.filter(isMigrationJob)) {
+      const spec = job.spec as { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: { restartPolicy: string; containers: { command: string[]; image: string }[] } } };
+      const service = job.metadata.name.replace(/-migrate$/, '') as ServiceName;
+      expect(spec.template.spec.restartPolicy).toBe('Never');
+      expect(spec.template.spec.containers[0]!.command).toEqual(['node', 'dist/migrate.js']);
+      expect(spec.template.spec.containers[0]!.image).toMatch(new RegExp(`/rtc-${overlay}/${service}:${tags[service]}$`));
+      expect(spec.backoffLimit).toBeLessThanOrEqual(3);
+      expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  describe('network policies', () => {
+    const podOf = (name: ServiceName): Peer => {
+      const pod = deployments.find((candidate) => candidate.object.metadata.name === name)!;
+      const ports = Object.fromEntries((pod.podSpec.containers[0]!.ports ?? []).map((port) => [port.name!, port.containerPort]));
+      return { pod: { namespace: workloadNamespace, labels: pod.podLabels, ports } };
+    };
+    const migrationPods: Peer[] = pods.filter((pod) => pod.object.kind === 'Job').map((pod) => ({ pod: { namespace: workloadNamespace, labels: pod.podLabels } }));
+    const insideVpc = environment.vpcCidr.replace(/\.0\.0\/16$/, '.7.9');
+
+    it('deny everything by default', () => {
+      const deny = find(objects, 'NetworkPolicy', 'default-deny-all')?.spec;
+      expect(deny).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    });
+
+    it("allow exactly the design's paths between services", () => {
+      const allowed: string[] = [];
+      for (const client of services) {
+        for (const server of services) {
+          if (client !== server && allows(objects, { from: podOf(client.name), to: podOf(server.name), port: server.port })) {
+            allowed.push(`${client.name}->${server.name}`);
+          }
+        }
+      }
+      const designed = services.flatMap((client) => client.calls.map((server) => `${client.name}->${server}`));
+      expect(allowed.sort()).toEqual(designed.sort());
+    });
+
+    it('let the load balancer reach the gateway from inside the VPC, and nothing else from outside', () => {
+      expect(allows(objects, { from: { ip: insideVpc }, to: podOf('gateway'), port: 4000 })).toBe(true);
+      expect(allows(objects, { from: { ip: '198.51.100.7' }, to: podOf('gateway'), port: 4000 })).toBe(false);
+      for (const subgraph of subgraphs) {
+        expect(allows(objects, { from: { ip: insideVpc }, to: podOf(subgraph.name), port: subgraph.port })).toBe(false);
+      }
+    });
+
+    it('let every service and migration reach MySQL and Redis in the VPC, and nothing else outside the cluster', () => {
+      for (const from of [...services.map((service) => podOf(service.name)), ...migrationPods]) {
+        expect(allows(objects, { from, to: { ip: insideVpc }, port: 3306 })).toBe(true);
+        expect(allows(objects, { from, to: { ip: insideVpc }, port: 6379 })).toBe(true);
+        expect(allows(objects, { from, to: { ip: '198.51.100.7' }, port: 3306 })).toBe(false);
+        expect(allows(objects, { from, to: { ip: '198.51.100.7' }, port: 443 })).toBe(false);
+        const dns: Peer = { pod: { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } } };
+        expect(allows(objects, { from, to: dns, port: 53, protocol: 'UDP' })).toBe(true);
+      }
+    });
+
+    it('let Prometheus in the monitoring namespace scrape every service, and no other namespace', () => {
+      const prometheus: Peer = { pod: { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } } };
+      const stranger: Peer = { pod: { namespace: 'default', labels: { 'app.kubernetes.io/name': 'prometheus' } } };
+      for (const service of services) {
+        expect(allows(objects, { from: prometheus, to: podOf(service.name), port: service.port })).toBe(true);
+        expect(allows(objects, { from: stranger, to: podOf(service.name), port: service.port })).toBe(false);
+      }
+    });
+
+    it('keep migration pods out of the services', () => {
+      for (const from of migrationPods) {
+        for (const service of services) expect(allows(objects, { from, to: podOf(service.name), port: service.port })).toBe(false);
+      }
+    });
+  });
+
+  it("matches its Pulumi stack's VPC and region", () => {
+    const stackFile = path.resolve(manifestsDirectory, '..', 'pulumi', `Pulumi.${overlay}.yaml`);
+    if (!existsSync(stackFile)) return;
+    const config = (parse(readFileSync(stackFile, 'utf8')) as { config: Record<string, unknown> }).config;
+    expect((config['rtc:network'] as { cidrBlock: string }).cidrBlock).toBe(environment.vpcCidr);
+    expect(config['aws:region']).toBe(environment.region);
+  });
+});
+
+describe('rendering an overlay', () => {
+  it('refuses to leave the AWS account id unfilled', () => {
+    expect(() => renderOverlay({ overlay: 'dev', values: {} })).toThrow(MissingValuesError);
+    expect(() => renderOverlay({ overlay: 'dev', values: {} })).toThrow(/\$\{AWS_ACCOUNT_ID\}/);
+  });
+});
