@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { parseNumericId } from '@rtc/service-kit';
 import type { ProductResolvers } from '../__generated__/resolvers-types';
 
@@ -12,7 +13,11 @@ export const Product: ProductResolvers = {
   category: async (product, _args, { categoryById }) => {
     const category = await categoryById.load(product.categoryId);
     // The foreign key makes a missing category impossible short of a broken database.
-    if (!category) throw new Error(`category ${product.categoryId} of product ${product.id} is missing`);
+    if (!category) {
+      throw new GraphQLError(`category ${product.categoryId} of product ${product.id} is missing`, {
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    }
     return category;
   },
 };
