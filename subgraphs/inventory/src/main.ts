@@ -1,0 +1,23 @@
+import { serveSubgraph } from '@rtc/service-kit';
+import { loadInventoryEnv } from './env';
+import { createInventorySubgraph } from './subgraph';
+
+const env = loadInventoryEnv();
+
+await serveSubgraph({
+  name: 'inventory',
+  port: env.PORT,
+  logLevel: env.LOG_LEVEL,
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  build: (deps) =>
+    createInventorySubgraph(
+      {
+        production: env.NODE_ENV === 'production',
+        internalToken: env.INTERNAL_TOKEN,
+        reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+        expiryIntervalMs: env.RESERVATION_EXPIRY_INTERVAL_MS,
+      },
+      deps,
+    ),
+});

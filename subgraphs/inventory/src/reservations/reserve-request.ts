@@ -1,0 +1,49 @@
+import { badInput } from '@rtc/service-kit';
+import { MAX_UNITS_PER_CHANGE, requireProductId, requireUnits } from '../stock/stock-arguments';
+
+export const DEFAULT_RESERVATION_TTL_SECONDS = 900;
+export const MAX_RESERVATION_TTL_SECONDS = 86_400;
+export const MAX_RESERVATION_LINES = 100;
+
+export interface ReserveStockInput {
+  readonly reference: string;
+  readonly lines: readonly { readonly productId: string; readonly quantity: number }[];
+  readonly ttlSeconds?: number | null;
+}
+
+export interface ReservedLine {
+  readonly productId: number;
+  readonly quantity: number;
+}
+
+/** A valid reserve call: one line per product, in product id order so concurrent reserves lock rows alike. */
+export interface ReserveRequest {
+  readonly reference: string;
+  readonly lines: readonly ReservedLine[];
+  readonly ttlSeconds: number;
+}
+
+export function toReserveRequest(input: ReserveStockInput, defaultTtlSeconds = DEFAULT_RESERVATION_TTL_SECONDS): ReserveRequest {
+  if (input.reference.trim().length === 0 || input.reference.length > 100) {
+    throw badInput('input.reference', 'must be 1 to 100 characters');
+  }
+  if (input.lines.length === 0) throw badInput('input.lines', 'must not be empty');
+  const ttlSeconds = input.ttlSeconds ?? defaultTtlSeconds;
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_RESERVATION_TTL_SECONDS) {
+    throw badInput('input.ttlSeconds', `must be between 1 and ${MAX_RESERVATION_TTL_SECONDS}`);
+  }
+  const merged = new Map<number, number>();
+  input.lines.forEach((line, index) => {
+    const productId = requireProductId(`input.lines[${index}].productId`, line.productId);
+    const quantity = requireUnits(`input.lines[${index}].quantity`, line.quantity);
+    merged.set(productId, (merged.get(productId) ?? 0) + quantity);
+  });
+  if (merged.size > MAX_RESERVATION_LINES) throw badInput('input.lines', `must name at most ${MAX_RESERVATION_LINES} products`);
+  for (const [productId, quantity] of merged) {
+    if (quantity > MAX_UNITS_PER_CHANGE) {
+      throw badInput('input.lines', `product ${productId}: at most ${MAX_UNITS_PER_CHANGE} units in all`);
+    }
+  }
+  const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId - b.productId);
+  return { reference: input.reference, lines, ttlSeconds };
+}

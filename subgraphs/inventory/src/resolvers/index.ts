@@ -1,0 +1,23 @@
+import { DateTimeScalar } from '@rtc/service-kit';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Mutation } from './Mutation';
+import { Product } from './Product';
+import { Query } from './Query';
+import { Reservation, ReservationLine } from './Reservation';
+import { Stock } from './Stock';
+import { StockLevel } from './StockLevel';
+import { StockMovement } from './StockMovement';
+import { Subscription } from './Subscription';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Subscription,
+  Product,
+  Stock,
+  StockLevel,
+  StockMovement,
+  Reservation,
+  ReservationLine,
+};

@@ -1,0 +1,71 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { appendToOutbox } from '@rtc/service-kit';
+import type { InventoryTx } from '../db/client';
+import { outbox, stock, stockLedger, type StockMovementKind, type StockRow } from '../db/schema';
+import { figuresBefore, stockChangedEvent } from './stock-changed';
+
+/** One movement already applied to a stock row, to be written to the ledger. */
+export interface Movement {
+  readonly productId: number;
+  readonly kind: StockMovementKind;
+  readonly deltaOnHand: number;
+  readonly deltaAvailable: number;
+  readonly reference?: string | null;
+  readonly reason?: string | null;
+}
+
+/**
+ * Moves a stock row that must exist: reserved follows as on-hand change minus available change.
+ * Check constraints keep every figure at or above zero and on hand = available + reserved.
+ */
+export async function shiftStock(tx: InventoryTx, productId: number, deltaOnHand: number, deltaAvailable: number, now: Date): Promise<void> {
+  const deltaReserved = deltaOnHand - deltaAvailable;
+  const [result] = await tx
+    .update(stock)
+    .set({
+      onHand: sql`${stock.onHand} + ${deltaOnHand}`,
+      available: sql`${stock.available} + ${deltaAvailable}`,
+      reserved: sql`${stock.reserved} + ${deltaReserved}`,
+      updatedAt: now,
+    })
+    .where(eq(stock.productId, productId));
+  if (result.affectedRows !== 1) throw new Error(`stock row of product ${productId} is missing`);
+}
+
+/**
+ * Records movements the transaction already applied: their ledger rows and one StockChanged event per product,
+ * built from the rows as they now stand (locked). Returns those rows by product id.
+ */
+export async function recordMovements(
+  tx: InventoryTx,
+  movements: readonly Movement[],
+  actor: string,
+  now: Date,
+): Promise<Map<number, StockRow>> {
+  const productIds = [...new Set(movements.map((movement) => movement.productId))];
+  if (productIds.length === 0) return new Map();
+  const rows = await tx.select().from(stock).where(inArray(stock.productId, productIds)).for('update');
+  const byProduct = new Map(rows.map((row) => [row.productId, row]));
+  await tx.insert(stockLedger).values(
+    movements.map((movement) => ({
+      productId: movement.productId,
+      kind: movement.kind,
+      deltaOnHand: movement.deltaOnHand,
+      deltaAvailable: movement.deltaAvailable,
+      reference: movement.reference ?? null,
+      reason: movement.reason ?? null,
+      actor,
+      createdAt: now,
+    })),
+  );
+  const events = productIds.map((productId) => {
+    const after = byProduct.get(productId);
+    if (!after) throw new Error(`stock row of product ${productId} is missing`);
+    const own = movements.filter((movement) => movement.productId === productId);
+    const deltaOnHand = own.reduce((sum, movement) => sum + movement.deltaOnHand, 0);
+    const deltaAvailable = own.reduce((sum, movement) => sum + movement.deltaAvailable, 0);
+    return stockChangedEvent(figuresBefore(after, deltaOnHand, deltaAvailable), after, own[0]!.kind);
+  });
+  await appendToOutbox(tx, outbox, events, now);
+  return byProduct;
+}
