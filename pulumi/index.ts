@@ -75,7 +75,6 @@ const addons = new ClusterAddons("addons", {
 const workloads = new Workloads("workloads", {
   provider: cluster.provider,
   namespace: workloadNamespace,
-  services,
   serviceRoles: iam.serviceRoles,
   databaseSecrets: database.serviceSecrets,
   region: aws.getRegionOutput().region,

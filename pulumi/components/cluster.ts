@@ -146,7 +146,10 @@ export class Cluster extends pulumi.ComponentResource {
     });
     this.nodeAutoScalingGroups = nodeGroups.map((group, index) => ({
       nodeGroup: settings.nodeGroups[index]!.name,
-      name: group.nodeGroup.resources.apply((resources) => resources[0]?.autoscalingGroups[0]?.name ?? ""),
+      // Explicit applies: the lifted property accessor does not see through the component's output.
+      name: group.nodeGroup
+        .apply((nodeGroup) => nodeGroup.resources)
+        .apply((resources) => resources[0]?.autoscalingGroups[0]?.name ?? ""),
     }));
 
     // Persistent volumes (Prometheus, Grafana) need the EBS CSI driver; it acts with its own IRSA role.

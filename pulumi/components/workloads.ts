@@ -2,14 +2,12 @@ import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { RtcService } from "../services.js";
 import type { ServiceDatabaseSecret } from "./database.js";
 
 export interface WorkloadsArgs {
   readonly provider: k8s.Provider;
   readonly namespace: string;
-  readonly services: readonly RtcService[];
-  /** Each service's IRSA role, annotated on its ServiceAccount. */
+  /** Each service's IRSA role, annotated on the overlay's ServiceAccount of the same name. */
   readonly serviceRoles: Record<string, aws.iam.Role>;
   readonly databaseSecrets: readonly ServiceDatabaseSecret[];
   readonly region: pulumi.Input<string>;
@@ -26,11 +24,30 @@ export function databaseSecretName(service: string): string {
   return `${service}-database`;
 }
 
+const roleAnnotation = "eks.amazonaws.com/role-arn";
+
+/** A Kubernetes object as kustomize renders it, before Pulumi registers it. */
+interface RenderedObject {
+  kind?: string;
+  metadata?: { name?: string; annotations?: Record<string, pulumi.Input<string>> };
+}
+
 /**
- * RTC's workloads: the namespace, one ServiceAccount per service bound to its IRSA role, the
- * SecretProviderClass that brings each subgraph's DATABASE_URL from Secrets Manager, the shared platform
- * secret, then the rendered kustomize overlay from manifests/. The ServiceAccounts exist before any pod,
- * so every pod starts with its role.
+ * Sets each service's IRSA role on the ServiceAccount of the same name that the overlay declares, so
+ * the manifests need not know the AWS account: only this program knows the role ARNs.
+ */
+export function bindServiceAccountRoles(roles: Record<string, { arn: pulumi.Input<string> }>): (object: RenderedObject) => void {
+  return (object) => {
+    const name = object.metadata?.name;
+    if (object.kind !== "ServiceAccount" || !name || !roles[name]) return;
+    object.metadata = { ...object.metadata, annotations: { ...object.metadata?.annotations, [roleAnnotation]: roles[name].arn } };
+  };
+}
+
+/**
+ * RTC's workloads: the namespace (restricted Pod Security), the SecretProviderClass that brings each
+ * subgraph's DATABASE_URL from Secrets Manager, the shared platform secret, then the rendered kustomize
+ * overlay from manifests/, whose ServiceAccounts get their IRSA role on the way in.
  */
 export class Workloads extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
@@ -50,22 +67,6 @@ export class Workloads extends pulumi.ComponentResource {
       k8sOpts,
     );
     this.namespace = namespace.metadata.name;
-
-    const accounts = args.services.map(
-      (service) =>
-        new k8s.core.v1.ServiceAccount(
-          `${name}-${service.name}`,
-          {
-            metadata: {
-              name: service.name,
-              namespace: this.namespace,
-              labels: { "app.kubernetes.io/name": service.name, "app.kubernetes.io/part-of": "rtc" },
-              annotations: { "eks.amazonaws.com/role-arn": args.serviceRoles[service.name]!.arn },
-            },
-          },
-          k8sOpts,
-        ),
-    );
 
     const providerClasses = args.databaseSecrets.map(
       (secret) =>
@@ -106,10 +107,12 @@ export class Workloads extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    new k8s.kustomize.v2.Directory(
+    // The provider renders the overlay with its bundled kustomize; each object passes the transformation
+    // before it is registered, so the ServiceAccounts are created with their role.
+    new k8s.kustomize.Directory(
       `${name}-overlay`,
-      { directory: args.overlay, namespace: this.namespace },
-      { ...k8sOpts, dependsOn: [...accounts, ...providerClasses, platform, ...args.dependsOn] },
+      { directory: args.overlay, transformations: [bindServiceAccountRoles(args.serviceRoles)] },
+      { ...k8sOpts, dependsOn: [namespace, ...providerClasses, platform, ...args.dependsOn] },
     );
 
     this.registerOutputs({ namespace: this.namespace });

@@ -43,7 +43,8 @@ async function settle(resources: CapturedResource[]): Promise<void> {
 }
 
 function unwrap(value: unknown): Promise<unknown> {
-  return new Promise((resolve) => pulumi.output(value).apply((resolved) => resolve(resolved)));
+  const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<Record<string, unknown> | string | number | boolean>);
+  return new Promise((resolve) => output.apply((resolved) => resolve(resolved)));
 }
 
 /**

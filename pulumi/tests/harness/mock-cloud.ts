@@ -4,7 +4,42 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface CapturedResource {
   readonly type: string;
   readonly name: string;
+  /** Inputs with secrets unwrapped, as the policy engine sees them. */
   readonly inputs: Record<string, any>;
+  /** Top-level inputs the program marked secret. */
+  readonly secretInputs: string[];
+}
+
+const secretSignature = "4dabf18193072939515e22adb298388d";
+
+function isSecret(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSignature] !== undefined;
+}
+
+function unwrapSecrets(value: unknown): unknown {
+  if (isSecret(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value === "object" && value !== null && !(value as { __pulumiResource?: boolean }).__pulumiResource) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrapSecrets(inner)]));
+  }
+  return value;
+}
+
+/** What kustomize would render from an overlay: enough objects to see the program's transformation at work. */
+export function renderedOverlay(): Record<string, unknown>[] {
+  return ["gateway", "users", "catalog", "orders", "inventory"].flatMap((service) => [
+    {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: service, namespace: "rtc", annotations: { "eks.amazonaws.com/role-arn": "set-by-overlay" } },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: service, namespace: "rtc" },
+      spec: { template: { spec: { serviceAccountName: service, containers: [{ name: service, image: `rtc/${service}` }] } } },
+    },
+  ]);
 }
 
 export const account = "123456789012";
@@ -13,11 +48,16 @@ export const oidcIssuer = `oidc.eks.${region}.amazonaws.com/id/EXAMPLE0123456789
 export const oidcProviderArn = `arn:aws:iam::${account}:oidc-provider/${oidcIssuer}`;
 export const eksClusterSecurityGroupId = "sg-eks-cluster";
 
+/** The ARN the mocks give an AWS resource of this type and physical name. */
+export function arnOf(type: string, physicalName: string): string {
+  const [, module = "x", kind = "x"] = type.split(/[:/]/);
+  return `arn:aws:${module}:${region}:${account}:${kind}/${physicalName}`;
+}
+
 /** What AWS (or a remote component) would report back for a resource; the mocks echo inputs plus these. */
 function outputsFor(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   const physicalName = inputs.name ?? name;
-  const service = type.split(":")[1]?.split("/")[0] ?? "x";
-  const common = { arn: `arn:aws:${service}:${region}:${account}:${physicalName}`, name: physicalName };
+  const common = { arn: arnOf(type, physicalName), name: physicalName };
   switch (type) {
     case "awsx:ec2:Vpc":
       return {
@@ -81,7 +121,9 @@ export function createMockCloud(): { mocks: pulumi.runtime.Mocks; resources: Cap
   const resources: CapturedResource[] = [];
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+      const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
+      const secretInputs = Object.keys(args.inputs).filter((key) => isSecret(args.inputs[key]));
+      resources.push({ type: args.type, name: args.name, inputs, secretInputs });
       return { id: `${args.name}-id`, state: { ...args.inputs, ...outputsFor(args.type, args.name, args.inputs) } };
     },
     call(args) {
@@ -94,6 +136,8 @@ export function createMockCloud(): { mocks: pulumi.runtime.Mocks; resources: Cap
           return { name: region, region, id: region };
         case "aws:index/getPartition:getPartition":
           return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        case "kubernetes:kustomize:directory":
+          return { result: renderedOverlay() };
         case "aws:ssm/getParameter:getParameter":
           return { name: args.inputs.name, value: "ami-0a1b2c3d4e5f67890", type: "String" };
         default:
