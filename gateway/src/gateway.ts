@@ -16,7 +16,7 @@ import {
 } from '@rtc/service-kit';
 import { authenticate } from './authenticate';
 import type { GatewayContext } from './context';
-import { createOperationLimitsRule, type OperationLimits } from './limits/operation-limits';
+import { createOperationLimitsPlugin, type OperationLimits } from './limits/operation-limits';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
 import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from './subscriptions/sales-window';
@@ -68,8 +68,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
-    validationRules: [createOperationLimitsRule(config.limits)],
-    plugins: [createMetricsPlugin(metrics)],
+    plugins: [createOperationLimitsPlugin(config.limits), createMetricsPlugin(metrics)],
     logger,
   });
   let apiSchema: GraphQLSchema | undefined;

@@ -1,10 +1,10 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
-  type ASTVisitor,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
   type ValueNode,
 } from 'graphql';
 
@@ -79,30 +79,36 @@ export function measureOperation(
   return measure(selectionSet, new Map(fragments.map((fragment) => [fragment.name.value, fragment])), variables, new Set());
 }
 
-/** A validation rule refusing operations past the limits before any subgraph is called. */
-export function createOperationLimitsRule(limits: OperationLimits) {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const fragments = context.getDocument().definitions.filter(
-        (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
-      );
-      const { depth, cost } = measureOperation(operation.selectionSet, fragments);
-      if (depth > limits.maxDepth) {
-        context.reportError(
-          new GraphQLError(`Query depth ${depth} exceeds the maximum of ${limits.maxDepth}`, {
-            nodes: [operation],
-            extensions: { code: 'QUERY_TOO_COMPLEX' },
-          }),
-        );
-      }
-      if (cost > limits.maxCost) {
-        context.reportError(
-          new GraphQLError(`Query cost ${cost} exceeds the maximum of ${limits.maxCost}`, {
-            nodes: [operation],
-            extensions: { code: 'QUERY_TOO_COMPLEX' },
-          }),
-        );
-      }
+/** The first limit an operation breaks, as the message to send; null when it stays within them. */
+export function checkLimits(
+  operation: OperationDefinitionNode,
+  fragments: readonly FragmentDefinitionNode[],
+  variables: Record<string, unknown>,
+  limits: OperationLimits,
+): string | null {
+  const { depth, cost } = measureOperation(operation.selectionSet, fragments, variables);
+  if (depth > limits.maxDepth) return `Query depth ${depth} exceeds the maximum of ${limits.maxDepth}`;
+  if (cost > limits.maxCost) return `Query cost ${cost} exceeds the maximum of ${limits.maxCost}`;
+  return null;
+}
+
+/**
+ * Refuses operations past the limits once variables are known (so `first: $n` counts), before any subgraph is
+ * called. A plugin rather than a validation rule: Apollo gives every validation error the same code.
+ */
+export function createOperationLimitsPlugin<C extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (!operation) return;
+          const fragments = document.definitions.filter(
+            (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
+          );
+          const problem = checkLimits(operation, fragments, request.variables ?? {}, limits);
+          if (problem) throw new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+        },
+      };
     },
-  });
+  };
 }

@@ -6,12 +6,12 @@ import { ordersMigrations } from '@rtc/orders';
 import { usersMigrations } from '@rtc/users';
 import type { SubgraphName } from '@rtc/gateway';
 
-export const defaultDatabases: Record<SubgraphName, string> = {
-  users: 'rtc_users',
-  catalog: 'rtc_catalog',
-  orders: 'rtc_orders',
-  inventory: 'rtc_inventory',
-};
+/** Each subgraph's database: `<prefix><name>`, e.g. rtc_orders. */
+export function databaseNames(prefix = 'rtc_'): Record<SubgraphName, string> {
+  return { users: `${prefix}users`, catalog: `${prefix}catalog`, orders: `${prefix}orders`, inventory: `${prefix}inventory` };
+}
+
+export const defaultDatabases = databaseNames();
 
 export const migrationFolders: Record<SubgraphName, string> = {
   users: usersMigrations,

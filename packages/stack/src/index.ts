@@ -1,4 +1,4 @@
 export { startStack, type RunningStack, type StackOptions } from './stack';
-export { migrateAll, defaultDatabases } from './databases';
+export { migrateAll, defaultDatabases, databaseNames } from './databases';
 export { seedIfEmpty } from './seed/seed';
 export { planStore, staffAccounts, customerPassword } from './seed/plan';

@@ -1,10 +1,11 @@
-import { migrateAll } from './databases';
+import { databaseNames, migrateAll } from './databases';
 import { loadStackEnv } from './env';
 
 const env = loadStackEnv();
 try {
-  await migrateAll(env.DATABASE_URL);
-  console.log('migrations applied to rtc_users, rtc_catalog, rtc_orders, rtc_inventory');
+  const databases = databaseNames(env.RTC_DATABASE_PREFIX);
+  await migrateAll(env.DATABASE_URL, databases);
+  console.log(`migrations applied to ${Object.values(databases).join(', ')}`);
 } catch (error) {
   console.error('migration failed:', error);
   process.exit(1);

@@ -1,5 +1,5 @@
 import { createLogger, registerShutdown } from '@rtc/service-kit';
-import { defaultDatabases, migrateAll } from './databases';
+import { databaseNames, migrateAll } from './databases';
 import { loadStackEnv } from './env';
 import { databaseAnswers, startPrivateDatabase, type PrivateDatabase } from './local-database';
 import { seedIfEmpty } from './seed/seed';
@@ -29,9 +29,10 @@ if (!(await databaseAnswers(env.DATABASE_URL))) {
   }
 }
 
-await migrateAll(env.DATABASE_URL);
+const databases = databaseNames(env.RTC_DATABASE_PREFIX);
+await migrateAll(env.DATABASE_URL, databases);
 if (env.RTC_SEED === 'auto') {
-  await seedIfEmpty(env.DATABASE_URL, defaultDatabases, {
+  await seedIfEmpty(env.DATABASE_URL, databases, {
     timeZone: env.STORE_TIMEZONE,
     currency: env.STORE_CURRENCY,
     onProgress: (message) => console.log(`seed: ${message}`),
@@ -40,7 +41,7 @@ if (env.RTC_SEED === 'auto') {
 
 const stack = await startStack({
   serverUrl: env.DATABASE_URL,
-  databases: defaultDatabases,
+  databases,
   ports: {
     gateway: env.GATEWAY_PORT,
     users: env.USERS_PORT,

@@ -1,5 +1,8 @@
 import type { BuiltService, ServiceDeps } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
+import { createCatalogSubgraph } from '@rtc/catalog';
+import { createInventorySubgraph } from '@rtc/inventory';
+import { createOrdersSubgraph } from '@rtc/orders';
 import { createUsersSubgraph } from '@rtc/users';
 import type { RunningSubgraph, StackOptions } from './stack';
 
@@ -14,7 +17,26 @@ export async function buildSubgraph(
   switch (name) {
     case 'users':
       return createUsersSubgraph({ ...common, jwtSecret: options.jwtSecret, tokenTtlSeconds: 3600 }, deps);
-    default:
-      throw new Error(`${name}: ${JSON.stringify(Object.keys(started))}`);
+    case 'catalog':
+      return createCatalogSubgraph(common, deps);
+    case 'inventory':
+      return createInventorySubgraph({ ...common, reservationTtlSeconds: 20 * 60, expiryIntervalMs: 10_000 }, deps);
+    case 'orders': {
+      const { catalog, inventory } = started;
+      if (!catalog || !inventory) throw new Error('orders needs catalog and inventory running first');
+      return createOrdersSubgraph(
+        {
+          ...common,
+          catalogUrl: `${catalog.url}/graphql`,
+          inventoryUrl: `${inventory.url}/graphql`,
+          storeTimeZone: options.storeTimeZone,
+          storeCurrency: options.storeCurrency,
+          paymentTtlSeconds: options.paymentTtlSeconds ?? 15 * 60,
+          expirySweepSeconds: 30,
+          paymentMaxAmount: 1_000_000,
+        },
+        deps,
+      );
+    }
   }
 }

@@ -77,3 +77,5 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
   };
 }
+
+export { createProducts, placeOrder, placeOrderMutation, type CreatedProduct, type PlacedOrder, type ProductSpec } from './fixtures';

@@ -41,7 +41,7 @@ async function rowCount(pool: Pool, table: string): Promise<number> {
 async function seedUsers(pool: Pool, plan: StorePlan): Promise<void> {
   // One hash for every demo customer: hashing 5,000 passwords with argon2 would take minutes for no gain.
   const customerHash = await hashPassword(customerPassword);
-  const staffHashes = new Map(await Promise.all(staffAccounts.map(async (staff) => [staff.email, await hashPassword(staff.password)] as const)));
+  const staffHashes = new Map<string, string>(await Promise.all(staffAccounts.map(async (staff) => [staff.email, await hashPassword(staff.password)] as const)));
   await insertChunked(
     pool,
     usersSchema.users,
