@@ -1,0 +1,138 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { appendToOutbox, badInput, conflict, isDuplicateKey, retryTransaction, type Caller, type Logger } from '@rtc/service-kit';
+import type { Catalog } from '../clients/catalog';
+import type { Inventory } from '../clients/inventory';
+import type { OrdersDb } from '../db/client';
+import { cartLines, orderLines, orders, outbox, type OrderRow } from '../db/schema';
+import { orderPlacedEvent } from '../orders/order-events';
+import { applyOrdersToRollups } from '../rollups/write-rollups';
+import { normalizeLines, validateIdempotencyKey, type LineInput, type RequestedLine } from './order-input';
+import { priceLines, type PricedOrder } from './pricing';
+import { reservationReference } from './reservation-reference';
+import { createSingleFlight } from './single-flight';
+
+export interface PlaceOrderInput {
+  readonly lines?: readonly LineInput[] | null;
+  readonly fromCart?: boolean | null;
+  readonly idempotencyKey: string;
+}
+
+export interface CheckoutOptions {
+  readonly db: OrdersDb;
+  readonly catalog: Catalog;
+  readonly inventory: Inventory;
+  readonly logger: Logger;
+  /** How long inventory holds the stock of an unpaid order; a little longer than orders wait for payment. */
+  readonly reservationTtlSeconds: number;
+  /** Called once per newly placed order, after its commit. */
+  readonly onPlaced: (order: OrderRow, priced: PricedOrder) => void;
+}
+
+export interface Checkout {
+  placeOrder(caller: Caller, input: PlaceOrderInput): Promise<OrderRow>;
+}
+
+/**
+ * Checkout without overselling: catalog prices, an inventory reservation named after (user, idempotency key),
+ * then the order, its lines, the rollups and an OrderPlaced outbox row in one transaction.
+ */
+export function createCheckout({ db, catalog, inventory, logger, reservationTtlSeconds, onPlaced }: CheckoutOptions): Checkout {
+  const flight = createSingleFlight<OrderRow>();
+
+  const findByKey = async (userId: number, idempotencyKey: string) => {
+    const [order] = await db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, idempotencyKey)))
+      .limit(1);
+    return order ?? null;
+  };
+
+  const cartOf = async (userId: number): Promise<RequestedLine[]> => {
+    const rows = await db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
+    if (rows.length === 0) throw badInput('input.fromCart', 'the cart is empty');
+    return normalizeLines(
+      rows.map((row) => ({ productId: String(row.productId), quantity: row.quantity })),
+      'input.fromCart',
+    );
+  };
+
+  const write = (userId: number, idempotencyKey: string, reference: string, priced: PricedOrder, fromCart: boolean) =>
+    retryTransaction(() =>
+      db.transaction(async (tx) => {
+        const now = new Date();
+        const values = {
+          userId,
+          idempotencyKey,
+          reservationRef: reference,
+          status: 'PENDING' as const,
+          currency: priced.currency,
+          totalAmount: priced.totalAmount,
+          itemCount: priced.itemCount,
+          placedAt: now,
+          updatedAt: now,
+        };
+        const [result] = await tx.insert(orders).values(values);
+        const order: OrderRow = {
+          ...values,
+          id: result.insertId,
+          paidAt: null,
+          shippedAt: null,
+          deliveredAt: null,
+          cancelledAt: null,
+          cancelReason: null,
+          paymentId: null,
+          stockReleasedAt: null,
+        };
+        await tx.insert(orderLines).values(priced.lines.map((line) => ({ orderId: order.id, ...line })));
+        if (fromCart) {
+          const ordered = priced.lines.map((line) => line.productId);
+          await tx.delete(cartLines).where(and(eq(cartLines.userId, userId), inArray(cartLines.productId, ordered)));
+        }
+        await appendToOutbox(tx, outbox, [orderPlacedEvent(order, priced.lines)], now);
+        await applyOrdersToRollups(tx, [{ ...order, lines: priced.lines }]);
+        return order;
+      }),
+    );
+
+  const place = async (userId: number, idempotencyKey: string, given: RequestedLine[] | null): Promise<OrderRow> => {
+    const existing = await findByKey(userId, idempotencyKey);
+    if (existing) return existing;
+    const requested = given ?? (await cartOf(userId));
+    const products = await catalog.products(requested.map((line) => String(line.productId)));
+    const priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+    const reference = reservationReference(userId, idempotencyKey);
+    const reservation = await inventory.reserve(reference, priced.lines, reservationTtlSeconds);
+    if (reservation !== 'HELD') {
+      // An earlier attempt with this key failed after reserving and gave the stock back.
+      throw conflict('An earlier checkout with this idempotencyKey failed; place the order with a new key');
+    }
+    try {
+      const order = await write(userId, idempotencyKey, reference, priced, given === null);
+      onPlaced(order, priced);
+      return order;
+    } catch (error) {
+      // A concurrent attempt with the same key committed first (another replica): its order owns the reservation.
+      const winner = await findByKey(userId, idempotencyKey).catch(() => null);
+      if (winner) return winner;
+      if (isDuplicateKey(error)) throw error;
+      await inventory.release(reference, 'FAILED').catch((releaseError: unknown) => {
+        logger.error({ err: releaseError, reference }, 'could not release the reservation of a failed checkout; it expires on its own');
+      });
+      throw error;
+    }
+  };
+
+  return {
+    async placeOrder(caller, input) {
+      const userId = Number(caller.userId);
+      const idempotencyKey = validateIdempotencyKey(input.idempotencyKey);
+      const fromCart = input.fromCart === true;
+      if (fromCart && input.lines && input.lines.length > 0) {
+        throw badInput('input.lines', 'leave out the lines when ordering the cart (fromCart)');
+      }
+      const given = fromCart ? null : normalizeLines(input.lines ?? []);
+      return flight(`${userId}:${idempotencyKey}`, () => place(userId, idempotencyKey, given));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@rtc/service-kit';
+import type { CatalogProduct } from '../clients/catalog';
+import type { RequestedLine } from './order-input';
+
+export interface PricedLine {
+  readonly productId: number;
+  readonly quantity: number;
+  readonly unitAmount: number;
+  readonly lineAmount: number;
+}
+
+export interface PricedOrder {
+  readonly currency: string;
+  readonly totalAmount: number;
+  readonly itemCount: number;
+  readonly lines: readonly PricedLine[];
+}
+
+// Money.amount is a GraphQL Int.
+export const maxOrderTotal = 2_147_483_647;
+
+function unavailable(argument: string, productIds: readonly number[]): GraphQLError {
+  const ids = productIds.map(String);
+  return new GraphQLError(`${argument}: unknown or inactive products: ${ids.join(', ')}`, {
+    extensions: { code: ErrorCode.BadUserInput, argumentName: argument, productIds: ids },
+  });
+}
+
+/** Prices lines at the catalog's current prices; unknown, inactive or mixed-currency products are bad input. */
+export function priceLines(
+  lines: readonly RequestedLine[],
+  products: ReadonlyMap<string, CatalogProduct | null>,
+  argument = 'input.lines',
+): PricedOrder {
+  const missing = lines.filter((line) => !products.get(String(line.productId))?.active).map((line) => line.productId);
+  if (missing.length > 0) throw unavailable(argument, missing);
+  const priced = lines.map((line) => {
+    const { price } = products.get(String(line.productId))!;
+    return { ...line, currency: price.currency, unitAmount: price.amount, lineAmount: price.amount * line.quantity };
+  });
+  const currency = priced[0]!.currency;
+  const foreign = priced.filter((line) => line.currency !== currency);
+  if (foreign.length > 0) {
+    throw new GraphQLError(`${argument}: one order takes one currency; ${foreign.map((l) => l.productId).join(', ')} are not priced in ${currency}`, {
+      extensions: { code: ErrorCode.BadUserInput, argumentName: argument },
+    });
+  }
+  const totalAmount = priced.reduce((sum, line) => sum + line.lineAmount, 0);
+  if (totalAmount > maxOrderTotal) {
+    throw new GraphQLError(`${argument}: the order total may be at most ${maxOrderTotal} minor units`, {
+      extensions: { code: ErrorCode.BadUserInput, argumentName: argument },
+    });
+  }
+  return {
+    currency,
+    totalAmount,
+    itemCount: priced.reduce((sum, line) => sum + line.quantity, 0),
+    lines: priced.map(({ productId, quantity, unitAmount, lineAmount }) => ({ productId, quantity, unitAmount, lineAmount })),
+  };
+}

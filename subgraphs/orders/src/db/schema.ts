@@ -1,0 +1,119 @@
+import {
+  bigint,
+  char,
+  datetime,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
+import { defineOutboxTable } from '@rtc/service-kit';
+
+export const orderStatuses = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+
+const id = (name: string) => bigint(name, { mode: 'number', unsigned: true });
+const instant = (name: string) => datetime(name, { mode: 'date', fsp: 3 });
+
+export const orders = mysqlTable(
+  'orders',
+  {
+    id: id('id').autoincrement().primaryKey(),
+    userId: id('user_id').notNull(),
+    idempotencyKey: varchar('idempotency_key', { length: 64 }).notNull(),
+    reservationRef: varchar('reservation_ref', { length: 64 }).notNull(),
+    status: mysqlEnum('status', orderStatuses).notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    totalAmount: bigint('total_amount', { mode: 'number' }).notNull(),
+    itemCount: int('item_count').notNull(),
+    placedAt: instant('placed_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    paidAt: instant('paid_at'),
+    shippedAt: instant('shipped_at'),
+    deliveredAt: instant('delivered_at'),
+    cancelledAt: instant('cancelled_at'),
+    // The release reason inventory records: CANCELLED (customer or staff) or EXPIRED (never paid).
+    cancelReason: mysqlEnum('cancel_reason', ['CANCELLED', 'EXPIRED']),
+    paymentId: varchar('payment_id', { length: 64 }),
+    // Set once inventory confirmed the release of a cancelled order's stock; the sweeper retries until then.
+    stockReleasedAt: instant('stock_released_at'),
+  },
+  (table) => [
+    uniqueIndex('orders_user_idempotency_unique').on(table.userId, table.idempotencyKey),
+    index('orders_user_placed_idx').on(table.userId, table.placedAt, table.id),
+    index('orders_placed_idx').on(table.placedAt, table.id),
+    index('orders_status_placed_idx').on(table.status, table.placedAt, table.id),
+    index('orders_stock_release_idx').on(table.status, table.stockReleasedAt),
+  ],
+);
+
+export const orderLines = mysqlTable(
+  'order_lines',
+  {
+    orderId: id('order_id').notNull(),
+    productId: id('product_id').notNull(),
+    quantity: int('quantity').notNull(),
+    unitAmount: bigint('unit_amount', { mode: 'number' }).notNull(),
+    lineAmount: bigint('line_amount', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.orderId, table.productId] })],
+);
+
+export const cartLines = mysqlTable(
+  'cart_lines',
+  {
+    userId: id('user_id').notNull(),
+    productId: id('product_id').notNull(),
+    quantity: int('quantity').notNull(),
+    addedAt: instant('added_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.productId] })],
+);
+
+/** Orders placed and not cancelled, per minute (UTC) and currency. */
+export const salesByMinute = mysqlTable(
+  'sales_by_minute',
+  {
+    currency: char('currency', { length: 3 }).notNull(),
+    minute: datetime('minute', { mode: 'date' }).notNull(),
+    orders: int('orders').notNull(),
+    revenue: bigint('revenue', { mode: 'number' }).notNull(),
+    units: int('units').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.currency, table.minute] })],
+);
+
+/** What each product sold in orders placed and not cancelled, per minute (UTC) and currency. */
+export const productSalesByMinute = mysqlTable(
+  'product_sales_by_minute',
+  {
+    currency: char('currency', { length: 3 }).notNull(),
+    minute: datetime('minute', { mode: 'date' }).notNull(),
+    productId: id('product_id').notNull(),
+    orders: int('orders').notNull(),
+    units: int('units').notNull(),
+    revenue: bigint('revenue', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.currency, table.minute, table.productId] }),
+    // The last-hour top products metric reads every currency.
+    index('product_sales_minute_idx').on(table.minute, table.productId),
+  ],
+);
+
+/** Per customer: when their first order that is not cancelled was placed, and how many such orders exist. */
+export const customerStats = mysqlTable('customer_stats', {
+  userId: id('user_id').primaryKey(),
+  firstOrderAt: instant('first_order_at'),
+  orders: int('orders').notNull(),
+});
+
+export const outbox = defineOutboxTable();
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type CartLineRow = typeof cartLines.$inferSelect;
+export type OrderStatus = (typeof orderStatuses)[number];

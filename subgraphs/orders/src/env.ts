@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { assertProductionSecrets, commonEnv, databaseEnv, loadEnv, port, storeEnv } from '@rtc/service-kit';
+
+// The only file of this service that reads process.env.
+
+const graphqlUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+export function loadOrdersEnv() {
+  const env = loadEnv(
+    {
+      ...commonEnv,
+      ...databaseEnv,
+      ...storeEnv,
+      PORT: port(4003),
+      CATALOG_URL: graphqlUrl('http://127.0.0.1:4002/graphql'),
+      INVENTORY_URL: graphqlUrl('http://127.0.0.1:4004/graphql'),
+      STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+      // Inventory holds stock for at most a day; orders add a grace period on top of this.
+      ORDER_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_000).default(900),
+      ORDER_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+      PAYMENT_MAX_AMOUNT: z.coerce.number().int().min(1).default(1_000_000),
+    },
+    process.env,
+  );
+  assertProductionSecrets(env);
+  return env;
+}
+
+export function loadMigrationEnv() {
+  return loadEnv(databaseEnv, process.env);
+}

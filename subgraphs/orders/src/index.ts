@@ -1,0 +1,18 @@
+export { createOrdersSubgraph, ordersTypeDefs, type OrdersConfig, type OrdersOverrides } from './subgraph';
+export { ordersMigrations } from './migrations';
+export * as ordersSchema from './db/schema';
+export { applyOrdersToRollups } from './rollups/write-rollups';
+export { rollupDeltas, customerDeltas, minuteOf, type RollupOrder } from './rollups/rollup-deltas';
+export {
+  createSalesWindow,
+  rollingSalesStats,
+  validateWindowSeconds,
+  minWindowSeconds,
+  maxWindowSeconds,
+  type SaleEvent,
+  type SalesStats,
+  type SalesWindow,
+  type RollingStatsOptions,
+} from './analytics/rolling-stats';
+export { canTransition } from './lifecycle/transitions';
+export type { OrderPlacedPayload, OrderStatusChangedPayload } from './orders/order-events';

@@ -1,0 +1,28 @@
+import { serveSubgraph } from '@rtc/service-kit';
+import { loadOrdersEnv } from './env';
+import { createOrdersSubgraph } from './subgraph';
+
+const env = loadOrdersEnv();
+
+await serveSubgraph({
+  name: 'orders',
+  port: env.PORT,
+  logLevel: env.LOG_LEVEL,
+  databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
+  build: (deps) =>
+    createOrdersSubgraph(
+      {
+        production: env.NODE_ENV === 'production',
+        internalToken: env.INTERNAL_TOKEN,
+        catalogUrl: env.CATALOG_URL,
+        inventoryUrl: env.INVENTORY_URL,
+        storeTimeZone: env.STORE_TIMEZONE,
+        storeCurrency: env.STORE_CURRENCY,
+        paymentTtlSeconds: env.ORDER_PAYMENT_TTL_SECONDS,
+        expirySweepSeconds: env.ORDER_EXPIRY_SWEEP_SECONDS,
+        paymentMaxAmount: env.PAYMENT_MAX_AMOUNT,
+      },
+      deps,
+    ),
+});

@@ -1,0 +1,67 @@
+import { asc, desc, gte, sql } from 'drizzle-orm';
+import { Counter, Gauge, type ServiceMetrics } from '@rtc/service-kit';
+import type { OrdersDb } from '../db/client';
+import { productSalesByMinute, type OrderRow } from '../db/schema';
+
+export interface OrderMetrics {
+  placed(order: OrderRow): void;
+  cancelled(order: OrderRow): void;
+}
+
+export interface TopProductsGaugeOptions {
+  /** How long one reading of the top products serves scrapes. */
+  readonly refreshMs?: number;
+  readonly now?: () => number;
+}
+
+/** The business counters, and the top-10 products of the last hour read from the rollups on scrape. */
+export function createOrderMetrics(metrics: ServiceMetrics, db: OrdersDb, { refreshMs = 30_000, now = Date.now }: TopProductsGaugeOptions = {}): OrderMetrics {
+  const registers = [metrics.registry];
+  const placedTotal = new Counter({ name: 'rtc_orders_placed_total', help: 'Orders placed', labelNames: ['currency'], registers });
+  const cancelledTotal = new Counter({ name: 'rtc_orders_cancelled_total', help: 'Orders cancelled', labelNames: ['currency'], registers });
+  const revenueTotal = new Counter({
+    name: 'rtc_revenue_minor_units_total',
+    help: 'Order totals at placement, in minor units',
+    labelNames: ['currency'],
+    registers,
+  });
+  const unitsTotal = new Counter({ name: 'rtc_units_sold_total', help: 'Units in placed orders', registers });
+
+  let refreshedAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
+  new Gauge({
+    name: 'rtc_top_product_units_sold',
+    help: 'Units sold in the last hour by the current top 10 products (cancelled orders left out)',
+    labelNames: ['rank', 'product'],
+    registers,
+    async collect() {
+      if (now() - refreshedAt < refreshMs) return;
+      reading ??= (async () => {
+        const units = sql<number>`SUM(${productSalesByMinute.units})`.mapWith(Number).as('units_sold');
+        const top = await db
+          .select({ productId: productSalesByMinute.productId, units })
+          .from(productSalesByMinute)
+          .where(gte(productSalesByMinute.minute, new Date(now() - 3_600_000)))
+          .groupBy(productSalesByMinute.productId)
+          .having(sql`units_sold > 0`)
+          .orderBy(desc(sql`units_sold`), asc(productSalesByMinute.productId))
+          .limit(10);
+        this.reset();
+        top.forEach((row, index) => this.set({ rank: String(index + 1), product: String(row.productId) }, row.units));
+        refreshedAt = now();
+      })().finally(() => (reading = undefined));
+      await reading;
+    },
+  });
+
+  return {
+    placed(order) {
+      placedTotal.inc({ currency: order.currency });
+      revenueTotal.inc({ currency: order.currency }, order.totalAmount);
+      unitsTotal.inc(order.itemCount);
+    },
+    cancelled(order) {
+      cancelledTotal.inc({ currency: order.currency });
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { DateTimeScalar } from '@rtc/service-kit';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Mutation } from './Mutation';
+import { Order } from './Order';
+import { OrderLine } from './OrderLine';
+import { Query } from './Query';
+import { Subscription } from './Subscription';
+import { User } from './User';
+
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Subscription, Order, OrderLine, User };

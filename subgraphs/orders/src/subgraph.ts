@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { asc, inArray } from 'drizzle-orm';
+import { parse } from 'graphql';
+import {
+  createBatchLoader,
+  createGraphQLClient,
+  createGroupLoader,
+  createOutboxRelay,
+  createSubgraphServer,
+  pingDatabase,
+  type ServiceDeps,
+} from '@rtc/service-kit';
+import { createSalesAnalytics } from './analytics/sales-analytics';
+import { createCarts } from './carts/carts';
+import { createCheckout } from './checkout/place-order';
+import { createCatalog, type Catalog } from './clients/catalog';
+import { createInventory, type Inventory } from './clients/inventory';
+import type { OrdersContext } from './context';
+import { createOrdersDb } from './db/client';
+import { orderLines, orders } from './db/schema';
+import { createExpirySweeper } from './lifecycle/expiry-sweeper';
+import { createOrderLifecycle } from './lifecycle/order-lifecycle';
+import { createOrderMetrics } from './orders/order-metrics';
+import { createRuleBasedPaymentProvider, type PaymentProvider } from './payments/payment-provider';
+import { resolvers } from './resolvers';
+
+export const ordersTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface OrdersConfig {
+  readonly production: boolean;
+  readonly internalToken: string;
+  readonly catalogUrl: string;
+  readonly inventoryUrl: string;
+  readonly storeTimeZone: string;
+  readonly storeCurrency: string;
+  /** PENDING orders are cancelled this long after they were placed. */
+  readonly paymentTtlSeconds: number;
+  /** How often unpaid orders are expired; 0 leaves it to whoever calls `sweeper.sweep()`. */
+  readonly expirySweepSeconds: number;
+  /** The rule-based payment provider declines charges above this many minor units. */
+  readonly paymentMaxAmount: number;
+}
+
+export interface OrdersOverrides {
+  readonly catalog?: Catalog;
+  readonly inventory?: Inventory;
+  readonly payments?: PaymentProvider;
+}
+
+// Inventory keeps an unpaid order's stock a little longer than the order waits, so the sweep releases it first.
+const reservationGraceSeconds = 120;
+
+/** Builds the orders subgraph without listening. */
+export async function createOrdersSubgraph(config: OrdersConfig, { pool, bus, logger, metrics }: ServiceDeps, overrides: OrdersOverrides = {}) {
+  const db = createOrdersDb(pool);
+  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken }));
+  const inventory = overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken }));
+  const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
+  const orderMetrics = createOrderMetrics(metrics, db);
+
+  const checkout = createCheckout({
+    db,
+    catalog,
+    inventory,
+    logger: logger.child({ component: 'checkout' }),
+    reservationTtlSeconds: config.paymentTtlSeconds + reservationGraceSeconds,
+    onPlaced: (order) => {
+      orderMetrics.placed(order);
+      relay.nudge();
+    },
+  });
+  const lifecycle = createOrderLifecycle({
+    db,
+    inventory,
+    payments,
+    logger: logger.child({ component: 'order-lifecycle' }),
+    paymentTtlSeconds: config.paymentTtlSeconds,
+    onStatusChanged: (order) => {
+      if (order.status === 'CANCELLED') orderMetrics.cancelled(order);
+      relay.nudge();
+    },
+  });
+  const sweeper = createExpirySweeper({ lifecycle, intervalSeconds: config.expirySweepSeconds, logger: logger.child({ component: 'order-sweeper' }) });
+  const carts = createCarts({ db, catalog, storeCurrency: config.storeCurrency });
+  const analytics = createSalesAnalytics({ db, timeZone: config.storeTimeZone, storeCurrency: config.storeCurrency });
+
+  const server = await createSubgraphServer<OrdersContext>({
+    name: 'orders',
+    typeDefs: ordersTypeDefs,
+    resolvers,
+    internalToken: config.internalToken,
+    production: config.production,
+    logger,
+    metrics,
+    ready: () => pingDatabase(pool),
+    createContext: (base) => ({
+      ...base,
+      db,
+      checkout,
+      lifecycle,
+      carts,
+      analytics,
+      orderById: createBatchLoader(
+        (ids) => db.select().from(orders).where(inArray(orders.id, [...ids])),
+        (row) => row.id,
+      ),
+      linesByOrderId: createGroupLoader(
+        (ids) =>
+          db
+            .select()
+            .from(orderLines)
+            .where(inArray(orderLines.orderId, [...ids]))
+            .orderBy(asc(orderLines.orderId), asc(orderLines.productId)),
+        (row) => row.orderId,
+      ),
+    }),
+  });
+  sweeper.start();
+  return { ...server, relay, sweeper, lifecycle, stop: () => sweeper.stop() };
+}

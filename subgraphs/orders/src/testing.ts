@@ -1,0 +1,142 @@
+import { drizzle } from 'drizzle-orm/mysql2';
+import { catalogMigrations, catalogSchema, createCatalogSubgraph } from '@rtc/catalog';
+import { createInventorySubgraph, inventoryMigrations, inventorySchema } from '@rtc/inventory';
+import { createMysqlPool, InternalHeader, type Role } from '@rtc/service-kit';
+import {
+  createTestDatabase,
+  postGraphQL,
+  queryRows,
+  startService,
+  testInternalToken,
+  type GraphQLResult,
+  type RunningService,
+  type TestDatabase,
+} from '@rtc/testkit';
+import { ordersMigrations } from './migrations';
+import { createOrdersSubgraph, type OrdersConfig, type OrdersOverrides } from './subgraph';
+
+export interface SeedProduct {
+  readonly sku: string;
+  readonly price: number;
+  readonly currency?: string;
+  readonly active?: boolean;
+  /** Units on hand; no stock row when omitted. */
+  readonly stock?: number;
+}
+
+type Orders = Awaited<ReturnType<typeof createOrdersSubgraph>>;
+
+/** Real catalog, inventory and orders subgraphs on fresh databases, wired as in production. */
+export interface OrderStack {
+  readonly orders: RunningService<Orders>;
+  readonly ordersDb: TestDatabase;
+  readonly inventoryDb: TestDatabase;
+  readonly catalogDb: TestDatabase;
+  /** Adds products to the catalog (and stock to inventory); returns their ids in order. */
+  seedProducts<const T extends readonly SeedProduct[]>(products: T): Promise<{ -readonly [K in keyof T]: string }>;
+  /** A GraphQL call to orders as the given user. */
+  call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, as: Caller | null): Promise<GraphQLResult<T>>;
+  /** Rows of the inventory database. */
+  inventoryRows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Rows of the orders database. */
+  orderRows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A second orders process on the same database, as another replica. */
+  startReplica(): Promise<RunningService<Orders>>;
+  stop(): Promise<void>;
+}
+
+export interface Caller {
+  readonly userId: string;
+  readonly role?: Role;
+}
+
+export function callerHeaders(caller: Caller | null): Record<string, string> {
+  const headers: Record<string, string> = { [InternalHeader.Token]: testInternalToken };
+  if (caller) {
+    headers[InternalHeader.UserId] = caller.userId;
+    headers[InternalHeader.UserRole] = caller.role ?? 'CUSTOMER';
+  }
+  return headers;
+}
+
+export async function startOrderStack(
+  config: Partial<Omit<OrdersConfig, 'catalogUrl' | 'inventoryUrl'>> = {},
+  overrides: OrdersOverrides = {},
+): Promise<OrderStack> {
+  const [catalogDb, inventoryDb, ordersDb] = await Promise.all([
+    createTestDatabase('catalog', catalogMigrations),
+    createTestDatabase('inventory', inventoryMigrations),
+    createTestDatabase('orders', ordersMigrations),
+  ]);
+  const catalog = await startService('catalog', catalogDb.url, (deps) =>
+    createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps),
+  );
+  const inventory = await startService('inventory', inventoryDb.url, (deps) =>
+    createInventorySubgraph({ production: false, internalToken: testInternalToken, reservationTtlSeconds: 900, expiryIntervalMs: 3_600_000 }, deps),
+  );
+  const ordersConfig: OrdersConfig = {
+    production: false,
+    internalToken: testInternalToken,
+    catalogUrl: catalog.graphqlUrl,
+    inventoryUrl: inventory.graphqlUrl,
+    storeTimeZone: 'UTC',
+    storeCurrency: 'USD',
+    paymentTtlSeconds: 900,
+    expirySweepSeconds: 0,
+    paymentMaxAmount: 1_000_000,
+    ...config,
+  };
+  const startOrders = () => startService('orders', ordersDb.url, (deps) => createOrdersSubgraph(ordersConfig, deps, overrides));
+  const orders = await startOrders();
+  const replicas: RunningService<Orders>[] = [];
+
+  const catalogPool = createMysqlPool({ url: catalogDb.url, connectionLimit: 2 });
+  const inventoryPool = createMysqlPool({ url: inventoryDb.url, connectionLimit: 2 });
+  const catalogWriter = drizzle(catalogPool, { schema: catalogSchema, mode: 'default' });
+  const inventoryWriter = drizzle(inventoryPool, { schema: inventorySchema, mode: 'default' });
+  const [category] = await catalogWriter
+    .insert(catalogSchema.categories)
+    .values({ name: 'Test goods', slug: 'test-goods', createdAt: new Date() });
+
+  return {
+    orders,
+    ordersDb,
+    inventoryDb,
+    catalogDb,
+    async seedProducts<const T extends readonly SeedProduct[]>(products: T) {
+      const ids: string[] = [];
+      for (const product of products) {
+        const [row] = await catalogWriter.insert(catalogSchema.products).values({
+          sku: product.sku,
+          name: `Product ${product.sku}`,
+          description: '',
+          priceAmount: product.price,
+          currency: product.currency ?? 'USD',
+          active: product.active ?? true,
+          categoryId: category.insertId,
+          createdAt: new Date(),
+        });
+        if (product.stock !== undefined) {
+          await inventoryWriter
+            .insert(inventorySchema.stock)
+            .values({ productId: row.insertId, onHand: product.stock, reserved: 0, available: product.stock, updatedAt: new Date() });
+        }
+        ids.push(String(row.insertId));
+      }
+      return ids as { -readonly [K in keyof T]: string };
+    },
+    call: (query, variables, as) => postGraphQL(orders.graphqlUrl, query, variables, { headers: callerHeaders(as) }),
+    inventoryRows: (sql, params = []) => queryRows(inventoryDb.url, sql, params),
+    orderRows: (sql, params = []) => queryRows(ordersDb.url, sql, params),
+    async startReplica() {
+      const replica = await startOrders();
+      replicas.push(replica);
+      return replica;
+    },
+    async stop() {
+      await Promise.all([...replicas, orders, inventory, catalog].map((service) => service.stop()));
+      await Promise.all([catalogPool.end(), inventoryPool.end()]);
+      await Promise.all([catalogDb.drop(), inventoryDb.drop(), ordersDb.drop()]);
+    },
+  };
+}
