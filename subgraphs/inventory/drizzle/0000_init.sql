@@ -60,5 +60,4 @@ CREATE TABLE `stock_ledger` (
 ALTER TABLE `reservation_lines` ADD CONSTRAINT `reservation_lines_reservation_id_reservations_id_fk` FOREIGN KEY (`reservation_id`) REFERENCES `reservations`(`id`) ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX `outbox_pending_idx` ON `outbox` (`published_at`,`id`);--> statement-breakpoint
 CREATE INDEX `reservations_expiry_idx` ON `reservations` (`status`,`expires_at`);--> statement-breakpoint
-CREATE INDEX `stock_available_idx` ON `stock` (`available`,`product_id`);--> statement-breakpoint
 CREATE INDEX `stock_ledger_product_idx` ON `stock_ledger` (`product_id`,`id`);

@@ -28,7 +28,6 @@ export const stock = mysqlTable(
     check('stock_not_negative', sql`${table.onHand} >= 0 AND ${table.reserved} >= 0 AND ${table.available} >= 0`),
     check('stock_balanced', sql`${table.onHand} = ${table.available} + ${table.reserved}`),
     check('stock_threshold_not_negative', sql`${table.lowStockThreshold} >= 0`),
-    index('stock_available_idx').on(table.available, table.productId),
   ],
 );
 

@@ -1,0 +1,76 @@
+import { InternalHeader, type Role } from '@rtc/service-kit';
+import {
+  createTestDatabase,
+  postGraphQL,
+  queryRows,
+  startService,
+  testInternalToken,
+  type GraphQLResult,
+  type RunningService,
+  type TestDatabase,
+} from '@rtc/testkit';
+import { inventoryMigrations } from './migrations';
+import { createInventorySubgraph } from './subgraph';
+
+export type Headers = Record<string, string>;
+
+/** Headers of an RTC service call: the internal token and no end user. */
+export const asService: Headers = { [InternalHeader.Token]: testInternalToken };
+
+/** Headers of a gateway call on behalf of a logged-in user. */
+export const asUser = (role: Role, userId = '7'): Headers => ({
+  ...asService,
+  [InternalHeader.UserId]: userId,
+  [InternalHeader.UserRole]: role,
+});
+
+export const asAdmin = asUser('ADMIN', '1');
+
+export interface TestInventory {
+  readonly database: TestDatabase;
+  readonly service: RunningService<Awaited<ReturnType<typeof createInventorySubgraph>>>;
+  call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, headers: Headers): Promise<GraphQLResult<T>>;
+  rows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Receives units through the public mutation, as an admin would. */
+  restock(productId: string, quantity: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The inventory subgraph on a fresh migrated database, listening on a random port. */
+export async function startTestInventory({ expiryIntervalMs = 60_000 } = {}): Promise<TestInventory> {
+  const database = await createTestDatabase('inventory', inventoryMigrations);
+  const service = await startService('inventory', database.url, (deps) =>
+    createInventorySubgraph({ production: false, internalToken: testInternalToken, reservationTtlSeconds: 900, expiryIntervalMs }, deps),
+  );
+  const call = <T>(query: string, variables: Record<string, unknown>, headers: Headers) =>
+    postGraphQL<T>(service.graphqlUrl, query, variables, { headers });
+  return {
+    database,
+    service,
+    call,
+    rows: (sql, params = []) => queryRows(database.url, sql, params),
+    async restock(productId, quantity) {
+      const result = await call(
+        'mutation($productId: ID!, $quantity: Int!) { restock(productId: $productId, quantity: $quantity, reason: "delivery") { available } }',
+        { productId, quantity },
+        asAdmin,
+      );
+      if (result.errors) throw new Error(`restock failed: ${result.errors[0]?.message}`);
+    },
+    async stop() {
+      await service.stop();
+      await database.drop();
+    },
+  };
+}
+
+export interface StockFiguresRow {
+  on_hand: number;
+  reserved: number;
+  available: number;
+}
+
+export async function stockOf(inventory: TestInventory, productId: string): Promise<StockFiguresRow | undefined> {
+  const [row] = await inventory.rows<StockFiguresRow>('SELECT on_hand, reserved, available FROM stock WHERE product_id = ?', [productId]);
+  return row;
+}
