@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Cache } from "./components/cache.js";
 import { ClusterAddons } from "./components/cluster-addons.js";
 import { Cluster } from "./components/cluster.js";
+import { DatabaseUsers } from "./components/database-users.js";
 import { Database } from "./components/database.js";
 import { Edge } from "./components/edge.js";
 import { Iam } from "./components/iam.js";
@@ -72,6 +73,18 @@ const addons = new ClusterAddons("addons", {
   monitoring: config.monitoring,
   observability: readObservabilityFiles(path.resolve(projectDir, config.observabilityDir)),
 });
+const databaseUsers = new DatabaseUsers("database-users", {
+  prefix,
+  provider: cluster.provider,
+  oidc: cluster.oidc,
+  namespace: "rtc-ops",
+  databaseHost: database.address,
+  masterSecretArn: database.masterSecretArn,
+  serviceSecrets: database.serviceSecrets,
+  secretsKeyArn: database.key.arn,
+  dependsOn: addons.ready,
+  tags,
+});
 const workloads = new Workloads("workloads", {
   provider: cluster.provider,
   namespace: workloadNamespace,
@@ -84,7 +97,7 @@ const workloads = new Workloads("workloads", {
     JWT_SECRET: config.secrets.jwtSecret,
   },
   overlay: config.manifestsOverlay,
-  dependsOn: addons.ready,
+  dependsOn: [...addons.ready, databaseUsers.job],
 });
 
 // 7. Edge: ALB with HTTPS and WAF in front of the gateway.

@@ -208,6 +208,26 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     });
   });
 
+  describe("database users", () => {
+    it("creates the subgraphs' users from a job whose role alone reads the master secret", () => {
+      const role = stack.one("aws:iam/role:Role", "database-users-role");
+      const [trust] = statementsOf(role.inputs.assumeRolePolicy);
+      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe("system:serviceaccount:rtc-ops:db-bootstrap");
+      const reads = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === "ReadDatabaseSecrets")!;
+      expect(asList(reads.Resource)).toHaveLength(1 + subgraphs.length);
+      expect(asList(reads.Resource)[0]).toBe("arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-master");
+      const others = stack.ofType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs.role !== idOf(role));
+      for (const policy of others) expect(policy.inputs.policy, policy.name).not.toContain("rds!db-master");
+
+      const job = stack.one("kubernetes:batch/v1:Job").inputs;
+      expect(job.metadata.namespace).toBe("rtc-ops");
+      const container = job.spec.template.spec.containers[0];
+      expect(container.env).toEqual([{ name: "DATABASE_HOST", value: `${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com` }]);
+      for (const service of subgraphs) expect(container.command[2]).toContain(`GRANT ALL PRIVILEGES ON \\\`rtc_${service}\\\`.* TO '${service}'@'%'`);
+      expect(job.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    });
+  });
+
   describe("cache", () => {
     it("runs Redis with TLS, encryption at rest, the AUTH token from config, in the isolated subnets", () => {
       const { inputs } = stack.one("aws:elasticache/replicationGroup:ReplicationGroup");
@@ -406,7 +426,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     });
 
     it("brings each subgraph's DATABASE_URL from its own secret into a Kubernetes Secret of the name the manifests use", () => {
-      const classes = stack.ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass");
+      const classes = stack.ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass").filter((candidate) => candidate.inputs.metadata.namespace === "rtc");
       expect(classes.map((providerClass) => providerClass.inputs.metadata.name).sort()).toEqual(subgraphs.map((service) => `${service}-database`).sort());
       for (const providerClass of classes) {
         const service = providerClass.inputs.metadata.name.replace(/-database$/, "");
@@ -415,6 +435,16 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         expect(object!.jmesPath).toEqual([{ path: "url", objectAlias: "DATABASE_URL" }]);
         expect(providerClass.inputs.spec.secretObjects[0].secretName).toBe(`${service}-database`);
       }
+    });
+
+    it("keeps the database users job apart from the workloads' namespace", () => {
+      const providerClass = stack.ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass").filter((candidate) => candidate.inputs.metadata.namespace === "rtc-ops");
+      expect(providerClass).toHaveLength(1);
+      const objects = parse(providerClass[0]!.inputs.spec.parameters.objects) as { objectName: string }[];
+      expect(objects.map((object) => object.objectName)).toEqual([
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-master",
+        ...subgraphs.map((service) => `rtc/${stackName}/${service}/database`),
+      ]);
     });
 
     it("writes the platform secret every service reads (REDIS_URL over TLS, INTERNAL_TOKEN, JWT_SECRET)", () => {
