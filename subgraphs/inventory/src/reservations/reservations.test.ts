@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '@rtc/testkit';
-import { asService, asUser, startTestInventory, stockOf, type TestInventory } from '../test-inventory';
+import { asService, asUser, startTestInventory, stockOf, type TestInventory } from '../testing';
 
 const reserve = `mutation Reserve($input: ReserveStockInput!) {
   reserveStock(input: $input) { id reference status expiresAt lines { productId quantity } }

@@ -4,7 +4,7 @@ import type { InventoryDb, InventoryTx } from '../db/client';
 import { reservationLines, reservations, stock, type ReleaseReason, type ReservationRow } from '../db/schema';
 import { recordMovements, shiftStock, type Movement } from '../stock/stock-movements';
 import type { ReservationRecord } from './reservation';
-import { toReserveRequest, type ReservedLine, type ReserveStockInput } from './reserve-request';
+import { toReserveRequest, type ReservedLine, type ReserveRequest, type ReserveStockInput } from './reserve-request';
 
 /** Holding, selling and returning stock for checkouts; called by RTC services and the expiry job. */
 export interface Reservations {
@@ -71,7 +71,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
     return { id: row.id, reference: row.reference, status: row.status, expiresAt: row.expiresAt, lines: await linesOf(db, row.id) };
   };
 
-  const reserveNew = (request: ReturnType<typeof toReserveRequest>, actor: string): Promise<ReservationRecord> => {
+  const reserveNew = (request: ReserveRequest, actor: string): Promise<ReservationRecord> => {
     const at = now();
     const expiresAt = new Date(at.getTime() + request.ttlSeconds * 1000);
     return db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlQueryCount } from '@rtc/testkit';
-import { asService, asUser, startTestInventory, type TestInventory } from '../test-inventory';
+import { asService, asUser, startTestInventory, type TestInventory } from '../testing';
 
 const entities = `query($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Product { id inStock stock { onHand reserved available lowStockThreshold status } } }

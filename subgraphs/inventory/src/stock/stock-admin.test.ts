@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '@rtc/testkit';
-import { asAdmin, asService, asUser, startTestInventory, stockOf, type TestInventory } from '../test-inventory';
+import { asAdmin, asService, asUser, startTestInventory, stockOf, type TestInventory } from '../testing';
 
 const restock = `mutation Restock($productId: ID!, $quantity: Int!, $reason: String!) {
   restock(productId: $productId, quantity: $quantity, reason: $reason) { onHand reserved available lowStockThreshold status }

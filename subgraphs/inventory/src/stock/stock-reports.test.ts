@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, sqlQueryCount } from '@rtc/testkit';
-import { asAdmin, asService, asUser, startTestInventory, type TestInventory } from '../test-inventory';
+import { asAdmin, asService, asUser, startTestInventory, type TestInventory } from '../testing';
 
 const lowStock = `query Low($first: Int, $after: String) {
   lowStock(first: $first, after: $after) {
