@@ -30,13 +30,20 @@ if (!(await databaseAnswers(env.DATABASE_URL))) {
 }
 
 const databases = databaseNames(env.RTC_DATABASE_PREFIX);
-await migrateAll(env.DATABASE_URL, databases);
-if (env.RTC_SEED === 'auto') {
-  await seedIfEmpty(env.DATABASE_URL, databases, {
-    timeZone: env.STORE_TIMEZONE,
-    currency: env.STORE_CURRENCY,
-    onProgress: (message) => console.log(`seed: ${message}`),
-  });
+try {
+  await migrateAll(env.DATABASE_URL, databases);
+  if (env.RTC_SEED === 'auto') {
+    await seedIfEmpty(env.DATABASE_URL, databases, {
+      timeZone: env.STORE_TIMEZONE,
+      currency: env.STORE_CURRENCY,
+      onProgress: (message) => console.log(`seed: ${message}`),
+    });
+  }
+} catch (error) {
+  const { message, cause } = error as Error & { cause?: { message?: string } };
+  console.error(`Preparing the databases failed: ${(cause?.message ?? message).slice(0, 500)}`);
+  await privateDatabase?.stop();
+  process.exit(1);
 }
 
 const stack = await startStack({

@@ -70,6 +70,7 @@ async function seedInventory(pool: Pool, plan: StorePlan, now: Date): Promise<vo
       deltaAvailable: row.onHand,
       reference: 'seed',
       reason: 'opening stock',
+      actor: 'seed',
       createdAt: now,
     })),
   );
@@ -115,6 +116,19 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
   progress('sales rollups');
 }
 
+const seededTables: Record<SubgraphName, readonly string[]> = {
+  users: ['users', 'outbox'],
+  catalog: ['products', 'categories'],
+  inventory: ['stock_ledger', 'stock', 'outbox'],
+  orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'customer_stats', 'outbox'],
+};
+
+async function clearSeededTables(pools: Record<SubgraphName, Pool>): Promise<void> {
+  for (const [name, tables] of Object.entries(seededTables) as [SubgraphName, readonly string[]][]) {
+    for (const table of tables) await pools[name].query(`DELETE FROM \`${table}\``);
+  }
+}
+
 /**
  * Fills an empty store with a realistic month of trading: 20 categories, 2,000 products, 5,000 customers
  * and 50,000 orders. Does nothing when the catalog already has products.
@@ -156,6 +170,10 @@ export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphN
     progress(`catalog ${plan.categories.length} categories, ${plan.products.length} products`);
     progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return true;
+  } catch (error) {
+    // Every table was empty when seeding began, so emptying them again loses nothing and lets the next start retry.
+    await clearSeededTables(pools).catch(() => undefined);
+    throw error;
   } finally {
     await Promise.all(Object.values(pools).map((pool) => pool.end()));
   }
