@@ -96,7 +96,7 @@ const workloads = new Workloads("workloads", {
     INTERNAL_TOKEN: config.secrets.internalToken,
     JWT_SECRET: config.secrets.jwtSecret,
   },
-  overlay: config.manifestsOverlay,
+  overlay: path.resolve(projectDir, config.manifestsOverlay),
   dependsOn: [...addons.ready, databaseUsers.job],
 });
 

@@ -13,7 +13,7 @@ export interface WorkloadsArgs {
   readonly region: pulumi.Input<string>;
   /** Settings every service reads: REDIS_URL, INTERNAL_TOKEN, JWT_SECRET. */
   readonly platformSecrets: Record<string, pulumi.Input<string>>;
-  /** The kustomize overlay to render and apply, relative to this project. */
+  /** The kustomize overlay to render and apply (an absolute path). */
   readonly overlay: string;
   /** What must run before the workloads (CRDs of the CSI driver and the Prometheus operator). */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];

@@ -459,7 +459,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
 
     it("deploys the stack's kustomize overlay from manifests/ into a restricted namespace", () => {
       const overlay = stack.one("kubernetes:kustomize:Directory").inputs;
-      expect(overlay.directory).toBe(`../manifests/overlays/${stackName}`);
+      expect(overlay.directory).toBe(path.join(repoDir, "manifests", "overlays", stackName));
       expect(stack.ofType("kubernetes:apps/v1:Deployment").length).toBeGreaterThan(0);
       const namespace = stack.ofType("kubernetes:core/v1:Namespace").find((candidate) => candidate.inputs.metadata.name === "rtc")!;
       expect(namespace.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
