@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/mysql2';
 import { catalogMigrations, catalogSchema, createCatalogSubgraph } from '@rtc/catalog';
 import { createInventorySubgraph, inventoryMigrations, inventorySchema } from '@rtc/inventory';
-import { createMysqlPool, InternalHeader, type Role } from '@rtc/service-kit';
+import { createGraphQLClient, createMysqlPool, InternalHeader, type Role } from '@rtc/service-kit';
 import {
   createTestDatabase,
   postGraphQL,
@@ -12,6 +12,7 @@ import {
   type RunningService,
   type TestDatabase,
 } from '@rtc/testkit';
+import { createInventory, type Inventory } from './clients/inventory';
 import { ordersMigrations } from './migrations';
 import { createOrdersSubgraph, type OrdersConfig, type OrdersOverrides } from './subgraph';
 
@@ -59,10 +60,13 @@ export function callerHeaders(caller: Caller | null): Record<string, string> {
   return headers;
 }
 
-export async function startOrderStack(
-  config: Partial<Omit<OrdersConfig, 'catalogUrl' | 'inventoryUrl'>> = {},
-  overrides: OrdersOverrides = {},
-): Promise<OrderStack> {
+export interface StackOptions {
+  readonly config?: Partial<Omit<OrdersConfig, 'catalogUrl' | 'inventoryUrl'>>;
+  /** Wraps the real inventory client, e.g. to make it fail for a while. */
+  readonly inventory?: (real: Inventory) => Inventory;
+}
+
+export async function startOrderStack({ config = {}, inventory: wrapInventory }: StackOptions = {}): Promise<OrderStack> {
   const [catalogDb, inventoryDb, ordersDb] = await Promise.all([
     createTestDatabase('catalog', catalogMigrations),
     createTestDatabase('inventory', inventoryMigrations),
@@ -86,6 +90,8 @@ export async function startOrderStack(
     paymentMaxAmount: 1_000_000,
     ...config,
   };
+  const realInventory = createInventory(createGraphQLClient({ url: inventory.graphqlUrl, internalToken: testInternalToken }));
+  const overrides: OrdersOverrides = wrapInventory ? { inventory: wrapInventory(realInventory) } : {};
   const startOrders = () => startService('orders', ordersDb.url, (deps) => createOrdersSubgraph(ordersConfig, deps, overrides));
   const orders = await startOrders();
   const replicas: RunningService<Orders>[] = [];

@@ -1,0 +1,327 @@
+import { drizzle } from 'drizzle-orm/mysql2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMysqlPool } from '@rtc/service-kit';
+import { errorCodes } from '@rtc/testkit';
+import * as schema from '../db/schema';
+import { applyOrdersToRollups } from '../rollups/write-rollups';
+import { startOrderStack, type Caller, type OrderStack } from '../testing';
+
+// New York in January keeps UTC-5 all month, so plain SQL can bucket days with a fixed offset.
+const timeZone = 'America/New_York';
+const analyst: Caller = { userId: '2', role: 'ANALYST' };
+const admin: Caller = { userId: '1', role: 'ADMIN' };
+const customer: Caller = { userId: '501' };
+
+let stack: OrderStack;
+
+const money = 'amount currency';
+const seriesQuery = `query($from: DateTime!, $to: DateTime!, $bucket: SalesBucket!) { salesSeries(from: $from, to: $to, bucket: $bucket) { start orders revenue { ${money} } units averageOrderValue { ${money} } } }`;
+const totals = `from to orders revenue { ${money} } units averageOrderValue { ${money} }`;
+const summaryQuery = `query($from: DateTime!, $to: DateTime!) { salesSummary(from: $from, to: $to) { current { ${totals} } previous { ${totals} } change { orders revenue units averageOrderValue } } }`;
+const topQuery = `query($from: DateTime!, $to: DateTime!, $limit: Int) { topProducts(from: $from, to: $to, limit: $limit) { product { id } units revenue { ${money} } orders } }`;
+const customersQuery = `query($from: DateTime!, $to: DateTime!, $limit: Int) { customerStats(from: $from, to: $to, limit: $limit) { customers newCustomers returningCustomers returningCustomerRate repeatPurchaseRate topCustomers { user { id } orders spend { ${money} } } } }`;
+
+interface Point {
+  start: string;
+  orders: number;
+  revenue: { amount: number; currency: string };
+  units: number;
+  averageOrderValue: { amount: number; currency: string };
+}
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+const historyStart = Date.parse('2026-01-01T00:00:00Z');
+const historyDays = 20;
+const productIds = [11, 12, 13, 14, 15, 16];
+
+/** A month of history written the way the stack's seeder does: rows straight in, rollups through applyOrdersToRollups. */
+async function seedHistory(url: string) {
+  const next = random(42);
+  const pool = createMysqlPool({ url, connectionLimit: 1 });
+  const db = drizzle(pool, { schema, mode: 'default' });
+  const orders: (typeof schema.orders.$inferInsert)[] = [];
+  const lines: (typeof schema.orderLines.$inferInsert)[] = [];
+  const standing: Parameters<typeof applyOrdersToRollups>[1][number][] = [];
+  for (let id = 1; id <= 600; id += 1) {
+    // Clusters of orders on some minutes, and some exactly on minute boundaries.
+    const minute = Math.floor(next() * historyDays * 24 * 60);
+    const placedAt = new Date(historyStart + minute * 60_000 + (id % 5 === 0 ? 0 : Math.floor(next() * 60_000)));
+    const userId = 1_000 + Math.floor(next() * next() * 40);
+    const chosen = productIds.filter(() => next() < 0.35);
+    const orderLines = (chosen.length > 0 ? chosen : [productIds[id % productIds.length]!]).map((productId) => {
+      const quantity = 1 + Math.floor(next() * 4);
+      const unitAmount = productId * 100 + 99;
+      return { orderId: id, productId, quantity, unitAmount, lineAmount: quantity * unitAmount };
+    });
+    const status = next() < 0.15 ? 'CANCELLED' : next() < 0.5 ? 'PENDING' : 'DELIVERED';
+    const totalAmount = orderLines.reduce((sum, line) => sum + line.lineAmount, 0);
+    const itemCount = orderLines.reduce((sum, line) => sum + line.quantity, 0);
+    orders.push({
+      id,
+      userId,
+      idempotencyKey: `history-${id}`,
+      reservationRef: `history-${id}`,
+      status,
+      currency: 'USD',
+      totalAmount,
+      itemCount,
+      placedAt,
+      updatedAt: placedAt,
+      cancelledAt: status === 'CANCELLED' ? placedAt : null,
+      stockReleasedAt: status === 'CANCELLED' ? placedAt : null,
+    });
+    lines.push(...orderLines);
+    if (status !== 'CANCELLED') standing.push({ userId, placedAt, currency: 'USD', totalAmount, lines: orderLines });
+  }
+  // One order in another currency, which USD figures must leave out.
+  orders.push({
+    id: 601,
+    userId: 1_001,
+    idempotencyKey: 'history-601',
+    reservationRef: 'history-601',
+    status: 'PAID',
+    currency: 'EUR',
+    totalAmount: 5_000,
+    itemCount: 1,
+    placedAt: new Date('2026-01-05T12:00:00Z'),
+    updatedAt: new Date('2026-01-05T12:00:00Z'),
+  });
+  lines.push({ orderId: 601, productId: 11, quantity: 1, unitAmount: 5_000, lineAmount: 5_000 });
+  standing.push({ userId: 1_001, placedAt: new Date('2026-01-05T12:00:00Z'), currency: 'EUR', totalAmount: 5_000, lines: [{ productId: 11, quantity: 1, lineAmount: 5_000 }] });
+  try {
+    await db.insert(schema.orders).values(orders);
+    await db.insert(schema.orderLines).values(lines);
+    await applyOrdersToRollups(db, standing);
+  } finally {
+    await pool.end();
+  }
+}
+
+const minuteFloor = (iso: string) => new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000);
+const minuteCeil = (iso: string) => new Date(Math.ceil(Date.parse(iso) / 60_000) * 60_000);
+
+/** The sales of [from, to) straight from the orders table. */
+async function rawTotals(from: Date, to: Date) {
+  const [row] = await stack.orderRows<{ orders: number; revenue: number; units: number }>(
+    "SELECT COUNT(*) AS orders, COALESCE(SUM(total_amount), 0) AS revenue, COALESCE(SUM(item_count), 0) AS units FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ?",
+    [from, to],
+  );
+  return { orders: Number(row!.orders), revenue: Number(row!.revenue), units: Number(row!.units) };
+}
+
+/** Raw per-bucket sales keyed by bucket start (ISO), bucketed by `bucketSql` over `placed_at`. */
+async function rawSeries(from: Date, to: Date, bucketSql: string) {
+  const rows = await stack.orderRows<{ bucket: Date; orders: number; revenue: number; units: number }>(
+    `SELECT ${bucketSql} AS bucket, COUNT(*) AS orders, SUM(total_amount) AS revenue, SUM(item_count) AS units FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY bucket`,
+    [from, to],
+  );
+  return new Map(rows.map((row) => [new Date(row.bucket).toISOString(), { orders: Number(row.orders), revenue: Number(row.revenue), units: Number(row.units) }]));
+}
+
+async function series(from: string, to: string, bucket: string): Promise<Point[]> {
+  const result = await stack.call<{ salesSeries: Point[] }>(seriesQuery, { from, to, bucket }, analyst);
+  expect(result.errors).toBeUndefined();
+  return result.data!.salesSeries;
+}
+
+function expectSeriesMatches(points: Point[], raw: Map<string, { orders: number; revenue: number; units: number }>) {
+  const nonEmpty = points.filter((point) => point.orders > 0);
+  expect(nonEmpty.length).toBe(raw.size);
+  for (const point of points) {
+    const expected = raw.get(point.start) ?? { orders: 0, revenue: 0, units: 0 };
+    expect({ start: point.start, orders: point.orders, revenue: point.revenue.amount, units: point.units }).toEqual({ start: point.start, ...expected });
+    expect(point.averageOrderValue.amount).toBe(expected.orders ? Math.round(expected.revenue / expected.orders) : 0);
+  }
+}
+
+beforeAll(async () => {
+  stack = await startOrderStack({ config: { storeTimeZone: timeZone } });
+  await seedHistory(stack.ordersDb.url);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('sales analytics against the raw orders table', () => {
+  it('gives one point per store-local day, zero-filled, matching a plain SQL aggregate', async () => {
+    const from = '2026-01-03T15:17:30Z';
+    const to = '2026-01-15T08:00:00Z';
+    const points = await series(from, to, 'DAY');
+    // Local days Jan 3 .. Jan 15 (to is 03:00 on the 15th in New York).
+    expect(points.map((point) => point.start)).toEqual(Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2026, 0, 3 + i, 5)).toISOString()));
+    const raw = await rawSeries(minuteFloor(from), minuteCeil(to), "DATE(placed_at - INTERVAL 5 HOUR) + INTERVAL 5 HOUR");
+    expectSeriesMatches(points, raw);
+  });
+
+  it('gives hourly and per-minute points matching plain SQL', async () => {
+    const hourly = await series('2026-01-07T00:00:00Z', '2026-01-09T00:00:00Z', 'HOUR');
+    expect(hourly).toHaveLength(48);
+    expectSeriesMatches(hourly, await rawSeries(new Date('2026-01-07T00:00:00Z'), new Date('2026-01-09T00:00:00Z'), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:00:00')"));
+    const perMinute = await series('2026-01-10T00:00:00Z', '2026-01-11T00:00:00Z', 'MINUTE');
+    expect(perMinute).toHaveLength(1440);
+    expectSeriesMatches(perMinute, await rawSeries(new Date('2026-01-10T00:00:00Z'), new Date('2026-01-11T00:00:00Z'), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:00')"));
+  });
+
+  it('sums a window and the one before it like plain SQL, with the relative change', async () => {
+    const from = '2026-01-08T05:00:00Z';
+    const to = '2026-01-15T05:00:00Z';
+    const result = await stack.call<{
+      salesSummary: {
+        current: { from: string; to: string; orders: number; revenue: { amount: number }; units: number; averageOrderValue: { amount: number } };
+        previous: { from: string; orders: number; revenue: { amount: number }; units: number };
+        change: { orders: number | null; revenue: number | null; units: number | null };
+      };
+    }>(summaryQuery, { from, to }, analyst);
+    expect(result.errors).toBeUndefined();
+    const { current, previous, change } = result.data!.salesSummary;
+    const rawCurrent = await rawTotals(new Date(from), new Date(to));
+    const rawPrevious = await rawTotals(new Date('2026-01-01T05:00:00Z'), new Date(from));
+    expect(rawCurrent.orders).toBeGreaterThan(50);
+    expect([current.orders, current.revenue.amount, current.units]).toEqual([rawCurrent.orders, rawCurrent.revenue, rawCurrent.units]);
+    expect(current.averageOrderValue.amount).toBe(Math.round(rawCurrent.revenue / rawCurrent.orders));
+    expect(previous.from).toBe('2026-01-01T05:00:00.000Z');
+    expect([previous.orders, previous.revenue.amount, previous.units]).toEqual([rawPrevious.orders, rawPrevious.revenue, rawPrevious.units]);
+    expect(change.orders).toBeCloseTo((rawCurrent.orders - rawPrevious.orders) / rawPrevious.orders, 10);
+    expect(change.revenue).toBeCloseTo((rawCurrent.revenue - rawPrevious.revenue) / rawPrevious.revenue, 10);
+  });
+
+  it('ranks products by units, then revenue, then id, like plain SQL', async () => {
+    const from = '2026-01-02T00:00:00Z';
+    const to = '2026-01-12T00:00:00Z';
+    const result = await stack.call<{ topProducts: { product: { id: string }; units: number; revenue: { amount: number }; orders: number }[] }>(
+      topQuery,
+      { from, to, limit: 4 },
+      analyst,
+    );
+    const raw = await stack.orderRows<{ product_id: number; units: number; revenue: number; orders: number }>(
+      "SELECT l.product_id, SUM(l.quantity) AS units, SUM(l.line_amount) AS revenue, COUNT(*) AS orders FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.status <> 'CANCELLED' AND o.currency = 'USD' AND o.placed_at >= ? AND o.placed_at < ? GROUP BY l.product_id ORDER BY units DESC, revenue DESC, l.product_id ASC LIMIT 4",
+      [new Date(from), new Date(to)],
+    );
+    expect(result.data!.topProducts.map((row) => [row.product.id, row.units, row.revenue.amount, row.orders])).toEqual(
+      raw.map((row) => [String(row.product_id), Number(row.units), Number(row.revenue), Number(row.orders)]),
+    );
+  });
+
+  it('tells new from returning customers and finds the biggest spenders like plain SQL', async () => {
+    const from = '2026-01-10T00:00:00Z';
+    const to = '2026-01-17T00:00:00Z';
+    const result = await stack.call<{
+      customerStats: {
+        customers: number;
+        newCustomers: number;
+        returningCustomers: number;
+        returningCustomerRate: number;
+        repeatPurchaseRate: number;
+        topCustomers: { user: { id: string }; orders: number; spend: { amount: number } }[];
+      };
+    }>(customersQuery, { from, to, limit: 5 }, admin);
+    expect(result.errors).toBeUndefined();
+    const stats = result.data!.customerStats;
+    const [raw] = await stack.orderRows<{ customers: number; returning_customers: number; repeaters: number }>(
+      `SELECT COUNT(*) AS customers, SUM(first_ever < ?) AS returning_customers, SUM(orders_in_window >= 2) AS repeaters FROM (
+         SELECT w.user_id, COUNT(*) AS orders_in_window,
+           (SELECT MIN(e.placed_at) FROM orders e WHERE e.user_id = w.user_id AND e.status <> 'CANCELLED') AS first_ever
+         FROM orders w WHERE w.status <> 'CANCELLED' AND w.currency = 'USD' AND w.placed_at >= ? AND w.placed_at < ? GROUP BY w.user_id) t`,
+      [new Date(from), new Date(from), new Date(to)],
+    );
+    const customers = Number(raw!.customers);
+    const returning = Number(raw!.returning_customers);
+    expect(returning).toBeGreaterThan(0);
+    expect(customers - returning).toBeGreaterThanOrEqual(0);
+    expect(stats).toMatchObject({ customers, returningCustomers: returning, newCustomers: customers - returning });
+    expect(stats.returningCustomerRate).toBeCloseTo(returning / customers, 10);
+    expect(stats.repeatPurchaseRate).toBeCloseTo(Number(raw!.repeaters) / customers, 10);
+    const top = await stack.orderRows<{ user_id: number; orders: number; spend: number }>(
+      "SELECT user_id, COUNT(*) AS orders, SUM(total_amount) AS spend FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY user_id ORDER BY spend DESC, orders DESC, user_id ASC LIMIT 5",
+      [new Date(from), new Date(to)],
+    );
+    expect(stats.topCustomers.map((row) => [row.user.id, row.orders, row.spend.amount])).toEqual(
+      top.map((row) => [String(row.user_id), Number(row.orders), Number(row.spend)]),
+    );
+  });
+
+  it('counts a customer whose only earlier order was cancelled as new', async () => {
+    const stats = async () =>
+      (await stack.call<{ customerStats: { newCustomers: number; returningCustomers: number } }>(
+        customersQuery,
+        { from: '2026-01-25T00:00:00Z', to: '2026-01-26T00:00:00Z' },
+        admin,
+      )).data!.customerStats;
+    await stack.orderRows(
+      `INSERT INTO orders (id, user_id, idempotency_key, reservation_ref, status, currency, total_amount, item_count, placed_at, updated_at, cancelled_at)
+       VALUES (700, 9000, 'c-700', 'c-700', 'CANCELLED', 'USD', 100, 1, '2026-01-02 10:00:00', '2026-01-02 10:00:00', '2026-01-02 10:00:00'),
+              (701, 9000, 'c-701', 'c-701', 'PAID', 'USD', 100, 1, '2026-01-25 10:00:00', '2026-01-25 10:00:00', NULL)`,
+    );
+    await stack.orderRows(`INSERT INTO order_lines VALUES (700, 11, 1, 100, 100), (701, 11, 1, 100, 100)`);
+    const pool = createMysqlPool({ url: stack.ordersDb.url, connectionLimit: 1 });
+    await applyOrdersToRollups(drizzle(pool, { schema, mode: 'default' }), [
+      { userId: 9000, placedAt: new Date('2026-01-25T10:00:00Z'), currency: 'USD', totalAmount: 100, lines: [{ productId: 11, quantity: 1, lineAmount: 100 }] },
+    ]);
+    await pool.end();
+    expect(await stats()).toMatchObject({ customers: 1, newCustomers: 1, returningCustomers: 0 });
+  });
+
+  it('follows live orders and cancellations minute by minute', async () => {
+    const [vase, bowl] = await stack.seedProducts([
+      { sku: 'LIVE-VASE', price: 1_999, stock: 100 },
+      { sku: 'LIVE-BOWL', price: 450, stock: 100 },
+    ]);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const result = await stack.call<{ placeOrder: { id: string } }>(
+        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        { input: { idempotencyKey: `live-${i}`, lines: [{ productId: vase, quantity: 1 + (i % 3) }, { productId: bowl, quantity: 2 }] } },
+        { userId: String(600 + (i % 2)) },
+      );
+      ids.push(result.data!.placeOrder.id);
+    }
+    await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: ids[1] }, { userId: '601' });
+    await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: ids[4] }, admin);
+    const now = Date.now();
+    const from = new Date(now - 10 * 60_000).toISOString();
+    const to = new Date(now + 60_000).toISOString();
+    const points = await series(from, to, 'MINUTE');
+    expectSeriesMatches(points, await rawSeries(minuteFloor(from), minuteCeil(to), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:00')"));
+    expect(points.reduce((sum, point) => sum + point.orders, 0)).toBe(4);
+    const top = await stack.call<{ topProducts: { product: { id: string }; units: number }[] }>(topQuery, { from, to }, analyst);
+    // Both sold 8 units once the cancellations are out; the vase brought more revenue.
+    expect(top.data!.topProducts.map((row) => [row.product.id, row.units])).toEqual([
+      [vase, 1 + 3 + 1 + 3],
+      [bowl, 2 * 4],
+    ]);
+  });
+});
+
+describe('analytics arguments and access', () => {
+  it.each([
+    [seriesQuery, { from: '2026-01-02T00:00:00Z', to: '2026-01-02T00:00:00Z', bucket: 'DAY' }, 'to: must be later than from'],
+    [seriesQuery, { from: '2026-01-03T00:00:00Z', to: '2026-01-02T00:00:00Z', bucket: 'HOUR' }, 'to: must be later than from'],
+    [seriesQuery, { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:01:00Z', bucket: 'MINUTE' }, 'bucket: MINUTE buckets cover a window of at most 24 hours'],
+    [seriesQuery, { from: '2026-01-01T00:00:00Z', to: '2026-02-02T00:00:00Z', bucket: 'HOUR' }, 'bucket: HOUR buckets cover a window of at most 31 days'],
+    [summaryQuery, { from: '2024-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'to: the window may span at most 400 days'],
+    [topQuery, { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', limit: 0 }, 'limit: must be between 1 and 100'],
+    [customersQuery, { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', limit: 101 }, 'limit: must be between 1 and 100'],
+    [summaryQuery, { from: 'yesterday', to: '2026-01-02T00:00:00Z' }, null],
+  ])('refuses bad arguments naming them (%#)', async (query, variables, message) => {
+    const result = await stack.call(query, variables, analyst);
+    expect(errorCodes(result)[0]).toBe('BAD_USER_INPUT');
+    if (message) expect(result.errors?.[0]?.message).toBe(message);
+  });
+
+  it('is for analysts and admins only', async () => {
+    const variables = { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' };
+    expect(errorCodes(await stack.call(summaryQuery, variables, customer))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await stack.call(topQuery, variables, null))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await stack.call(customersQuery, variables, customer))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await stack.call(seriesQuery, { ...variables, bucket: 'DAY' }, customer))).toEqual(['FORBIDDEN']);
+  });
+});
