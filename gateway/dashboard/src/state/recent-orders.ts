@@ -1,0 +1,26 @@
+export interface RecentOrder {
+  readonly id: string;
+  readonly number: string;
+  readonly customer: string;
+  /** e.g. "Desk Lamp ×2, Mug" */
+  readonly items: string;
+  readonly itemCount: number;
+  readonly total: number;
+  readonly currency: string;
+  /** Epoch milliseconds. */
+  readonly placedAt: number;
+}
+
+/** Newest first, one row per order, at most `keep` rows. */
+export function addRecentOrders(feed: readonly RecentOrder[], orders: readonly RecentOrder[], keep = 20): RecentOrder[] {
+  const byId = new Map(feed.map((order) => [order.id, order]));
+  for (const order of orders) byId.set(order.id, order);
+  return [...byId.values()].sort((a, b) => b.placedAt - a.placedAt || Number(b.id) - Number(a.id)).slice(0, keep);
+}
+
+/** A short description of what was bought: the first lines by name, then how many more. */
+export function describeItems(lines: readonly { readonly name: string; readonly quantity: number }[], shown = 2): string {
+  const named = lines.slice(0, shown).map(({ name, quantity }) => (quantity > 1 ? `${name} ×${quantity}` : name));
+  const more = lines.length - shown;
+  return more > 0 ? `${named.join(', ')} +${more} more` : named.join(', ');
+}

@@ -1,0 +1,70 @@
+/** Sales of a window: orders placed and not cancelled, their revenue (minor units) and units. */
+export interface SalesTotals {
+  readonly orders: number;
+  readonly revenue: number;
+  readonly units: number;
+}
+
+/** A placed order as a sales tick carries it. */
+export interface PlacedOrder {
+  readonly id: string;
+  /** Epoch milliseconds. */
+  readonly placedAt: number;
+  readonly total: number;
+  readonly currency: string;
+  readonly units: number;
+}
+
+/** Today so far (since midnight in the store's time zone) and yesterday up to the same time of day. */
+export interface SalesToday {
+  /** Epoch milliseconds of today's midnight in the store's time zone. */
+  readonly dayStart: number;
+  readonly currency: string;
+  readonly today: SalesTotals;
+  readonly yesterday: SalesTotals | null;
+  /** Orders added from ticks since the last snapshot, so a repeated tick is counted once. */
+  readonly counted: ReadonlySet<string>;
+}
+
+export interface SalesChange {
+  readonly orders: number | null;
+  readonly revenue: number | null;
+  readonly units: number | null;
+  readonly averageOrderValue: number | null;
+}
+
+export const noSales: SalesTotals = { orders: 0, revenue: 0, units: 0 };
+
+export function salesTodayFromSnapshot(dayStart: number, currency: string, today: SalesTotals, yesterday: SalesTotals | null): SalesToday {
+  return { dayStart, currency, today, yesterday, counted: new Set() };
+}
+
+/** Adds a placed order to today's totals; orders of an earlier day, of another currency or already counted change nothing. */
+export function addPlacedOrder(state: SalesToday, order: PlacedOrder): SalesToday {
+  if (order.placedAt < state.dayStart || order.currency !== state.currency || state.counted.has(order.id)) return state;
+  const counted = new Set(state.counted).add(order.id);
+  const { today } = state;
+  return {
+    ...state,
+    counted,
+    today: { orders: today.orders + 1, revenue: today.revenue + order.total, units: today.units + order.units },
+  };
+}
+
+/** revenue / orders in minor units, rounded; 0 without orders (the API's rule). */
+export function averageOrderValue({ orders, revenue }: SalesTotals): number {
+  return orders > 0 ? Math.round(revenue / orders) : 0;
+}
+
+const relative = (current: number, previous: number) => (previous === 0 ? null : (current - previous) / previous);
+
+/** Today against yesterday at the same time of day; null parts where yesterday had nothing. */
+export function changeAgainstYesterday({ today, yesterday }: SalesToday): SalesChange {
+  if (!yesterday) return { orders: null, revenue: null, units: null, averageOrderValue: null };
+  return {
+    orders: relative(today.orders, yesterday.orders),
+    revenue: relative(today.revenue, yesterday.revenue),
+    units: relative(today.units, yesterday.units),
+    averageOrderValue: relative(averageOrderValue(today), averageOrderValue(yesterday)),
+  };
+}
