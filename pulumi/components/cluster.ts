@@ -167,7 +167,7 @@ export class Cluster extends pulumi.ComponentResource {
       { role: ebsCsiRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
       { parent: this },
     );
-    new aws.eks.Addon(
+    const ebsCsiDriver = new aws.eks.Addon(
       `${name}-ebs-csi`,
       {
         clusterName: this.name,
@@ -179,10 +179,11 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: nodeGroups },
     );
 
+    // Everything deployed through this provider waits for nodes to run it and volumes to hold its data.
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: false },
-      { parent: this },
+      { parent: this, dependsOn: [...nodeGroups, ebsCsiDriver] },
     );
 
     this.registerOutputs({ name: this.name, oidcProviderArn: this.oidc.arn });

@@ -31,16 +31,6 @@ export interface BuiltStack {
   one(type: string, name?: string): CapturedResource;
 }
 
-async function settle(resources: CapturedResource[]): Promise<void> {
-  // Resources register as their inputs resolve; the program is done when the count stops moving.
-  let stableRounds = 0;
-  let last = -1;
-  while (stableRounds < 5) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    stableRounds = resources.length === last ? stableRounds + 1 : 0;
-    last = resources.length;
-  }
-}
 
 function unwrap(value: unknown): Promise<unknown> {
   const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<Record<string, unknown> | string | number | boolean>);
@@ -59,7 +49,8 @@ export async function buildStack(stack: string): Promise<BuiltStack> {
   const outputs = Object.fromEntries(
     await Promise.all(Object.entries(program).map(async ([key, value]) => [key, await unwrap(value)] as const)),
   );
-  await settle(resources);
+  // Resources register as their inputs resolve; disconnecting waits until every registration is done.
+  await pulumi.runtime.disconnect();
 
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   return {
