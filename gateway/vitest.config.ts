@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { defineTestConfig } from '@rtc/testkit/vitest-config';
 
-export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 60_000 },
-});
+export default defineTestConfig();

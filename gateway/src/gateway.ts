@@ -15,11 +15,12 @@ import {
   type ServiceMetrics,
 } from '@rtc/service-kit';
 import { authenticate } from './authenticate';
+import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
 import { createOperationLimitsPlugin, type OperationLimits } from './limits/operation-limits';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
 import { createLiveHub } from './subscriptions/live-hub';
-import { createSalesWindow } from './subscriptions/sales-window';
+import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
 import { readSupergraph, type SubgraphName } from './supergraph';
 
@@ -104,14 +105,15 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     logger,
     metrics,
     ready: async () => true,
-    routes: { '/graphql': graphql, ...routes },
+    routes: { '/graphql': graphql, ...createDashboardRoute(), ...routes },
   });
 
   const hub = createLiveHub({
     schema,
     resolve: (query, variables) => runAs(liveResolver, query, variables),
     bus,
-    salesWindow: createSalesWindow(config.storeCurrency),
+    salesWindow: createSalesWindow(),
+    storeCurrency: config.storeCurrency,
     metrics,
     logger: logger.child({ component: 'live-hub' }),
   });

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryAlertOf, liveFieldSpecs } from './live-fields';
-
-describe('inventory alerts', () => {
-  it.each([
-    [{ previousAvailable: 12, available: 9, lowStockThreshold: 10 }, 'LOW_STOCK'],
-    [{ previousAvailable: 3, available: 0, lowStockThreshold: 10 }, 'OUT_OF_STOCK'],
-    [{ previousAvailable: 0, available: 50, lowStockThreshold: 10 }, 'BACK_IN_STOCK'],
-    [{ previousAvailable: 9, available: 8, lowStockThreshold: 10 }, null],
-    [{ previousAvailable: 50, available: 40, lowStockThreshold: 10 }, null],
-  ])('%j raises %s', (change, expected) => {
-    expect(inventoryAlertOf({ productId: '1', ...change })).toBe(expected);
-  });
-});
+import { liveFieldSpecs } from './live-fields';
 
 describe('order status updates', () => {
   const spec = liveFieldSpecs.get('orderStatus')!;
@@ -27,5 +15,35 @@ describe('order status updates', () => {
   it('reach the subscriber of that order only', () => {
     expect(spec.toUpdate(event, { orderId: '5' })?.fields).toMatchObject({ status: 'PAID', previousStatus: 'PENDING' });
     expect(spec.toUpdate(event, { orderId: '6' })).toBeNull();
+  });
+});
+
+describe('inventory alerts', () => {
+  const spec = liveFieldSpecs.get('inventoryAlerts')!;
+  const stockChanged = (previousAvailable: number, available: number) => ({
+    id: `e-${available}`,
+    type: 'StockChanged' as const,
+    aggregateType: 'Stock',
+    aggregateId: '9',
+    occurredAt: '2026-11-25T10:00:00.000Z',
+    payload: {
+      productId: '9',
+      available,
+      previousAvailable,
+      onHand: available,
+      reserved: 0,
+      lowStockThreshold: 10,
+      status: available === 0 ? 'OUT_OF_STOCK' : available <= 10 ? 'LOW_STOCK' : 'IN_STOCK',
+      previousStatus: previousAvailable === 0 ? 'OUT_OF_STOCK' : previousAvailable <= 10 ? 'LOW_STOCK' : 'IN_STOCK',
+      movement: 'SALE',
+    },
+  });
+
+  it('carry the product to resolve and the alert itself', () => {
+    expect(spec.toUpdate(stockChanged(11, 0), {})).toMatchObject({ entityId: '9', fields: { kind: 'OUT_OF_STOCK', available: 0, threshold: 10 } });
+  });
+
+  it('stay silent for changes that cross no line', () => {
+    expect(spec.toUpdate(stockChanged(50, 40), {})).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { inventoryAlertFrom } from '@rtc/inventory/alerts';
 import type { DomainEvent } from '@rtc/service-kit';
 
 /** What one event means for one subscription: the entity to resolve and the payload's own fields. */
@@ -14,23 +15,6 @@ export interface LiveFieldSpec {
   readonly entity: { readonly field: string; readonly queryField: string };
   readonly access: 'staff' | 'order-owner';
   toUpdate(event: DomainEvent, args: Record<string, unknown>): LiveUpdate | null;
-}
-
-interface StockChangedPayload {
-  productId: string;
-  available: number;
-  previousAvailable: number;
-  lowStockThreshold: number;
-}
-
-export type InventoryAlertKind = 'LOW_STOCK' | 'OUT_OF_STOCK' | 'BACK_IN_STOCK';
-
-/** A stock change raises an alert only when it crosses a line: into low stock, to zero, or back from zero. */
-export function inventoryAlertOf({ available, previousAvailable, lowStockThreshold }: StockChangedPayload): InventoryAlertKind | null {
-  if (available === 0 && previousAvailable > 0) return 'OUT_OF_STOCK';
-  if (available > 0 && previousAvailable === 0) return 'BACK_IN_STOCK';
-  if (available > 0 && available <= lowStockThreshold && previousAvailable > lowStockThreshold) return 'LOW_STOCK';
-  return null;
 }
 
 const salesTicks: LiveFieldSpec = {
@@ -62,13 +46,10 @@ const inventoryAlerts: LiveFieldSpec = {
   entity: { field: 'product', queryField: 'product' },
   access: 'staff',
   toUpdate: (event) => {
-    const payload = event.payload as unknown as StockChangedPayload;
-    const kind = inventoryAlertOf(payload);
-    if (!kind) return null;
-    return {
-      entityId: String(payload.productId),
-      fields: { kind, available: payload.available, threshold: payload.lowStockThreshold, at: event.occurredAt },
-    };
+    const alert = inventoryAlertFrom(event);
+    if (!alert) return null;
+    const { productId, ...fields } = alert;
+    return { entityId: productId, fields };
   },
 };
 

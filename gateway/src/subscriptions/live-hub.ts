@@ -9,7 +9,7 @@ import { createDeduplicator, Counter, Gauge, type DomainEvent, type EventBus, ty
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
 import { createPushIterator, type PushIterator } from './push-iterator';
-import type { SalesWindow } from './sales-window';
+import type { SalesWindow } from '@rtc/orders/live-sales';
 
 export const salesStatsField = 'salesStats';
 
@@ -38,6 +38,7 @@ export interface LiveHubOptions {
   readonly resolve: FederatedResolver;
   readonly bus: EventBus;
   readonly salesWindow: SalesWindow;
+  readonly storeCurrency: string;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   readonly statsIntervalMs?: number;
@@ -55,7 +56,7 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, _ar
  * Fans bus events out to subscribers. Subscribers of the same operation and variables form one group,
  * and each event is resolved once per group, through one federated query, whatever the group's size.
  */
-export function createLiveHub({ schema, resolve, bus, salesWindow, metrics, logger, statsIntervalMs = 1_000 }: LiveHubOptions) {
+export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency, metrics, logger, statsIntervalMs = 1_000 }: LiveHubOptions) {
   const groups = new Map<string, Group>();
   const isNew = createDeduplicator();
   const active = new Gauge({
@@ -109,12 +110,13 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, metrics, logg
       const payload = event.payload as { orderId: string; placedAt?: string; total: { amount: number; currency: string }; units: number };
       salesWindow.add({
         orderId: String(payload.orderId),
-        at: Date.parse(payload.placedAt ?? event.occurredAt),
-        total: payload.total,
+        placedAt: Date.parse(payload.placedAt ?? event.occurredAt),
+        amount: payload.total.amount,
+        currency: payload.total.currency,
         units: payload.units,
       });
     } else if (event.type === 'OrderStatusChanged' && event.payload['status'] === 'CANCELLED') {
-      salesWindow.cancel(String(event.payload['orderId']));
+      salesWindow.cancel(String(event.payload['orderId']), Date.parse(event.occurredAt));
     }
     for (const group of groups.values()) {
       if (group.spec?.eventType !== event.type) continue;
@@ -129,8 +131,10 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, metrics, logg
   };
   const unsubscribeBus = bus.subscribe(onEvent);
 
-  const statsOf = (group: Group) => salesWindow.stats(Number(group.subscription.args['windowSeconds']));
+  const statsOf = (group: Group) =>
+    salesWindow.stats({ now: Date.now(), windowSeconds: Number(group.subscription.args['windowSeconds']), currency: storeCurrency });
   const statsTimer = setInterval(() => {
+    salesWindow.prune(Date.now());
     for (const group of groups.values()) {
       if (group.subscription.rootField !== salesStatsField) continue;
       resolutions.inc({ field: salesStatsField });

@@ -18,7 +18,7 @@ import { Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@
 import { authenticate } from '../authenticate';
 import { liveFieldSpecs } from './live-fields';
 import { salesStatsField, type LiveHub, type LiveSubscription } from './live-hub';
-import { MAX_STATS_WINDOW_SECONDS, MIN_STATS_WINDOW_SECONDS } from './sales-window';
+import { validateWindowSeconds } from '@rtc/orders/live-sales';
 
 /** Answers whether `caller` may follow `orderId`: null when allowed, else the error to send. */
 export type OrderAccessCheck = (caller: Caller, orderId: string) => Promise<GraphQLError | null>;
@@ -90,9 +90,10 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
     const rootField = root.name.value;
     if (!caller) return error('Send a token in connection_init to subscribe', 'UNAUTHENTICATED');
     if (rootField === salesStatsField) {
-      const windowSeconds = Number(args['windowSeconds']);
-      if (!Number.isInteger(windowSeconds) || windowSeconds < MIN_STATS_WINDOW_SECONDS || windowSeconds > MAX_STATS_WINDOW_SECONDS) {
-        return error(`windowSeconds: must be between ${MIN_STATS_WINDOW_SECONDS} and ${MAX_STATS_WINDOW_SECONDS}`, 'BAD_USER_INPUT');
+      try {
+        validateWindowSeconds(Number(args['windowSeconds']));
+      } catch (invalid) {
+        return [invalid as GraphQLError];
       }
     }
     const access = rootField === salesStatsField ? 'staff' : liveFieldSpecs.get(rootField)?.access;

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Counter } from '@rtc/service-kit';
+import { connectLive, postGraphQL, type LiveClient } from '@rtc/testkit';
+import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
+
+let stack: TestStack;
+let analyst: { id: string; token: string };
+let admin: { id: string; token: string };
+let customer: { id: string; token: string };
+let products: CreatedProduct[];
+const clients: LiveClient[] = [];
+
+const connect = (token?: string) => {
+  const live = connectLive(stack.graphqlUrl, token ? { authorization: `Bearer ${token}` } : undefined);
+  clients.push(live);
+  return live;
+};
+
+const tickSelection = `subscription Ticks {
+  salesTicks { at order { id total { amount currency } user { name } lines { quantity product { name category { name } stock { available } } } } }
+}`;
+
+interface Tick {
+  salesTicks: {
+    at: string;
+    order: { id: string; total: { amount: number }; user: { name: string }; lines: { quantity: number; product: { name: string; category: { name: string }; stock: { available: number } } }[] };
+  };
+}
+
+async function counterValue(name: string, field: string): Promise<number> {
+  const metric = stack.gatewayMetrics.registry.getSingleMetric(name) as Counter | undefined;
+  const values = (await metric?.get())?.values ?? [];
+  return values.find((value) => value.labels['field'] === field)?.value ?? 0;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  admin = await stack.createUser('ADMIN');
+  analyst = await stack.createUser('ANALYST');
+  customer = await stack.createUser('CUSTOMER', 'Katherine Johnson');
+  products = await createProducts(stack.graphqlUrl, admin.token, [
+    { price: 2_500, stock: 100, name: 'Walnut Desk Lamp' },
+    { price: 800, stock: 12, name: 'Linen Notebook' },
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  await stack?.stop();
+});
+
+describe('live sales over graphql-ws', () => {
+  it('pushes a sales tick whose federated selection spans all four subgraphs', async () => {
+    const ticks = connect(analyst.token).subscribe<Tick>(tickSelection);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 3 }]);
+    const tick = (await ticks.next()).data!.salesTicks;
+    expect(tick.order.id).toBe(placed.data!.placeOrder.id);
+    expect(tick.order.user.name).toBe('Katherine Johnson');
+    expect(tick.order.total.amount).toBe(7_500);
+    expect(tick.order.lines).toEqual([{ quantity: 3, product: { name: 'Walnut Desk Lamp', category: { name: expect.any(String) }, stock: { available: 97 } } }]);
+    ticks.stop();
+  });
+
+  it('resolves each event once per distinct operation, however many subscribe', async () => {
+    const sameOperation = [connect(analyst.token), connect(analyst.token), connect(admin.token)].map((client) => client.subscribe<Tick>(tickSelection));
+    const other = connect(analyst.token).subscribe<{ salesTicks: { order: { id: string } } }>('subscription { salesTicks { order { id } } }');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const resolutionsBefore = await counterValue('rtc_gateway_subscription_resolutions_total', 'salesTicks');
+    const deliveredBefore = await counterValue('rtc_gateway_events_delivered_total', 'salesTicks');
+    await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }]);
+    const received = await Promise.all([...sameOperation, other].map((subscription) => subscription.next()));
+    expect(new Set(received.map((result) => (result.data as Tick).salesTicks.order.id)).size).toBe(1);
+    expect((await counterValue('rtc_gateway_subscription_resolutions_total', 'salesTicks')) - resolutionsBefore).toBe(2);
+    expect((await counterValue('rtc_gateway_events_delivered_total', 'salesTicks')) - deliveredBefore).toBe(4);
+    [...sameOperation, other].forEach((subscription) => subscription.stop());
+  });
+
+  it('sends current sales statistics at once on subscribe, then every second', async () => {
+    const stats = connect(analyst.token).subscribe<{ salesStats: { orders: number; revenue: { amount: number }; ordersPerMinute: number } }>(
+      'subscription { salesStats(windowSeconds: 60) { orders revenue { amount currency } units averageOrderValue { amount } ordersPerMinute at } }',
+    );
+    const first = (await stats.next(1_500)).data!.salesStats;
+    expect(first.orders).toBeGreaterThanOrEqual(2);
+    expect(first.revenue.amount).toBeGreaterThanOrEqual(10_000);
+    await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }]);
+    let latest = first;
+    for (let i = 0; i < 3 && latest.orders === first.orders; i++) latest = (await stats.next(2_000)).data!.salesStats;
+    expect(latest.orders).toBe(first.orders + 1);
+    stats.stop();
+  });
+
+  it('raises an inventory alert with the product resolved from catalog', async () => {
+    const alerts = connect(admin.token).subscribe<{ inventoryAlerts: { kind: string; available: number; product: { name: string } } }>(
+      'subscription { inventoryAlerts { kind available threshold product { name } } }',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[1]!.id, quantity: 3 }]);
+    expect((await alerts.next()).data!.inventoryAlerts).toMatchObject({ kind: 'LOW_STOCK', available: 9, product: { name: 'Linen Notebook' } });
+    alerts.stop();
+  });
+
+  it("lets a customer follow their own order's status, and no one else's", async () => {
+    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }])).data!.placeOrder.id;
+    const owner = connect(customer.token).subscribe<{ orderStatus: { status: string; previousStatus: string } }>(
+      'subscription($id: ID!) { orderStatus(orderId: $id) { status previousStatus order { id total { amount } } } }',
+      { id: orderId },
+    );
+    const stranger = await stack.createUser('CUSTOMER');
+    const refused = connect(stranger.token).subscribe('subscription($id: ID!) { orderStatus(orderId: $id) { status } }', { id: orderId });
+    expect(JSON.stringify(await refused.failure())).toContain('FORBIDDEN');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }', { id: orderId }, { token: customer.token });
+    expect((await owner.next()).data!.orderStatus).toMatchObject({ status: 'CANCELLED', previousStatus: 'PENDING' });
+    owner.stop();
+  });
+
+  it('answers bad subscriptions with graphql-ws errors and leaves other subscribers untouched', async () => {
+    const client = connect(customer.token);
+    const healthy = connect(analyst.token).subscribe<Tick>(tickSelection);
+    const forbidden = client.subscribe('subscription { salesTicks { at } }');
+    const unknown = client.subscribe('subscription { nope }');
+    const outOfRange = connect(analyst.token).subscribe('subscription { salesStats(windowSeconds: 5) { orders } }');
+    expect(JSON.stringify(await forbidden.failure())).toContain('FORBIDDEN');
+    expect(JSON.stringify(await unknown.failure())).toContain('nope');
+    expect(JSON.stringify(await outOfRange.failure())).toContain('windowSeconds');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }]);
+    expect((await healthy.next()).data!.salesTicks.order.user.name).toBe('Katherine Johnson');
+    healthy.stop();
+  });
+
+  it('closes a connection whose token is bad with 4403, and refuses anonymous subscribers', async () => {
+    const bad = connect('not-a-token');
+    expect(await bad.closed()).toBe(4403);
+    const anonymous = connect().subscribe('subscription { salesTicks { at } }');
+    expect(JSON.stringify(await anonymous.failure())).toContain('UNAUTHENTICATED');
+  });
+});

@@ -1,0 +1,88 @@
+import type { FormattedExecutionResult } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+
+export type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
+import WebSocket from 'ws';
+
+export interface LiveClient {
+  readonly client: Client;
+  /** Subscribes and collects every result; `next()` waits for the next one. */
+  subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): LiveSubscription<T>;
+  /** The close code the server ended the connection with, once it did. */
+  closed(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export interface LiveSubscription<T> {
+  readonly results: ExecutionResult<T>[];
+  readonly errors: unknown[];
+  next(timeoutMs?: number): Promise<ExecutionResult<T>>;
+  /** Resolves with the error the server sent for this operation. */
+  failure(timeoutMs?: number): Promise<unknown>;
+  stop(): void;
+}
+
+/** A graphql-ws client for tests: no retries, so refusals and close codes stay visible. */
+export function connectLive(httpUrl: string, connectionParams?: Record<string, unknown>): LiveClient {
+  let resolveClosed: (code: number) => void = () => undefined;
+  const closedCode = new Promise<number>((resolve) => (resolveClosed = resolve));
+  const client = createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams,
+    on: { closed: (event) => resolveClosed((event as { code: number }).code) },
+    onNonLazyError: () => undefined,
+  });
+  return {
+    client,
+    subscribe<T>(query: string, variables: Record<string, unknown> = {}): LiveSubscription<T> {
+      const results: ExecutionResult<T>[] = [];
+      const errors: unknown[] = [];
+      const waiters: (() => void)[] = [];
+      const wake = () => waiters.splice(0).forEach((waiter) => waiter());
+      let delivered = 0;
+      const stop = client.subscribe<T>(
+        { query, variables },
+        {
+          next: (result) => {
+            results.push(result);
+            wake();
+          },
+          error: (error) => {
+            errors.push(error);
+            wake();
+          },
+          complete: () => wake(),
+        },
+      );
+      const waitFor = (ready: () => boolean, timeoutMs: number, what: string) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
+          const check = () => {
+            if (ready()) {
+              clearTimeout(timer);
+              resolve();
+            } else waiters.push(check);
+          };
+          check();
+        });
+      return {
+        results,
+        errors,
+        async next(timeoutMs = 5_000) {
+          await waitFor(() => results.length > delivered, timeoutMs, 'result');
+          return results[delivered++]!;
+        },
+        async failure(timeoutMs = 5_000) {
+          await waitFor(() => errors.length > 0, timeoutMs, 'error');
+          return errors[0];
+        },
+        stop,
+      };
+    },
+    closed: () => closedCode,
+    dispose: () => client.dispose() as Promise<void>,
+  };
+}
