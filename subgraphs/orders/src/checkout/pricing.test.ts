@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { CatalogProduct } from '../clients/catalog';
+import { maxOrderTotal, priceLines } from './pricing';
+
+const product = (id: string, amount: number, currency = 'USD', active = true): CatalogProduct => ({
+  id,
+  sku: `SKU-${id}`,
+  name: `Product ${id}`,
+  active,
+  price: { amount, currency },
+});
+
+const catalog = new Map<string, CatalogProduct | null>([
+  ['1', product('1', 1_250)],
+  ['2', product('2', 99)],
+  ['3', product('3', 500, 'USD', false)],
+  ['4', product('4', 700, 'EUR')],
+  ['5', null],
+  ['6', product('6', 30_000_000)],
+]);
+
+function failure(run: () => unknown) {
+  try {
+    run();
+    return null;
+  } catch (error) {
+    const { code, productIds } = (error as { extensions: { code: string; productIds?: string[] } }).extensions;
+    return { code, message: (error as Error).message, productIds };
+  }
+}
+
+describe('pricing an order', () => {
+  it('prices every line at the catalog price and totals the order', () => {
+    expect(priceLines([{ productId: 1, quantity: 3 }, { productId: 2, quantity: 2 }], catalog)).toEqual({
+      currency: 'USD',
+      totalAmount: 3_948,
+      itemCount: 5,
+      lines: [
+        { productId: 1, quantity: 3, unitAmount: 1_250, lineAmount: 3_750 },
+        { productId: 2, quantity: 2, unitAmount: 99, lineAmount: 198 },
+      ],
+    });
+  });
+
+  it('names every unknown or inactive product', () => {
+    expect(failure(() => priceLines([{ productId: 1, quantity: 1 }, { productId: 3, quantity: 1 }, { productId: 5, quantity: 1 }, { productId: 9, quantity: 1 }], catalog))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'input.lines: unknown or inactive products: 3, 5, 9',
+      productIds: ['3', '5', '9'],
+    });
+  });
+
+  it('refuses an order mixing currencies', () => {
+    expect(failure(() => priceLines([{ productId: 1, quantity: 1 }, { productId: 4, quantity: 1 }], catalog))?.message).toBe(
+      'input.lines: one order takes one currency; 4 are not priced in USD',
+    );
+  });
+
+  it('refuses a total that Money cannot carry', () => {
+    expect(priceLines([{ productId: 6, quantity: 71 }], catalog).totalAmount).toBeLessThanOrEqual(maxOrderTotal);
+    expect(failure(() => priceLines([{ productId: 6, quantity: 72 }], catalog))?.message).toBe(
+      `input.lines: the order total may be at most ${maxOrderTotal} minor units`,
+    );
+  });
+
+  it('names the argument it was given', () => {
+    expect(failure(() => priceLines([{ productId: 5, quantity: 1 }], catalog, 'input.fromCart'))?.message).toMatch(/^input\.fromCart:/);
+  });
+});
