@@ -23,6 +23,8 @@ export interface ClusterSettings {
   /** CIDRs allowed on the public API endpoint; empty turns the public endpoint off. */
   readonly publicAccessCidrs: string[];
   readonly nodeGroups: NodeGroupSettings[];
+  /** Refuse to delete the cluster until this is turned off. */
+  readonly deletionProtection: boolean;
 }
 
 export interface DatabaseSettings {

@@ -67,7 +67,7 @@ const iam = new Iam("iam", {
   tags,
 });
 
-// 6. In the cluster: add-ons and observability, then RTC's workloads from manifests/.
+// 6. In the cluster: add-ons and observability, the subgraphs' MySQL users, then RTC's workloads from manifests/.
 const addons = new ClusterAddons("addons", {
   provider: cluster.provider,
   monitoring: config.monitoring,

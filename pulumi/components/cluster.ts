@@ -84,6 +84,7 @@ export class Cluster extends pulumi.ComponentResource {
         enabledClusterLogTypes: controlPlaneLogTypes,
         encryptionConfigKeyArn: this.secretsKey.arn,
         createOidcProvider: true,
+        deletionProtection: settings.deletionProtection,
         vpcCniOptions: { enableNetworkPolicy: true },
         tags,
       },

@@ -20,6 +20,12 @@ export interface EdgeArgs {
   readonly tags: Record<string, string>;
 }
 
+/**
+ * Rules of the managed groups that only count: GraphQL documents legitimately exceed the common rule set's
+ * 8 KB body limit, and the gateway enforces its own request size, depth and cost limits.
+ */
+export const countedManagedRules: Record<string, string[]> = { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] };
+
 /** The AWS managed rule groups in front of the gateway, in evaluation order after the rate limit. */
 export const managedRuleGroups = [
   "AWSManagedRulesAmazonIpReputationList",
@@ -133,7 +139,13 @@ export class Edge extends pulumi.ComponentResource {
             name: group,
             priority: index + 1,
             overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+            statement: {
+              managedRuleGroupStatement: {
+                vendorName: "AWS",
+                name: group,
+                ruleActionOverrides: (countedManagedRules[group] ?? []).map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+              },
+            },
             visibilityConfig: visibility(`${prefix}-${group}`),
           })),
         ],

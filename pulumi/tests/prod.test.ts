@@ -21,7 +21,8 @@ describe("the prod stack", () => {
     expect(nodes.scalingConfig.minSize).toBeGreaterThanOrEqual(3);
   });
 
-  it("protects the load balancer from deletion", () => {
+  it("protects the cluster and the load balancer from deletion", () => {
+    expect(stack().one("eks:index:Cluster").inputs.deletionProtection).toBe(true);
     expect(stack().one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection).toBe(true);
   });
 });

@@ -132,6 +132,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     it("creates an OIDC provider for IRSA and uses access entries, not aws-auth", () => {
       expect(eksCluster().inputs.createOidcProvider).toBe(true);
       expect(eksCluster().inputs.authenticationMode).toBe("API");
+      expect(eksCluster().inputs.deletionProtection).toBe(settings.cluster.deletionProtection);
       expect(eksCluster().inputs.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
     });
 
@@ -337,6 +338,8 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         "AWSManagedRulesKnownBadInputsRuleSet",
         "AWSManagedRulesSQLiRuleSet",
       ]);
+      const overrides = managed.map((rule) => rule.statement.managedRuleGroupStatement.ruleActionOverrides);
+      expect(overrides.flat()).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
       const association = stack.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
       expect(association.resourceArn).toBe(arnOf("aws:lb/loadBalancer:LoadBalancer", `${prefix}-gateway`));
       expect(stack.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").inputs.logDestinationConfigs[0]).toContain(`aws-waf-logs-${prefix}`);
