@@ -36,6 +36,8 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** ISO 4217 code of the store's prices; live sales statistics are kept in it. */
   readonly storeCurrency: string;
+  /** Request and subgraph-fetch metrics; off only to measure what they cost. */
+  readonly metricsEnabled?: boolean;
 }
 
 export interface GatewayDeps {
@@ -53,7 +55,8 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 
 /** Builds the gateway without listening: the committed supergraph, keep-alive subgraph fetches, JWT verification. */
 export async function createGateway(config: GatewayConfig, { logger, metrics, bus, routes = {} }: GatewayDeps) {
-  const fetchMetrics = createSubgraphFetchMetrics(metrics);
+  const metricsEnabled = config.metricsEnabled ?? true;
+  const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -69,7 +72,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
-    plugins: [createOperationLimitsPlugin(config.limits), createMetricsPlugin(metrics)],
+    plugins: [createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
     logger,
   });
   let apiSchema: GraphQLSchema | undefined;

@@ -16,6 +16,7 @@ const gateway = await createGateway(
     limits: { maxDepth: env.MAX_QUERY_DEPTH, maxCost: env.MAX_QUERY_COST },
     bodyLimitBytes: env.MAX_BODY_BYTES,
     storeCurrency: env.STORE_CURRENCY,
+    metricsEnabled: env.METRICS_ENABLED,
   },
   { logger, metrics, bus },
 );

@@ -25,11 +25,28 @@ export function createSubgraphFetchMetrics(metrics: ServiceMetrics): SubgraphFet
   };
 }
 
+function timedFetch(subgraph: string, metrics: SubgraphFetchMetrics): typeof fetch {
+  return async (input, init) => {
+    const end = metrics.duration.startTimer({ subgraph });
+    try {
+      const response = await fetch(input, init);
+      if (!response.ok) metrics.errors.inc({ subgraph });
+      return response;
+    } catch (error) {
+      metrics.errors.inc({ subgraph });
+      throw error;
+    } finally {
+      end();
+    }
+  };
+}
+
 export interface SubgraphDataSourceOptions {
   readonly name: string;
   readonly url: string;
   readonly internalToken: string;
-  readonly metrics: SubgraphFetchMetrics;
+  /** Absent: fetch without timing. */
+  readonly metrics?: SubgraphFetchMetrics | undefined;
 }
 
 /**
@@ -42,19 +59,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor({ name, url, internalToken, metrics }: SubgraphDataSourceOptions) {
     super({
       url,
-      fetcher: (async (input: string, init: RequestInit) => {
-        const end = metrics.duration.startTimer({ subgraph: name });
-        try {
-          const response = await fetch(input, init);
-          if (!response.ok) metrics.errors.inc({ subgraph: name });
-          return response;
-        } catch (error) {
-          metrics.errors.inc({ subgraph: name });
-          throw error;
-        } finally {
-          end();
-        }
-      }) as unknown as NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'],
+      fetcher: (metrics ? timedFetch(name, metrics) : fetch) as unknown as NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'],
     });
     this.internalToken = internalToken;
   }

@@ -31,6 +31,8 @@ export interface StackOptions {
   readonly jwtSecret: string;
   readonly storeTimeZone: string;
   readonly storeCurrency: string;
+  /** Gateway request metrics; off only to measure their cost. */
+  readonly gatewayMetrics?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
 }
@@ -90,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         limits: { maxDepth: 12, maxCost: 25_000 },
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
+        metricsEnabled: options.gatewayMetrics ?? true,
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );

@@ -63,6 +63,7 @@ const stack = await startStack({
   jwtSecret: env.JWT_SECRET,
   storeTimeZone: env.STORE_TIMEZONE,
   storeCurrency: env.STORE_CURRENCY,
+  gatewayMetrics: env.METRICS_ENABLED,
 });
 
 console.log(`
