@@ -1,4 +1,5 @@
-import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+import { readFileSync } from 'node:fs';
+import { createPool, type Pool, type PoolOptions, type SslOptions } from 'mysql2/promise';
 import { Gauge } from 'prom-client';
 import type { ServiceMetrics } from './metrics';
 
@@ -23,9 +24,33 @@ export function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/**
+ * TLS from the URL's `ssl-mode` (MySQL's names: REQUIRED encrypts, VERIFY_CA and VERIFY_IDENTITY also check
+ * the server's certificate against `ssl-ca`, a PEM file), e.g. `mysql://u:p@rds-host/rtc_orders?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/rds/ca.pem`.
+ */
+export function connectionOptionsOf(url: string): { uri: string; ssl?: SslOptions } {
+  const parsed = new URL(url);
+  const mode = parsed.searchParams.get('ssl-mode')?.toUpperCase();
+  const caFile = parsed.searchParams.get('ssl-ca');
+  parsed.searchParams.delete('ssl-mode');
+  parsed.searchParams.delete('ssl-ca');
+  const uri = parsed.toString();
+  if (!mode || mode === 'DISABLED' || mode === 'PREFERRED') return { uri };
+  const verify = mode === 'VERIFY_CA' || mode === 'VERIFY_IDENTITY';
+  return {
+    uri,
+    ssl: {
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: verify,
+      ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}),
+      ...(mode === 'VERIFY_CA' ? { checkServerIdentity: () => undefined } : {}),
+    },
+  };
+}
+
 export function createMysqlPool({ url, connectionLimit = 10, metrics }: MysqlPoolOptions): Pool {
   const options: PoolOptions = {
-    uri: url,
+    ...connectionOptionsOf(url),
     connectionLimit,
     waitForConnections: true,
     enableKeepAlive: true,
@@ -83,7 +108,7 @@ export async function ensureDatabase(url: string): Promise<void> {
   const name = databaseNameOf(url);
   const server = new URL(url);
   server.pathname = '/';
-  const pool = createPool({ uri: server.toString(), connectionLimit: 1 });
+  const pool = createPool({ ...connectionOptionsOf(server.toString()), connectionLimit: 1 });
   try {
     await pool.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
