@@ -57,7 +57,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, { pool, bus, lo
   const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken }));
   const inventory = overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken }));
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
-  const orderMetrics = createOrderMetrics(metrics, db);
+  const orderMetrics = createOrderMetrics(metrics, db, { currencies: [config.storeCurrency] });
 
   const checkout = createCheckout({
     db,

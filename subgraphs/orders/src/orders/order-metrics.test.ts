@@ -65,9 +65,10 @@ describe('order metrics', () => {
     expect((await topGauge(metrics))[0]).toEqual(['1', '4', 100]);
   });
 
-  it('counts placed and cancelled orders, revenue and units', async () => {
+  it('counts placed and cancelled orders, revenue and units, from 0 for the store currency', async () => {
     const metrics = createServiceMetrics('orders', { defaults: false });
-    const counters = createOrderMetrics(metrics, createOrdersDb(pool), { now: () => now });
+    const counters = createOrderMetrics(metrics, createOrdersDb(pool), { currencies: ['USD'], now: () => now });
+    expect(await metrics.registry.metrics()).toContain('rtc_orders_cancelled_total{currency="USD",service="orders"} 0\n');
     const order = { currency: 'USD', totalAmount: 1_234, itemCount: 3 } as Parameters<typeof counters.placed>[0];
     counters.placed(order);
     counters.placed({ ...order, currency: 'EUR' });

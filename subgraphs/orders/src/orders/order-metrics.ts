@@ -8,14 +8,16 @@ export interface OrderMetrics {
   cancelled(order: OrderRow): void;
 }
 
-export interface TopProductsGaugeOptions {
+export interface OrderMetricsOptions {
+  /** Currencies whose counters exist at 0 from the start, so rates are defined before the first sale. */
+  readonly currencies?: readonly string[];
   /** How long one reading of the top products serves scrapes. */
   readonly refreshMs?: number;
   readonly now?: () => number;
 }
 
 /** The business counters, and the top-10 products of the last hour read from the rollups on scrape. */
-export function createOrderMetrics(metrics: ServiceMetrics, db: OrdersDb, { refreshMs = 30_000, now = Date.now }: TopProductsGaugeOptions = {}): OrderMetrics {
+export function createOrderMetrics(metrics: ServiceMetrics, db: OrdersDb, { currencies = [], refreshMs = 30_000, now = Date.now }: OrderMetricsOptions = {}): OrderMetrics {
   const registers = [metrics.registry];
   const placedTotal = new Counter({ name: 'rtc_orders_placed_total', help: 'Orders placed', labelNames: ['currency'], registers });
   const cancelledTotal = new Counter({ name: 'rtc_orders_cancelled_total', help: 'Orders cancelled', labelNames: ['currency'], registers });
@@ -26,6 +28,9 @@ export function createOrderMetrics(metrics: ServiceMetrics, db: OrdersDb, { refr
     registers,
   });
   const unitsTotal = new Counter({ name: 'rtc_units_sold_total', help: 'Units in placed orders', registers });
+  for (const currency of currencies) {
+    for (const counter of [placedTotal, cancelledTotal, revenueTotal]) counter.inc({ currency }, 0);
+  }
 
   let refreshedAt = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | undefined;
