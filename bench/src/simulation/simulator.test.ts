@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerPassword, staffAccounts } from '@rtc/stack';
+import { createProducts, startTestStack, type CreatedProduct, type TestStack } from '@rtc/stack/testing';
+import { queryRows } from '@rtc/testkit';
+import { hashPassword } from '@rtc/users';
+import { createGatewayClient } from './gateway-client';
+import { parseSimulationOptions } from './options';
+import { runSimulation, type SimulationSummary } from './simulator';
+
+const admin = staffAccounts.find((account) => account.role === 'ADMIN')!;
+const customers = 5;
+
+let stack: TestStack;
+let products: CreatedProduct[];
+let summary: SimulationSummary;
+const lines: string[] = [];
+const requested = new Set<string>();
+
+// The seeded store's accounts, with the passwords the simulator uses by default.
+async function addAccount(email: string, name: string, role: string, password: string) {
+  await queryRows(stack.databaseUrl('users'), 'INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, NOW(3))', [
+    email,
+    name,
+    role,
+    await hashPassword(password),
+  ]);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  await addAccount(admin.email, admin.name, 'ADMIN', admin.password);
+  for (let n = 1; n <= customers; n++) await addAccount(`customer${n}@example.com`, `Customer ${n}`, 'CUSTOMER', customerPassword);
+  const { token } = await stack.createUser('ADMIN');
+  // One product with almost no stock, so the run sells it out and has to restock it.
+  products = await createProducts(stack.graphqlUrl, token, [
+    { price: 1_999, stock: 2, name: 'Scarce Teapot' },
+    { price: 450, stock: 5_000, name: 'Plain Mug' },
+    { price: 1_250, stock: 5_000, name: 'Oak Coaster Set' },
+  ]);
+
+  const options = parseSimulationOptions(
+    ['--gateway', stack.gatewayUrl, '--rate', '10', '--duration', '4', '--customers', String(customers), '--seed', '7', '--decline-rate', '0', '--cancel-rate', '0.2'],
+    () => 0,
+  )!;
+  const run = createGatewayClient(options.gatewayUrl);
+  summary = await runSimulation(options, {
+    run: (query, variables, token) => {
+      requested.add(/(?:mutation|query) (\w+)/.exec(query)?.[1] ?? '?');
+      return run(query, variables, token);
+    },
+    log: (line) => lines.push(line),
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('traffic simulator against the stack', () => {
+  it('places orders at about the asked rate and stops by itself after the duration', () => {
+    expect(summary.seconds).toBeGreaterThanOrEqual(4);
+    expect(summary.seconds).toBeLessThan(10);
+    expect(summary.total.placed).toBeGreaterThan(15);
+    expect(summary.total.placed).toBeLessThan(80);
+  });
+
+  it('records exactly the orders it reports as placed', async () => {
+    const [row] = await queryRows<{ count: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS count FROM orders');
+    expect(Number(row!.count)).toBe(summary.total.placed);
+  });
+
+  it('pays and cancels some orders, and restocks the product that sold out', async () => {
+    expect(summary.total.paid).toBeGreaterThan(0);
+    expect(summary.total.cancelled).toBeGreaterThan(0);
+    expect(summary.total.restocked).toBeGreaterThan(0);
+    const [stock] = await queryRows<{ restocks: number }>(
+      stack.databaseUrl('inventory'),
+      "SELECT COUNT(*) AS restocks FROM stock_ledger WHERE product_id = ? AND kind = 'RESTOCK' AND reason LIKE 'simulated%'",
+      [products[0]!.id],
+    );
+    expect(Number(stock!.restocks)).toBeGreaterThan(0);
+  });
+
+  it('fails only for reasons a real store has: sold out while a delivery is on its way', () => {
+    expect([...summary.total.failed.keys()].filter((code) => code !== 'OUT_OF_STOCK')).toEqual([]);
+  });
+
+  it('uses the public API the way shoppers and the admin do', () => {
+    expect([...requested].sort()).toEqual(
+      ['SimulatorBestSellers', 'SimulatorCancelOrder', 'SimulatorLogIn', 'SimulatorPayOrder', 'SimulatorPlaceOrder', 'SimulatorProducts', 'SimulatorRestock'].sort(),
+    );
+  });
+
+  it('prints a line per second with placed orders, failures by code and the median latency', () => {
+    const perSecond = lines.filter((line) => /^\d\d:\d\d:\d\d {2}placed \d+/.test(line));
+    expect(perSecond.length).toBeGreaterThanOrEqual(3);
+    expect(perSecond.some((line) => /p50 \d+ms/.test(line))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^done after \d+\.\d s: \d+ orders placed/);
+  });
+});
