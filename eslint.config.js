@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '**/.turbo/**', '**/test-results/**', '**/drizzle/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '**/.turbo/**', '**/test-results/**', '**/drizzle/**', '**/*.d.ts', '**/*.js', '**/*.mjs'],
   },
   ...tseslint.configs.recommended,
   {

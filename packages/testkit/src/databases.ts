@@ -4,7 +4,6 @@ import { runMigrations, withDatabase } from '@rtc/service-kit';
 
 /** The MySQL/MariaDB server tests use: DATABASE_URL without a database, or the local default. */
 export function testServerUrl(): string {
-  // eslint-disable-next-line n/no-process-env -- tests find their server like the services do
   const given = process.env['DATABASE_URL'] ?? 'mysql://root@127.0.0.1:3306';
   const url = new URL(given);
   url.pathname = '/';
