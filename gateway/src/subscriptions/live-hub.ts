@@ -8,10 +8,13 @@ import {
 import { createDeduplicator, Counter, Gauge, type DomainEvent, type EventBus, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
-import { createPushIterator, type PushIterator } from './push-iterator';
+import { createParkedIterator } from './parked-iterator';
 import type { SalesWindow } from '@rtc/orders/live-sales';
 
 export const salesStatsField = 'salesStats';
+
+/** Where one subscriber's updates go: the serialized ExecutionResult of its group, once per update. */
+export type LiveSink = (payloadJson: string) => void;
 
 /** Runs a gateway query (through the federated query plan) on behalf of the live hub. */
 export type FederatedResolver = (query: string, variables: Record<string, unknown>) => Promise<ExecutionResult>;
@@ -29,7 +32,7 @@ interface Group {
   readonly subscription: LiveSubscription;
   readonly spec: LiveFieldSpec | null;
   readonly entityQuery: string | null;
-  readonly subscribers: Set<PushIterator<ExecutionResult>>;
+  readonly subscribers: Set<LiveSink>;
   chain: Promise<void>;
 }
 
@@ -92,8 +95,10 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     return { ...result, errors: [...extraErrors, ...(result.errors ?? [])] };
   };
 
+  // One serialization per group and update, however many subscribers share it.
   const publish = (group: Group, result: ExecutionResult) => {
-    for (const subscriber of group.subscribers) subscriber.push(result);
+    const payload = JSON.stringify(result);
+    for (const send of group.subscribers) send(payload);
     delivered.inc({ field: group.subscription.rootField }, group.subscribers.size);
   };
 
@@ -146,8 +151,8 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   const keyOf = ({ query, operationName, variables }: LiveSubscription) => `${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
 
   return {
-    /** Joins (or opens) the group of this operation and variables. */
-    subscribe(subscription: LiveSubscription): AsyncIterableIterator<ExecutionResult> {
+    /** Joins (or opens) the group of this operation and variables; returning the iterator leaves it. */
+    subscribe(subscription: LiveSubscription, sink: LiveSink): AsyncIterableIterator<ExecutionResult> {
       const key = keyOf(subscription);
       let group = groups.get(key);
       if (!group) {
@@ -159,15 +164,15 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
         groups.set(key, group);
       }
       const owner = group;
-      const iterator = createPushIterator<ExecutionResult>(() => {
-        owner.subscribers.delete(iterator);
+      const iterator = createParkedIterator<ExecutionResult>(() => {
+        owner.subscribers.delete(sink);
         active.dec({ field: subscription.rootField });
         if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
       });
-      owner.subscribers.add(iterator);
+      owner.subscribers.add(sink);
       active.inc({ field: subscription.rootField });
       // A (re)connecting dashboard sees the current figures at once instead of waiting for the next tick.
-      if (subscription.rootField === salesStatsField) iterator.push(executeLocally(owner, { ...statsOf(owner) }));
+      if (subscription.rootField === salesStatsField) sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) })));
       return iterator;
     },
     get groupCount(): number {
@@ -176,7 +181,6 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     async stop(): Promise<void> {
       clearInterval(statsTimer);
       unsubscribeBus();
-      for (const group of groups.values()) for (const subscriber of group.subscribers) await subscriber.return?.();
       groups.clear();
     },
   };

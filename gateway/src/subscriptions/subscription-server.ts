@@ -13,11 +13,11 @@ import {
 } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import { WebSocket, WebSocketServer } from 'ws';
+import { Counter, Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { authenticate } from '../authenticate';
 import { liveFieldSpecs } from './live-fields';
-import { salesStatsField, type LiveHub, type LiveSubscription } from './live-hub';
+import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
 
 /** Answers whether `caller` may follow `orderId`: null when allowed, else the error to send. */
@@ -32,6 +32,22 @@ export interface SubscriptionServerOptions {
   readonly checkOrderAccess: OrderAccessCheck;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
+}
+
+// A subscriber this far behind loses updates instead of growing the gateway's memory.
+const maxBufferedBytes = 4 * 1024 * 1024;
+
+/** Writes a group's serialized result as a graphql-ws `next` message for one subscription. */
+function sinkFor(socket: WebSocket, id: string, onDropped: () => void): LiveSink {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  return (payload) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      onDropped();
+      return;
+    }
+    socket.send(`${prefix}${payload}}`);
+  };
 }
 
 const error = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
@@ -62,7 +78,13 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
   };
   server.on('upgrade', onUpgrade);
 
-  const onSubscribe = async (ctx: Context, _id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+  const dropped = new Counter({
+    name: 'rtc_gateway_slow_subscriber_drops_total',
+    help: 'Updates not sent because the subscriber could not keep up',
+    registers: [metrics.registry],
+  });
+
+  const onSubscribe = async (ctx: Context<Record<string, unknown>, { socket: WebSocket }>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
     let document: DocumentNode;
     try {
       document = parse(payload.query);
@@ -109,7 +131,7 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
       document,
       operationName: payload.operationName,
       variableValues: variables,
-      contextValue: { live },
+      contextValue: { live, sink: sinkFor(ctx.extra.socket, id, () => dropped.inc()) },
     };
     return executionArgs;
   };
@@ -135,7 +157,10 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
         }
       },
       onSubscribe,
-      subscribe: (args) => hub.subscribe((args.contextValue as { live: LiveSubscription }).live),
+      subscribe: (args) => {
+        const { live, sink } = args.contextValue as { live: LiveSubscription; sink: LiveSink };
+        return hub.subscribe(live, sink);
+      },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
       },

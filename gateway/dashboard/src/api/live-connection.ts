@@ -38,13 +38,24 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
   };
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  // Set while graphql-ws waits out a backoff: the network coming back ends the wait early.
+  let wakeRetry: (() => void) | undefined;
 
   const client: Client = createClient({
     url,
     lazy: false,
     keepAlive: PING_INTERVAL_MS,
     retryAttempts: Infinity,
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries, Math.random()))),
+    retryWait: (retries) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(retryNow, retryDelayMs(retries, Math.random()));
+        wakeRetry = retryNow;
+        function retryNow() {
+          clearTimeout(timer);
+          wakeRetry = undefined;
+          resolve();
+        }
+      }),
     shouldRetry: (event) => codeOf(event) !== FORBIDDEN,
     connectionParams: () => {
       const current = token();
@@ -84,7 +95,10 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
   let activeSocket: WebSocket | undefined;
 
   const goOffline = () => dispatch({ type: 'browser-offline' });
-  const goOnline = () => dispatch({ type: 'browser-online' });
+  const goOnline = () => {
+    dispatch({ type: 'browser-online' });
+    wakeRetry?.();
+  };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);
   onState(state);

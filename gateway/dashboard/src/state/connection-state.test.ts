@@ -7,6 +7,7 @@ const run = (events: ConnectionEvent['type'][], from: ConnectionState = initialC
 describe('connection state', () => {
   it('is connecting until the first acknowledgement, then live', () => {
     expect(run(['connecting']).phase).toBe('connecting');
+    expect(run(['connecting', 'closed', 'connecting']).phase).toBe('connecting');
     expect(run(['connecting', 'connected']).phase).toBe('live');
   });
 
@@ -16,7 +17,7 @@ describe('connection state', () => {
     expect(run(['connected'], dropped).phase).toBe('live');
   });
 
-  it('turns offline after three failed attempts in a row and recovers on the next acknowledgement', () => {
+  it('turns offline after three failed attempts in a row and is live again on the next acknowledgement', () => {
     const failing = run(['connecting', 'connected', 'closed', 'connecting', 'closed', 'connecting', 'closed']);
     expect(failing.phase).toBe('reconnecting');
     const unreachable = run(['connecting', 'closed'], failing);
@@ -25,11 +26,18 @@ describe('connection state', () => {
     expect(run(['connecting', 'connected'], unreachable).phase).toBe('live');
   });
 
-  it('is offline while the browser is, whatever the socket does', () => {
+  it('is offline while the browser is, and live again when the socket outlived the outage', () => {
     const offline = run(['connecting', 'connected', 'browser-offline']);
     expect(offline.phase).toBe('offline');
-    expect(run(['closed', 'connecting'], offline).phase).toBe('offline');
-    expect(run(['browser-online'], offline).phase).toBe('reconnecting');
+    expect(run(['browser-online'], offline).phase).toBe('live');
+  });
+
+  it('reconnects after an outage that closed the socket, forgetting attempts made without a network', () => {
+    const cutOff = run(['connecting', 'connected', 'browser-offline', 'closed', 'connecting', 'closed', 'connecting', 'closed', 'connecting', 'closed']);
+    expect(cutOff.phase).toBe('offline');
+    const back = run(['browser-online'], cutOff);
+    expect(back.phase).toBe('reconnecting');
+    expect(back.failedAttempts).toBe(0);
   });
 
   it('never counts the close of a live socket as a failed attempt', () => {

@@ -34,12 +34,13 @@ function createMinuteChart(spec: ChartSpec) {
   const tableBody = h('tbody');
   const table = h(
     'table',
-    { class: 'visually-hidden', attrs: { 'data-series': spec.id } },
+    { attrs: { 'data-series': spec.id } },
     h('caption', { text: `${spec.title} per minute` }),
     h('thead', {}, h('tr', {}, h('th', { text: 'Minute', attrs: { scope: 'col' } }), h('th', { text: spec.label, attrs: { scope: 'col' } }))),
     tableBody,
   );
-  box.body.append(readout, canvasHost, table);
+  // Tables grow to fit their rows whatever their height, so the hiding is done by a wrapper.
+  box.body.append(readout, canvasHost, h('div', { class: 'visually-hidden' }, table));
 
   let series: MinuteSeries | null = null;
   let defaultReadout = '';
@@ -50,9 +51,13 @@ function createMinuteChart(spec: ChartSpec) {
       height: CHART_HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { size: 7, fill: spec.stroke } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max * 1.15, spec.kind === 'bars' ? 4 : 1)] } },
+      scales: {
+        // Half a minute of room at both ends, so the first and the current minute's bars are not cut in half.
+        x: { time: true, range: (_u, min, max) => [min - 30, max + 30] },
+        y: { range: (_u, _min, max) => [0, Math.max((max ?? 0) * 1.15, spec.kind === 'bars' ? 4 : 1)] },
+      },
       axes: [
-        { ...axisStyle, space: 60 },
+        { ...axisStyle, space: 60, values: (_u, splits) => splits.map((seconds) => formatMinute(new Date(seconds * 1000))) },
         { ...axisStyle, size: 56, values: (_u, splits) => splits.map((value) => spec.formatValue(value)) },
       ],
       series: [
@@ -91,7 +96,9 @@ function createMinuteChart(spec: ChartSpec) {
       series = next;
       defaultReadout = readoutText;
       if (chart.cursor.idx === null || chart.cursor.idx === undefined) readout.textContent = readoutText;
-      chart.setData([next.points.map((point) => point.start / 1000), next.points.map(spec.value)]);
+      // Empty minutes draw nothing rather than a flat stroke along the axis.
+      const values = next.points.map((point) => (spec.kind === 'bars' && spec.value(point) === 0 ? null : spec.value(point)));
+      chart.setData([next.points.map((point) => point.start / 1000), values]);
       tableBody.replaceChildren(
         ...next.points.map((point) =>
           h('tr', { attrs: { 'data-minute': new Date(point.start).toISOString() } }, h('th', { text: formatMinute(new Date(point.start)), attrs: { scope: 'row' } }), h('td', { text: String(spec.value(point)) })),
@@ -136,7 +143,7 @@ export function createMinuteCharts(currency: () => string) {
       const current = series.points.at(-1);
       const hourOrders = series.points.reduce((sum, point) => sum + point.orders, 0);
       const hourRevenue = series.points.reduce((sum, point) => sum + point.revenue, 0);
-      const rate = ratePerMinute === null ? '' : ` · ${formatCount(ratePerMinute)}/min over 5 min`;
+      const rate = ratePerMinute === null ? '' : ` · 5-min average ${formatCount(ratePerMinute)}/min`;
       orders.show(series, `This minute ${formatCount(current?.orders ?? 0)}${rate} · ${formatCount(hourOrders)} in the hour`);
       revenue.show(series, `This minute ${formatMoney({ amount: current?.revenue ?? 0, currency: currency() })} · ${formatMoney({ amount: hourRevenue, currency: currency() })} in the hour`);
     },
