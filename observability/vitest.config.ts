@@ -1,9 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineTestConfig } from '@rtc/testkit/vitest-config';
 
-export default defineConfig({
-  test: {
-    // Tests start real Prometheus processes and run promtool.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-  },
-});
+// Tests start real Prometheus processes, run promtool and start RTC in-process.
+export default defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000 } });

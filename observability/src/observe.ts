@@ -22,7 +22,7 @@ console.log(`  targets:  ${prometheus.url}/targets`);
 console.log(`  alerts:   ${prometheus.url}/alerts`);
 console.log(`  data:     ${prometheus.dataDir}`);
 
-const targets = await prometheus.waitForScrapes(15_000).catch(() => prometheus.activeTargets());
+const targets = await prometheus.waitForScrapes({ timeoutMs: 15_000 }).catch(() => prometheus.activeTargets());
 for (const target of targets) {
   const state = target.health === 'up' ? 'up' : `${target.health}${target.lastError ? ` (${target.lastError})` : ''}`;
   console.log(`  ${target.labels.job?.padEnd(10)} ${target.scrapeUrl}  ${state}`);

@@ -71,14 +71,20 @@ export interface RunningPrometheus {
   /** The configuration Prometheus actually loaded, as YAML. */
   loadedConfig(): Promise<string>;
   activeTargets(): Promise<TargetState[]>;
-  /** Resolves once every rule has been evaluated at least once. */
-  waitForRuleEvaluation(timeoutMs?: number): Promise<RuleGroupState[]>;
-  /** Resolves once every active target has been scraped at least once. */
-  waitForScrapes(timeoutMs?: number): Promise<TargetState[]>;
+  /** Resolves once every rule has been evaluated, after `since` when given. */
+  waitForRuleEvaluation(options?: WaitOptions): Promise<RuleGroupState[]>;
+  /** Resolves once every active target has been scraped, after `since` when given. */
+  waitForScrapes(options?: WaitOptions): Promise<TargetState[]>;
   stop(): Promise<void>;
 }
 
-const neverEvaluated = '0001-01-01T00:00:00Z';
+export interface WaitOptions {
+  readonly since?: Date;
+  readonly timeoutMs?: number;
+}
+
+/** Prometheus reports "never" as the zero time, which any real date is after. */
+const isAfter = (timestamp: string, since: Date | undefined) => new Date(timestamp).getTime() > (since?.getTime() ?? 0);
 
 /** Starts a real Prometheus on its own port and data directory and waits until it is ready. */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<RunningPrometheus> {
@@ -160,16 +166,17 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     ruleGroups,
     loadedConfig: async () => (await data<{ yaml: string }>('/api/v1/status/config')).yaml,
     activeTargets,
-    waitForRuleEvaluation: (timeoutMs = 30_000) =>
+    waitForRuleEvaluation: ({ since, timeoutMs = 30_000 } = {}) =>
       waitFor('every rule to be evaluated', timeoutMs, async () => {
         const groups = await ruleGroups();
-        const evaluated = groups.every((group) => group.rules.every((rule) => rule.lastEvaluation !== neverEvaluated));
+        const evaluated = groups.every((group) => group.rules.every((rule) => isAfter(rule.lastEvaluation, since)));
         return groups.length > 0 && evaluated ? groups : undefined;
       }),
-    waitForScrapes: (timeoutMs = 30_000) =>
+    waitForScrapes: ({ since, timeoutMs = 30_000 } = {}) =>
       waitFor('every target to be scraped', timeoutMs, async () => {
         const targets = await activeTargets();
-        return targets.length > 0 && targets.every((target) => target.health !== 'unknown') ? targets : undefined;
+        const scraped = targets.every((target) => target.health !== 'unknown' && isAfter(target.lastScrape, since));
+        return targets.length > 0 && scraped ? targets : undefined;
       }),
     stop,
   };
