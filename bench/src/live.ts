@@ -1,0 +1,136 @@
+// npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000
+// Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
+// then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
+// cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports.
+import { parseArgs } from 'node:util';
+import { createPool } from 'mysql2/promise';
+import { startChildStack, stackPorts } from './harness/child-stack';
+import { createGraphQLHttp } from './harness/graphql-http';
+import { createLatencyRecorder } from './harness/latency';
+import { logIn, logInCustomers } from './harness/log-in';
+import { sampleValue, scrape } from './live/prometheus-text';
+import { inBatches, openSubscriber, type Subscriber } from './live/ws-subscriber';
+
+const { values: args } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '20' },
+    duration: { type: 'string', default: '30' },
+    operations: { type: 'string', default: '2' },
+    cycles: { type: 'string', default: '10000' },
+    sample: { type: 'string', default: '10' },
+    'base-port': { type: 'string', default: '4200' },
+    database: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
+  },
+});
+const subscriberCount = Number(args.subscribers);
+const rate = Number(args.rate);
+const durationSeconds = Number(args.duration);
+const cycles = Number(args.cycles);
+const sampleEvery = Number(args.sample);
+const prefix = 'rtc_live_';
+
+// Distinct operations: each is one group at the gateway, so one federated resolution per event.
+const operations = [
+  'subscription A { salesTicks { at order { id total { amount currency } user { name } lines { quantity product { name category { name } stock { available } } } } } }',
+  'subscription B { salesTicks { at order { id itemCount lines { product { name } } } } }',
+  'subscription C { salesTicks { at order { id status total { amount } } } }',
+  'subscription D { salesTicks { at order { id user { name } } } }',
+].slice(0, Math.max(1, Math.min(4, Number(args.operations))));
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const stack = await startChildStack({ databaseUrl: args.database!, databasePrefix: prefix, ports: stackPorts(Number(args['base-port'])) });
+const metricsUrl = `${stack.gatewayUrl}/metrics`;
+const http = createGraphQLHttp(stack.graphqlUrl, { connections: 8 });
+process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));
+
+try {
+  // Bench setup only: plenty of stock, so no order fails for want of it.
+  const inventory = createPool({ uri: `${args.database}/${prefix}inventory`, connectionLimit: 1 });
+  await inventory.query('UPDATE stock SET on_hand = on_hand + 100000, available = available + 100000');
+  await inventory.end();
+
+  const analyst = await logIn(http, 'analyst@rtc.example', 'rtc-analyst-password');
+  const customers = await logInCustomers(http, { count: 20 });
+  const { products } = await http.request<{ products: { edges: { node: { id: string } }[] } }>('{ products(first: 50) { edges { node { id } } } }');
+  const productIds = products.edges.map((edge) => edge.node.id);
+
+  // 1. Subscribers.
+  const latency = createLatencyRecorder();
+  let received = 0;
+  const subscribers: Subscriber[] = await inBatches(subscriberCount, 100, async (index) => {
+    const sampled = index % sampleEvery === 0;
+    const subscriber = openSubscriber({
+      url: stack.graphqlUrl,
+      token: analyst.token,
+      query: operations[index % operations.length]!,
+      onNext: (message) => {
+        received += 1;
+        if (!sampled) return;
+        const at = (JSON.parse(message) as { payload: { data?: { salesTicks?: { at: string } } } }).payload.data?.salesTicks?.at;
+        if (at) latency.record(Date.now() - Date.parse(at));
+      },
+    });
+    await subscriber.ready;
+    return subscriber;
+  });
+  await sleep(1_000);
+  const before = await scrape(metricsUrl);
+  console.log(`live: ${subscriberCount} subscribers on ${operations.length} distinct operations; placing ${rate} orders/s for ${durationSeconds} s`);
+
+  // 2. Orders at a fixed rate (open loop: a slow answer does not slow the schedule).
+  let placed = 0;
+  let failed = 0;
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  for (let n = 0; n < rate * durationSeconds; n++) {
+    const due = started + (n * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    const customer = customers[n % customers.length]!;
+    const lines = [{ productId: productIds[(n * 7) % productIds.length]!, quantity: 1 + (n % 3) }];
+    inFlight.push(
+      http
+        .request('mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', { input: { lines, idempotencyKey: `live-${started}-${n}` } }, customer.token)
+        .then(
+          () => void (placed += 1),
+          () => void (failed += 1),
+        ),
+    );
+  }
+  await Promise.all(inFlight);
+  await sleep(2_000);
+  const after = await scrape(metricsUrl);
+  const resolutions = sampleValue(after, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' }) - sampleValue(before, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' });
+  const delivered = sampleValue(after, 'rtc_gateway_events_delivered_total', { field: 'salesTicks' }) - sampleValue(before, 'rtc_gateway_events_delivered_total', { field: 'salesTicks' });
+  const summary = latency.summary();
+  console.log(`  orders placed ${placed}, failed ${failed}`);
+  console.log(`  delivery latency commit->receipt: p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms, max ${summary.max.toFixed(1)} ms (${summary.count} samples)`);
+  console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
+  console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
+  await inBatches(subscribers.length, 200, (index) => subscribers[index]!.close());
+
+  // 3. Memory over connect/disconnect cycles.
+  await sleep(2_000);
+  const baseline = await scrape(metricsUrl);
+  const cycleStart = Date.now();
+  await inBatches(cycles, 50, async (index) => {
+    const subscriber = openSubscriber({ url: stack.graphqlUrl, token: analyst.token, query: operations[index % operations.length]!, onNext: () => undefined });
+    await subscriber.ready;
+    await subscriber.close();
+  });
+  await sleep(5_000);
+  const settled = await scrape(metricsUrl);
+  const heap = (text: string) => sampleValue(text, 'nodejs_heap_size_used_bytes');
+  const rss = (text: string) => sampleValue(text, 'process_resident_memory_bytes');
+  console.log(`  ${cycles} connect/subscribe/disconnect cycles in ${((Date.now() - cycleStart) / 1000).toFixed(1)} s`);
+  console.log(`  process heap used: before ${mb(heap(baseline))}, after ${mb(heap(settled))}; RSS before ${mb(rss(baseline))}, after ${mb(rss(settled))}`);
+  console.log(
+    `  open sockets after: ${sampleValue(settled, 'rtc_gateway_websocket_connections')}, active subscriptions: ${sampleValue(settled, 'rtc_gateway_subscriptions')}`,
+  );
+} finally {
+  await http.close();
+  await stack.stop();
+}
