@@ -68,6 +68,6 @@ export function createRedisBus(url: string, logger: Logger, channel = eventChann
   };
 }
 
-export function createEventBus(options: { redisUrl?: string | undefined; logger: Logger }): EventBus {
-  return options.redisUrl ? createRedisBus(options.redisUrl, options.logger) : createInProcessBus();
+export function createEventBus(options: { redisUrl?: string | undefined; logger: Logger; channel?: string }): EventBus {
+  return options.redisUrl ? createRedisBus(options.redisUrl, options.logger, options.channel) : createInProcessBus();
 }

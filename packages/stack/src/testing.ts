@@ -37,6 +37,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     host: '127.0.0.1',
     logLevel: 'silent',
     redisUrl: options.redisUrl,
+    eventChannel: `rtc:test:${suffix}`,
     internalToken: testInternalToken,
     jwtSecret: testJwtSecret,
     storeTimeZone: 'UTC',

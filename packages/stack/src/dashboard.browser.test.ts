@@ -1,0 +1,247 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, queryRows } from '@rtc/testkit';
+import { hashPassword } from '@rtc/users';
+import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
+
+const analystEmail = 'dashboard.analyst@test.rtc.example';
+const analystPassword = 'analyst-password-for-the-dashboard';
+const screenshotPath = new URL('../test-results/dashboard.png', import.meta.url);
+const WITHIN_MS = 2_000;
+
+/**
+ * A TCP relay in front of the gateway, standing in for the load balancer: the browser talks through it, and the
+ * test can cut every connection and refuse new ones for a while, as a network drop does.
+ */
+async function startRelay(target: URL) {
+  const sockets = new Set<Socket>();
+  let refuseUntil = 0;
+  const server: Server = createServer((client) => {
+    if (Date.now() < refuseUntil) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /** Cuts every open connection and turns new ones away for `forMs`. */
+    drop(forMs: number) {
+      refuseUntil = Date.now() + forMs;
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+let stack: TestStack;
+let relay: Awaited<ReturnType<typeof startRelay>>;
+let browser: Browser;
+let page: Page;
+let customer: { id: string; token: string };
+let products: CreatedProduct[];
+const pageProblems: string[] = [];
+
+async function order(lines: { productId: string; quantity: number }[], token = customer.token) {
+  const result = await placeOrder(stack.graphqlUrl, token, lines);
+  if (!result.data) throw new Error(`placeOrder failed: ${JSON.stringify(result.errors)}`);
+  return result.data.placeOrder;
+}
+
+/** What the page shows, read the way a person reads it: from the rendered text. */
+function readWidgets() {
+  return page.evaluate(() => {
+    const text = (selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '';
+    const chartCells = [...document.querySelectorAll('table[data-series="orders-per-minute"] tbody td')].map((cell) => Number(cell.textContent));
+    return {
+      orders: text('[data-kpi="orders"] .kpi-value'),
+      revenue: text('[data-kpi="revenue"] .kpi-value'),
+      units: text('[data-kpi="units"] .kpi-value'),
+      averageOrderValue: text('[data-kpi="average-order-value"] .kpi-value'),
+      latestOrderId: document.querySelector('[data-panel="latest-orders"] .feed-row')?.getAttribute('data-order-id') ?? null,
+      latestOrderText: text('[data-panel="latest-orders"] .feed-row'),
+      chartOrdersInHour: chartCells.reduce((sum, value) => sum + value, 0),
+      chartMinutes: chartCells.length,
+      topProduct: text('[data-panel="top-products"] .ranking-row .ranking-name'),
+      connection: document.querySelector('.connection')?.getAttribute('data-state') ?? null,
+    };
+  });
+}
+
+const money = (minor: number) => `$${(minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
+const connectionState = (state: string, timeout: number) => page.waitForSelector(`.connection[data-state="${state}"]`, { timeout });
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  await queryRows(stack.databaseUrl('users'), 'INSERT INTO users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, NOW(3))', [
+    analystEmail,
+    'Dana Analyst',
+    'ANALYST',
+    await hashPassword(analystPassword),
+  ]);
+  const admin = await stack.createUser('ADMIN');
+  customer = await stack.createUser('CUSTOMER', 'Grace Hopper');
+  const regular = await stack.createUser('CUSTOMER', 'Alan Turing');
+  products = await createProducts(stack.graphqlUrl, admin.token, [
+    { price: 2_500, stock: 500, name: 'Walnut Desk Lamp' },
+    { price: 1_250, stock: 500, name: 'Linen Notebook' },
+    { price: 4_900, stock: 500, name: 'Ceramic Pour-Over Set' },
+    { price: 899, stock: 14, name: 'Brass Bookmark' },
+  ]);
+  // Some of today's trade before the page opens, so every panel has something to show.
+  await order([{ productId: products[0]!.id, quantity: 2 }, { productId: products[1]!.id, quantity: 1 }], regular.token);
+  await order([{ productId: products[2]!.id, quantity: 1 }], regular.token);
+  await order([{ productId: products[0]!.id, quantity: 1 }]);
+
+  relay = await startRelay(new URL(stack.gatewayUrl));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, locale: 'en-US', timezoneId: 'UTC' });
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/WebSocket|ERR_CONNECTION|Failed to load resource/.test(message.text())) pageProblems.push(`console: ${message.text()}`);
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.close();
+  await stack?.stop();
+});
+
+describe('live dashboard in a real browser', () => {
+  it('signs in through the form and goes live', async () => {
+    await page.goto(`${relay.url}/dashboard`);
+    await page.fill('#login-email', analystEmail);
+    await page.fill('#login-password', analystPassword);
+    await page.click('button[type="submit"]');
+    await connectionState('live', 15_000);
+    // The first salesStats push arrives as soon as the subscriptions are in place.
+    await page.waitForFunction(() => document.querySelector('[data-panel="orders-per-minute"] .chart-readout')?.textContent?.includes('/min'), null, { timeout: 10_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem('rtc.dashboard.session'))).toContain('"role":"ANALYST"');
+  });
+
+  it("shows today's snapshot: orders, revenue, units, the feed, the chart and top products", async () => {
+    // The panels load side by side; wait until all of them have.
+    await expect.poll(readWidgets, { timeout: 10_000, interval: 100 }).toMatchObject({
+      orders: '3',
+      revenue: money(2 * 2_500 + 1_250 + 4_900 + 2_500),
+      units: '5',
+      averageOrderValue: money(Math.round((2 * 2_500 + 1_250 + 4_900 + 2_500) / 3)),
+      chartOrdersInHour: 3,
+      chartMinutes: 60,
+      topProduct: 'Walnut Desk Lamp',
+    });
+    expect((await readWidgets()).latestOrderText).toContain('Grace Hopper');
+  });
+
+  it('moves orders today, revenue, the latest-orders feed and the orders-per-minute chart within two seconds of an order', async () => {
+    const before = await readWidgets();
+    const placedAt = Date.now();
+    const placed = await order([{ productId: products[2]!.id, quantity: 2 }]);
+    await page.waitForFunction(
+      ({ orderId, orders, chart }) => {
+        const text = (selector: string) => document.querySelector(selector)?.textContent?.trim();
+        const chartSum = [...document.querySelectorAll('table[data-series="orders-per-minute"] tbody td')].reduce((sum, cell) => sum + Number(cell.textContent), 0);
+        return (
+          text('[data-kpi="orders"] .kpi-value') === String(orders) &&
+          document.querySelector('[data-panel="latest-orders"] .feed-row')?.getAttribute('data-order-id') === orderId &&
+          chartSum === chart
+        );
+      },
+      { orderId: placed.id, orders: Number(before.orders) + 1, chart: before.chartOrdersInHour + 1 },
+      { timeout: WITHIN_MS, polling: 50 },
+    );
+    expect(Date.now() - placedAt).toBeLessThan(WITHIN_MS + 500);
+    const after = await readWidgets();
+    expect(after.revenue).toBe(money(2 * 2_500 + 1_250 + 4_900 + 2_500 + 2 * 4_900));
+    expect(after.latestOrderText).toContain('Ceramic Pour-Over Set ×2');
+    // Three units each now; the pour-over set brought in more revenue, so it leads the hour.
+    expect(after.topProduct).toBe('Ceramic Pour-Over Set');
+  });
+
+  it('lists a product under its low-stock threshold as soon as an order takes it there', async () => {
+    await order([{ productId: products[3]!.id, quantity: 5 }]);
+    await page.waitForSelector(`[data-panel="low-stock"] tr[data-product-id="${products[3]!.id}"]`, { timeout: 5_000 });
+    const row = await page.textContent(`[data-panel="low-stock"] tr[data-product-id="${products[3]!.id}"]`);
+    expect(row).toContain('Brass Bookmark');
+    expect(row).toContain('9 / 10');
+    expect(await page.textContent('[data-panel="low-stock"] .alerts')).toContain('Brass Bookmark ran low');
+  });
+
+  it('saves a screenshot of the live page', async () => {
+    await mkdir(new URL('.', screenshotPath), { recursive: true });
+    // Let the arrival highlights fade so the picture shows the resting page.
+    await page.waitForTimeout(2_600);
+    await page.screenshot({ path: screenshotPath.pathname, fullPage: true });
+  });
+
+  it('shows reconnecting when the socket drops, then goes live again and catches up on what it missed', async () => {
+    const before = await readWidgets();
+    relay.drop(1_500);
+    await connectionState('reconnecting', 5_000);
+    // An order while the page is cut off: no tick reaches it, so only the snapshot read on reconnect can show it.
+    await order([{ productId: products[1]!.id, quantity: 1 }]);
+    await connectionState('live', 15_000);
+    await page.waitForFunction((orders) => document.querySelector('[data-kpi="orders"] .kpi-value')?.textContent === String(orders), Number(before.orders) + 1, {
+      timeout: 5_000,
+    });
+    // And the live feed works again after the reconnect.
+    const placed = await order([{ productId: products[0]!.id, quantity: 1 }]);
+    await page.waitForSelector(`[data-panel="latest-orders"] .feed-row[data-order-id="${placed.id}"]`, { timeout: WITHIN_MS });
+  });
+
+  it('shows offline while the browser has no network and recovers when it is back', async () => {
+    await page.context().setOffline(true);
+    await connectionState('offline', 5_000);
+    await page.context().setOffline(false);
+    await connectionState('live', 15_000);
+  });
+
+  it('ran without script errors or content-security-policy violations', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
+
+describe('dashboard sign-in', () => {
+  it('refuses a customer account with a reason', async () => {
+    const email = 'shopper@test.rtc.example';
+    const signUp = await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { token } }', {
+      input: { email, password: 'a-long-enough-password', name: 'Just Shopping' },
+    });
+    expect(signUp.errors).toBeUndefined();
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${relay.url}/dashboard`);
+      await fresh.fill('#login-email', email);
+      await fresh.fill('#login-password', 'a-long-enough-password');
+      await fresh.click('button[type="submit"]');
+      await fresh.waitForFunction(() => document.querySelector('.login-message')?.textContent?.includes('analyst or an admin'), null, { timeout: 5_000 });
+      expect(await fresh.evaluate(() => sessionStorage.length)).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
