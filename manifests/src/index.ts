@@ -1,5 +1,6 @@
 export type { KubernetesObject } from './kubernetes-object';
 export { objectId } from './kubernetes-object';
+export { schemaErrors, unknownPodFields, validateObjects } from './kubernetes-schemas';
 export { fillPlaceholders, findPlaceholders, MissingValuesError } from './placeholders';
 export { parseImageReference, formatImageReference, parseObjects, renderKustomization } from './render-kustomization';
 export type { ImageReference } from './render-kustomization';

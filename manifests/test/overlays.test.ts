@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { MissingValuesError } from '../src/placeholders';
 import { isMigrationJob, manifestsDirectory, overlays, renderOverlay, type Overlay } from '../src/render-overlay';
 import { services, subgraphs, workloadNamespace, type ServiceName } from '../src/services';
-import { schemaErrors, unknownPodFields } from './kubernetes-schemas';
+import { validateObjects } from '../src/kubernetes-schemas';
 import { allows, type Peer } from './network-paths';
 import { byKind, containersOf, find, selects, workloads, type LabelSelector } from './workloads';
 
@@ -30,11 +30,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
   const deployments = pods.filter((pod) => pod.object.kind === 'Deployment');
 
   it('is valid against the Kubernetes 1.31 and prometheus-operator schemas, without unknown fields', () => {
-    const problems = objects.flatMap((object) => schemaErrors(object).map((error) => `${object.kind} ${object.metadata.name}: ${error}`));
-    for (const pod of pods) {
-      problems.push(...unknownPodFields(pod.podSpec).map((field) => `${pod.object.kind} ${pod.object.metadata.name}: unknown field ${field}`));
-    }
-    expect(problems).toEqual([]);
+    expect(validateObjects(objects)).toEqual([]);
   });
 
   it('puts everything in the rtc namespace and leaves no placeholder behind', () => {
@@ -248,5 +244,20 @@ describe('rendering an overlay', () => {
   it('refuses to leave the AWS account id unfilled', () => {
     expect(() => renderOverlay({ overlay: 'dev', values: {} })).toThrow(MissingValuesError);
     expect(() => renderOverlay({ overlay: 'dev', values: {} })).toThrow(/\$\{AWS_ACCOUNT_ID\}/);
+  });
+});
+
+describe('validating rendered objects', () => {
+  it('reports schema errors and unknown pod fields by object', () => {
+    const [deployment] = renderOverlay({ overlay: 'dev', values: { AWS_ACCOUNT_ID: '123456789012' } }).filter((object) => object.kind === 'Deployment');
+    const broken = structuredClone(deployment!);
+    const spec = broken.spec as { replicas?: unknown; template: { spec: { containers: Record<string, unknown>[] } } };
+    spec.replicas = 'two';
+    spec.template.spec.containers[0]!.readinesProbe = {};
+    const problems = validateObjects([broken]);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^Deployment \w+: .*replicas must be integer/);
+    expect(problems[1]).toMatch(/unknown field readinesProbe$/);
+    expect(validateObjects([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual(['Widget w: no schema for example.com/v1 Widget']);
   });
 });

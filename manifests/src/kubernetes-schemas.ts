@@ -9,7 +9,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { KubernetesObject } from '../src/kubernetes-object';
+import type { KubernetesObject } from './kubernetes-object';
 
 interface Validatable {
   validate(): void;
@@ -17,7 +17,7 @@ interface Validatable {
 
 /**
  * The kinds RTC deploys, each with its schema, all at API versions a Kubernetes 1.31 cluster serves.
- * An object of any other kind fails the test until it is added here.
+ * An object of any other kind is refused until it is added here.
  */
 const models: Record<string, new (data: never) => Validatable> = {
   'v1/ConfigMap': ConfigMap,
@@ -44,7 +44,7 @@ export function schemaErrors(object: KubernetesObject): string[] {
 }
 
 // The schemas accept unknown fields, which the API server would drop or reject; a typo such as
-// `readinesProbe` must fail here. Typed as Record<keyof ...> so the lists follow the models exactly.
+// `readinesProbe` must fail here too. Typed as Record<keyof ...> so the lists follow the models exactly.
 const containerFields: Record<keyof IContainer, true> = {
   args: true,
   command: true,
@@ -121,4 +121,20 @@ export function unknownPodFields(podSpec: Record<string, unknown>): string[] {
     unknown.push(...Object.keys(container).filter((field) => !(field in containerFields)));
   }
   return unknown;
+}
+
+function podSpecOf(object: KubernetesObject): Record<string, unknown> | undefined {
+  return (object.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+}
+
+/** Every problem of the rendered objects: schema errors, unknown pod fields; [] when all are valid. */
+export function validateObjects(objects: readonly KubernetesObject[]): string[] {
+  return objects.flatMap((object) => {
+    const where = `${object.kind} ${object.metadata.name}`;
+    const podSpec = podSpecOf(object);
+    return [
+      ...schemaErrors(object).map((error) => `${where}: ${error}`),
+      ...(podSpec ? unknownPodFields(podSpec).map((field) => `${where}: unknown field ${field}`) : []),
+    ];
+  });
 }
