@@ -30,8 +30,10 @@ export function createGatewayClient(gatewayUrl: URL): RunOperation {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      const name = (error as Error).name;
-      return name === 'TimeoutError' ? failed('TIMEOUT', `no answer within ${REQUEST_TIMEOUT_MS} ms`) : failed('NETWORK', (error as Error).message);
+      const { name, message, cause } = error as Error & { cause?: { message?: string } };
+      if (name === 'TimeoutError') return failed('TIMEOUT', `no answer within ${REQUEST_TIMEOUT_MS} ms`);
+      // fetch says only "fetch failed"; the cause says why (refused, reset, a port fetch will not use, …).
+      return failed('NETWORK', cause?.message ? `${message}: ${cause.message}` : message);
     }
     let body: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
