@@ -12,3 +12,14 @@ export async function runMigrations(url: string, migrationsFolder: string): Prom
     await pool.end();
   }
 }
+
+/** A service's migrate step (a Job before each rollout): applies its migrations or exits non-zero. */
+export async function runMigrationStep(service: string, url: string, migrationsFolder: string): Promise<void> {
+  try {
+    await runMigrations(url, migrationsFolder);
+    console.log(`${service}: migrations applied`);
+  } catch (error) {
+    console.error(`${service}: migration failed`, error);
+    process.exit(1);
+  }
+}

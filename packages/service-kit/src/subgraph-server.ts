@@ -7,7 +7,10 @@ import { createApolloHandler } from './apollo-handler';
 import { InternalHeader, readCaller, type Caller } from './caller';
 import { sendJson, createServiceServer, type ServiceServer } from './http-server';
 import type { Logger } from './logger';
-import { createMetricsPlugin, type ServiceMetrics } from './metrics';
+import { createMetricsPlugin } from './metrics';
+import { pingDatabase } from './mysql';
+import { createOutboxRelay, type OutboxRelay } from './outbox';
+import type { ServiceDeps } from './serve';
 
 /** What every subgraph resolver gets; services extend it with their own database and loaders. */
 export interface BaseContext {
@@ -21,11 +24,9 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   readonly typeDefs: DocumentNode;
   // Codegen's resolver types are stricter than @apollo/subgraph's map; both describe the same object.
   readonly resolvers: unknown;
-  readonly internalToken: string;
-  readonly production: boolean;
-  readonly logger: Logger;
-  readonly metrics: ServiceMetrics;
-  readonly ready: () => Promise<boolean>;
+  readonly config: { readonly internalToken: string; readonly production: boolean };
+  /** The service's pool (readiness pings it), bus, logger and metrics. */
+  readonly deps: ServiceDeps;
   readonly createContext: (base: BaseContext) => C;
   readonly plugins?: ApolloServerPlugin<C>[];
 }
@@ -47,7 +48,10 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
  * (the gateway, other RTC services) reach its GraphQL endpoint; caller headers are trusted only then.
  */
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer<C>> {
-  const { name, typeDefs, resolvers, internalToken, production, logger, metrics, ready, createContext } = options;
+  const { name, typeDefs, resolvers, createContext } = options;
+  const { internalToken, production } = options.config;
+  const { pool, logger, metrics } = options.deps;
+  const ready = () => pingDatabase(pool);
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<C> }]),
     introspection: !production,
@@ -85,4 +89,9 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     },
   });
   return { apollo, http };
+}
+
+/** The relay of a service's own outbox, publishing to its bus. */
+export function createServiceRelay({ pool, bus, logger, metrics }: ServiceDeps): OutboxRelay {
+  return createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
 }

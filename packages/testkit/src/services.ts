@@ -3,7 +3,9 @@ import {
   createLogger,
   createMysqlPool,
   createServiceMetrics,
+  InternalHeader,
   type BuiltService,
+  type Role,
   type EventBus,
   type ServiceDeps,
   type ServiceMetrics,
@@ -52,4 +54,12 @@ export async function startService<S extends BuiltService>(
 export async function sqlQueryCount(metrics: ServiceMetrics): Promise<number> {
   const metric = await metrics.dbQueryDuration.get();
   return metric.values.find((value) => value.metricName === 'rtc_db_query_duration_seconds_count')?.value ?? 0;
+}
+
+/** Headers of an RTC service-to-service call: the internal token and no end user. */
+export const asService: Record<string, string> = { [InternalHeader.Token]: testInternalToken };
+
+/** Headers of a gateway call on behalf of a logged-in user. */
+export function asUser(role: Role, userId = '1'): Record<string, string> {
+  return { ...asService, [InternalHeader.UserId]: userId, [InternalHeader.UserRole]: role };
 }

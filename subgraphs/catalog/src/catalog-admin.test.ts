@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InternalHeader } from '@rtc/service-kit';
 import {
+  asService,
+  asUser,
   createTestDatabase,
   errorCodes,
   postGraphQL,
@@ -17,8 +18,8 @@ import { createCatalogSubgraph } from './subgraph';
 let database: TestDatabase;
 let catalog: RunningService<Awaited<ReturnType<typeof createCatalogSubgraph>>>;
 
-const anonymous = { [InternalHeader.Token]: testInternalToken };
-const as = (role: string, userId = '1') => ({ ...anonymous, [InternalHeader.UserId]: userId, [InternalHeader.UserRole]: role });
+const anonymous = asService;
+const as = asUser;
 const admin = as('ADMIN');
 
 interface ProductFields {

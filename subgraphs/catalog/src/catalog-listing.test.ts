@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlPool, InternalHeader } from '@rtc/service-kit';
+import { createMysqlPool } from '@rtc/service-kit';
 import {
+  asService,
   createTestDatabase,
   errorCodes,
   postGraphQL,
@@ -22,7 +23,7 @@ let database: TestDatabase;
 let catalog: RunningService<Awaited<ReturnType<typeof createCatalogSubgraph>>>;
 let categoryIds: number[];
 
-const headers = { [InternalHeader.Token]: testInternalToken };
+const headers = asService;
 
 const searchable = [
   { sku: 'AUD-QZ-7', name: 'Quasar Headphones', description: 'Over-ear, noise cancelling.', priceAmount: 15_900, currency: 'USD', active: true },

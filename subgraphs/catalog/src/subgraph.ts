@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { createBatchLoader, createOutboxRelay, createSubgraphServer, pingDatabase, type ServiceDeps } from '@rtc/service-kit';
+import { createBatchLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import { createCategories } from './catalog/categories';
 import { createProducts } from './catalog/products';
 import type { CatalogContext } from './context';
@@ -17,21 +17,19 @@ export interface CatalogConfig {
 }
 
 /** Builds the catalog subgraph without listening. */
-export async function createCatalogSubgraph(config: CatalogConfig, { pool, bus, logger, metrics }: ServiceDeps) {
+export async function createCatalogSubgraph(config: CatalogConfig, deps: ServiceDeps) {
+  const { pool } = deps;
   const db = createCatalogDb(pool);
   // Catalog publishes no events yet; the relay keeps its outbox drained like every service's.
-  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const relay = createServiceRelay(deps);
   const productService = createProducts(db);
   const categoryService = createCategories(db);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
     typeDefs: catalogTypeDefs,
     resolvers,
-    internalToken: config.internalToken,
-    production: config.production,
-    logger,
-    metrics,
-    ready: () => pingDatabase(pool),
+    config,
+    deps,
     createContext: (base) => ({
       ...base,
       products: productService,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { createBatchLoader, createOutboxRelay, createSubgraphServer, pingDatabase, type ServiceDeps } from '@rtc/service-kit';
+import { createBatchLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import type { InventoryContext } from './context';
 import { createInventoryDb } from './db/client';
 import { stock } from './db/schema';
@@ -24,9 +24,10 @@ export interface InventoryConfig {
 }
 
 /** Builds the inventory subgraph without listening; its reservation expiry job runs until `stop`. */
-export async function createInventorySubgraph(config: InventoryConfig, { pool, bus, logger, metrics }: ServiceDeps) {
+export async function createInventorySubgraph(config: InventoryConfig, deps: ServiceDeps) {
+  const { pool, logger, metrics } = deps;
   const db = createInventoryDb(pool);
-  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const relay = createServiceRelay(deps);
   registerStockGauges(db, metrics);
   const stockAdmin = createStockAdmin({ db, onEventsWritten: relay.nudge });
   const stockReports = createStockReports(db);
@@ -36,11 +37,8 @@ export async function createInventorySubgraph(config: InventoryConfig, { pool, b
     name: 'inventory',
     typeDefs: inventoryTypeDefs,
     resolvers,
-    internalToken: config.internalToken,
-    production: config.production,
-    logger,
-    metrics,
-    ready: () => pingDatabase(pool),
+    config,
+    deps,
     createContext: (base) => ({
       ...base,
       stockAdmin,

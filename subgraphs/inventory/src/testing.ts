@@ -1,5 +1,6 @@
-import { InternalHeader, type Role } from '@rtc/service-kit';
 import {
+  asService,
+  asUser,
   createTestDatabase,
   postGraphQL,
   queryRows,
@@ -13,16 +14,7 @@ import { inventoryMigrations } from './migrations';
 import { createInventorySubgraph } from './subgraph';
 
 export type Headers = Record<string, string>;
-
-/** Headers of an RTC service call: the internal token and no end user. */
-export const asService: Headers = { [InternalHeader.Token]: testInternalToken };
-
-/** Headers of a gateway call on behalf of a logged-in user. */
-export const asUser = (role: Role, userId = '7'): Headers => ({
-  ...asService,
-  [InternalHeader.UserId]: userId,
-  [InternalHeader.UserRole]: role,
-});
+export { asService, asUser };
 
 export const asAdmin = asUser('ADMIN', '1');
 

@@ -1,13 +1,5 @@
-import { runMigrations } from '@rtc/service-kit';
+import { runMigrationStep } from '@rtc/service-kit';
 import { loadMigrationEnv } from './env';
 import { ordersMigrations } from './migrations';
 
-const { DATABASE_URL } = loadMigrationEnv();
-
-try {
-  await runMigrations(DATABASE_URL, ordersMigrations);
-  console.log('orders: migrations applied');
-} catch (error) {
-  console.error('orders: migration failed', error);
-  process.exit(1);
-}
+await runMigrationStep('orders', loadMigrationEnv().DATABASE_URL, ordersMigrations);

@@ -5,9 +5,8 @@ import {
   createBatchLoader,
   createGraphQLClient,
   createGroupLoader,
-  createOutboxRelay,
+  createServiceRelay,
   createSubgraphServer,
-  pingDatabase,
   type ServiceDeps,
 } from '@rtc/service-kit';
 import { createSalesAnalytics } from './analytics/sales-analytics';
@@ -51,9 +50,10 @@ export interface OrdersOverrides {
 const reservationGraceSeconds = 120;
 
 /** Builds the orders subgraph without listening. */
-export async function createOrdersSubgraph(config: OrdersConfig, { pool, bus, logger, metrics }: ServiceDeps, overrides: OrdersOverrides = {}) {
+export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDeps, overrides: OrdersOverrides = {}) {
+  const { pool, logger, metrics } = deps;
   const db = createOrdersDb(pool);
-  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const relay = createServiceRelay(deps);
   const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken }));
   const inventory = overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken }));
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
@@ -89,11 +89,8 @@ export async function createOrdersSubgraph(config: OrdersConfig, { pool, bus, lo
     name: 'orders',
     typeDefs: ordersTypeDefs,
     resolvers,
-    internalToken: config.internalToken,
-    production: config.production,
-    logger,
-    metrics,
-    ready: () => pingDatabase(pool),
+    config,
+    deps,
     createContext: (base) => ({
       ...base,
       db,

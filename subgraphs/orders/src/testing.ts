@@ -1,8 +1,10 @@
 import { drizzle } from 'drizzle-orm/mysql2';
 import { catalogMigrations, catalogSchema, createCatalogSubgraph } from '@rtc/catalog';
 import { createInventorySubgraph, inventoryMigrations, inventorySchema } from '@rtc/inventory';
-import { createGraphQLClient, createMysqlPool, InternalHeader, type Role } from '@rtc/service-kit';
+import { createGraphQLClient, createMysqlPool, type Role } from '@rtc/service-kit';
 import {
+  asService,
+  asUser,
   createTestDatabase,
   postGraphQL,
   queryRows,
@@ -52,12 +54,7 @@ export interface Caller {
 }
 
 export function callerHeaders(caller: Caller | null): Record<string, string> {
-  const headers: Record<string, string> = { [InternalHeader.Token]: testInternalToken };
-  if (caller) {
-    headers[InternalHeader.UserId] = caller.userId;
-    headers[InternalHeader.UserRole] = caller.role ?? 'CUSTOMER';
-  }
-  return headers;
+  return caller ? asUser(caller.role ?? 'CUSTOMER', caller.userId) : asService;
 }
 
 export interface StackOptions {

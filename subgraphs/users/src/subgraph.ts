@@ -4,9 +4,8 @@ import { parse } from 'graphql';
 import {
   Counter,
   createBatchLoader,
-  createOutboxRelay,
+  createServiceRelay,
   createSubgraphServer,
-  pingDatabase,
   type ServiceDeps,
 } from '@rtc/service-kit';
 import { createAccounts } from './accounts/accounts';
@@ -25,9 +24,10 @@ export interface UsersConfig {
 }
 
 /** Builds the users subgraph without listening. */
-export async function createUsersSubgraph(config: UsersConfig, { pool, bus, logger, metrics }: ServiceDeps) {
+export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps) {
+  const { pool, metrics } = deps;
   const db = createUsersDb(pool);
-  const relay = createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+  const relay = createServiceRelay(deps);
   const signups = new Counter({ name: 'rtc_user_signups_total', help: 'Customer sign-ups', registers: [metrics.registry] });
   const accounts = createAccounts({
     db,
@@ -40,11 +40,8 @@ export async function createUsersSubgraph(config: UsersConfig, { pool, bus, logg
     name: 'users',
     typeDefs: usersTypeDefs,
     resolvers,
-    internalToken: config.internalToken,
-    production: config.production,
-    logger,
-    metrics,
-    ready: () => pingDatabase(pool),
+    config,
+    deps,
     createContext: (base) => ({
       ...base,
       db,

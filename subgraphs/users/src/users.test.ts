@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InternalHeader, verifyAccessToken } from '@rtc/service-kit';
+import { verifyAccessToken, type Role } from '@rtc/service-kit';
 import {
+  asService,
+  asUser,
   createTestDatabase,
   errorCodes,
   postGraphQL,
@@ -18,8 +20,8 @@ import { createUsersSubgraph } from './subgraph';
 let database: TestDatabase;
 let users: RunningService<Awaited<ReturnType<typeof createUsersSubgraph>>>;
 
-const internal = { [InternalHeader.Token]: testInternalToken };
-const as = (userId: string, role = 'CUSTOMER') => ({ ...internal, [InternalHeader.UserId]: userId, [InternalHeader.UserRole]: role });
+const internal = asService;
+const as = (userId: string, role: Role = 'CUSTOMER') => asUser(role, userId);
 
 const signUp = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token user { id email name role } } }`;
 
