@@ -46,6 +46,9 @@ const SNAPSHOT_INTERVAL_MS = 30_000;
 const ANALYTICS_REFRESH_MS = 10_000;
 const LOW_STOCK_REFRESH_DELAY_MS = 1_500;
 
+/** Where a failed read is reported. */
+type ProblemTarget = Pick<Panel, 'setProblem'>;
+
 export interface DashboardOptions {
   /** Leave the dashboard, e.g. when the session expired; `notice` is shown on the sign-in form. */
   readonly signOut: (notice?: string) => void;
@@ -103,6 +106,13 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const dayLabel = h('p', { class: 'day-label', text: 'Today' });
   const clock = h('time', { class: 'clock' });
   const updated = h('span', { text: 'Loading…' });
+  const figuresProblem = h('span', { class: 'footer-problem', attrs: { role: 'status' } });
+  // The headline figures have no panel of their own; their load problems show in the footer.
+  const headlineFigures: ProblemTarget = {
+    setProblem: (message) => {
+      figuresProblem.textContent = message === null ? '' : `Today's figures could not be read: ${message}`;
+    },
+  };
   const signOutButton = h('button', { class: 'button button-ghost', text: 'Sign out', attrs: { type: 'button' } });
   signOutButton.addEventListener('click', () => signOut());
 
@@ -134,7 +144,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
         lowStockPanel.root,
         customerMix.root,
       ),
-      h('footer', { class: 'footer' }, updated, h('span', { text: 'Times are in your time zone; “today” starts at midnight in the store’s.' })),
+      h('footer', { class: 'footer' }, updated, figuresProblem, h('span', { text: 'Times are in your time zone; “today” starts at midnight in the store’s.' })),
     ),
   );
 
@@ -159,11 +169,11 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
 
   let stopped = false;
   /** Runs one snapshot read for `panel`: a refused token ends the session, other problems show in the panel. */
-  const load = async <T>(target: Panel | null, read: () => Promise<T>, apply: (data: T) => void): Promise<void> => {
+  const load = async <T>(target: ProblemTarget, read: () => Promise<T>, apply: (data: T) => void): Promise<void> => {
     try {
       const data = await read();
       if (stopped) return;
-      target?.setProblem(null);
+      target.setProblem(null);
       apply(data);
     } catch (error) {
       if (stopped) return;
@@ -171,12 +181,12 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
         signOut('Your session has expired. Sign in again.');
         return;
       }
-      target?.setProblem(error instanceof Error ? error.message : String(error));
+      target.setProblem(error instanceof Error ? error.message : String(error));
     }
   };
 
   const loadDay = () =>
-    load(null, () => {
+    load(headlineFigures, () => {
       const window = dayProbeWindow(now());
       return request<StoreDayResult>(storeDayQuery, { from: window.from.toISOString(), to: window.to.toISOString() });
     }, (data) => {
@@ -194,7 +204,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
     const yesterday = yesterdaySoFar(storeDay, at);
     loading.sales = true;
     await load(
-      null,
+      headlineFigures,
       () =>
         request<SalesTodayResult>(salesTodayQuery, {
           dayFrom: new Date(storeDay.dayStart).toISOString(),

@@ -40,6 +40,7 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
   let disposed = false;
   // Set while graphql-ws waits out a backoff: the network coming back ends the wait early.
   let wakeRetry: (() => void) | undefined;
+  let activeSocket: WebSocket | undefined;
 
   const client: Client = createClient({
     url,
@@ -92,7 +93,6 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
       },
     },
   });
-  let activeSocket: WebSocket | undefined;
 
   const goOffline = () => dispatch({ type: 'browser-offline' });
   const goOnline = () => {
