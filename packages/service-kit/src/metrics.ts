@@ -70,3 +70,19 @@ export function createMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin
     },
   };
 }
+
+/**
+ * One database read shared by the gauges of a scrape. A failed read leaves them at their last value rather than
+ * failing /metrics, which Prometheus would take for the whole service being down.
+ */
+export function createScrapeReading<T>(read: () => Promise<T>, shareMs = 100): () => Promise<T | undefined> {
+  let pending: Promise<T | undefined> | undefined;
+  let last: T | undefined;
+  return () => {
+    pending ??= read()
+      .then((value) => (last = value))
+      .catch(() => last)
+      .finally(() => setTimeout(() => (pending = undefined), shareMs).unref());
+    return pending;
+  };
+}

@@ -90,6 +90,14 @@ function instrumentPool(pool: Pool, metrics: ServiceMetrics): void {
       this.set(core._connectionQueue?.length ?? 0);
     },
   });
+  new Gauge({
+    name: 'rtc_db_up',
+    help: 'Whether the service reached its MySQL database at the last scrape (1) or not (0)',
+    registers: [metrics.registry],
+    async collect() {
+      this.set((await pingDatabase(pool, 1_000)) ? 1 : 0);
+    },
+  });
   for (const method of ['query', 'execute'] as const) {
     const original = pool[method].bind(pool) as (...args: unknown[]) => Promise<unknown>;
     (pool as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
@@ -116,11 +124,15 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-export async function pingDatabase(pool: Pool): Promise<boolean> {
+/** True when the database answers `SELECT 1` within `timeoutMs`. */
+export async function pingDatabase(pool: Pool, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   try {
-    await pool.query('SELECT 1');
-    return true;
+    return await Promise.race([pool.query('SELECT 1').then(() => true), timeout]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -5,7 +5,7 @@ import { Gauge } from 'prom-client';
 import type { EventBus } from './bus';
 import { newEventId, type DomainEvent, type EventType } from './events';
 import type { Logger } from './logger';
-import type { ServiceMetrics } from './metrics';
+import { createScrapeReading, type ServiceMetrics } from './metrics';
 import type { Pool } from './mysql';
 
 /** Every service keeps its own `outbox` table in its own database; rows are written in the transaction of the change. */
@@ -184,17 +184,13 @@ interface BacklogRow extends RowDataPacket {
 }
 
 function registerOutboxGauges(pool: Pool, metrics: ServiceMetrics): void {
-  let backlog: Promise<BacklogRow | undefined> | undefined;
   // Both gauges come from one query per scrape.
-  const readBacklog = () => {
-    backlog ??= pool
-      .query<BacklogRow[]>(
-        'SELECT COUNT(*) AS pending, TIMESTAMPDIFF(MICROSECOND, MIN(occurred_at), NOW(3)) / 1e6 AS oldest_age FROM outbox WHERE published_at IS NULL',
-      )
-      .then(([rows]) => rows[0])
-      .finally(() => setTimeout(() => (backlog = undefined), 100).unref());
-    return backlog;
-  };
+  const readBacklog = createScrapeReading(async () => {
+    const [rows] = await pool.query<BacklogRow[]>(
+      'SELECT COUNT(*) AS pending, TIMESTAMPDIFF(MICROSECOND, MIN(occurred_at), NOW(3)) / 1e6 AS oldest_age FROM outbox WHERE published_at IS NULL',
+    );
+    return rows[0];
+  });
   new Gauge({
     name: 'rtc_outbox_pending_events',
     help: 'Outbox rows not yet published to the bus',

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { Gauge, type ServiceMetrics } from '@rtc/service-kit';
+import { createScrapeReading, Gauge, type ServiceMetrics } from '@rtc/service-kit';
 import type { InventoryDb } from '../db/client';
 import { stock } from '../db/schema';
 
@@ -13,18 +13,15 @@ interface StockCounts {
  * (none left) over the products inventory holds rows for, both from one query per scrape.
  */
 export function registerStockGauges(db: InventoryDb, metrics: ServiceMetrics): void {
-  let counts: Promise<StockCounts | undefined> | undefined;
-  const readCounts = () => {
-    counts ??= db
+  const readCounts = createScrapeReading<StockCounts | undefined>(() =>
+    db
       .select({
         lowStock: sql<number>`COALESCE(SUM(${stock.available} > 0 AND ${stock.available} <= ${stock.lowStockThreshold}), 0)`.mapWith(Number),
         outOfStock: sql<number>`COALESCE(SUM(${stock.available} = 0), 0)`.mapWith(Number),
       })
       .from(stock)
-      .then((rows) => rows[0])
-      .finally(() => setTimeout(() => (counts = undefined), 100).unref());
-    return counts;
-  };
+      .then((rows) => rows[0]),
+  );
   new Gauge({
     name: 'rtc_products_low_stock',
     help: 'Products with available stock above zero and at or under their low-stock threshold',

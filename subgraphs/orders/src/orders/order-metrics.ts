@@ -54,7 +54,10 @@ export function createOrderMetrics(metrics: ServiceMetrics, db: OrdersDb, { curr
         this.reset();
         top.forEach((row, index) => this.set({ rank: String(index + 1), product: String(row.productId) }, row.units));
         refreshedAt = now();
-      })().finally(() => (reading = undefined));
+      })()
+        // A failed read keeps the last ranking; /metrics must answer while the database does not.
+        .catch(() => undefined)
+        .finally(() => (reading = undefined));
       await reading;
     },
   });
