@@ -37,4 +37,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Exit at once: idle keep-alive sockets to the gateway would otherwise hold the process for a few seconds.
+process.exit(await main());

@@ -169,7 +169,9 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
     for (const timer of followUps) clearTimeout(timer);
     followUps.clear();
     // Let orders already sent finish so their outcome is counted, but never hang on a stuck gateway.
-    await Promise.race([Promise.allSettled([...pending]), sleep(DRAIN_TIMEOUT_MS)]);
+    const drained = new AbortController();
+    await Promise.race([Promise.allSettled([...pending]).then(() => drained.abort()), sleep(DRAIN_TIMEOUT_MS, drained.signal)]);
+    drained.abort();
     clearInterval(reporter);
     addReport(total, second);
   }
