@@ -4,25 +4,19 @@ import { callerPath, parseOptions, required, runMain, UsageError, writeOutput } 
 import { readPlan } from '../src/plan-file';
 import { renderRelease } from '../src/release-manifests';
 
-// Renders an overlay at the plan's image tags into migrations.yaml (Jobs to run first) and workloads.yaml:
-//   AWS_ACCOUNT_ID=123456789012 npm run ci:render -w @rtc/ci -- --overlay dev --plan plan.json --out-dir build/release
-// ${NAME} placeholders take their values from the environment, or from --set NAME=value.
+// Renders an overlay at the plan's image tags into migrations.yaml (Jobs to run first) and workloads.yaml,
+// after checking that the overlay names the AWS account being deployed to:
+//   npm run ci:render -w @rtc/ci -- --overlay dev --plan plan.json --account-id 123456789012 --out-dir build/release
 runMain(() => {
   const options = parseOptions({
     overlay: { type: 'string' },
     plan: { type: 'string' },
     'out-dir': { type: 'string' },
-    set: { type: 'string', multiple: true, default: [] },
+    'account-id': { type: 'string' },
   });
   const overlay = required(options.overlay, 'overlay');
   if (!isOverlay(overlay)) throw new UsageError(`unknown overlay ${overlay}`);
-  const values: Record<string, string | undefined> = { ...process.env };
-  for (const pair of options.set!) {
-    const [name, ...rest] = pair.split('=');
-    if (!name || rest.length === 0) throw new UsageError(`--set takes NAME=value, got ${pair}`);
-    values[name] = rest.join('=');
-  }
-  const release = renderRelease(overlay, readPlan(required(options.plan, 'plan')), values);
+  const release = renderRelease(overlay, readPlan(required(options.plan, 'plan')), required(options['account-id'], 'account-id'));
   const outDir = callerPath(required(options['out-dir'], 'out-dir'));
   writeOutput(path.join(outDir, 'migrations.yaml'), toYaml(release.migrations));
   writeOutput(path.join(outDir, 'workloads.yaml'), toYaml(release.workloads));

@@ -101,6 +101,7 @@ describe('the catalog image, rehearsed without Docker', () => {
   let root: string;
   let image: RehearsedImage;
   let service: ChildProcess | undefined;
+  let serviceOutput = '';
   let port: number;
 
   beforeAll(async () => {
@@ -112,7 +113,6 @@ describe('the catalog image, rehearsed without Docker', () => {
       root,
       runEnv: { npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
     });
-    port = await freePort();
   });
 
   afterAll(async () => {
@@ -153,13 +153,17 @@ describe('the catalog image, rehearsed without Docker', () => {
 
   it('starts with node dist/main.js as the image does and answers /healthz and /readyz', async () => {
     expect(image.cmd).toEqual(['node', 'dist/main.js']);
+    port = await freePort();
     service = spawn(process.execPath, image.cmd.slice(1), {
       cwd: image.workdir,
       env: { ...image.env, PORT: String(port), DATABASE_URL: databaseUrl.toString(), INTERNAL_TOKEN: 'image-rehearsal-internal-token', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    expect(await waitForStatus(`http://127.0.0.1:${port}/healthz`, 200, 20_000)).toBe(200);
-    expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 5_000)).toBe(200);
+    const keep = (chunk: Buffer) => (serviceOutput = (serviceOutput + chunk.toString()).slice(-10_000));
+    service.stdout!.on('data', keep);
+    service.stderr!.on('data', keep);
+    expect(await waitForStatus(`http://127.0.0.1:${port}/healthz`, 200, 20_000), serviceOutput).toBe(200);
+    expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 5_000), serviceOutput).toBe(200);
   });
 
   it("passes the image's HEALTHCHECK while up, and fails it against a closed port", async () => {
@@ -172,6 +176,7 @@ describe('the catalog image, rehearsed without Docker', () => {
   });
 
   it('stops on SIGTERM, as Kubernetes stops it, well within the grace period', async () => {
+    expect(service?.exitCode, serviceOutput).toBeNull();
     const started = Date.now();
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       service!.once('exit', (code, signal) => resolve({ code, signal })),

@@ -1,10 +1,9 @@
 export type { KubernetesObject } from './kubernetes-object';
 export { objectId } from './kubernetes-object';
 export { schemaErrors, unknownPodFields, validateObjects } from './kubernetes-schemas';
-export { fillPlaceholders, findPlaceholders, MissingValuesError } from './placeholders';
 export { parseImageReference, formatImageReference, parseObjects, renderKustomization } from './render-kustomization';
 export type { ImageReference } from './render-kustomization';
-export { isMigrationJob, isOverlay, manifestsDirectory, overlayDirectory, overlays, renderOverlay, toYaml } from './render-overlay';
+export { awsAccountOf, isMigrationJob, isOverlay, manifestsDirectory, overlayDirectory, overlays, renderOverlay, toYaml } from './render-overlay';
 export type { Overlay, RenderOverlayOptions } from './render-overlay';
 export { baseImageName, getService, isServiceName, serviceNames, services, subgraphs, workloadNamespace } from './services';
 export type { RtcService, ServiceName } from './services';

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { KubernetesObject } from './kubernetes-object';
-import { fillPlaceholders } from './placeholders';
-import { renderKustomization, type ImageRule } from './render-kustomization';
+import { parseImageReference, renderKustomization, type ImageRule } from './render-kustomization';
 import { baseImageName, type ServiceName } from './services';
 
 export const overlays = ['dev', 'prod'] as const;
@@ -24,8 +23,6 @@ export interface RenderOverlayOptions {
   overlay: Overlay;
   /** The image tag of each service (a commit id); a service left out keeps an untagged image. */
   imageTags?: Partial<Record<ServiceName, string>>;
-  /** Values of the overlay's `${NAME}` placeholders, e.g. AWS_ACCOUNT_ID; every placeholder needs one. */
-  values: Readonly<Record<string, string | undefined>>;
 }
 
 /** The objects an environment runs, ready for `kubectl apply`. */
@@ -34,8 +31,40 @@ export function renderOverlay(options: RenderOverlayOptions): KubernetesObject[]
     name: baseImageName(service as ServiceName),
     newTag: tag,
   }));
-  const objects = renderKustomization(overlayDirectory(options.overlay), { images });
-  return fillPlaceholders(objects, options.values);
+  return renderKustomization(overlayDirectory(options.overlay), { images });
+}
+
+function containerImages(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(containerImages);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, field]) =>
+    (key === 'containers' || key === 'initContainers') && Array.isArray(field)
+      ? field.map((container: { image?: string }) => container.image ?? '')
+      : containerImages(field),
+  );
+}
+
+/**
+ * The one AWS account an environment's objects name, in their ECR images and IRSA role ARNs. Two
+ * accounts in one overlay, or an image from outside ECR, are an error.
+ */
+export function awsAccountOf(objects: readonly KubernetesObject[]): string {
+  const accounts = new Set<string>();
+  for (const image of containerImages(objects)) {
+    const account = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.exec(parseImageReference(image).name)?.[1];
+    if (!account) throw new Error(`${image} is not an ECR image`);
+    accounts.add(account);
+  }
+  for (const object of objects) {
+    const role = object.metadata.annotations?.['eks.amazonaws.com/role-arn'];
+    if (role !== undefined) {
+      const account = /^arn:aws:iam::(\d{12}):role\//.exec(role)?.[1];
+      if (!account) throw new Error(`${object.kind} ${object.metadata.name}: ${role} is not an IAM role ARN`);
+      accounts.add(account);
+    }
+  }
+  if (accounts.size !== 1) throw new Error(`expected one AWS account, found ${[...accounts].join(', ') || 'none'}`);
+  return [...accounts][0]!;
 }
 
 /** Migration Jobs run before a rollout; everything else is the rollout. */

@@ -2,14 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MissingValuesError } from '../src/placeholders';
-import { isMigrationJob, manifestsDirectory, overlays, renderOverlay, type Overlay } from '../src/render-overlay';
+import { awsAccountOf, isMigrationJob, manifestsDirectory, overlays, renderOverlay, type Overlay } from '../src/render-overlay';
 import { services, subgraphs, workloadNamespace, type ServiceName } from '../src/services';
 import { validateObjects } from '../src/kubernetes-schemas';
 import { allows, type Peer } from './network-paths';
 import { byKind, containersOf, find, selects, workloads, type LabelSelector } from './workloads';
 
-const accountId = '123456789012';
 const tags = Object.fromEntries(services.map((service) => [service.name, `commit-${service.name}`])) as Record<ServiceName, string>;
 const secretVariables = ['DATABASE_URL', 'REDIS_URL', 'INTERNAL_TOKEN', 'JWT_SECRET'];
 
@@ -20,12 +18,14 @@ const environments: Record<Overlay, { vpcCidr: string; region: string; minReplic
 };
 
 function render(overlay: Overlay) {
-  return renderOverlay({ overlay, imageTags: tags, values: { AWS_ACCOUNT_ID: accountId } });
+  return renderOverlay({ overlay, imageTags: tags });
 }
 
 describe.each(overlays)('the %s overlay', (overlay) => {
   const objects = render(overlay);
   const environment = environments[overlay];
+  // The overlay names its account (an example id until an operator sets theirs); all else must agree with it.
+  const accountId = awsAccountOf(objects);
   const pods = workloads(objects);
   const deployments = pods.filter((pod) => pod.object.kind === 'Deployment');
 
@@ -33,9 +33,13 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     expect(validateObjects(objects)).toEqual([]);
   });
 
-  it('puts everything in the rtc namespace and leaves no placeholder behind', () => {
+  it('puts everything in the rtc namespace and leaves nothing for the overlay to set', () => {
     expect(objects.every((object) => object.metadata.namespace === workloadNamespace)).toBe(true);
     expect(JSON.stringify(objects)).not.toMatch(/\$\{|set-by-overlay/);
+  });
+
+  it('names one AWS account, in every image and IAM role', () => {
+    expect(accountId).toMatch(/^\d{12}$/);
   });
 
   it('runs every service and a migration Job for every subgraph', () => {
@@ -240,16 +244,21 @@ describe.each(overlays)('the %s overlay', (overlay) => {
   });
 });
 
-describe('rendering an overlay', () => {
-  it('refuses to leave the AWS account id unfilled', () => {
-    expect(() => renderOverlay({ overlay: 'dev', values: {} })).toThrow(MissingValuesError);
-    expect(() => renderOverlay({ overlay: 'dev', values: {} })).toThrow(/\$\{AWS_ACCOUNT_ID\}/);
+describe('the AWS account of an overlay', () => {
+  it('is refused when two accounts or a non-ECR image are mixed', () => {
+    const objects = renderOverlay({ overlay: 'dev' });
+    const account = objects.find((object) => object.kind === 'ServiceAccount')!;
+    const other = { ...account, metadata: { ...account.metadata, annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::999999999999:role/x' } } };
+    expect(() => awsAccountOf([...objects, other])).toThrow(/expected one AWS account, found \d{12}, 999999999999/);
+    const deployment = structuredClone(objects.find((object) => object.kind === 'Deployment')!);
+    (deployment.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image = 'docker.io/library/nginx:1.27';
+    expect(() => awsAccountOf([deployment])).toThrow(/nginx:1.27 is not an ECR image/);
   });
 });
 
 describe('validating rendered objects', () => {
   it('reports schema errors and unknown pod fields by object', () => {
-    const [deployment] = renderOverlay({ overlay: 'dev', values: { AWS_ACCOUNT_ID: '123456789012' } }).filter((object) => object.kind === 'Deployment');
+    const [deployment] = renderOverlay({ overlay: 'dev' }).filter((object) => object.kind === 'Deployment');
     const broken = structuredClone(deployment!);
     const spec = broken.spec as { replicas?: unknown; template: { spec: { containers: Record<string, unknown>[] } } };
     spec.replicas = 'two';
