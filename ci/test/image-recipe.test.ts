@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { services } from '@rtc/manifests';
 import { DockerfileParser } from 'dockerfile-ast';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,12 @@ describe('Dockerfile.base', () => {
     expect(users.at(-1)?.getArgumentsContent()).toMatch(/^[1-9]\d*:[1-9]\d*$/);
     expect(dockerfile.getHEALTHCHECKs()).toHaveLength(1);
     expect(dockerfile.getHEALTHCHECKs()[0]!.getArgumentsContent()).toContain('/healthz');
+  });
+
+  it("checks each service's own port when PORT is not set", () => {
+    const check = dockerfile.getHEALTHCHECKs()[0]!.getArgumentsContent()!;
+    const ports = /\{ (gateway: \d+(?:, \w+: \d+)*) \}/.exec(check)?.[1];
+    expect(ports).toBe(services.map((service) => `${service.name}: ${service.port}`).join(', '));
   });
 
   it('carries no secret in an ENV or ARG', () => {
