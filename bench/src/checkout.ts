@@ -1,0 +1,163 @@
+// npm run bench:checkout -- --concurrency 16 --duration 20 --rounds 3
+// Checkout through the gateway against its ceiling: the same SQL straight from mysql2, rounds taking turns.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { benchUsage, parseBenchOptions, UsageError, type BenchOptions } from './harness/bench-options';
+import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
+import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
+import { formatSummary, readMainProfile, summarizeProfile } from './harness/cpu-profile';
+import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
+import { logInCustomers, type Customer } from './harness/log-in';
+import { createRawCheckout, type RawCheckout } from './harness/raw-checkout';
+import { figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
+import { sellableProducts, storeDatabases, topUpStock, waitForDueReservations } from './harness/store-setup';
+import { createBasketMaker, type BasketLine } from './simulation/basket';
+import { createRandom } from './simulation/random';
+
+const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 3 };
+const databasePrefix = 'rtc_bench_';
+const ports = stackPorts(4100);
+// Far more than a run sells: 3 rounds x 40 s at a few hundred orders a second spread over ~2,000 products.
+const stockFloor = 100_000;
+// Each worker cycles through customers of its own, so no two checkouts in flight share a customer's rows.
+const customersPerWorker = 4;
+const target = 0.3;
+
+const placeOrderMutation = /* GraphQL */ `
+  mutation BenchPlaceOrder($input: PlaceOrderInput!) {
+    placeOrder(input: $input) { id status total { amount currency } }
+  }
+`;
+
+type Side = 'gateway' | 'raw SQL';
+
+interface Sides {
+  readonly gateway: (worker: number, iteration: number) => Promise<void>;
+  readonly 'raw SQL': (worker: number, iteration: number) => Promise<void>;
+}
+
+function createSides(http: GraphQLHttp, raw: RawCheckout, customers: readonly Customer[], productIds: readonly number[], concurrency: number): Sides {
+  const runId = randomBytes(4).toString('hex');
+  let placed = 0;
+  // One seeded stream per worker: both sides draw baskets of the same sizes from the same products.
+  const baskets = Array.from({ length: concurrency }, (_, worker) => {
+    const random = createRandom(worker + 1);
+    return createBasketMaker(random, () => String(productIds[random.int(0, productIds.length - 1)]), productIds.length);
+  });
+  const next = (worker: number, iteration: number): { customer: Customer; lines: BasketLine[]; key: string } => ({
+    customer: customers[(worker + (iteration % customersPerWorker) * concurrency) % customers.length]!,
+    lines: baskets[worker]!(),
+    key: `bench-${runId}-${(placed++).toString(36)}`,
+  });
+  return {
+    async gateway(worker, iteration) {
+      const { customer, lines, key } = next(worker, iteration);
+      await http.request(placeOrderMutation, { input: { lines, idempotencyKey: key } }, customer.token);
+    },
+    async 'raw SQL'(worker, iteration) {
+      const { customer, lines, key } = next(worker, iteration);
+      await raw.placeOrder(
+        customer.userId,
+        lines.map((line) => ({ productId: Number(line.productId), quantity: line.quantity })),
+        key,
+      );
+    },
+  };
+}
+
+async function measure(options: BenchOptions, sides: Sides, signal: AbortSignal): Promise<Record<Side, RoundFigures[]>> {
+  const load = (side: Side, seconds: number) =>
+    runClosedLoop({ concurrency: options.concurrency, durationMs: seconds * 1000, operation: sides[side], signal });
+  const report = (label: string, side: Side, result: ClosedLoopResult) => {
+    console.log(formatFigures(label, side, figuresOf(result), 'orders/s'));
+    for (const failure of topFailures(result)) console.log(`         ${failure}`);
+  };
+
+  if (options.warmupSeconds > 0) {
+    for (const side of ['gateway', 'raw SQL'] as const) report('warm-up', side, await load(side, options.warmupSeconds));
+  }
+  const rounds: Record<Side, RoundFigures[]> = { gateway: [], 'raw SQL': [] };
+  for (let round = 0; round < options.rounds && !signal.aborted; round++) {
+    for (const side of sideOrder(round, ['gateway', 'raw SQL'] as const)) {
+      const result = await load(side, options.durationSeconds);
+      if (signal.aborted) break;
+      rounds[side].push(figuresOf(result));
+      report(`round ${round + 1}`, side, result);
+    }
+  }
+  return rounds;
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | null;
+  try {
+    options = parseBenchOptions(process.argv.slice(2), process.env, defaults);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${benchUsage('npm run bench:checkout --', defaults)}`);
+    return 2;
+  }
+  if (!options) {
+    console.log(benchUsage('npm run bench:checkout --', defaults));
+    return 0;
+  }
+
+  const interrupted = new AbortController();
+  process.once('SIGINT', () => {
+    console.log('\nstopping after the operations in flight (Ctrl-C again to quit at once)');
+    interrupted.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+
+  // A folder per run, so the summary reads this run's profile.
+  const profileDir = options.profileDir ? resolve(options.profileDir, `checkout-${Date.now()}`) : undefined;
+  if (profileDir) await mkdir(profileDir, { recursive: true });
+  console.log(`starting RTC on 127.0.0.1:${ports.gateway}-${ports.inventory} (databases ${databasePrefix}*; the first run seeds them)`);
+  let stack: ChildStack;
+  try {
+    stack = await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports, logLevel: 'warn', ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
+  } catch (error) {
+    if (!(error instanceof StackStartError)) throw error;
+    console.error(`RTC did not start: ${error.message}`);
+    return 1;
+  }
+
+  const http = createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency });
+  const databases = storeDatabases(databasePrefix);
+  const raw = createRawCheckout({ serverUrl: options.databaseUrl, databases, connectionLimit: options.concurrency });
+  try {
+    await waitForDueReservations(options.databaseUrl, databases, {
+      timeoutMs: 180_000,
+      onWaiting: (due) => console.log(`waiting for inventory to expire ${due} reservations left by earlier runs`),
+    });
+    const productIds = await sellableProducts(options.databaseUrl, databases);
+    if (productIds.length === 0) throw new Error(`the ${databasePrefix}* store has no sellable products`);
+    const added = await topUpStock(options.databaseUrl, databases, productIds, stockFloor);
+    const customers = await logInCustomers(http, { count: options.concurrency * customersPerWorker });
+    console.log(
+      `${productIds.length} products (${added} units topped up), ${customers.length} customers; ` +
+        `${options.concurrency} checkouts in flight, ${options.rounds} rounds of ${options.durationSeconds} s per side`,
+    );
+
+    const rounds = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), interrupted.signal);
+    if (rounds.gateway.length === 0 || rounds['raw SQL'].length === 0) return 130;
+    const gateway = medianOfRounds(rounds.gateway);
+    const ceiling = medianOfRounds(rounds['raw SQL']);
+    console.log(formatFigures('median', 'gateway', gateway, 'orders/s'));
+    console.log(formatFigures('median', 'raw SQL', ceiling, 'orders/s'));
+    const ratio = gateway.throughput / ceiling.throughput;
+    const paired = medianRoundRatio(rounds.gateway, rounds['raw SQL']);
+    console.log(`gateway/raw ${ratio.toFixed(2)}x of the medians, ${paired.toFixed(2)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`);
+    return gateway.throughput > 0 && ceiling.throughput > 0 ? 0 : 1;
+  } finally {
+    await Promise.allSettled([http.close(), raw.close()]);
+    const code = await stack.stop();
+    if (profileDir) {
+      const { file, profile } = await readMainProfile(profileDir);
+      console.log(`\nRTC CPU profile (exit ${code}): ${file}\n${formatSummary(summarizeProfile(profile, { top: 25 }))}`);
+    }
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { assertLoopbackUrl } from './child-stack';
+
+export interface BenchOptions {
+  /** Operations in flight at once, on each side. */
+  readonly concurrency: number;
+  /** Measured seconds per side per round. */
+  readonly durationSeconds: number;
+  readonly rounds: number;
+  /** Unmeasured seconds per side before the first round, so JIT and pools are warm. */
+  readonly warmupSeconds: number;
+  /** MySQL server URL without a database, on this machine. */
+  readonly databaseUrl: string;
+  /** Writes a CPU profile of each RTC child into this folder. */
+  readonly profileDir: string | undefined;
+}
+
+export class UsageError extends Error {}
+
+export type BenchDefaults = Pick<BenchOptions, 'concurrency' | 'durationSeconds' | 'rounds' | 'warmupSeconds'>;
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number, { allowZero = false } = {}): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || (value === 0 && !allowZero)) {
+    throw new UsageError(`--${name} takes a whole number${allowZero ? '' : ' above 0'}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function benchUsage(command: string, defaults: BenchDefaults): string {
+  return `Usage: ${command} [--concurrency N] [--duration SECONDS] [--rounds N] [--warmup SECONDS] [--profile DIR]
+
+  --concurrency  operations in flight at once on each side (default ${defaults.concurrency})
+  --duration     measured seconds per side per round (default ${defaults.durationSeconds})
+  --rounds       rounds; figures are the median over rounds (default ${defaults.rounds})
+  --warmup       unmeasured seconds per side before the first round (default ${defaults.warmupSeconds})
+  --profile      write a CPU profile of RTC (.cpuprofile, open in Chrome DevTools) into DIR
+
+RTC runs as a child process on 127.0.0.1 against DATABASE_URL (default mysql://root@127.0.0.1:3306).`;
+}
+
+/** Null when help was asked for. */
+export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, defaults: BenchDefaults): BenchOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        concurrency: { type: 'string' },
+        duration: { type: 'string' },
+        rounds: { type: 'string' },
+        warmup: { type: 'string' },
+        profile: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.help) return null;
+  const databaseUrl = env['DATABASE_URL'] ?? 'mysql://root@127.0.0.1:3306';
+  try {
+    assertLoopbackUrl(databaseUrl, 'DATABASE_URL');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const server = new URL(databaseUrl);
+  server.pathname = '/';
+  return {
+    concurrency: positiveInteger('concurrency', parsed.concurrency, defaults.concurrency),
+    durationSeconds: positiveInteger('duration', parsed.duration, defaults.durationSeconds),
+    rounds: positiveInteger('rounds', parsed.rounds, defaults.rounds),
+    warmupSeconds: positiveInteger('warmup', parsed.warmup, defaults.warmupSeconds, { allowZero: true }),
+    databaseUrl: server.toString(),
+    profileDir: parsed.profile,
+  };
+}

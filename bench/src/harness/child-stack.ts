@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const launcher = 'packages/stack/src/start.ts';
+const signalGuard = fileURLToPath(new URL('./signal-guard.ts', import.meta.url));
+
+export type StackService = 'gateway' | 'users' | 'catalog' | 'orders' | 'inventory';
+
+/** gateway on the base port, then users, catalog, orders, inventory on the next four. */
+export function stackPorts(basePort: number): Record<StackService, number> {
+  return { gateway: basePort, users: basePort + 1, catalog: basePort + 2, orders: basePort + 3, inventory: basePort + 4 };
+}
+
+export interface ChildStackOptions {
+  /** MySQL server URL without a database; must be on this machine. */
+  readonly databaseUrl: string;
+  readonly databasePrefix: string;
+  readonly ports: Record<StackService, number>;
+  readonly metricsEnabled?: boolean;
+  readonly logLevel?: string;
+  /** `auto` seeds an empty store, `never` leaves it empty. */
+  readonly seed?: 'auto' | 'never';
+  /** Writes a V8 CPU profile of the child (.cpuprofile) into this folder when it exits. */
+  readonly cpuProfileDir?: string;
+  readonly readyTimeoutMs?: number;
+  /** Where the child's output lines go; they are also kept for the error when it fails to start. */
+  readonly onOutput?: (line: string) => void;
+}
+
+export interface ChildStack {
+  readonly pid: number;
+  readonly gatewayUrl: string;
+  readonly graphqlUrl: string;
+  /** Resolves with the exit code (or the signal's name) once the child ended, however it ended. */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+export class StackStartError extends Error {}
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Benchmarks only ever load this machine; anything else is a mistake worth stopping for. */
+export function assertLoopbackUrl(url: string, what: string): void {
+  const { hostname } = new URL(url);
+  if (!loopbackHosts.has(hostname)) throw new StackStartError(`${what} must point at this machine (127.0.0.1), got ${hostname}`);
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  try {
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+  } catch (error) {
+    throw new StackStartError(`port ${port} on 127.0.0.1 is taken (${(error as NodeJS.ErrnoException).code}); stop what listens there first`);
+  } finally {
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+async function answersReady(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs RTC (`npm start`'s launcher) as a child process, so a load generator in this process never shares an
+ * event loop with the servers it measures. Resolves once the gateway's /readyz answers 200.
+ */
+export async function startChildStack(options: ChildStackOptions): Promise<ChildStack> {
+  assertLoopbackUrl(options.databaseUrl, 'DATABASE_URL');
+  for (const port of Object.values(options.ports)) await assertPortFree(port);
+
+  const env: NodeJS.ProcessEnv = {
+    // Only what node needs from this shell: nothing else (REDIS_URL, secrets) leaks into the measured stack.
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    TMPDIR: process.env['TMPDIR'],
+    DATABASE_URL: options.databaseUrl,
+    RTC_DATABASE_PREFIX: options.databasePrefix,
+    RTC_SEED: options.seed ?? 'auto',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    METRICS_ENABLED: String(options.metricsEnabled ?? true),
+    GATEWAY_PORT: String(options.ports.gateway),
+    USERS_PORT: String(options.ports.users),
+    CATALOG_PORT: String(options.ports.catalog),
+    ORDERS_PORT: String(options.ports.orders),
+    INVENTORY_PORT: String(options.ports.inventory),
+  };
+  // node writes a profile only when the process exits, not when a signal kills it: see signal-guard.ts.
+  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, launcher], {
+    cwd: repositoryRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  const recent: string[] = [];
+  const onOutput = options.onOutput ?? ((line: string) => process.stderr.write(`[rtc] ${line}\n`));
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      recent.push(line);
+      if (recent.length > 40) recent.shift();
+      onOutput(line);
+    });
+  }
+
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('error', (error) => resolve(error.message));
+  });
+  let ended = false;
+  void exited.then(() => (ended = true));
+  // Never leave a stack running behind a crashed benchmark.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async (graceMs = 15_000): Promise<number | string> => {
+    if (!ended) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    process.removeListener('exit', killOnExit);
+    return exited;
+  };
+
+  const gatewayUrl = `http://127.0.0.1:${options.ports.gateway}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 300_000);
+  for (;;) {
+    if (ended) {
+      const code = await exited;
+      process.removeListener('exit', killOnExit);
+      throw new StackStartError(`RTC exited (${code}) before it was ready:\n${recent.join('\n')}`);
+    }
+    if (await answersReady(`${gatewayUrl}/readyz`)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new StackStartError(`RTC was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${recent.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
+  return { pid: child.pid!, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql`, exited, stop };
+}

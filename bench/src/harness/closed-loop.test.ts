@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { runClosedLoop } from './closed-loop';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('closed loop', () => {
+  it('never has more operations in flight than its concurrency', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const result = await runClosedLoop({
+      concurrency: 4,
+      durationMs: 150,
+      operation: async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await sleep(5);
+        inFlight -= 1;
+      },
+    });
+    expect(most).toBe(4);
+    expect(inFlight).toBe(0);
+    expect(result.completed).toBeGreaterThan(20);
+  });
+
+  it('measures throughput and latency on a simulated clock', async () => {
+    let clock = 0;
+    const result = await runClosedLoop({
+      concurrency: 1,
+      durationMs: 1000,
+      now: () => clock,
+      operation: async (_worker, iteration) => {
+        await Promise.resolve();
+        // Every tenth operation is slow.
+        clock += iteration % 10 === 9 ? 55 : 5;
+      },
+    });
+    expect(result.completed).toBe(100);
+    expect(result.elapsedMs).toBe(1000);
+    expect(result.throughput).toBe(100);
+    expect(result.latency.p50).toBe(5);
+    expect(result.latency.p99).toBe(55);
+  });
+
+  it('counts failures by message and keeps them out of the latencies', async () => {
+    let calls = 0;
+    const result = await runClosedLoop({
+      concurrency: 1,
+      durationMs: 60,
+      operation: async (_worker, iteration) => {
+        calls += 1;
+        await sleep(1);
+        if (iteration % 2 === 1) throw new Error('OUT_OF_STOCK');
+      },
+    });
+    expect(result.completed + result.failed).toBe(calls);
+    expect(result.failed).toBeGreaterThan(0);
+    expect(result.failures.get('OUT_OF_STOCK')).toBe(result.failed);
+    expect(result.latency.count).toBe(result.completed);
+  });
+
+  it('stops starting operations once aborted', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const result = await runClosedLoop({
+      concurrency: 3,
+      durationMs: 60_000,
+      signal: controller.signal,
+      operation: async () => {
+        calls += 1;
+        if (calls === 10) controller.abort();
+        await sleep(1);
+      },
+    });
+    expect(result.completed).toBeLessThanOrEqual(12);
+    expect(result.elapsedMs).toBeLessThan(5_000);
+  });
+
+  it('refuses a concurrency below one', async () => {
+    await expect(runClosedLoop({ concurrency: 0, durationMs: 10, operation: async () => undefined })).rejects.toThrow(RangeError);
+  });
+});

@@ -1,0 +1,99 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The parts of a V8 .cpuprofile (node --cpu-prof) this reads. */
+export interface CpuProfile {
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  }[];
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+}
+
+export interface CostLine {
+  readonly name: string;
+  readonly selfMs: number;
+  /** Of all sampled time, idle included. */
+  readonly share: number;
+}
+
+export interface ProfileSummary {
+  readonly sampledMs: number;
+  /** Sampled time the thread was not idle. */
+  readonly busyMs: number;
+  /** Self time by npm package, RTC workspace folder, node internals or V8 bucket ((garbage collector), (program)). */
+  readonly byOrigin: readonly CostLine[];
+  readonly byFunction: readonly CostLine[];
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Who a function belongs to: `graphql`, `@apollo/gateway`, `rtc subgraphs/orders`, `node:internal/streams`, `(garbage collector)`. */
+export function originOf(url: string, functionName: string, root = repositoryRoot): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
+  const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+  const modules = path.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const [first, second] = path.slice(modules + '/node_modules/'.length).split('/');
+    return first?.startsWith('@') ? `${first}/${second}` : first!;
+  }
+  if (path.startsWith(root)) {
+    const [top, name] = path.slice(root.length).split('/');
+    return `rtc ${top === 'packages' || top === 'subgraphs' ? `${top}/${name}` : top}`;
+  }
+  return path;
+}
+
+function ranked(costs: Map<string, number>, sampledMs: number, top: number): CostLine[] {
+  return [...costs]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, top)
+    .map(([name, selfMs]) => ({ name, selfMs, share: sampledMs > 0 ? selfMs / sampledMs : 0 }));
+}
+
+/** Self time per function and per origin; a sample's time is the gap to the next sample. */
+export function summarizeProfile(profile: CpuProfile, { top = 15, root = repositoryRoot } = {}): ProfileSummary {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const byOrigin = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let sampledMs = 0;
+  let idleMs = 0;
+  samples.forEach((id, index) => {
+    const ms = (deltas[index + 1] ?? 0) / 1000;
+    const node = nodes.get(id);
+    if (!node || ms <= 0) return;
+    const { functionName, url, lineNumber } = node.callFrame;
+    sampledMs += ms;
+    if (functionName === '(idle)') idleMs += ms;
+    const origin = originOf(url, functionName, root);
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + ms);
+    const name = url ? `${functionName || '(anonymous)'} ${origin}:${lineNumber + 1}` : functionName;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
+  });
+  return { sampledMs, busyMs: sampledMs - idleMs, byOrigin: ranked(byOrigin, sampledMs, top), byFunction: ranked(byFunction, sampledMs, top) };
+}
+
+/** The main thread's profile in a --cpu-prof-dir folder: the largest file (tsx's loader thread writes a small one). */
+export async function readMainProfile(folder: string): Promise<{ file: string; profile: CpuProfile }> {
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.cpuprofile'));
+  if (files.length === 0) throw new Error(`no .cpuprofile in ${folder}`);
+  const sized = await Promise.all(files.map(async (name) => ({ name, size: (await stat(join(folder, name))).size })));
+  const file = join(folder, sized.sort((a, b) => b.size - a.size)[0]!.name);
+  return { file, profile: JSON.parse(await readFile(file, 'utf8')) as CpuProfile };
+}
+
+export function formatSummary(summary: ProfileSummary): string {
+  const line = (cost: CostLine) => `  ${(cost.share * 100).toFixed(1).padStart(5)}%  ${cost.selfMs.toFixed(0).padStart(7)} ms  ${cost.name}`;
+  return [
+    `sampled ${(summary.sampledMs / 1000).toFixed(1)} s, busy ${(summary.busyMs / 1000).toFixed(1)} s (${((summary.busyMs / summary.sampledMs) * 100).toFixed(0)}%)`,
+    'self time by origin:',
+    ...summary.byOrigin.map(line),
+    'self time by function:',
+    ...summary.byFunction.map(line),
+  ].join('\n');
+}

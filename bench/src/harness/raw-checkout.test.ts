@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { startTestStack, type TestStack } from '@rtc/stack/testing';
+import { postGraphQL } from '@rtc/testkit';
+import { createRawCheckout, rawReservationReference, RawCheckoutError, type RawCheckout } from './raw-checkout';
+
+type Database = 'users' | 'catalog' | 'inventory' | 'orders';
+const databases: readonly Database[] = ['users', 'catalog', 'inventory', 'orders'];
+
+// Tables checkout upserts: a second order in the same minute updates rows instead of adding them, so their sums tell.
+const summed: Record<string, string> = {
+  'orders.customer_stats': 'SUM(orders)',
+  'orders.sales_by_minute': 'SUM(orders), SUM(revenue), SUM(units)',
+  'orders.product_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue)',
+  'inventory.stock': 'SUM(on_hand), SUM(available), SUM(reserved)',
+};
+
+let stack: TestStack;
+let pools: Record<Database, Pool>;
+let raw: RawCheckout;
+let productIds: number[];
+let userId: number;
+let token: string;
+
+async function rows<T extends RowDataPacket>(database: Database, sql: string, params: unknown[] = []): Promise<T[]> {
+  const [result] = await pools[database].query<T[]>(sql, params);
+  return result;
+}
+
+/** Every table of the four databases: its row count, and for upserted tables the sums checkout moves. */
+async function fingerprint(): Promise<Map<string, string>> {
+  const print = new Map<string, string>();
+  for (const database of databases) {
+    const tables = await rows<RowDataPacket>(database, 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
+    for (const { name } of tables as { name: string }[]) {
+      if (name.startsWith('__drizzle')) continue;
+      const key = `${database}.${name}`;
+      const [figures] = await rows<RowDataPacket>(database, `SELECT ${summed[key] ?? 'COUNT(*)'} AS f FROM \`${name}\``);
+      print.set(key, JSON.stringify(Object.values(figures!)));
+    }
+  }
+  return print;
+}
+
+function changes(before: Map<string, string>, after: Map<string, string>): Record<string, [number[], number[]]> {
+  const changed: Record<string, [number[], number[]]> = {};
+  for (const [table, figures] of after) {
+    if (before.get(table) !== figures) changed[table] = [JSON.parse(before.get(table)!).map(Number), JSON.parse(figures).map(Number)];
+  }
+  return changed;
+}
+
+const deltas = (changed: Record<string, [number[], number[]]>) =>
+  Object.fromEntries(Object.entries(changed).map(([table, [from, to]]) => [table, to.map((value, index) => value - from[index]!)]));
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  pools = Object.fromEntries(
+    databases.map((name) => [name, createPool({ uri: stack.databaseUrl(name), connectionLimit: 2, timezone: 'Z', supportBigNumbers: true, decimalNumbers: true })]),
+  ) as Record<Database, Pool>;
+  // Products as the seed writes them: catalog rows, then stock on hand in inventory.
+  await pools.catalog.query("INSERT INTO categories (name, slug, description, created_at) VALUES ('Bench', 'bench', '', NOW(3))");
+  const [[category]] = await pools.catalog.query<RowDataPacket[]>("SELECT id FROM categories WHERE slug = 'bench'");
+  for (const [index, price] of [1250, 799].entries()) {
+    await pools.catalog.query(
+      "INSERT INTO products (sku, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, '', ?, 'USD', 1, ?, NOW(3))",
+      [`BENCH-${index}`, `Bench product ${index}`, price, category!['id']],
+    );
+  }
+  productIds = (await rows<RowDataPacket>('catalog', 'SELECT id FROM products ORDER BY id')).map((row) => Number(row['id']));
+  for (const id of productIds) {
+    await pools.inventory.query('INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, 100, 0, 100, 10, NOW(3))', [id]);
+  }
+  const customer = await stack.createUser('CUSTOMER');
+  userId = Number(customer.id);
+  token = customer.token;
+  raw = createRawCheckout({ serverUrl: stack.serverUrl, databases: stack.databases, connectionLimit: 2 });
+});
+
+afterAll(async () => {
+  await raw?.close();
+  await Promise.all(Object.values(pools ?? {}).map((pool) => pool.end()));
+  await stack?.stop();
+});
+
+describe('raw checkout', () => {
+  it('writes the same rows, stock moves and events as placeOrder through the gateway', async () => {
+    const lines = [
+      { productId: productIds[1]!, quantity: 2 },
+      { productId: productIds[0]!, quantity: 1 },
+    ];
+    const start = await fingerprint();
+    const real = await postGraphQL<{ placeOrder: { id: string; status: string; total: { amount: number } } }>(
+      stack.graphqlUrl,
+      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status total { amount } } }',
+      { input: { lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })), idempotencyKey: 'through-the-gateway' } },
+      { token },
+    );
+    expect(real.errors).toBeUndefined();
+    const afterReal = await fingerprint();
+    const order = await raw.placeOrder(userId, lines, 'straight-to-sql');
+    const afterRaw = await fingerprint();
+
+    const realChanges = changes(start, afterReal);
+    const rawChanges = changes(afterReal, afterRaw);
+    expect(Object.keys(rawChanges).sort()).toEqual(Object.keys(realChanges).sort());
+    expect(deltas(rawChanges)).toEqual(deltas(realChanges));
+    expect(Object.keys(realChanges)).toEqual(expect.arrayContaining(['orders.orders', 'orders.outbox', 'inventory.reservations', 'inventory.stock_ledger']));
+    expect(order).toMatchObject({ status: 'PENDING', totalAmount: real.data!.placeOrder.total.amount, currency: 'USD' });
+  });
+
+  it('fills every column as the services do', async () => {
+    const [realOrder, rawOrder] = await rows<RowDataPacket>('orders', 'SELECT * FROM orders WHERE user_id = ? ORDER BY id', [userId]);
+    const comparable = (row: RowDataPacket) => ({ ...row, id: 0, idempotency_key: '', reservation_ref: '', placed_at: 0, updated_at: 0 });
+    expect(comparable(rawOrder!)).toEqual(comparable(realOrder!));
+    expect(rawOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'straight-to-sql'));
+    expect(realOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'through-the-gateway'));
+
+    const linesOf = async (orderId: number) =>
+      (await rows<RowDataPacket>('orders', 'SELECT product_id, quantity, unit_amount, line_amount FROM order_lines WHERE order_id = ? ORDER BY product_id', [orderId])).map((row) => ({ ...row }));
+    expect(await linesOf(rawOrder!['id'])).toEqual(await linesOf(realOrder!['id']));
+
+    const ledgerOf = async (reference: string) =>
+      (await rows<RowDataPacket>('inventory', 'SELECT product_id, kind, delta_on_hand, delta_available, reason, actor FROM stock_ledger WHERE reference = ? ORDER BY id', [reference])).map((row) => ({ ...row }));
+    const realLedger = await ledgerOf(realOrder!['reservation_ref']);
+    expect(realLedger).toHaveLength(2);
+    expect(await ledgerOf(rawOrder!['reservation_ref'])).toEqual(realLedger);
+
+    const reservationOf = async (reference: string) => {
+      const [row] = await rows<RowDataPacket>('inventory', 'SELECT id, status, release_reason, expires_at, created_at FROM reservations WHERE reference = ?', [reference]);
+      const lines = await rows<RowDataPacket>('inventory', 'SELECT product_id, quantity FROM reservation_lines WHERE reservation_id = ? ORDER BY product_id', [row!['id']]);
+      return { status: row!['status'], releaseReason: row!['release_reason'], ttlMs: row!['expires_at'].getTime() - row!['created_at'].getTime(), lines: lines.map((line) => ({ ...line })) };
+    };
+    expect(await reservationOf(rawOrder!['reservation_ref'])).toEqual(await reservationOf(realOrder!['reservation_ref']));
+  });
+
+  it('writes events with the payloads the services write', async () => {
+    const shape = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(shape) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)])) : typeof value;
+    const [realPlaced, rawPlaced] = await rows<RowDataPacket>('orders', "SELECT type, aggregate_type, payload FROM outbox WHERE type = 'OrderPlaced' ORDER BY id");
+    expect(shape(rawPlaced)).toEqual(shape(realPlaced));
+    expect(rawPlaced!['payload'].total).toEqual(realPlaced!['payload'].total);
+
+    const stockEvents = await rows<RowDataPacket>('inventory', "SELECT aggregate_id, payload FROM outbox WHERE type = 'StockChanged' ORDER BY id");
+    expect(stockEvents).toHaveLength(4);
+    const [realFirst, realSecond, rawFirst, rawSecond] = stockEvents.map((row) => row['payload']);
+    expect(shape(rawFirst)).toEqual(shape(realFirst));
+    // The raw order took the same units after the real one: each figure moved on by those units.
+    for (const [real, next] of [[realFirst, rawFirst], [realSecond, rawSecond]]) {
+      const units = real.previousAvailable - real.available;
+      expect(next).toEqual({ ...real, previousAvailable: real.available, available: real.available - units, reserved: real.reserved + units });
+    }
+  });
+
+  it('fails OUT_OF_STOCK having taken nothing, as reserveStock does', async () => {
+    const before = await fingerprint();
+    const attempt = raw.placeOrder(userId, [{ productId: productIds[0]!, quantity: 1 }, { productId: productIds[1]!, quantity: 99 }], 'too-many');
+    await expect(attempt).rejects.toThrow(RawCheckoutError);
+    await expect(attempt).rejects.toMatchObject({ code: 'OUT_OF_STOCK' });
+    expect(changes(before, await fingerprint())).toEqual({});
+  });
+});

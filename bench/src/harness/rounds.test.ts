@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatFigures, medianOfRounds, medianRoundRatio, sideOrder } from './rounds';
+
+const round = (throughput: number, p50: number, p99: number, completed = 100, failed = 0) => ({ throughput, p50, p99, completed, failed });
+
+describe('rounds', () => {
+  it('takes the median of each figure on its own', () => {
+    const figures = medianOfRounds([round(300, 10, 90), round(100, 30, 40), round(200, 20, 70, 50, 2)]);
+    expect(figures).toEqual({ throughput: 200, p50: 20, p99: 70, completed: 250, failed: 2 });
+  });
+
+  it('is not pulled by one slow round as a mean would be', () => {
+    expect(medianOfRounds([round(400, 5, 9), round(410, 5, 9), round(20, 500, 900)]).throughput).toBe(400);
+  });
+
+  it('lets the sides take turns going first', () => {
+    expect(sideOrder(0, ['gateway', 'raw'])).toEqual(['gateway', 'raw']);
+    expect(sideOrder(1, ['gateway', 'raw'])).toEqual(['raw', 'gateway']);
+    expect(sideOrder(2, ['gateway', 'raw'])).toEqual(['gateway', 'raw']);
+  });
+
+  it('prints a round on one line and a missing latency as a dash', () => {
+    expect(formatFigures('round 1', 'gateway', round(412.345, 35.06, 120.44, 8246, 1), 'orders/s')).toBe(
+      'round 1  gateway         412.3 orders/s  p50    35.1 ms  p99   120.4 ms  (8246 ok, 1 failed)',
+    );
+    expect(formatFigures('median', 'raw', round(0, Number.NaN, Number.NaN, 0, 5), 'orders/s')).toContain('p50       - ms');
+  });
+
+  it('pairs rounds for the ratio, so a slow spell hitting both sides cancels out', () => {
+    const on = [round(100, 1, 1), round(49, 1, 1), round(98, 1, 1)];
+    const off = [round(100, 1, 1), round(50, 1, 1), round(100, 1, 1)];
+    expect(medianRoundRatio(on, off)).toBeCloseTo(0.98, 5);
+    expect(medianRoundRatio(on, off.slice(0, 1))).toBe(1);
+  });
+});

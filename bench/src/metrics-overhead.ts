@@ -1,0 +1,142 @@
+// npx tsx bench/src/metrics-overhead.ts --concurrency 16 --duration 5 --rounds 10
+// What the gateway's request metrics cost: two RTC stacks on the same databases, one with METRICS_ENABLED=true and
+// one with false, taking turns under the same read-heavy federated queries.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { benchUsage, parseBenchOptions, UsageError, type BenchOptions } from './harness/bench-options';
+import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
+import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
+import { formatSummary, readMainProfile, summarizeProfile } from './harness/cpu-profile';
+import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
+import { logInCustomers, type Customer } from './harness/log-in';
+import { figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
+
+// Short rounds, many turns: a small difference needs the two sides measured close together in time.
+const defaults = { concurrency: 16, durationSeconds: 5, rounds: 10, warmupSeconds: 3 };
+const databasePrefix = 'rtc_bench_';
+const target = 0.95;
+
+// A storefront page (catalog + inventory) and a customer's order history (users -> orders -> catalog).
+const productsPage = /* GraphQL */ `
+  query BenchProductsPage {
+    products(first: 20) { edges { node { name price { amount } stock { available } } } }
+  }
+`;
+const myOrders = /* GraphQL */ `
+  query BenchMyOrders {
+    me { orders(first: 5) { edges { node { number total { amount } lines { quantity product { name } } } } } }
+  }
+`;
+
+type Side = 'metrics on' | 'metrics off';
+const sides = ['metrics on', 'metrics off'] as const;
+
+interface Target {
+  readonly stack: ChildStack;
+  readonly http: GraphQLHttp;
+  readonly profileDir: string | undefined;
+}
+
+/** Every worker alternates the two queries, the order history as its own customer. */
+function readsOf(http: GraphQLHttp, customers: readonly Customer[]) {
+  return async (worker: number, iteration: number) => {
+    if (iteration % 2 === 0) await http.request(productsPage);
+    else await http.request(myOrders, {}, customers[worker % customers.length]!.token);
+  };
+}
+
+async function measure(options: BenchOptions, targets: Record<Side, Target>, customers: readonly Customer[], signal: AbortSignal): Promise<Record<Side, RoundFigures[]>> {
+  const load = (side: Side, seconds: number) =>
+    runClosedLoop({ concurrency: options.concurrency, durationMs: seconds * 1000, operation: readsOf(targets[side].http, customers), signal });
+  const report = (label: string, side: Side, result: ClosedLoopResult) => {
+    console.log(formatFigures(label, side, figuresOf(result), 'req/s'));
+    for (const failure of topFailures(result)) console.log(`         ${failure}`);
+  };
+
+  if (options.warmupSeconds > 0) for (const side of sides) report('warm-up', side, await load(side, options.warmupSeconds));
+  const rounds: Record<Side, RoundFigures[]> = { 'metrics on': [], 'metrics off': [] };
+  for (let round = 0; round < options.rounds && !signal.aborted; round++) {
+    for (const side of sideOrder(round, sides)) {
+      const result = await load(side, options.durationSeconds);
+      if (signal.aborted) break;
+      rounds[side].push(figuresOf(result));
+      report(`round ${round + 1}`, side, result);
+    }
+  }
+  return rounds;
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | null;
+  try {
+    options = parseBenchOptions(process.argv.slice(2), process.env, defaults);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${benchUsage('npx tsx bench/src/metrics-overhead.ts', defaults)}`);
+    return 2;
+  }
+  if (!options) {
+    console.log(benchUsage('npx tsx bench/src/metrics-overhead.ts', defaults));
+    return 0;
+  }
+
+  const interrupted = new AbortController();
+  process.once('SIGINT', () => {
+    console.log('\nstopping after the requests in flight (Ctrl-C again to quit at once)');
+    interrupted.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+
+  const started: Partial<Record<Side, Target>> = {};
+  try {
+    // One after the other: the first migrates and, on a first run, seeds the shared databases.
+    for (const [side, basePort] of [['metrics on', 4110], ['metrics off', 4120]] as const) {
+      const ports = stackPorts(basePort);
+      const profileDir = options.profileDir ? resolve(options.profileDir, `${side.replace(' ', '-')}-${Date.now()}`) : undefined;
+      if (profileDir) await mkdir(profileDir, { recursive: true });
+      console.log(`starting RTC with ${side} on 127.0.0.1:${ports.gateway}-${ports.inventory} (databases ${databasePrefix}*)`);
+      let stack: ChildStack;
+      try {
+        stack = await startChildStack({
+          databaseUrl: options.databaseUrl,
+          databasePrefix,
+          ports,
+          logLevel: 'warn',
+          metricsEnabled: side === 'metrics on',
+          ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof StackStartError)) throw error;
+        console.error(`RTC (${side}) did not start: ${error.message}`);
+        return 1;
+      }
+      started[side] = { stack, http: createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency }), profileDir };
+    }
+    const targets = started as Record<Side, Target>;
+    // Both stacks verify tokens with the same secret.
+    const customers = await logInCustomers(targets['metrics on'].http, { count: options.concurrency });
+    console.log(`${options.concurrency} requests in flight, ${options.rounds} rounds of ${options.durationSeconds} s per side`);
+
+    const rounds = await measure(options, targets, customers, interrupted.signal);
+    if (rounds['metrics on'].length === 0 || rounds['metrics off'].length === 0) return 130;
+    const on = medianOfRounds(rounds['metrics on']);
+    const off = medianOfRounds(rounds['metrics off']);
+    console.log(formatFigures('median', 'metrics on', on, 'req/s'));
+    console.log(formatFigures('median', 'metrics off', off, 'req/s'));
+    const ratio = on.throughput / off.throughput;
+    const paired = medianRoundRatio(rounds['metrics on'], rounds['metrics off']);
+    console.log(`on/off ${ratio.toFixed(3)}x of the medians, ${paired.toFixed(3)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`);
+    return on.throughput > 0 && off.throughput > 0 ? 0 : 1;
+  } finally {
+    for (const [side, target] of Object.entries(started) as [Side, Target][]) {
+      await target.http.close().catch(() => undefined);
+      const code = await target.stack.stop();
+      if (target.profileDir) {
+        const { file, profile } = await readMainProfile(target.profileDir);
+        console.log(`\nRTC (${side}) CPU profile (exit ${code}): ${file}\n${formatSummary(summarizeProfile(profile, { top: 20 }))}`);
+      }
+    }
+  }
+}
+
+process.exitCode = await main();
