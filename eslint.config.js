@@ -19,7 +19,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-extraneous-dependencies': ['error', { devDependencies: ['**/*.test.ts', '**/dashboard/**', '**/vitest.config.ts', '**/codegen.ts', '**/drizzle.config.ts', '**/testing.ts'] }],
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: ['**/*.test.ts', '**/dashboard/**', '**/vitest.config.ts', '**/codegen.ts', '**/drizzle.config.ts', '**/testing.ts', '**/tests/**'] }],
       'n/no-process-env': 'error',
     },
   },

@@ -329,16 +329,16 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     it("puts AWS WAF on the load balancer with a per-IP rate limit and the AWS managed rule sets", () => {
       const acl = stack.one("aws:wafv2/webAcl:WebAcl").inputs;
       expect(acl.scope).toBe("REGIONAL");
-      const [rateLimit, ...managed] = acl.rules as { statement: Record<string, any>; action?: unknown }[];
+      const [rateLimit, ...managed] = acl.rules as { statement: { rateBasedStatement?: unknown; managedRuleGroupStatement?: { name: string; ruleActionOverrides?: unknown[] } }; action?: unknown }[];
       expect(rateLimit!.statement.rateBasedStatement).toMatchObject({ limit: settings.edge.rateLimitPer5Minutes, aggregateKeyType: "IP" });
       expect(rateLimit!.action).toEqual({ block: {} });
-      expect(managed.map((rule) => rule.statement.managedRuleGroupStatement.name)).toEqual([
+      expect(managed.map((rule) => rule.statement.managedRuleGroupStatement?.name)).toEqual([
         "AWSManagedRulesAmazonIpReputationList",
         "AWSManagedRulesCommonRuleSet",
         "AWSManagedRulesKnownBadInputsRuleSet",
         "AWSManagedRulesSQLiRuleSet",
       ]);
-      const overrides = managed.map((rule) => rule.statement.managedRuleGroupStatement.ruleActionOverrides);
+      const overrides = managed.map((rule) => rule.statement.managedRuleGroupStatement?.ruleActionOverrides ?? []);
       expect(overrides.flat()).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
       const association = stack.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
       expect(association.resourceArn).toBe(arnOf("aws:lb/loadBalancer:LoadBalancer", `${prefix}-gateway`));

@@ -1,3 +1,5 @@
+// Provider inputs arrive untyped from the Pulumi engine; the mock passes them through as they come.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import type * as pulumi from "@pulumi/pulumi";
 
 /** One resource the program registered, with the inputs it passed. */
