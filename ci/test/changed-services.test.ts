@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedServices } from '../src/changed-services';
 import { readWorkspaces, shippedWorkspaces } from '../src/workspace-graph';
 import { repositoryRoot, runCiScript } from './run-script';
@@ -52,6 +52,7 @@ describe('ci:changed-services', () => {
   beforeAll(() => {
     root = createRepository();
   });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const changedBy = async (file: string) => {
     const { base, head } = commitChange(root, file);

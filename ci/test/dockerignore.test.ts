@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,5 +30,6 @@ describe('.dockerignore rules', () => {
     const target = mkdtempSync(path.join(os.tmpdir(), 'rtc-context-copy-'));
     copyBuildContext(context, parseDockerignore('**/node_modules\n'), target);
     expect(readdirSync(target, { recursive: true }).map(String).sort()).toEqual(['gateway', 'gateway/src', 'gateway/src/main.ts', 'package.json']);
+    for (const dir of [context, target]) rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pod } from 'kubernetes-models/v1/Pod';
@@ -40,7 +40,11 @@ describe('the Jenkinsfile', () => {
   it('is linted for real: a broken pipeline fails the lint', async () => {
     const broken = mkdtempSync(path.join(os.tmpdir(), 'rtc-jenkinsfile-'));
     writeFileSync(path.join(broken, 'Jenkinsfile'), jenkinsfile.replace("stage('Test') {", "stage('Test') {{"));
-    expect((await groovyLint(broken)).summary.totalFoundErrorNumber).toBeGreaterThan(0);
+    try {
+      expect((await groovyLint(broken)).summary.totalFoundErrorNumber).toBeGreaterThan(0);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 
   it('runs the stages of a release in order', () => {

@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployPlan } from '../src/deploy-plan';
 import { runCiScript, runCommand } from './run-script';
 
@@ -52,6 +52,7 @@ describe('the kubectl steps of a release', () => {
     writeFileSync(path.join(work, 'plan.json'), JSON.stringify(plan));
     env = { ...process.env, PATH: `${path.join(work, 'bin')}:${process.env.PATH}`, FAKE_STATE: path.join(work, 'state') };
   });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   it('replaces and runs the migration Jobs of the changed subgraphs, waiting for each', async () => {
     state('job-catalog-migrate', 'complete');

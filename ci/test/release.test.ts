@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { awsAccountOf, parseObjects, renderOverlay } from '@rtc/manifests';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DeployPlan } from '../src/deploy-plan';
 import { kanikoScript } from '../src/image-builds';
 import { renderRelease } from '../src/release-manifests';
@@ -25,10 +25,18 @@ function imagesOf(objects: ReturnType<typeof parseObjects>): string[] {
   });
 }
 
+function workDirectory(): string {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'rtc-render-'));
+  writeFileSync(path.join(work, 'plan.json'), JSON.stringify(plan));
+  workDirectories.push(work);
+  return work;
+}
+const workDirectories: string[] = [];
+afterAll(() => workDirectories.forEach((work) => rmSync(work, { recursive: true, force: true })));
+
 describe('ci:render', () => {
   it('writes the migrations of the rebuilt subgraphs apart from the workloads, at the planned tags', async () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'rtc-render-'));
-    writeFileSync(path.join(work, 'plan.json'), JSON.stringify(plan));
+    const work = workDirectory();
     const run = await runCiScript('render', ['--overlay', 'dev', '--plan', 'plan.json', '--account-id', accountId.dev, '--out-dir', 'out'], { cwd: work });
     expect(run.code, run.stderr).toBe(0);
     const migrations = parseObjects('migrations', readFileSync(path.join(work, 'out', 'migrations.yaml'), 'utf8'));
@@ -44,8 +52,7 @@ describe('ci:render', () => {
   });
 
   it('refuses an overlay that names another AWS account than the one deployed to', async () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'rtc-render-'));
-    writeFileSync(path.join(work, 'plan.json'), JSON.stringify(plan));
+    const work = workDirectory();
     const run = await runCiScript('render', ['--overlay', 'prod', '--plan', 'plan.json', '--account-id', '000000000000', '--out-dir', 'out'], { cwd: work });
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(`overlays/prod names AWS account ${accountId.prod}, but this release deploys to 000000000000`);
