@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs and starts what RTC's tests talk to: MariaDB, Redis, Prometheus, kubectl, Chromium, Java (Jenkinsfile lint).
+# Installs and starts what RTC's tests talk to: MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint).
 # Idempotent; run as root (or with sudo) on Debian or Ubuntu.
 set -euo pipefail
 
@@ -10,7 +10,6 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(ma
 command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-client)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)

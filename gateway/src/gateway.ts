@@ -72,6 +72,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
+    // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
+    stopOnTerminationSignals: false,
     plugins: [createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
     logger,
   });

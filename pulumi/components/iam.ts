@@ -43,6 +43,8 @@ export const sessionManagerPolicyArn = "arn:aws:iam::aws:policy/AmazonSSMManaged
 
 /** The EKS access policy CI holds, scoped to its namespaces: deploy workloads, no RBAC or cluster-wide rights. */
 export const ciAccessPolicyArn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy";
+/** Kubernetes group of the CI role: RBAC in RTC's namespace grants it what the EKS edit policy lacks (ServiceMonitors). */
+export const ciKubernetesGroup = "rtc-ci-releasers";
 
 /**
  * IAM for workloads and CI: one IRSA role per service that reads only that service's database secret (the
@@ -132,7 +134,7 @@ export class Iam extends pulumi.ComponentResource {
 
     const ciAccess = new aws.eks.AccessEntry(
       `${name}-ci`,
-      { clusterName: args.clusterName, principalArn: this.ciRole.arn, type: "STANDARD", tags },
+      { clusterName: args.clusterName, principalArn: this.ciRole.arn, type: "STANDARD", kubernetesGroups: [ciKubernetesGroup], tags },
       { parent: this },
     );
     new aws.eks.AccessPolicyAssociation(

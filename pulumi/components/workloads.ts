@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import type { ServiceDatabaseSecret } from "./database.js";
+import { ciKubernetesGroup } from "./iam.js";
 
 export interface WorkloadsArgs {
   readonly provider: k8s.Provider;
@@ -42,6 +43,17 @@ export function bindServiceAccountRoles(roles: Record<string, { arn: pulumi.Inpu
     if (object.kind !== "ServiceAccount" || !name || !roles[name]) return;
     object.metadata = { ...object.metadata, annotations: { ...object.metadata?.annotations, [roleAnnotation]: roles[name].arn } };
   };
+}
+
+const releasedImagePaths = ["spec.template.spec.containers[*].image", "spec.template.spec.initContainers[*].image"];
+
+/**
+ * Jenkins owns the images after the first rollout (each release sets the commit's tag), so a later
+ * `pulumi up` must not put the overlay's tags back: Pulumi leaves the images of Deployments and Jobs alone.
+ */
+export function leaveImagesToReleases(object: RenderedObject, opts: pulumi.CustomResourceOptions): void {
+  if (object.kind !== "Deployment" && object.kind !== "Job") return;
+  opts.ignoreChanges = [...(opts.ignoreChanges ?? []), ...releasedImagePaths];
 }
 
 /**
@@ -107,11 +119,30 @@ export class Workloads extends pulumi.ComponentResource {
       k8sOpts,
     );
 
+    // Releases apply the overlay's ServiceMonitors too, which the EKS edit access policy does not cover.
+    const releaser = new k8s.rbac.v1.Role(
+      `${name}-ci-servicemonitors`,
+      {
+        metadata: { name: "rtc-ci-servicemonitors", namespace: this.namespace },
+        rules: [{ apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }],
+      },
+      k8sOpts,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-ci-servicemonitors`,
+      {
+        metadata: { name: "rtc-ci-servicemonitors", namespace: this.namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: releaser.metadata.name },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: ciKubernetesGroup }],
+      },
+      k8sOpts,
+    );
+
     // The provider renders the overlay with its bundled kustomize; each object passes the transformation
     // before it is registered, so the ServiceAccounts are created with their role.
     new k8s.kustomize.Directory(
       `${name}-overlay`,
-      { directory: args.overlay, transformations: [bindServiceAccountRoles(args.serviceRoles)] },
+      { directory: args.overlay, transformations: [bindServiceAccountRoles(args.serviceRoles), leaveImagesToReleases] },
       { ...k8sOpts, dependsOn: [namespace, ...providerClasses, platform, ...args.dependsOn] },
     );
 

@@ -312,6 +312,14 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const access = stack.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
       expect(access.inputs.policyArn).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy");
       expect(access.inputs.accessScope).toEqual({ type: "namespace", namespaces: ["rtc", "jenkins"] });
+      expect(stack.one("aws:eks/accessEntry:AccessEntry", "iam-ci").inputs.kubernetesGroups).toEqual(["rtc-ci-releasers"]);
+      const role = stack.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
+      expect(role.metadata).toMatchObject({ namespace: "rtc" });
+      expect(role.rules).toEqual([
+        { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+      ]);
+      const binding = stack.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs;
+      expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "rtc-ci-releasers" }]);
     });
   });
 

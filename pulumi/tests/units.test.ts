@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { lifecyclePolicy } from "../components/registry.js";
-import { bindServiceAccountRoles } from "../components/workloads.js";
+import { bindServiceAccountRoles, leaveImagesToReleases } from "../components/workloads.js";
 import { readStackConfig, testSecrets } from "./harness/build-stack.js";
 import { createMockCloud } from "./harness/mock-cloud.js";
 
@@ -21,6 +21,20 @@ describe("binding ServiceAccounts to their roles", () => {
     bind(stranger);
     expect(deployment).toEqual({ kind: "Deployment", metadata: { name: "orders" } });
     expect(stranger).toEqual({ kind: "ServiceAccount", metadata: { name: "default" } });
+  });
+});
+
+describe("images after the first rollout", () => {
+  it("are left to Jenkins releases on Deployments and Jobs", () => {
+    const opts: pulumi.CustomResourceOptions = { ignoreChanges: ["metadata.labels"] };
+    leaveImagesToReleases({ kind: "Deployment", metadata: { name: "orders" } }, opts);
+    expect(opts.ignoreChanges).toEqual(["metadata.labels", "spec.template.spec.containers[*].image", "spec.template.spec.initContainers[*].image"]);
+  });
+
+  it("do not concern other kinds", () => {
+    const opts: pulumi.CustomResourceOptions = {};
+    leaveImagesToReleases({ kind: "Service", metadata: { name: "orders" } }, opts);
+    expect(opts.ignoreChanges).toBeUndefined();
   });
 });
 

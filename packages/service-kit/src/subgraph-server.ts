@@ -56,6 +56,8 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<C> }]),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
+    // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
+    stopOnTerminationSignals: false,
     plugins: [createMetricsPlugin(metrics), ...(options.plugins ?? [])],
     logger,
   });
