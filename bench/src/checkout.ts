@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { benchUsage, parseBenchOptions, UsageError, type BenchOptions } from './harness/bench-options';
 import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
-import { formatSummary, readMainProfile, summarizeProfile } from './harness/cpu-profile';
+import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { createRawCheckout, type RawCheckout } from './harness/raw-checkout';
@@ -66,7 +66,13 @@ function createSides(http: GraphQLHttp, raw: RawCheckout, customers: readonly Cu
   };
 }
 
-async function measure(options: BenchOptions, sides: Sides, signal: AbortSignal): Promise<Record<Side, RoundFigures[]>> {
+/** Each side's figures per round, and when the gateway's measured rounds ran (for the profile). */
+interface Measured {
+  readonly rounds: Record<Side, RoundFigures[]>;
+  readonly gatewayWindows: TimeWindow[];
+}
+
+async function measure(options: BenchOptions, sides: Sides, signal: AbortSignal): Promise<Measured> {
   const load = (side: Side, seconds: number) =>
     runClosedLoop({ concurrency: options.concurrency, durationMs: seconds * 1000, operation: sides[side], signal });
   const report = (label: string, side: Side, result: ClosedLoopResult) => {
@@ -78,15 +84,18 @@ async function measure(options: BenchOptions, sides: Sides, signal: AbortSignal)
     for (const side of ['gateway', 'raw SQL'] as const) report('warm-up', side, await load(side, options.warmupSeconds));
   }
   const rounds: Record<Side, RoundFigures[]> = { gateway: [], 'raw SQL': [] };
+  const gatewayWindows: TimeWindow[] = [];
   for (let round = 0; round < options.rounds && !signal.aborted; round++) {
     for (const side of sideOrder(round, ['gateway', 'raw SQL'] as const)) {
+      const fromUs = monotonicMicros();
       const result = await load(side, options.durationSeconds);
       if (signal.aborted) break;
+      if (side === 'gateway') gatewayWindows.push({ fromUs, toUs: monotonicMicros() });
       rounds[side].push(figuresOf(result));
       report(`round ${round + 1}`, side, result);
     }
   }
-  return rounds;
+  return { rounds, gatewayWindows };
 }
 
 async function main(): Promise<number> {
@@ -126,6 +135,8 @@ async function main(): Promise<number> {
   const http = createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency });
   const databases = storeDatabases(databasePrefix);
   const raw = createRawCheckout({ serverUrl: options.databaseUrl, databases, connectionLimit: options.concurrency });
+  let gatewayWindows: TimeWindow[] = [];
+  let gatewayOrders = 0;
   try {
     await waitForDueReservations(options.databaseUrl, databases, {
       timeoutMs: 180_000,
@@ -140,7 +151,10 @@ async function main(): Promise<number> {
         `${options.concurrency} checkouts in flight, ${options.rounds} rounds of ${options.durationSeconds} s per side`,
     );
 
-    const rounds = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), interrupted.signal);
+    const measured = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), interrupted.signal);
+    const { rounds } = measured;
+    gatewayWindows = measured.gatewayWindows;
+    gatewayOrders = rounds.gateway.reduce((sum, round) => sum + round.completed, 0);
     if (rounds.gateway.length === 0 || rounds['raw SQL'].length === 0) return 130;
     const gateway = medianOfRounds(rounds.gateway);
     const ceiling = medianOfRounds(rounds['raw SQL']);
@@ -155,7 +169,9 @@ async function main(): Promise<number> {
     const code = await stack.stop();
     if (profileDir) {
       const { file, profile } = await readMainProfile(profileDir);
-      console.log(`\nRTC CPU profile (exit ${code}): ${file}\n${formatSummary(summarizeProfile(profile, { top: 25 }))}`);
+      const summary = summarizeProfile(profile, { top: 25, ...(gatewayWindows.length > 0 ? { windows: gatewayWindows } : {}) });
+      console.log(`\nRTC CPU profile (exit ${code}) ${gatewayWindows.length > 0 ? 'during the measured gateway rounds' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`);
+      if (gatewayOrders > 0) console.log(`RTC CPU per order through the gateway: ${(summary.busyMs / gatewayOrders).toFixed(2)} ms`);
     }
   }
 }

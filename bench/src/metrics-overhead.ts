@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { benchUsage, parseBenchOptions, UsageError, type BenchOptions } from './harness/bench-options';
 import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
-import { formatSummary, readMainProfile, summarizeProfile } from './harness/cpu-profile';
+import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
@@ -35,6 +35,8 @@ interface Target {
   readonly stack: ChildStack;
   readonly http: GraphQLHttp;
   readonly profileDir: string | undefined;
+  /** When its measured rounds ran, for its profile. */
+  readonly windows: TimeWindow[];
 }
 
 /** Every worker alternates the two queries, the order history as its own customer. */
@@ -57,8 +59,10 @@ async function measure(options: BenchOptions, targets: Record<Side, Target>, cus
   const rounds: Record<Side, RoundFigures[]> = { 'metrics on': [], 'metrics off': [] };
   for (let round = 0; round < options.rounds && !signal.aborted; round++) {
     for (const side of sideOrder(round, sides)) {
+      const fromUs = monotonicMicros();
       const result = await load(side, options.durationSeconds);
       if (signal.aborted) break;
+      targets[side].windows.push({ fromUs, toUs: monotonicMicros() });
       rounds[side].push(figuresOf(result));
       report(`round ${round + 1}`, side, result);
     }
@@ -110,7 +114,7 @@ async function main(): Promise<number> {
         console.error(`RTC (${side}) did not start: ${error.message}`);
         return 1;
       }
-      started[side] = { stack, http: createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency }), profileDir };
+      started[side] = { stack, http: createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency }), profileDir, windows: [] };
     }
     const targets = started as Record<Side, Target>;
     // Both stacks verify tokens with the same secret.
@@ -133,7 +137,8 @@ async function main(): Promise<number> {
       const code = await target.stack.stop();
       if (target.profileDir) {
         const { file, profile } = await readMainProfile(target.profileDir);
-        console.log(`\nRTC (${side}) CPU profile (exit ${code}): ${file}\n${formatSummary(summarizeProfile(profile, { top: 20 }))}`);
+        const summary = summarizeProfile(profile, { top: 20, ...(target.windows.length > 0 ? { windows: target.windows } : {}) });
+        console.log(`\nRTC (${side}) CPU profile (exit ${code}) ${target.windows.length > 0 ? 'during its measured rounds' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedLoop } from './closed-loop';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('closed loop', () => {
   it('never has more operations in flight than its concurrency', async () => {
@@ -77,5 +77,20 @@ describe('closed loop', () => {
 
   it('refuses a concurrency below one', async () => {
     await expect(runClosedLoop({ concurrency: 0, durationMs: 10, operation: async () => undefined })).rejects.toThrow(RangeError);
+  });
+
+  it('reports how much of a core this process spent generating the load', async () => {
+    const busy = await runClosedLoop({
+      concurrency: 1,
+      durationMs: 200,
+      operation: async () => {
+        const until = performance.now() + 5;
+        while (performance.now() < until);
+        await Promise.resolve();
+      },
+    });
+    const idle = await runClosedLoop({ concurrency: 1, durationMs: 200, operation: () => sleep(20) });
+    expect(busy.generatorCores).toBeGreaterThan(0.5);
+    expect(idle.generatorCores).toBeLessThan(0.3);
   });
 });

@@ -21,6 +21,8 @@ export interface ClosedLoopResult {
   readonly latency: LatencySummary;
   /** Failure messages (first 200 characters) and how often each came. */
   readonly failures: ReadonlyMap<string, number>;
+  /** CPU this process used meanwhile, in cores (1 = one core busy all along): near 1 means the generator was the limit. */
+  readonly generatorCores: number;
 }
 
 /**
@@ -34,6 +36,8 @@ export async function runClosedLoop({ concurrency, durationMs, operation, signal
   let failed = 0;
   const started = now();
   const deadline = started + durationMs;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
 
   const worker = async (id: number) => {
     for (let iteration = 0; now() < deadline && !signal?.aborted; iteration++) {
@@ -51,6 +55,8 @@ export async function runClosedLoop({ concurrency, durationMs, operation, signal
 
   await Promise.all(Array.from({ length: concurrency }, (_, id) => worker(id)));
   const elapsedMs = now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const wallMs = performance.now() - wallBefore;
   return {
     completed: latency.count,
     failed,
@@ -58,5 +64,6 @@ export async function runClosedLoop({ concurrency, durationMs, operation, signal
     throughput: elapsedMs > 0 ? (latency.count * 1000) / elapsedMs : 0,
     latency: latency.summary(),
     failures,
+    generatorCores: wallMs > 0 ? (cpu.user + cpu.system) / 1000 / wallMs : 0,
   };
 }

@@ -24,6 +24,7 @@ describe('cpu profile', () => {
         { id: 4, callFrame: frame('parse', 'file:///srv/rtc/node_modules/graphql/language/parser.js', 99) },
       ],
       // Each sample lasts until the next: 3 for 2 ms, 2 for 5 ms, 4 for 1 ms, 3 for 2 ms; the last has no end.
+      startTime: 1_000_000,
       samples: [3, 2, 4, 3, 2],
       timeDeltas: [0, 2_000, 5_000, 1_000, 2_000],
     };
@@ -37,6 +38,49 @@ describe('cpu profile', () => {
     expect(summary.byFunction.slice(1)).toEqual([
       { name: 'executeField graphql:10', selfMs: 4, share: 0.4 },
       { name: 'parse graphql:100', selfMs: 1, share: 0.1 },
+    ]);
+  });
+
+  it('counts only samples taken inside the given windows', () => {
+    const frame = (functionName: string) => ({ functionName, url: 'file:///srv/rtc/node_modules/graphql/x.js', lineNumber: 0 });
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('early') },
+        { id: 2, callFrame: frame('during') },
+        { id: 3, callFrame: frame('late') },
+      ],
+      startTime: 5_000_000,
+      // Taken at 5.000 s, 5.010 s, 5.020 s and 5.030 s, each lasting 10 ms (the last has no end).
+      samples: [1, 2, 2, 3, 3],
+      timeDeltas: [0, 10_000, 10_000, 10_000, 10_000],
+    };
+    const summary = summarizeProfile(profile, { root, windows: [{ fromUs: 5_005_000, toUs: 5_025_000 }] });
+    expect(summary.sampledMs).toBe(20);
+    expect(summary.byFunction.map((cost) => cost.name)).toEqual(['during graphql:1']);
+  });
+
+  it('charges node internals and native work to the package that called them', () => {
+    const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 6] },
+        { id: 2, callFrame: frame('execute', 'file:///srv/rtc/node_modules/drizzle-orm/session.js'), children: [3] },
+        { id: 3, callFrame: frame('writePacket', 'file:///srv/rtc/node_modules/mysql2/lib/connection.js'), children: [4] },
+        { id: 4, callFrame: frame('Socket._write', 'node:net'), children: [5] },
+        { id: 5, callFrame: frame('writeBuffer') },
+        { id: 6, callFrame: frame('fetch', 'node:internal/deps/undici/undici'), children: [7] },
+        { id: 7, callFrame: frame('processTimers', 'node:internal/timers') },
+      ],
+      startTime: 0,
+      samples: [5, 7, 1, 5],
+      timeDeltas: [0, 3_000, 1_000, 2_000],
+    };
+    const summary = summarizeProfile(profile, { root });
+    expect(summary.byOrigin.map((cost) => cost.name)).toEqual(['(native)', '(root)', 'node:internal/timers']);
+    expect(summary.byCaller).toEqual([
+      { name: 'mysql2', selfMs: 3, share: 0.5 },
+      { name: '(root)', selfMs: 2, share: 2 / 6 },
+      { name: 'undici (fetch)', selfMs: 1, share: 1 / 6 },
     ]);
   });
 });

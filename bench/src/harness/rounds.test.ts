@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatFigures, medianOfRounds, medianRoundRatio, sideOrder } from './rounds';
 
-const round = (throughput: number, p50: number, p99: number, completed = 100, failed = 0) => ({ throughput, p50, p99, completed, failed });
+const round = (throughput: number, p50: number, p99: number, completed = 100, failed = 0, generatorCores = 0.5) => ({ throughput, p50, p99, completed, failed, generatorCores });
 
 describe('rounds', () => {
   it('takes the median of each figure on its own', () => {
     const figures = medianOfRounds([round(300, 10, 90), round(100, 30, 40), round(200, 20, 70, 50, 2)]);
-    expect(figures).toEqual({ throughput: 200, p50: 20, p99: 70, completed: 250, failed: 2 });
+    expect(figures).toEqual({ throughput: 200, p50: 20, p99: 70, completed: 250, failed: 2, generatorCores: 0.5 });
   });
 
   it('is not pulled by one slow round as a mean would be', () => {
@@ -20,8 +20,8 @@ describe('rounds', () => {
   });
 
   it('prints a round on one line and a missing latency as a dash', () => {
-    expect(formatFigures('round 1', 'gateway', round(412.345, 35.06, 120.44, 8246, 1), 'orders/s')).toBe(
-      'round 1  gateway         412.3 orders/s  p50    35.1 ms  p99   120.4 ms  (8246 ok, 1 failed)',
+    expect(formatFigures('round 1', 'gateway', round(412.345, 35.06, 120.44, 8246, 1, 0.314), 'orders/s')).toBe(
+      'round 1  gateway         412.3 orders/s  p50    35.1 ms  p99   120.4 ms  generator 0.31 cores  (8246 ok, 1 failed)',
     );
     expect(formatFigures('median', 'raw', round(0, Number.NaN, Number.NaN, 0, 5), 'orders/s')).toContain('p50       - ms');
   });

@@ -9,10 +9,19 @@ export interface RoundFigures {
   readonly p99: number;
   readonly completed: number;
   readonly failed: number;
+  /** CPU of the load generator, in cores. */
+  readonly generatorCores: number;
 }
 
 export function figuresOf(result: ClosedLoopResult): RoundFigures {
-  return { throughput: result.throughput, p50: result.latency.p50, p99: result.latency.p99, completed: result.completed, failed: result.failed };
+  return {
+    throughput: result.throughput,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    completed: result.completed,
+    failed: result.failed,
+    generatorCores: result.generatorCores,
+  };
 }
 
 /** Each figure's median over the rounds, taken figure by figure; counts are summed. */
@@ -23,14 +32,18 @@ export function medianOfRounds(rounds: readonly RoundFigures[]): RoundFigures {
     p99: median(rounds.map((round) => round.p99)),
     completed: rounds.reduce((sum, round) => sum + round.completed, 0),
     failed: rounds.reduce((sum, round) => sum + round.failed, 0),
+    generatorCores: median(rounds.map((round) => round.generatorCores)),
   };
 }
 
 const fixed = (value: number, digits: number, width: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
 
-/** One aligned line: `round 1  gateway   412.3 orders/s  p50   35.1 ms  p99  120.4 ms  (8246 ok, 0 failed)`. */
+/** One aligned line: `round 1  gateway   412.3 orders/s  p50   35.1 ms  p99  120.4 ms  generator 0.31 cores  (8246 ok, 0 failed)`. */
 export function formatFigures(label: string, side: string, figures: RoundFigures, unit: string): string {
-  return `${label.padEnd(8)} ${side.padEnd(12)} ${fixed(figures.throughput, 1, 8)} ${unit}  p50 ${fixed(figures.p50, 1, 7)} ms  p99 ${fixed(figures.p99, 1, 7)} ms  (${figures.completed} ok, ${figures.failed} failed)`;
+  return (
+    `${label.padEnd(8)} ${side.padEnd(12)} ${fixed(figures.throughput, 1, 8)} ${unit}  p50 ${fixed(figures.p50, 1, 7)} ms  p99 ${fixed(figures.p99, 1, 7)} ms  ` +
+    `generator ${fixed(figures.generatorCores, 2, 4)} cores  (${figures.completed} ok, ${figures.failed} failed)`
+  );
 }
 
 /** The most frequent failure messages of a round, for the log. */
