@@ -10,7 +10,7 @@ import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { createRawCheckout, type RawCheckout } from './harness/raw-checkout';
-import { figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
+import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 import { sellableProducts, storeDatabases, topUpStock, waitForDueReservations } from './harness/store-setup';
 import { createBasketMaker, type BasketLine } from './simulation/basket';
 import { createRandom } from './simulation/random';
@@ -72,9 +72,9 @@ interface Measured {
   readonly gatewayWindows: TimeWindow[];
 }
 
-async function measure(options: BenchOptions, sides: Sides, signal: AbortSignal): Promise<Measured> {
+async function measure(options: BenchOptions, sides: Sides, stack: ChildStack, signal: AbortSignal): Promise<Measured> {
   const load = (side: Side, seconds: number) =>
-    runClosedLoop({ concurrency: options.concurrency, durationMs: seconds * 1000, operation: sides[side], signal });
+    runClosedLoop({ concurrency: options.concurrency, durationMs: seconds * 1000, operation: sides[side], signal, serverCpuMs: stack.cpuMs });
   const report = (label: string, side: Side, result: ClosedLoopResult) => {
     console.log(formatFigures(label, side, figuresOf(result), 'orders/s'));
     for (const failure of topFailures(result)) console.log(`         ${failure}`);
@@ -151,7 +151,7 @@ async function main(): Promise<number> {
         `${options.concurrency} checkouts in flight, ${options.rounds} rounds of ${options.durationSeconds} s per side`,
     );
 
-    const measured = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), interrupted.signal);
+    const measured = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), stack, interrupted.signal);
     const { rounds } = measured;
     gatewayWindows = measured.gatewayWindows;
     gatewayOrders = rounds.gateway.reduce((sum, round) => sum + round.completed, 0);
@@ -160,6 +160,10 @@ async function main(): Promise<number> {
     const ceiling = medianOfRounds(rounds['raw SQL']);
     console.log(formatFigures('median', 'gateway', gateway, 'orders/s'));
     console.log(formatFigures('median', 'raw SQL', ceiling, 'orders/s'));
+    console.log(
+      `CPU per order: RTC ${cpuMsPerOperation(gateway.serverCores, gateway.throughput).toFixed(2)} ms through the gateway, ` +
+        `this process ${cpuMsPerOperation(ceiling.generatorCores, ceiling.throughput).toFixed(2)} ms issuing the raw SQL`,
+    );
     const ratio = gateway.throughput / ceiling.throughput;
     const paired = medianRoundRatio(rounds.gateway, rounds['raw SQL']);
     console.log(`gateway/raw ${ratio.toFixed(2)}x of the medians, ${paired.toFixed(2)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`);

@@ -9,7 +9,7 @@ import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
-import { figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
+import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 
 // Short rounds, many turns: a small difference needs the two sides measured close together in time.
 const defaults = { concurrency: 16, durationSeconds: 5, rounds: 10, warmupSeconds: 3 };
@@ -49,7 +49,13 @@ function readsOf(http: GraphQLHttp, customers: readonly Customer[]) {
 
 async function measure(options: BenchOptions, targets: Record<Side, Target>, customers: readonly Customer[], signal: AbortSignal): Promise<Record<Side, RoundFigures[]>> {
   const load = (side: Side, seconds: number) =>
-    runClosedLoop({ concurrency: options.concurrency, durationMs: seconds * 1000, operation: readsOf(targets[side].http, customers), signal });
+    runClosedLoop({
+      concurrency: options.concurrency,
+      durationMs: seconds * 1000,
+      operation: readsOf(targets[side].http, customers),
+      signal,
+      serverCpuMs: targets[side].stack.cpuMs,
+    });
   const report = (label: string, side: Side, result: ClosedLoopResult) => {
     console.log(formatFigures(label, side, figuresOf(result), 'req/s'));
     for (const failure of topFailures(result)) console.log(`         ${failure}`);
@@ -127,6 +133,9 @@ async function main(): Promise<number> {
     const off = medianOfRounds(rounds['metrics off']);
     console.log(formatFigures('median', 'metrics on', on, 'req/s'));
     console.log(formatFigures('median', 'metrics off', off, 'req/s'));
+    console.log(
+      `RTC CPU per request: ${cpuMsPerOperation(on.serverCores, on.throughput).toFixed(3)} ms with metrics, ${cpuMsPerOperation(off.serverCores, off.throughput).toFixed(3)} ms without`,
+    );
     const ratio = on.throughput / off.throughput;
     const paired = medianRoundRatio(rounds['metrics on'], rounds['metrics off']);
     console.log(`on/off ${ratio.toFixed(3)}x of the medians, ${paired.toFixed(3)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`);

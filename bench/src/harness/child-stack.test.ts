@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPool } from 'mysql2/promise';
 import { testServerUrl } from '@rtc/testkit';
-import { assertLoopbackUrl, startChildStack, StackStartError, stackPorts, type StackService } from './child-stack';
+import { assertLoopbackUrl, processCpuMs, startChildStack, StackStartError, stackPorts, type StackService } from './child-stack';
 
 const serverUrl = testServerUrl();
 const prefix = `rtc_test_child_${randomBytes(3).toString('hex')}_`;
@@ -36,6 +36,16 @@ afterAll(async () => {
 describe('child stack', () => {
   it('numbers the five ports from the gateway up', () => {
     expect(stackPorts(4100)).toEqual({ gateway: 4100, users: 4101, catalog: 4102, orders: 4103, inventory: 4104 });
+  });
+
+  it('reads a process CPU time from /proc', () => {
+    const before = processCpuMs(process.pid);
+    const until = performance.now() + 60;
+    while (performance.now() < until);
+    const after = processCpuMs(process.pid);
+    expect(before).toBeGreaterThan(0);
+    expect(after! - before!).toBeGreaterThanOrEqual(30);
+    expect(processCpuMs(2 ** 30)).toBeUndefined();
   });
 
   it('accepts only databases on this machine', () => {
@@ -76,11 +86,14 @@ describe('child stack', () => {
       });
       expect(await response.json()).toEqual({ data: { products: { edges: [] } } });
       expect((await fetch(`http://127.0.0.1:${ports.inventory}/readyz`)).status).toBe(200);
+      // Starting up (loading modules, migrating) took CPU of its own, not of this process.
+      expect(stack.cpuMs()).toBeGreaterThan(500);
     } finally {
       // 0 from the launcher's shutdown, or the signal when an Apollo server re-raises it first.
       expect([0, 'SIGTERM']).toContain(await stack.stop());
     }
     await expect(fetch(`${stack.gatewayUrl}/healthz`)).rejects.toThrow();
+    expect(stack.cpuMs()).toBeUndefined();
   });
 
   it('writes a CPU profile of the child when asked', async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,8 @@ export interface ChildStack {
   readonly graphqlUrl: string;
   /** Resolves with the exit code (or the signal's name) once the child ended, however it ended. */
   readonly exited: Promise<number | string>;
+  /** CPU ms the child has used so far (user + system), or undefined where /proc cannot tell (not Linux, or ended). */
+  cpuMs(): number | undefined;
   /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
   stop(graceMs?: number): Promise<number | string>;
 }
@@ -49,6 +52,21 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function assertLoopbackUrl(url: string, what: string): void {
   const { hostname } = new URL(url);
   if (!loopbackHosts.has(hostname)) throw new StackStartError(`${what} must point at this machine (127.0.0.1), got ${hostname}`);
+}
+
+// Linux reports process times in clock ticks of 1/100 s (USER_HZ) on every common architecture.
+const msPerTick = 10;
+
+/** user + system CPU of a process from /proc/<pid>/stat, in ms. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis start with field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * msPerTick;
+  } catch {
+    return undefined;
+  }
 }
 
 async function assertPortFree(port: number): Promise<void> {
@@ -156,5 +174,6 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
-  return { pid: child.pid!, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql`, exited, stop };
+  const pid = child.pid!;
+  return { pid, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql`, exited, cpuMs: () => (ended ? undefined : processCpuMs(pid)), stop };
 }

@@ -93,4 +93,18 @@ describe('closed loop', () => {
     expect(busy.generatorCores).toBeGreaterThan(0.5);
     expect(idle.generatorCores).toBeLessThan(0.3);
   });
+
+  it('reads the CPU the system under load used, when it can', async () => {
+    let serverMs = 1_000;
+    const result = await runClosedLoop({
+      concurrency: 1,
+      durationMs: 100,
+      serverCpuMs: () => (serverMs += 50),
+      operation: () => sleep(10),
+    });
+    // 50 ms of server CPU over about 100 ms of load.
+    expect(result.serverCores).toBeGreaterThan(0.3);
+    expect(result.serverCores).toBeLessThan(0.6);
+    expect((await runClosedLoop({ concurrency: 1, durationMs: 10, operation: () => sleep(1) })).serverCores).toBeUndefined();
+  });
 });

@@ -9,6 +9,8 @@ export interface ClosedLoopOptions {
   /** Stops early: operations in flight finish, none start. */
   readonly signal?: AbortSignal;
   readonly now?: () => number;
+  /** CPU ms the system under load has used so far, when it can be read (see ChildStack.cpuMs). */
+  readonly serverCpuMs?: () => number | undefined;
 }
 
 export interface ClosedLoopResult {
@@ -23,13 +25,15 @@ export interface ClosedLoopResult {
   readonly failures: ReadonlyMap<string, number>;
   /** CPU this process used meanwhile, in cores (1 = one core busy all along): near 1 means the generator was the limit. */
   readonly generatorCores: number;
+  /** CPU the system under load used meanwhile, in cores; undefined when it cannot be read. */
+  readonly serverCores: number | undefined;
 }
 
 /**
  * A closed-loop load: `concurrency` workers each start their next operation as soon as the last one ended,
  * until `durationMs` passed. Throughput is what the system sustains at that concurrency.
  */
-export async function runClosedLoop({ concurrency, durationMs, operation, signal, now = () => performance.now() }: ClosedLoopOptions): Promise<ClosedLoopResult> {
+export async function runClosedLoop({ concurrency, durationMs, operation, signal, now = () => performance.now(), serverCpuMs }: ClosedLoopOptions): Promise<ClosedLoopResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   const latency = createLatencyRecorder();
   const failures = new Map<string, number>();
@@ -37,6 +41,7 @@ export async function runClosedLoop({ concurrency, durationMs, operation, signal
   const started = now();
   const deadline = started + durationMs;
   const cpuBefore = process.cpuUsage();
+  const serverBefore = serverCpuMs?.();
   const wallBefore = performance.now();
 
   const worker = async (id: number) => {
@@ -56,6 +61,7 @@ export async function runClosedLoop({ concurrency, durationMs, operation, signal
   await Promise.all(Array.from({ length: concurrency }, (_, id) => worker(id)));
   const elapsedMs = now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const serverAfter = serverCpuMs?.();
   const wallMs = performance.now() - wallBefore;
   return {
     completed: latency.count,
@@ -65,5 +71,6 @@ export async function runClosedLoop({ concurrency, durationMs, operation, signal
     latency: latency.summary(),
     failures,
     generatorCores: wallMs > 0 ? (cpu.user + cpu.system) / 1000 / wallMs : 0,
+    serverCores: serverBefore !== undefined && serverAfter !== undefined && wallMs > 0 ? (serverAfter - serverBefore) / wallMs : undefined,
   };
 }

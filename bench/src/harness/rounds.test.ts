@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { formatFigures, medianOfRounds, medianRoundRatio, sideOrder } from './rounds';
+import { cpuMsPerOperation, formatFigures, medianOfRounds, medianRoundRatio, sideOrder } from './rounds';
 
-const round = (throughput: number, p50: number, p99: number, completed = 100, failed = 0, generatorCores = 0.5) => ({ throughput, p50, p99, completed, failed, generatorCores });
+const round = (throughput: number, p50: number, p99: number, completed = 100, failed = 0, generatorCores = 0.5, serverCores = 0.9) => ({
+  throughput,
+  p50,
+  p99,
+  completed,
+  failed,
+  generatorCores,
+  serverCores,
+});
 
 describe('rounds', () => {
   it('takes the median of each figure on its own', () => {
     const figures = medianOfRounds([round(300, 10, 90), round(100, 30, 40), round(200, 20, 70, 50, 2)]);
-    expect(figures).toEqual({ throughput: 200, p50: 20, p99: 70, completed: 250, failed: 2, generatorCores: 0.5 });
+    expect(figures).toEqual({ throughput: 200, p50: 20, p99: 70, completed: 250, failed: 2, generatorCores: 0.5, serverCores: 0.9 });
   });
 
   it('is not pulled by one slow round as a mean would be', () => {
@@ -20,10 +28,17 @@ describe('rounds', () => {
   });
 
   it('prints a round on one line and a missing latency as a dash', () => {
-    expect(formatFigures('round 1', 'gateway', round(412.345, 35.06, 120.44, 8246, 1, 0.314), 'orders/s')).toBe(
-      'round 1  gateway         412.3 orders/s  p50    35.1 ms  p99   120.4 ms  generator 0.31 cores  (8246 ok, 1 failed)',
+    expect(formatFigures('round 1', 'gateway', round(412.345, 35.06, 120.44, 8246, 1, 0.314, 0.976), 'orders/s')).toBe(
+      'round 1  gateway         412.3 orders/s  p50    35.1 ms  p99   120.4 ms  CPU: RTC 0.98 generator 0.31 cores  (8246 ok, 1 failed)',
     );
-    expect(formatFigures('median', 'raw', round(0, Number.NaN, Number.NaN, 0, 5), 'orders/s')).toContain('p50       - ms');
+    const unknown = formatFigures('median', 'raw', round(0, Number.NaN, Number.NaN, 0, 5, 0.5, Number.NaN), 'orders/s');
+    expect(unknown).toContain('p50       - ms');
+    expect(unknown).toContain('RTC    -');
+  });
+
+  it('turns cores and throughput into CPU per operation', () => {
+    expect(cpuMsPerOperation(0.98, 245)).toBeCloseTo(4, 5);
+    expect(cpuMsPerOperation(0.5, 0)).toBeNaN();
   });
 
   it('pairs rounds for the ratio, so a slow spell hitting both sides cancels out', () => {

@@ -11,6 +11,8 @@ export interface RoundFigures {
   readonly failed: number;
   /** CPU of the load generator, in cores. */
   readonly generatorCores: number;
+  /** CPU of the RTC child, in cores; NaN when it cannot be read. */
+  readonly serverCores: number;
 }
 
 export function figuresOf(result: ClosedLoopResult): RoundFigures {
@@ -21,6 +23,7 @@ export function figuresOf(result: ClosedLoopResult): RoundFigures {
     completed: result.completed,
     failed: result.failed,
     generatorCores: result.generatorCores,
+    serverCores: result.serverCores ?? Number.NaN,
   };
 }
 
@@ -33,16 +36,17 @@ export function medianOfRounds(rounds: readonly RoundFigures[]): RoundFigures {
     completed: rounds.reduce((sum, round) => sum + round.completed, 0),
     failed: rounds.reduce((sum, round) => sum + round.failed, 0),
     generatorCores: median(rounds.map((round) => round.generatorCores)),
+    serverCores: median(rounds.map((round) => round.serverCores)),
   };
 }
 
 const fixed = (value: number, digits: number, width: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
 
-/** One aligned line: `round 1  gateway   412.3 orders/s  p50   35.1 ms  p99  120.4 ms  generator 0.31 cores  (8246 ok, 0 failed)`. */
+/** One aligned line: `round 1  gateway  412.3 orders/s  p50 35.1 ms  p99 120.4 ms  CPU: RTC 0.98 generator 0.05 cores  (8246 ok, 0 failed)`. */
 export function formatFigures(label: string, side: string, figures: RoundFigures, unit: string): string {
   return (
     `${label.padEnd(8)} ${side.padEnd(12)} ${fixed(figures.throughput, 1, 8)} ${unit}  p50 ${fixed(figures.p50, 1, 7)} ms  p99 ${fixed(figures.p99, 1, 7)} ms  ` +
-    `generator ${fixed(figures.generatorCores, 2, 4)} cores  (${figures.completed} ok, ${figures.failed} failed)`
+    `CPU: RTC ${fixed(figures.serverCores, 2, 4)} generator ${fixed(figures.generatorCores, 2, 4)} cores  (${figures.completed} ok, ${figures.failed} failed)`
   );
 }
 
@@ -63,4 +67,9 @@ export function sideOrder<T>(round: number, sides: readonly [T, T]): [T, T] {
 export function medianRoundRatio(a: readonly RoundFigures[], b: readonly RoundFigures[]): number {
   const pairs = Math.min(a.length, b.length);
   return median(Array.from({ length: pairs }, (_, index) => a[index]!.throughput / b[index]!.throughput));
+}
+
+/** CPU ms per operation from cores busy and operations per second. */
+export function cpuMsPerOperation(cores: number, throughput: number): number {
+  return throughput > 0 ? (cores * 1000) / throughput : Number.NaN;
 }
