@@ -11,7 +11,7 @@ import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { createRawCheckout, type RawCheckout } from './harness/raw-checkout';
 import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
-import { sellableProducts, storeDatabases, topUpStock, waitForDueReservations } from './harness/store-setup';
+import { dropStore, sellableProducts, storeDatabases, topUpStock } from './harness/store-setup';
 import { createBasketMaker, type BasketLine } from './simulation/basket';
 import { createRandom } from './simulation/random';
 
@@ -122,7 +122,15 @@ async function main(): Promise<number> {
   // A folder per run, so the summary reads this run's profile.
   const profileDir = options.profileDir ? resolve(options.profileDir, `checkout-${Date.now()}`) : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
-  console.log(`starting RTC on 127.0.0.1:${ports.gateway}-${ports.inventory} (databases ${databasePrefix}*; the first run seeds them)`);
+  const databases = storeDatabases(databasePrefix);
+  // A fresh store per run (seeding takes seconds): earlier runs' unpaid orders would fall due mid-measurement.
+  try {
+    await dropStore(options.databaseUrl, databases);
+  } catch (error) {
+    console.error(`Cannot reach the database at ${options.databaseUrl} (${(error as Error).message}). Start MariaDB or MySQL there, or set DATABASE_URL.`);
+    return 1;
+  }
+  console.log(`starting RTC on 127.0.0.1:${ports.gateway}-${ports.inventory} on a freshly seeded store (databases ${databasePrefix}*)`);
   let stack: ChildStack;
   try {
     stack = await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports, logLevel: 'warn', ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
@@ -133,15 +141,10 @@ async function main(): Promise<number> {
   }
 
   const http = createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency });
-  const databases = storeDatabases(databasePrefix);
   const raw = createRawCheckout({ serverUrl: options.databaseUrl, databases, connectionLimit: options.concurrency });
   let gatewayWindows: TimeWindow[] = [];
   let gatewayOrders = 0;
   try {
-    await waitForDueReservations(options.databaseUrl, databases, {
-      timeoutMs: 180_000,
-      onWaiting: (due) => console.log(`waiting for inventory to expire ${due} reservations left by earlier runs`),
-    });
     const productIds = await sellableProducts(options.databaseUrl, databases);
     if (productIds.length === 0) throw new Error(`the ${databasePrefix}* store has no sellable products`);
     const added = await topUpStock(options.databaseUrl, databases, productIds, stockFloor);

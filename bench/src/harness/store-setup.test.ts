@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { databaseNames, migrateAll } from '@rtc/stack';
 import { testServerUrl } from '@rtc/testkit';
-import { dueReservations, sellableProducts, storeDatabases, topUpStock, waitForDueReservations } from './store-setup';
+import { dropStore, sellableProducts, storeDatabases, topUpStock } from './store-setup';
 
 const serverUrl = testServerUrl();
 const databases = storeDatabases(`rtc_test_bench_${randomBytes(3).toString('hex')}_`);
@@ -63,24 +63,12 @@ describe('store setup', () => {
     expect(await topUpStock(serverUrl, databases, [1, 2], 100)).toBe(0);
   });
 
-  it('waits for reservations past their expiry, and gives up naming how many are left', async () => {
-    const past = new Date(Date.now() - 60_000);
-    await inventory.query("INSERT INTO reservations (reference, status, expires_at, created_at, updated_at) VALUES ('old-run', 'HELD', ?, ?, ?), ('current', 'HELD', ?, ?, ?)", [
-      past,
-      past,
-      past,
-      new Date(Date.now() + 600_000),
-      past,
-      past,
-    ]);
-    expect(await dueReservations(serverUrl, databases)).toBe(1);
-    await expect(waitForDueReservations(serverUrl, databases, { timeoutMs: 200, pollMs: 50 })).rejects.toThrow(/^1 reservations/);
-
-    const waited: number[] = [];
-    const expire = setTimeout(() => void inventory.query("UPDATE reservations SET status = 'EXPIRED' WHERE reference = 'old-run'"), 150);
-    await waitForDueReservations(serverUrl, databases, { timeoutMs: 5_000, pollMs: 50, onWaiting: (due) => waited.push(due) });
-    clearTimeout(expire);
-    expect(waited.length).toBeGreaterThan(0);
-    expect(await dueReservations(serverUrl, databases)).toBe(0);
+  it('drops a benchmark store and nothing else', async () => {
+    const doomed = storeDatabases(`rtc_test_bench_${randomBytes(3).toString('hex')}_`);
+    await migrateAll(serverUrl, doomed);
+    await dropStore(serverUrl, doomed);
+    const [left] = await catalog.query<RowDataPacket[]>('SELECT schema_name FROM information_schema.schemata WHERE schema_name IN (?)', [Object.values(doomed)]);
+    expect(left).toEqual([]);
+    await expect(dropStore(serverUrl, storeDatabases('rtc_'))).rejects.toThrow(/refusing to drop rtc_users/);
   });
 });

@@ -1,5 +1,5 @@
-// Bench setup straight in SQL, never part of a measurement: which products can be bought, enough stock that none
-// runs out mid-round, and a store that has finished the expiry work earlier runs left behind.
+// Bench setup straight in SQL, never part of a measurement: a store of the benchmark's own, which products can be
+// bought, and enough stock that none runs out mid-round.
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 
 export type StoreDatabase = 'users' | 'catalog' | 'orders' | 'inventory';
@@ -7,6 +7,23 @@ export type StoreDatabase = 'users' | 'catalog' | 'orders' | 'inventory';
 /** As the launcher names them: `<prefix><subgraph>`. */
 export function storeDatabases(prefix: string): Record<StoreDatabase, string> {
   return { users: `${prefix}users`, catalog: `${prefix}catalog`, orders: `${prefix}orders`, inventory: `${prefix}inventory` };
+}
+
+/**
+ * Drops the store's four databases, so the launcher migrates and seeds a fresh one. Checkout needs this: every order
+ * a run places stays unpaid and falls due 15 to 17 minutes later, and expiring tens of thousands of them would load
+ * whichever run comes next.
+ */
+export async function dropStore(serverUrl: string, databases: Record<StoreDatabase, string>): Promise<void> {
+  for (const name of Object.values(databases)) {
+    if (!/^rtc_[a-z0-9_]*bench[a-z0-9_]*$/.test(name)) throw new Error(`refusing to drop ${name}: only benchmark stores (rtc_…bench…) are dropped`);
+  }
+  const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
+  try {
+    for (const name of Object.values(databases)) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await pool.end();
+  }
 }
 
 async function withPool<T>(serverUrl: string, database: string, run: (pool: Pool) => Promise<T>): Promise<T> {
@@ -71,29 +88,4 @@ export async function topUpStock(serverUrl: string, databases: Record<StoreDatab
       connection.release();
     }
   });
-}
-
-/** Reservations inventory should already have expired (HELD past their expiry), e.g. left by an earlier run. */
-export async function dueReservations(serverUrl: string, databases: Record<StoreDatabase, string>, now = new Date()): Promise<number> {
-  return withPool(serverUrl, databases.inventory, async (pool) => {
-    const [[row]] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS due FROM reservations WHERE status = 'HELD' AND expires_at <= ?", [now]);
-    return Number(row!['due']);
-  });
-}
-
-/**
- * Waits until inventory's expiry job has returned the stock of every reservation past its expiry: thousands left
- * by an earlier run would otherwise be expired in the background of a measured round.
- */
-export async function waitForDueReservations(
-  serverUrl: string,
-  databases: Record<StoreDatabase, string>,
-  { timeoutMs, pollMs = 1_000, onWaiting }: { timeoutMs: number; pollMs?: number; onWaiting?: (due: number) => void },
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let due = await dueReservations(serverUrl, databases); due > 0; due = await dueReservations(serverUrl, databases)) {
-    if (Date.now() >= deadline) throw new Error(`${due} reservations are past their expiry and inventory has not expired them within ${timeoutMs} ms`);
-    onWaiting?.(due);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
 }
