@@ -9,9 +9,20 @@ import { createDeduplicator, Counter, Gauge, type DomainEvent, type EventBus, ty
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
 import { createParkedIterator } from './parked-iterator';
-import type { SalesWindow } from '@rtc/orders/live-sales';
+import { maxWindowSeconds, type SalesWindow } from '@rtc/orders/live-sales';
 
 export const salesStatsField = 'salesStats';
+
+const primeQuery = `query LivePrimeSales($from: DateTime!, $to: DateTime!) {
+  salesSeries(from: $from, to: $to, bucket: MINUTE) { start orders revenue { amount currency } units }
+}`;
+
+interface SalesPoint {
+  readonly start: string;
+  readonly orders: number;
+  readonly revenue: { readonly amount: number; readonly currency: string };
+  readonly units: number;
+}
 
 /** Where one subscriber's updates go: the serialized ExecutionResult of its group, once per update. */
 export type LiveSink = (payloadJson: string) => void;
@@ -136,6 +147,37 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   };
   const unsubscribeBus = bus.subscribe(onEvent);
 
+  // After a restart the window would start empty: the orders of the last hour come back from the per-minute rollups,
+  // up to the minute the hub started (events cover the rest), so at most that minute's earlier orders are missing.
+  const startedAt = Date.now();
+  let primed: Promise<void> | undefined;
+  const primeSalesWindow = (): Promise<void> => {
+    primed ??= (async () => {
+      const to = Math.floor(startedAt / 60_000) * 60_000;
+      const result = await resolve(primeQuery, {
+        from: new Date(to - maxWindowSeconds * 1000).toISOString(),
+        to: new Date(to).toISOString(),
+      });
+      const points = (result.data as { salesSeries?: SalesPoint[] } | null)?.salesSeries;
+      if (!points) throw new Error(result.errors?.[0]?.message ?? 'no sales series');
+      for (const point of points) {
+        if (point.orders === 0) continue;
+        salesWindow.add({
+          orderId: `minute:${point.start}`,
+          placedAt: Date.parse(point.start),
+          amount: point.revenue.amount,
+          currency: point.revenue.currency,
+          units: point.units,
+          orders: point.orders,
+        });
+      }
+    })().catch((error: unknown) => {
+      primed = undefined;
+      logger.warn({ err: error }, 'could not read recent sales back; live statistics start from new orders');
+    });
+    return primed;
+  };
+
   const statsOf = (group: Group) =>
     salesWindow.stats({ now: Date.now(), windowSeconds: Number(group.subscription.args['windowSeconds']), currency: storeCurrency });
   const statsTimer = setInterval(() => {
@@ -172,9 +214,13 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       owner.subscribers.add(sink);
       active.inc({ field: subscription.rootField });
       // A (re)connecting dashboard sees the current figures at once instead of waiting for the next tick.
-      if (subscription.rootField === salesStatsField) sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) })));
+      if (subscription.rootField === salesStatsField) {
+        void primeSalesWindow().then(() => sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) }))));
+      }
       return iterator;
     },
+    /** Reads the last hour's sales back into the window; called once the subgraphs answer. */
+    primeSalesWindow,
     get groupCount(): number {
       return groups.size;
     },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Counter } from '@rtc/service-kit';
-import { connectLive, postGraphQL, type LiveClient } from '@rtc/testkit';
+import { connectLive, postGraphQL, queryRows, type LiveClient } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
 let stack: TestStack;
@@ -38,6 +38,15 @@ beforeAll(async () => {
   admin = await stack.createUser('ADMIN');
   analyst = await stack.createUser('ANALYST');
   customer = await stack.createUser('CUSTOMER', 'Katherine Johnson');
+  // Sales of a minute before the gateway started, as the rollups hold them: the live window must read them back.
+  const earlier = new Date(Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000);
+  await queryRows(stack.databaseUrl('orders'), 'INSERT INTO sales_by_minute (currency, minute, orders, revenue, units) VALUES (?, ?, ?, ?, ?)', [
+    'USD',
+    earlier,
+    7,
+    70_000,
+    9,
+  ]);
   products = await createProducts(stack.graphqlUrl, admin.token, [
     { price: 2_500, stock: 100, name: 'Walnut Desk Lamp' },
     { price: 800, stock: 12, name: 'Linen Notebook' },
@@ -87,6 +96,21 @@ describe('live sales over graphql-ws', () => {
     let latest = first;
     for (let i = 0; i < 3 && latest.orders === first.orders; i++) latest = (await stats.next(2_000)).data!.salesStats;
     expect(latest.orders).toBe(first.orders + 1);
+    stats.stop();
+  });
+
+  it('counts the sales of the hour before the gateway started, read back from the rollups', async () => {
+    const [placedSinceStart] = await queryRows<{ orders: number; revenue: number }>(
+      stack.databaseUrl('orders'),
+      "SELECT COUNT(*) AS orders, COALESCE(SUM(total_amount), 0) AS revenue FROM orders WHERE status <> 'CANCELLED'",
+    );
+    const stats = connect(analyst.token).subscribe<{ salesStats: { orders: number; revenue: { amount: number } } }>(
+      'subscription { salesStats(windowSeconds: 3600) { orders revenue { amount } } }',
+    );
+    expect((await stats.next(2_000)).data!.salesStats).toEqual({
+      orders: 7 + placedSinceStart!.orders,
+      revenue: { amount: 70_000 + Number(placedSinceStart!.revenue) },
+    });
     stats.stop();
   });
 

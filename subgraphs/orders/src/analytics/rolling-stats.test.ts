@@ -79,3 +79,17 @@ describe('sales window', () => {
     expect(window.stats({ now, windowSeconds: 3600, currency: 'USD' }).orders).toBe(1);
   });
 });
+
+describe('history read back by the minute', () => {
+  it('counts an aggregated event as the orders it stands for', () => {
+    const stats = rollingSalesStats(
+      [
+        { orderId: 'minute:1', placedAt: 1_000_000, amount: 10_000, currency: 'USD', units: 12, orders: 4 },
+        { orderId: 'a', placedAt: 1_030_000, amount: 500, currency: 'USD', units: 1 },
+      ],
+      { now: 1_060_000, windowSeconds: 300, currency: 'USD' },
+    );
+    expect(stats).toMatchObject({ orders: 5, revenue: { amount: 10_500 }, units: 13, averageOrderValue: { amount: 2_100 } });
+  });
+});
+

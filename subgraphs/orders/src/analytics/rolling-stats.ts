@@ -10,6 +10,8 @@ export interface SaleEvent {
   readonly amount: number;
   readonly currency: string;
   readonly units: number;
+  /** How many orders the event stands for: 1 for an order, more for a minute of history read back from the rollups. */
+  readonly orders?: number;
 }
 
 /** The `SalesStats` of the schema. */
@@ -51,7 +53,7 @@ export function rollingSalesStats(events: Iterable<SaleEvent>, { now, windowSeco
   let units = 0;
   for (const event of events) {
     if (event.placedAt <= since || event.currency !== currency) continue;
-    orders += 1;
+    orders += event.orders ?? 1;
     revenue += event.amount;
     units += event.units;
   }
