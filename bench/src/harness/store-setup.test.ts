@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { databaseNames, migrateAll } from '@rtc/stack';
 import { testServerUrl } from '@rtc/testkit';
-import { dropStore, sellableProducts, storeDatabases, topUpStock } from './store-setup';
+import { dropStore, sellableProducts, storeDatabases, storeIsSeeded, topUpStock } from './store-setup';
 
 const serverUrl = testServerUrl();
 const databases = storeDatabases(`rtc_test_bench_${randomBytes(3).toString('hex')}_`);
@@ -45,6 +45,11 @@ afterAll(async () => {
 describe('store setup', () => {
   it('names the databases as the launcher does', () => {
     expect(storeDatabases('rtc_bench_')).toEqual(databaseNames('rtc_bench_'));
+  });
+
+  it('tells a store with a catalog from one without', async () => {
+    expect(await storeIsSeeded(serverUrl, databases)).toBe(true);
+    expect(await storeIsSeeded(serverUrl, storeDatabases(`rtc_test_bench_never_${randomBytes(3).toString('hex')}_`))).toBe(false);
   });
 
   it('offers only active products that have stock rows', async () => {

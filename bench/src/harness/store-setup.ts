@@ -37,6 +37,20 @@ async function withPool<T>(serverUrl: string, database: string, run: (pool: Pool
   }
 }
 
+/** Whether the store has a catalog yet: the launcher seeds the catalog last, so products mean a finished seed. */
+export async function storeIsSeeded(serverUrl: string, databases: Record<StoreDatabase, string>): Promise<boolean> {
+  try {
+    return await withPool(serverUrl, databases.catalog, async (pool) => {
+      const [[row]] = await pool.query<RowDataPacket[]>('SELECT EXISTS (SELECT 1 FROM products) AS seeded');
+      return Number(row!['seeded']) === 1;
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ER_BAD_DB_ERROR' || code === 'ER_NO_SUCH_TABLE') return false;
+    throw error;
+  }
+}
+
 /** Active catalog products that inventory keeps stock for, by id. */
 export async function sellableProducts(serverUrl: string, databases: Record<StoreDatabase, string>): Promise<number[]> {
   const active = await withPool(serverUrl, databases.catalog, async (pool) => {
