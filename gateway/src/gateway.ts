@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   createApolloHandler,
+  createPooledFetch,
   notFound,
   type Caller,
   createMetricsPlugin,
@@ -14,7 +15,7 @@ import {
   type RouteHandler,
   type ServiceMetrics,
 } from '@rtc/service-kit';
-import { authenticate } from './authenticate';
+import { createAuthenticator } from './authenticate';
 import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
 import { createOperationLimitsPlugin, type OperationLimits } from './limits/operation-limits';
@@ -57,6 +58,7 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 export async function createGateway(config: GatewayConfig, { logger, metrics, bus, routes = {} }: GatewayDeps) {
   const metricsEnabled = config.metricsEnabled ?? true;
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
+  const subgraphFetch = createPooledFetch();
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -65,6 +67,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
         name,
         url: config.subgraphUrls[name as SubgraphName],
         internalToken: config.internalToken,
+        fetch: subgraphFetch,
         metrics: fetchMetrics,
       }),
   });
@@ -98,11 +101,12 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     };
   };
 
+  const authenticate = createAuthenticator(config.jwtSecret);
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     context: async (req, requestId) => ({
-      caller: await authenticate(headerOf(req, 'authorization'), config.jwtSecret),
+      caller: await authenticate(headerOf(req, 'authorization')),
       requestId,
     }),
   });
@@ -147,6 +151,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       await subscriptions.close();
       await hub.stop();
       await apollo.stop();
+      await subgraphFetch.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { callerHeadersOf, Counter, Histogram, type ServiceMetrics } from '@rtc/service-kit';
+import { callerHeadersOf, Counter, Histogram, type PooledFetch, type ServiceMetrics } from '@rtc/service-kit';
 import type { GatewayContext } from './context';
 
 export interface SubgraphFetchMetrics {
@@ -25,7 +25,7 @@ export function createSubgraphFetchMetrics(metrics: ServiceMetrics): SubgraphFet
   };
 }
 
-function timedFetch(subgraph: string, metrics: SubgraphFetchMetrics): typeof fetch {
+function timedFetch(subgraph: string, fetch: PooledFetch, metrics: SubgraphFetchMetrics): PooledFetch {
   return async (input, init) => {
     const end = metrics.duration.startTimer({ subgraph });
     try {
@@ -45,21 +45,23 @@ export interface SubgraphDataSourceOptions {
   readonly name: string;
   readonly url: string;
   readonly internalToken: string;
+  /** Keep-alive connection pools shared by every subgraph's data source. */
+  readonly fetch: PooledFetch;
   /** Absent: fetch without timing. */
   readonly metrics?: SubgraphFetchMetrics | undefined;
 }
 
 /**
- * Sends each fetch of a query plan to one subgraph over Node's keep-alive fetch,
+ * Sends each fetch of a query plan to one subgraph over pooled keep-alive connections,
  * carrying the internal token, the verified caller and the request id.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly internalToken: string;
 
-  constructor({ name, url, internalToken, metrics }: SubgraphDataSourceOptions) {
+  constructor({ name, url, internalToken, fetch, metrics }: SubgraphDataSourceOptions) {
     super({
       url,
-      fetcher: (metrics ? timedFetch(name, metrics) : fetch) as unknown as NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'],
+      fetcher: (metrics ? timedFetch(name, fetch, metrics) : fetch) as unknown as NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'],
     });
     this.internalToken = internalToken;
   }

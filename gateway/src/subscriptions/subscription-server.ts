@@ -15,7 +15,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Counter, Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
-import { authenticate } from '../authenticate';
+import { createAuthenticator } from '../authenticate';
 import { liveFieldSpecs } from './live-fields';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
@@ -59,6 +59,7 @@ function pathOf(req: IncomingMessage): string {
 /** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
 export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub, checkOrderAccess, metrics, logger }: SubscriptionServerOptions) {
   const callers = new WeakMap<object, Caller | null>();
+  const authenticate = createAuthenticator(jwtSecret);
   const connections = new Gauge({
     name: 'rtc_gateway_websocket_connections',
     help: 'Open graphql-ws connections',
@@ -149,7 +150,7 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
         }
         if (typeof raw !== 'string') return false;
         try {
-          callers.set(ctx, await authenticate(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`, jwtSecret));
+          callers.set(ctx, await authenticate(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`));
           return true;
         } catch {
           // Closes the socket with 4403 Forbidden: a bad or expired token.

@@ -1,10 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { callerHeadersOf, type Caller } from './caller';
+import { createPooledFetch, type PooledFetch } from './pooled-http';
 
 export interface GraphQLClientOptions {
   readonly url: string;
   readonly internalToken: string;
   readonly timeoutMs?: number;
+  /** Share one set of connection pools between clients; each client gets its own otherwise. */
+  readonly fetch?: PooledFetch;
 }
 
 export interface RequestOptions {
@@ -22,10 +25,10 @@ export interface GraphQLClient {
 }
 
 /**
- * Service-to-service GraphQL over keep-alive HTTP (Node's fetch pools connections).
+ * Service-to-service GraphQL over pooled keep-alive HTTP connections.
  * A GraphQL error from the other side is rethrown with its code, so it reaches the client unchanged.
  */
-export function createGraphQLClient({ url, internalToken, timeoutMs = 5_000 }: GraphQLClientOptions): GraphQLClient {
+export function createGraphQLClient({ url, internalToken, timeoutMs = 5_000, fetch = createPooledFetch({ timeoutMs }) }: GraphQLClientOptions): GraphQLClient {
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
       const response = await fetch(url, {
@@ -35,7 +38,6 @@ export function createGraphQLClient({ url, internalToken, timeoutMs = 5_000 }: G
           ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
         },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(timeoutMs),
       });
       const body = (await response.json()) as GraphQLResponse<T>;
       const first = body.errors?.[0];

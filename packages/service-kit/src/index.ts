@@ -22,3 +22,4 @@ export * from './serve';
 export * from './keyset';
 export * from './mysql-errors';
 export * from './transaction-retry';
+export * from './pooled-http';
