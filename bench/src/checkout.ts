@@ -15,7 +15,7 @@ import { dropStore, sellableProducts, storeDatabases, topUpStock } from './harne
 import { createBasketMaker, type BasketLine } from './simulation/basket';
 import { createRandom } from './simulation/random';
 
-const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 3 };
+const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 3, topology: 'process-per-service' } as const;
 const databasePrefix = 'rtc_bench_';
 const ports = stackPorts(4100);
 // Far more than a run sells: 3 rounds x 40 s at a few hundred orders a second spread over ~2,000 products.
@@ -133,7 +133,7 @@ async function main(): Promise<number> {
   console.log(`starting RTC on 127.0.0.1:${ports.gateway}-${ports.inventory} on a freshly seeded store (databases ${databasePrefix}*)`);
   let stack: ChildStack;
   try {
-    stack = await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports, logLevel: 'warn', ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
+    stack = await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports, logLevel: 'warn', topology: options.topology, ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
   } catch (error) {
     if (!(error instanceof StackStartError)) throw error;
     console.error(`RTC did not start: ${error.message}`);

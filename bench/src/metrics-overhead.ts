@@ -14,7 +14,7 @@ import { storeDatabases, storeIsSeeded } from './harness/store-setup';
 import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 
 // Short rounds, many turns: a small difference needs the two sides measured close together in time.
-const defaults = { concurrency: 16, durationSeconds: 5, rounds: 10, warmupSeconds: 3 };
+const defaults = { concurrency: 16, durationSeconds: 5, rounds: 10, warmupSeconds: 3, topology: 'single-process' } as const;
 // Its own store, only ever read, so it is seeded once and never carries the expiry work checkout runs leave.
 const databasePrefix = 'rtc_bench_reads_';
 const target = 0.95;
@@ -127,6 +127,7 @@ async function main(): Promise<number> {
           ports,
           logLevel: 'warn',
           metricsEnabled: side === 'metrics on',
+          topology: options.topology,
           ...(profileDir ? { cpuProfileDir: profileDir } : {}),
         });
       } catch (error) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBenchOptions, UsageError } from './bench-options';
 
-const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 3 };
+const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 3, topology: 'single-process' } as const;
 
 describe('bench options', () => {
   it('takes the defaults and the local database when given nothing', () => {
@@ -30,5 +30,10 @@ describe('bench options', () => {
   it('refuses unknown flags and answers help with null', () => {
     expect(() => parseBenchOptions(['--rate', '5'], {}, defaults)).toThrow(UsageError);
     expect(parseBenchOptions(['--help'], {}, defaults)).toBeNull();
+  });
+
+  it('takes a topology, and refuses an unknown one', () => {
+    expect(parseBenchOptions(['--topology', 'process-per-service'], {}, defaults)?.topology).toBe('process-per-service');
+    expect(() => parseBenchOptions(['--topology', 'many'], {}, defaults)).toThrow(UsageError);
   });
 });

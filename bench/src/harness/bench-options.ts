@@ -13,11 +13,15 @@ export interface BenchOptions {
   readonly databaseUrl: string;
   /** Writes a CPU profile of each RTC child into this folder. */
   readonly profileDir: string | undefined;
+  readonly topology: Topology;
 }
+
+export const topologies = ['single-process', 'process-per-service'] as const;
+export type Topology = (typeof topologies)[number];
 
 export class UsageError extends Error {}
 
-export type BenchDefaults = Pick<BenchOptions, 'concurrency' | 'durationSeconds' | 'rounds' | 'warmupSeconds'>;
+export type BenchDefaults = Pick<BenchOptions, 'concurrency' | 'durationSeconds' | 'rounds' | 'warmupSeconds' | 'topology'>;
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number, { allowZero = false } = {}): number {
   if (raw === undefined) return fallback;
@@ -36,6 +40,7 @@ export function benchUsage(command: string, defaults: BenchDefaults): string {
   --rounds       rounds; figures are the median over rounds (default ${defaults.rounds})
   --warmup       unmeasured seconds per side before the first round (default ${defaults.warmupSeconds})
   --profile      write a CPU profile of RTC (.cpuprofile, open in Chrome DevTools) into DIR
+  --topology     single-process (npm start's default) or process-per-service (as deployed; default ${defaults.topology})
 
 RTC runs as a child process on 127.0.0.1 against DATABASE_URL (default mysql://root@127.0.0.1:3306).`;
 }
@@ -52,6 +57,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
         rounds: { type: 'string' },
         warmup: { type: 'string' },
         profile: { type: 'string' },
+        topology: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,5 +82,12 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     warmupSeconds: positiveInteger('warmup', parsed.warmup, defaults.warmupSeconds, { allowZero: true }),
     databaseUrl: server.toString(),
     profileDir: parsed.profile,
+    topology: topologyOf(parsed.topology, defaults.topology),
   };
+}
+
+function topologyOf(raw: string | undefined, fallback: Topology): Topology {
+  if (raw === undefined) return fallback;
+  if (!(topologies as readonly string[]).includes(raw)) throw new UsageError(`--topology takes ${topologies.join(' or ')}, got "${raw}"`);
+  return raw as Topology;
 }

@@ -22,6 +22,8 @@ export interface ChildStackOptions {
   readonly databasePrefix: string;
   readonly ports: Record<StackService, number>;
   readonly metricsEnabled?: boolean;
+  /** One process for all services, or one per service over a Redis bus as in production. */
+  readonly topology?: 'single-process' | 'process-per-service';
   readonly logLevel?: string;
   /** `auto` seeds an empty store, `never` leaves it empty. */
   readonly seed?: 'auto' | 'never';
@@ -57,15 +59,25 @@ export function assertLoopbackUrl(url: string, what: string): void {
 // Linux reports process times in clock ticks of 1/100 s (USER_HZ) on every common architecture.
 const msPerTick = 10;
 
-/** user + system CPU of a process from /proc/<pid>/stat, in ms. */
+/** user + system CPU of a process and of its live descendants (a stack of one process per service), in ms. */
 export function processCpuMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis start with field 3.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * msPerTick;
+    let total = (Number(fields[11]) + Number(fields[12])) * msPerTick;
+    for (const child of childrenOf(pid)) total += processCpuMs(child) ?? 0;
+    return total;
   } catch {
     return undefined;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -110,6 +122,9 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? 'warn',
     METRICS_ENABLED: String(options.metricsEnabled ?? true),
+    RTC_TOPOLOGY: options.topology ?? 'single-process',
+    // Only the process-per-service topology uses it: its services meet on this bus.
+    REDIS_URL: 'redis://127.0.0.1:6379',
     GATEWAY_PORT: String(options.ports.gateway),
     USERS_PORT: String(options.ports.users),
     CATALOG_PORT: String(options.ports.catalog),

@@ -165,12 +165,8 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
   };
 
   /** inventory: reserveStock for a reference it has not seen (reservations.ts reserveNew). */
+  // Like reserveNew, no read first: a reference seen before fails on the unique index.
   const reserve = async (reference: string, requested: readonly RawLine[]) => {
-    const [existing] = await inventory.query<RowDataPacket[]>(
-      'select `id`, `reference`, `status`, `release_reason`, `expires_at`, `created_at`, `updated_at` from `reservations` where `reservations`.`reference` = ? limit ?',
-      [reference, 1],
-    );
-    if (existing.length > 0) throw new RawCheckoutError('CONFLICT', `reservation ${reference} exists; use a fresh idempotency key`);
     const lines = [...requested].sort((a, b) => a.productId - b.productId);
     await retrying(() =>
       inTransaction(inventory, async (tx) => {

@@ -17,6 +17,7 @@ export function loadStackEnv() {
       INVENTORY_PORT: port(4004),
       STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
+      RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),
       RTC_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'must be lowercase letters, digits and _').default('rtc_'),

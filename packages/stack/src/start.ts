@@ -3,6 +3,7 @@ import { databaseNames, migrateAll } from './databases';
 import { loadStackEnv } from './env';
 import { databaseAnswers, startPrivateDatabase, type PrivateDatabase } from './local-database';
 import { seedIfEmpty } from './seed/seed';
+import { startServiceProcesses } from './service-processes';
 import { startStack } from './stack';
 
 const env = loadStackEnv();
@@ -46,7 +47,7 @@ try {
   process.exit(1);
 }
 
-const stack = await startStack({
+const stackOptions = {
   serverUrl: env.DATABASE_URL,
   databases,
   ports: {
@@ -64,20 +65,30 @@ const stack = await startStack({
   storeTimeZone: env.STORE_TIMEZONE,
   storeCurrency: env.STORE_CURRENCY,
   gatewayMetrics: env.METRICS_ENABLED,
-});
+};
+
+// One process for all five services by default; one per service (as in production, over a Redis bus) on request.
+const running =
+  env.RTC_TOPOLOGY === 'process-per-service'
+    ? await startServiceProcesses({ ...stackOptions, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379' })
+    : await startStack(stackOptions).then((stack) => ({
+        gatewayUrl: stack.gatewayUrl,
+        urls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),
+        stop: stack.stop,
+      }));
 
 console.log(`
-RTC is running
-  GraphQL    ${stack.graphqlUrl}   (queries and mutations over HTTP, subscriptions over graphql-ws)
-  Dashboard  ${stack.gatewayUrl}/dashboard   (log in as analyst@rtc.example / rtc-analyst-password)
-  Metrics    ${stack.gatewayUrl}/metrics   (subgraphs: ${Object.values(stack.subgraphs).map((s) => `${s.url}/metrics`).join(' ')})
+RTC is running (${env.RTC_TOPOLOGY})
+  GraphQL    ${running.gatewayUrl}/graphql   (queries and mutations over HTTP, subscriptions over graphql-ws)
+  Dashboard  ${running.gatewayUrl}/dashboard   (log in as analyst@rtc.example / rtc-analyst-password)
+  Metrics    ${running.gatewayUrl}/metrics   (subgraphs: ${['users', 'catalog', 'orders', 'inventory'].map((name) => `${running.urls[name as 'users']}/metrics`).join(' ')})
   Database   ${redacted(env.DATABASE_URL)}${privateDatabase ? ' (private server under ' + env.RTC_STATE_DIR + ')' : ''}
 Press Ctrl-C to stop.`);
 
 registerShutdown({
   logger,
   onShutdown: async () => {
-    await stack.stop();
+    await running.stop();
     await privateDatabase?.stop();
   },
 });

@@ -109,8 +109,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
   return {
     async reserve(input, actor) {
       const request = toReserveRequest(input, defaultTtlSeconds);
-      const existing = await find(request.reference);
-      if (existing) return existing;
+      // No read first: the unique reference turns a repeated or concurrent call into a duplicate key, answered below.
       try {
         const reservation = await retryTransaction(() => reserveNew(request, actor));
         onEventsWritten();

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { withDatabase } from '@rtc/service-kit';
+import type { SubgraphName } from '@rtc/gateway';
+import type { ServiceName, StackOptions } from './stack';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+const entryPoints: Record<ServiceName, string> = {
+  users: 'subgraphs/users/src/main.ts',
+  catalog: 'subgraphs/catalog/src/main.ts',
+  inventory: 'subgraphs/inventory/src/main.ts',
+  orders: 'subgraphs/orders/src/main.ts',
+  gateway: 'gateway/src/main.ts',
+};
+
+// Orders calls catalog and inventory; the gateway calls everyone.
+const startOrder: readonly ServiceName[] = ['users', 'catalog', 'inventory', 'orders', 'gateway'];
+
+export interface ServiceProcesses {
+  readonly gatewayUrl: string;
+  readonly urls: Record<ServiceName, string>;
+  stop(): Promise<void>;
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} was not ready at ${url} within a minute`);
+}
+
+/**
+ * RTC as production runs it: one process per service, each from its own main.ts and environment, sharing a Redis
+ * bus. Uses every core of the machine, where the single-process stack runs on one event loop.
+ */
+export async function startServiceProcesses(options: StackOptions & { readonly redisUrl: string }): Promise<ServiceProcesses> {
+  const urls = Object.fromEntries(startOrder.map((name) => [name, `http://${options.host}:${options.ports[name]}`])) as Record<ServiceName, string>;
+  const graphqlOf = (name: ServiceName) => `${urls[name]}/graphql`;
+  const common = {
+    PATH: process.env['PATH'] ?? '',
+    NODE_ENV: 'development',
+    LOG_LEVEL: options.logLevel,
+    INTERNAL_TOKEN: options.internalToken,
+    JWT_SECRET: options.jwtSecret,
+    REDIS_URL: options.redisUrl,
+    STORE_TIMEZONE: options.storeTimeZone,
+    STORE_CURRENCY: options.storeCurrency,
+  };
+  const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(options.serverUrl, options.databases[name]) });
+  const environments: Record<ServiceName, Record<string, string>> = {
+    users: { ...databaseOf('users') },
+    catalog: { ...databaseOf('catalog') },
+    inventory: { ...databaseOf('inventory') },
+    orders: { ...databaseOf('orders'), CATALOG_URL: graphqlOf('catalog'), INVENTORY_URL: graphqlOf('inventory') },
+    gateway: {
+      USERS_URL: graphqlOf('users'),
+      CATALOG_URL: graphqlOf('catalog'),
+      ORDERS_URL: graphqlOf('orders'),
+      INVENTORY_URL: graphqlOf('inventory'),
+      METRICS_ENABLED: String(options.gatewayMetrics ?? true),
+    },
+  };
+
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(
+      children.reverse().map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    for (const name of startOrder) {
+      const child = spawn(process.execPath, ['--import', 'tsx', entryPoints[name]], {
+        cwd: repositoryRoot,
+        env: { ...common, ...environments[name], PORT: String(options.ports[name]) },
+        stdio: 'inherit',
+      });
+      children.push(child);
+      await waitUntilReady(urls[name], child, name);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { gatewayUrl: urls.gateway, urls, stop };
+}
