@@ -112,23 +112,32 @@ try {
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
   await inBatches(subscribers.length, 200, (index) => subscribers[index]!.close());
 
-  // 3. Memory over connect/disconnect cycles.
+  // 3. Memory over connect/disconnect cycles, in two halves: a leak grows the heap again in the second half,
+  // while a flat service only returns to the level the first half warmed it up to.
   await sleep(2_000);
   const baseline = await scrape(metricsUrl);
-  const cycleStart = Date.now();
-  await inBatches(cycles, 50, async (index) => {
-    const subscriber = openSubscriber({ url: stack.graphqlUrl, token: analyst.token, query: operations[index % operations.length]!, onNext: () => undefined });
-    await subscriber.ready;
-    await subscriber.close();
-  });
-  await sleep(5_000);
-  const settled = await scrape(metricsUrl);
   const heap = (text: string) => sampleValue(text, 'nodejs_heap_size_used_bytes');
   const rss = (text: string) => sampleValue(text, 'process_resident_memory_bytes');
+  const cycleStart = Date.now();
+  const halves: string[] = [];
+  for (const half of [0, 1]) {
+    await inBatches(cycles / 2, 50, async (index) => {
+      const subscriber = openSubscriber({ url: stack.graphqlUrl, token: analyst.token, query: operations[(index + half) % operations.length]!, onNext: () => undefined });
+      await subscriber.ready;
+      await subscriber.close();
+    });
+    await sleep(5_000);
+    halves.push(await scrape(metricsUrl));
+  }
+  const [afterFirst, afterSecond] = halves as [string, string];
   console.log(`  ${cycles} connect/subscribe/disconnect cycles in ${((Date.now() - cycleStart) / 1000).toFixed(1)} s`);
-  console.log(`  process heap used: before ${mb(heap(baseline))}, after ${mb(heap(settled))}; RSS before ${mb(rss(baseline))}, after ${mb(rss(settled))}`);
   console.log(
-    `  open sockets after: ${sampleValue(settled, 'rtc_gateway_websocket_connections')}, active subscriptions: ${sampleValue(settled, 'rtc_gateway_subscriptions')}`,
+    `  process heap used: before ${mb(heap(baseline))}, after ${cycles / 2} cycles ${mb(heap(afterFirst))}, after ${cycles} ${mb(heap(afterSecond))}` +
+      ` (second half ${heap(afterSecond) - heap(afterFirst) >= 0 ? '+' : ''}${mb(heap(afterSecond) - heap(afterFirst))})`,
+  );
+  console.log(`  RSS: before ${mb(rss(baseline))}, after ${cycles / 2} cycles ${mb(rss(afterFirst))}, after ${cycles} ${mb(rss(afterSecond))}`);
+  console.log(
+    `  open sockets after: ${sampleValue(afterSecond, 'rtc_gateway_websocket_connections')}, active subscriptions: ${sampleValue(afterSecond, 'rtc_gateway_subscriptions')}`,
   );
 } finally {
   await http.close();
