@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { benchUsage, parseBenchOptions, UsageError, type BenchOptions } from './harness/bench-options';
+import { readBenchOptions, abortOnInterrupt } from './harness/bench-cli';
+import type { BenchOptions } from './harness/bench-options';
 import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
@@ -99,25 +100,9 @@ async function measure(options: BenchOptions, sides: Sides, stack: ChildStack, s
 }
 
 async function main(): Promise<number> {
-  let options: BenchOptions | null;
-  try {
-    options = parseBenchOptions(process.argv.slice(2), process.env, defaults);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${benchUsage('npm run bench:checkout --', defaults)}`);
-    return 2;
-  }
-  if (!options) {
-    console.log(benchUsage('npm run bench:checkout --', defaults));
-    return 0;
-  }
-
-  const interrupted = new AbortController();
-  process.once('SIGINT', () => {
-    console.log('\nstopping after the operations in flight (Ctrl-C again to quit at once)');
-    interrupted.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  const options = readBenchOptions('npm run bench:checkout --', defaults);
+  if (typeof options === 'number') return options;
+  const interrupted = abortOnInterrupt('operations');
 
   // A folder per run, so the summary reads this run's profile.
   const profileDir = options.profileDir ? resolve(options.profileDir, `checkout-${Date.now()}`) : undefined;
@@ -154,7 +139,7 @@ async function main(): Promise<number> {
         `${options.concurrency} checkouts in flight, ${options.rounds} rounds of ${options.durationSeconds} s per side`,
     );
 
-    const measured = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), stack, interrupted.signal);
+    const measured = await measure(options, createSides(http, raw, customers, productIds, options.concurrency), stack, interrupted);
     const { rounds } = measured;
     gatewayWindows = measured.gatewayWindows;
     gatewayOrders = rounds.gateway.reduce((sum, round) => sum + round.completed, 0);

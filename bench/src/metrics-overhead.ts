@@ -4,7 +4,8 @@
 // Not at the same time as bench:checkout: both load the same cores.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { benchUsage, parseBenchOptions, UsageError, type BenchOptions } from './harness/bench-options';
+import { readBenchOptions, abortOnInterrupt } from './harness/bench-cli';
+import type { BenchOptions } from './harness/bench-options';
 import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
@@ -80,25 +81,9 @@ async function measure(options: BenchOptions, targets: Record<Side, Target>, cus
 }
 
 async function main(): Promise<number> {
-  let options: BenchOptions | null;
-  try {
-    options = parseBenchOptions(process.argv.slice(2), process.env, defaults);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${benchUsage('npx tsx bench/src/metrics-overhead.ts', defaults)}`);
-    return 2;
-  }
-  if (!options) {
-    console.log(benchUsage('npx tsx bench/src/metrics-overhead.ts', defaults));
-    return 0;
-  }
-
-  const interrupted = new AbortController();
-  process.once('SIGINT', () => {
-    console.log('\nstopping after the requests in flight (Ctrl-C again to quit at once)');
-    interrupted.abort();
-    process.once('SIGINT', () => process.exit(130));
-  });
+  const options = readBenchOptions('npx tsx bench/src/metrics-overhead.ts', defaults);
+  if (typeof options === 'number') return options;
+  const interrupted = abortOnInterrupt('requests');
 
   const started: Partial<Record<Side, Target>> = {};
   try {
@@ -142,7 +127,7 @@ async function main(): Promise<number> {
     const customers = await logInCustomers(targets['metrics on'].http, { count: options.concurrency });
     console.log(`${options.concurrency} requests in flight, ${options.rounds} rounds of ${options.durationSeconds} s per side`);
 
-    const rounds = await measure(options, targets, customers, interrupted.signal);
+    const rounds = await measure(options, targets, customers, interrupted);
     if (rounds['metrics on'].length === 0 || rounds['metrics off'].length === 0) return 130;
     const on = medianOfRounds(rounds['metrics on']);
     const off = medianOfRounds(rounds['metrics off']);

@@ -90,7 +90,8 @@ describe('closed loop', () => {
       },
     });
     const idle = await runClosedLoop({ concurrency: 1, durationMs: 200, operation: () => sleep(20) });
-    expect(busy.generatorCores).toBeGreaterThan(0.5);
+    // Relative, not absolute: on a loaded machine a busy loop gets less than a whole core.
+    expect(busy.generatorCores).toBeGreaterThan(idle.generatorCores + 0.15);
     expect(idle.generatorCores).toBeLessThan(0.3);
   });
 
@@ -102,8 +103,8 @@ describe('closed loop', () => {
       serverCpuMs: () => (serverMs += 50),
       operation: () => sleep(10),
     });
-    // 50 ms of server CPU over about 100 ms of load.
-    expect(result.serverCores).toBeGreaterThan(0.3);
+    // 50 ms of server CPU over at least 100 ms of load (more on a loaded machine).
+    expect(result.serverCores).toBeGreaterThan(0.1);
     expect(result.serverCores).toBeLessThan(0.6);
     expect((await runClosedLoop({ concurrency: 1, durationMs: 10, operation: () => sleep(1) })).serverCores).toBeUndefined();
   });

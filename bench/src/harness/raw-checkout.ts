@@ -3,7 +3,8 @@
 // services run (orders: checkout/place-order.ts and rollups/write-rollups.ts; catalog: the Product entity loader;
 // inventory: reservations/reservations.ts and stock/stock-movements.ts). Change them together.
 import { createHash, randomUUID } from 'node:crypto';
-import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { createMysqlPool } from '@rtc/service-kit';
 
 export interface RawCheckoutDatabases {
   readonly catalog: string;
@@ -127,17 +128,8 @@ async function inTransaction<T>(pool: Pool, run: (connection: PoolConnection) =>
 function databasePool(serverUrl: string, database: string, connectionLimit: number): Pool {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
-  // The options of the services' createMysqlPool.
-  return createPool({
-    uri: url.toString(),
-    connectionLimit,
-    waitForConnections: true,
-    enableKeepAlive: true,
-    timezone: 'Z',
-    dateStrings: false,
-    supportBigNumbers: true,
-    decimalNumbers: true,
-  });
+  // The services' own pool settings, so only HTTP, GraphQL and Drizzle differ between the two sides.
+  return createMysqlPool({ url: url.toString(), connectionLimit });
 }
 
 export function createRawCheckout({ serverUrl, databases, connectionLimit, reservationTtlSeconds = 15 * 60 + 120 }: RawCheckoutOptions): RawCheckout {
