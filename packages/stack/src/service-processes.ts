@@ -45,7 +45,6 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
   const urls = Object.fromEntries(startOrder.map((name) => [name, `http://${options.host}:${options.ports[name]}`])) as Record<ServiceName, string>;
   const graphqlOf = (name: ServiceName) => `${urls[name]}/graphql`;
   const common = {
-    PATH: process.env['PATH'] ?? '',
     NODE_ENV: 'development',
     LOG_LEVEL: options.logLevel,
     INTERNAL_TOKEN: options.internalToken,
