@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { serviceNodeFlags } from '@rtc/stack/node-flags';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -132,7 +133,10 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     INVENTORY_PORT: String(options.ports.inventory),
   };
   // node writes a profile only when the process exits, not when a signal kills it: see signal-guard.ts.
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx'];
+  const nodeArgs = [
+    ...serviceNodeFlags,
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, launcher], {
     cwd: repositoryRoot,
     env,

@@ -2,3 +2,4 @@ export { startStack, type RunningStack, type StackOptions } from './stack';
 export { migrateAll, defaultDatabases, databaseNames } from './databases';
 export { seedIfEmpty } from './seed/seed';
 export { planStore, staffAccounts, customerPassword } from './seed/plan';
+export { serviceNodeFlags } from './node-flags';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
+import { serviceNodeFlags } from './node-flags';
 import type { ServiceName, StackOptions } from './stack';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -83,7 +84,7 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
   };
   try {
     for (const name of startOrder) {
-      const child = spawn(process.execPath, ['--import', 'tsx', entryPoints[name]], {
+      const child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', entryPoints[name]], {
         cwd: repositoryRoot,
         env: { ...common, ...environments[name], PORT: String(options.ports[name]) },
         stdio: 'inherit',
