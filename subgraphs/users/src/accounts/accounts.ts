@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import { appendToOutbox, conflict, signAccessToken, type Caller, type Counter } from '@rtc/service-kit';
+import { appendToOutbox, conflict, isDuplicateKey, signAccessToken, type Caller, type Counter } from '@rtc/service-kit';
 import type { UsersDb } from '../db/client';
 import { outbox, users, type UserRow } from '../db/schema';
 import { normalizeEmail, validateName, validatePassword } from './credentials';
@@ -23,11 +23,6 @@ export interface AccountsOptions {
 export interface Accounts {
   signUp(input: { email: string; password: string; name: string }): Promise<AuthResult>;
   logIn(email: string, password: string): Promise<AuthResult>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } }).cause ?? error;
-  return (cause as { code?: string }).code === 'ER_DUP_ENTRY';
 }
 
 export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEventsWritten }: AccountsOptions): Accounts {
