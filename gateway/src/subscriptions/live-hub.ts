@@ -181,11 +181,20 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   const statsOf = (group: Group) =>
     salesWindow.stats({ now: Date.now(), windowSeconds: Number(group.subscription.args['windowSeconds']), currency: storeCurrency });
   const statsTimer = setInterval(() => {
-    salesWindow.prune(Date.now());
+    const now = Date.now();
+    salesWindow.prune(now);
+    // Groups that differ only in their selection share a window: sum each window's sales once per tick.
+    const byWindow = new Map<number, ReturnType<SalesWindow['stats']>>();
     for (const group of groups.values()) {
       if (group.subscription.rootField !== salesStatsField) continue;
+      const windowSeconds = Number(group.subscription.args['windowSeconds']);
+      let stats = byWindow.get(windowSeconds);
+      if (!stats) {
+        stats = salesWindow.stats({ now, windowSeconds, currency: storeCurrency });
+        byWindow.set(windowSeconds, stats);
+      }
       resolutions.inc({ field: salesStatsField });
-      publish(group, executeLocally(group, { ...statsOf(group) }));
+      publish(group, executeLocally(group, { ...stats }));
     }
   }, statsIntervalMs);
   statsTimer.unref();
