@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   createApolloHandler,
@@ -77,7 +78,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     includeStacktraceInErrorResponses: !config.production,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
-    plugins: [createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
+    // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
+    plugins: [ApolloServerPluginCacheControlDisabled(), createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
     logger,
   });
   let apiSchema: GraphQLSchema | undefined;

@@ -124,8 +124,8 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     LOG_LEVEL: options.logLevel ?? 'warn',
     METRICS_ENABLED: String(options.metricsEnabled ?? true),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
-    // Only the process-per-service topology uses it: its services meet on this bus.
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.
+    ...(options.topology === 'process-per-service' ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}),
     GATEWAY_PORT: String(options.ports.gateway),
     USERS_PORT: String(options.ports.users),
     CATALOG_PORT: String(options.ports.catalog),

@@ -13,6 +13,7 @@ export * from './migrate';
 export * from './money';
 export * from './mysql';
 export * from './outbox';
+export * from './statements';
 export * from './pagination';
 export * from './shutdown';
 export * from './subgraph-server';

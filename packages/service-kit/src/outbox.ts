@@ -1,4 +1,3 @@
-import type { MySqlDatabase } from 'drizzle-orm/mysql-core';
 import { bigint, char, datetime, index, json, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import type { RowDataPacket } from 'mysql2';
 import { Gauge } from 'prom-client';
@@ -7,6 +6,7 @@ import { newEventId, type DomainEvent, type EventType } from './events';
 import type { Logger } from './logger';
 import { createScrapeReading, type ServiceMetrics } from './metrics';
 import type { Pool } from './mysql';
+import { createRowInsert, type RowInsert, type SqlRunner } from './statements';
 
 /** Every service keeps its own `outbox` table in its own database; rows are written in the transaction of the change. */
 export function defineOutboxTable() {
@@ -35,20 +35,27 @@ export interface NewEvent<P extends Record<string, unknown>> {
   readonly payload: P;
 }
 
-// Any drizzle MySQL database or transaction.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyMysqlDb = MySqlDatabase<any, any, any, any>;
+const outboxInserts = new WeakMap<OutboxTable, RowInsert<OutboxTable['$inferInsert']>>();
+
+function outboxInsertOf(table: OutboxTable): RowInsert<OutboxTable['$inferInsert']> {
+  let insert = outboxInserts.get(table);
+  if (!insert) {
+    insert = createRowInsert(table, ['eventId', 'type', 'aggregateType', 'aggregateId', 'payload', 'occurredAt']);
+    outboxInserts.set(table, insert);
+  }
+  return insert;
+}
 
 /** Appends events to the outbox inside the caller's transaction. */
 export async function appendToOutbox<P extends Record<string, unknown>>(
-  tx: AnyMysqlDb,
+  tx: SqlRunner,
   table: OutboxTable,
   events: readonly NewEvent<P>[],
   now = new Date(),
 ): Promise<DomainEvent<P>[]> {
   if (events.length === 0) return [];
   const rows = events.map((event) => ({ ...event, eventId: newEventId(), occurredAt: now }));
-  await tx.insert(table).values(rows);
+  await outboxInsertOf(table).run(tx, rows);
   return rows.map((row) => ({
     id: row.eventId,
     type: row.type,

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
@@ -58,7 +59,8 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     includeStacktraceInErrorResponses: !production,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
-    plugins: [createMetricsPlugin(metrics), ...(options.plugins ?? [])],
+    // RTC sets no cache hints and reports no traces: without these two, no hook runs per resolved field.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), createMetricsPlugin(metrics), ...(options.plugins ?? [])],
     logger,
   });
   await apollo.start();

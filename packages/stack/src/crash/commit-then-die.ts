@@ -2,14 +2,14 @@
 // the crash the outbox exists for. Used by outbox-recovery.test.ts.
 import { drizzle } from 'drizzle-orm/mysql2';
 import { ordersSchema } from '@rtc/orders';
-import { appendToOutbox, createMysqlPool } from '@rtc/service-kit';
+import { appendToOutbox, createMysqlPool, runnerOnDrizzle } from '@rtc/service-kit';
 
 const [databaseUrl, orderId] = process.argv.slice(2);
 if (!databaseUrl || !orderId) throw new Error('usage: commit-then-die <database-url> <order-id>');
 
 const pool = createMysqlPool({ url: databaseUrl, connectionLimit: 1 });
 await drizzle(pool).transaction(async (tx) => {
-  await appendToOutbox(tx, ordersSchema.outbox, [
+  await appendToOutbox(runnerOnDrizzle(tx), ordersSchema.outbox, [
     {
       type: 'OrderPlaced',
       aggregateType: 'Order',

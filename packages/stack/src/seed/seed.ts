@@ -4,7 +4,7 @@ import { catalogSchema } from '@rtc/catalog';
 import type { SubgraphName } from '@rtc/gateway';
 import { inventorySchema } from '@rtc/inventory';
 import { applyOrdersToRollups, ordersSchema } from '@rtc/orders';
-import { createMysqlPool, withDatabase, type Pool } from '@rtc/service-kit';
+import { createMysqlPool, runnerOn, withDatabase, type Pool } from '@rtc/service-kit';
 import { hashPassword, usersSchema } from '@rtc/users';
 import { customerPassword, planStore, staffAccounts, type StorePlan } from './plan';
 
@@ -112,7 +112,7 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
       totalAmount: order.total,
       lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
     }));
-  await applyOrdersToRollups(drizzle(pool, { schema: ordersSchema, mode: 'default' }), counted);
+  await applyOrdersToRollups(runnerOn(pool), counted);
   progress('sales rollups');
 }
 

@@ -1,5 +1,5 @@
-import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import { conflict, isDuplicateKey, notFound, outOfStock, retryTransaction } from '@rtc/service-kit';
+import { and, asc, eq, lte, type SQL } from 'drizzle-orm';
+import { conflict, createRowInsert, inTransaction, isDuplicateKey, notFound, outOfStock, retryTransaction, runnerOnDrizzle, type ResultSetHeader } from '@rtc/service-kit';
 import type { InventoryDb, InventoryTx } from '../db/client';
 import { reservationLines, reservations, stock, type ReleaseReason, type ReservationRow } from '../db/schema';
 import { recordMovements, shiftStock, type Movement } from '../stock/stock-movements';
@@ -27,6 +27,12 @@ export interface ReservationsOptions {
 
 export const expiryActor = 'system:expiry';
 const expiryBatchSize = 100;
+
+const insertReservation = createRowInsert(reservations, ['reference', 'status', 'expiresAt', 'createdAt', 'updatedAt']);
+const insertReservationLines = createRowInsert(reservationLines, ['reservationId', 'productId', 'quantity']);
+// Takes units only while enough are available: the row lock serializes concurrent checkouts of a product.
+const holdUnits =
+  'update `stock` set `reserved` = `reserved` + ?, `available` = `available` - ?, `updated_at` = ? where `product_id` = ? and `available` >= ?';
 
 async function linesOf(db: InventoryDb | InventoryTx, reservationId: number): Promise<ReservedLine[]> {
   return db
@@ -57,7 +63,7 @@ async function returnHeldUnits(
     .set({ status: kind === 'EXPIRY' ? 'EXPIRED' : 'RELEASED', releaseReason: reason, updatedAt: now })
     .where(eq(reservations.id, row.id));
   await recordMovements(
-    tx,
+    runnerOnDrizzle(tx),
     lines.map((line) => ({ productId: line.productId, kind, deltaOnHand: 0, deltaAvailable: line.quantity, reference: row.reference, reason })),
     actor,
     now,
@@ -74,26 +80,24 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
   const reserveNew = (request: ReserveRequest, actor: string): Promise<ReservationRecord> => {
     const at = now();
     const expiresAt = new Date(at.getTime() + request.ttlSeconds * 1000);
-    return db.transaction(async (tx) => {
+    // Straight on the pool: the statements of a checkout's reservation are rendered once (see createRowInsert).
+    return inTransaction(db.$client, async (tx) => {
       // The unique reference makes a concurrent twin wait here, then fail as a duplicate and read this one.
-      const [header] = await tx
-        .insert(reservations)
-        .values({ reference: request.reference, status: 'HELD', expiresAt, createdAt: at, updatedAt: at });
+      const header = await insertReservation.run(tx, [
+        { reference: request.reference, status: 'HELD', expiresAt, createdAt: at, updatedAt: at },
+      ]);
       const short: number[] = [];
+      const updatedAt = stock.updatedAt.mapToDriverValue(at);
       for (const line of request.lines) {
-        const [result] = await tx
-          .update(stock)
-          .set({
-            available: sql`${stock.available} - ${line.quantity}`,
-            reserved: sql`${stock.reserved} + ${line.quantity}`,
-            updatedAt: at,
-          })
-          .where(and(eq(stock.productId, line.productId), gte(stock.available, line.quantity)));
+        const result = await tx.run<ResultSetHeader>(holdUnits, [line.quantity, line.quantity, updatedAt, line.productId, line.quantity]);
         if (result.affectedRows === 0) short.push(line.productId);
       }
       // Rolling back returns whatever this call took.
       if (short.length > 0) throw outOfStock(short.map(String));
-      await tx.insert(reservationLines).values(request.lines.map((line) => ({ reservationId: header.insertId, ...line })));
+      await insertReservationLines.run(
+        tx,
+        request.lines.map((line) => ({ reservationId: header.insertId, ...line })),
+      );
       const movements: Movement[] = request.lines.map((line) => ({
         productId: line.productId,
         kind: 'RESERVATION',
@@ -134,7 +138,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
           for (const line of lines) await shiftStock(tx, line.productId, -line.quantity, 0, at);
           await tx.update(reservations).set({ status: 'COMMITTED', updatedAt: at }).where(eq(reservations.id, row.id));
           await recordMovements(
-            tx,
+            runnerOnDrizzle(tx),
             lines.map((line) => ({ productId: line.productId, kind: 'SALE', deltaOnHand: -line.quantity, deltaAvailable: 0, reference })),
             actor,
             at,
@@ -161,7 +165,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
           for (const line of lines) await shiftStock(tx, line.productId, line.quantity, line.quantity, at);
           await tx.update(reservations).set({ status: 'RELEASED', releaseReason: reason, updatedAt: at }).where(eq(reservations.id, row.id));
           await recordMovements(
-            tx,
+            runnerOnDrizzle(tx),
             lines.map((line) => ({
               productId: line.productId,
               kind: 'CANCELLATION',

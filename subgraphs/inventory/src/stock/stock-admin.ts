@@ -1,5 +1,5 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { appendToOutbox, badInput, retryTransaction } from '@rtc/service-kit';
+import { appendToOutbox, badInput, retryTransaction, runnerOnDrizzle } from '@rtc/service-kit';
 import type { InventoryDb, InventoryTx } from '../db/client';
 import { outbox, stock, type StockRow } from '../db/schema';
 import { requireDelta, requireProductId, requireReason, requireThreshold, requireUnits } from './stock-arguments';
@@ -50,7 +50,7 @@ export function createStockAdmin({ db, onEventsWritten, now = () => new Date() }
             .where(and(eq(stock.productId, productId), gte(stock.available, -delta)));
           if (result.affectedRows === 0) throw badInput('delta', 'would take available stock below zero');
         }
-        const rows = await recordMovements(tx, [{ productId, kind, deltaOnHand: delta, deltaAvailable: delta, reason }], actor, at);
+        const rows = await recordMovements(runnerOnDrizzle(tx), [{ productId, kind, deltaOnHand: delta, deltaAvailable: delta, reason }], actor, at);
         return rows.get(productId)!;
       }),
     );
@@ -87,7 +87,7 @@ export function createStockAdmin({ db, onEventsWritten, now = () => new Date() }
           if (before.lowStockThreshold === value) return { row: before, changed: false };
           const after: StockRow = { ...before, lowStockThreshold: value, updatedAt: at };
           await tx.update(stock).set({ lowStockThreshold: value, updatedAt: at }).where(eq(stock.productId, id));
-          await appendToOutbox(tx, outbox, [stockChangedEvent(before, after, null)], at);
+          await appendToOutbox(runnerOnDrizzle(tx), outbox, [stockChangedEvent(before, after, null)], at);
           return { row: after, changed: true };
         }),
       );

@@ -1,5 +1,5 @@
-import { eq, inArray, sql } from 'drizzle-orm';
-import { appendToOutbox } from '@rtc/service-kit';
+import { eq, sql } from 'drizzle-orm';
+import { appendToOutbox, createRowInsert, readDateTime, type SqlRunner } from '@rtc/service-kit';
 import type { InventoryTx } from '../db/client';
 import { outbox, stock, stockLedger, type StockMovementKind, type StockRow } from '../db/schema';
 import { figuresBefore, stockChangedEvent } from './stock-changed';
@@ -32,21 +32,57 @@ export async function shiftStock(tx: InventoryTx, productId: number, deltaOnHand
   if (result.affectedRows !== 1) throw new Error(`stock row of product ${productId} is missing`);
 }
 
+const insertLedgerRows = createRowInsert(stockLedger, [
+  'productId',
+  'kind',
+  'deltaOnHand',
+  'deltaAvailable',
+  'reference',
+  'reason',
+  'actor',
+  'createdAt',
+]);
+
+interface LockedStockRow {
+  product_id: number;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  low_stock_threshold: number;
+  updated_at: Date | string;
+}
+
+const lockStockRows =
+  'select `product_id`, `on_hand`, `reserved`, `available`, `low_stock_threshold`, `updated_at` from `stock` where `product_id` in (?) for update';
+
 /**
  * Records movements the transaction already applied: their ledger rows and one StockChanged event per product,
  * built from the rows as they now stand (locked). Returns those rows by product id.
  */
 export async function recordMovements(
-  tx: InventoryTx,
+  tx: SqlRunner,
   movements: readonly Movement[],
   actor: string,
   now: Date,
 ): Promise<Map<number, StockRow>> {
   const productIds = [...new Set(movements.map((movement) => movement.productId))];
   if (productIds.length === 0) return new Map();
-  const rows = await tx.select().from(stock).where(inArray(stock.productId, productIds)).for('update');
-  const byProduct = new Map(rows.map((row) => [row.productId, row]));
-  await tx.insert(stockLedger).values(
+  const locked = await tx.run<LockedStockRow[]>(lockStockRows, [productIds]);
+  const byProduct = new Map<number, StockRow>(
+    locked.map((row) => [
+      Number(row.product_id),
+      {
+        productId: Number(row.product_id),
+        onHand: row.on_hand,
+        reserved: row.reserved,
+        available: row.available,
+        lowStockThreshold: row.low_stock_threshold,
+        updatedAt: readDateTime(row.updated_at),
+      },
+    ]),
+  );
+  await insertLedgerRows.run(
+    tx,
     movements.map((movement) => ({
       productId: movement.productId,
       kind: movement.kind,

@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlPool } from '@rtc/service-kit';
+import { createMysqlPool, runnerOn } from '@rtc/service-kit';
 import { errorCodes } from '@rtc/testkit';
 import * as schema from '../db/schema';
 import { applyOrdersToRollups } from '../rollups/write-rollups';
@@ -99,7 +99,7 @@ async function seedHistory(url: string) {
   try {
     await db.insert(schema.orders).values(orders);
     await db.insert(schema.orderLines).values(lines);
-    await applyOrdersToRollups(db, standing);
+    await applyOrdersToRollups(runnerOn(pool), standing);
   } finally {
     await pool.end();
   }
@@ -263,7 +263,7 @@ describe('sales analytics against the raw orders table', () => {
     );
     await stack.orderRows(`INSERT INTO order_lines VALUES (700, 11, 1, 100, 100), (701, 11, 1, 100, 100)`);
     const pool = createMysqlPool({ url: stack.ordersDb.url, connectionLimit: 1 });
-    await applyOrdersToRollups(drizzle(pool, { schema, mode: 'default' }), [
+    await applyOrdersToRollups(runnerOn(pool), [
       { userId: 9000, placedAt: new Date('2026-01-25T10:00:00Z'), currency: 'USD', totalAmount: 100, lines: [{ productId: 11, quantity: 1, lineAmount: 100 }] },
     ]);
     await pool.end();

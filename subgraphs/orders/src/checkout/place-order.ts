@@ -1,5 +1,15 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { appendToOutbox, badInput, conflict, isDuplicateKey, retryTransaction, type Caller, type Logger } from '@rtc/service-kit';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import {
+  appendToOutbox,
+  badInput,
+  conflict,
+  createRowInsert,
+  inTransaction,
+  isDuplicateKey,
+  retryTransaction,
+  type Caller,
+  type Logger,
+} from '@rtc/service-kit';
 import type { Catalog } from '../clients/catalog';
 import type { Inventory } from '../clients/inventory';
 import type { OrdersDb } from '../db/client';
@@ -32,6 +42,20 @@ export interface Checkout {
   placeOrder(caller: Caller, input: PlaceOrderInput): Promise<OrderRow>;
 }
 
+const insertOrder = createRowInsert(orders, [
+  'userId',
+  'idempotencyKey',
+  'reservationRef',
+  'status',
+  'currency',
+  'totalAmount',
+  'itemCount',
+  'placedAt',
+  'updatedAt',
+]);
+const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'quantity', 'unitAmount', 'lineAmount']);
+const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and `product_id` in (?)';
+
 /**
  * Checkout without overselling: catalog prices, an inventory reservation named after (user, idempotency key),
  * then the order, its lines, the rollups and an OrderPlaced outbox row in one transaction.
@@ -39,12 +63,15 @@ export interface Checkout {
 export function createCheckout({ db, catalog, inventory, logger, reservationTtlSeconds, onPlaced }: CheckoutOptions): Checkout {
   const flight = createSingleFlight<OrderRow>();
 
+  // Every checkout asks first: prepared once, so Drizzle does not build it per call.
+  const orderByKey = db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.userId, sql.placeholder('userId')), eq(orders.idempotencyKey, sql.placeholder('idempotencyKey'))))
+    .limit(1)
+    .prepare();
   const findByKey = async (userId: number, idempotencyKey: string) => {
-    const [order] = await db
-      .select()
-      .from(orders)
-      .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, idempotencyKey)))
-      .limit(1);
+    const [order] = await orderByKey.execute({ userId, idempotencyKey });
     return order ?? null;
   };
 
@@ -59,7 +86,8 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
 
   const write = (userId: number, idempotencyKey: string, reference: string, priced: PricedOrder, fromCart: boolean) =>
     retryTransaction(() =>
-      db.transaction(async (tx) => {
+      // Straight on the pool: these statements are rendered once (see createRowInsert), not built per order.
+      inTransaction(db.$client, async (tx) => {
         const now = new Date();
         const values = {
           userId,
@@ -72,7 +100,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           placedAt: now,
           updatedAt: now,
         };
-        const [result] = await tx.insert(orders).values(values);
+        const result = await insertOrder.run(tx, [values]);
         const order: OrderRow = {
           ...values,
           id: result.insertId,
@@ -84,11 +112,11 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           paymentId: null,
           stockReleasedAt: null,
         };
-        await tx.insert(orderLines).values(priced.lines.map((line) => ({ orderId: order.id, ...line })));
-        if (fromCart) {
-          const ordered = priced.lines.map((line) => line.productId);
-          await tx.delete(cartLines).where(and(eq(cartLines.userId, userId), inArray(cartLines.productId, ordered)));
-        }
+        await insertOrderLines.run(
+          tx,
+          priced.lines.map((line) => ({ orderId: order.id, ...line })),
+        );
+        if (fromCart) await tx.run(removeOrderedFromCart, [userId, priced.lines.map((line) => line.productId)]);
         await appendToOutbox(tx, outbox, [orderPlacedEvent(order, priced.lines)], now);
         await applyOrdersToRollups(tx, [{ ...order, lines: priced.lines }]);
         return order;

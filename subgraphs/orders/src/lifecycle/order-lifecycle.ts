@@ -1,6 +1,7 @@
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import {
   appendToOutbox,
+  runnerOnDrizzle,
   badInput,
   notFound,
   parseNumericId,
@@ -74,7 +75,7 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
         await tx.update(orders).set(changes).where(eq(orders.id, id));
         const updated: OrderRow = { ...current, ...changes };
         const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, id));
-        await appendToOutbox(tx, outbox, [orderStatusChangedEvent(updated, current.status, lines)], now);
+        await appendToOutbox(runnerOnDrizzle(tx), outbox, [orderStatusChangedEvent(updated, current.status, lines)], now);
         if (to === 'CANCELLED') await removeCancelledOrderFromRollups(tx, { ...current, lines });
         return { order: updated, previous: current.status };
       }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlPool, createServiceMetrics, type Pool } from '@rtc/service-kit';
+import { createMysqlPool, createServiceMetrics, runnerOn, type Pool } from '@rtc/service-kit';
 import { createTestDatabase, type TestDatabase } from '@rtc/testkit';
 import { createOrdersDb } from '../db/client';
 import { ordersMigrations } from '../migrations';
@@ -27,8 +27,7 @@ async function topGauge(metrics: ReturnType<typeof createServiceMetrics>) {
 beforeAll(async () => {
   database = await createTestDatabase('orders', ordersMigrations);
   pool = createMysqlPool({ url: database.url, connectionLimit: 2 });
-  const db = createOrdersDb(pool);
-  await applyOrdersToRollups(db, [
+  await applyOrdersToRollups(runnerOn(pool), [
     sale(5, 1, 3),
     sale(50, 1, 2),
     sale(10, 2, 7),
@@ -58,7 +57,7 @@ describe('order metrics', () => {
     expect(first).toHaveLength(10);
     expect(first.map(([rank]) => rank)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
 
-    await applyOrdersToRollups(createOrdersDb(pool), [sale(0, 4, 100)]);
+    await applyOrdersToRollups(runnerOn(pool), [sale(0, 4, 100)]);
     clock = now + 29_000;
     expect(await topGauge(metrics)).toEqual(first);
     clock = now + 31_000;

@@ -1,11 +1,23 @@
 import { and, eq, min, ne, sql } from 'drizzle-orm';
-import type { OrdersDb, OrdersTx } from '../db/client';
+import { createRowInsert, runnerOnDrizzle, type SqlRunner } from '@rtc/service-kit';
+import type { OrdersTx } from '../db/client';
 import { customerStats, orders, productSalesByMinute, salesByMinute } from '../db/schema';
 import { customerDeltas, rollupDeltas, type RollupOrder } from './rollup-deltas';
 
-type Writer = OrdersDb | OrdersTx;
+const add = (column: string) => `\`${column}\` = \`${column}\` + VALUES(\`${column}\`)`;
 
-const add = (column: string) => sql.raw(`\`${column}\` + VALUES(\`${column}\`)`);
+const upsertProductSales = createRowInsert(productSalesByMinute, ['currency', 'minute', 'productId', 'orders', 'units', 'revenue'], {
+  onDuplicateKeyUpdate: [add('orders'), add('units'), add('revenue')].join(', '),
+});
+const upsertSales = createRowInsert(salesByMinute, ['currency', 'minute', 'orders', 'revenue', 'units'], {
+  onDuplicateKeyUpdate: [add('orders'), add('revenue'), add('units')].join(', '),
+});
+const upsertCustomerStats = createRowInsert(customerStats, ['userId', 'firstOrderAt', 'orders'], {
+  onDuplicateKeyUpdate: [
+    '`first_order_at` = IF(`first_order_at` IS NULL OR VALUES(`first_order_at`) < `first_order_at`, VALUES(`first_order_at`), `first_order_at`)',
+    add('orders'),
+  ].join(', '),
+});
 
 // Multi-row upserts stay well under max_allowed_packet.
 const chunkSize = 500;
@@ -20,44 +32,22 @@ function chunks<T>(rows: readonly T[]): T[][] {
  * Adds (sign 1) or removes (sign -1) orders to/from the per-minute sales and product rollups, inside the
  * caller's transaction. Product rows first, the hot per-minute row last, so its lock is held the shortest.
  */
-export async function applyToMinuteRollups(tx: Writer, placed: readonly RollupOrder[], sign: 1 | -1): Promise<void> {
+export async function applyToMinuteRollups(tx: SqlRunner, placed: readonly RollupOrder[], sign: 1 | -1): Promise<void> {
   const deltas = rollupDeltas(placed, sign);
-  for (const rows of chunks(deltas.products)) {
-    await tx
-      .insert(productSalesByMinute)
-      .values(rows.map((row) => ({ ...row })))
-      .onDuplicateKeyUpdate({ set: { orders: add('orders'), units: add('units'), revenue: add('revenue') } });
-  }
-  for (const rows of chunks(deltas.sales)) {
-    await tx
-      .insert(salesByMinute)
-      .values(rows.map((row) => ({ ...row })))
-      .onDuplicateKeyUpdate({ set: { orders: add('orders'), revenue: add('revenue'), units: add('units') } });
-  }
+  for (const rows of chunks(deltas.products)) await upsertProductSales.run(tx, rows);
+  for (const rows of chunks(deltas.sales)) await upsertSales.run(tx, rows);
 }
 
 /** Records newly placed orders in each customer's first-order tracking. */
-export async function addOrdersToCustomerStats(tx: Writer, placed: readonly Pick<RollupOrder, 'userId' | 'placedAt'>[]): Promise<void> {
-  for (const rows of chunks(customerDeltas(placed))) {
-    await tx
-      .insert(customerStats)
-      .values(rows)
-      .onDuplicateKeyUpdate({
-        set: {
-          firstOrderAt: sql.raw(
-            'IF(`first_order_at` IS NULL OR VALUES(`first_order_at`) < `first_order_at`, VALUES(`first_order_at`), `first_order_at`)',
-          ),
-          orders: add('orders'),
-        },
-      });
-  }
+export async function addOrdersToCustomerStats(tx: SqlRunner, placed: readonly Pick<RollupOrder, 'userId' | 'placedAt'>[]): Promise<void> {
+  for (const rows of chunks(customerDeltas(placed))) await upsertCustomerStats.run(tx, rows);
 }
 
 /**
  * After a customer's order was cancelled (in this transaction): one order fewer, and the first order is
  * recomputed from the orders that are still standing.
  */
-async function removeCancelledOrderFromCustomerStats(tx: Writer, userId: number): Promise<void> {
+async function removeCancelledOrderFromCustomerStats(tx: OrdersTx, userId: number): Promise<void> {
   const [first] = await tx
     .select({ at: min(orders.placedAt) })
     .from(orders)
@@ -73,13 +63,13 @@ async function removeCancelledOrderFromCustomerStats(tx: Writer, userId: number)
  * and first-order tracking. Live checkout and the history seeder both call it, so the two always agree.
  * Locks rows in one order (customers, products, then the per-minute row) to keep concurrent writers apart.
  */
-export async function applyOrdersToRollups(tx: Writer, placed: readonly RollupOrder[]): Promise<void> {
+export async function applyOrdersToRollups(tx: SqlRunner, placed: readonly RollupOrder[]): Promise<void> {
   await addOrdersToCustomerStats(tx, placed);
   await applyToMinuteRollups(tx, placed, 1);
 }
 
 /** Takes a just-cancelled order (its status already CANCELLED in this transaction) out of the analytics tables. */
-export async function removeCancelledOrderFromRollups(tx: Writer, order: RollupOrder): Promise<void> {
+export async function removeCancelledOrderFromRollups(tx: OrdersTx, order: RollupOrder): Promise<void> {
   await removeCancelledOrderFromCustomerStats(tx, order.userId);
-  await applyToMinuteRollups(tx, [order], -1);
+  await applyToMinuteRollups(runnerOnDrizzle(tx), [order], -1);
 }

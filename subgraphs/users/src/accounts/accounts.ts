@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import { appendToOutbox, conflict, isDuplicateKey, signAccessToken, type Caller, type Counter } from '@rtc/service-kit';
+import { appendToOutbox, conflict, isDuplicateKey, runnerOnDrizzle, signAccessToken, type Caller, type Counter } from '@rtc/service-kit';
 import type { UsersDb } from '../db/client';
 import { outbox, users, type UserRow } from '../db/schema';
 import { normalizeEmail, validateName, validatePassword } from './credentials';
@@ -44,7 +44,7 @@ export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEven
         user = await db.transaction(async (tx) => {
           const [result] = await tx.insert(users).values({ email, name, passwordHash, role: 'CUSTOMER', createdAt });
           const row: UserRow = { id: result.insertId, email, name, passwordHash, role: 'CUSTOMER', createdAt };
-          await appendToOutbox(tx, outbox, [
+          await appendToOutbox(runnerOnDrizzle(tx), outbox, [
             { type: 'UserSignedUp', aggregateType: 'User', aggregateId: String(row.id), payload: { userId: String(row.id) } },
           ]);
           return row;

@@ -1,0 +1,113 @@
+import { getTableColumns, sql } from 'drizzle-orm';
+import { getTableConfig, type MySqlDatabase, type MySqlTable } from 'drizzle-orm/mysql-core';
+import { format, type ResultSetHeader } from 'mysql2';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+
+export type { ResultSetHeader };
+
+/**
+ * Where a hot-path statement runs: a pool, the connection of a transaction, or a Drizzle transaction.
+ * Drizzle builds each statement anew from its query tree, which was the largest single cost of a checkout;
+ * the statements here are rendered once from the same Drizzle tables and only take fresh values.
+ */
+export interface SqlRunner {
+  /** One statement with `?` placeholders (an array value expands to a list); rows, or a ResultSetHeader. */
+  run<T>(text: string, values: readonly unknown[]): Promise<T>;
+}
+
+// Any drizzle MySQL database or transaction.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyMysqlDb = MySqlDatabase<any, any, any, any>;
+
+export function runnerOn(client: Pool | PoolConnection): SqlRunner {
+  return {
+    async run<T>(text: string, values: readonly unknown[]) {
+      const [result] = await client.query(text, values as unknown[]);
+      return result as T;
+    },
+  };
+}
+
+/** Statements of a runner inside a Drizzle transaction (or on a Drizzle database), on its connection. */
+export function runnerOnDrizzle(db: AnyMysqlDb): SqlRunner {
+  return {
+    async run<T>(text: string, values: readonly unknown[]) {
+      // The pools run with timezone 'Z'; mysql2 would format the values the same way client-side.
+      const [result] = (await db.execute(sql.raw(format(text, values as Parameters<typeof format>[1], false, 'Z')))) as unknown as [T];
+      return result;
+    },
+  };
+}
+
+/** One transaction on a pool connection: `begin` … `commit`, or `rollback` when `work` throws. */
+export async function inTransaction<T>(pool: Pool, work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+  const connection = await pool.getConnection();
+  try {
+    await connection.query('begin');
+    try {
+      const result = await work(runnerOn(connection));
+      await connection.query('commit');
+      return result;
+    } catch (error) {
+      await connection.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    connection.release();
+  }
+}
+
+export interface RowInsertOptions {
+  /** The `on duplicate key update` assignments, as SQL. */
+  readonly onDuplicateKeyUpdate?: string;
+}
+
+/** A multi-row INSERT into a Drizzle table, of the given columns; values go through the columns' own mapping. */
+export interface RowInsert<Row> {
+  run(runner: SqlRunner, rows: readonly Row[]): Promise<ResultSetHeader>;
+}
+
+// Row counts above this are rendered per call (bulk loads), not kept.
+const cachedRowCounts = 64;
+
+export function createRowInsert<T extends MySqlTable, K extends keyof T['$inferInsert'] & string>(
+  table: T,
+  keys: readonly K[],
+  { onDuplicateKeyUpdate }: RowInsertOptions = {},
+): RowInsert<Pick<T['$inferInsert'], K>> {
+  const columns = getTableColumns(table);
+  const picked = keys.map((key) => {
+    const column = columns[key];
+    if (!column) throw new Error(`${getTableConfig(table).name} has no column ${key}`);
+    return { key, column };
+  });
+  const head = `insert into \`${getTableConfig(table).name}\` (${picked.map(({ column }) => `\`${column.name}\``).join(', ')}) values `;
+  const tuple = `(${picked.map(() => '?').join(', ')})`;
+  const tail = onDuplicateKeyUpdate ? ` on duplicate key update ${onDuplicateKeyUpdate}` : '';
+  const render = (rows: number) => head + Array.from({ length: rows }, () => tuple).join(', ') + tail;
+  const rendered = new Map<number, string>();
+  const textFor = (rows: number) => {
+    if (rows > cachedRowCounts) return render(rows);
+    let text = rendered.get(rows);
+    if (!text) rendered.set(rows, (text = render(rows)));
+    return text;
+  };
+  return {
+    async run(runner, rows) {
+      if (rows.length === 0) throw new Error(`an insert into ${getTableConfig(table).name} needs rows`);
+      const values: unknown[] = [];
+      for (const row of rows) {
+        for (const { key, column } of picked) {
+          const value = (row as Record<string, unknown>)[key];
+          values.push(value === undefined || value === null ? null : column.mapToDriverValue(value));
+        }
+      }
+      return runner.run<ResultSetHeader>(textFor(rows.length), values);
+    },
+  };
+}
+
+/** A DATETIME as read: a Date through mysql2, or Drizzle's raw string (UTC, without a zone). */
+export function readDateTime(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+}
