@@ -1,10 +1,10 @@
 // The ceiling a checkout through the gateway is measured against: the SQL that placeOrder runs, issued straight
-// from this process with mysql2, without HTTP, GraphQL, federation or Drizzle. Every statement mirrors one the
-// services run (orders: checkout/place-order.ts and rollups/write-rollups.ts; catalog: the Product entity loader;
-// inventory: reservations/reservations.ts and stock/stock-movements.ts). Change them together.
+// from this process with mysql2, without HTTP, GraphQL or federation. Every statement mirrors one the services
+// run (orders: checkout/place-order.ts and rollups/write-rollups.ts; catalog: the Product entity loader;
+// inventory: reservations/reservations.ts and stock/stock-movements.ts; the kit's outbox). Change them together.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { createMysqlPool } from '@rtc/service-kit';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { createMysqlPool, inTransaction } from '@rtc/service-kit';
 
 export interface RawCheckoutDatabases {
   readonly catalog: string;
@@ -107,24 +107,6 @@ async function retrying<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-// Drizzle's transaction on a mysql2 pool: one connection, `begin` … `commit`.
-async function inTransaction<T>(pool: Pool, run: (connection: PoolConnection) => Promise<T>): Promise<T> {
-  const connection = await pool.getConnection();
-  try {
-    await connection.query('begin');
-    try {
-      const result = await run(connection);
-      await connection.query('commit');
-      return result;
-    } catch (error) {
-      await connection.query('rollback').catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    connection.release();
-  }
-}
-
 function databasePool(serverUrl: string, database: string, connectionLimit: number): Pool {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
@@ -163,30 +145,30 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
     await retrying(() =>
       inTransaction(inventory, async (tx) => {
         const at = new Date();
-        const [header] = await tx.query<ResultSetHeader>(
-          'insert into `reservations` (`id`, `reference`, `status`, `release_reason`, `expires_at`, `created_at`, `updated_at`) values (default, ?, ?, default, ?, ?, ?)',
+        const header = await tx.run<ResultSetHeader>(
+          'insert into `reservations` (`reference`, `status`, `expires_at`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?)',
           [reference, 'HELD', new Date(at.getTime() + reservationTtlSeconds * 1000), at, at],
         );
         const short: number[] = [];
         for (const line of lines) {
-          const [result] = await tx.query<ResultSetHeader>(
-            'update `stock` set `reserved` = `stock`.`reserved` + ?, `available` = `stock`.`available` - ?, `updated_at` = ? where (`stock`.`product_id` = ? and `stock`.`available` >= ?)',
+          const result = await tx.run<ResultSetHeader>(
+            'update `stock` set `reserved` = `reserved` + ?, `available` = `available` - ?, `updated_at` = ? where `product_id` = ? and `available` >= ?',
             [line.quantity, line.quantity, at, line.productId, line.quantity],
           );
           if (result.affectedRows === 0) short.push(line.productId);
         }
         if (short.length > 0) throw new RawCheckoutError('OUT_OF_STOCK', `products ${short.join(', ')}`);
-        await tx.query(
+        await tx.run(
           `insert into \`reservation_lines\` (\`reservation_id\`, \`product_id\`, \`quantity\`) values ${tuples(lines.length, 3)}`,
           lines.flatMap((line) => [header.insertId, line.productId, line.quantity]),
         );
         // recordMovements: the rows as they now stand, one ledger row per line, one StockChanged per product.
-        const [after] = await tx.query<StockRow[]>(
-          `select \`product_id\`, \`on_hand\`, \`reserved\`, \`available\`, \`low_stock_threshold\`, \`updated_at\` from \`stock\` where \`stock\`.\`product_id\` in (${lines.map(() => '?').join(', ')}) for update`,
-          lines.map((line) => line.productId),
+        const after = await tx.run<StockRow[]>(
+          'select `product_id`, `on_hand`, `reserved`, `available`, `low_stock_threshold`, `updated_at` from `stock` where `product_id` in (?) for update',
+          [lines.map((line) => line.productId)],
         );
-        await tx.query(
-          `insert into \`stock_ledger\` (\`id\`, \`product_id\`, \`kind\`, \`delta_on_hand\`, \`delta_available\`, \`reference\`, \`reason\`, \`actor\`, \`created_at\`) values ${lines.map(() => '(default, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        await tx.run(
+          `insert into \`stock_ledger\` (\`product_id\`, \`kind\`, \`delta_on_hand\`, \`delta_available\`, \`reference\`, \`reason\`, \`actor\`, \`created_at\`) values ${tuples(lines.length, 8)}`,
           lines.flatMap((line) => [line.productId, 'RESERVATION', 0, -line.quantity, reference, null, serviceActor, at]),
         );
         const byProduct = new Map(after.map((row) => [Number(row.product_id), row]));
@@ -209,8 +191,8 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
             },
           };
         });
-        await tx.query(
-          `insert into \`outbox\` (\`id\`, \`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`, \`published_at\`) values ${events.map(() => '(default, ?, ?, ?, ?, ?, ?, default)').join(', ')}`,
+        await tx.run(
+          `insert into \`outbox\` (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values ${tuples(events.length, 6)}`,
           events.flatMap((event) => [randomUUID(), 'StockChanged', 'Stock', event.aggregateId, JSON.stringify(event.payload), at]),
         );
       }),
@@ -222,12 +204,12 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
     retrying(() =>
       inTransaction(orders, async (tx) => {
         const now = new Date();
-        const [result] = await tx.query<ResultSetHeader>(
-          `insert into \`orders\` (${orderColumns}) values (default, ?, ?, ?, ?, ?, ?, ?, ?, ?, default, default, default, default, default, default, default)`,
+        const result = await tx.run<ResultSetHeader>(
+          'insert into `orders` (`user_id`, `idempotency_key`, `reservation_ref`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [userId, idempotencyKey, reference, 'PENDING', priced.currency, priced.totalAmount, priced.itemCount, now, now],
         );
         const orderId = result.insertId;
-        await tx.query(
+        await tx.run(
           `insert into \`order_lines\` (\`order_id\`, \`product_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(priced.lines.length, 5)}`,
           priced.lines.flatMap((line) => [orderId, line.productId, line.quantity, line.unitAmount, line.lineAmount]),
         );
@@ -243,22 +225,22 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
             lineTotal: { amount: line.lineAmount, currency: priced.currency },
           })),
         };
-        await tx.query(
-          'insert into `outbox` (`id`, `event_id`, `type`, `aggregate_type`, `aggregate_id`, `payload`, `occurred_at`, `published_at`) values (default, ?, ?, ?, ?, ?, ?, default)',
+        await tx.run(
+          'insert into `outbox` (`event_id`, `type`, `aggregate_type`, `aggregate_id`, `payload`, `occurred_at`) values (?, ?, ?, ?, ?, ?)',
           [randomUUID(), 'OrderPlaced', 'Order', String(orderId), JSON.stringify(payload), now],
         );
         // applyOrdersToRollups: customers, then products in id order, then the hot per-minute row.
-        await tx.query(
+        await tx.run(
           'insert into `customer_stats` (`user_id`, `first_order_at`, `orders`) values (?, ?, ?) on duplicate key update `first_order_at` = IF(`first_order_at` IS NULL OR VALUES(`first_order_at`) < `first_order_at`, VALUES(`first_order_at`), `first_order_at`), `orders` = `orders` + VALUES(`orders`)',
           [userId, now, 1],
         );
         const minute = minuteOf(now);
         const products = [...priced.lines].sort((a, b) => a.productId - b.productId);
-        await tx.query(
+        await tx.run(
           `insert into \`product_sales_by_minute\` (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`) values ${tuples(products.length, 6)} on duplicate key update \`orders\` = \`orders\` + VALUES(\`orders\`), \`units\` = \`units\` + VALUES(\`units\`), \`revenue\` = \`revenue\` + VALUES(\`revenue\`)`,
           products.flatMap((line) => [priced.currency, minute, line.productId, 1, line.quantity, line.lineAmount]),
         );
-        await tx.query(
+        await tx.run(
           'insert into `sales_by_minute` (`currency`, `minute`, `orders`, `revenue`, `units`) values (?, ?, ?, ?, ?) on duplicate key update `orders` = `orders` + VALUES(`orders`), `revenue` = `revenue` + VALUES(`revenue`), `units` = `units` + VALUES(`units`)',
           [priced.currency, minute, 1, priced.totalAmount, priced.itemCount],
         );
