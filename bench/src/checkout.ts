@@ -16,7 +16,8 @@ import { dropStore, sellableProducts, storeDatabases, topUpStock } from './harne
 import { createBasketMaker, type BasketLine } from './simulation/basket';
 import { createRandom } from './simulation/random';
 
-const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 3, topology: 'process-per-service' } as const;
+// Five service processes need more than a few seconds of traffic before V8 has optimised their hot paths.
+const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 10, topology: 'process-per-service' } as const;
 const databasePrefix = 'rtc_bench_';
 const ports = stackPorts(4100);
 // Far more than a run sells: 3 rounds x 40 s at a few hundred orders a second spread over ~2,000 products.
