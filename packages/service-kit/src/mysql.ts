@@ -73,7 +73,15 @@ interface CorePoolInternals {
   _connectionQueue?: { length: number };
 }
 
+const poolMetrics = new WeakMap<Pool, ServiceMetrics>();
+
+/** The metrics a pool reports to, when createMysqlPool was given some. */
+export function metricsOfPool(pool: Pool): ServiceMetrics | undefined {
+  return poolMetrics.get(pool);
+}
+
 function instrumentPool(pool: Pool, metrics: ServiceMetrics): void {
+  poolMetrics.set(pool, metrics);
   // mysql2 exposes no counters; its core pool's queues are the only source of truth for in-use and waiting.
   const core = (pool as unknown as { pool: CorePoolInternals }).pool;
   new Gauge({

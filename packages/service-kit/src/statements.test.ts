@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/mysql2';
 import { datetime, int, json, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import { createPool, type Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServiceMetrics } from './metrics';
 import { createMysqlPool, withDatabase } from './mysql';
 import { createRowInsert, inTransaction, readDateTime, runnerOn, runnerOnDrizzle } from './statements';
 
@@ -75,6 +76,22 @@ describe('rendered statements', () => {
     ).rejects.toThrow('changed my mind');
     await inTransaction(pool, (tx) => addHits.run(tx, [{ name: 'kept', hits: 1, details: null, seenAt }]));
     expect((await rows()).map((row) => row.name)).toEqual(['a', 'b', 'kept']);
+  });
+
+  it('times the statements of a transaction on an instrumented pool into the query histogram', async () => {
+    const metrics = createServiceMetrics('statements-test');
+    const instrumented = createMysqlPool({ url: withDatabase(serverUrl, database), connectionLimit: 1, metrics });
+    const timedStatements = async () => (await metrics.dbQueryDuration.get()).values.find((value) => value.metricName?.endsWith('_count'))?.value ?? 0;
+    try {
+      const before = await timedStatements();
+      await inTransaction(instrumented, async (tx) => {
+        await tx.run('select 1', []);
+        await tx.run('select 2', []);
+      });
+      expect((await timedStatements()) - before).toBe(2);
+    } finally {
+      await instrumented.end();
+    }
   });
 
   it('runs inside a Drizzle transaction, expanding array values into lists', async () => {

@@ -2,6 +2,8 @@ import { getTableColumns, sql } from 'drizzle-orm';
 import { getTableConfig, type MySqlDatabase, type MySqlTable } from 'drizzle-orm/mysql-core';
 import { format, type ResultSetHeader } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { ServiceMetrics } from './metrics';
+import { metricsOfPool } from './mysql';
 
 export type { ResultSetHeader };
 
@@ -28,6 +30,20 @@ export function runnerOn(client: Pool | PoolConnection): SqlRunner {
   };
 }
 
+/** Each statement timed into the service's query histogram, as the instrumented pool times its own. */
+function timedRunner(runner: SqlRunner, metrics: ServiceMetrics): SqlRunner {
+  return {
+    async run<T>(text: string, values: readonly unknown[]) {
+      const end = metrics.dbQueryDuration.startTimer();
+      try {
+        return await runner.run<T>(text, values);
+      } finally {
+        end();
+      }
+    },
+  };
+}
+
 /** Statements of a runner inside a Drizzle transaction (or on a Drizzle database), on its connection. */
 export function runnerOnDrizzle(db: AnyMysqlDb): SqlRunner {
   return {
@@ -45,7 +61,9 @@ export async function inTransaction<T>(pool: Pool, work: (runner: SqlRunner) => 
   try {
     await connection.query('begin');
     try {
-      const result = await work(runnerOn(connection));
+      const runner = runnerOn(connection);
+      const metrics = metricsOfPool(pool);
+      const result = await work(metrics ? timedRunner(runner, metrics) : runner);
       await connection.query('commit');
       return result;
     } catch (error) {
