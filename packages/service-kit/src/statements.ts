@@ -93,13 +93,14 @@ export function createRowInsert<T extends MySqlTable, K extends keyof T['$inferI
   keys: readonly K[],
   { onDuplicateKeyUpdate }: RowInsertOptions = {},
 ): RowInsert<Pick<T['$inferInsert'], K>> {
+  const { name } = getTableConfig(table);
   const columns = getTableColumns(table);
   const picked = keys.map((key) => {
     const column = columns[key];
-    if (!column) throw new Error(`${getTableConfig(table).name} has no column ${key}`);
+    if (!column) throw new Error(`${name} has no column ${key}`);
     return { key, column };
   });
-  const head = `insert into \`${getTableConfig(table).name}\` (${picked.map(({ column }) => `\`${column.name}\``).join(', ')}) values `;
+  const head = `insert into \`${name}\` (${picked.map(({ column }) => `\`${column.name}\``).join(', ')}) values `;
   const tuple = `(${picked.map(() => '?').join(', ')})`;
   const tail = onDuplicateKeyUpdate ? ` on duplicate key update ${onDuplicateKeyUpdate}` : '';
   const render = (rows: number) => head + Array.from({ length: rows }, () => tuple).join(', ') + tail;
@@ -112,7 +113,7 @@ export function createRowInsert<T extends MySqlTable, K extends keyof T['$inferI
   };
   return {
     async run(runner, rows) {
-      if (rows.length === 0) throw new Error(`an insert into ${getTableConfig(table).name} needs rows`);
+      if (rows.length === 0) throw new Error(`an insert into ${name} needs rows`);
       const values: unknown[] = [];
       for (const row of rows) {
         for (const { key, column } of picked) {

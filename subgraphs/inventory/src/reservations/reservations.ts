@@ -1,5 +1,15 @@
 import { and, asc, eq, lte, type SQL } from 'drizzle-orm';
-import { conflict, createRowInsert, inTransaction, isDuplicateKey, notFound, outOfStock, retryTransaction, runnerOnDrizzle, type ResultSetHeader } from '@rtc/service-kit';
+import {
+  conflict,
+  createRowInsert,
+  inTransaction,
+  isDuplicateKey,
+  notFound,
+  outOfStock,
+  retryTransaction,
+  runnerOnDrizzle,
+  type ResultSetHeader,
+} from '@rtc/service-kit';
 import type { InventoryDb, InventoryTx } from '../db/client';
 import { reservationLines, reservations, stock, type ReleaseReason, type ReservationRow } from '../db/schema';
 import { recordMovements, shiftStock, type Movement } from '../stock/stock-movements';
@@ -94,10 +104,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
       }
       // Rolling back returns whatever this call took.
       if (short.length > 0) throw outOfStock(short.map(String));
-      await insertReservationLines.run(
-        tx,
-        request.lines.map((line) => ({ reservationId: header.insertId, ...line })),
-      );
+      await insertReservationLines.run(tx, request.lines.map((line) => ({ reservationId: header.insertId, ...line })));
       const movements: Movement[] = request.lines.map((line) => ({
         productId: line.productId,
         kind: 'RESERVATION',
