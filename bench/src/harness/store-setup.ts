@@ -1,12 +1,13 @@
 // Bench setup straight in SQL, never part of a measurement: a store of the benchmark's own, which products can be
 // bought, and enough stock that none runs out mid-round.
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { databaseNames, dropAll } from '@rtc/stack';
 
 export type StoreDatabase = 'users' | 'catalog' | 'orders' | 'inventory';
 
 /** As the launcher names them: `<prefix><subgraph>`. */
 export function storeDatabases(prefix: string): Record<StoreDatabase, string> {
-  return { users: `${prefix}users`, catalog: `${prefix}catalog`, orders: `${prefix}orders`, inventory: `${prefix}inventory` };
+  return databaseNames(prefix);
 }
 
 /**
@@ -18,12 +19,7 @@ export async function dropStore(serverUrl: string, databases: Record<StoreDataba
   for (const name of Object.values(databases)) {
     if (!/^rtc_[a-z0-9_]*bench[a-z0-9_]*$/.test(name)) throw new Error(`refusing to drop ${name}: only benchmark stores (rtc_…bench…) are dropped`);
   }
-  const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
-  try {
-    for (const name of Object.values(databases)) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  } finally {
-    await pool.end();
-  }
+  await dropAll(serverUrl, databases);
 }
 
 async function withPool<T>(serverUrl: string, database: string, run: (pool: Pool) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
-import { withDatabase } from '@rtc/service-kit';
-import { runMigrations } from '@rtc/service-kit';
+import { createPool } from 'mysql2/promise';
+import { runMigrations, withDatabase } from '@rtc/service-kit';
 import { catalogMigrations } from '@rtc/catalog';
 import { inventoryMigrations } from '@rtc/inventory';
 import { ordersMigrations } from '@rtc/orders';
@@ -24,5 +24,15 @@ export const migrationFolders: Record<SubgraphName, string> = {
 export async function migrateAll(serverUrl: string, databases: Record<SubgraphName, string> = defaultDatabases): Promise<void> {
   for (const [name, folder] of Object.entries(migrationFolders) as [SubgraphName, string][]) {
     await runMigrations(withDatabase(serverUrl, databases[name]), folder);
+  }
+}
+
+/** Drops a store's four databases (tests and benchmarks clean up with it). */
+export async function dropAll(serverUrl: string, databases: Record<SubgraphName, string>): Promise<void> {
+  const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
+  try {
+    for (const name of Object.values(databases)) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await pool.end();
   }
 }

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '@rtc/gateway';
-import { signAccessToken } from '@rtc/service-kit';
+import { signAccessToken, withDatabase } from '@rtc/service-kit';
 import { connectLive, queryRows, testInternalToken, testJwtSecret, testServerUrl, type LiveClient } from '@rtc/testkit';
-import { createPool } from 'mysql2/promise';
-import { migrateAll } from './databases';
+import { databaseNames, dropAll, migrateAll } from './databases';
 import { createProducts, placeOrder } from './fixtures';
 import { startServiceProcesses, type ServiceProcesses } from './service-processes';
 
@@ -19,12 +17,7 @@ const freePort = () =>
   });
 
 const suffix = randomBytes(4).toString('hex');
-const databases: Record<SubgraphName, string> = {
-  users: `rtc_test_users_${suffix}`,
-  catalog: `rtc_test_catalog_${suffix}`,
-  orders: `rtc_test_orders_${suffix}`,
-  inventory: `rtc_test_inventory_${suffix}`,
-};
+const databases = databaseNames(`rtc_test_${suffix}_`);
 let running: ServiceProcesses;
 let live: LiveClient;
 
@@ -47,14 +40,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await live?.dispose();
   await running?.stop();
-  const pool = createPool({ uri: testServerUrl(), connectionLimit: 1 });
-  for (const name of Object.values(databases)) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await pool.end();
+  await dropAll(testServerUrl(), databases);
 });
 
 describe('one process per service, as deployed', () => {
   it('checks out across processes and carries the event to a subscriber over Redis', async () => {
-    const usersDb = `${testServerUrl().replace(/\/$/, '')}/${databases.users}`;
+    const usersDb = withDatabase(testServerUrl(), databases.users);
     await queryRows(usersDb, "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ('admin@p.example', 'Admin', 'ADMIN', 'x', NOW(3)), ('buyer@p.example', 'Mary Jackson', 'CUSTOMER', 'x', NOW(3))");
     const ids = await queryRows<{ id: number; role: 'ADMIN' | 'CUSTOMER' }>(usersDb, 'SELECT id, role FROM users ORDER BY id');
     const [admin, customer] = await Promise.all(ids.map((row) => signAccessToken({ userId: String(row.id), role: row.role }, testJwtSecret)));

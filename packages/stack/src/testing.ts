@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { signAccessToken, type Role } from '@rtc/service-kit';
+import { signAccessToken, withDatabase, type Role } from '@rtc/service-kit';
 import { queryRows, testInternalToken, testJwtSecret, testServerUrl } from '@rtc/testkit';
-import { createPool } from 'mysql2/promise';
 import type { SubgraphName } from '@rtc/gateway';
-import { migrateAll } from './databases';
+import { databaseNames, dropAll, migrateAll } from './databases';
 import { startStack, type RunningStack } from './stack';
 
 export interface TestStack extends RunningStack {
@@ -22,12 +21,7 @@ export interface TestStackOptions {
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const suffix = randomBytes(4).toString('hex');
-  const databases: Record<SubgraphName, string> = {
-    users: `rtc_test_users_${suffix}`,
-    catalog: `rtc_test_catalog_${suffix}`,
-    orders: `rtc_test_orders_${suffix}`,
-    inventory: `rtc_test_inventory_${suffix}`,
-  };
+  const databases = databaseNames(`rtc_test_${suffix}_`);
   const serverUrl = testServerUrl();
   await migrateAll(serverUrl, databases);
   const stack = await startStack({
@@ -44,11 +38,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     storeCurrency: 'USD',
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
   });
-  const databaseUrl = (name: SubgraphName) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${databases[name]}`;
-    return url.toString();
-  };
+  const databaseUrl = (name: SubgraphName) => withDatabase(serverUrl, databases[name]);
   let users = 0;
   return {
     ...stack,
@@ -69,12 +59,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     async stop() {
       await stack.stop();
-      const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
-      try {
-        for (const name of Object.values(databases)) await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      } finally {
-        await pool.end();
-      }
+      await dropAll(serverUrl, databases);
     },
   };
 }
