@@ -52,7 +52,8 @@ describe('Prometheus configuration and rules', () => {
     expect(files.length).toBeGreaterThan(0);
     const result = await runPromtool(['test', 'rules', ...files], { cwd: observabilityFiles.root });
     expect(result.code, result.stdout + result.stderr).toBe(0);
-  });
+    // The business and recording tests replay days of samples: about 30 s each on a loaded 2-core machine.
+  }, 240_000);
 
   it('tests every alert both firing and not firing', async () => {
     const firing = new Set<string>();
