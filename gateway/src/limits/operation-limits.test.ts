@@ -2,6 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSupergraph } from '../supergraph';
+import { fragmentBomb } from './fragment-bomb';
 import { measureOperation } from './operation-cost';
 import { checkOperationLimits, defaultOperationLimits, limitValidationRules } from './operation-limits';
 
@@ -24,13 +25,6 @@ const refusal = (query: string, variables: Record<string, unknown> = {}, limits 
   const problem = checkOperationLimits(schema, document, getOperationAST(document)!, variables, limits);
   return problem && { code: problem.extensions['code'], message: problem.message };
 };
-
-/** `F_k = { ...F_{k-1} ...F_{k-1} }`: 2^k fields once expanded, about 40 bytes a level. */
-export function fragmentBomb(levels: number): string {
-  const fragments = ['fragment F0 on Product { id name }'];
-  for (let level = 1; level <= levels; level++) fragments.push(`fragment F${level} on Product { ...F${level - 1} ...F${level - 1} }`);
-  return `query { product(id: "1") { ...F${levels} } } ${fragments.join(' ')}`;
-}
 
 describe('operation limits', () => {
   it('accepts a catalog page with stock within every limit', () => {

@@ -49,8 +49,8 @@ export function limitedParseOptions(limits: OperationLimits): ParseOptions {
   return { maxTokens: limits.maxTokens };
 }
 
-// graphql-js words a token limit breach this way (parser.ts, `Document contains more than N tokens`).
-const tooManyTokens = /Document contains more than \d+ tokens/;
+// graphql-js 16 words a token limit breach "Document contains more that N tokens" (sic); a fixed spelling still matches.
+const tooManyTokens = /Document contains more th(?:at|an) \d+ tokens/;
 
 /** A syntax error raised by the token limit, as QUERY_TOO_COMPLEX; any other syntax error unchanged. */
 export function tokenLimitAsTooComplex(error: GraphQLError): GraphQLError {

@@ -41,7 +41,12 @@ export function createServiceServer({ logger, metrics, ready, routes }: ServiceS
       const ok = await ready().catch(() => false);
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     },
-    '/metrics': async (_req, res) => {
+    '/metrics': async (req, res) => {
+      // Prometheus scrapes pods directly; a request carrying X-Forwarded-For came through the load balancer.
+      if (req.headers['x-forwarded-for'] !== undefined) {
+        sendRefusal(req, res, 404, { error: 'not found' });
+        return;
+      }
       const body = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(body);
