@@ -107,6 +107,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -125,9 +126,12 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
       stop();
       reject(error);
     };
+    // A client that hangs up mid-body: 'close' without 'end'.
+    const onClose = () => onError(new Error('request closed before its body ended'));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 
