@@ -138,9 +138,12 @@ describe('a production gateway', () => {
     await running.gateway.stop();
   });
 
-  it('gives no field suggestions over HTTP or graphql-ws', async () => {
+  it('gives no field or value suggestions over HTTP or graphql-ws', async () => {
     const result = await postGraphQL(running.url, '{ prodcts { edges { node { id } } } }');
     expect(result.errors?.[0]?.message).toBe('Cannot query field "prodcts" on type "Query".');
+    const sorted = await postGraphQL(running.url, 'query($sort: ProductSort) { products(sort: $sort) { edges { node { id } } } }', { sort: 'NEWST' });
+    expect(sorted.status).toBe(400);
+    expect(sorted.errors?.[0]?.message).not.toContain('Did you mean');
     const live = connectLive(running.url);
     try {
       const failure = (await live.subscribe('subscription { salesTick { at } }').failure()) as { message: string }[];

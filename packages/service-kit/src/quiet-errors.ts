@@ -45,7 +45,7 @@ export function withoutSuggestions(error: GraphQLError): GraphQLError {
 }
 
 /**
- * Production answers unexpected failures (driver messages, SQL, `connect ECONNREFUSED host:port`) with
+ * Production answers without "Did you mean …" hints, and unexpected failures (driver messages, SQL, `connect ECONNREFUSED host:port`) with
  * INTERNAL_SERVER_ERROR "Internal error" and the request id; the detail goes to the log, under that id.
  */
 export function createErrorMaskingPlugin<C extends BaseContext & { readonly requestId?: string }>(logger: Logger): ApolloServerPlugin<C> {
@@ -62,8 +62,9 @@ export function createErrorMaskingPlugin<C extends BaseContext & { readonly requ
           if (response.body.kind !== 'single') return;
           const { singleResult } = response.body;
           if (!singleResult.errors) return;
+          // Variable coercion errors carry suggestions too, and Apollo's own filter sees validation errors only.
           singleResult.errors = singleResult.errors.map((error) =>
-            isExpectedError(error) ? error : maskedError(error, contextValue.requestId),
+            isExpectedError(error) ? { ...error, message: error.message.replace(suggestion, '') } : maskedError(error, contextValue.requestId),
           );
         },
       };
