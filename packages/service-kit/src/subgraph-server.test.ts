@@ -97,6 +97,17 @@ describe('a subgraph server', () => {
     expect(JSON.parse(next.body)).toEqual({ data: { hello: 'hello' } });
   });
 
+  it('closes the connection after refusing a body too large to drain, and the next request answers on a new one', async () => {
+    const refused = await send(subgraph.url, agent, Buffer.alloc(20_000_000, 'a')).catch((error: NodeJS.ErrnoException) => error);
+    // Either the client read the 413 before the socket closed, or it saw the close while still sending: both are clean.
+    if ('status' in refused) {
+      expect(refused.status).toBe(413);
+      expect(refused.headers.connection).toBe('close');
+    } else expect(['ECONNRESET', 'EPIPE']).toContain(refused.code);
+    const next = await send(subgraph.url, agent, JSON.stringify({ query: '{ hello }' }));
+    expect(next.status).toBe(200);
+  });
+
   it('answers the next request after refusing a chunked body that outgrows the limit on the same connection', async () => {
     const refused = await send(subgraph.url, agent, Array.from({ length: 30 }, () => Buffer.alloc(100_000, 'a')));
     expect(refused.status).toBe(413);
