@@ -6,9 +6,10 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   createApolloHandler,
-  createErrorMaskingPlugin,
+  createErrorLoggingPlugin,
   createPooledFetch,
   notFound,
+  quietError,
   type Caller,
   createMetricsPlugin,
   createServiceServer,
@@ -87,7 +88,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     hideSchemaDetailsFromClientErrors: config.production,
     parseOptions: limitedParseOptions(config.limits),
     validationRules: limitValidationRules(config.limits),
-    formatError: keepLimitCode,
+    formatError: config.production ? (formatted, error) => quietError(keepLimitCode(formatted, error)) : keepLimitCode,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
     // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
@@ -95,7 +96,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       ApolloServerPluginCacheControlDisabled(),
       createOperationLimitsPlugin(config.limits),
       ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
-      ...(config.production ? [createErrorMaskingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
+      ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
     ],
     logger,
   });

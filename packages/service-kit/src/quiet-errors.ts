@@ -14,22 +14,12 @@ const unexpectedCodes: ReadonlySet<string | undefined> = new Set([
 ]);
 
 /** An error the client may read as sent: it carries a code RTC or Apollo set on purpose. */
-export function isExpectedError(error: GraphQLFormattedError): boolean {
+export function isExpectedError(error: Pick<GraphQLFormattedError, 'extensions'>): boolean {
   const code = error.extensions?.['code'];
   return !unexpectedCodes.has(typeof code === 'string' ? code : undefined);
 }
 
-/** What a client sees of a failure it did not cause: a stable code and the request id to quote, nothing else. */
-export function maskedError(error: GraphQLFormattedError, requestId: string | undefined): GraphQLFormattedError {
-  return {
-    message: 'Internal error',
-    ...(error.locations ? { locations: error.locations } : {}),
-    ...(error.path ? { path: error.path } : {}),
-    extensions: { code: InternalErrorCode, ...(requestId ? { requestId } : {}) },
-  };
-}
-
-// The wording graphql-js appends to validation errors, and Apollo's own suggestion filter removes.
+// The wording graphql-js appends to validation and coercion errors, and Apollo's own suggestion filter removes.
 const suggestion = / ?Did you mean(.+?)\?$/;
 
 /** A validation error without graphql-js' "Did you mean …" hint, which would spell out the schema. */
@@ -45,26 +35,41 @@ export function withoutSuggestions(error: GraphQLError): GraphQLError {
 }
 
 /**
- * Production answers without "Did you mean …" hints, and unexpected failures (driver messages, SQL, `connect ECONNREFUSED host:port`) with
- * INTERNAL_SERVER_ERROR "Internal error" and the request id; the detail goes to the log, under that id.
+ * The production view of an error: an unexpected failure (driver message, SQL, `connect ECONNREFUSED host:port`,
+ * a context that failed to build) becomes INTERNAL_SERVER_ERROR "Internal error"; any other loses its suggestions.
+ * Use as Apollo's `formatError`, so it also covers errors raised outside the request pipeline.
  */
-export function createErrorMaskingPlugin<C extends BaseContext & { readonly requestId?: string }>(logger: Logger): ApolloServerPlugin<C> {
+export function quietError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (isExpectedError(formatted)) return { ...formatted, message: formatted.message.replace(suggestion, '') };
   return {
+    message: 'Internal error',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: InternalErrorCode },
+  };
+}
+
+/**
+ * Logs the detail of every unexpected error under its request id, and gives the masked errors that id so a
+ * client can quote it.
+ */
+export function createErrorLoggingPlugin<C extends BaseContext & { readonly requestId?: string }>(logger: Logger): ApolloServerPlugin<C> {
+  return {
+    async contextCreationDidFail({ error }) {
+      logger.error({ err: error }, 'request context failed');
+    },
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
-          const unexpected = errors.filter((error) => !isExpectedError({ message: error.message, extensions: error.extensions }));
-          for (const error of unexpected) {
+          for (const error of errors.filter((candidate) => !isExpectedError(candidate))) {
             logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId, operationName, path: error.path }, 'request failed');
           }
         },
         async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== 'single') return;
-          const { singleResult } = response.body;
-          if (!singleResult.errors) return;
-          // Variable coercion errors carry suggestions too, and Apollo's own filter sees validation errors only.
-          singleResult.errors = singleResult.errors.map((error) =>
-            isExpectedError(error) ? { ...error, message: error.message.replace(suggestion, '') } : maskedError(error, contextValue.requestId),
+          const { requestId } = contextValue;
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors || !requestId) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((error) =>
+            error.extensions?.['code'] === InternalErrorCode ? { ...error, extensions: { ...error.extensions, requestId } } : error,
           );
         },
       };

@@ -67,7 +67,11 @@ async function startSubgraph(production: boolean): Promise<{ server: SubgraphSer
     },
     config: { internalToken, production },
     deps: { pool, bus: createInProcessBus(), logger: createLogger({ service: 'test', level: 'silent' }), metrics },
-    createContext: (base) => base,
+    createContext: (base) => {
+      // A dependency of the context that fails, as a rate limiter's Redis would.
+      if (base.caller?.userId === '666') throw new Error('connect ECONNREFUSED 10.0.0.9:6379');
+      return base;
+    },
   });
   const url = `${await server.http.listen(0, '127.0.0.1')}/graphql`;
   return { server, url, pool };
@@ -139,6 +143,13 @@ describe('a subgraph server', () => {
     const [error] = JSON.parse(answer.body).errors;
     expect(error).toEqual({ message: 'Internal error', locations: expect.any(Array), path: ['productCount'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' } });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|SELECT|stacktrace/);
+  });
+
+  it('hides a failure to build the request context in production', async () => {
+    const answer = await send(subgraph.url, agent, JSON.stringify({ query: '{ hello }' }), { [InternalHeader.UserId]: '666', [InternalHeader.UserRole]: 'CUSTOMER' });
+    expect(answer.status).toBe(500);
+    expect(JSON.parse(answer.body).errors).toEqual([{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(answer.headers['x-request-id']).toBeTruthy();
   });
 
   it('gives no field suggestions in production', async () => {
