@@ -84,8 +84,8 @@ describe('operation limits', () => {
   });
 
   it('refuses more directives than the maximum', () => {
-    const directives = Array.from({ length: 51 }, () => '@include(if: true)').join(' ');
-    expect(refusal(`{ product(id: "1") { id ${directives} } }`)?.code).toBe('QUERY_TOO_COMPLEX');
+    const fields = Array.from({ length: 51 }, () => 'id @include(if: true)').join(' ');
+    expect(refusal(`{ product(id: "1") { ${fields} } }`)).toEqual({ code: 'QUERY_TOO_COMPLEX', message: 'Directives limit of 50 exceeded, found 51.' });
   });
 
   it('measures a fragment bomb in time linear in its size', () => {

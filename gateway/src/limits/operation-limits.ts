@@ -63,6 +63,7 @@ const reportAsTooComplex: GraphQLArmorRejectCallback = (context, error) =>
 /** GraphQL Armor's alias and directive limits, each fragment counted once however often it is spread. */
 export function limitValidationRules(limits: OperationLimits): ValidationRule[] {
   const callbacks = { onReject: [reportAsTooComplex], propagateOnRejection: false, exposeLimits: true };
+  // Armor types its visitors loosely (Record<string, any>); they are graphql-js validation rules all the same.
   return [
     maxAliasesRule({ n: limits.maxAliases, ...callbacks }) as unknown as ValidationRule,
     maxDirectivesRule({ n: limits.maxDirectives, ...callbacks }) as unknown as ValidationRule,
