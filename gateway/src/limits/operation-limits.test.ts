@@ -88,6 +88,12 @@ describe('operation limits', () => {
     expect(refusal(`{ product(id: "1") { ${fields} } }`)).toEqual({ code: 'QUERY_TOO_COMPLEX', message: 'Directives limit of 50 exceeded, found 51.' });
   });
 
+  it('measures a fragment spread cycle without looping, leaving its refusal to validation', () => {
+    const cycle = '{ product(id: "1") { ...A } } fragment A on Product { category { products { edges { node { ...A } } } } }';
+    expect(measure(cycle).depth).toBe(5);
+    expect(refusal(cycle)?.message).toBe('Cannot spread fragment "A" within itself.');
+  });
+
   it('measures a fragment bomb in time linear in its size', () => {
     const started = performance.now();
     const { depth, cost } = measure(fragmentBomb(40));
