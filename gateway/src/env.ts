@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assertProductionSecrets, commonEnv, jwtEnv, loadEnv, port } from '@rtc/service-kit';
+import { defaultOperationLimits } from './limits/operation-limits';
 
 const subgraphUrl = (fallbackPort: number) => z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${fallbackPort}/graphql`);
 
@@ -14,8 +15,12 @@ export function loadGatewayEnv() {
       CATALOG_URL: subgraphUrl(4002),
       ORDERS_URL: subgraphUrl(4003),
       INVENTORY_URL: subgraphUrl(4004),
-      MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
-      MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(25_000),
+      MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(defaultOperationLimits.maxDepth),
+      MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(defaultOperationLimits.maxCost),
+      MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1_000).default(defaultOperationLimits.maxAliases),
+      MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(1_000).default(defaultOperationLimits.maxRootFields),
+      MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(defaultOperationLimits.maxDirectives),
+      MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(defaultOperationLimits.maxTokens),
       STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),

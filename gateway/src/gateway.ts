@@ -6,8 +6,10 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   createApolloHandler,
+  createErrorLoggingPlugin,
   createPooledFetch,
   notFound,
+  quietError,
   type Caller,
   createMetricsPlugin,
   createServiceServer,
@@ -19,7 +21,13 @@ import {
 import { createAuthenticator } from './authenticate';
 import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
-import { createOperationLimitsPlugin, type OperationLimits } from './limits/operation-limits';
+import {
+  createOperationLimitsPlugin,
+  keepLimitCode,
+  limitedParseOptions,
+  limitValidationRules,
+  type OperationLimits,
+} from './limits/operation-limits';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
 import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
@@ -76,10 +84,20 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
+    // No "Did you mean …" field suggestions: they would map the schema for someone without introspection.
+    hideSchemaDetailsFromClientErrors: config.production,
+    parseOptions: limitedParseOptions(config.limits),
+    validationRules: limitValidationRules(config.limits),
+    formatError: config.production ? (formatted, error) => quietError(keepLimitCode(formatted, error)) : keepLimitCode,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
     // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
-    plugins: [ApolloServerPluginCacheControlDisabled(), createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      createOperationLimitsPlugin(config.limits),
+      ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
+      ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
+    ],
     logger,
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -132,6 +150,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     server: http.server,
     path: '/graphql',
     schema,
+    limits: config.limits,
+    production: config.production,
     jwtSecret: config.jwtSecret,
     hub,
     checkOrderAccess: async (caller, orderId) => {

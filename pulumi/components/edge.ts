@@ -124,20 +124,38 @@ export class Edge extends pulumi.ComponentResource {
       `${name}-waf`,
       {
         name: `${prefix}-gateway`,
-        description: "RTC gateway: per-IP rate limit and AWS managed rule sets",
+        description: "RTC gateway: internal paths blocked, per-IP rate limit and AWS managed rule sets",
         scope: "REGIONAL",
         defaultAction: { allow: {} },
         rules: [
           {
-            name: "rate-limit-per-ip",
+            // Prometheus scrapes the pods inside the cluster; from the internet /metrics would map the store's traffic.
+            name: "block-internal-paths",
             priority: 0,
+            action: { block: {} },
+            statement: {
+              byteMatchStatement: {
+                fieldToMatch: { uriPath: {} },
+                positionalConstraint: "STARTS_WITH",
+                searchString: "/metrics",
+                textTransformations: [
+                  { priority: 0, type: "URL_DECODE" },
+                  { priority: 1, type: "LOWERCASE" },
+                ],
+              },
+            },
+            visibilityConfig: visibility(`${prefix}-internal-paths`),
+          },
+          {
+            name: "rate-limit-per-ip",
+            priority: 1,
             action: { block: {} },
             statement: { rateBasedStatement: { limit: settings.rateLimitPer5Minutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
             visibilityConfig: visibility(`${prefix}-rate-limit`),
           },
           ...managedRuleGroups.map((group, index) => ({
             name: group,
-            priority: index + 1,
+            priority: index + 2,
             overrideAction: { none: {} },
             statement: {
               managedRuleGroupStatement: {

@@ -334,10 +334,15 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(alb.subnets).toEqual(["subnet-public-a", "subnet-public-b", "subnet-public-c"]);
     });
 
-    it("puts AWS WAF on the load balancer with a per-IP rate limit and the AWS managed rule sets", () => {
+    it("puts AWS WAF on the load balancer: /metrics blocked, a per-IP rate limit and the AWS managed rule sets", () => {
       const acl = stack.one("aws:wafv2/webAcl:WebAcl").inputs;
       expect(acl.scope).toBe("REGIONAL");
-      const [rateLimit, ...managed] = acl.rules as { statement: { rateBasedStatement?: unknown; managedRuleGroupStatement?: { name: string; ruleActionOverrides?: unknown[] } }; action?: unknown }[];
+      const [internalPaths, rateLimit, ...managed] = acl.rules as {
+        statement: { byteMatchStatement?: unknown; rateBasedStatement?: unknown; managedRuleGroupStatement?: { name: string; ruleActionOverrides?: unknown[] } };
+        action?: unknown;
+      }[];
+      expect(internalPaths!.statement.byteMatchStatement).toMatchObject({ fieldToMatch: { uriPath: {} }, positionalConstraint: "STARTS_WITH", searchString: "/metrics" });
+      expect(internalPaths!.action).toEqual({ block: {} });
       expect(rateLimit!.statement.rateBasedStatement).toMatchObject({ limit: settings.edge.rateLimitPer5Minutes, aggregateKeyType: "IP" });
       expect(rateLimit!.action).toEqual({ block: {} });
       expect(managed.map((rule) => rule.statement.managedRuleGroupStatement?.name)).toEqual([

@@ -1,112 +1,119 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
   GraphQLError,
-  Kind,
-  type FragmentDefinitionNode,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
-  type ValueNode,
+  type ParseOptions,
+  type ValidationRule,
 } from 'graphql';
+import { measureOperation } from './operation-cost';
 
 export interface OperationLimits {
   /** Deepest field nesting allowed. */
   readonly maxDepth: number;
-  /** Largest estimated number of resolved fields, lists counted by their page size argument. */
+  /** Largest estimated number of resolved fields, every list priced by its real bound. */
   readonly maxCost: number;
+  /** Most aliased fields in one operation, through fragments too. */
+  readonly maxAliases: number;
+  /** Most fields selected directly under the operation. */
+  readonly maxRootFields: number;
+  /** Most directives in one operation. */
+  readonly maxDirectives: number;
+  /** Most lexical tokens in one document; parsing stops there. */
+  readonly maxTokens: number;
 }
 
-const listSizeArguments = new Set(['first', 'limit', 'last']);
-const defaultListSize = 20;
+/** Room for the dashboard, the simulator and the benchmarks, far below what would hurt the store. */
+export const defaultOperationLimits: OperationLimits = {
+  maxDepth: 12,
+  maxCost: 25_000,
+  maxAliases: 30,
+  maxRootFields: 20,
+  maxDirectives: 50,
+  maxTokens: 5_000,
+};
 
-function numberOf(value: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
-  if (!value) return undefined;
-  if (value.kind === Kind.INT) return Number(value.value);
-  if (value.kind === Kind.VARIABLE) {
-    const given = variables[value.name.value];
-    return typeof given === 'number' ? given : undefined;
-  }
-  return undefined;
+export const QueryTooComplex = 'QUERY_TOO_COMPLEX';
+
+export function queryTooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: QueryTooComplex, http: { status: 400 } } });
 }
 
-interface Measure {
-  depth: number;
-  cost: number;
+/** graphql-js' own token limit: the parser stops at it, before the document is built. */
+export function limitedParseOptions(limits: OperationLimits): ParseOptions {
+  return { maxTokens: limits.maxTokens };
 }
 
-function measure(
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-  visiting: Set<string>,
-): Measure {
-  let depth = 0;
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (!selection.selectionSet) {
-        cost += 1;
-        depth = Math.max(depth, 1);
-        continue;
-      }
-      const sizeArgument = selection.arguments?.find((argument) => listSizeArguments.has(argument.name.value));
-      const multiplier = sizeArgument ? (numberOf(sizeArgument.value, variables) ?? defaultListSize) : 1;
-      const inner = measure(selection.selectionSet, fragments, variables, visiting);
-      cost += 1 + Math.max(1, multiplier) * inner.cost;
-      depth = Math.max(depth, 1 + inner.depth);
-      continue;
-    }
-    const fragment =
-      selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
-    if (!fragment) continue;
-    // A fragment spread cycle is reported by graphql's own rules; do not recurse forever here.
-    const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : undefined;
-    if (name && visiting.has(name)) continue;
-    if (name) visiting.add(name);
-    const inner = measure(fragment, fragments, variables, visiting);
-    if (name) visiting.delete(name);
-    cost += inner.cost;
-    depth = Math.max(depth, inner.depth);
-  }
-  return { depth, cost };
+// graphql-js 16 words a token limit breach "Document contains more that N tokens" (sic); a fixed spelling still matches.
+const tooManyTokens = /Document contains more th(?:at|an) \d+ tokens/;
+
+/** A syntax error raised by the token limit, as QUERY_TOO_COMPLEX; any other syntax error unchanged. */
+export function tokenLimitAsTooComplex(error: GraphQLError): GraphQLError {
+  return tooManyTokens.test(error.message) ? queryTooComplex(error.message.replace(/^Syntax Error: /, '')) : error;
 }
 
-/** Measures one operation's depth and cost; `variables` lets `first: $n` count as the page size asked for. */
-export function measureOperation(
-  selectionSet: SelectionSetNode,
-  fragments: readonly FragmentDefinitionNode[],
-  variables: Record<string, unknown> = {},
-): Measure {
-  return measure(selectionSet, new Map(fragments.map((fragment) => [fragment.name.value, fragment])), variables, new Set());
+const reportAsTooComplex: GraphQLArmorRejectCallback = (context, error) =>
+  context?.reportError(queryTooComplex(error.message.replace(/^Syntax Error: /, '')));
+
+/** GraphQL Armor's alias and directive limits, each fragment counted once however often it is spread. */
+export function limitValidationRules(limits: OperationLimits): ValidationRule[] {
+  const callbacks = { onReject: [reportAsTooComplex], propagateOnRejection: false, exposeLimits: true };
+  // Armor types its visitors loosely (Record<string, any>); they are graphql-js validation rules all the same.
+  return [
+    maxAliasesRule({ n: limits.maxAliases, ...callbacks }) as unknown as ValidationRule,
+    maxDirectivesRule({ n: limits.maxDirectives, ...callbacks }) as unknown as ValidationRule,
+  ];
 }
 
-/** The first limit an operation breaks, as the message to send; null when it stays within them. */
-export function checkLimits(
+/** The first depth, cost or root-field limit `operation` breaks, once its variables are known; null within them. */
+export function checkOperationLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
   operation: OperationDefinitionNode,
-  fragments: readonly FragmentDefinitionNode[],
-  variables: Record<string, unknown>,
+  variables: Readonly<Record<string, unknown>>,
   limits: OperationLimits,
-): string | null {
-  const { depth, cost } = measureOperation(operation.selectionSet, fragments, variables);
-  if (depth > limits.maxDepth) return `Query depth ${depth} exceeds the maximum of ${limits.maxDepth}`;
-  if (cost > limits.maxCost) return `Query cost ${cost} exceeds the maximum of ${limits.maxCost}`;
+): GraphQLError | null {
+  const { depth, cost, rootFields } = measureOperation(schema, document, operation, variables);
+  if (rootFields > limits.maxRootFields) return queryTooComplex(`Query selects ${rootFields} root fields, more than the maximum of ${limits.maxRootFields}`);
+  if (depth > limits.maxDepth) return queryTooComplex(`Query depth ${depth} exceeds the maximum of ${limits.maxDepth}`);
+  if (cost > limits.maxCost) return queryTooComplex(`Query cost ${cost} exceeds the maximum of ${limits.maxCost}`);
   return null;
 }
 
 /**
+ * Apollo gives every parse and validation error its own code; a limit breach keeps QUERY_TOO_COMPLEX so clients can
+ * tell "too big" from "wrong".
+ */
+export function keepLimitCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const fromLimit =
+    (original instanceof GraphQLError && original.extensions['code'] === QueryTooComplex) ||
+    (formatted.extensions?.['code'] === 'GRAPHQL_PARSE_FAILED' && tooManyTokens.test(formatted.message));
+  return fromLimit ? { ...formatted, extensions: { ...formatted.extensions, code: QueryTooComplex } } : formatted;
+}
+
+/**
  * Refuses operations past the limits once variables are known (so `first: $n` counts), before any subgraph is
- * called. A plugin rather than a validation rule: Apollo gives every validation error the same code.
+ * called, and an operationName that names no operation in the document with a 400.
  */
 export function createOperationLimitsPlugin<C extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request }) {
-          if (!operation) return;
-          const fragments = document.definitions.filter(
-            (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
-          );
-          const problem = checkLimits(operation, fragments, request.variables ?? {}, limits);
-          if (problem) throw new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+        async didResolveOperation({ operation, document, request, schema }) {
+          if (!operation) {
+            const message = request.operationName
+              ? `Unknown operation named "${request.operationName}"`
+              : 'Must provide operation name if query contains multiple operations';
+            throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+          }
+          const problem = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
+          if (problem) throw problem;
         },
       };
     },

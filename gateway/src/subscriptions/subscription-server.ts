@@ -5,6 +5,7 @@ import {
   GraphQLError,
   Kind,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type ExecutionArgs,
@@ -14,8 +15,15 @@ import {
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Counter, Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import { Counter, Gauge, isStaff, withoutSuggestions, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { createAuthenticator } from '../authenticate';
+import {
+  checkOperationLimits,
+  limitedParseOptions,
+  limitValidationRules,
+  tokenLimitAsTooComplex,
+  type OperationLimits,
+} from '../limits/operation-limits';
 import { liveFieldSpecs } from './live-fields';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
@@ -27,6 +35,10 @@ export interface SubscriptionServerOptions {
   readonly server: Server;
   readonly path: string;
   readonly schema: () => GraphQLSchema;
+  /** The same operation limits as HTTP, checked when a subscription starts. */
+  readonly limits: OperationLimits;
+  /** Leaves field suggestions out of validation errors. */
+  readonly production: boolean;
   readonly jwtSecret: string;
   readonly hub: LiveHub;
   readonly checkOrderAccess: OrderAccessCheck;
@@ -57,7 +69,20 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
-export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub, checkOrderAccess, metrics, logger }: SubscriptionServerOptions) {
+export function attachSubscriptionServer({
+  server,
+  path,
+  schema,
+  limits,
+  production,
+  jwtSecret,
+  hub,
+  checkOrderAccess,
+  metrics,
+  logger,
+}: SubscriptionServerOptions) {
+  const parseOptions = limitedParseOptions(limits);
+  const validationRules = [...specifiedRules, ...limitValidationRules(limits)];
   const callers = new WeakMap<object, Caller | null>();
   const authenticate = createAuthenticator(jwtSecret);
   const connections = new Gauge({
@@ -88,21 +113,23 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
   const onSubscribe = async (ctx: Context<Record<string, unknown>, { socket: WebSocket }>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, parseOptions);
     } catch (syntaxError) {
-      return [syntaxError as GraphQLError];
+      return [tokenLimitAsTooComplex(syntaxError as GraphQLError)];
     }
     const apiSchema = schema();
-    const validationErrors = validate(apiSchema, document);
-    if (validationErrors.length > 0) return validationErrors;
+    const validationErrors = validate(apiSchema, document, validationRules);
+    if (validationErrors.length > 0) return production ? validationErrors.map(withoutSuggestions) : validationErrors;
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return error('Name the operation to run', 'BAD_USER_INPUT');
     if (operation.operation !== 'subscription') return error('Send queries and mutations over HTTP; this socket serves subscriptions', 'BAD_USER_INPUT');
+    const variables = payload.variables ?? {};
+    const tooComplex = checkOperationLimits(apiSchema, document, operation, variables, limits);
+    if (tooComplex) return [tooComplex];
     const root = operation.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD);
     const field = root ? apiSchema.getSubscriptionType()?.getFields()[root.name.value] : undefined;
     if (!root || !field) return error('Select one subscription field directly under the operation', 'BAD_USER_INPUT');
 
-    const variables = payload.variables ?? {};
     let args: Record<string, unknown>;
     try {
       args = getArgumentValues(field, root, variables);

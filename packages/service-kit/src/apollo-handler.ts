@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { BodyTooLargeError, readBody, sendJson, type RouteHandler } from './http-server';
+import { BodyTooLargeError, readBody, sendJson, sendRefusal, type RouteHandler } from './http-server';
 
 export interface ApolloHandlerOptions<C extends BaseContext> {
   readonly server: ApolloServer<C>;
@@ -16,7 +16,7 @@ export function createApolloHandler<C extends BaseContext>({ server, context, bo
       raw = req.method === 'POST' ? await readBody(req, bodyLimitBytes) : '';
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        sendJson(res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+        sendRefusal(req, res, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
         return;
       }
       throw error;

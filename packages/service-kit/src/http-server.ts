@@ -41,7 +41,12 @@ export function createServiceServer({ logger, metrics, ready, routes }: ServiceS
       const ok = await ready().catch(() => false);
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     },
-    '/metrics': async (_req, res) => {
+    '/metrics': async (req, res) => {
+      // Prometheus scrapes pods directly; a request carrying X-Forwarded-For came through the load balancer.
+      if (req.headers['x-forwarded-for'] !== undefined) {
+        sendRefusal(req, res, 404, { error: 'not found' });
+        return;
+      }
       const body = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(body);
@@ -55,7 +60,7 @@ export function createServiceServer({ logger, metrics, ready, routes }: ServiceS
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const handler = table[path];
     if (!handler) {
-      sendJson(res, 404, { error: 'not found' });
+      sendRefusal(req, res, 404, { error: 'not found' });
       return;
     }
     Promise.resolve(handler(req, res, requestId)).catch((error: unknown) => {
@@ -91,14 +96,60 @@ export function createServiceServer({ logger, metrics, ready, routes }: ServiceS
 
 export class BodyTooLargeError extends Error {}
 
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limitBytes) throw new BodyTooLargeError(`request body over ${limitBytes} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Reads a request body up to `limitBytes`; past it, stops collecting and leaves the rest to `sendRefusal`. */
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+  const tooLarge = () => new BodyTooLargeError(`request body over ${limitBytes} bytes`);
+  if (Number(req.headers['content-length']) > limitBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // A client that hangs up mid-body: 'close' without 'end'.
+    const onClose = () => onError(new Error('request closed before its body ended'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/** Past this many unread bytes a refused request's connection is closed rather than drained. */
+export const drainLimitBytes = 16 * 1024 * 1024;
+
+/**
+ * Answers a request refused before its body was read, so the connection can carry the next request: the rest of the
+ * body is read and thrown away. A body too large to drain gets `Connection: close` and the socket closes instead.
+ */
+export function sendRefusal(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  const declared = Number(req.headers['content-length']);
+  if (declared > drainLimitBytes) res.setHeader('connection', 'close');
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > drainLimitBytes) req.socket.destroy();
+  });
+  req.resume();
+  sendJson(res, status, body);
 }

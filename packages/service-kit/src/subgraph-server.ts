@@ -6,10 +6,11 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
 import { InternalHeader, readCaller, type Caller } from './caller';
-import { sendJson, createServiceServer, type ServiceServer } from './http-server';
+import { createServiceServer, sendRefusal, type ServiceServer } from './http-server';
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';
+import { createErrorLoggingPlugin, quietError } from './quiet-errors';
 import { createOutboxRelay, type OutboxRelay } from './outbox';
 import type { ServiceDeps } from './serve';
 
@@ -57,10 +58,18 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<C> }]),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    ...(production ? { formatError: quietError } : {}),
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
     // RTC sets no cache hints and reports no traces: without these two, no hook runs per resolved field.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), createMetricsPlugin(metrics), ...(options.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      createMetricsPlugin(metrics),
+      ...(production ? [createErrorLoggingPlugin<C>(logger)] : []),
+      ...(options.plugins ?? []),
+    ],
     logger,
   });
   await apollo.start();
@@ -83,7 +92,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     routes: {
       '/graphql': async (req, res, requestId) => {
         if (!tokenMatches(req.headers[InternalHeader.Token], internalToken)) {
-          sendJson(res, 401, {
+          sendRefusal(req, res, 401, {
             errors: [{ message: `${name} accepts calls from RTC services only`, extensions: { code: 'UNAUTHENTICATED' } }],
           });
           return;

@@ -10,7 +10,7 @@ import {
   type ServiceDeps,
   type ServiceMetrics,
 } from '@rtc/service-kit';
-import { createGateway, subgraphNames, type Gateway, type SubgraphName } from '@rtc/gateway';
+import { createGateway, defaultOperationLimits, subgraphNames, type Gateway, type SubgraphName } from '@rtc/gateway';
 import { buildSubgraph } from './subgraph-factories';
 
 export type ServiceName = SubgraphName | 'gateway';
@@ -91,7 +91,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         internalToken: options.internalToken,
         jwtSecret: options.jwtSecret,
         subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, `${subgraphs[name].url}/graphql`])) as Record<SubgraphName, string>,
-        limits: { maxDepth: 12, maxCost: 25_000 },
+        limits: defaultOperationLimits,
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,

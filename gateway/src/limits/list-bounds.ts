@@ -1,0 +1,35 @@
+import { DEFAULT_PAGE_SIZE } from '@rtc/service-kit';
+import type { GraphQLField, GraphQLNamedType } from 'graphql';
+
+/** Arguments that cap how many items a field returns: a page size or a top-N limit. */
+export const sizeArguments: ReadonlySet<string> = new Set(['first', 'limit', 'last']);
+
+/** A page or limit argument left out: the subgraphs' default page size. */
+export const defaultSize = DEFAULT_PAGE_SIZE;
+
+/** A list with no argument bounding it and no declared bound: priced as large as a full page of anything else. */
+export const unboundedListSize = 100;
+
+/**
+ * Lists without a size argument, priced by what the subgraphs actually bound them to. A bound of 1 means the list
+ * is already paid for by its parent's page size (`customerStats(limit:)` bounds `topCustomers`).
+ */
+const declaredBounds: Readonly<Record<string, number>> = {
+  // Stores keep a short category tree; one bigger than this still answers, only priced as if it were this size.
+  'Query.categories': 100,
+  // orders' maxOrderLines: a cart and an order hold at most 50 products.
+  'Cart.lines': 50,
+  'Order.lines': 50,
+  // A day of MINUTE buckets is the longest series orders answers (sales-window's maxSpanOf).
+  'Query.salesSeries': 1_440,
+  'CustomerStats.topCustomers': 1,
+};
+
+/** How many items a list field without a size argument may return. */
+export function declaredListBound(parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>): number {
+  const declared = declaredBounds[`${parent.name}.${field.name}`];
+  if (declared !== undefined) return declared;
+  // `edges` of a connection: the connection field's `first` already multiplied everything under it.
+  if (parent.name.endsWith('Connection')) return 1;
+  return unboundedListSize;
+}
