@@ -41,8 +41,8 @@ beforeAll(async () => {
   admin = await stack.createUser('ADMIN');
   customer = await stack.createUser('CUSTOMER');
   analyst = await stack.createUser('ANALYST');
-  [product] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 1_000, stock: 50 }]);
-  const [row] = await queryRows<{ category_id: number }>(stack.databaseUrl('catalog'), 'SELECT category_id FROM products WHERE id = ?', [product!.id]);
+  product = (await createProducts(stack.graphqlUrl, admin.token, [{ price: 1_000, stock: 50 }]))[0]!;
+  const [row] = await queryRows<{ category_id: number }>(stack.databaseUrl('catalog'), 'SELECT category_id FROM products WHERE id = ?', [product.id]);
   categoryId = String(row!.category_id);
 });
 

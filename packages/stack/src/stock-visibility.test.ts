@@ -23,15 +23,17 @@ beforeAll(async () => {
   admin = await stack.createUser('ADMIN');
   customer = await stack.createUser('CUSTOMER');
   analyst = await stack.createUser('ANALYST');
-  [onSale, withdrawn] = await createProducts(stack.graphqlUrl, admin.token, [
+  const created = await createProducts(stack.graphqlUrl, admin.token, [
     { price: 1_000, stock: 30 },
     { price: 2_000, stock: 5 },
   ]);
-  expect((await placeOrder(stack.graphqlUrl, customer.token, [{ productId: withdrawn!.id, quantity: 2 }])).errors).toBeUndefined();
+  onSale = created[0]!;
+  withdrawn = created[1]!;
+  expect((await placeOrder(stack.graphqlUrl, customer.token, [{ productId: withdrawn.id, quantity: 2 }])).errors).toBeUndefined();
   const update = await postGraphQL<{ updateProduct: { sku: string } }>(
     stack.graphqlUrl,
     'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { sku } }',
-    { id: withdrawn!.id },
+    { id: withdrawn.id },
     { token: admin.token },
   );
   expect(update.errors).toBeUndefined();
