@@ -32,6 +32,7 @@ import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-
 import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
+import { parseInputScalarsAsSubgraphs } from './input-scalars';
 import { readSupergraph, type SubgraphName } from './supergraph';
 
 // The identity the gateway uses to resolve live updates; each subscriber's rights were checked when it subscribed.
@@ -102,6 +103,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    parseInputScalarsAsSubgraphs(loaded);
     apiSchema = loaded;
   });
   await apollo.start();

@@ -17,7 +17,7 @@ const config: CodegenConfig = {
           ProductConnection: '../catalog/product-listing#ProductPage',
           ProductEdge: '../catalog/product-listing#ProductPageEdge',
         },
-        scalars: { DateTime: 'Date' },
+        scalars: { DateTime: 'Date', SafeInt: 'number' },
       },
     },
   },

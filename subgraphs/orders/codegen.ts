@@ -17,7 +17,7 @@ const config: CodegenConfig = {
           User: '../orders/references#UserReference',
           Product: '../orders/references#ProductReference',
         },
-        scalars: { DateTime: 'Date' },
+        scalars: { DateTime: 'Date', SafeInt: 'number' },
       },
     },
   },

@@ -113,8 +113,11 @@ describe('raw checkout', () => {
     const [realOrder, rawOrder] = await rows<RowDataPacket>('orders', 'SELECT * FROM orders WHERE user_id = ? ORDER BY id', [userId]);
     const comparable = (row: RowDataPacket) => ({ ...row, id: 0, idempotency_key: '', reservation_ref: '', placed_at: 0, updated_at: 0 });
     expect(comparable(rawOrder!)).toEqual(comparable(realOrder!));
-    expect(rawOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'straight-to-sql'));
-    expect(realOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'through-the-gateway'));
+    // Same lines both ways, so \`comparable\` already holds both payload hashes equal.
+    const payloadHash = String(realOrder!['payload_hash']);
+    expect(payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(rawOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'straight-to-sql', payloadHash));
+    expect(realOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'through-the-gateway', payloadHash));
 
     const linesOf = async (orderId: number) =>
       (await rows<RowDataPacket>('orders', 'SELECT product_id, quantity, unit_amount, line_amount FROM order_lines WHERE order_id = ? ORDER BY product_id', [orderId])).map((row) => ({ ...row }));

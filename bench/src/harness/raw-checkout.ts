@@ -72,13 +72,19 @@ interface PricedLine extends RawLine {
 const serviceActor = 'service';
 
 const orderColumns =
-  '`id`, `user_id`, `idempotency_key`, `reservation_ref`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`, `paid_at`, `shipped_at`, `delivered_at`, `cancelled_at`, `cancel_reason`, `payment_id`, `stock_released_at`';
+  '`id`, `user_id`, `idempotency_key`, `reservation_ref`, `payload_hash`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`, `paid_at`, `shipped_at`, `delivered_at`, `cancelled_at`, `cancel_reason`, `payment_id`, `stock_released_at`';
 
 const tuples = (rows: number, columns: number) => Array.from({ length: rows }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ');
 
-/** orders' reservationReference: one reservation per (user, idempotency key). */
-export function rawReservationReference(userId: number, idempotencyKey: string): string {
-  return `order-${userId}-${createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 32)}`;
+/** orders' orderFingerprint: sha256 of the lines in product order. */
+export function rawPayloadHash(lines: readonly RawLine[]): string {
+  const canonical = [...lines].sort((a, b) => a.productId - b.productId).map((line) => `${line.productId}x${line.quantity}`).join(',');
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** orders' reservationReference: one reservation per (user, idempotency key, payload). */
+export function rawReservationReference(userId: number, idempotencyKey: string, payloadHash: string): string {
+  return `order-${userId}-${createHash('sha256').update(`${payloadHash}:${idempotencyKey}`, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
 function stockStatus(available: number, threshold: number): string {
@@ -200,13 +206,13 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
   };
 
   /** orders: the order, its lines, the OrderPlaced outbox row and the rollups in one transaction (place-order.ts write). */
-  const write = (userId: number, idempotencyKey: string, reference: string, priced: Awaited<ReturnType<typeof price>>) =>
+  const write = (userId: number, idempotencyKey: string, payloadHash: string, reference: string, priced: Awaited<ReturnType<typeof price>>) =>
     retrying(() =>
       inTransaction(orders, async (tx) => {
         const now = new Date();
         const result = await tx.run<ResultSetHeader>(
-          'insert into `orders` (`user_id`, `idempotency_key`, `reservation_ref`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [userId, idempotencyKey, reference, 'PENDING', priced.currency, priced.totalAmount, priced.itemCount, now, now],
+          'insert into `orders` (`user_id`, `idempotency_key`, `reservation_ref`, `payload_hash`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [userId, idempotencyKey, reference, payloadHash, 'PENDING', priced.currency, priced.totalAmount, priced.itemCount, now, now],
         );
         const orderId = result.insertId;
         await tx.run(
@@ -258,10 +264,11 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
       );
       if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
       const priced = await price(lines);
-      const reference = rawReservationReference(userId, idempotencyKey);
+      const payloadHash = rawPayloadHash(lines);
+      const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
       await reserve(reference, lines);
       // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
-      return write(userId, idempotencyKey, reference, priced);
+      return write(userId, idempotencyKey, payloadHash, reference, priced);
     },
     async close() {
       await Promise.all([catalog.end(), inventory.end(), orders.end()]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { nextArrivalGapMs } from './arrivals';
 import { createBasketMaker } from './basket';
 import { loadProductsByPopularity } from './catalog';
@@ -50,6 +51,8 @@ const between = (random: Random, minMs: number, maxMs: number) => minMs + random
 export async function runSimulation(options: SimulationOptions, { run, log, signal }: SimulationDeps): Promise<SimulationSummary> {
   const random = createRandom(options.seed);
   const sessions = createSessions(run);
+  // A run repeated with one --seed repeats its choices, not its idempotency keys: a key reused with another basket is refused.
+  const runId = randomBytes(4).toString('hex');
   const adminToken = () => sessions.tokenFor(options.adminEmail, options.adminPassword);
   await adminToken();
   const products = await loadProductsByPopularity(run, await adminToken(), options.products, random);
@@ -116,7 +119,7 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
     const email = `customer${pickCustomer() + 1}@example.com`;
     const token = await sessions.tokenFor(email, options.customerPassword);
     const lines = makeBasket();
-    const result = await run<PlaceOrderData>(placeOrder, { input: { lines, idempotencyKey: `sim-${options.seed}-${sequence}` } }, token);
+    const result = await run<PlaceOrderData>(placeOrder, { input: { lines, idempotencyKey: `sim-${options.seed}-${runId}-${sequence}` } }, token);
     // Latency of answers only: a refused connection fails in a millisecond and would flatter the percentiles.
     if (result.ok || !unanswered.has(result.error.code)) second.latencies.push(result.latencyMs);
     if (!result.ok) {

@@ -9,6 +9,7 @@ export const ErrorCode = {
   OutOfStock: 'OUT_OF_STOCK',
   Conflict: 'CONFLICT',
   PaymentDeclined: 'PAYMENT_DECLINED',
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -43,6 +44,13 @@ export function outOfStock(productIds: readonly string[]): GraphQLError {
 
 export function paymentDeclined(reason: string): GraphQLError {
   return new GraphQLError(`Payment declined: ${reason}`, { extensions: { code: ErrorCode.PaymentDeclined } });
+}
+
+/** A client error like BAD_USER_INPUT: the key already stands for a request with another payload. */
+export function idempotencyKeyReused(argument: string): GraphQLError {
+  return new GraphQLError(`${argument}: already used for a request with a different payload; use a new key`, {
+    extensions: { code: ErrorCode.IdempotencyKeyReused, argumentName: argument },
+  });
 }
 
 export function errorCodeOf(error: unknown): string | undefined {

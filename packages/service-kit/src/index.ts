@@ -18,6 +18,7 @@ export * from './pagination';
 export * from './shutdown';
 export * from './subgraph-server';
 export * from './scalars';
+export * from './text-input';
 export * from './loaders';
 export * from './serve';
 export * from './keyset';

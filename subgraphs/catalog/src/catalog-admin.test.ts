@@ -151,7 +151,7 @@ describe('admin mutations', () => {
     });
   });
 
-  it('withdraws a product: gone from listings, still resolvable by id and as an entity', async () => {
+  it('withdraws a product: gone from listings, resolvable by id for staff and as an entity for anyone', async () => {
     const created = await run<{ createProduct: ProductFields }>(createProduct, {
       input: { sku: 'KETTLE-9', name: 'Brisk Kettle', price: 2_500, categoryId: kitchen.id },
     });
@@ -176,7 +176,9 @@ describe('admin mutations', () => {
       { id: kettle.id, representations: [{ __typename: 'Product', id: kettle.id }] },
       anonymous,
     );
-    expect(lookups.data).toEqual({ product: { active: false }, _entities: [{ active: false, price: { amount: 2_500 } }] });
+    expect(lookups.data).toEqual({ product: null, _entities: [{ active: false, price: { amount: 2_500 } }] });
+    const byStaff = await run<{ product: { active: boolean } }>('query($id: ID!) { product(id: $id) { active } }', { id: kettle.id }, as('ANALYST'));
+    expect(byStaff.data).toEqual({ product: { active: false } });
   });
 
   it('moves a product to another category', async () => {

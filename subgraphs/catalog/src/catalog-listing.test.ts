@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlPool } from '@rtc/service-kit';
 import {
   asService,
+  asUser,
   createTestDatabase,
   errorCodes,
   postGraphQL,
@@ -23,7 +24,8 @@ let database: TestDatabase;
 let catalog: RunningService<Awaited<ReturnType<typeof createCatalogSubgraph>>>;
 let categoryIds: number[];
 
-const headers = asService;
+// Staff see withdrawn products too, which these listing tests ask for; what others see is tested apart.
+const headers = asUser('ANALYST');
 
 const searchable = [
   { sku: 'AUD-QZ-7', name: 'Quasar Headphones', description: 'Over-ear, noise cancelling.', priceAmount: 15_900, currency: 'USD', active: true },
@@ -242,6 +244,29 @@ describe('listing arguments', () => {
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     expect(result.errors?.[0]?.message).toMatch(/^after: /);
   });
+});
+
+describe('withdrawn products for callers who are not staff', () => {
+  const callers = { anonymous: asService, customer: asUser('CUSTOMER') };
+
+  for (const [name, callerHeaders] of Object.entries(callers)) {
+    it(`refuses ${name} callers a listing with activeOnly: false`, async () => {
+      const result = await postGraphQL(catalog.graphqlUrl, productsQuery, { filter: { activeOnly: false } }, { headers: callerHeaders });
+      expect(errorCodes(result)).toEqual([name === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN']);
+    });
+
+    it(`answers ${name} callers null for a withdrawn product by id and SKU, as if unknown`, async () => {
+      const [inactive] = await queryRows<{ id: number }>(database.url, "SELECT id FROM products WHERE sku = 'AUD-QZ-1'");
+      const result = await postGraphQL(
+        catalog.graphqlUrl,
+        `query($id: ID!) { product(id: $id) { sku } productBySku(sku: "aud-qz-1") { id } }`,
+        { id: String(inactive!.id) },
+        { headers: callerHeaders },
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ product: null, productBySku: null });
+    });
+  }
 });
 
 describe('product lookups', () => {

@@ -88,6 +88,7 @@ export const lowStockQuery = /* GraphQL */ `
     lowStock(first: 10) { edges { node { product { id name } stock { available lowStockThreshold status } } } }
   }
 `;
+/** `lowStock` is staff-only, and staff always see the staff-only `lowStockThreshold`. */
 export interface LowStockResult {
   readonly lowStock: {
     edges: { node: { product: { id: string; name: string }; stock: { available: number; lowStockThreshold: number; status: 'IN_STOCK' | 'LOW_STOCK' | 'OUT_OF_STOCK' } } }[];

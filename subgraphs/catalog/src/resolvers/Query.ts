@@ -1,12 +1,16 @@
 import { parseNumericId } from '@rtc/service-kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { checkListingAllowed, shownTo } from '../catalog/product-visibility';
 
 export const Query: QueryResolvers = {
-  products: (_parent, args, { products }) => products.list(args),
-  product: (_parent, { id }, { productById }) => {
-    const productId = parseNumericId(id);
-    return productId === null ? null : productById.load(productId);
+  products: (_parent, args, { caller, products }) => {
+    checkListingAllowed(caller, args);
+    return products.list(args);
   },
-  productBySku: (_parent, { sku }, { products }) => products.bySku(sku),
+  product: async (_parent, { id }, { caller, productById }) => {
+    const productId = parseNumericId(id);
+    return productId === null ? null : shownTo(caller, await productById.load(productId));
+  },
+  productBySku: async (_parent, { sku }, { caller, products }) => shownTo(caller, await products.bySku(sku)),
   categories: (_parent, _args, { categories }) => categories.list(),
 };

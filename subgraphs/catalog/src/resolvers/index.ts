@@ -1,8 +1,8 @@
-import { DateTimeScalar } from '@rtc/service-kit';
+import { DateTimeScalar, SafeIntScalar } from '@rtc/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Category } from './Category';
 import { Mutation } from './Mutation';
 import { Product } from './Product';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Product, Category };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, Category };

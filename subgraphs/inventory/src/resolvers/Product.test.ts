@@ -26,7 +26,7 @@ describe('Product', () => {
     const result = await inventory.call<{ _entities: ProductData[] }>(
       entities,
       { representations: ['400', '401', '499', 'abc'].map((id) => ({ __typename: 'Product', id })) },
-      asUser('CUSTOMER'),
+      asUser('ANALYST'),
     );
     expect(await sqlQueryCount(inventory.service.metrics)).toBe(before + 1);
     expect(result.errors).toBeUndefined();
@@ -37,6 +37,16 @@ describe('Product', () => {
       null,
     ]);
     expect(result.data?._entities[2]?.stock).toEqual({ onHand: 0, reserved: 0, available: 0, lowStockThreshold: 10, status: 'OUT_OF_STOCK' });
+  });
+
+  it('shows customers what can be sold and answers the warehouse figures with null and FORBIDDEN', async () => {
+    const result = await inventory.call<{ _entities: ProductData[] }>(entities, { representations: [{ __typename: 'Product', id: '400' }] }, asUser('CUSTOMER'));
+    expect(result.data?._entities[0]).toEqual({
+      id: '400',
+      inStock: true,
+      stock: { onHand: null, reserved: null, available: 40, lowStockThreshold: null, status: 'IN_STOCK' },
+    });
+    expect(result.errors?.map((error) => error.extensions?.['code'])).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { badInput, parseNumericId } from '@rtc/service-kit';
+import { badInput, parseNumericId, refuseControlCharacters } from '@rtc/service-kit';
 
 /** Most units one call may move; keeps a typo from stocking millions. */
 export const MAX_UNITS_PER_CHANGE = 100_000;
@@ -33,5 +33,5 @@ export function requireThreshold(argument: string, threshold: number): number {
 export function requireReason(argument: string, reason: string): string {
   const trimmed = reason.trim();
   if (trimmed.length === 0 || trimmed.length > 255) throw badInput(argument, 'must be 1 to 255 characters');
-  return trimmed;
+  return refuseControlCharacters(argument, trimmed);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@rtc/service-kit';
 import { errorCodes, postGraphQL } from '@rtc/testkit';
 import { callerHeaders, startOrderStack, type OrderStack } from '../testing';
+import { orderFingerprint } from './order-fingerprint';
 import { reservationReference } from './reservation-reference';
 
 const placeOrder = /* GraphQL */ `
@@ -89,7 +90,7 @@ describe('placeOrder', () => {
 
     expect(await stockOf(kettle)).toEqual({ available: 998, reserved: 2 });
     const [reservation] = await stack.inventoryRows<{ status: string }>('SELECT status FROM reservations WHERE reference = ?', [
-      reservationReference(101, 'happy-1'),
+      reservationReference(101, 'happy-1', orderFingerprint([{ productId: Number(kettle), quantity: 2 }, { productId: Number(mug), quantity: 3 }])),
     ]);
     expect(reservation?.status).toBe('HELD');
 
@@ -134,17 +135,66 @@ describe('placeOrder', () => {
   it('returns the first order for a repeated idempotency key and reserves nothing again', async () => {
     const input = { idempotencyKey: 'again-1', lines: [{ productId: lamp, quantity: 1 }] };
     const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '102' });
-    const second = await stack.call<{ placeOrder: PlacedOrder }>(
-      placeOrder,
-      { input: { ...input, lines: [{ productId: lamp, quantity: 7 }] } },
-      { userId: '102' },
-    );
+    const second = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '102' });
     expect(second.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
     expect(second.data?.placeOrder.itemCount).toBe(1);
     expect(await stockOf(lamp)).toEqual({ available: 999, reserved: 1 });
     // The same key from another customer is another order.
     const other = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '103' });
     expect(other.data?.placeOrder.id).not.toBe(first.data?.placeOrder.id);
+  });
+
+  it('treats the same lines in another order or split in two as the same payload', async () => {
+    const input = { idempotencyKey: 'same-payload', lines: [{ productId: kettle, quantity: 1 }, { productId: lamp, quantity: 2 }] };
+    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '110' });
+    const reordered = [{ productId: lamp, quantity: 1 }, { productId: kettle, quantity: 1 }, { productId: lamp, quantity: 1 }];
+    const again = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input: { ...input, lines: reordered } }, { userId: '110' });
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
+  });
+
+  it('refuses a repeated idempotency key with other lines or quantities as IDEMPOTENCY_KEY_REUSED and reserves nothing', async () => {
+    const input = { idempotencyKey: 'reused-1', lines: [{ productId: lamp, quantity: 1 }] };
+    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '111' });
+    expect(first.errors).toBeUndefined();
+    const stockAfterFirst = { lamp: await stockOf(lamp), mug: await stockOf(mug) };
+    for (const lines of [[{ productId: lamp, quantity: 7 }], [{ productId: mug, quantity: 1 }], [{ productId: lamp, quantity: 1 }, { productId: mug, quantity: 1 }]]) {
+      const reused = await stack.call(placeOrder, { input: { ...input, lines } }, { userId: '111' });
+      expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+      expect(reused.errors?.[0]?.extensions?.['argumentName']).toBe('input.idempotencyKey');
+    }
+    const fromCart = await stack.call(placeOrder, { input: { idempotencyKey: 'reused-1', fromCart: true } }, { userId: '111' });
+    expect(errorCodes(fromCart)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect({ lamp: await stockOf(lamp), mug: await stockOf(mug) }).toEqual(stockAfterFirst);
+    expect(await ordersOf('111')).toBe(1);
+    expect(await stack.inventoryRows('SELECT id FROM reservations WHERE reference LIKE ?', ['order-111-%'])).toHaveLength(1);
+  });
+
+  it('places one order for concurrent calls with one key and different payloads, holding only its own lines', async () => {
+    const replica = await stack.startReplica();
+    const before = { kettle: await stockOf(kettle), lamp: await stockOf(lamp) };
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const lines = i % 2 === 0 ? [{ productId: kettle, quantity: 1 }] : [{ productId: lamp, quantity: 5 }];
+        return postGraphQL<{ placeOrder: PlacedOrder }>(i % 4 < 2 ? stack.orders.graphqlUrl : replica.graphqlUrl, placeOrder, {
+          input: { idempotencyKey: 'race-payloads', lines },
+        }, { headers: callerHeaders({ userId: '112' }) });
+      }),
+    );
+    const placed = results.filter((result) => result.data?.placeOrder);
+    expect(new Set(placed.map((result) => result.data!.placeOrder.id)).size).toBe(1);
+    // Every call with the winner's payload gets its order; every call with the other payload is refused.
+    expect(placed).toHaveLength(6);
+    expect(results.flatMap(errorCodes)).toEqual(Array(6).fill('IDEMPOTENCY_KEY_REUSED'));
+    expect(await ordersOf('112')).toBe(1);
+    const [order] = await stack.orderRows<{ reservation_ref: string }>('SELECT reservation_ref FROM orders WHERE user_id = ?', ['112']);
+    const held = await stack.inventoryRows<{ reference: string }>("SELECT reference FROM reservations WHERE reference LIKE 'order-112-%' AND status = 'HELD'");
+    expect(held).toEqual([{ reference: order!.reservation_ref }]);
+    const wonByKettle = placed[0]!.data!.placeOrder.lines[0]!.product.id === kettle;
+    expect({ kettle: await stockOf(kettle), lamp: await stockOf(lamp) }).toEqual({
+      kettle: wonByKettle ? { available: before.kettle!.available - 1, reserved: before.kettle!.reserved + 1 } : before.kettle,
+      lamp: wonByKettle ? before.lamp : { available: before.lamp!.available - 5, reserved: before.lamp!.reserved + 5 },
+    });
   });
 
   it('places one order and one reservation for 20 concurrent calls with one key on two replicas', async () => {
@@ -178,7 +228,7 @@ describe('placeOrder', () => {
     expect(await stockOf(mug)).toEqual({ available: 997, reserved: 3 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
     expect(await ordersOf('105')).toBe(0);
-    expect(await stack.inventoryRows('SELECT id FROM reservations WHERE reference = ?', [reservationReference(105, 'short-1')])).toEqual([]);
+    expect(await stack.inventoryRows('SELECT id FROM reservations WHERE reference = ?', [reservationReference(105, 'short-1', orderFingerprint([{ productId: Number(mug), quantity: 1 }, { productId: Number(scarce), quantity: 3 }]))])).toEqual([]);
   });
 
   it('merges lines naming the same product', async () => {
@@ -244,7 +294,7 @@ describe('placeOrder', () => {
       expect(failed.errors).toHaveLength(1);
       expect(await stockOf(lamp)).toEqual(before);
       const [reservation] = await stack.inventoryRows('SELECT status, release_reason FROM reservations WHERE reference = ?', [
-        reservationReference(108, 'doomed'),
+        reservationReference(108, 'doomed', orderFingerprint([{ productId: Number(lamp), quantity: 99 }])),
       ]);
       expect(reservation).toEqual({ status: 'RELEASED', release_reason: 'FAILED' });
       expect(await ordersOf('108')).toBe(0);

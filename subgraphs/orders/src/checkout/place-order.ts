@@ -4,6 +4,7 @@ import {
   badInput,
   conflict,
   createRowInsert,
+  idempotencyKeyReused,
   inTransaction,
   isDuplicateKey,
   retryTransaction,
@@ -16,6 +17,7 @@ import type { OrdersDb } from '../db/client';
 import { cartLines, orderLines, orders, outbox, type OrderRow } from '../db/schema';
 import { orderPlacedEvent } from '../orders/order-events';
 import { applyOrdersToRollups } from '../rollups/write-rollups';
+import { orderFingerprint } from './order-fingerprint';
 import { normalizeLines, validateIdempotencyKey, type LineInput, type RequestedLine } from './order-input';
 import { priceLines, type PricedOrder } from './pricing';
 import { reservationReference } from './reservation-reference';
@@ -46,6 +48,7 @@ const insertOrder = createRowInsert(orders, [
   'userId',
   'idempotencyKey',
   'reservationRef',
+  'payloadHash',
   'status',
   'currency',
   'totalAmount',
@@ -84,7 +87,14 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     );
   };
 
-  const write = (userId: number, idempotencyKey: string, reference: string, priced: PricedOrder, fromCart: boolean) =>
+  // Orders placed before payloads were recorded (null) match any payload, as they always did.
+  const answersTo = (order: OrderRow, fingerprint: string) => order.payloadHash === null || order.payloadHash === fingerprint;
+  const firstOrderOf = (order: OrderRow, fingerprint: string): OrderRow => {
+    if (!answersTo(order, fingerprint)) throw idempotencyKeyReused('input.idempotencyKey');
+    return order;
+  };
+
+  const write = (userId: number, idempotencyKey: string, fingerprint: string, reference: string, priced: PricedOrder, fromCart: boolean) =>
     retryTransaction(() =>
       // Straight on the pool: these statements are rendered once (see createRowInsert), not built per order.
       inTransaction(db.$client, async (tx) => {
@@ -93,6 +103,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           userId,
           idempotencyKey,
           reservationRef: reference,
+          payloadHash: fingerprint,
           status: 'PENDING' as const,
           currency: priced.currency,
           totalAmount: priced.totalAmount,
@@ -120,30 +131,32 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
       }),
     );
 
-  const place = async (userId: number, idempotencyKey: string, given: RequestedLine[] | null): Promise<OrderRow> => {
+  const place = async (userId: number, idempotencyKey: string, fingerprint: string, given: RequestedLine[] | null): Promise<OrderRow> => {
     const existing = await findByKey(userId, idempotencyKey);
-    if (existing) return existing;
+    if (existing) return firstOrderOf(existing, fingerprint);
     const requested = given ?? (await cartOf(userId));
     const products = await catalog.products(requested.map((line) => String(line.productId)));
     const priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
-    const reference = reservationReference(userId, idempotencyKey);
+    const reference = reservationReference(userId, idempotencyKey, fingerprint);
     const reservation = await inventory.reserve(reference, priced.lines, reservationTtlSeconds);
     if (reservation !== 'HELD') {
       // An earlier attempt with this key failed after reserving and gave the stock back.
       throw conflict('An earlier checkout with this idempotencyKey failed; place the order with a new key');
     }
     try {
-      const order = await write(userId, idempotencyKey, reference, priced, given === null);
+      const order = await write(userId, idempotencyKey, fingerprint, reference, priced, given === null);
       onPlaced(order, priced);
       return order;
     } catch (error) {
-      // A concurrent attempt with the same key committed first (another replica): its order owns the reservation.
+      // A concurrent attempt with the same key committed first (another replica): with the same payload, its order
+      // owns the reservation; with another payload, the reservation (named after the payload too) is this attempt's.
       const winner = await findByKey(userId, idempotencyKey).catch(() => null);
-      if (winner) return winner;
-      if (isDuplicateKey(error)) throw error;
+      if (winner?.reservationRef === reference) return winner;
+      if (!winner && isDuplicateKey(error)) throw error;
       await inventory.release(reference, 'FAILED').catch((releaseError: unknown) => {
         logger.error({ err: releaseError, reference }, 'could not release the reservation of a failed checkout; it expires on its own');
       });
+      if (winner) throw idempotencyKeyReused('input.idempotencyKey');
       throw error;
     }
   };
@@ -157,7 +170,8 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
         throw badInput('input.lines', 'leave out the lines when ordering the cart (fromCart)');
       }
       const given = fromCart ? null : normalizeLines(input.lines ?? []);
-      return flight(`${userId}:${idempotencyKey}`, () => place(userId, idempotencyKey, given));
+      const fingerprint = orderFingerprint(given);
+      return flight(`${userId}:${idempotencyKey}:${fingerprint}`, () => place(userId, idempotencyKey, fingerprint, given));
     },
   };
 }

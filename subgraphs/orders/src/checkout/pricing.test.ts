@@ -17,6 +17,7 @@ const catalog = new Map<string, CatalogProduct | null>([
   ['4', product('4', 700, 'EUR')],
   ['5', null],
   ['6', product('6', 30_000_000)],
+  ['7', product('7', 2 ** 52)],
 ]);
 
 function failure(run: () => unknown) {
@@ -56,9 +57,13 @@ describe('pricing an order', () => {
     );
   });
 
+  it('prices totals beyond 32 bits', () => {
+    expect(priceLines([{ productId: 6, quantity: 100 }], catalog).totalAmount).toBe(3_000_000_000);
+  });
+
   it('refuses a total that Money cannot carry', () => {
-    expect(priceLines([{ productId: 6, quantity: 71 }], catalog).totalAmount).toBeLessThanOrEqual(maxOrderTotal);
-    expect(failure(() => priceLines([{ productId: 6, quantity: 72 }], catalog))?.message).toBe(
+    expect(priceLines([{ productId: 7, quantity: 1 }], catalog).totalAmount).toBeLessThanOrEqual(maxOrderTotal);
+    expect(failure(() => priceLines([{ productId: 7, quantity: 2 }], catalog))?.message).toBe(
       `input.lines: the order total may be at most ${maxOrderTotal} minor units`,
     );
   });

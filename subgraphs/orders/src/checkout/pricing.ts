@@ -17,8 +17,8 @@ export interface PricedOrder {
   readonly lines: readonly PricedLine[];
 }
 
-// Money.amount is a GraphQL Int.
-export const maxOrderTotal = 2_147_483_647;
+// Money.amount is a SafeInt. Today's bounds (50 lines, 100 units, 32-bit unit prices) stay far below it.
+export const maxOrderTotal = Number.MAX_SAFE_INTEGER;
 
 function unavailable(argument: string, productIds: readonly number[]): GraphQLError {
   const ids = productIds.map(String);
@@ -47,7 +47,7 @@ export function priceLines(
     });
   }
   const totalAmount = priced.reduce((sum, line) => sum + line.lineAmount, 0);
-  if (totalAmount > maxOrderTotal) {
+  if (!Number.isSafeInteger(totalAmount) || totalAmount > maxOrderTotal) {
     throw new GraphQLError(`${argument}: the order total may be at most ${maxOrderTotal} minor units`, {
       extensions: { code: ErrorCode.BadUserInput, argumentName: argument },
     });

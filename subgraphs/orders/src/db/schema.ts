@@ -24,6 +24,8 @@ export const orders = mysqlTable(
     userId: id('user_id').notNull(),
     idempotencyKey: varchar('idempotency_key', { length: 64 }).notNull(),
     reservationRef: varchar('reservation_ref', { length: 64 }).notNull(),
+    // sha256 (hex) of what the checkout asked for; null on orders placed before it was recorded.
+    payloadHash: char('payload_hash', { length: 64 }),
     status: mysqlEnum('status', orderStatuses).notNull(),
     currency: char('currency', { length: 3 }).notNull(),
     totalAmount: bigint('total_amount', { mode: 'number' }).notNull(),

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@rtc/service-kit';
 import { errorCodes } from '@rtc/testkit';
-import { reservationReference } from '../checkout/reservation-reference';
 import type { Inventory } from '../clients/inventory';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
@@ -49,10 +48,12 @@ async function run(mutation: string, variables: Record<string, unknown>, as: Cal
 const stockOf = async (productId: string) =>
   (await stack.inventoryRows<{ on_hand: number; available: number; reserved: number }>('SELECT on_hand, available, reserved FROM stock WHERE product_id = ?', [productId]))[0];
 
-const reservationOf = async (userId: string, key: string) =>
-  (await stack.inventoryRows<{ status: string; release_reason: string | null }>('SELECT status, release_reason FROM reservations WHERE reference = ?', [
-    reservationReference(Number(userId), key),
+const reservationOf = async (userId: string, key: string) => {
+  const [order] = await stack.orderRows<{ reservation_ref: string }>('SELECT reservation_ref FROM orders WHERE user_id = ? AND idempotency_key = ?', [userId, key]);
+  return (await stack.inventoryRows<{ status: string; release_reason: string | null }>('SELECT status, release_reason FROM reservations WHERE reference = ?', [
+    order!.reservation_ref,
   ]))[0];
+};
 
 const salesRollup = async () =>
   (await stack.orderRows<{ orders: number; revenue: number; units: number }>(

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from '@rtc/service-kit';
+import { DateTimeScalar, SafeIntScalar } from '@rtc/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Mutation } from './Mutation';
 import { Order } from './Order';
@@ -7,4 +7,4 @@ import { Query } from './Query';
 import { Subscription } from './Subscription';
 import { User } from './User';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Subscription, Order, OrderLine, User };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Subscription, Order, OrderLine, User };

@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `payload_hash` char(64);

@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import type { RequestedLine } from './order-input';
+
+/**
+ * A digest of what a checkout asks for, stored with its order: the same idempotency key with another payload is a
+ * client bug or a replay, never a retry. Lines are compared merged and in product order, so [A, B] and [B, A] match.
+ */
+export function orderFingerprint(lines: readonly RequestedLine[] | null): string {
+  // null: the caller's cart, whatever it holds when the first attempt reads it.
+  const canonical =
+    lines === null
+      ? 'cart'
+      : [...lines]
+          .sort((a, b) => a.productId - b.productId)
+          .map((line) => `${line.productId}x${line.quantity}`)
+          .join(',');
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
