@@ -21,6 +21,8 @@ import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
 import { createOperationLimitsPlugin, type OperationLimits } from './limits/operation-limits';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
+import { readManifests } from './trusted-document-files';
+import { createTrustedDocuments, type TrustedDocumentsMode } from './trusted-documents/trusted-documents';
 import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
@@ -40,6 +42,8 @@ export interface GatewayConfig {
   readonly storeCurrency: string;
   /** Request and subgraph-fetch metrics; off only to measure what they cost. */
   readonly metricsEnabled?: boolean;
+  /** Whether only the committed trusted documents may run; safelist in production unless said otherwise. */
+  readonly trustedDocuments?: TrustedDocumentsMode;
 }
 
 export interface GatewayDeps {
@@ -60,6 +64,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const metricsEnabled = config.metricsEnabled ?? true;
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
   const subgraphFetch = createPooledFetch();
+  const trustedDocuments = createTrustedDocuments(config.trustedDocuments ?? (config.production ? 'safelist' : 'open'), readManifests().values());
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -78,8 +83,14 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     includeStacktraceInErrorResponses: !config.production,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
+    persistedQueries: trustedDocuments.persistedQueries,
     // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
-    plugins: [ApolloServerPluginCacheControlDisabled(), createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      trustedDocuments.plugin,
+      createOperationLimitsPlugin(config.limits),
+      ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
+    ],
     logger,
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -107,6 +118,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
+    prepareBody: trustedDocuments.prepareBody,
     context: async (req, requestId) => ({
       caller: await authenticate(headerOf(req, 'authorization')),
       requestId,
@@ -134,6 +146,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     schema,
     jwtSecret: config.jwtSecret,
     hub,
+    trustedDocuments,
     checkOrderAccess: async (caller, orderId) => {
       const result = await runAs(caller, 'query LiveOrderAccess($id: ID!) { order(id: $id) { id } }', { id: orderId });
       const [denied] = result.errors ?? [];
@@ -144,6 +157,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     logger: logger.child({ component: 'subscriptions' }),
   });
 
+  logger.info({ mode: trustedDocuments.mode, documents: trustedDocuments.size }, 'trusted documents loaded');
   return {
     apollo,
     http,

@@ -16,6 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Counter, Gauge, isStaff, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { createAuthenticator } from '../authenticate';
+import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
@@ -29,6 +30,8 @@ export interface SubscriptionServerOptions {
   readonly schema: () => GraphQLSchema;
   readonly jwtSecret: string;
   readonly hub: LiveHub;
+  /** Which operation texts may run; in safelist mode, only the trusted documents. */
+  readonly trustedDocuments: TrustedDocuments;
   readonly checkOrderAccess: OrderAccessCheck;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
@@ -57,7 +60,7 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
-export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub, checkOrderAccess, metrics, logger }: SubscriptionServerOptions) {
+export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub, trustedDocuments, checkOrderAccess, metrics, logger }: SubscriptionServerOptions) {
   const callers = new WeakMap<object, Caller | null>();
   const authenticate = createAuthenticator(jwtSecret);
   const connections = new Gauge({
@@ -85,10 +88,16 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
     registers: [metrics.registry],
   });
 
-  const onSubscribe = async (ctx: Context<Record<string, unknown>, { socket: WebSocket }>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+  const onSubscribe = async (
+    ctx: Context<Record<string, unknown>, { socket: WebSocket }>,
+    id: string,
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null; extensions?: Record<string, unknown> | null },
+  ) => {
+    const query = trustedDocuments.sourceOf(payload);
+    if (query instanceof GraphQLError) return [query];
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(query);
     } catch (syntaxError) {
       return [syntaxError as GraphQLError];
     }
@@ -126,7 +135,7 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
       const denied = await checkOrderAccess(caller, String(args['orderId']));
       if (denied) return [denied];
     }
-    const live: LiveSubscription = { query: payload.query, document, operationName: payload.operationName, variables, rootField, args };
+    const live: LiveSubscription = { query, document, operationName: payload.operationName, variables, rootField, args };
     const executionArgs: ExecutionArgs = {
       schema: apiSchema,
       document,

@@ -37,6 +37,8 @@ export interface StackOptions {
   readonly gatewayMetrics?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
+  /** `safelist` runs only the trusted documents, as production does; open by default. */
+  readonly trustedDocuments?: 'safelist' | 'open';
 }
 
 export interface RunningSubgraph {
@@ -95,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
+        trustedDocuments: options.trustedDocuments ?? 'open',
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );

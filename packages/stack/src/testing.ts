@@ -16,6 +16,7 @@ export interface TestStack extends RunningStack {
 export interface TestStackOptions {
   readonly redisUrl?: string;
   readonly paymentTtlSeconds?: number;
+  readonly trustedDocuments?: 'safelist' | 'open';
 }
 
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
@@ -37,6 +38,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     storeTimeZone: 'UTC',
     storeCurrency: 'USD',
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
+    ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
   });
   const databaseUrl = (name: SubgraphName) => withDatabase(serverUrl, databases[name]);
   let users = 0;
