@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, createLogger, createServiceMetrics, documentIdOf, signAccessToken } from '@rtc/service-kit';
 import { connectLive, postGraphQL, testInternalToken, testJwtSecret, type LiveClient } from '@rtc/testkit';
-import { createGateway, type Gateway } from '../gateway';
+import { createGateway } from '../gateway';
 import { readManifests } from '../trusted-document-files';
 import { subgraphNames, type SubgraphName } from '../supergraph';
 import { createTrustedDocuments } from './trusted-documents';
