@@ -83,7 +83,6 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     includeStacktraceInErrorResponses: !config.production,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
-    persistedQueries: trustedDocuments.persistedQueries,
     // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
