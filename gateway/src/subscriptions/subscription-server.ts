@@ -88,11 +88,8 @@ export function attachSubscriptionServer({ server, path, schema, jwtSecret, hub,
     registers: [metrics.registry],
   });
 
-  const onSubscribe = async (
-    ctx: Context<Record<string, unknown>, { socket: WebSocket }>,
-    id: string,
-    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null; extensions?: Record<string, unknown> | null },
-  ) => {
+  const onSubscribe = async (ctx: Context<Record<string, unknown>, { socket: WebSocket }>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+    // The payload's `extensions.persistedQuery` (or `documentId`) may name a trusted document instead of sending its text.
     const query = trustedDocuments.sourceOf(payload);
     if (query instanceof GraphQLError) return [query];
     let document: DocumentNode;
