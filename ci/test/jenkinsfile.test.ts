@@ -50,7 +50,7 @@ describe('the Jenkinsfile', () => {
 
   it('runs the stages of a release in order', () => {
     const stages = [...jenkinsfile.matchAll(/stage\('([^']+)'\)/g)].map((match) => match[1]);
-    expect(stages).toEqual(['Install', 'Lint and typecheck', 'Lint', 'Typecheck', 'Test', 'Plan', 'Images', 'Migrations', 'Rollout', 'Smoke test']);
+    expect(stages).toEqual(['Install', 'Lint and typecheck', 'Lint', 'Typecheck', 'Audit', 'Test', 'Plan', 'Images', 'Migrations', 'Rollout', 'Smoke test']);
   });
 
   it('calls only npm scripts that exist, so every stage runs here too', () => {
@@ -72,6 +72,12 @@ describe('the Jenkinsfile', () => {
     expect(stageBody('Migrations')).toContain('ci:rollback');
     expect(stageBody('Images')).toContain("container('kaniko')");
     expect(stageBody('Test')).toContain('npm test');
+  });
+
+  it('audits the production dependencies on every branch, before the tests', () => {
+    expect(stageBody('Audit')).toContain("sh 'npm run ci:audit -w @rtc/ci'");
+    expect(stageBody('Audit')).not.toContain('when {');
+    expect(ciScripts['ci:audit']).toBe('tsx scripts/audit.ts');
   });
 
   it('runs in an agent pod that is valid and has every container a stage uses, at pinned images', () => {

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildASTSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { readManifests } from '@rtc/gateway/trusted-documents';
+import { createPersistedQueryManifest } from '@rtc/service-kit';
 import { runSmokeTest, smokeQuery } from '../src/smoke-test';
 import { repositoryRoot, runCiScript } from './run-script';
 
@@ -35,6 +37,11 @@ describe('the smoke test', () => {
     const supergraph = readFileSync(path.join(repositoryRoot, 'gateway', 'supergraph.graphql'), 'utf8');
     const schema = buildASTSchema(parse(supergraph), { assumeValidSDL: true });
     expect(validate(schema, parse(smokeQuery)).map((error) => error.message)).toEqual([]);
+  });
+
+  it('is registered as a trusted document, so a production gateway in safelist mode answers it', () => {
+    // When this fails, run `npm run ci:register-operations -w @rtc/ci` and commit gateway/trusted-documents/ci-smoke.json.
+    expect(readManifests().get('ci-smoke.json')).toEqual(createPersistedQueryManifest({ smokeQuery }));
   });
 
   it('passes when the gateway answers with products', async () => {

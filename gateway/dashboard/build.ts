@@ -1,8 +1,11 @@
 // Bundles the dashboard into dist/: app.js (graphql-ws and uPlot inlined), app.css, and the static files.
 // Runs as the gateway's `codegen` step; the gateway serves dist/ and never bundles at run time.
+// Also registers the dashboard's operations as trusted documents, the only ones a production gateway runs.
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeClientManifest } from '../src/trusted-document-files';
+import * as dashboardOperations from './src/api/operations';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const dist = here('./dist/');
@@ -25,3 +28,5 @@ await build({
 });
 for (const file of await readdir(here('./static/'))) await copyFile(here(`./static/${file}`), `${dist}${file}`);
 console.log(`dashboard built: ${(await readdir(dist)).sort().join(', ')}`);
+const manifest = writeClientManifest('dashboard', dashboardOperations);
+console.log(`dashboard operations registered as trusted documents: ${manifest.operations.length}`);

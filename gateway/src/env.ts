@@ -24,6 +24,8 @@ export function loadGatewayEnv() {
       STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
+      // Unset: safelist when NODE_ENV=production, open otherwise.
+      TRUSTED_DOCUMENTS: z.enum(['safelist', 'open']).optional(),
     },
     process.env,
   );

@@ -29,6 +29,8 @@ import {
   type OperationLimits,
 } from './limits/operation-limits';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
+import { readManifests } from './trusted-document-files';
+import { createTrustedDocuments, type TrustedDocumentsMode } from './trusted-documents/trusted-documents';
 import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
@@ -49,6 +51,8 @@ export interface GatewayConfig {
   readonly storeCurrency: string;
   /** Request and subgraph-fetch metrics; off only to measure what they cost. */
   readonly metricsEnabled?: boolean;
+  /** Whether only the committed trusted documents may run; safelist in production unless said otherwise. */
+  readonly trustedDocuments?: TrustedDocumentsMode;
 }
 
 export interface GatewayDeps {
@@ -69,6 +73,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const metricsEnabled = config.metricsEnabled ?? true;
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
   const subgraphFetch = createPooledFetch();
+  const trustedDocuments = createTrustedDocuments(config.trustedDocuments ?? (config.production ? 'safelist' : 'open'), readManifests().values());
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -95,6 +100,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
+      trustedDocuments.plugin,
       createOperationLimitsPlugin(config.limits),
       ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
       ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
@@ -127,6 +133,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
+    prepareBody: trustedDocuments.prepareBody,
     context: async (req, requestId) => ({
       caller: await authenticate(headerOf(req, 'authorization')),
       requestId,
@@ -156,6 +163,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     production: config.production,
     jwtSecret: config.jwtSecret,
     hub,
+    trustedDocuments,
     checkOrderAccess: async (caller, orderId) => {
       const result = await runAs(caller, 'query LiveOrderAccess($id: ID!) { order(id: $id) { id } }', { id: orderId });
       const [denied] = result.errors ?? [];
@@ -166,6 +174,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     logger: logger.child({ component: 'subscriptions' }),
   });
 
+  logger.info({ mode: trustedDocuments.mode, documents: trustedDocuments.size }, 'trusted documents loaded');
   return {
     apollo,
     http,

@@ -24,6 +24,7 @@ const gateway = await createGateway(
     bodyLimitBytes: env.MAX_BODY_BYTES,
     storeCurrency: env.STORE_CURRENCY,
     metricsEnabled: env.METRICS_ENABLED,
+    trustedDocuments: env.TRUSTED_DOCUMENTS,
   },
   { logger, metrics, bus },
 );

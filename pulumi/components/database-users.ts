@@ -27,18 +27,37 @@ const secretsMount = "/mnt/secrets";
 /** The MySQL client image; its entrypoint is replaced by the script below. */
 export const mysqlClientImage = "public.ecr.aws/docker/library/mysql:8.4";
 
+/** What a running service may do: read and write rows, never change or drop a table. */
+export const servicePrivileges = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+/** What a service's migrations may do on the same database: create, alter and index its tables too. */
+export const migrationPrivileges = [...servicePrivileges, "CREATE", "ALTER", "DROP", "INDEX", "REFERENCES", "LOCK TABLES"];
+
+/** One service's database and the two accounts that use it. */
+export interface DatabaseAccounts {
+  readonly service: string;
+  readonly database: string;
+  readonly migrationUsername: string;
+}
+
 /**
- * The SQL each service needs: its own database, its own user with the password from its secret, TLS
- * required, rights on that database alone. Idempotent, so the job can run again after a password rotation.
+ * The SQL each service needs: its own database and two TLS-only users with the passwords from its secret, the
+ * service's with rights on rows alone and its migrations' with rights on tables too, both on that database alone.
+ * Rights are revoked before they are granted, so each user holds exactly these. Idempotent, so the job can run
+ * again after a password rotation.
  */
-export function bootstrapScript(services: readonly { service: string; database: string }[], mountPath = secretsMount): string {
-  const lines = services.flatMap(({ service, database }) => {
+export function bootstrapScript(services: readonly DatabaseAccounts[], mountPath = secretsMount): string {
+  const lines = services.flatMap(({ service, database, migrationUsername }) => {
+    const account = (user: string, passwordFile: string, privileges: readonly string[]) => [
+      `password=$(cat ${mountPath}/${passwordFile})`,
+      `sql "CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '$password' REQUIRE SSL;` +
+        ` ALTER USER '${user}'@'%' IDENTIFIED BY '$password' REQUIRE SSL;` +
+        ` REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%';` +
+        ` GRANT ${privileges.join(", ")} ON \\\`${database}\\\`.* TO '${user}'@'%';"`,
+    ];
     return [
-      `password=$(cat ${mountPath}/${service}-password)`,
-      `sql "CREATE DATABASE IF NOT EXISTS \\\`${database}\\\`;` +
-        ` CREATE USER IF NOT EXISTS '${service}'@'%' IDENTIFIED BY '$password' REQUIRE SSL;` +
-        ` ALTER USER '${service}'@'%' IDENTIFIED BY '$password' REQUIRE SSL;` +
-        ` GRANT ALL PRIVILEGES ON \\\`${database}\\\`.* TO '${service}'@'%';"`,
+      `sql "CREATE DATABASE IF NOT EXISTS \\\`${database}\\\`;"`,
+      ...account(service, `${service}-password`, servicePrivileges),
+      ...account(migrationUsername, `${service}-migration-password`, migrationPrivileges),
     ];
   });
   return [
@@ -109,14 +128,15 @@ export class DatabaseUsers extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    // Each field lands in a file named <owner>-<field> under the mount.
-    const credentials = (objectName: pulumi.Input<string>, owner: string) =>
+    // Each field lands in a file named <owner>-<field> under the mount; a service's secret also holds its migrations' password.
+    const credentials = (objectName: pulumi.Input<string>, owner: string, withMigration = false) =>
       pulumi.output(objectName).apply((secret) => ({
         objectName: secret,
         objectType: "secretsmanager",
         jmesPath: [
           { path: "username", objectAlias: `${owner}-username` },
           { path: "password", objectAlias: `${owner}-password` },
+          ...(withMigration ? [{ path: "migrationPassword", objectAlias: `${owner}-migration-password` }] : []),
         ],
       }));
     const providerClass = new k8s.apiextensions.CustomResource(
@@ -132,7 +152,7 @@ export class DatabaseUsers extends pulumi.ComponentResource {
             objects: pulumi
               .all([
                 credentials(args.masterSecretArn, "master"),
-                ...args.serviceSecrets.map((secret) => credentials(secret.secretName, secret.service)),
+                ...args.serviceSecrets.map((secret) => credentials(secret.secretName, secret.service, true)),
               ])
               .apply((objects) => stringify(objects)),
           },

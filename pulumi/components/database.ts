@@ -16,16 +16,24 @@ export interface DatabaseArgs {
   readonly tags: Record<string, string>;
 }
 
-/** Where one service finds its database credentials. */
+/** Where one service finds its database credentials: its own account's, and its migrations' (`migrationUrl`). */
 export interface ServiceDatabaseSecret {
   readonly service: string;
   readonly database: string;
+  /** The account the service runs as: rows of its database only. */
   readonly username: string;
+  /** The account its migration Job runs as: tables of the same database too. */
+  readonly migrationUsername: string;
   readonly secretArn: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
 }
 
 const mysqlPort = 3306;
+
+/** The MySQL account of a service's migrations (MySQL user names hold 32 characters at most). */
+export function migrationUserOf(service: string): string {
+  return `${service}_migrator`;
+}
 /** The exports CloudWatch receives; `audit` would need an option group with the audit plugin. */
 const logExports = ["error", "slowquery"];
 
@@ -134,17 +142,15 @@ export class Database extends pulumi.ComponentResource {
     this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
 
     this.serviceSecrets = args.services.map((service) => {
-      const password = new random.RandomPassword(
-        `${name}-${service.name}`,
-        // URL-safe characters: the password is embedded in DATABASE_URL.
-        { length: 32, special: false },
-        { parent: this },
-      );
+      // URL-safe characters: the passwords are embedded in DATABASE_URL.
+      const password = new random.RandomPassword(`${name}-${service.name}`, { length: 32, special: false }, { parent: this });
+      const migrationPassword = new random.RandomPassword(`${name}-${service.name}-migration`, { length: 32, special: false }, { parent: this });
+      const migrationUsername = migrationUserOf(service.name);
       const secret = new aws.secretsmanager.Secret(
         `${name}-${service.name}`,
         {
           name: `rtc/${args.stack}/${service.name}/database`,
-          description: `MySQL credentials of the ${service.name} subgraph (database ${service.database} only)`,
+          description: `MySQL credentials of the ${service.name} subgraph and of its migrations (database ${service.database} only)`,
           kmsKeyId: this.key.arn,
           recoveryWindowInDays: 7,
           tags: { ...tags, service: service.name },
@@ -162,11 +168,14 @@ export class Database extends pulumi.ComponentResource {
             port: mysqlPort,
             dbname: service.database,
             url: pulumi.interpolate`mysql://${service.name}:${password.result}@${this.address}:${mysqlPort}/${service.database}`,
+            migrationUsername,
+            migrationPassword: migrationPassword.result,
+            migrationUrl: pulumi.interpolate`mysql://${migrationUsername}:${migrationPassword.result}@${this.address}:${mysqlPort}/${service.database}`,
           }),
         },
         { parent: this },
       );
-      return { service: service.name, database: service.database, username: service.name, secretArn: secret.arn, secretName: secret.name };
+      return { service: service.name, database: service.database, username: service.name, migrationUsername, secretArn: secret.arn, secretName: secret.name };
     });
 
     this.registerOutputs({ address: this.address });

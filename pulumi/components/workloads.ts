@@ -25,6 +25,11 @@ export function databaseSecretName(service: string): string {
   return `${service}-database`;
 }
 
+/** The Kubernetes Secret whose DATABASE_URL a service's migration Job uses: its migration account's. */
+export function migrationDatabaseSecretName(service: string): string {
+  return `${service}-database-migration`;
+}
+
 const roleAnnotation = "eks.amazonaws.com/role-arn";
 
 /** A Kubernetes object as kustomize renders it, before Pulumi registers it. */
@@ -93,7 +98,16 @@ export class Workloads extends pulumi.ComponentResource {
               parameters: {
                 region: args.region,
                 objects: secret.secretName.apply((objectName) =>
-                  stringify([{ objectName, objectType: "secretsmanager", jmesPath: [{ path: "url", objectAlias: "DATABASE_URL" }] }]),
+                  stringify([
+                    {
+                      objectName,
+                      objectType: "secretsmanager",
+                      jmesPath: [
+                        { path: "url", objectAlias: "DATABASE_URL" },
+                        { path: "migrationUrl", objectAlias: "MIGRATION_DATABASE_URL" },
+                      ],
+                    },
+                  ]),
                 ),
               },
               secretObjects: [
@@ -101,6 +115,11 @@ export class Workloads extends pulumi.ComponentResource {
                   secretName: databaseSecretName(secret.service),
                   type: "Opaque",
                   data: [{ objectName: "DATABASE_URL", key: "DATABASE_URL" }],
+                },
+                {
+                  secretName: migrationDatabaseSecretName(secret.service),
+                  type: "Opaque",
+                  data: [{ objectName: "MIGRATION_DATABASE_URL", key: "DATABASE_URL" }],
                 },
               ],
             },

@@ -28,8 +28,8 @@ function runScript(files: Record<string, string>): { calls: string[][]; stdout: 
   chmodSync(path.join(bin, "mysql"), 0o755);
   const script = bootstrapScript(
     [
-      { service: "users", database: "rtc_users" },
-      { service: "orders", database: "rtc_orders" },
+      { service: "users", database: "rtc_users", migrationUsername: "users_migrator" },
+      { service: "orders", database: "rtc_orders", migrationUsername: "orders_migrator" },
     ],
     mount,
   );
@@ -41,34 +41,47 @@ function runScript(files: Record<string, string>): { calls: string[][]; stdout: 
   return { calls, stdout };
 }
 
+const connection = ["MasterPass1", "--host=db.internal", "--user=rtc_admin", "--ssl-mode=REQUIRED"];
+const account = (user: string, password: string, database: string, privileges: string) =>
+  `--execute=CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '${password}' REQUIRE SSL; ALTER USER '${user}'@'%' IDENTIFIED BY '${password}' REQUIRE SSL;` +
+  ` REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%'; GRANT ${privileges} ON \`${database}\`.* TO '${user}'@'%';`;
+const rows = "SELECT, INSERT, UPDATE, DELETE";
+const tables = "SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, LOCK TABLES";
+
 describe("the database users job", () => {
-  it("creates each service's database and TLS-only user with the password from its own secret, as the master user", () => {
+  it("creates each service's database, a TLS-only user with rights on its rows and a migration user with rights on its tables, as the master user", () => {
     const { calls, stdout } = runScript({
       "master-username": "rtc_admin",
       "master-password": "MasterPass1",
       "users-password": "UsersPass1",
+      "users-migration-password": "UsersMigrate1",
       "orders-password": "OrdersPass1",
+      "orders-migration-password": "OrdersMigrate1",
     });
     expect(stdout).toContain("database users are in place");
     expect(calls).toEqual([
-      [
-        "MasterPass1",
-        "--host=db.internal",
-        "--user=rtc_admin",
-        "--ssl-mode=REQUIRED",
-        "--execute=CREATE DATABASE IF NOT EXISTS `rtc_users`; CREATE USER IF NOT EXISTS 'users'@'%' IDENTIFIED BY 'UsersPass1' REQUIRE SSL; ALTER USER 'users'@'%' IDENTIFIED BY 'UsersPass1' REQUIRE SSL; GRANT ALL PRIVILEGES ON `rtc_users`.* TO 'users'@'%';",
-      ],
-      [
-        "MasterPass1",
-        "--host=db.internal",
-        "--user=rtc_admin",
-        "--ssl-mode=REQUIRED",
-        "--execute=CREATE DATABASE IF NOT EXISTS `rtc_orders`; CREATE USER IF NOT EXISTS 'orders'@'%' IDENTIFIED BY 'OrdersPass1' REQUIRE SSL; ALTER USER 'orders'@'%' IDENTIFIED BY 'OrdersPass1' REQUIRE SSL; GRANT ALL PRIVILEGES ON `rtc_orders`.* TO 'orders'@'%';",
-      ],
+      [...connection, "--execute=CREATE DATABASE IF NOT EXISTS `rtc_users`;"],
+      [...connection, account("users", "UsersPass1", "rtc_users", rows)],
+      [...connection, account("users_migrator", "UsersMigrate1", "rtc_users", tables)],
+      [...connection, "--execute=CREATE DATABASE IF NOT EXISTS `rtc_orders`;"],
+      [...connection, account("orders", "OrdersPass1", "rtc_orders", rows)],
+      [...connection, account("orders_migrator", "OrdersMigrate1", "rtc_orders", tables)],
     ]);
   });
 
   it("fails when a service's secret is not mounted, instead of creating a user without a password", () => {
     expect(() => runScript({ "master-username": "rtc_admin", "master-password": "MasterPass1", "users-password": "UsersPass1" })).toThrow();
+  });
+
+  it("fails when a service's migration password is missing, instead of creating its migration user without one", () => {
+    expect(() =>
+      runScript({
+        "master-username": "rtc_admin",
+        "master-password": "MasterPass1",
+        "users-password": "UsersPass1",
+        "orders-password": "OrdersPass1",
+        "orders-migration-password": "OrdersMigrate1",
+      }),
+    ).toThrow();
   });
 });

@@ -203,8 +203,11 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       for (const service of subgraphs) {
         const version = stack.one("aws:secretsmanager/secretVersion:SecretVersion", `database-${service}`);
         const value = JSON.parse(version.inputs.secretString) as Record<string, unknown>;
-        expect(value).toMatchObject({ username: service, dbname: `rtc_${service}`, port: 3306 });
+        expect(value).toMatchObject({ username: service, migrationUsername: `${service}_migrator`, dbname: `rtc_${service}`, port: 3306 });
         expect(value.url).toBe(`mysql://${service}:mock-password-database-${service}@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}`);
+        expect(value.migrationUrl).toBe(
+          `mysql://${service}_migrator:mock-password-database-${service}-migration@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}`,
+        );
       }
     });
   });
@@ -224,7 +227,12 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(job.metadata.namespace).toBe("rtc-ops");
       const container = job.spec.template.spec.containers[0];
       expect(container.env).toEqual([{ name: "DATABASE_HOST", value: `${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com` }]);
-      for (const service of subgraphs) expect(container.command[2]).toContain(`GRANT ALL PRIVILEGES ON \\\`rtc_${service}\\\`.* TO '${service}'@'%'`);
+      for (const service of subgraphs) {
+        // The service's account changes rows; its migrations' account, tables; neither holds more.
+        expect(container.command[2]).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE ON \\\`rtc_${service}\\\`.* TO '${service}'@'%'`);
+        expect(container.command[2]).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, LOCK TABLES ON \\\`rtc_${service}\\\`.* TO '${service}_migrator'@'%'`);
+      }
+      expect(container.command[2]).not.toContain("ALL PRIVILEGES ON");
       expect(job.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     });
   });
@@ -448,8 +456,15 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         const service = providerClass.inputs.metadata.name.replace(/-database$/, "");
         const [object] = parse(providerClass.inputs.spec.parameters.objects) as { objectName: string; jmesPath: { path: string; objectAlias: string }[] }[];
         expect(object!.objectName).toBe(`rtc/${stackName}/${service}/database`);
-        expect(object!.jmesPath).toEqual([{ path: "url", objectAlias: "DATABASE_URL" }]);
-        expect(providerClass.inputs.spec.secretObjects[0].secretName).toBe(`${service}-database`);
+        expect(object!.jmesPath).toEqual([
+          { path: "url", objectAlias: "DATABASE_URL" },
+          { path: "migrationUrl", objectAlias: "MIGRATION_DATABASE_URL" },
+        ]);
+        expect(providerClass.inputs.spec.secretObjects).toEqual([
+          { secretName: `${service}-database`, type: "Opaque", data: [{ objectName: "DATABASE_URL", key: "DATABASE_URL" }] },
+          // The migration Job's DATABASE_URL: the migration account's, which may change tables.
+          { secretName: `${service}-database-migration`, type: "Opaque", data: [{ objectName: "MIGRATION_DATABASE_URL", key: "DATABASE_URL" }] },
+        ]);
       }
     });
 

@@ -24,6 +24,7 @@ import {
   tokenLimitAsTooComplex,
   type OperationLimits,
 } from '../limits/operation-limits';
+import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
@@ -41,6 +42,8 @@ export interface SubscriptionServerOptions {
   readonly production: boolean;
   readonly jwtSecret: string;
   readonly hub: LiveHub;
+  /** Which operation texts may run; in safelist mode, only the trusted documents. */
+  readonly trustedDocuments: TrustedDocuments;
   readonly checkOrderAccess: OrderAccessCheck;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
@@ -77,6 +80,7 @@ export function attachSubscriptionServer({
   production,
   jwtSecret,
   hub,
+  trustedDocuments,
   checkOrderAccess,
   metrics,
   logger,
@@ -111,9 +115,12 @@ export function attachSubscriptionServer({
   });
 
   const onSubscribe = async (ctx: Context<Record<string, unknown>, { socket: WebSocket }>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+    // The payload's `extensions.persistedQuery` (or `documentId`) may name a trusted document instead of sending its text.
+    const query = trustedDocuments.sourceOf(payload);
+    if (query instanceof GraphQLError) return [query];
     let document: DocumentNode;
     try {
-      document = parse(payload.query, parseOptions);
+      document = parse(query, parseOptions);
     } catch (syntaxError) {
       return [tokenLimitAsTooComplex(syntaxError as GraphQLError)];
     }
@@ -153,7 +160,7 @@ export function attachSubscriptionServer({
       const denied = await checkOrderAccess(caller, String(args['orderId']));
       if (denied) return [denied];
     }
-    const live: LiveSubscription = { query: payload.query, document, operationName: payload.operationName, variables, rootField, args };
+    const live: LiveSubscription = { query, document, operationName: payload.operationName, variables, rootField, args };
     const executionArgs: ExecutionArgs = {
       schema: apiSchema,
       document,

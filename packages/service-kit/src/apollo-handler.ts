@@ -1,15 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { BodyTooLargeError, readBody, sendJson, sendRefusal, type RouteHandler } from './http-server';
 
 export interface ApolloHandlerOptions<C extends BaseContext> {
   readonly server: ApolloServer<C>;
   readonly context: (req: IncomingMessage, requestId: string) => Promise<C>;
   readonly bodyLimitBytes?: number;
+  /**
+   * Rewrites a parsed JSON body before Apollo reads it, e.g. a trusted document's `documentId`, or refuses it by
+   * throwing a GraphQLError (status from `extensions.http.status`, 400 when absent) before anything is parsed.
+   */
+  readonly prepareBody?: (body: unknown) => unknown;
 }
 
 /** Serves an started ApolloServer on a plain node http route. */
-export function createApolloHandler<C extends BaseContext>({ server, context, bodyLimitBytes = 1_000_000 }: ApolloHandlerOptions<C>): RouteHandler {
+export function createApolloHandler<C extends BaseContext>({ server, context, bodyLimitBytes = 1_000_000, prepareBody }: ApolloHandlerOptions<C>): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     let raw: string;
     try {
@@ -31,6 +37,16 @@ export function createApolloHandler<C extends BaseContext>({ server, context, bo
         body = JSON.parse(raw);
       } catch {
         sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+    }
+    if (prepareBody && typeof body !== 'string') {
+      try {
+        body = prepareBody(body);
+      } catch (refusal) {
+        if (!(refusal instanceof GraphQLError)) throw refusal;
+        const { http, ...extensions } = refusal.extensions as { http?: { status?: number } };
+        sendJson(res, http?.status ?? 400, { errors: [{ message: refusal.message, extensions }] });
         return;
       }
     }

@@ -26,3 +26,4 @@ export * from './mysql-errors';
 export * from './transaction-retry';
 export * from './pooled-http';
 export * from './quiet-errors';
+export * from './trusted-documents';

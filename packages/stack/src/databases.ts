@@ -5,6 +5,7 @@ import { inventoryMigrations } from '@rtc/inventory';
 import { ordersMigrations } from '@rtc/orders';
 import { usersMigrations } from '@rtc/users';
 import type { SubgraphName } from '@rtc/gateway';
+import { serverUrlAs, type DatabaseAccounts } from './database-users';
 
 /** Each subgraph's database: `<prefix><name>`, e.g. rtc_orders. */
 export function databaseNames(prefix = 'rtc_'): Record<SubgraphName, string> {
@@ -20,10 +21,11 @@ export const migrationFolders: Record<SubgraphName, string> = {
   inventory: inventoryMigrations,
 };
 
-/** Applies every subgraph's committed migrations to its own database on `serverUrl`. */
-export async function migrateAll(serverUrl: string, databases: Record<SubgraphName, string> = defaultDatabases): Promise<void> {
+/** Applies every subgraph's committed migrations to its own database on `serverUrl`, as its migration account when given. */
+export async function migrateAll(serverUrl: string, databases: Record<SubgraphName, string> = defaultDatabases, accounts?: DatabaseAccounts): Promise<void> {
   for (const [name, folder] of Object.entries(migrationFolders) as [SubgraphName, string][]) {
-    await runMigrations(withDatabase(serverUrl, databases[name]), folder);
+    const url = accounts ? serverUrlAs(serverUrl, accounts[name].migrator) : serverUrl;
+    await runMigrations(withDatabase(url, databases[name]), folder);
   }
 }
 

@@ -20,6 +20,8 @@ export function loadStackEnv() {
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),
+      // per-service: DATABASE_URL's user (an administrator) creates an account per service and per migration step.
+      RTC_DATABASE_USERS: z.enum(['per-service', 'shared']).default('per-service'),
       RTC_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'must be lowercase letters, digits and _').default('rtc_'),
     },
     process.env,

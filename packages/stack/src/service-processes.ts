@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
+import { serverUrlAs } from './database-users';
 import { serviceNodeFlags } from './node-flags';
 import type { ServiceName, StackOptions } from './stack';
 
@@ -54,7 +55,8 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     STORE_TIMEZONE: options.storeTimeZone,
     STORE_CURRENCY: options.storeCurrency,
   };
-  const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(options.serverUrl, options.databases[name]) });
+  const serverUrlOf = (name: SubgraphName) => (options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl);
+  const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(serverUrlOf(name), options.databases[name]) });
   const environments: Record<ServiceName, Record<string, string>> = {
     users: { ...databaseOf('users') },
     catalog: { ...databaseOf('catalog') },

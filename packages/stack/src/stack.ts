@@ -11,6 +11,7 @@ import {
   type ServiceMetrics,
 } from '@rtc/service-kit';
 import { createGateway, defaultOperationLimits, subgraphNames, type Gateway, type SubgraphName } from '@rtc/gateway';
+import { serverUrlAs, type DatabaseAccounts } from './database-users';
 import { buildSubgraph } from './subgraph-factories';
 
 export type ServiceName = SubgraphName | 'gateway';
@@ -22,6 +23,8 @@ export interface StackOptions {
   /** MySQL server URL without a database; each subgraph gets its own database on it. */
   readonly serverUrl: string;
   readonly databases: Record<SubgraphName, string>;
+  /** Each service connects as its own account when given, else as `serverUrl`'s user. */
+  readonly databaseAccounts?: DatabaseAccounts | undefined;
   /** 0 picks a free port. */
   readonly ports: Record<ServiceName, number>;
   readonly host: string;
@@ -37,6 +40,8 @@ export interface StackOptions {
   readonly gatewayMetrics?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
+  /** `safelist` runs only the trusted documents, as production does; open by default. */
+  readonly trustedDocuments?: 'safelist' | 'open';
 }
 
 export interface RunningSubgraph {
@@ -70,7 +75,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     for (const name of startOrder) {
       const metrics = createServiceMetrics(name);
-      const pool = createMysqlPool({ url: withDatabase(options.serverUrl, options.databases[name]), metrics, connectionLimit: 20 });
+      const serverUrl = options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl;
+      const pool = createMysqlPool({ url: withDatabase(serverUrl, options.databases[name]), metrics, connectionLimit: 20 });
       pools.push(pool);
       const deps: ServiceDeps = { pool, bus, logger: logger.child({ service: name }), metrics };
       const service = await buildSubgraph(name, options, subgraphs, deps);
@@ -95,6 +101,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
+        trustedDocuments: options.trustedDocuments ?? 'open',
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );

@@ -1,4 +1,5 @@
 import { createLogger, registerShutdown } from '@rtc/service-kit';
+import { createDatabaseUsers, localDatabaseAccounts, type DatabaseAccounts } from './database-users';
 import { databaseNames, migrateAll } from './databases';
 import { loadStackEnv } from './env';
 import { databaseAnswers, startPrivateDatabase, type PrivateDatabase } from './local-database';
@@ -31,8 +32,13 @@ if (!(await databaseAnswers(env.DATABASE_URL))) {
 }
 
 const databases = databaseNames(env.RTC_DATABASE_PREFIX);
+let accounts: DatabaseAccounts | undefined;
 try {
-  await migrateAll(env.DATABASE_URL, databases);
+  if (env.RTC_DATABASE_USERS === 'per-service') {
+    accounts = localDatabaseAccounts(databases, env.RTC_STATE_DIR);
+    await createDatabaseUsers(env.DATABASE_URL, databases, accounts);
+  }
+  await migrateAll(env.DATABASE_URL, databases, accounts);
   if (env.RTC_SEED === 'auto') {
     await seedIfEmpty(env.DATABASE_URL, databases, {
       timeZone: env.STORE_TIMEZONE,
@@ -43,6 +49,9 @@ try {
 } catch (error) {
   const { message, cause } = error as Error & { cause?: { message?: string } };
   console.error(`Preparing the databases failed: ${(cause?.message ?? message).slice(0, 500)}`);
+  if (accounts && /denied/i.test(cause?.message ?? message)) {
+    console.error("DATABASE_URL's user may not create users: point it at an administrator, or set RTC_DATABASE_USERS=shared.");
+  }
   await privateDatabase?.stop();
   process.exit(1);
 }
@@ -50,6 +59,7 @@ try {
 const stackOptions = {
   serverUrl: env.DATABASE_URL,
   databases,
+  databaseAccounts: accounts,
   ports: {
     gateway: env.GATEWAY_PORT,
     users: env.USERS_PORT,
@@ -82,7 +92,7 @@ RTC is running (${env.RTC_TOPOLOGY})
   GraphQL    ${running.gatewayUrl}/graphql   (queries and mutations over HTTP, subscriptions over graphql-ws)
   Dashboard  ${running.gatewayUrl}/dashboard   (log in as analyst@rtc.example / rtc-analyst-password)
   Metrics    ${running.gatewayUrl}/metrics   (subgraphs: ${['users', 'catalog', 'orders', 'inventory'].map((name) => `${running.urls[name as 'users']}/metrics`).join(' ')})
-  Database   ${redacted(env.DATABASE_URL)}${privateDatabase ? ' (private server under ' + env.RTC_STATE_DIR + ')' : ''}
+  Database   ${redacted(env.DATABASE_URL)}${privateDatabase ? ' (private server under ' + env.RTC_STATE_DIR + ')' : ''}${accounts ? `; each service as its own user (passwords in ${env.RTC_STATE_DIR}/database-passwords.json)` : ''}
 Press Ctrl-C to stop.`);
 
 registerShutdown({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { signAccessToken, withDatabase, type Role } from '@rtc/service-kit';
 import { queryRows, testInternalToken, testJwtSecret, testServerUrl } from '@rtc/testkit';
 import type { SubgraphName } from '@rtc/gateway';
+import { createDatabaseUsers, dropDatabaseUsers, randomDatabaseAccounts } from './database-users';
 import { databaseNames, dropAll, migrateAll } from './databases';
 import { startStack, type RunningStack } from './stack';
 
@@ -16,6 +17,9 @@ export interface TestStack extends RunningStack {
 export interface TestStackOptions {
   readonly redisUrl?: string;
   readonly paymentTtlSeconds?: number;
+  readonly trustedDocuments?: 'safelist' | 'open';
+  /** `per-service`: each service connects as its own account and migrations run as theirs, as in production. */
+  readonly databaseUsers?: 'per-service' | 'shared';
 }
 
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
@@ -23,10 +27,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const suffix = randomBytes(4).toString('hex');
   const databases = databaseNames(`rtc_test_${suffix}_`);
   const serverUrl = testServerUrl();
-  await migrateAll(serverUrl, databases);
+  const accounts = options.databaseUsers === 'per-service' ? randomDatabaseAccounts(databases) : undefined;
+  if (accounts) await createDatabaseUsers(serverUrl, databases, accounts);
+  await migrateAll(serverUrl, databases, accounts);
   const stack = await startStack({
     serverUrl,
     databases,
+    databaseAccounts: accounts,
     ports: { gateway: 0, users: 0, catalog: 0, orders: 0, inventory: 0 },
     host: '127.0.0.1',
     logLevel: 'silent',
@@ -37,6 +44,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     storeTimeZone: 'UTC',
     storeCurrency: 'USD',
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
+    ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
   });
   const databaseUrl = (name: SubgraphName) => withDatabase(serverUrl, databases[name]);
   let users = 0;
@@ -60,6 +68,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     async stop() {
       await stack.stop();
       await dropAll(serverUrl, databases);
+      if (accounts) await dropDatabaseUsers(serverUrl, accounts);
     },
   };
 }
