@@ -10,6 +10,7 @@ import {
   notFound,
   type Caller,
   createMetricsPlugin,
+  createRateLimitStore,
   createServiceServer,
   type EventBus,
   type Logger,
@@ -20,6 +21,10 @@ import { createAuthenticator } from './authenticate';
 import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
 import { createOperationLimitsPlugin, type OperationLimits } from './limits/operation-limits';
+import { createApiRateLimits, defaultApiRateLimits, type ApiRateLimitsConfig } from './rate-limits/api-rate-limits';
+import { clientAddressOf } from './rate-limits/client-address';
+import { createRefusalStatusPlugin } from './rate-limits/refusal-status-plugin';
+import { createSocketAdmission } from './rate-limits/socket-admission';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
 import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
@@ -40,6 +45,16 @@ export interface GatewayConfig {
   readonly storeCurrency: string;
   /** Request and subgraph-fetch metrics; off only to measure what they cost. */
   readonly metricsEnabled?: boolean;
+  /** Request and socket limits per address and per user; absent, the production defaults counted in memory. */
+  readonly rateLimits?: GatewayRateLimits;
+  /** Behind a load balancer: the client's address is the first `X-Forwarded-For` hop rather than the socket's peer. */
+  readonly trustProxy?: boolean;
+}
+
+export interface GatewayRateLimits extends ApiRateLimitsConfig {
+  /** Counters shared by every gateway replica; without it each process counts alone. */
+  readonly redisUrl?: string | undefined;
+  readonly keyPrefix?: string;
 }
 
 export interface GatewayDeps {
@@ -79,7 +94,12 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
     // RTC sets no cache hints: without the cache-control plugin, no hook runs per resolved field.
-    plugins: [ApolloServerPluginCacheControlDisabled(), createOperationLimitsPlugin(config.limits), ...(metricsEnabled ? [createMetricsPlugin(metrics)] : [])],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      createOperationLimitsPlugin(config.limits),
+      createRefusalStatusPlugin(),
+      ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
+    ],
     logger,
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -103,20 +123,25 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     };
   };
 
+  const rateLimits = config.rateLimits ?? defaultApiRateLimits;
+  const limitStore = createRateLimitStore({ redisUrl: config.rateLimits?.redisUrl, keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway' });
+  const apiLimits = createApiRateLimits(limitStore, rateLimits);
+  const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy ?? false);
   const authenticate = createAuthenticator(config.jwtSecret);
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
-    context: async (req, requestId) => ({
-      caller: await authenticate(headerOf(req, 'authorization')),
-      requestId,
-    }),
+    context: async (req, requestId) => {
+      const caller = await authenticate(headerOf(req, 'authorization'));
+      if (caller) await apiLimits.admitUser(caller.userId);
+      return { caller, clientAddress: addressOf(req), requestId };
+    },
   });
   const http = createServiceServer({
     logger,
     metrics,
     ready: async () => true,
-    routes: { '/graphql': graphql, ...createDashboardRoute(), ...routes },
+    routes: { '/graphql': apiLimits.limitByAddress(graphql, addressOf), ...createDashboardRoute(), ...routes },
   });
 
   const hub = createLiveHub({
@@ -142,6 +167,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     },
     metrics,
     logger: logger.child({ component: 'subscriptions' }),
+    admission: { sockets: createSocketAdmission(limitStore, rateLimits), addressOf },
   });
 
   return {
@@ -154,6 +180,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       await hub.stop();
       await apollo.stop();
       await subgraphFetch.close();
+      await limitStore.close();
     },
   };
 }

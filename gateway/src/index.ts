@@ -1,2 +1,3 @@
-export { createGateway, type Gateway, type GatewayConfig } from './gateway';
+export { createGateway, type Gateway, type GatewayConfig, type GatewayRateLimits } from './gateway';
+export { defaultApiRateLimits, type ApiRateLimitsConfig } from './rate-limits/api-rate-limits';
 export { composeSupergraph, subgraphNames, defaultSubgraphPorts, type SubgraphName } from './supergraph';

@@ -1,5 +1,5 @@
 import { createEventBus, createLogger, createServiceMetrics, registerShutdown } from '@rtc/service-kit';
-import { loadGatewayEnv } from './env';
+import { loadGatewayEnv, rateLimitsOf } from './env';
 import { createGateway } from './gateway';
 
 const env = loadGatewayEnv();
@@ -17,6 +17,8 @@ const gateway = await createGateway(
     bodyLimitBytes: env.MAX_BODY_BYTES,
     storeCurrency: env.STORE_CURRENCY,
     metricsEnabled: env.METRICS_ENABLED,
+    rateLimits: rateLimitsOf(env),
+    trustProxy: env.TRUST_PROXY,
   },
   { logger, metrics, bus },
 );

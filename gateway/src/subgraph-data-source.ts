@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { callerHeadersOf, Counter, Histogram, type PooledFetch, type ServiceMetrics } from '@rtc/service-kit';
+import { callerHeadersOf, Counter, InternalHeader, Histogram, type PooledFetch, type ServiceMetrics } from '@rtc/service-kit';
 import type { GatewayContext } from './context';
 
 export interface SubgraphFetchMetrics {
@@ -70,5 +70,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const gatewayContext = 'caller' in context ? (context as GatewayContext) : undefined;
     const headers = callerHeadersOf(gatewayContext?.caller ?? null, this.internalToken, gatewayContext?.requestId);
     for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
+    if (gatewayContext?.clientAddress) request.http?.headers.set(InternalHeader.ClientAddress, gatewayContext.clientAddress);
   }
 }

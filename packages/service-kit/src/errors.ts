@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /** Stable `extensions.code` values that clients may switch on. */
@@ -9,6 +10,8 @@ export const ErrorCode = {
   OutOfStock: 'OUT_OF_STOCK',
   Conflict: 'CONFLICT',
   PaymentDeclined: 'PAYMENT_DECLINED',
+  RateLimited: 'RATE_LIMITED',
+  ServerBusy: 'SERVER_BUSY',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -43,6 +46,27 @@ export function outOfStock(productIds: readonly string[]): GraphQLError {
 
 export function paymentDeclined(reason: string): GraphQLError {
   return new GraphQLError(`Payment declined: ${reason}`, { extensions: { code: ErrorCode.PaymentDeclined } });
+}
+
+/**
+ * 429 with `Retry-After`. `retryAfterSeconds` also travels in the extensions, so the gateway can restore
+ * the status and header of a refusal that a subgraph answered.
+ */
+export function rateLimited(retryAfterSeconds: number, message = 'Too many requests; retry later'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: retryAfter(retryAfterSeconds) } },
+  });
+}
+
+/** 503 with `Retry-After`: the service is saturated (not this client's fault), e.g. every password-hashing slot is taken. */
+export function serverBusy(retryAfterSeconds = 1): GraphQLError {
+  return new GraphQLError('The service is busy; retry shortly', {
+    extensions: { code: ErrorCode.ServerBusy, retryAfterSeconds, http: { status: 503, headers: retryAfter(retryAfterSeconds) } },
+  });
+}
+
+function retryAfter(seconds: number): HeaderMap {
+  return new HeaderMap([['retry-after', String(seconds)]]);
 }
 
 export function errorCodeOf(error: unknown): string | undefined {

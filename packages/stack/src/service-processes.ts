@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
+import { developmentLimitsEnv } from './development-limits';
 import { serviceNodeFlags } from './node-flags';
 import type { ServiceName, StackOptions } from './stack';
 
@@ -53,6 +54,7 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     REDIS_URL: options.redisUrl,
     STORE_TIMEZONE: options.storeTimeZone,
     STORE_CURRENCY: options.storeCurrency,
+    ...developmentLimitsEnv(),
   };
   const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(options.serverUrl, options.databases[name]) });
   const environments: Record<ServiceName, Record<string, string>> = {

@@ -10,7 +10,9 @@ import {
   type ServiceDeps,
   type ServiceMetrics,
 } from '@rtc/service-kit';
-import { createGateway, subgraphNames, type Gateway, type SubgraphName } from '@rtc/gateway';
+import { createGateway, subgraphNames, type ApiRateLimitsConfig, type Gateway, type SubgraphName } from '@rtc/gateway';
+import type { AttemptLimitsConfig } from '@rtc/users';
+import { developmentApiRateLimits, rateLimitKeyPrefix } from './development-limits';
 import { buildSubgraph } from './subgraph-factories';
 
 export type ServiceName = SubgraphName | 'gateway';
@@ -37,6 +39,8 @@ export interface StackOptions {
   readonly gatewayMetrics?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
+  /** Request, socket, log-in and sign-up limits; absent parts take the development limits (far above one machine's traffic). */
+  readonly rateLimits?: { readonly api?: ApiRateLimitsConfig; readonly attempts?: AttemptLimitsConfig };
 }
 
 export interface RunningSubgraph {
@@ -95,6 +99,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
+        rateLimits: {
+          ...(options.rateLimits?.api ?? developmentApiRateLimits),
+          redisUrl: options.redisUrl,
+          keyPrefix: rateLimitKeyPrefix(options, 'gateway'),
+        },
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );

@@ -3,7 +3,7 @@ import { signAccessToken, withDatabase, type Role } from '@rtc/service-kit';
 import { queryRows, testInternalToken, testJwtSecret, testServerUrl } from '@rtc/testkit';
 import type { SubgraphName } from '@rtc/gateway';
 import { databaseNames, dropAll, migrateAll } from './databases';
-import { startStack, type RunningStack } from './stack';
+import { startStack, type RunningStack, type StackOptions } from './stack';
 
 export interface TestStack extends RunningStack {
   readonly serverUrl: string;
@@ -16,6 +16,7 @@ export interface TestStack extends RunningStack {
 export interface TestStackOptions {
   readonly redisUrl?: string;
   readonly paymentTtlSeconds?: number;
+  readonly rateLimits?: StackOptions['rateLimits'];
 }
 
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
@@ -37,6 +38,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     storeTimeZone: 'UTC',
     storeCurrency: 'USD',
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   const databaseUrl = (name: SubgraphName) => withDatabase(serverUrl, databases[name]);
   let users = 0;
