@@ -15,8 +15,6 @@ export type RateLimitVerdict = { readonly allowed: true } | { readonly allowed: 
 export interface RateLimiter {
   /** Counts one hit of `key` and says whether it was still within the rule. */
   consume(key: string): Promise<RateLimitVerdict>;
-  /** Whether `key` is already over its rule, without counting a hit. */
-  check(key: string): Promise<RateLimitVerdict>;
   /** Takes one hit of `key` back. */
   forgive(key: string): Promise<void>;
   /** Forgets `key`, e.g. an account's failed log-ins once the right password is given. */
@@ -74,11 +72,6 @@ export function createRateLimiter(store: RateLimitStore, name: string, rule: Rat
         if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: secondsUntil(refusal.msBeforeNext) };
         throw refusal;
       }
-    },
-    async check(key) {
-      const state = await steady.get(key);
-      if (!state || state.consumedPoints < rule.points) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: secondsUntil(state.msBeforeNext) };
     },
     async forgive(key) {
       await steady.reward(key, 1);
