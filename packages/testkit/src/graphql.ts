@@ -26,7 +26,7 @@ export async function postGraphQL<T = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as Omit<GraphQLResult<T>, 'status'>;
+  const body = (await response.json()) as Omit<GraphQLResult<T>, 'status' | 'headers'>;
   return { status: response.status, headers: response.headers, ...body };
 }
 
