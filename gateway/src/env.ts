@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import type { GatewayRateLimits } from './gateway';
 import { assertProductionSecrets, commonEnv, jwtEnv, loadEnv, port } from '@rtc/service-kit';
 import { defaultOperationLimits } from './limits/operation-limits';
 
 const subgraphUrl = (fallbackPort: number) => z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${fallbackPort}/graphql`);
+
+const rate = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+const burst = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
 
 // The only file of the gateway that reads process.env.
 export function loadGatewayEnv() {
@@ -26,9 +30,28 @@ export function loadGatewayEnv() {
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
       // Unset: safelist when NODE_ENV=production, open otherwise.
       TRUSTED_DOCUMENTS: z.enum(['safelist', 'open']).optional(),
+      TRUST_PROXY: z.stringbool().default(false),
+      RATE_LIMIT_ADDRESS_PER_SECOND: rate(50),
+      RATE_LIMIT_ADDRESS_BURST: burst(100),
+      RATE_LIMIT_USER_PER_SECOND: rate(30),
+      RATE_LIMIT_USER_BURST: burst(60),
+      RATE_LIMIT_NEW_SOCKETS_PER_SECOND: rate(10),
+      RATE_LIMIT_OPEN_SOCKETS: rate(100),
     },
     process.env,
   );
   assertProductionSecrets(env);
   return env;
+}
+
+export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;
+
+export function rateLimitsOf(env: GatewayEnv): GatewayRateLimits {
+  return {
+    redisUrl: env.REDIS_URL,
+    perAddress: { perSecond: env.RATE_LIMIT_ADDRESS_PER_SECOND, burst: env.RATE_LIMIT_ADDRESS_BURST },
+    perUser: { perSecond: env.RATE_LIMIT_USER_PER_SECOND, burst: env.RATE_LIMIT_USER_BURST },
+    newSocketsPerAddressPerSecond: env.RATE_LIMIT_NEW_SOCKETS_PER_SECOND,
+    openSocketsPerAddress: env.RATE_LIMIT_OPEN_SOCKETS,
+  };
 }

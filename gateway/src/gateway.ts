@@ -12,6 +12,7 @@ import {
   quietError,
   type Caller,
   createMetricsPlugin,
+  createRateLimitStore,
   createServiceServer,
   type EventBus,
   type Logger,
@@ -28,6 +29,10 @@ import {
   limitValidationRules,
   type OperationLimits,
 } from './limits/operation-limits';
+import { createApiRateLimits, defaultApiRateLimits, type ApiRateLimitsConfig } from './rate-limits/api-rate-limits';
+import { clientAddressOf } from './rate-limits/client-address';
+import { createRefusalStatusPlugin } from './rate-limits/refusal-status-plugin';
+import { createSocketAdmission } from './rate-limits/socket-admission';
 import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
 import { readManifests } from './trusted-document-files';
 import { createTrustedDocuments, type TrustedDocumentsMode } from './trusted-documents/trusted-documents';
@@ -53,6 +58,16 @@ export interface GatewayConfig {
   readonly metricsEnabled?: boolean;
   /** Whether only the committed trusted documents may run; safelist in production unless said otherwise. */
   readonly trustedDocuments?: TrustedDocumentsMode;
+  /** Request and socket limits per address and per user; absent, the production defaults counted in memory. */
+  readonly rateLimits?: GatewayRateLimits;
+  /** Behind a load balancer: the client's address is the first `X-Forwarded-For` hop rather than the socket's peer. */
+  readonly trustProxy?: boolean;
+}
+
+export interface GatewayRateLimits extends ApiRateLimitsConfig {
+  /** Counters shared by every gateway replica; without it each process counts alone. */
+  readonly redisUrl?: string | undefined;
+  readonly keyPrefix?: string;
 }
 
 export interface GatewayDeps {
@@ -102,6 +117,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       ApolloServerPluginCacheControlDisabled(),
       trustedDocuments.plugin,
       createOperationLimitsPlugin(config.limits),
+      createRefusalStatusPlugin(),
       ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
       ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
     ],
@@ -129,21 +145,26 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     };
   };
 
+  const rateLimits = config.rateLimits ?? defaultApiRateLimits;
+  const limitStore = createRateLimitStore({ redisUrl: config.rateLimits?.redisUrl, keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway' });
+  const apiLimits = createApiRateLimits(limitStore, rateLimits);
+  const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy ?? false);
   const authenticate = createAuthenticator(config.jwtSecret);
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     prepareBody: trustedDocuments.prepareBody,
-    context: async (req, requestId) => ({
-      caller: await authenticate(headerOf(req, 'authorization')),
-      requestId,
-    }),
+    context: async (req, requestId) => {
+      const caller = await authenticate(headerOf(req, 'authorization'));
+      if (caller) await apiLimits.admitUser(caller.userId);
+      return { caller, clientAddress: addressOf(req), requestId };
+    },
   });
   const http = createServiceServer({
     logger,
     metrics,
     ready: async () => true,
-    routes: { '/graphql': graphql, ...createDashboardRoute(), ...routes },
+    routes: { '/graphql': apiLimits.limitByAddress(graphql, addressOf), ...createDashboardRoute(), ...routes },
   });
 
   const hub = createLiveHub({
@@ -172,6 +193,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     },
     metrics,
     logger: logger.child({ component: 'subscriptions' }),
+    admission: { sockets: createSocketAdmission(limitStore, rateLimits), addressOf },
   });
 
   logger.info({ mode: trustedDocuments.mode, documents: trustedDocuments.size }, 'trusted documents loaded');
@@ -185,6 +207,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       await hub.stop();
       await apollo.stop();
       await subgraphFetch.close();
+      await limitStore.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createEventBus, createLogger, createServiceMetrics, registerShutdown } from '@rtc/service-kit';
-import { loadGatewayEnv } from './env';
+import { loadGatewayEnv, rateLimitsOf } from './env';
 import { createGateway } from './gateway';
 
 const env = loadGatewayEnv();
@@ -25,6 +25,8 @@ const gateway = await createGateway(
     storeCurrency: env.STORE_CURRENCY,
     metricsEnabled: env.METRICS_ENABLED,
     trustedDocuments: env.TRUSTED_DOCUMENTS,
+    rateLimits: rateLimitsOf(env),
+    trustProxy: env.TRUST_PROXY,
   },
   { logger, metrics, bus },
 );

@@ -1,6 +1,19 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { callerHeadersOf, Counter, Histogram, type PooledFetch, type ServiceMetrics } from '@rtc/service-kit';
+import { GraphQLError } from 'graphql';
+import { callerHeadersOf, Counter, ErrorCode, InternalHeader, Histogram, type PooledFetch, type ServiceMetrics } from '@rtc/service-kit';
 import type { GatewayContext } from './context';
+
+type FetchResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
+const passedOnRefusals: readonly string[] = [ErrorCode.RateLimited, ErrorCode.ServerBusy];
+
+/** The subgraph's own refusal in a 429 or 503 body, e.g. a locked account: its message, code and retry delay. */
+function refusalIn(body: unknown): GraphQLError | null {
+  const [first] = (body as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | null)?.errors ?? [];
+  const code = first?.extensions?.['code'];
+  if (typeof code !== 'string' || !passedOnRefusals.includes(code) || typeof first?.message !== 'string') return null;
+  return new GraphQLError(first.message, { extensions: { code, retryAfterSeconds: first.extensions?.['retryAfterSeconds'] } });
+}
 
 export interface SubgraphFetchMetrics {
   readonly duration: Histogram<'subgraph'>;
@@ -70,5 +83,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const gatewayContext = 'caller' in context ? (context as GatewayContext) : undefined;
     const headers = callerHeadersOf(gatewayContext?.caller ?? null, this.internalToken, gatewayContext?.requestId);
     for (const [name, value] of Object.entries(headers)) request.http?.headers.set(name, value);
+    if (gatewayContext?.clientAddress) request.http?.headers.set(InternalHeader.ClientAddress, gatewayContext.clientAddress);
+  }
+
+  /** Passes a subgraph's rate-limit refusal on as itself (the gateway answers 429 or 503), not as a failed fetch. */
+  override async errorFromResponse(response: FetchResponse): Promise<GraphQLError> {
+    if (response.status !== 429 && response.status !== 503) return super.errorFromResponse(response);
+    // The body can be read once: a refusal passes on, anything else becomes the error Apollo would have made.
+    const body = await this.parseBody(response).catch(() => null);
+    return (
+      refusalIn(body) ??
+      new GraphQLError(`${response.status}: ${response.statusText}`, {
+        extensions: { response: { url: response.url, status: response.status, statusText: response.statusText, body } },
+      })
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   getArgumentValues,
   getOperationAST,
@@ -24,6 +25,7 @@ import {
   tokenLimitAsTooComplex,
   type OperationLimits,
 } from '../limits/operation-limits';
+import type { SocketAdmission } from '../rate-limits/socket-admission';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
@@ -47,6 +49,8 @@ export interface SubscriptionServerOptions {
   readonly checkOrderAccess: OrderAccessCheck;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
+  /** Limits on new and open sockets per client address; absent, every upgrade is accepted. */
+  readonly admission?: { readonly sockets: SocketAdmission; readonly addressOf: (req: IncomingMessage) => string };
 }
 
 // A subscriber this far behind loses updates instead of growing the gateway's memory.
@@ -72,6 +76,10 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
+function refuseUpgrade(socket: Duplex, retryAfterSeconds: number): void {
+  socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 export function attachSubscriptionServer({
   server,
   path,
@@ -84,6 +92,7 @@ export function attachSubscriptionServer({
   checkOrderAccess,
   metrics,
   logger,
+  admission,
 }: SubscriptionServerOptions) {
   const parseOptions = limitedParseOptions(limits);
   const validationRules = [...specifiedRules, ...limitValidationRules(limits)];
@@ -99,12 +108,24 @@ export function attachSubscriptionServer({
     connections.inc();
     socket.once('close', () => connections.dec());
   });
-  const onUpgrade = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+  const admitAndUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const verdict = admission ? await admission.sockets.admit(admission.addressOf(req)) : undefined;
+    if (verdict && !verdict.allowed) {
+      refuseUpgrade(socket, verdict.retryAfterSeconds);
+      return;
+    }
+    if (verdict?.release) socket.once('close', verdict.release);
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (pathOf(req) !== path) {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    admitAndUpgrade(req, socket, head).catch((error: unknown) => {
+      logger.error({ err: error }, 'websocket admission failed');
+      socket.destroy();
+    });
   };
   server.on('upgrade', onUpgrade);
 

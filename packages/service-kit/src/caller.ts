@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { forbidden, unauthenticated } from './errors';
 
@@ -17,6 +18,8 @@ export const InternalHeader = {
   UserId: 'x-rtc-user-id',
   UserRole: 'x-rtc-user-role',
   RequestId: 'x-request-id',
+  /** The end user's IP address as the gateway saw it: what per-address rate limits count. */
+  ClientAddress: 'x-rtc-client-address',
 } as const;
 
 type HeaderReader = (name: string) => string | undefined;
@@ -26,6 +29,11 @@ const callerHeaders = z.object({ userId: z.string().regex(/^\d+$/), role: z.enum
 export function readCaller(header: HeaderReader): Caller | null {
   const parsed = callerHeaders.safeParse({ userId: header(InternalHeader.UserId), role: header(InternalHeader.UserRole) });
   return parsed.success ? parsed.data : null;
+}
+
+export function readClientAddress(header: HeaderReader): string | null {
+  const address = header(InternalHeader.ClientAddress);
+  return address && isIP(address) ? address : null;
 }
 
 export function callerHeadersOf(caller: Caller | null, internalToken: string, requestId?: string): Record<string, string> {

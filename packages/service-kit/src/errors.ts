@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /** Stable `extensions.code` values that clients may switch on. */
@@ -10,6 +11,8 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   PaymentDeclined: 'PAYMENT_DECLINED',
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  RateLimited: 'RATE_LIMITED',
+  ServerBusy: 'SERVER_BUSY',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -51,6 +54,27 @@ export function idempotencyKeyReused(argument: string): GraphQLError {
   return new GraphQLError(`${argument}: already used for a request with a different payload; use a new key`, {
     extensions: { code: ErrorCode.IdempotencyKeyReused, argumentName: argument },
   });
+}
+
+/**
+ * 429 with `Retry-After`. `retryAfterSeconds` also travels in the extensions, so the gateway can restore
+ * the status and header of a refusal that a subgraph answered.
+ */
+export function rateLimited(retryAfterSeconds: number, message = 'Too many requests; retry later'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: retryAfter(retryAfterSeconds) } },
+  });
+}
+
+/** 503 with `Retry-After`: the service is saturated (not this client's fault), e.g. every password-hashing slot is taken. */
+export function serverBusy(retryAfterSeconds = 1): GraphQLError {
+  return new GraphQLError('The service is busy; retry shortly', {
+    extensions: { code: ErrorCode.ServerBusy, retryAfterSeconds, http: { status: 503, headers: retryAfter(retryAfterSeconds) } },
+  });
+}
+
+function retryAfter(seconds: number): HeaderMap {
+  return new HeaderMap([['retry-after', String(seconds)]]);
 }
 
 export function errorCodeOf(error: unknown): string | undefined {

@@ -27,3 +27,4 @@ export * from './transaction-retry';
 export * from './pooled-http';
 export * from './quiet-errors';
 export * from './trusted-documents';
+export * from './rate-limit';

@@ -5,8 +5,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
-import { InternalHeader, readCaller, type Caller } from './caller';
-import { createServiceServer, sendRefusal, type ServiceServer } from './http-server';
+import { InternalHeader, readCaller, readClientAddress, type Caller } from './caller';
+import { createServiceServer, sendJson, sendRefusal, type ServiceServer } from './http-server';
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';
@@ -17,6 +17,8 @@ import type { ServiceDeps } from './serve';
 /** What every subgraph resolver gets; services extend it with their own database and loaders. */
 export interface BaseContext {
   readonly caller: Caller | null;
+  /** Set by the gateway for end users' requests; null on service-to-service calls. */
+  readonly clientAddress: string | null;
   readonly requestId: string;
   readonly logger: Logger;
 }
@@ -36,6 +38,11 @@ export interface SubgraphServerOptions<C extends BaseContext> {
 export interface SubgraphServer<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
   readonly http: ServiceServer;
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
@@ -77,10 +84,8 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     server: apollo,
     context: async (req: IncomingMessage, requestId: string) =>
       createContext({
-        caller: readCaller((header) => {
-          const value = req.headers[header];
-          return typeof value === 'string' ? value : undefined;
-        }),
+        caller: readCaller((header) => headerOf(req, header)),
+        clientAddress: readClientAddress((header) => headerOf(req, header)),
         requestId,
         logger: logger.child({ requestId }),
       }),

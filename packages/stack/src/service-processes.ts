@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
 import { serverUrlAs } from './database-users';
+import { developmentLimitsEnv } from './development-limits';
 import { serviceNodeFlags } from './node-flags';
 import type { ServiceName, StackOptions } from './stack';
 
@@ -54,6 +55,7 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     REDIS_URL: options.redisUrl,
     STORE_TIMEZONE: options.storeTimeZone,
     STORE_CURRENCY: options.storeCurrency,
+    ...developmentLimitsEnv(),
   };
   const serverUrlOf = (name: SubgraphName) => (options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl);
   const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(serverUrlOf(name), options.databases[name]) });

@@ -10,8 +10,10 @@ import {
   type ServiceDeps,
   type ServiceMetrics,
 } from '@rtc/service-kit';
-import { createGateway, defaultOperationLimits, subgraphNames, type Gateway, type SubgraphName } from '@rtc/gateway';
+import { createGateway, defaultOperationLimits, subgraphNames, type ApiRateLimitsConfig, type Gateway, type SubgraphName } from '@rtc/gateway';
+import type { AttemptLimitsConfig } from '@rtc/users';
 import { serverUrlAs, type DatabaseAccounts } from './database-users';
+import { developmentApiRateLimits, rateLimitKeyPrefix } from './development-limits';
 import { buildSubgraph } from './subgraph-factories';
 
 export type ServiceName = SubgraphName | 'gateway';
@@ -42,6 +44,8 @@ export interface StackOptions {
   readonly paymentTtlSeconds?: number;
   /** `safelist` runs only the trusted documents, as production does; open by default. */
   readonly trustedDocuments?: 'safelist' | 'open';
+  /** Request, socket, log-in and sign-up limits; absent parts take the development limits (far above one machine's traffic). */
+  readonly rateLimits?: { readonly api?: ApiRateLimitsConfig; readonly attempts?: AttemptLimitsConfig };
 }
 
 export interface RunningSubgraph {
@@ -102,6 +106,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
         trustedDocuments: options.trustedDocuments ?? 'open',
+        rateLimits: {
+          ...(options.rateLimits?.api ?? developmentApiRateLimits),
+          redisUrl: options.redisUrl,
+          keyPrefix: rateLimitKeyPrefix(options, 'gateway'),
+        },
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );

@@ -4,6 +4,7 @@ import { createCatalogSubgraph } from '@rtc/catalog';
 import { createInventorySubgraph } from '@rtc/inventory';
 import { createOrdersSubgraph } from '@rtc/orders';
 import { createUsersSubgraph } from '@rtc/users';
+import { developmentAttemptLimits, developmentPasswordHashing, rateLimitKeyPrefix } from './development-limits';
 import type { RunningSubgraph, StackOptions } from './stack';
 
 /** Each subgraph's factory with the configuration the stack gives it; `started` holds the subgraphs already listening. */
@@ -16,7 +17,20 @@ export async function buildSubgraph(
   const common = { production: false, internalToken: options.internalToken };
   switch (name) {
     case 'users':
-      return createUsersSubgraph({ ...common, jwtSecret: options.jwtSecret, tokenTtlSeconds: 3600 }, deps);
+      return createUsersSubgraph(
+        {
+          ...common,
+          jwtSecret: options.jwtSecret,
+          tokenTtlSeconds: 3600,
+          abuse: {
+            redisUrl: options.redisUrl,
+            keyPrefix: rateLimitKeyPrefix(options, 'users'),
+            attempts: options.rateLimits?.attempts ?? developmentAttemptLimits,
+            passwordHashing: developmentPasswordHashing,
+          },
+        },
+        deps,
+      );
     case 'catalog':
       return createCatalogSubgraph(common, deps);
     case 'inventory':

@@ -4,7 +4,7 @@ import { queryRows, testInternalToken, testJwtSecret, testServerUrl } from '@rtc
 import type { SubgraphName } from '@rtc/gateway';
 import { createDatabaseUsers, dropDatabaseUsers, randomDatabaseAccounts } from './database-users';
 import { databaseNames, dropAll, migrateAll } from './databases';
-import { startStack, type RunningStack } from './stack';
+import { startStack, type RunningStack, type StackOptions } from './stack';
 
 export interface TestStack extends RunningStack {
   readonly serverUrl: string;
@@ -20,6 +20,7 @@ export interface TestStackOptions {
   readonly trustedDocuments?: 'safelist' | 'open';
   /** `per-service`: each service connects as its own account and migrations run as theirs, as in production. */
   readonly databaseUsers?: 'per-service' | 'shared';
+  readonly rateLimits?: StackOptions['rateLimits'];
 }
 
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
@@ -45,6 +46,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     storeCurrency: 'USD',
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
     ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   const databaseUrl = (name: SubgraphName) => withDatabase(serverUrl, databases[name]);
   let users = 0;

@@ -1,5 +1,6 @@
 export interface GraphQLResult<T> {
   readonly status: number;
+  readonly headers: Headers;
   readonly data?: T;
   readonly errors?: { message: string; extensions?: { code?: string; [key: string]: unknown } }[];
 }
@@ -25,8 +26,8 @@ export async function postGraphQL<T = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as Omit<GraphQLResult<T>, 'status'>;
-  return { status: response.status, ...body };
+  const body = (await response.json()) as Omit<GraphQLResult<T>, 'status' | 'headers'>;
+  return { status: response.status, headers: response.headers, ...body };
 }
 
 export function errorCodes(result: GraphQLResult<unknown>): (string | undefined)[] {

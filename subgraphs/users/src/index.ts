@@ -1,4 +1,5 @@
-export { createUsersSubgraph, usersTypeDefs, type UsersConfig } from './subgraph';
+export { createUsersSubgraph, usersTypeDefs, type UsersAbuseConfig, type UsersConfig } from './subgraph';
+export { defaultAttemptLimits, type AttemptLimitsConfig } from './accounts/attempt-limits';
 export { usersMigrations } from './migrations';
 export { hashPassword } from './accounts/password';
 export * as usersSchema from './db/schema';

@@ -1,5 +1,5 @@
 import { serveSubgraph } from '@rtc/service-kit';
-import { loadUsersEnv } from './env';
+import { abuseConfigOf, loadUsersEnv } from './env';
 import { createUsersSubgraph } from './subgraph';
 
 const env = loadUsersEnv();
@@ -17,6 +17,7 @@ await serveSubgraph({
         internalToken: env.INTERNAL_TOKEN,
         jwtSecret: env.JWT_SECRET,
         tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+        abuse: abuseConfigOf(env),
       },
       deps,
     ),

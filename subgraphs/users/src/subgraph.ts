@@ -4,11 +4,14 @@ import { parse } from 'graphql';
 import {
   Counter,
   createBatchLoader,
+  createRateLimitStore,
   createServiceRelay,
   createSubgraphServer,
   type ServiceDeps,
 } from '@rtc/service-kit';
 import { createAccounts } from './accounts/accounts';
+import { createAttemptLimits, type AttemptLimitsConfig } from './accounts/attempt-limits';
+import { createPasswordHasher, type PasswordHashingLimits } from './accounts/password';
 import type { UsersContext } from './context';
 import { createUsersDb } from './db/client';
 import { users } from './db/schema';
@@ -21,6 +24,16 @@ export interface UsersConfig {
   readonly internalToken: string;
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
+  /** Log-in and sign-up limits and the password-hashing queue; absent parts take the production defaults. */
+  readonly abuse?: UsersAbuseConfig;
+}
+
+export interface UsersAbuseConfig {
+  /** Counters shared by every replica; without it each process counts alone. */
+  readonly redisUrl?: string | undefined;
+  readonly keyPrefix?: string;
+  readonly attempts?: AttemptLimitsConfig;
+  readonly passwordHashing?: PasswordHashingLimits;
 }
 
 /** Builds the users subgraph without listening. */
@@ -29,12 +42,15 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
   const db = createUsersDb(pool);
   const relay = createServiceRelay(deps);
   const signups = new Counter({ name: 'rtc_user_signups_total', help: 'Customer sign-ups', registers: [metrics.registry] });
+  const limitStore = createRateLimitStore({ redisUrl: config.abuse?.redisUrl, keyPrefix: config.abuse?.keyPrefix ?? 'rtc:users' });
   const accounts = createAccounts({
     db,
     jwtSecret: config.jwtSecret,
     tokenTtlSeconds: config.tokenTtlSeconds,
     signups,
     onEventsWritten: relay.nudge,
+    passwords: createPasswordHasher(config.abuse?.passwordHashing),
+    attempts: createAttemptLimits(limitStore, config.abuse?.attempts),
   });
   const server = await createSubgraphServer<UsersContext>({
     name: 'users',
@@ -52,5 +68,5 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
       ),
     }),
   });
-  return { ...server, relay };
+  return { ...server, relay, stop: () => limitStore.close() };
 }

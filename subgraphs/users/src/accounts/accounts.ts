@@ -4,7 +4,8 @@ import { appendToOutbox, conflict, isDuplicateKey, runnerOnDrizzle, signAccessTo
 import type { UsersDb } from '../db/client';
 import { outbox, users, type UserRow } from '../db/schema';
 import { normalizeEmail, validateName, validatePassword } from './credentials';
-import { hashPassword, verifyPassword } from './password';
+import type { AttemptLimits } from './attempt-limits';
+import type { PasswordHasher } from './password';
 
 export interface AuthResult {
   readonly token: string;
@@ -18,14 +19,17 @@ export interface AccountsOptions {
   readonly tokenTtlSeconds: number;
   readonly signups: Counter;
   readonly onEventsWritten: () => void;
+  readonly passwords: PasswordHasher;
+  readonly attempts: AttemptLimits;
 }
 
 export interface Accounts {
-  signUp(input: { email: string; password: string; name: string }): Promise<AuthResult>;
-  logIn(email: string, password: string): Promise<AuthResult>;
+  /** `clientAddress`: the end user's address as the gateway saw it; null when the call did not come through the gateway. */
+  signUp(input: { email: string; password: string; name: string }, clientAddress: string | null): Promise<AuthResult>;
+  logIn(email: string, password: string, clientAddress: string | null): Promise<AuthResult>;
 }
 
-export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEventsWritten }: AccountsOptions): Accounts {
+export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEventsWritten, passwords, attempts }: AccountsOptions): Accounts {
   const issue = async (user: UserRow): Promise<AuthResult> => {
     const caller: Caller = { userId: String(user.id), role: user.role };
     const token = await signAccessToken(caller, jwtSecret, tokenTtlSeconds);
@@ -33,11 +37,12 @@ export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEven
   };
 
   return {
-    async signUp(input) {
+    async signUp(input, clientAddress) {
       const email = normalizeEmail('input.email', input.email);
       const password = validatePassword('input.password', input.password);
       const name = validateName('input.name', input.name);
-      const passwordHash = await hashPassword(password);
+      await attempts.admitSignUp(clientAddress);
+      const passwordHash = await passwords.hash(password);
       const createdAt = new Date();
       let user: UserRow;
       try {
@@ -58,11 +63,14 @@ export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEven
       return issue(user);
     },
 
-    async logIn(rawEmail, password) {
+    async logIn(rawEmail, password, clientAddress) {
       const invalid = new GraphQLError('Email or password is wrong', { extensions: { code: 'UNAUTHENTICATED' } });
       const email = normalizeEmail('email', rawEmail);
+      await attempts.admitLogIn(email, clientAddress);
       const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-      if (!user || !(await verifyPassword(user.passwordHash, password))) throw invalid;
+      // An unknown email is checked against a decoy hash: it costs what a known one costs, so timing tells nothing.
+      if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw invalid;
+      await attempts.logInSucceeded(email, clientAddress);
       return issue(user);
     },
   };

@@ -1,6 +1,6 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 
 export const Mutation: MutationResolvers = {
-  signUp: (_parent, { input }, { accounts }) => accounts.signUp(input),
-  logIn: (_parent, { email, password }, { accounts }) => accounts.logIn(email, password),
+  signUp: (_parent, { input }, { accounts, clientAddress }) => accounts.signUp(input, clientAddress),
+  logIn: (_parent, { email, password }, { accounts, clientAddress }) => accounts.logIn(email, password, clientAddress),
 };
