@@ -10,7 +10,8 @@ export function loadUsersEnv() {
       ...databaseEnv,
       ...jwtEnv,
       PORT: port(4001),
-      TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+      TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+      REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
     },
     process.env,
   );

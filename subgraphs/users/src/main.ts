@@ -17,6 +17,7 @@ await serveSubgraph({
         internalToken: env.INTERNAL_TOKEN,
         jwtSecret: env.JWT_SECRET,
         tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+        refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       },
       deps,
     ),

@@ -8,11 +8,13 @@ import {
   createSubgraphServer,
   type ServiceDeps,
 } from '@rtc/service-kit';
+import { createAccountAdmin } from './accounts/account-admin';
 import { createAccounts } from './accounts/accounts';
 import type { UsersContext } from './context';
 import { createUsersDb } from './db/client';
 import { users } from './db/schema';
 import { resolvers } from './resolvers';
+import { createRefreshTokens } from './sessions/refresh-tokens';
 
 export const usersTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -21,7 +23,11 @@ export interface UsersConfig {
   readonly internalToken: string;
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
+  /** How long a session lasts without being refreshed. */
+  readonly refreshTokenTtlSeconds?: number;
 }
+
+const defaultRefreshTokenTtlSeconds = 30 * 24 * 3600;
 
 /** Builds the users subgraph without listening. */
 export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps) {
@@ -29,8 +35,11 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
   const db = createUsersDb(pool);
   const relay = createServiceRelay(deps);
   const signups = new Counter({ name: 'rtc_user_signups_total', help: 'Customer sign-ups', registers: [metrics.registry] });
+  const refreshTokens = createRefreshTokens(db, config.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds);
+  const accountAdmin = createAccountAdmin(db, refreshTokens);
   const accounts = createAccounts({
     db,
+    refreshTokens,
     jwtSecret: config.jwtSecret,
     tokenTtlSeconds: config.tokenTtlSeconds,
     signups,
@@ -46,6 +55,7 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
       ...base,
       db,
       accounts,
+      accountAdmin,
       userById: createBatchLoader(
         (ids) => db.select().from(users).where(inArray(users.id, [...ids])),
         (row) => row.id,
