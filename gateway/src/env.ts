@@ -18,6 +18,7 @@ export function loadGatewayEnv() {
       MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(25_000),
       STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
+      ACCOUNT_RECHECK_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
     },
     process.env,

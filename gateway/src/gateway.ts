@@ -6,6 +6,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   createApolloHandler,
+  createGraphQLClient,
   createPooledFetch,
   notFound,
   type Caller,
@@ -16,6 +17,7 @@ import {
   type RouteHandler,
   type ServiceMetrics,
 } from '@rtc/service-kit';
+import { createAccountStandings } from './account-standings';
 import { createAuthenticator } from './authenticate';
 import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
@@ -25,9 +27,6 @@ import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
 import { readSupergraph, type SubgraphName } from './supergraph';
-
-// The identity the gateway uses to resolve live updates; each subscriber's rights were checked when it subscribed.
-const liveResolver: Caller = { userId: '0', role: 'ADMIN' };
 
 export interface GatewayConfig {
   readonly production: boolean;
@@ -40,6 +39,11 @@ export interface GatewayConfig {
   readonly storeCurrency: string;
   /** Request and subgraph-fetch metrics; off only to measure what they cost. */
   readonly metricsEnabled?: boolean;
+  /**
+   * How long an account's standing (token version, role, disabled) is trusted before it is read again, and how often
+   * open sockets are re-checked: a revoked token or disabled account loses access within this time. Default 5 s.
+   */
+  readonly accountRecheckMs?: number;
 }
 
 export interface GatewayDeps {
@@ -103,12 +107,19 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     };
   };
 
-  const authenticate = createAuthenticator(config.jwtSecret);
+  const accountRecheckMs = config.accountRecheckMs ?? 5_000;
+  const authenticator = createAuthenticator({
+    jwtSecret: config.jwtSecret,
+    standings: createAccountStandings({
+      users: createGraphQLClient({ url: config.subgraphUrls.users, internalToken: config.internalToken, fetch: subgraphFetch }),
+      ttlMs: accountRecheckMs,
+    }),
+  });
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     context: async (req, requestId) => ({
-      caller: await authenticate(headerOf(req, 'authorization')),
+      caller: await authenticator.callerOf(headerOf(req, 'authorization')),
       requestId,
     }),
   });
@@ -121,7 +132,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
 
   const hub = createLiveHub({
     schema,
-    resolve: (query, variables) => runAs(liveResolver, query, variables),
+    resolve: runAs,
     bus,
     salesWindow: createSalesWindow(),
     storeCurrency: config.storeCurrency,
@@ -132,7 +143,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     server: http.server,
     path: '/graphql',
     schema,
-    jwtSecret: config.jwtSecret,
+    authenticator,
+    recheckMs: accountRecheckMs,
     hub,
     checkOrderAccess: async (caller, orderId) => {
       const result = await runAs(caller, 'query LiveOrderAccess($id: ID!) { order(id: $id) { id } }', { id: orderId });

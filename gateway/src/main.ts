@@ -17,6 +17,7 @@ const gateway = await createGateway(
     bodyLimitBytes: env.MAX_BODY_BYTES,
     storeCurrency: env.STORE_CURRENCY,
     metricsEnabled: env.METRICS_ENABLED,
+    accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
   },
   { logger, metrics, bus },
 );

@@ -37,6 +37,8 @@ export interface StackOptions {
   readonly gatewayMetrics?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
+  /** How long the gateway trusts an account's standing before reading it again (tests shorten it). */
+  readonly accountRecheckMs?: number;
 }
 
 export interface RunningSubgraph {
@@ -95,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
+        ...(options.accountRecheckMs ? { accountRecheckMs: options.accountRecheckMs } : {}),
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );
