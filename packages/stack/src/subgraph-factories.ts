@@ -16,7 +16,7 @@ export async function buildSubgraph(
   const common = { production: false, internalToken: options.internalToken };
   switch (name) {
     case 'users':
-      return createUsersSubgraph({ ...common, jwtSecret: options.jwtSecret, tokenTtlSeconds: 3600 }, deps);
+      return createUsersSubgraph({ ...common, jwtSecret: options.jwtSecret, tokenTtlSeconds: 15 * 60 }, deps);
     case 'catalog':
       return createCatalogSubgraph(common, deps);
     case 'inventory':
