@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAccessToken } from '@rtc/service-kit';
+import { signAccessToken, type Counter } from '@rtc/service-kit';
 import { connectLive, errorCodes, postGraphQL, queryRows, testJwtSecret, type LiveClient, type LiveConnectionParams } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
@@ -77,6 +77,26 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
     expect((await me(customer.token)).data?.me?.id).toBe(customer.id);
   });
 
+  it('reads an account from users once per cache lifetime, not once per request', async () => {
+    const customer = await stack.createUser('CUSTOMER');
+    const standingsCalls = async () => {
+      const metric = stack.subgraphs.users.metrics.registry.getSingleMetric('rtc_graphql_requests_total') as Counter | undefined;
+      return ((await metric?.get())?.values ?? []).filter((value) => value.labels['operation'] === 'AccountStandings').reduce((sum, value) => sum + value.value, 0);
+    };
+    const before = await standingsCalls();
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) expect((await postGraphQL(stack.graphqlUrl, '{ __typename }', {}, { token: customer.token })).status).toBe(200);
+    const seconds = Math.ceil((Date.now() - started) / 1_000);
+    // One read per second of requests at most (the test cache lives 1 s), plus the first.
+    expect((await standingsCalls()) - before).toBeLessThanOrEqual(seconds + 1);
+  });
+
+  it('revokes the access tokens of a user who logs out everywhere', async () => {
+    const customer = await stack.createUser('CUSTOMER');
+    expect((await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere }', {}, { token: customer.token })).data).toEqual({ logOutEverywhere: true });
+    await eventually(async () => (await me(customer.token)).status === 401);
+  });
+
   it('keeps the account standings query out of the public API', async () => {
     const result = await postGraphQL(stack.graphqlUrl, 'query($ids: [ID!]!) { accountStandings(userIds: $ids) { userId } }', { ids: [admin.id] }, { token: admin.token });
     expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -123,6 +143,7 @@ describe('sockets that close when their token stops holding', () => {
   it('refuses a revoked token at connection_init with 4403', async () => {
     const customer = await stack.createUser('CUSTOMER');
     await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere }', {}, { token: customer.token });
+    await settle(1_200);
     expect(await connect(bearer(customer.token)).closed()).toBe(4403);
   });
 
