@@ -1,10 +1,11 @@
 import { WebSocket } from 'ws';
-import type { Logger } from '@rtc/service-kit';
+import { Counter, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import type { Authenticator, TokenIdentity } from '../authenticate';
 
 export interface SocketGuardOptions {
   readonly authenticator: Authenticator;
   readonly recheckMs: number;
+  readonly metrics: ServiceMetrics;
   readonly logger: Logger;
 }
 
@@ -16,8 +17,19 @@ export const SocketCloseCode = { TokenExpired: 4401, TokenRevoked: 4403 } as con
  * once a periodic re-check (through the same brief cache as HTTP) finds the token revoked, the account disabled,
  * deleted or given another role. A client refreshes its session and reconnects with the new token.
  */
-export function guardSockets({ authenticator, recheckMs, logger }: SocketGuardOptions) {
+export function guardSockets({ authenticator, recheckMs, metrics, logger }: SocketGuardOptions) {
   const watched = new Map<WebSocket, TokenIdentity>();
+  const closes = new Counter({
+    name: 'rtc_gateway_socket_token_closes_total',
+    help: 'graphql-ws connections closed because their token expired (4401) or was revoked (4403)',
+    labelNames: ['reason'],
+    registers: [metrics.registry],
+  });
+  const close = (socket: WebSocket, reason: 'expired' | 'revoked', message: string) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    closes.inc({ reason });
+    socket.close(reason === 'expired' ? SocketCloseCode.TokenExpired : SocketCloseCode.TokenRevoked, message);
+  };
 
   const revocationOf = (identity: TokenIdentity): Promise<string | null> =>
     authenticator.revocationOf(identity).catch((error: unknown) => {
@@ -29,7 +41,7 @@ export function guardSockets({ authenticator, recheckMs, logger }: SocketGuardOp
   const recheck = setInterval(() => {
     for (const [socket, identity] of watched) {
       void revocationOf(identity).then((reason) => {
-        if (reason && socket.readyState === WebSocket.OPEN) socket.close(SocketCloseCode.TokenRevoked, reason);
+        if (reason) close(socket, 'revoked', reason);
       });
     }
   }, recheckMs);
@@ -39,9 +51,7 @@ export function guardSockets({ authenticator, recheckMs, logger }: SocketGuardOp
     revocationOf,
     watch(socket: WebSocket, identity: TokenIdentity): void {
       watched.set(socket, identity);
-      const expiry = setTimeout(() => {
-        if (socket.readyState === WebSocket.OPEN) socket.close(SocketCloseCode.TokenExpired, 'Token expired');
-      }, Math.max(0, identity.expiresAt - Date.now()));
+      const expiry = setTimeout(() => close(socket, 'expired', 'Token expired'), Math.max(0, identity.expiresAt - Date.now()));
       expiry.unref();
       socket.once('close', () => {
         clearTimeout(expiry);

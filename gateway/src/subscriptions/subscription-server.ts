@@ -62,7 +62,7 @@ function pathOf(req: IncomingMessage): string {
 /** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
 export function attachSubscriptionServer({ server, path, schema, authenticator, recheckMs, hub, checkOrderAccess, metrics, logger }: SubscriptionServerOptions) {
   const identities = new WeakMap<object, TokenIdentity | null>();
-  const guard = guardSockets({ authenticator, recheckMs, logger });
+  const guard = guardSockets({ authenticator, recheckMs, metrics, logger });
   const connections = new Gauge({
     name: 'rtc_gateway_websocket_connections',
     help: 'Open graphql-ws connections',

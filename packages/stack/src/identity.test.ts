@@ -112,6 +112,8 @@ describe('sockets that close when their token stops holding', () => {
     const started = Date.now();
     expect(await live.closed()).toBe(4401);
     expect(Date.now() - started).toBeLessThan(6_000);
+    const closes = stack.gatewayMetrics.registry.getSingleMetric('rtc_gateway_socket_token_closes_total') as Counter | undefined;
+    expect((await closes?.get())?.values.find((value) => value.labels['reason'] === 'expired')?.value).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a token that has already expired with 4401', async () => {
