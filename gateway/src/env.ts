@@ -27,6 +27,7 @@ export function loadGatewayEnv() {
       MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(defaultOperationLimits.maxTokens),
       STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
+      ACCOUNT_RECHECK_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
       // Unset: safelist when NODE_ENV=production, open otherwise.
       TRUSTED_DOCUMENTS: z.enum(['safelist', 'open']).optional(),

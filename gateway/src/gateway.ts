@@ -7,6 +7,7 @@ import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql'
 import {
   createApolloHandler,
   createErrorLoggingPlugin,
+  createGraphQLClient,
   createPooledFetch,
   notFound,
   quietError,
@@ -19,6 +20,7 @@ import {
   type RouteHandler,
   type ServiceMetrics,
 } from '@rtc/service-kit';
+import { createAccountStandings } from './account-standings';
 import { createAuthenticator } from './authenticate';
 import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
@@ -42,9 +44,6 @@ import { attachSubscriptionServer } from './subscriptions/subscription-server';
 import { parseInputScalarsAsSubgraphs } from './input-scalars';
 import { readSupergraph, type SubgraphName } from './supergraph';
 
-// The identity the gateway uses to resolve live updates; each subscriber's rights were checked when it subscribed.
-const liveResolver: Caller = { userId: '0', role: 'ADMIN' };
-
 export interface GatewayConfig {
   readonly production: boolean;
   readonly internalToken: string;
@@ -62,6 +61,11 @@ export interface GatewayConfig {
   readonly rateLimits?: GatewayRateLimits;
   /** Behind a load balancer: the client's address is the first `X-Forwarded-For` hop rather than the socket's peer. */
   readonly trustProxy?: boolean;
+  /**
+   * How long an account's standing (token version, role, disabled) is trusted before it is read again, and how often
+   * open sockets are re-checked: a revoked token or disabled account loses access within this time. Default 5 s.
+   */
+  readonly accountRecheckMs?: number;
 }
 
 export interface GatewayRateLimits extends ApiRateLimitsConfig {
@@ -149,13 +153,20 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const limitStore = createRateLimitStore({ redisUrl: config.rateLimits?.redisUrl, keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway' });
   const apiLimits = createApiRateLimits(limitStore, rateLimits);
   const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy ?? false);
-  const authenticate = createAuthenticator(config.jwtSecret);
+  const accountRecheckMs = config.accountRecheckMs ?? 5_000;
+  const authenticator = createAuthenticator({
+    jwtSecret: config.jwtSecret,
+    standings: createAccountStandings({
+      users: createGraphQLClient({ url: config.subgraphUrls.users, internalToken: config.internalToken, fetch: subgraphFetch }),
+      ttlMs: accountRecheckMs,
+    }),
+  });
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     prepareBody: trustedDocuments.prepareBody,
     context: async (req, requestId) => {
-      const caller = await authenticate(headerOf(req, 'authorization'));
+      const caller = await authenticator.callerOf(headerOf(req, 'authorization'));
       if (caller) await apiLimits.admitUser(caller.userId);
       return { caller, clientAddress: addressOf(req), requestId };
     },
@@ -169,7 +180,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
 
   const hub = createLiveHub({
     schema,
-    resolve: (query, variables) => runAs(liveResolver, query, variables),
+    resolve: runAs,
     bus,
     salesWindow: createSalesWindow(),
     storeCurrency: config.storeCurrency,
@@ -182,7 +193,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     schema,
     limits: config.limits,
     production: config.production,
-    jwtSecret: config.jwtSecret,
+    authenticator,
+    recheckMs: accountRecheckMs,
     hub,
     trustedDocuments,
     checkOrderAccess: async (caller, orderId) => {

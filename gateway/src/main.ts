@@ -27,6 +27,7 @@ const gateway = await createGateway(
     trustedDocuments: env.TRUSTED_DOCUMENTS,
     rateLimits: rateLimitsOf(env),
     trustProxy: env.TRUST_PROXY,
+    accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
   },
   { logger, metrics, bus },
 );

@@ -1,5 +1,6 @@
 import { createGraphQLHttp, GraphQLRequestError } from './api/graphql-http';
 import { createLiveConnection } from './api/live-connection';
+import { createSessionRenewal } from './api/session-renewal';
 import {
   customerMixQuery,
   inventoryAlertsSubscription,
@@ -75,7 +76,14 @@ function recentOrderOf(order: FeedOrder): RecentOrder {
 
 /** Builds the dashboard in `root`, loads its snapshots and keeps it moving from the live socket. Returns stop(). */
 export function startDashboard(root: HTMLElement, session: Session, { signOut }: DashboardOptions): () => void {
-  const request = createGraphQLHttp(new URL('/graphql', location.href).toString(), () => session.token);
+  const endpoint = new URL('/graphql', location.href).toString();
+  const renewal = createSessionRenewal({
+    initial: session,
+    requestWithoutToken: createGraphQLHttp(endpoint, () => null),
+    onRenewed: () => live.reconnect(),
+    onEnded: () => signOut('Your session has expired. Sign in again.'),
+  });
+  const request = createGraphQLHttp(endpoint, () => renewal.session.token);
   const socketUrl = new URL('/graphql', location.href);
   socketUrl.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 
@@ -337,7 +345,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
 
   const live = createLiveConnection({
     url: socketUrl.toString(),
-    token: () => session.token,
+    token: () => renewal.session.token,
     onState: (state) => badge.show(state.phase),
     onReconnected: () => void loadEverything(),
     onAuthRejected: () => signOut('Your session has expired. Sign in again.'),
@@ -359,10 +367,8 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
       minutes = advanced;
       render('charts');
     }
-    if (session.expiresAt <= Date.now()) {
-      signOut('Your session has expired. Sign in again.');
-      return;
-    }
+    renewal.tick(Date.now());
+    if (stopped) return;
     if (Date.now() - lastFullLoad >= SNAPSHOT_INTERVAL_MS || (day && dayMayHaveTurned(day, at) && Date.now() - lastDayCheck >= 60_000)) {
       lastDayCheck = Date.now();
       void loadEverything();

@@ -1,7 +1,8 @@
 import { createGraphQLHttp, GraphQLRequestError } from './api/graphql-http';
-import { logInMutation, type LogInResult } from './api/operations';
+import { logInMutation, logOutMutation, type LogInResult } from './api/operations';
+import { refreshSession } from './api/session-renewal';
 import { startDashboard } from './dashboard';
-import { clearSession, isStaffRole, loadSession, saveSession, type Session } from './session';
+import { clearSession, isStaffRole, loadSession, renewalDue, saveSession, sessionFrom, type Session } from './session';
 import { renderLoginView } from './view/login-view';
 
 const root = document.getElementById('app')!;
@@ -11,6 +12,9 @@ function showDashboard(session: Session): void {
   const stop = startDashboard(root, session, {
     signOut: (notice) => {
       stop();
+      // The latest session (renewals replace it): its refresh token must stop working when the operator leaves.
+      const ending = loadSession();
+      if (ending?.refreshToken) void request(logOutMutation, { refreshToken: ending.refreshToken }).catch(() => undefined);
       clearSession();
       showLogin(notice);
     },
@@ -24,7 +28,7 @@ function showLogin(notice?: string): void {
       try {
         const { logIn } = await request<LogInResult>(logInMutation, { email, password });
         if (!isStaffRole(logIn.user.role)) return 'This account cannot read sales: sign in as an analyst or an admin.';
-        const session: Session = { token: logIn.token, expiresAt: Date.parse(logIn.expiresAt), name: logIn.user.name, role: logIn.user.role };
+        const session: Session = sessionFrom(logIn);
         saveSession(session);
         showDashboard(session);
         return null;
@@ -36,6 +40,11 @@ function showLogin(notice?: string): void {
   });
 }
 
-const session = loadSession();
-if (session) showDashboard(session);
-else showLogin();
+/** A session saved by an earlier visit, renewed first when its access token lapsed or is about to. */
+async function resumeSession(): Promise<Session | null> {
+  const saved = loadSession();
+  if (!saved?.refreshToken || !renewalDue(saved, Date.now())) return saved;
+  return refreshSession(request, saved.refreshToken).catch(() => null);
+}
+
+void resumeSession().then((session) => (session ? showDashboard(session) : showLogin()));

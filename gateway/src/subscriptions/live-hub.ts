@@ -5,7 +5,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
-import { createDeduplicator, Counter, Gauge, type DomainEvent, type EventBus, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import { createDeduplicator, Counter, Gauge, type Caller, type DomainEvent, type EventBus, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
 import { createParkedIterator } from './parked-iterator';
@@ -27,8 +27,8 @@ interface SalesPoint {
 /** Where one subscriber's updates go: the serialized ExecutionResult of its group, once per update. */
 export type LiveSink = (payloadJson: string) => void;
 
-/** Runs a gateway query (through the federated query plan) on behalf of the live hub. */
-export type FederatedResolver = (query: string, variables: Record<string, unknown>) => Promise<ExecutionResult>;
+/** Runs a gateway query (through the federated query plan) with the rights of `caller`. */
+export type FederatedResolver = (caller: Caller, query: string, variables: Record<string, unknown>) => Promise<ExecutionResult>;
 
 export interface LiveSubscription {
   readonly query: string;
@@ -43,8 +43,17 @@ interface Group {
   readonly subscription: LiveSubscription;
   readonly spec: LiveFieldSpec | null;
   readonly entityQuery: string | null;
-  readonly subscribers: Set<LiveSink>;
+  /** Each subscriber's sink and caller; every caller of a group has the same scope, so any of them may resolve it. */
+  readonly subscribers: Map<LiveSink, Caller>;
   chain: Promise<void>;
+}
+
+/**
+ * Callers who see the same data: staff by role, a customer alone (their own orders, their own email). A group
+ * resolves as one of its subscribers, so each sees exactly what the same query over HTTP shows them.
+ */
+export function scopeOf(caller: Caller): string {
+  return caller.role === 'CUSTOMER' ? `CUSTOMER:${caller.userId}` : caller.role;
 }
 
 export interface LiveHubOptions {
@@ -67,8 +76,9 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, _ar
 };
 
 /**
- * Fans bus events out to subscribers. Subscribers of the same operation and variables form one group,
- * and each event is resolved once per group, through one federated query, whatever the group's size.
+ * Fans bus events out to subscribers. Subscribers of the same operation, variables and scope form one group,
+ * and each event is resolved once per group, through one federated query as a caller of that scope,
+ * whatever the group's size.
  */
 export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency, metrics, logger, statsIntervalMs = 1_000 }: LiveHubOptions) {
   const groups = new Map<string, Group>();
@@ -109,14 +119,16 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   // One serialization per group and update, however many subscribers share it.
   const publish = (group: Group, result: ExecutionResult) => {
     const payload = JSON.stringify(result);
-    for (const send of group.subscribers) send(payload);
+    for (const send of group.subscribers.keys()) send(payload);
     delivered.inc({ field: group.subscription.rootField }, group.subscribers.size);
   };
 
   const resolveUpdate = async (group: Group, update: LiveUpdate) => {
     resolutions.inc({ field: group.subscription.rootField });
     if (!group.entityQuery) return executeLocally(group, update.fields);
-    const entity = await resolve(group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
+    const caller = group.subscribers.values().next().value;
+    if (!caller) return null;
+    const entity = await resolve(caller, group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
     return executeLocally(group, { ...update.fields, ...(entity.data ?? {}) }, entity.errors);
   };
 
@@ -141,7 +153,9 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       // Chained per group, so a group's updates leave in event order.
       group.chain = group.chain
         .then(() => resolveUpdate(group, update))
-        .then((result) => publish(group, result))
+        .then((result) => {
+          if (result) publish(group, result);
+        })
         .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'));
     }
   };
@@ -151,10 +165,11 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   // up to the minute the hub started (events cover the rest), so at most that minute's earlier orders are missing.
   const startedAt = Date.now();
   let primed: Promise<void> | undefined;
-  const primeSalesWindow = (): Promise<void> => {
+  // Read with the rights of the first staff subscriber of salesStats, the only ones who may see sales.
+  const primeSalesWindow = (caller: Caller): Promise<void> => {
     primed ??= (async () => {
       const to = Math.floor(startedAt / 60_000) * 60_000;
-      const result = await resolve(primeQuery, {
+      const result = await resolve(caller, primeQuery, {
         from: new Date(to - maxWindowSeconds * 1000).toISOString(),
         to: new Date(to).toISOString(),
       });
@@ -199,19 +214,20 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   }, statsIntervalMs);
   statsTimer.unref();
 
-  const keyOf = ({ query, operationName, variables }: LiveSubscription) => `${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
+  const keyOf = ({ query, operationName, variables }: LiveSubscription, caller: Caller) =>
+    `${scopeOf(caller)}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
 
   return {
-    /** Joins (or opens) the group of this operation and variables; returning the iterator leaves it. */
-    subscribe(subscription: LiveSubscription, sink: LiveSink): AsyncIterableIterator<ExecutionResult> {
-      const key = keyOf(subscription);
+    /** Joins (or opens) the group of this operation, variables and caller scope; returning the iterator leaves it. */
+    subscribe(subscription: LiveSubscription, sink: LiveSink, caller: Caller): AsyncIterableIterator<ExecutionResult> {
+      const key = keyOf(subscription, caller);
       let group = groups.get(key);
       if (!group) {
         const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
         const entityQuery = spec
           ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query
           : null;
-        group = { subscription, spec, entityQuery, subscribers: new Set(), chain: Promise.resolve() };
+        group = { subscription, spec, entityQuery, subscribers: new Map(), chain: Promise.resolve() };
         groups.set(key, group);
       }
       const owner = group;
@@ -220,16 +236,14 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
         active.dec({ field: subscription.rootField });
         if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
       });
-      owner.subscribers.add(sink);
+      owner.subscribers.set(sink, caller);
       active.inc({ field: subscription.rootField });
       // A (re)connecting dashboard sees the current figures at once instead of waiting for the next tick.
       if (subscription.rootField === salesStatsField) {
-        void primeSalesWindow().then(() => sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) }))));
+        void primeSalesWindow(caller).then(() => sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) }))));
       }
       return iterator;
     },
-    /** Reads the last hour's sales back into the window; called once the subgraphs answer. */
-    primeSalesWindow,
     get groupCount(): number {
       return groups.size;
     },

@@ -17,7 +17,7 @@ import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Counter, Gauge, isStaff, withoutSuggestions, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
-import { createAuthenticator } from '../authenticate';
+import { isExpiredTokenError, type Authenticator, type TokenIdentity } from '../authenticate';
 import {
   checkOperationLimits,
   limitedParseOptions,
@@ -28,6 +28,7 @@ import {
 import type { SocketAdmission } from '../rate-limits/socket-admission';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
+import { guardSockets, SocketCloseCode } from './socket-guard';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
 
@@ -42,7 +43,9 @@ export interface SubscriptionServerOptions {
   readonly limits: OperationLimits;
   /** Leaves field suggestions out of validation errors. */
   readonly production: boolean;
-  readonly jwtSecret: string;
+  readonly authenticator: Authenticator;
+  /** How often each authenticated socket's token is checked against its account again. */
+  readonly recheckMs: number;
   readonly hub: LiveHub;
   /** Which operation texts may run; in safelist mode, only the trusted documents. */
   readonly trustedDocuments: TrustedDocuments;
@@ -86,7 +89,8 @@ export function attachSubscriptionServer({
   schema,
   limits,
   production,
-  jwtSecret,
+  authenticator,
+  recheckMs,
   hub,
   trustedDocuments,
   checkOrderAccess,
@@ -96,8 +100,8 @@ export function attachSubscriptionServer({
 }: SubscriptionServerOptions) {
   const parseOptions = limitedParseOptions(limits);
   const validationRules = [...specifiedRules, ...limitValidationRules(limits)];
-  const callers = new WeakMap<object, Caller | null>();
-  const authenticate = createAuthenticator(jwtSecret);
+  const identities = new WeakMap<object, TokenIdentity | null>();
+  const guard = guardSockets({ authenticator, recheckMs, metrics, logger });
   const connections = new Gauge({
     name: 'rtc_gateway_websocket_connections',
     help: 'Open graphql-ws connections',
@@ -164,7 +168,7 @@ export function attachSubscriptionServer({
     } catch (argumentError) {
       return [argumentError as GraphQLError];
     }
-    const caller = callers.get(ctx) ?? null;
+    const caller = identities.get(ctx)?.caller ?? null;
     const rootField = root.name.value;
     if (!caller) return error('Send a token in connection_init to subscribe', 'UNAUTHENTICATED');
     if (rootField === salesStatsField) {
@@ -187,7 +191,7 @@ export function attachSubscriptionServer({
       document,
       operationName: payload.operationName,
       variableValues: variables,
-      contextValue: { live, sink: sinkFor(ctx.extra.socket, id, () => dropped.inc()) },
+      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, () => dropped.inc()) },
     };
     return executionArgs;
   };
@@ -200,22 +204,28 @@ export function attachSubscriptionServer({
         const params = ctx.connectionParams;
         const raw = params?.['authorization'] ?? params?.['token'];
         if (raw === undefined) {
-          callers.set(ctx, null);
+          identities.set(ctx, null);
           return true;
         }
+        // Returning false closes the socket with 4403 Forbidden.
         if (typeof raw !== 'string') return false;
+        const socket = ctx.extra.socket;
+        let identity: TokenIdentity;
         try {
-          callers.set(ctx, await authenticate(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`));
-          return true;
-        } catch {
-          // Closes the socket with 4403 Forbidden: a bad or expired token.
+          identity = await authenticator.verify(raw.startsWith('Bearer ') ? raw : `Bearer ${raw}`);
+        } catch (refused) {
+          if (isExpiredTokenError(refused)) socket.close(SocketCloseCode.TokenExpired, 'Token expired');
           return false;
         }
+        if (await guard.revocationOf(identity)) return false;
+        identities.set(ctx, identity);
+        guard.watch(socket, identity);
+        return true;
       },
       onSubscribe,
       subscribe: (args) => {
-        const { live, sink } = args.contextValue as { live: LiveSubscription; sink: LiveSink };
-        return hub.subscribe(live, sink);
+        const { live, caller, sink } = args.contextValue as { live: LiveSubscription; caller: Caller; sink: LiveSink };
+        return hub.subscribe(live, sink, caller);
       },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');
@@ -227,6 +237,7 @@ export function attachSubscriptionServer({
   return {
     async close(): Promise<void> {
       server.off('upgrade', onUpgrade);
+      guard.stop();
       for (const client of wss.clients) client.terminate();
       await closeServer.dispose();
     },

@@ -8,8 +8,12 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signAccessToken(caller: Caller, secret: string, ttlSeconds = 3600): Promise<string> {
-  return new SignJWT({ role: caller.role })
+/**
+ * `tokenVersion` is the account's token version when the token was issued (the `ver` claim): the gateway refuses
+ * tokens whose version the account has since moved past (log-out everywhere, password or role change, disable).
+ */
+export async function signAccessToken(caller: Caller, secret: string, ttlSeconds = 3600, tokenVersion = 0): Promise<string> {
+  return new SignJWT({ role: caller.role, ver: tokenVersion })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(caller.userId)
     .setIssuer(issuer)
@@ -19,15 +23,17 @@ export async function signAccessToken(caller: Caller, secret: string, ttlSeconds
     .sign(keyOf(secret));
 }
 
-export type TokenCheck = { ok: true; caller: Caller; expiresAt: number } | { ok: false; reason: 'expired' | 'invalid' };
+export type TokenCheck = { ok: true; caller: Caller; tokenVersion: number; expiresAt: number } | { ok: false; reason: 'expired' | 'invalid' };
 
 /** Verifies signature, issuer, audience and expiry; never throws. */
 export async function verifyAccessToken(token: string, secret: string): Promise<TokenCheck> {
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), { issuer, audience, algorithms: ['HS256'] });
     const role = payload['role'];
+    const version = payload['ver'];
     if (typeof payload.sub !== 'string' || !roles.includes(role as Role) || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
-    return { ok: true, caller: { userId: payload.sub, role: role as Role }, expiresAt: payload.exp * 1000 };
+    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return { ok: false, reason: 'invalid' };
+    return { ok: true, caller: { userId: payload.sub, role: role as Role }, tokenVersion: version, expiresAt: payload.exp * 1000 };
   } catch (error) {
     return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
   }

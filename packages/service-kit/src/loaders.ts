@@ -3,17 +3,19 @@ import DataLoader from 'dataloader';
 /**
  * A per-request loader that turns every key asked for in one tick into one query,
  * so federated entity lookups cost one SQL statement per entity type.
+ * `cache: false` for a long-lived loader that batches but leaves caching to its owner.
  */
 export function createBatchLoader<K extends string | number, V>(
   fetchMany: (keys: readonly K[]) => Promise<readonly V[]>,
   keyOf: (value: V) => K,
+  { cache = true }: { cache?: boolean } = {},
 ): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(async (keys) => {
     const rows = await fetchMany(keys);
     const byKey = new Map<K, V>();
     for (const row of rows) byKey.set(keyOf(row), row);
     return keys.map((key) => byKey.get(key) ?? null);
-  });
+  }, { cache });
 }
 
 /** Entity ids are decimal strings of unsigned bigints; anything else is unknown and resolves to null. */

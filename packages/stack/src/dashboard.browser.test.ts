@@ -220,6 +220,23 @@ describe('live dashboard in a real browser', () => {
     await connectionState('live', 15_000);
   });
 
+  it('renews a session whose access token is about to lapse with its refresh token, and stays live', async () => {
+    const readSession = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('rtc.dashboard.session'))) ?? '{}') as { token: string; refreshToken: string };
+    const saved = await readSession();
+    // As if the tab had been left open for most of the access token's life.
+    await page.evaluate(() => {
+      const session = JSON.parse(sessionStorage.getItem('rtc.dashboard.session')!) as { expiresAt: number };
+      sessionStorage.setItem('rtc.dashboard.session', JSON.stringify({ ...session, expiresAt: Date.now() + 30_000 }));
+    });
+    await page.reload();
+    await connectionState('live', 15_000);
+    const renewed = await readSession();
+    expect(renewed.token).not.toBe(saved.token);
+    expect(renewed.refreshToken).not.toBe(saved.refreshToken);
+    const placed = await order([{ productId: products[0]!.id, quantity: 1 }]);
+    await page.waitForSelector(`[data-panel="latest-orders"] .feed-row[data-order-id="${placed.id}"]`, { timeout: 5_000 });
+  });
+
   it('ran without script errors or content-security-policy violations', () => {
     expect(pageProblems).toEqual([]);
   });

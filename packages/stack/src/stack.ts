@@ -46,6 +46,8 @@ export interface StackOptions {
   readonly trustedDocuments?: 'safelist' | 'open';
   /** Request, socket, log-in and sign-up limits; absent parts take the development limits (far above one machine's traffic). */
   readonly rateLimits?: { readonly api?: ApiRateLimitsConfig; readonly attempts?: AttemptLimitsConfig };
+  /** How long the gateway trusts an account's standing before reading it again (tests shorten it). */
+  readonly accountRecheckMs?: number;
 }
 
 export interface RunningSubgraph {
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           redisUrl: options.redisUrl,
           keyPrefix: rateLimitKeyPrefix(options, 'gateway'),
         },
+        ...(options.accountRecheckMs ? { accountRecheckMs: options.accountRecheckMs } : {}),
       },
       { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
     );

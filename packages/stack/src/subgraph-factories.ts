@@ -21,7 +21,7 @@ export async function buildSubgraph(
         {
           ...common,
           jwtSecret: options.jwtSecret,
-          tokenTtlSeconds: 3600,
+          tokenTtlSeconds: 15 * 60,
           abuse: {
             redisUrl: options.redisUrl,
             keyPrefix: rateLimitKeyPrefix(options, 'users'),

@@ -44,6 +44,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     jwtSecret: testJwtSecret,
     storeTimeZone: 'UTC',
     storeCurrency: 'USD',
+    // Revocations reach HTTP and sockets within a second, so tests of them stay short.
+    accountRecheckMs: 1_000,
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
     ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),

@@ -22,14 +22,22 @@ export interface LiveSubscription<T> {
   stop(): void;
 }
 
-/** A graphql-ws client for tests: no retries, so refusals and close codes stay visible. */
-export function connectLive(httpUrl: string, connectionParams?: Record<string, unknown>): LiveClient {
+export type LiveConnectionParams = Record<string, unknown> | (() => Record<string, unknown>);
+
+export interface LiveClientOptions {
+  /** Reconnect (and resubscribe) this many times after a retryable close; 0 keeps refusals and close codes visible. */
+  readonly retryAttempts?: number;
+}
+
+/** A graphql-ws client for tests: no retries by default, so refusals and close codes stay visible. */
+export function connectLive(httpUrl: string, connectionParams?: LiveConnectionParams, { retryAttempts = 0 }: LiveClientOptions = {}): LiveClient {
   let resolveClosed: (code: number) => void = () => undefined;
   const closedCode = new Promise<number>((resolve) => (resolveClosed = resolve));
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    retryAttempts: 0,
+    retryAttempts,
+    retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
     lazy: false,
     connectionParams,
     on: { closed: (event) => resolveClosed((event as { code: number }).code) },

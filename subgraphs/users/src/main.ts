@@ -18,6 +18,7 @@ await serveSubgraph({
         jwtSecret: env.JWT_SECRET,
         tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
         abuse: abuseConfigOf(env),
+        refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       },
       deps,
     ),

@@ -9,6 +9,7 @@ import {
   createSubgraphServer,
   type ServiceDeps,
 } from '@rtc/service-kit';
+import { createAccountAdmin } from './accounts/account-admin';
 import { createAccounts } from './accounts/accounts';
 import { createAttemptLimits, type AttemptLimitsConfig } from './accounts/attempt-limits';
 import { createPasswordHasher, type PasswordHashingLimits } from './accounts/password';
@@ -16,6 +17,7 @@ import type { UsersContext } from './context';
 import { createUsersDb } from './db/client';
 import { users } from './db/schema';
 import { resolvers } from './resolvers';
+import { createRefreshTokens } from './sessions/refresh-tokens';
 
 export const usersTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -26,6 +28,8 @@ export interface UsersConfig {
   readonly tokenTtlSeconds: number;
   /** Log-in and sign-up limits and the password-hashing queue; absent parts take the production defaults. */
   readonly abuse?: UsersAbuseConfig;
+  /** How long a session lasts without being refreshed. */
+  readonly refreshTokenTtlSeconds?: number;
 }
 
 export interface UsersAbuseConfig {
@@ -36,6 +40,8 @@ export interface UsersAbuseConfig {
   readonly passwordHashing?: PasswordHashingLimits;
 }
 
+const defaultRefreshTokenTtlSeconds = 30 * 24 * 3600;
+
 /** Builds the users subgraph without listening. */
 export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps) {
   const { pool, metrics } = deps;
@@ -43,8 +49,11 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
   const relay = createServiceRelay(deps);
   const signups = new Counter({ name: 'rtc_user_signups_total', help: 'Customer sign-ups', registers: [metrics.registry] });
   const limitStore = createRateLimitStore({ redisUrl: config.abuse?.redisUrl, keyPrefix: config.abuse?.keyPrefix ?? 'rtc:users' });
+  const refreshTokens = createRefreshTokens(db, config.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds);
+  const accountAdmin = createAccountAdmin(db, refreshTokens);
   const accounts = createAccounts({
     db,
+    refreshTokens,
     jwtSecret: config.jwtSecret,
     tokenTtlSeconds: config.tokenTtlSeconds,
     signups,
@@ -62,6 +71,7 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
       ...base,
       db,
       accounts,
+      accountAdmin,
       userById: createBatchLoader(
         (ids) => db.select().from(users).where(inArray(users.id, [...ids])),
         (row) => row.id,

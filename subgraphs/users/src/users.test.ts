@@ -48,7 +48,7 @@ describe('users subgraph', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?.signUp.user.role).toBe('CUSTOMER');
     const check = await verifyAccessToken(result.data!.signUp.token, testJwtSecret);
-    expect(check).toEqual({ ok: true, caller: { userId: result.data!.signUp.user.id, role: 'CUSTOMER' }, expiresAt: expect.any(Number) });
+    expect(check).toEqual({ ok: true, caller: { userId: result.data!.signUp.user.id, role: 'CUSTOMER' }, tokenVersion: 0, expiresAt: expect.any(Number) });
   });
 
   it('refuses a second account with the same email and writes nothing', async () => {

@@ -1,7 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import { initialConnectionState, nextConnectionState, retryDelayMs, type ConnectionEvent, type ConnectionState } from '../state/connection-state';
 
-// graphql-ws's own close codes: 4403 is a token the gateway refused, 4408 our own "no pong in time".
+// graphql-ws's own close codes: 4401 a token that expired, 4403 one the gateway refused or revoked, 4408 our own "no pong in time".
+const TOKEN_EXPIRED = 4401;
 const FORBIDDEN = 4403;
 const PONG_TIMEOUT = 4408;
 const PING_INTERVAL_MS = 10_000;
@@ -20,6 +21,8 @@ export interface LiveConnectionOptions {
 export interface LiveConnection {
   subscribe<T>(query: string, onData: (data: T) => void, onError?: (message: string) => void): () => void;
   readonly state: ConnectionState;
+  /** Reconnects with the current token (after a session renewal); subscriptions carry on over the new socket. */
+  reconnect(): void;
   dispose(): void;
 }
 
@@ -86,7 +89,8 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
         clearTimeout(pongTimer);
         if (disposed) return;
         dispatch({ type: 'closed' });
-        if (codeOf(event) === FORBIDDEN) onAuthRejected();
+        const code = codeOf(event);
+        if (code === FORBIDDEN || code === TOKEN_EXPIRED) onAuthRejected();
       },
       opened: (socket) => {
         activeSocket = socket as WebSocket;
@@ -122,6 +126,9 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
     },
     get state() {
       return state;
+    },
+    reconnect() {
+      client.terminate();
     },
     dispose() {
       disposed = true;

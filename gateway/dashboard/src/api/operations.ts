@@ -5,18 +5,49 @@ export interface MoneyResult {
   readonly currency: string;
 }
 
+export interface AuthPayloadResult {
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly refreshToken: string;
+  readonly refreshExpiresAt: string;
+  readonly user: { name: string; role: 'CUSTOMER' | 'ANALYST' | 'ADMIN' };
+}
+
 export const logInMutation = /* GraphQL */ `
   mutation DashboardLogIn($email: String!, $password: String!) {
     logIn(email: $email, password: $password) {
       token
       expiresAt
+      refreshToken
+      refreshExpiresAt
       user { name role }
     }
   }
 `;
 export interface LogInResult {
-  readonly logIn: { token: string; expiresAt: string; user: { name: string; role: 'CUSTOMER' | 'ANALYST' | 'ADMIN' } };
+  readonly logIn: AuthPayloadResult;
 }
+
+export const refreshSessionMutation = /* GraphQL */ `
+  mutation DashboardRefreshSession($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) {
+      token
+      expiresAt
+      refreshToken
+      refreshExpiresAt
+      user { name role }
+    }
+  }
+`;
+export interface RefreshSessionResult {
+  readonly refreshSession: AuthPayloadResult;
+}
+
+export const logOutMutation = /* GraphQL */ `
+  mutation DashboardLogOut($refreshToken: String!) {
+    logOut(refreshToken: $refreshToken)
+  }
+`;
 
 export const storeDayQuery = /* GraphQL */ `
   query DashboardStoreDay($from: DateTime!, $to: DateTime!) {

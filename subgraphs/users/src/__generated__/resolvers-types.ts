@@ -17,11 +17,28 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** A signed access token and the user it belongs to. */
+/** What the gateway checks a token against: the account as it stands now. Internal. */
+export type AccountStanding = {
+  __typename?: 'AccountStanding';
+  /** True when an admin disabled the account. */
+  disabled: Scalars['Boolean']['output'];
+  /** The user's current role. */
+  role: Role;
+  /** Tokens carrying another version were revoked. */
+  tokenVersion: Scalars['Int']['output'];
+  /** The user's id. */
+  userId: Scalars['ID']['output'];
+};
+
+/** A session: a short-lived access token, the refresh token that renews it, and the user they belong to. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** When the token stops being accepted. */
   expiresAt: Scalars['DateTime']['output'];
+  /** When the refresh token stops being accepted. */
+  refreshExpiresAt: Scalars['DateTime']['output'];
+  /** Opaque, single-use: exchange it with `refreshSession` for a new pair before `refreshExpiresAt`. */
+  refreshToken: Scalars['String']['output'];
   /** JWT to send as `Authorization: Bearer <token>`. */
   token: Scalars['String']['output'];
   /** The user the token speaks for. */
@@ -30,10 +47,40 @@ export type AuthPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Exchanges email and password for an access token. */
+  /** Changes the logged-in user's password; every other session and token ends, and a new session is returned. */
+  changePassword: AuthPayload;
+  /** Disables an account: its tokens and sessions stop working at once. ADMIN only. */
+  disableUser: User;
+  /** Lets a disabled account log in again. ADMIN only. */
+  enableUser: User;
+  /** Exchanges email and password for an access token and a refresh token. */
   logIn: AuthPayload;
+  /** Ends the session of this refresh token. True when it was still active. */
+  logOut: Scalars['Boolean']['output'];
+  /** Ends every session of the logged-in user and revokes their access tokens. */
+  logOutEverywhere: Scalars['Boolean']['output'];
+  /** Exchanges a refresh token for a new pair; the old one stops working. Reusing a spent one ends the whole session. */
+  refreshSession: AuthPayload;
+  /** Gives a user another role; their tokens are revoked. ADMIN only. */
+  setUserRole: User;
   /** Creates a customer account and logs it in. */
   signUp: AuthPayload;
+};
+
+
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationDisableUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -43,16 +90,39 @@ export type MutationLogInArgs = {
 };
 
 
+export type MutationLogOutArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRefreshSessionArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationSetUserRoleArgs = {
+  id: Scalars['ID']['input'];
+  role: Role;
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
 
 export type Query = {
   __typename?: 'Query';
+  /** The standing of existing accounts (deleted ones are left out); RTC services only, with the internal token. */
+  accountStandings: Array<AccountStanding>;
   /** The logged-in user, or null without a token. */
   me?: Maybe<User>;
   /** A user by id; staff only. Null when unknown. */
   user?: Maybe<User>;
+};
+
+
+export type QueryAccountStandingsArgs = {
+  userIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -84,6 +154,8 @@ export type User = {
   __typename?: 'User';
   /** When the account was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** When an admin disabled the account, null while it is enabled; ADMIN only. */
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Log-in email; visible to the user and to staff only, null for anyone else. */
   email?: Maybe<Scalars['String']['output']>;
   /** Stable identifier. */
@@ -189,33 +261,46 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AccountStanding: ResolverTypeWrapper<AccountStanding>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Role: Role;
   SignUpInput: SignUpInput;
   User: ResolverTypeWrapper<UserRow>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AccountStanding: AccountStanding;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   SignUpInput: SignUpInput;
   User: UserRow;
-  Boolean: Scalars['Boolean']['output'];
+}>;
+
+export type AccountStandingResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AccountStanding'] = ResolversParentTypes['AccountStanding']> = ResolversObject<{
+  disabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  tokenVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type AuthPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refreshExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
@@ -225,11 +310,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  disableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableUserArgs, 'id'>>;
+  enableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEnableUserArgs, 'id'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
+  logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
+  logOutEverywhere?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
+  setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'id' | 'role'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  accountStandings?: Resolver<Array<ResolversTypes['AccountStanding']>, ParentType, ContextType, RequireFields<QueryAccountStandingsArgs, 'userIds'>>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
 }>;
@@ -237,6 +330,7 @@ export type QueryResolvers<ContextType = UsersContext, ParentType extends Resolv
 export type UserResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -244,6 +338,7 @@ export type UserResolvers<ContextType = UsersContext, ParentType extends Resolve
 }>;
 
 export type Resolvers<ContextType = UsersContext> = ResolversObject<{
+  AccountStanding?: AccountStandingResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;

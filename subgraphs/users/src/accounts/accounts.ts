@@ -1,8 +1,18 @@
-import { eq } from 'drizzle-orm';
-import { GraphQLError } from 'graphql';
-import { appendToOutbox, conflict, isDuplicateKey, runnerOnDrizzle, signAccessToken, type Caller, type Counter } from '@rtc/service-kit';
+import { eq, sql } from 'drizzle-orm';
+import {
+  appendToOutbox,
+  conflict,
+  isDuplicateKey,
+  requireCaller,
+  runnerOnDrizzle,
+  signAccessToken,
+  unauthenticated,
+  type Caller,
+  type Counter,
+} from '@rtc/service-kit';
 import type { UsersDb } from '../db/client';
 import { outbox, users, type UserRow } from '../db/schema';
+import type { RefreshTokens } from '../sessions/refresh-tokens';
 import { normalizeEmail, validateName, validatePassword } from './credentials';
 import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHasher } from './password';
@@ -10,11 +20,14 @@ import type { PasswordHasher } from './password';
 export interface AuthResult {
   readonly token: string;
   readonly expiresAt: Date;
+  readonly refreshToken: string;
+  readonly refreshExpiresAt: Date;
   readonly user: UserRow;
 }
 
 export interface AccountsOptions {
   readonly db: UsersDb;
+  readonly refreshTokens: RefreshTokens;
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
   readonly signups: Counter;
@@ -27,13 +40,31 @@ export interface Accounts {
   /** `clientAddress`: the end user's address as the gateway saw it; null when the call did not come through the gateway. */
   signUp(input: { email: string; password: string; name: string }, clientAddress: string | null): Promise<AuthResult>;
   logIn(email: string, password: string, clientAddress: string | null): Promise<AuthResult>;
+  refreshSession(refreshToken: string): Promise<AuthResult>;
+  logOut(refreshToken: string): Promise<boolean>;
+  logOutEverywhere(caller: Caller | null): Promise<boolean>;
+  changePassword(caller: Caller | null, currentPassword: string, newPassword: string): Promise<AuthResult>;
 }
 
-export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEventsWritten, passwords, attempts }: AccountsOptions): Accounts {
-  const issue = async (user: UserRow): Promise<AuthResult> => {
+/** Revokes every access token of `userId` issued so far: they carry the old version. */
+export async function bumpTokenVersion(db: UsersDb, userId: number): Promise<void> {
+  await db.update(users).set({ tokenVersion: sql`${users.tokenVersion} + 1` }).where(eq(users.id, userId));
+}
+
+async function findUser(db: UsersDb, id: number): Promise<UserRow | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user;
+}
+
+export function createAccounts({ db, refreshTokens, jwtSecret, tokenTtlSeconds, signups, onEventsWritten, passwords, attempts }: AccountsOptions): Accounts {
+  /** An access token at the account's current version, and a refresh token continuing `familyId` or starting a session. */
+  const issue = async (user: UserRow, familyId?: string): Promise<AuthResult> => {
     const caller: Caller = { userId: String(user.id), role: user.role };
-    const token = await signAccessToken(caller, jwtSecret, tokenTtlSeconds);
-    return { token, expiresAt: new Date(Date.now() + tokenTtlSeconds * 1000), user };
+    const [token, refresh] = await Promise.all([
+      signAccessToken(caller, jwtSecret, tokenTtlSeconds, user.tokenVersion),
+      refreshTokens.issue(user.id, familyId),
+    ]);
+    return { token, expiresAt: new Date(Date.now() + tokenTtlSeconds * 1000), ...refresh, user };
   };
 
   return {
@@ -48,7 +79,7 @@ export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEven
       try {
         user = await db.transaction(async (tx) => {
           const [result] = await tx.insert(users).values({ email, name, passwordHash, role: 'CUSTOMER', createdAt });
-          const row: UserRow = { id: result.insertId, email, name, passwordHash, role: 'CUSTOMER', createdAt };
+          const row: UserRow = { id: result.insertId, email, name, passwordHash, role: 'CUSTOMER', createdAt, tokenVersion: 0, disabledAt: null };
           await appendToOutbox(runnerOnDrizzle(tx), outbox, [
             { type: 'UserSignedUp', aggregateType: 'User', aggregateId: String(row.id), payload: { userId: String(row.id) } },
           ]);
@@ -64,14 +95,49 @@ export function createAccounts({ db, jwtSecret, tokenTtlSeconds, signups, onEven
     },
 
     async logIn(rawEmail, password, clientAddress) {
-      const invalid = new GraphQLError('Email or password is wrong', { extensions: { code: 'UNAUTHENTICATED' } });
       const email = normalizeEmail('email', rawEmail);
       await attempts.admitLogIn(email, clientAddress);
       const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
       // An unknown email is checked against a decoy hash: it costs what a known one costs, so timing tells nothing.
-      if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw invalid;
+      if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw unauthenticated('Email or password is wrong');
       await attempts.logInSucceeded(email, clientAddress);
+      // Said only to whoever knows the password, so it reveals nothing about which emails exist.
+      if (user.disabledAt) throw unauthenticated('This account is disabled');
       return issue(user);
+    },
+
+    async refreshSession(refreshToken) {
+      const { userId, familyId } = await refreshTokens.rotate(refreshToken);
+      const user = await findUser(db, userId);
+      if (!user || user.disabledAt) {
+        await refreshTokens.endFamily(familyId);
+        throw unauthenticated('This account is disabled or deleted');
+      }
+      return issue(user, familyId);
+    },
+
+    logOut: (refreshToken) => refreshTokens.endSession(refreshToken),
+
+    async logOutEverywhere(caller) {
+      const userId = Number(requireCaller(caller).userId);
+      await bumpTokenVersion(db, userId);
+      await refreshTokens.endAllSessionsOf(userId);
+      return true;
+    },
+
+    async changePassword(caller, currentPassword, newPassword) {
+      const userId = Number(requireCaller(caller).userId);
+      const password = validatePassword('newPassword', newPassword);
+      const user = await findUser(db, userId);
+      if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) throw unauthenticated('The current password is wrong');
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(password), tokenVersion: sql`${users.tokenVersion} + 1` })
+        .where(eq(users.id, userId));
+      await refreshTokens.endAllSessionsOf(userId);
+      const updated = await findUser(db, userId);
+      if (!updated) throw unauthenticated('This account was deleted');
+      return issue(updated);
     },
   };
 }

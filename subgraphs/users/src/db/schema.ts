@@ -1,4 +1,4 @@
-import { bigint, datetime, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, char, datetime, index, int, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { defineOutboxTable } from '@rtc/service-kit';
 
 export const users = mysqlTable(
@@ -10,10 +10,36 @@ export const users = mysqlTable(
     role: mysqlEnum('role', ['CUSTOMER', 'ANALYST', 'ADMIN']).notNull().default('CUSTOMER'),
     passwordHash: varchar('password_hash', { length: 255 }).notNull(),
     createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+    /** Access tokens carry the version they were issued at; bumping it revokes them all. */
+    tokenVersion: int('token_version', { unsigned: true }).notNull().default(0),
+    disabledAt: datetime('disabled_at', { mode: 'date', fsp: 3 }),
   },
   (table) => [uniqueIndex('users_email_unique').on(table.email)],
+);
+
+/** One row per refresh token ever issued; a family is one log-in and the chain of rotations that followed it. */
+export const refreshTokens = mysqlTable(
+  'refresh_tokens',
+  {
+    id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+    /** sha256 of the token, hex: the token itself is never stored. */
+    tokenHash: char('token_hash', { length: 64 }).notNull(),
+    familyId: char('family_id', { length: 36 }).notNull(),
+    userId: bigint('user_id', { mode: 'number', unsigned: true }).notNull(),
+    createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+    expiresAt: datetime('expires_at', { mode: 'date', fsp: 3 }).notNull(),
+    /** Set when the token was exchanged for the next one of its family. */
+    rotatedAt: datetime('rotated_at', { mode: 'date', fsp: 3 }),
+    revokedAt: datetime('revoked_at', { mode: 'date', fsp: 3 }),
+  },
+  (table) => [
+    uniqueIndex('refresh_tokens_hash_unique').on(table.tokenHash),
+    index('refresh_tokens_family_idx').on(table.familyId),
+    index('refresh_tokens_user_idx').on(table.userId),
+  ],
 );
 
 export const outbox = defineOutboxTable();
 
 export type UserRow = typeof users.$inferSelect;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;

@@ -3,4 +3,11 @@ import type { MutationResolvers } from '../__generated__/resolvers-types';
 export const Mutation: MutationResolvers = {
   signUp: (_parent, { input }, { accounts, clientAddress }) => accounts.signUp(input, clientAddress),
   logIn: (_parent, { email, password }, { accounts, clientAddress }) => accounts.logIn(email, password, clientAddress),
+  refreshSession: (_parent, { refreshToken }, { accounts }) => accounts.refreshSession(refreshToken),
+  logOut: (_parent, { refreshToken }, { accounts }) => accounts.logOut(refreshToken),
+  logOutEverywhere: (_parent, _args, { accounts, caller }) => accounts.logOutEverywhere(caller),
+  changePassword: (_parent, { currentPassword, newPassword }, { accounts, caller }) => accounts.changePassword(caller, currentPassword, newPassword),
+  setUserRole: (_parent, { id, role }, { accountAdmin, caller }) => accountAdmin.setRole(caller, id, role),
+  disableUser: (_parent, { id }, { accountAdmin, caller }) => accountAdmin.disable(caller, id),
+  enableUser: (_parent, { id }, { accountAdmin, caller }) => accountAdmin.enable(caller, id),
 };

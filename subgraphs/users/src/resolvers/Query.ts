@@ -7,4 +7,5 @@ export const Query: QueryResolvers = {
     if (!isStaff(caller) && caller?.userId !== id) return null;
     return /^\d+$/.test(id) ? userById.load(Number(id)) : null;
   },
+  accountStandings: (_parent, { userIds }, { accountAdmin, caller }) => accountAdmin.standings(caller, userIds),
 };

@@ -1,8 +1,12 @@
-import { isStaff } from '@rtc/service-kit';
+import { isStaff, requireAdmin } from '@rtc/service-kit';
 import type { UserResolvers } from '../__generated__/resolvers-types';
 
 export const User: UserResolvers = {
   __resolveReference: (reference, { userById }) => (/^\d+$/.test(reference.id) ? userById.load(Number(reference.id)) : null),
   id: (user) => String(user.id),
   email: (user, _args, { caller }) => (isStaff(caller) || caller?.userId === String(user.id) ? user.email : null),
+  disabledAt: (user, _args, { caller }) => {
+    requireAdmin(caller);
+    return user.disabledAt;
+  },
 };
