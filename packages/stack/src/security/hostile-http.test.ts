@@ -187,12 +187,12 @@ describe('huge bodies followed by a normal request on the same connection', () =
     try {
       sent += 2;
       const refused = await connection.send(head, body, 5_000);
-      expect(refused, 'the refusal never came').not.toBe('timeout');
-      expect(refused, 'the connection closed without an answer').not.toBe('closed');
-      expectRefused(refused as RawResponse, expectation);
+      if (refused === 'timeout') throw new Error('the refusal never came');
+      if (refused === 'closed') throw new Error('the connection closed without an answer');
+      expectRefused(refused, expectation);
       const next = normal();
       const answer = await connection.send(next.head, next.body, 3_000);
-      expect(answer, 'the connection is dead: neither answered nor closed').not.toBe('timeout');
+      if (answer === 'timeout') throw new Error('the connection is dead: neither answered nor closed');
       if (answer === 'closed') {
         // Closing after a refusal is fine; a new connection must then work.
         const fresh = await sendHttp(stack.graphqlUrl, { headers: { 'content-type': 'application/json' }, body: categoriesQuery }, 3_000);
