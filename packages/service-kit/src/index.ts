@@ -24,3 +24,4 @@ export * from './keyset';
 export * from './mysql-errors';
 export * from './transaction-retry';
 export * from './pooled-http';
+export * from './text-input';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLive, postGraphQL, sendHttp, type LiveClient } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from '../testing';
 import { bodyOf, codesOf, type GraphQLBody } from './answers';
-import { createCast, type Account, type Cast } from './cast';
+import { createCast, disableAccount, selectionForMutation, type Account, type Cast } from './cast';
 
 /**
  * Cells that need APIs merged from other slices; switch each on once its slice is in main.
@@ -31,8 +31,8 @@ interface Fixture extends Cast {
   readonly account: (actor: Actor) => Account | undefined;
   /** A new order of the customer's, moved on to `status` by its owner and an admin. */
   freshOrder(status: 'PENDING' | 'PAID' | 'SHIPPED'): Promise<string>;
-  /** The selection a field returning `field`'s type needs: none for scalars. */
-  selectionOf(field: string): string;
+  /** The selection `disableUser` needs: none when it returns a scalar. */
+  readonly disableUserSelection: string;
   readonly categoryId: string;
   /** An account signed up with a password, for the log-in cells. */
   readonly credentials: { email: string; password: string };
@@ -147,7 +147,7 @@ const mutations: Row[] = [
   },
   {
     field: 'disableUser',
-    operation: (fx) => `mutation($id: ID!) { disableUser(id: $id) ${fx.selectionOf('disableUser')} }`,
+    operation: (fx) => `mutation($id: ID!) { disableUser(id: $id) ${fx.disableUserSelection} }`,
     variables: async (fx) => ({ id: (await fx.newUser()).id }),
     outcomes: [U, F, F, F, ok, U],
     awaiting: 'disabledAccounts',
@@ -206,16 +206,6 @@ async function rootFieldsOfSchema(): Promise<Record<'query' | 'mutation' | 'subs
   return { query: names('queryType'), mutation: names('mutationType'), subscription: names('subscriptionType') };
 }
 
-async function mutationReturnKinds(): Promise<Map<string, string>> {
-  type TypeRef = { kind: string; ofType: TypeRef | null };
-  const result = await postGraphQL<{ __type: { fields: { name: string; type: TypeRef }[] } }>(
-    stack.graphqlUrl,
-    '{ __type(name: "Mutation") { fields { name type { kind ofType { kind ofType { kind } } } } } }',
-  );
-  const namedKind = (type: TypeRef): string => (type.ofType ? namedKind(type.ofType) : type.kind);
-  return new Map((result.data?.__type.fields ?? []).map((field) => [field.name, namedKind(field.type)]));
-}
-
 beforeAll(async () => {
   stack = await startTestStack();
   const cast = await createCast(stack);
@@ -224,7 +214,6 @@ beforeAll(async () => {
   const credentials = { email: uniqueEmail(), password: 'table-password-123' };
   await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', { input: { ...credentials, name: 'Log-in Owner' } });
   const category = await postGraphQL<{ product: { category: { id: string } } }>(stack.graphqlUrl, 'query($id: ID!) { product(id: $id) { category { id } } }', { id: cast.product.id });
-  const kinds = await mutationReturnKinds();
   const accounts: Record<Actor, Account | undefined> = {
     anonymous: undefined,
     customer: cast.customer,
@@ -245,7 +234,7 @@ beforeAll(async () => {
     credentials,
     account: (actor) => accounts[actor],
     newUser: () => stack.createUser('CUSTOMER'),
-    selectionOf: (field) => (['SCALAR', 'ENUM'].includes(kinds.get(field) ?? 'SCALAR') ? '' : '{ __typename }'),
+    disableUserSelection: await selectionForMutation(stack, 'disableUser'),
     async freshOrder(status) {
       const placed = await placeOrder(stack.graphqlUrl, cast.customer.token, [{ productId: cast.product.id, quantity: 1 }]);
       const id = placed.data!.placeOrder.id;
@@ -254,7 +243,7 @@ beforeAll(async () => {
       return id;
     },
   };
-  if (awaitingMerge.disabledAccounts) await act(`mutation($id: ID!) { disableUser(id: $id) ${fx.selectionOf('disableUser')} }`, disabled.id, cast.admin.token);
+  if (awaitingMerge.disabledAccounts) await disableAccount(stack, cast.admin.token, disabled.id);
 });
 
 afterAll(async () => {

@@ -38,3 +38,23 @@ export async function createCast(stack: TestStack): Promise<Cast> {
   await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { addToCart(productId: $id, quantity: 2) { itemCount } }', { id: product!.id }, { token: customer.token });
   return { admin, analyst, customer, otherCustomer, product: product!, withdrawnProduct: withdrawnProduct!, orderId };
 }
+
+type TypeRef = { kind: string; ofType: TypeRef | null };
+const namedKind = (type: TypeRef): string => (type.ofType ? namedKind(type.ofType) : type.kind);
+
+/** The selection a mutation's result needs: none when it returns a scalar or an enum, read through introspection. */
+export async function selectionForMutation(stack: TestStack, name: string): Promise<string> {
+  const introspection = await postGraphQL<{ __type: { fields: { name: string; type: TypeRef }[] } }>(
+    stack.graphqlUrl,
+    '{ __type(name: "Mutation") { fields { name type { kind ofType { kind ofType { kind } } } } } }',
+  );
+  const field = introspection.data?.__type.fields.find((candidate) => candidate.name === name);
+  return field && !['SCALAR', 'ENUM'].includes(namedKind(field.type)) ? '{ __typename }' : '';
+}
+
+/** Disables an account through the ADMIN mutation `disableUser(id)`, whatever type it returns. */
+export async function disableAccount(stack: TestStack, adminToken: string, userId: string): Promise<void> {
+  const selection = await selectionForMutation(stack, 'disableUser');
+  const result = await postGraphQL(stack.graphqlUrl, `mutation($id: ID!) { disableUser(id: $id) ${selection} }`, { id: userId }, { token: adminToken });
+  if (result.errors) throw new Error(`disableUser failed: ${JSON.stringify(result.errors)}`);
+}

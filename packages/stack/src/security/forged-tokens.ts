@@ -25,3 +25,10 @@ export function tamperedToken(token: string, edit: (claims: Record<string, unkno
   const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
   return `${header}.${encode(edit(claims))}.${signature}`;
 }
+
+/** A real token re-signed with `secret` after editing its claims: keeps every claim the issuer adds (e.g. a version). */
+export function resignedToken(token: string, secret: string, edit: (claims: Record<string, unknown>) => Record<string, unknown>): string {
+  const [header, payload] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  return signHs256(edit(claims), secret, JSON.parse(Buffer.from(header ?? '', 'base64url').toString('utf8')) as Record<string, unknown>);
+}

@@ -4,7 +4,7 @@ import { openKeepAlive, queryRows, requestHead, sendHttp, testJwtSecret, type Ra
 import { startTestStack, type TestStack } from '../testing';
 import { bodyOf, codesOf, refusalProblem, type RefusalExpectation } from './answers';
 import { createCast, type Cast } from './cast';
-import { accessClaims, signHs256, tamperedToken, unsignedToken } from './forged-tokens';
+import { accessClaims, resignedToken, signHs256, tamperedToken, unsignedToken } from './forged-tokens';
 import { countRows, rowCountChanges, type RowCounts } from './store-snapshot';
 
 /**
@@ -28,10 +28,6 @@ const awaitingFix: ReadonlyMap<string, { readonly hole: string; readonly skip?: 
   ['refuses the token of a deleted user reading me with 401', { hole: '#5 identity outlives its grounds' }],
   ['refuses the token of a deleted user placing an order with 401', { hole: '#5 identity outlives its grounds' }],
   ['changes no table it should not after forged tokens', { hole: "#5 identity outlives its grounds (the deleted user's order)" }],
-  ['refuses a name of control characters with BAD_USER_INPUT', { hole: 'names accept control characters (no issue item owns it)' }],
-  ['refuses a name with a NUL inside with BAD_USER_INPUT', { hole: 'names accept control characters (no issue item owns it)' }],
-  ['refuses a category name of control characters with BAD_USER_INPUT', { hole: 'names accept control characters (no issue item owns it)' }],
-  ['changes no table it should not after hostile strings', { hole: 'names accept control characters (no issue item owns it)' }],
   ['refuses a malformed DateTime with BAD_USER_INPUT', { hole: '#9 malformed DateTime' }],
   ['refuses a DateTime of "1" with BAD_USER_INPUT', { hole: '#9 malformed DateTime' }],
   ['limits 60 wrong passwords for one account, the right one included, with 429 and Retry-After', { hole: '#6 no rate limits' }],
@@ -106,7 +102,8 @@ afterAll(async () => {
 const categoriesQuery = JSON.stringify({ query: '{ categories { id } }' });
 
 describe('malformed JSON and wrong content types', () => {
-  const malformed: [string, string | Buffer, readonly string[], number?][] = [
+  // The status is the contract's; `any` where a GraphQL error with its code is the whole answer.
+  const malformed: [string, string | Buffer, readonly string[], (number | 'any')?][] = [
     ['an empty body', '', [BadRequest]],
     ['a lone brace', '{', [BadRequest]],
     ['a truncated document', '{"query":"{ categories { id } ', [BadRequest]],
@@ -135,13 +132,13 @@ describe('malformed JSON and wrong content types', () => {
     ['an unknown operationName', '{"query":"query A { categories { id } }","operationName":"B"}', ['OPERATION_RESOLUTION_FAILURE']],
     ['two operations and no operationName', '{"query":"query A { categories { id } } query B { categories { id } }"}', ['OPERATION_RESOLUTION_FAILURE']],
     ['a variable of the wrong type', '{"query":"query($n: Int) { products(first: $n) { edges { cursor } } }","variables":{"n":"many"}}', [BadInput]],
-    ['an unknown persisted query hash', `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"${'ab'.repeat(32)}"}}}`, ['PERSISTED_QUERY_NOT_FOUND'], 200],
+    ['an unknown persisted query hash', `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"${'ab'.repeat(32)}"}}}`, ['PERSISTED_QUERY_NOT_FOUND'], 'any'],
     ['a subscription over HTTP', '{"query":"subscription { salesTicks { at } }"}', [BadRequest, Validation]],
   ];
   hostileCases(
     malformed.map(([what, body, codes, status = 400]) => ({
-      name: `refuses ${what} with a coded ${status === 200 ? 'error' : status}`,
-      run: async () => expectRefused(await post(body), { codes, status }),
+      name: `refuses ${what} with a coded ${status === 'any' ? 'error' : status}`,
+      run: async () => expectRefused(await post(body), { codes, ...(status === 'any' ? {} : { status }) }),
     })),
   );
 
@@ -345,7 +342,7 @@ describe('forged, expired and stale tokens', () => {
   const secret = () => testJwtSecret;
   const tokens: [string, () => string | Promise<string>][] = [
     ['signed with another secret', () => signHs256(accessClaims(cast.admin.id, 'ADMIN'), 'not-the-secret-0123456789-abcdefghijkl')],
-    ['expired an hour ago', () => signHs256(accessClaims(cast.customer.id, 'CUSTOMER', { iat: Math.floor(Date.now() / 1000) - 7_200, exp: Math.floor(Date.now() / 1000) - 3_600 }), secret())],
+    ['expired an hour ago', () => resignedToken(cast.customer.token, secret(), (claims) => ({ ...claims, iat: Math.floor(Date.now() / 1000) - 7_200, exp: Math.floor(Date.now() / 1000) - 3_600 }))],
     ['with alg none', () => unsignedToken(accessClaims(cast.customer.id, 'CUSTOMER'))],
     ['with alg none claiming ADMIN', () => unsignedToken(accessClaims(cast.admin.id, 'ADMIN'))],
     ['of a customer whose role was edited to ADMIN', () => tamperedToken(cast.customer.token, (claims) => ({ ...claims, role: 'ADMIN' }))],

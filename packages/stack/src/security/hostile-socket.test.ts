@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAccessToken } from '@rtc/service-kit';
 import { connectLive, openRawLiveSocket, queryRows, sendHttp, testJwtSecret, type LiveClient, type RawLiveSocket } from '@rtc/testkit';
 import { startTestStack, type TestStack } from '../testing';
 import { bodyOf } from './answers';
-import { createCast, type Cast } from './cast';
-import { accessClaims, signHs256, tamperedToken, unsignedToken } from './forged-tokens';
+import { createCast, disableAccount, type Cast } from './cast';
+import { accessClaims, resignedToken, signHs256, tamperedToken, unsignedToken } from './forged-tokens';
 import { countRows, rowCountChanges, type RowCounts } from './store-snapshot';
 
 /**
@@ -18,6 +17,7 @@ const awaitingFix: ReadonlyMap<string, { readonly hole: string }> = new Map([
   ['refuses a 2^20 fragment bomb with QUERY_TOO_COMPLEX', { hole: '#1 and #2 limits on every transport' }],
   ['closes a socket whose user was deleted with 4403', { hole: '#5 identity outlives its grounds' }],
   ['closes a subscribed socket with 4401 once its token expires', { hole: '#5 identity outlives its grounds' }],
+  ['closes a subscribed socket with 4403 when an admin disables the account', { hole: '#5 identity outlives its grounds (disableUser)' }],
   ['closes the socket on a next message from the client with 4400', { hole: 'graphql-ws closes with 4500 (no issue item owns it)' }],
 ]);
 
@@ -142,7 +142,7 @@ describe('forged, expired and revoked tokens on the socket', () => {
     ['signed with another secret', () => signHs256(accessClaims(cast.admin.id, 'ADMIN'), 'not-the-secret-0123456789-abcdefghijkl')],
     ['with alg none', () => unsignedToken(accessClaims(cast.admin.id, 'ADMIN'))],
     ['of a customer whose role was edited to ANALYST', () => tamperedToken(cast.customer.token, (claims) => ({ ...claims, role: 'ANALYST' }))],
-    ['expired an hour ago', () => signHs256(accessClaims(cast.analyst.id, 'ANALYST', { exp: Math.floor(Date.now() / 1000) - 3_600 }), testJwtSecret)],
+    ['expired an hour ago', () => resignedToken(cast.analyst.token, testJwtSecret, (claims) => ({ ...claims, exp: Math.floor(Date.now() / 1000) - 3_600 }))],
     ['that is not a JWT', () => 'not-a-jwt'],
   ];
   socketCases(
@@ -174,11 +174,23 @@ describe('forged, expired and revoked tokens on the socket', () => {
     {
       name: 'closes a subscribed socket with 4401 once its token expires',
       run: async () => {
-        const shortLived = await signAccessToken({ userId: cast.analyst.id, role: 'ANALYST' }, testJwtSecret, 2);
+        const inTwoSeconds = Math.floor(Date.now() / 1000) + 2;
+        const shortLived = resignedToken(cast.analyst.token, testJwtSecret, (claims) => ({ ...claims, exp: inTwoSeconds }));
         const client = connect(shortLived);
         const stats = client.subscribe(statsSubscription);
         await stats.next(5_000);
         expect(await closedWithin(client, 8_000)).toBe(4401);
+      },
+    },
+    {
+      name: 'closes a subscribed socket with 4403 when an admin disables the account',
+      run: async () => {
+        const analyst = await stack.createUser('ANALYST', 'Soon Disabled');
+        const client = connect(analyst.token);
+        const stats = client.subscribe(statsSubscription);
+        await stats.next(5_000);
+        await disableAccount(stack, cast.admin.token, analyst.id);
+        expect(await closedWithin(client, 5_000)).toBe(4403);
       },
     },
   ]);

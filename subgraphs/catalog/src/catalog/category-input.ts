@@ -1,4 +1,4 @@
-import { badInput } from '@rtc/service-kit';
+import { badInput, refuseControlCharacters } from '@rtc/service-kit';
 import type { CategoryRow } from '../db/schema';
 import { validateDescription } from './product-input';
 
@@ -32,6 +32,7 @@ export function parseCreateCategory(input: CreateCategoryArgs): NewCategory {
   if (name.length < 1 || name.length > MAX_CATEGORY_NAME_LENGTH) {
     throw badInput('input.name', `must be 1 to ${MAX_CATEGORY_NAME_LENGTH} characters`);
   }
+  refuseControlCharacters('input.name', name);
   let slug: string;
   if (input.slug === null || input.slug === undefined) {
     slug = slugify(name);

@@ -1,4 +1,4 @@
-import { badInput, parseNumericId } from '@rtc/service-kit';
+import { badInput, parseNumericId, refuseControlCharacters } from '@rtc/service-kit';
 import type { ProductRow } from '../db/schema';
 
 export const MAX_PRODUCT_NAME_LENGTH = 200;
@@ -22,7 +22,7 @@ export function validateProductName(argument: string, name: string): string {
   if (trimmed.length < 1 || trimmed.length > MAX_PRODUCT_NAME_LENGTH) {
     throw badInput(argument, `must be 1 to ${MAX_PRODUCT_NAME_LENGTH} characters`);
   }
-  return trimmed;
+  return refuseControlCharacters(argument, trimmed);
 }
 
 export function validateDescription(argument: string, description: string, max = MAX_DESCRIPTION_LENGTH): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badInput } from '@rtc/service-kit';
+import { badInput, refuseControlCharacters } from '@rtc/service-kit';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -20,5 +20,5 @@ export function validatePassword(argument: string, password: string): string {
 export function validateName(argument: string, name: string): string {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 100) throw badInput(argument, 'must be 1 to 100 characters');
-  return trimmed;
+  return refuseControlCharacters(argument, trimmed);
 }
