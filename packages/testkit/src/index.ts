@@ -2,3 +2,5 @@ export * from './databases';
 export * from './graphql';
 export * from './services';
 export * from './live-client';
+export * from './raw-http';
+export * from './raw-socket';

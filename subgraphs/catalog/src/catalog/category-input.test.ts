@@ -40,6 +40,7 @@ describe('parseCreateCategory', () => {
   it.each([
     [{ name: '' }, 'input.name'],
     [{ name: 'x'.repeat(101) }, 'input.name'],
+    [{ name: 'Mugs\u001b[31m' }, 'input.name'],
     [{ name: '&&&' }, 'input.slug'],
     [{ name: 'Ok', slug: 'Not A Slug' }, 'input.slug'],
     [{ name: 'Ok', slug: 'double--dash' }, 'input.slug'],

@@ -38,6 +38,7 @@ describe('parseCreateProduct', () => {
     [{ sku: 'X'.repeat(65) }, 'input.sku'],
     [{ name: '   ' }, 'input.name'],
     [{ name: 'n'.repeat(201) }, 'input.name'],
+    [{ name: 'Blue\u0000Mug' }, 'input.name'],
     [{ description: 'd'.repeat(5001) }, 'input.description'],
     [{ price: -1 }, 'input.price'],
     [{ price: 12.5 }, 'input.price'],
@@ -69,6 +70,7 @@ describe('parseUpdateProduct', () => {
     [{ name: null }, 'input.name'],
     [{ active: null }, 'input.active'],
     [{ name: '' }, 'input.name'],
+    [{ name: 'Two\nlines' }, 'input.name'],
   ])('refuses %j naming %s', (input, argument) => {
     expect(refusal(() => parseUpdateProduct(input))).toMatch(new RegExp(`^${argument.replace('.', '\\.')}: `));
   });

@@ -1,0 +1,351 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectLive, postGraphQL, sendHttp, type LiveClient } from '@rtc/testkit';
+import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from '../testing';
+import { bodyOf, codesOf, type GraphQLBody } from './answers';
+import { createCast, disableAccount, selectionForMutation, type Account, type Cast } from './cast';
+
+/**
+ * Cells that need APIs merged from other slices; switch each on once its slice is in main.
+ * - disabledAccounts: the ADMIN mutation `disableUser(id)` and the disabled column.
+ * - staffOnlyExposure: `Stock.onHand`, `reserved`, `lowStockThreshold` and withdrawn products for staff only.
+ */
+const awaitingMerge = { disabledAccounts: false, staffOnlyExposure: false } as const;
+type AwaitedApi = keyof typeof awaitingMerge;
+
+const actors = ['anonymous', 'customer', 'otherCustomer', 'analyst', 'admin', 'disabled'] as const;
+type Actor = (typeof actors)[number];
+
+/**
+ * ok: the field answers, with the caller's own data; null: the field is null without an error;
+ * withheld: the guarded value never reaches the caller (left out, null, or refused with FORBIDDEN).
+ */
+type Outcome = 'ok' | 'null' | 'withheld' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
+/** One outcome per actor, in the order of `actors`. */
+type Outcomes = readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+
+interface Fixture extends Cast {
+  readonly disabled: Account;
+  /** Added to and removed from carts by the cart mutations, so the customer's own cart line stays as it was. */
+  readonly cartProduct: CreatedProduct;
+  readonly account: (actor: Actor) => Account | undefined;
+  /** A new order of the customer's, moved on to `status` by its owner and an admin. */
+  freshOrder(status: 'PENDING' | 'PAID' | 'SHIPPED'): Promise<string>;
+  /** The selection `disableUser` needs: none when it returns a scalar. */
+  readonly disableUserSelection: string;
+  readonly categoryId: string;
+  /** An account signed up with a password, for the log-in cells. */
+  readonly credentials: { email: string; password: string };
+  newUser(): Promise<Account>;
+}
+
+interface Row {
+  /** A root field, or `Type.field` for a field guarded inside another's answer. */
+  readonly field: string;
+  readonly operation: string | ((fx: Fixture) => string);
+  readonly variables?: (fx: Fixture, actor: Actor) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  readonly outcomes: Outcomes;
+  /** For ok cells: the answer is the caller's own. */
+  readonly verify?: (value: unknown, fx: Fixture, actor: Actor) => void;
+  /** For field rows: whether the answer shows the guarded value. */
+  readonly reveals?: (data: Record<string, unknown>, fx: Fixture) => boolean;
+  readonly awaiting?: AwaitedApi;
+}
+
+const U = 'UNAUTHENTICATED';
+const F = 'FORBIDDEN';
+const ok = 'ok';
+const nul = 'null';
+const hidden = 'withheld';
+
+const uniqueEmail = () => `${randomBytes(6).toString('hex')}@test.rtc.example`;
+const key = () => randomBytes(8).toString('hex');
+const lastHour = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+const cartLineOf = (value: unknown, productId: string) => (value as { lines: { quantity: number; product: { id: string } }[] }).lines.find((line) => line.product.id === productId);
+const stockOf = (data: Record<string, unknown>) => (data['product'] as { stock?: Record<string, unknown> } | null)?.stock;
+
+//                                                                   anonymous customer  other     analyst   admin     disabled
+const queries: Row[] = [
+  { field: 'products', operation: '{ products(first: 5) { edges { node { id name price { amount } } } } }', outcomes: [ok, ok, ok, ok, ok, U] },
+  { field: 'product', operation: 'query($id: ID!) { product(id: $id) { id name } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [ok, ok, ok, ok, ok, U] },
+  { field: 'productBySku', operation: 'query { productBySku(sku: "NO-SUCH-SKU") { id } }', outcomes: [nul, nul, nul, nul, nul, U] },
+  { field: 'categories', operation: '{ categories { id name } }', outcomes: [ok, ok, ok, ok, ok, U] },
+  { field: 'lowStock', operation: '{ lowStock(first: 5) { edges { node { stock { available } } } } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'stockLedger', operation: 'query($id: ID!) { stockLedger(productId: $id, first: 5) { edges { node { kind } } } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, ok, ok, U] },
+  {
+    field: 'cart',
+    operation: '{ cart { itemCount lines { quantity product { id } } } }',
+    outcomes: [U, ok, ok, ok, ok, U],
+    verify: (value, fx, actor) => expect(cartLineOf(value, fx.product.id)?.quantity).toBe(actor === 'customer' ? 2 : undefined),
+  },
+  {
+    field: 'order',
+    operation: 'query($id: ID!) { order(id: $id) { id user { id } } }',
+    variables: (fx) => ({ id: fx.orderId }),
+    outcomes: [U, ok, F, ok, ok, U],
+    verify: (value, fx) => expect(value).toEqual({ id: fx.orderId, user: { id: fx.customer.id } }),
+  },
+  { field: 'orders', operation: '{ orders(first: 5) { edges { node { id } } } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'salesSeries', operation: 'query($from: DateTime!, $to: DateTime!) { salesSeries(from: $from, to: $to, bucket: HOUR) { orders } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
+  { field: 'salesSummary', operation: 'query($from: DateTime!, $to: DateTime!) { salesSummary(from: $from, to: $to) { current { orders } } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
+  { field: 'topProducts', operation: 'query($from: DateTime!, $to: DateTime!) { topProducts(from: $from, to: $to) { units } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
+  { field: 'customerStats', operation: 'query($from: DateTime!, $to: DateTime!) { customerStats(from: $from, to: $to) { customers } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
+  {
+    field: 'me',
+    operation: '{ me { id role } }',
+    outcomes: [nul, ok, ok, ok, ok, U],
+    verify: (value, fx, actor) => expect((value as { id: string }).id).toBe(fx.account(actor)?.id),
+  },
+  {
+    field: 'user',
+    operation: 'query($id: ID!) { user(id: $id) { id email } }',
+    variables: (fx) => ({ id: fx.customer.id }),
+    outcomes: [nul, ok, nul, ok, ok, U],
+    verify: (value, fx) => expect((value as { id: string; email: string }).id).toBe(fx.customer.id),
+  },
+];
+
+const orderMutation = (name: string, extra = '') => `mutation($id: ID!) { ${name}(orderId: $id${extra}) { id status } }`;
+
+//                                                                   anonymous customer  other     analyst   admin     disabled
+const mutations: Row[] = [
+  {
+    field: 'createProduct',
+    operation: 'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+    variables: (fx) => ({ input: { sku: `SKU-${key()}`.toUpperCase(), name: 'Table product', price: 500, categoryId: fx.categoryId } }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  { field: 'updateProduct', operation: 'mutation($id: ID!) { updateProduct(id: $id, input: { description: "Edited" }) { id } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
+  { field: 'createCategory', operation: 'mutation($name: String!) { createCategory(input: { name: $name }) { id } }', variables: () => ({ name: `Category ${key()}` }), outcomes: [U, F, F, F, ok, U] },
+  { field: 'restock', operation: 'mutation($id: ID!) { restock(productId: $id, quantity: 1, reason: "count") { available } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
+  { field: 'adjustStock', operation: 'mutation($id: ID!) { adjustStock(productId: $id, delta: 1, reason: "count") { available } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
+  { field: 'setLowStockThreshold', operation: 'mutation($id: ID!) { setLowStockThreshold(productId: $id, threshold: 5) { available } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
+  { field: 'addToCart', operation: 'mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { itemCount } }', variables: (fx) => ({ id: fx.cartProduct.id }), outcomes: [U, ok, ok, ok, ok, U] },
+  { field: 'updateCartLine', operation: 'mutation($id: ID!) { updateCartLine(productId: $id, quantity: 3) { itemCount } }', variables: (fx) => ({ id: fx.cartProduct.id }), outcomes: [U, ok, ok, ok, ok, U] },
+  { field: 'removeFromCart', operation: 'mutation($id: ID!) { removeFromCart(productId: $id) { itemCount } }', variables: (fx) => ({ id: fx.cartProduct.id }), outcomes: [U, ok, ok, ok, ok, U] },
+  {
+    field: 'placeOrder',
+    operation: 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }',
+    variables: (fx) => ({ input: { lines: [{ productId: fx.product.id, quantity: 1 }], idempotencyKey: key() } }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
+  { field: 'payOrder', operation: orderMutation('payOrder', ', paymentToken: "tok_visa"'), variables: async (fx) => ({ id: await fx.freshOrder('PENDING') }), outcomes: [U, ok, F, F, ok, U] },
+  { field: 'cancelOrder', operation: orderMutation('cancelOrder'), variables: async (fx) => ({ id: await fx.freshOrder('PENDING') }), outcomes: [U, ok, F, F, ok, U] },
+  { field: 'shipOrder', operation: orderMutation('shipOrder'), variables: async (fx) => ({ id: await fx.freshOrder('PAID') }), outcomes: [U, F, F, F, ok, U] },
+  { field: 'deliverOrder', operation: orderMutation('deliverOrder'), variables: async (fx) => ({ id: await fx.freshOrder('SHIPPED') }), outcomes: [U, F, F, F, ok, U] },
+  {
+    field: 'signUp',
+    operation: 'mutation($email: String!) { signUp(input: { email: $email, password: "table-password-123", name: "Table" }) { user { id } } }',
+    variables: () => ({ email: uniqueEmail() }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'logIn',
+    operation: 'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }',
+    variables: (fx) => fx.credentials,
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'disableUser',
+    operation: (fx) => `mutation($id: ID!) { disableUser(id: $id) ${fx.disableUserSelection} }`,
+    variables: async (fx) => ({ id: (await fx.newUser()).id }),
+    outcomes: [U, F, F, F, ok, U],
+    awaiting: 'disabledAccounts',
+  },
+];
+
+//                                                                   anonymous customer  other     analyst   admin     disabled
+const subscriptions: Row[] = [
+  { field: 'salesTicks', operation: 'subscription { salesTicks { at order { id } } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'salesStats', operation: 'subscription { salesStats(windowSeconds: 60) { orders } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'inventoryAlerts', operation: 'subscription { inventoryAlerts { kind product { id } } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'orderStatus', operation: 'subscription($id: ID!) { orderStatus(orderId: $id) { status } }', variables: (fx) => ({ id: fx.orderId }), outcomes: [U, ok, F, ok, ok, U] },
+];
+
+const stockField = (name: string): Row => ({
+  field: `Stock.${name}`,
+  operation: `query($id: ID!) { product(id: $id) { id stock { ${name} } } }`,
+  variables: (fx) => ({ id: fx.product.id }),
+  outcomes: [hidden, hidden, hidden, ok, ok, U],
+  reveals: (data) => typeof stockOf(data)?.[name] === 'number',
+  awaiting: 'staffOnlyExposure',
+});
+
+//                                                                   anonymous customer  other     analyst   admin     disabled
+const guardedFields: Row[] = [
+  stockField('onHand'),
+  stockField('reserved'),
+  stockField('lowStockThreshold'),
+  {
+    field: 'Stock.available',
+    operation: 'query($id: ID!) { product(id: $id) { id stock { available } } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+    reveals: (data) => typeof stockOf(data)?.['available'] === 'number',
+  },
+  {
+    field: 'Query.products(activeOnly: false)',
+    operation: '{ products(first: 100, filter: { activeOnly: false }) { edges { node { id } } } }',
+    outcomes: [hidden, hidden, hidden, ok, ok, U],
+    reveals: (data, fx) => ((data['products'] as { edges: { node: { id: string } }[] } | null)?.edges ?? []).some((edge) => edge.node.id === fx.withdrawnProduct.id),
+    awaiting: 'staffOnlyExposure',
+  },
+];
+
+let stack: TestStack;
+let fx: Fixture;
+const clients: LiveClient[] = [];
+
+/** What the schema offers clients at the root, by operation type, read through introspection. */
+async function rootFieldsOfSchema(): Promise<Record<'query' | 'mutation' | 'subscription', string[]>> {
+  const result = await postGraphQL<{ __schema: Record<string, { fields: { name: string }[] } | null> }>(
+    stack.graphqlUrl,
+    '{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }',
+  );
+  const names = (type: string) => (result.data?.__schema[type]?.fields ?? []).map((field) => field.name).sort();
+  return { query: names('queryType'), mutation: names('mutationType'), subscription: names('subscriptionType') };
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const cast = await createCast(stack);
+  const disabled = await stack.createUser('CUSTOMER', 'Disabled Customer');
+  const [cartProduct] = await createProducts(stack.graphqlUrl, cast.admin.token, [{ price: 300, stock: 100 }]);
+  const credentials = { email: uniqueEmail(), password: 'table-password-123' };
+  await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', { input: { ...credentials, name: 'Log-in Owner' } });
+  const category = await postGraphQL<{ product: { category: { id: string } } }>(stack.graphqlUrl, 'query($id: ID!) { product(id: $id) { category { id } } }', { id: cast.product.id });
+  const accounts: Record<Actor, Account | undefined> = {
+    anonymous: undefined,
+    customer: cast.customer,
+    otherCustomer: cast.otherCustomer,
+    analyst: cast.analyst,
+    admin: cast.admin,
+    disabled,
+  };
+  const act = async (query: string, id: string, token: string) => {
+    const result = await postGraphQL(stack.graphqlUrl, query, { id }, { token });
+    if (result.errors) throw new Error(`${query}: ${JSON.stringify(result.errors)}`);
+  };
+  fx = {
+    ...cast,
+    disabled,
+    cartProduct: cartProduct!,
+    categoryId: category.data!.product.category.id,
+    credentials,
+    account: (actor) => accounts[actor],
+    newUser: () => stack.createUser('CUSTOMER'),
+    disableUserSelection: await selectionForMutation(stack, 'disableUser'),
+    async freshOrder(status) {
+      const placed = await placeOrder(stack.graphqlUrl, cast.customer.token, [{ productId: cast.product.id, quantity: 1 }]);
+      const id = placed.data!.placeOrder.id;
+      if (status !== 'PENDING') await act('mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }', id, cast.customer.token);
+      if (status === 'SHIPPED') await act('mutation($id: ID!) { shipOrder(orderId: $id) { id } }', id, cast.admin.token);
+      return id;
+    },
+  };
+  if (awaitingMerge.disabledAccounts) await disableAccount(stack, cast.admin.token, disabled.id);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  await stack?.stop();
+});
+
+const rootFieldOf = (row: Row) => row.field.split('(')[0]!.replace(/^\w+\./, '');
+
+async function answerOverHttp(row: Row, actor: Actor): Promise<{ status: number; body: GraphQLBody | undefined; codes: string[] }> {
+  const token = fx.account(actor)?.token;
+  const operation = typeof row.operation === 'string' ? row.operation : row.operation(fx);
+  const response = await sendHttp(stack.graphqlUrl, {
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query: operation, variables: (await row.variables?.(fx, actor)) ?? {} }),
+  });
+  return { status: response.status, body: bodyOf(response), codes: codesOf(response) };
+}
+
+async function checkHttpCell(row: Row, actor: Actor, outcome: Outcome): Promise<void> {
+  const { status, body, codes } = await answerOverHttp(row, actor);
+  const data = body?.data ?? {};
+  const value = data[rootFieldOf(row)];
+  const shown = JSON.stringify(body).slice(0, 400);
+  if (actor === 'disabled') expect(status, shown).toBe(401);
+  if (outcome === 'ok') {
+    expect(codes, shown).toEqual([]);
+    if (row.reveals) expect(row.reveals(data, fx), shown).toBe(true);
+    else expect(value, shown).toBeTruthy();
+    row.verify?.(value, fx, actor);
+  } else if (outcome === 'null') {
+    expect(codes, shown).toEqual([]);
+    expect(value, shown).toBeNull();
+  } else if (outcome === 'withheld') {
+    expect(row.reveals!(data, fx), shown).toBe(false);
+    expect(codes.filter((code) => code !== F && code !== U), shown).toEqual([]);
+  } else {
+    expect(codes.length, shown).toBeGreaterThan(0);
+    expect(new Set(codes), shown).toEqual(new Set([outcome]));
+    expect(value ?? null, shown).toBeNull();
+  }
+}
+
+/** Subscribes as `actor`: accepted (a result, or a quiet second), or refused with codes or a close code. */
+async function checkSocketCell(row: Row, actor: Actor, outcome: Outcome): Promise<void> {
+  const token = fx.account(actor)?.token;
+  const client = connectLive(stack.graphqlUrl, token ? { authorization: `Bearer ${token}` } : undefined);
+  clients.push(client);
+  const operation = typeof row.operation === 'string' ? row.operation : row.operation(fx);
+  const subscription = client.subscribe(operation, (await row.variables?.(fx, actor)) ?? {});
+  const answer = await Promise.race([
+    subscription.next(1_500).then(() => 'accepted'),
+    subscription.failure(1_500).then((failure: unknown) =>
+      Array.isArray(failure) ? failure.map((error: { extensions?: { code?: string } }) => error.extensions?.code ?? 'NO_CODE').join(',') : `close ${(failure as { code?: number }).code}`,
+    ),
+    new Promise<string>((resolve) => setTimeout(() => resolve('accepted'), 1_000)),
+  ]);
+  subscription.stop();
+  await client.dispose();
+  if (outcome === 'ok') expect(answer).toBe('accepted');
+  else if (actor === 'disabled') expect(['close 4401', 'close 4403', U]).toContain(answer);
+  else expect(answer).toBe(outcome);
+}
+
+interface Cell {
+  readonly row: Row;
+  readonly actor: Actor;
+  readonly outcome: Outcome;
+  readonly transport: 'HTTP' | 'graphql-ws';
+}
+
+const cellsOf = (rows: readonly Row[], transport: Cell['transport']): Cell[] =>
+  rows.flatMap((row) => actors.map((actor, index) => ({ row, actor, outcome: row.outcomes[index]!, transport })));
+
+/** Why a cell cannot run yet, or null: the API it needs is not merged. */
+function awaitedBy({ row, actor, outcome }: Cell): AwaitedApi | null {
+  if ((actor === 'disabled' || row.field === 'disableUser') && !awaitingMerge.disabledAccounts) return 'disabledAccounts';
+  if (row.awaiting && !awaitingMerge[row.awaiting] && outcome === 'withheld') return row.awaiting;
+  return null;
+}
+
+function tableOf(rows: readonly Row[], transport: Cell['transport']): void {
+  for (const cell of cellsOf(rows, transport)) {
+    const name = `${cell.row.field} as ${cell.actor} over ${transport}: ${cell.outcome}`;
+    const check = () => (transport === 'HTTP' ? checkHttpCell(cell.row, cell.actor, cell.outcome) : checkSocketCell(cell.row, cell.actor, cell.outcome));
+    const awaited = awaitedBy(cell);
+    if (awaited) it.skip(`${name} (awaiting ${awaited})`, check);
+    else it(name, check);
+  }
+}
+
+describe('authorization table', () => {
+  it('covers every root field the supergraph offers clients, and no other', async () => {
+    const schema = await rootFieldsOfSchema();
+    const inTable = (rows: readonly Row[]) => rows.filter((row) => !row.field.includes('.')).filter((row) => !row.awaiting || awaitingMerge[row.awaiting]).map((row) => row.field).sort();
+    expect(inTable(queries)).toEqual(schema.query);
+    expect(inTable(mutations)).toEqual(schema.mutation);
+    expect(inTable(subscriptions)).toEqual(schema.subscription);
+  });
+
+  describe('queries', () => tableOf(queries, 'HTTP'));
+  describe('mutations', () => tableOf(mutations, 'HTTP'));
+  describe('subscriptions', () => tableOf(subscriptions, 'graphql-ws'));
+  describe('guarded fields', () => tableOf(guardedFields, 'HTTP'));
+});

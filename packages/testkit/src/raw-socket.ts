@@ -1,0 +1,66 @@
+import WebSocket from 'ws';
+
+/** A graphql-ws socket driven frame by frame, to send what no well-behaved client would. */
+export interface RawLiveSocket {
+  readonly messages: unknown[];
+  send(frame: string | Buffer | Record<string, unknown>): void;
+  /** The next message the server sent, or null if none came within `timeoutMs`. */
+  nextMessage(timeoutMs?: number): Promise<unknown>;
+  /** The close code once the server closed the socket, or null if it is still open after `timeoutMs`. */
+  closedWithin(timeoutMs: number): Promise<number | null>;
+  close(): void;
+}
+
+/** Opens a socket with the graphql-ws subprotocol and nothing else: no connection_init is sent. */
+export function openRawLiveSocket(httpUrl: string): Promise<RawLiveSocket> {
+  const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const messages: unknown[] = [];
+  let read = 0;
+  let closeCode: number | null = null;
+  const listeners = new Set<() => void>();
+  const notify = () => listeners.forEach((listener) => listener());
+  socket.on('message', (data: Buffer) => {
+    try {
+      messages.push(JSON.parse(data.toString('utf8')) as unknown);
+    } catch {
+      messages.push(data.toString('utf8'));
+    }
+    notify();
+  });
+  socket.on('close', (code: number) => {
+    closeCode = code;
+    notify();
+  });
+  socket.on('error', () => undefined);
+  const waitFor = <T>(ready: () => T | undefined, timeoutMs: number, onTimeout: T): Promise<T> =>
+    new Promise((done) => {
+      const check = () => {
+        const value = ready();
+        if (value === undefined) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        done(value);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        done(onTimeout);
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () =>
+      resolve({
+        messages,
+        send(frame) {
+          if (socket.readyState !== WebSocket.OPEN) return;
+          socket.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
+        },
+        nextMessage: (timeoutMs = 5_000) => waitFor<unknown>(() => (messages.length > read ? messages[read++] : undefined), timeoutMs, null),
+        closedWithin: (timeoutMs) => waitFor<number | null>(() => closeCode ?? undefined, timeoutMs, null),
+        close: () => socket.terminate(),
+      }),
+    );
+    socket.once('error', reject);
+  });
+}
