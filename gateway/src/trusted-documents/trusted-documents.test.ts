@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus, createLogger, createServiceMetrics, documentIdOf, signAccessToken } from '@rtc/service-kit';
 import { connectLive, postGraphQL, testInternalToken, testJwtSecret, type LiveClient } from '@rtc/testkit';
 import { createGateway } from '../gateway';
+import { defaultOperationLimits } from '../limits/operation-limits';
 import { readManifests } from '../trusted-document-files';
 import { subgraphNames, type SubgraphName } from '../supergraph';
 import { createTrustedDocuments } from './trusted-documents';
@@ -23,7 +24,7 @@ async function startGateway(mode: 'safelist' | 'open') {
       internalToken: testInternalToken,
       jwtSecret: testJwtSecret,
       subgraphUrls: unreachable,
-      limits: { maxDepth: 12, maxCost: 25_000 },
+      limits: defaultOperationLimits,
       bodyLimitBytes: 1_000_000,
       storeCurrency: 'USD',
       trustedDocuments: mode,

@@ -6,7 +6,7 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
 import { InternalHeader, readCaller, readClientAddress, type Caller } from './caller';
-import { createServiceServer, sendJson, sendRefusal, type ServiceServer } from './http-server';
+import { createServiceServer, sendRefusal, type ServiceServer } from './http-server';
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';

@@ -129,10 +129,10 @@ export function createAccounts({ db, refreshTokens, jwtSecret, tokenTtlSeconds, 
       const userId = Number(requireCaller(caller).userId);
       const password = validatePassword('newPassword', newPassword);
       const user = await findUser(db, userId);
-      if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) throw unauthenticated('The current password is wrong');
+      if (!user || !(await passwords.verify(user.passwordHash, currentPassword))) throw unauthenticated('The current password is wrong');
       await db
         .update(users)
-        .set({ passwordHash: await hashPassword(password), tokenVersion: sql`${users.tokenVersion} + 1` })
+        .set({ passwordHash: await passwords.hash(password), tokenVersion: sql`${users.tokenVersion} + 1` })
         .where(eq(users.id, userId));
       await refreshTokens.endAllSessionsOf(userId);
       const updated = await findUser(db, userId);
