@@ -37,7 +37,7 @@ export interface SubscriptionServerOptions {
   readonly schema: () => GraphQLSchema;
   /** The same operation limits as HTTP, checked when a subscription starts. */
   readonly limits: OperationLimits;
-  /** Leaves field suggestions out of validation errors. */
+  /** Leaves "Did you mean …" suggestions out of validation and argument errors. */
   readonly production: boolean;
   readonly jwtSecret: string;
   readonly hub: LiveHub;
@@ -134,7 +134,7 @@ export function attachSubscriptionServer({
     try {
       args = getArgumentValues(field, root, variables);
     } catch (argumentError) {
-      return [argumentError as GraphQLError];
+      return [production ? withoutSuggestions(argumentError as GraphQLError) : (argumentError as GraphQLError)];
     }
     const caller = callers.get(ctx) ?? null;
     const rootField = root.name.value;
