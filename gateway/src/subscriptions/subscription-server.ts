@@ -41,7 +41,7 @@ export interface SubscriptionServerOptions {
   readonly schema: () => GraphQLSchema;
   /** The same operation limits as HTTP, checked when a subscription starts. */
   readonly limits: OperationLimits;
-  /** Leaves field suggestions out of validation errors. */
+  /** Leaves "Did you mean …" suggestions out of validation and argument errors. */
   readonly production: boolean;
   readonly authenticator: Authenticator;
   /** How often each authenticated socket's token is checked against its account again. */
@@ -166,7 +166,7 @@ export function attachSubscriptionServer({
     try {
       args = getArgumentValues(field, root, variables);
     } catch (argumentError) {
-      return [argumentError as GraphQLError];
+      return [production ? withoutSuggestions(argumentError as GraphQLError) : (argumentError as GraphQLError)];
     }
     const caller = identities.get(ctx)?.caller ?? null;
     const rootField = root.name.value;
