@@ -185,7 +185,6 @@ describe('forged, expired and revoked tokens on the socket', () => {
     {
       name: 'closes a subscribed socket with 4403 when an admin disables the account',
       run: async () => {
-        const analyst = await stack.createUser('ANALYST', 'Soon Disabled');
         const client = connect(analyst.token);
         const stats = client.subscribe(statsSubscription);
         await stats.next(5_000);
@@ -194,6 +193,10 @@ describe('forged, expired and revoked tokens on the socket', () => {
       },
     },
   ]);
+  let analyst: { id: string; token: string };
+  beforeAll(async () => {
+    analyst = await stack.createUser('ANALYST', 'Soon Disabled');
+  });
   afterGroup('forged socket tokens');
 });
 
