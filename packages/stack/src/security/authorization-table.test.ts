@@ -332,8 +332,9 @@ function tableOf(rows: readonly Row[], transport: Cell['transport']): void {
   const cells = cellsOf(rows, transport).map((cell) => ({ ...cell, name: `${cell.row.field} as ${cell.actor} over ${transport}: ${cell.outcome}` }));
   const ready = cells.filter((cell) => !awaitedBy(cell));
   const waiting = cells.filter((cell) => awaitedBy(cell)).map((cell) => ({ ...cell, name: `${cell.name} (awaiting ${awaitedBy(cell)})` }));
-  if (ready.length > 0) it.each(ready)('$name', checkCell);
-  if (waiting.length > 0) it.skip.each(waiting)('$name', checkCell);
+  const named = (list: typeof cells) => list.map((cell): [string, Cell] => [cell.name, cell]);
+  if (ready.length > 0) it.each(named(ready))('%s', (_name, cell) => checkCell(cell));
+  if (waiting.length > 0) it.skip.each(named(waiting))('%s', (_name, cell) => checkCell(cell));
 }
 
 describe('authorization table', () => {
