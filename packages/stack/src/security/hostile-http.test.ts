@@ -23,8 +23,8 @@ const awaitingFix: ReadonlyMap<string, { readonly hole: string; readonly skip?: 
   ['refuses 40 aliased pages whose size hides in a variable default with QUERY_TOO_COMPLEX', { hole: '#2 cost limit walked around' }],
   ['refuses 2,000 aliases with QUERY_TOO_COMPLEX', { hole: '#2 cost limit walked around' }],
   ['refuses 300 root fields with QUERY_TOO_COMPLEX', { hole: '#2 cost limit walked around' }],
-  ['refuses the 2^24 fragment bomb of the issue within a second', { hole: '#1 fragment bomb', skip: true }],
-  ['refuses a 2^20 fragment bomb over 100-product pages within a second', { hole: '#1 fragment bomb' }],
+  ['refuses the 2^24 fragment bomb of the issue within two seconds', { hole: '#1 fragment bomb', skip: true }],
+  ['refuses a 2^20 fragment bomb over 100-product pages within two seconds', { hole: '#1 fragment bomb' }],
   ['refuses the token of a deleted user reading me with 401', { hole: '#5 identity outlives its grounds' }],
   ['refuses the token of a deleted user placing an order with 401', { hole: '#5 identity outlives its grounds' }],
   ['changes no table it should not after forged tokens', { hole: "#5 identity outlives its grounds (the deleted user's order)" }],
@@ -60,8 +60,11 @@ interface HostileCase {
   run(): Promise<void>;
 }
 
+const caseNames = new Set<string>();
+
 function hostileCases(cases: readonly HostileCase[]): void {
   for (const { name, run } of cases) {
+    caseNames.add(name);
     const awaiting = awaitingFix.get(name);
     if (awaiting?.skip) it.skip(`${name} (awaiting ${awaiting.hole}: blocks the process today)`, run);
     else (awaiting ? it.fails : it)(name, run);
@@ -82,6 +85,7 @@ function afterGroup(group: string, allowedChanges: Record<string, number> = {}, 
     expect(performance.now() - started).toBeLessThan(2_000);
   });
   const name = `changes no table it should not after ${group}`;
+  caseNames.add(name);
   (awaitingFix.has(name) ? it.fails : it)(name, async () => {
     const changes = rowCountChanges(before, await countRows(stack));
     // Per-minute rollups gain a row only when the minute had no sale yet.
@@ -295,9 +299,9 @@ const fragmentBomb = (levels: number, leaf: string) =>
 
 describe('fragment and alias bombs', () => {
   const bombs: [string, string, number][] = [
-    ['the 2^24 fragment bomb of the issue within a second', fragmentBomb(24, 'categories { id }'), 1_000],
-    ['a 2^14 fragment bomb within a second', fragmentBomb(14, 'categories { id }'), 1_000],
-    ['a 2^20 fragment bomb over 100-product pages within a second', fragmentBomb(20, 'products(first: 100) { edges { node { id } } }'), 1_000],
+    ['the 2^24 fragment bomb of the issue within two seconds', fragmentBomb(24, 'categories { id }'), 2_000],
+    ['a 2^14 fragment bomb within two seconds', fragmentBomb(14, 'categories { id }'), 2_000],
+    ['a 2^20 fragment bomb over 100-product pages within two seconds', fragmentBomb(20, 'products(first: 100) { edges { node { id } } }'), 2_000],
     ['5,000 copies of one field within two seconds', `{ categories { ${'slug '.repeat(5_000)}} }`, 2_000],
     ['an alias bomb of 500 nested 100-product pages within two seconds', `{ ${Array.from({ length: 500 }, (_, n) => `p${n}: products(first: 100) { edges { node { category { products(first: 100) { edges { node { id } } } } } } }`).join(' ')} }`, 2_000],
   ];
@@ -613,5 +617,9 @@ describe('one idempotency key, two orders', () => {
 describe('the battery as a whole', () => {
   it('sent at least 150 hostile requests', () => {
     expect(sent).toBeGreaterThanOrEqual(150);
+  });
+
+  it('lists only cases that exist as awaiting a fix', () => {
+    expect([...awaitingFix.keys()].filter((name) => !caseNames.has(name))).toEqual([]);
   });
 });
