@@ -124,6 +124,8 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     LOG_LEVEL: options.logLevel ?? 'warn',
     METRICS_ENABLED: String(options.metricsEnabled ?? true),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
+    // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
+    RTC_DATABASE_USERS: 'shared',
     // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.
     ...(options.topology === 'process-per-service' ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}),
     GATEWAY_PORT: String(options.ports.gateway),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDatabase } from '@rtc/service-kit';
 import { queryRows, testServerUrl } from '@rtc/testkit';
-import { createDatabaseUsers, dropDatabaseUsers, localDatabaseAccounts, randomDatabaseAccounts, serverUrlAs, type DatabaseAccounts } from './database-users';
+import { createDatabaseUsers, localDatabaseAccounts, randomDatabaseAccounts, serverUrlAs, type DatabaseAccounts } from './database-users';
 import { databaseNames, dropAll, migrateAll } from './databases';
 import { createProducts, placeOrder, startTestStack, type TestStack } from './testing';
 
@@ -23,7 +23,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dropAll(serverUrl, databases);
-  await dropDatabaseUsers(serverUrl, accounts);
 });
 
 describe('per-service database accounts', () => {
@@ -50,6 +49,14 @@ describe('per-service database accounts', () => {
   it("keep each migration account to its own database too", async () => {
     const url = as(accounts.catalog.migrator, databases.catalog);
     await expect(queryRows(url, `SELECT * FROM \`${databases.users}\`.users`)).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
+  });
+
+  it('go with their databases when a store is dropped', async () => {
+    const doomed = databaseNames(`rtc_test_${randomBytes(4).toString('hex')}_`);
+    await createDatabaseUsers(serverUrl, doomed, randomDatabaseAccounts(doomed));
+    await dropAll(serverUrl, doomed);
+    const left = await queryRows(serverUrl, 'SELECT user FROM mysql.user WHERE user LIKE ?', [`${doomed.users.replace(/_users$/, '')}%`]);
+    expect(left).toEqual([]);
   });
 
   it('keep the local passwords in the state directory, readable by their owner alone, and the same on the next start', () => {

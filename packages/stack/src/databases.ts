@@ -5,7 +5,7 @@ import { inventoryMigrations } from '@rtc/inventory';
 import { ordersMigrations } from '@rtc/orders';
 import { usersMigrations } from '@rtc/users';
 import type { SubgraphName } from '@rtc/gateway';
-import { serverUrlAs, type DatabaseAccounts } from './database-users';
+import { dropDatabaseUsers, serverUrlAs, type DatabaseAccounts } from './database-users';
 
 /** Each subgraph's database: `<prefix><name>`, e.g. rtc_orders. */
 export function databaseNames(prefix = 'rtc_'): Record<SubgraphName, string> {
@@ -29,7 +29,7 @@ export async function migrateAll(serverUrl: string, databases: Record<SubgraphNa
   }
 }
 
-/** Drops a store's four databases (tests and benchmarks clean up with it). */
+/** Drops a store's four databases and their accounts (tests and benchmarks clean up with it). */
 export async function dropAll(serverUrl: string, databases: Record<SubgraphName, string>): Promise<void> {
   const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
   try {
@@ -37,4 +37,5 @@ export async function dropAll(serverUrl: string, databases: Record<SubgraphName,
   } finally {
     await pool.end();
   }
+  await dropDatabaseUsers(serverUrl, databases);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { signAccessToken, withDatabase, type Role } from '@rtc/service-kit';
 import { queryRows, testInternalToken, testJwtSecret, testServerUrl } from '@rtc/testkit';
 import type { SubgraphName } from '@rtc/gateway';
-import { createDatabaseUsers, dropDatabaseUsers, randomDatabaseAccounts } from './database-users';
+import { createDatabaseUsers, randomDatabaseAccounts } from './database-users';
 import { databaseNames, dropAll, migrateAll } from './databases';
 import { startStack, type RunningStack, type StackOptions } from './stack';
 
@@ -72,7 +72,6 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     async stop() {
       await stack.stop();
       await dropAll(serverUrl, databases);
-      if (accounts) await dropDatabaseUsers(serverUrl, accounts);
     },
   };
 }
