@@ -99,7 +99,8 @@ export function keepLimitCode(formatted: GraphQLFormattedError, error: unknown):
 
 /**
  * Refuses operations past the limits once variables are known (so `first: $n` counts), before any subgraph is
- * called, and an operationName that names no operation in the document with a 400.
+ * called; an operationName that names no operation in the document, and a subscription (served over graphql-ws
+ * only), with a 400.
  */
 export function createOperationLimitsPlugin<C extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<C> {
   return {
@@ -111,6 +112,9 @@ export function createOperationLimitsPlugin<C extends BaseContext>(limits: Opera
               ? `Unknown operation named "${request.operationName}"`
               : 'Must provide operation name if query contains multiple operations';
             throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+          }
+          if (operation.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are served over graphql-ws, not over HTTP', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
           }
           const problem = checkOperationLimits(schema, document, operation, request.variables ?? {}, limits);
           if (problem) throw problem;
