@@ -74,6 +74,31 @@ function sinkFor(socket: WebSocket, id: string, onDropped: () => void): LiveSink
 
 const error = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
 
+/** `error` with `code` unless it carries one already (e.g. QUERY_TOO_COMPLEX from a limit): the codes HTTP answers with. */
+function withDefaultCode(error: GraphQLError, code: string): GraphQLError {
+  if (typeof error.extensions['code'] === 'string') return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/** Message types only a server sends: graphql-ws takes one from a client for its own failure (4500), not the client's. */
+const serverOnlyMessageTypes = new Set(['connection_ack', 'next', 'error']);
+
+/**
+ * Refuses a server-only message while it is parsed, so graphql-ws closes with 4400 Bad Request. The message comes
+ * last, under the empty key; GraphQL names are never empty, so no variable or input field arrives under it.
+ */
+function refuseServerOnlyMessages(key: string, value: unknown): unknown {
+  const type = key === '' && typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (typeof type === 'string' && serverOnlyMessageTypes.has(type)) throw new Error(`A client may not send ${type} messages`);
+  return value;
+}
+
 function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?', 1)[0] ?? '/';
 }
@@ -147,10 +172,10 @@ export function attachSubscriptionServer({
     try {
       document = parse(query, parseOptions);
     } catch (syntaxError) {
-      return [tokenLimitAsTooComplex(syntaxError as GraphQLError)];
+      return [withDefaultCode(tokenLimitAsTooComplex(syntaxError as GraphQLError), 'GRAPHQL_PARSE_FAILED')];
     }
     const apiSchema = schema();
-    const validationErrors = validate(apiSchema, document, validationRules);
+    const validationErrors = validate(apiSchema, document, validationRules).map((invalid) => withDefaultCode(invalid, 'GRAPHQL_VALIDATION_FAILED'));
     if (validationErrors.length > 0) return production ? validationErrors.map(withoutSuggestions) : validationErrors;
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return error('Name the operation to run', 'BAD_USER_INPUT');
@@ -200,6 +225,7 @@ export function attachSubscriptionServer({
     {
       schema,
       connectionInitWaitTimeout: 10_000,
+      jsonMessageReviver: refuseServerOnlyMessages,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams;
         const raw = params?.['authorization'] ?? params?.['token'];
