@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLive, postGraphQL, sendHttp, type LiveClient } from '@rtc/testkit';
+import { connectLive, postGraphQL, queryRows, sendHttp, type LiveClient } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from '../testing';
 import { bodyOf, codesOf, type GraphQLBody } from './answers';
 import { createCast, disableAccount, selectionForMutation, type Account, type Cast } from './cast';
@@ -10,7 +10,7 @@ import { createCast, disableAccount, selectionForMutation, type Account, type Ca
  * - disabledAccounts: the ADMIN mutation `disableUser(id)` and the disabled column.
  * - staffOnlyExposure: `Stock.onHand`, `reserved`, `lowStockThreshold` and withdrawn products for staff only.
  */
-const awaitingMerge = { disabledAccounts: false, staffOnlyExposure: false } as const;
+const awaitingMerge = { disabledAccounts: true, staffOnlyExposure: true } as const;
 type AwaitedApi = keyof typeof awaitingMerge;
 
 const actors = ['anonymous', 'customer', 'otherCustomer', 'analyst', 'admin', 'disabled'] as const;
@@ -37,6 +37,12 @@ interface Fixture extends Cast {
   /** An account signed up with a password, for the log-in cells. */
   readonly credentials: { email: string; password: string };
   newUser(): Promise<Account>;
+  /** A new account disabled by an admin. */
+  newDisabledUser(): Promise<Account>;
+  /** The refresh token of a new session. */
+  newRefreshToken(): Promise<string>;
+  /** A new account in `actor`'s role whose password is `credentials.password`; the anonymous and disabled callers as they are. */
+  standIn(actor: Actor): Promise<Account | undefined>;
 }
 
 interface Row {
@@ -50,6 +56,8 @@ interface Row {
   /** For field rows: whether the answer shows the guarded value. */
   readonly reveals?: (data: Record<string, unknown>, fx: Fixture) => boolean;
   readonly awaiting?: AwaitedApi;
+  /** The cell revokes its caller's tokens or password: it runs as a stand-in, so later cells keep the cast's accounts. */
+  readonly spendsCaller?: true;
 }
 
 const U = 'UNAUTHENTICATED';
@@ -146,11 +154,40 @@ const mutations: Row[] = [
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
+    field: 'refreshSession',
+    operation: 'mutation($refreshToken: String!) { refreshSession(refreshToken: $refreshToken) { token refreshToken } }',
+    variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
+  { field: 'logOut', operation: 'mutation($refreshToken: String!) { logOut(refreshToken: $refreshToken) }', variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }), outcomes: [ok, ok, ok, ok, ok, U] },
+  { field: 'logOutEverywhere', operation: 'mutation { logOutEverywhere }', outcomes: [U, ok, ok, ok, ok, U], spendsCaller: true },
+  {
+    field: 'changePassword',
+    operation: 'mutation($current: String!) { changePassword(currentPassword: $current, newPassword: "table-password-456") { token user { id } } }',
+    variables: (fx) => ({ current: fx.credentials.password }),
+    outcomes: [U, ok, ok, ok, ok, U],
+    spendsCaller: true,
+  },
+  {
+    field: 'setUserRole',
+    operation: 'mutation($id: ID!) { setUserRole(id: $id, role: ANALYST) { id role } }',
+    variables: async (fx) => ({ id: (await fx.newUser()).id }),
+    outcomes: [U, F, F, F, ok, U],
+    verify: (value) => expect((value as { role: string }).role).toBe('ANALYST'),
+  },
+  {
     field: 'disableUser',
     operation: (fx) => `mutation($id: ID!) { disableUser(id: $id) ${fx.disableUserSelection} }`,
     variables: async (fx) => ({ id: (await fx.newUser()).id }),
     outcomes: [U, F, F, F, ok, U],
     awaiting: 'disabledAccounts',
+  },
+  {
+    field: 'enableUser',
+    operation: 'mutation($id: ID!) { enableUser(id: $id) { id disabledAt } }',
+    variables: async (fx) => ({ id: (await fx.newDisabledUser()).id }),
+    outcomes: [U, F, F, F, ok, U],
+    verify: (value) => expect((value as { disabledAt: string | null }).disabledAt).toBeNull(),
   },
 ];
 
@@ -166,7 +203,7 @@ const stockField = (name: string): Row => ({
   field: `Stock.${name}`,
   operation: `query($id: ID!) { product(id: $id) { id stock { ${name} } } }`,
   variables: (fx) => ({ id: fx.product.id }),
-  outcomes: [hidden, hidden, hidden, ok, ok, U],
+  outcomes: [U, F, F, ok, ok, U],
   reveals: (data) => typeof stockOf(data)?.[name] === 'number',
   awaiting: 'staffOnlyExposure',
 });
@@ -222,6 +259,8 @@ beforeAll(async () => {
     admin: cast.admin,
     disabled,
   };
+  const [owner] = await queryRows<{ password_hash: string }>(stack.databaseUrl('users'), 'SELECT password_hash FROM users WHERE email = ?', [credentials.email]);
+  const passwordHash = owner!.password_hash;
   const act = async (query: string, id: string, token: string) => {
     const result = await postGraphQL(stack.graphqlUrl, query, { id }, { token });
     if (result.errors) throw new Error(`${query}: ${JSON.stringify(result.errors)}`);
@@ -234,6 +273,25 @@ beforeAll(async () => {
     credentials,
     account: (actor) => accounts[actor],
     newUser: () => stack.createUser('CUSTOMER'),
+    async newDisabledUser() {
+      const user = await stack.createUser('CUSTOMER');
+      await disableAccount(stack, cast.admin.token, user.id);
+      return user;
+    },
+    async newRefreshToken() {
+      const signedUp = await postGraphQL<{ signUp: { refreshToken: string } }>(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { refreshToken } }', {
+        input: { email: uniqueEmail(), password: 'table-password-123', name: 'Session Owner' },
+      });
+      if (!signedUp.data) throw new Error(`sign-up failed: ${JSON.stringify(signedUp.errors)}`);
+      return signedUp.data.signUp.refreshToken;
+    },
+    async standIn(actor) {
+      const role = standInRoles[actor];
+      if (!role) return accounts[actor];
+      const account = await stack.createUser(role, `Stand-in ${actor}`);
+      await queryRows(stack.databaseUrl('users'), 'UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, account.id]);
+      return account;
+    },
     disableUserSelection: await selectionForMutation(stack, 'disableUser'),
     async freshOrder(status) {
       const placed = await placeOrder(stack.graphqlUrl, cast.customer.token, [{ productId: cast.product.id, quantity: 1 }]);
@@ -251,10 +309,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+const standInRoles: Record<Actor, 'CUSTOMER' | 'ANALYST' | 'ADMIN' | undefined> = {
+  anonymous: undefined,
+  customer: 'CUSTOMER',
+  otherCustomer: 'CUSTOMER',
+  analyst: 'ANALYST',
+  admin: 'ADMIN',
+  disabled: undefined,
+};
+
 const rootFieldOf = (row: Row) => row.field.split('(')[0]!.replace(/^\w+\./, '');
 
 async function answerOverHttp(row: Row, actor: Actor): Promise<{ status: number; body: GraphQLBody | undefined; codes: string[] }> {
-  const token = fx.account(actor)?.token;
+  const token = (row.spendsCaller ? await fx.standIn(actor) : fx.account(actor))?.token;
   const operation = typeof row.operation === 'string' ? row.operation : row.operation(fx);
   const response = await sendHttp(stack.graphqlUrl, {
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -283,7 +350,8 @@ async function checkHttpCell(row: Row, actor: Actor, outcome: Outcome): Promise<
   } else {
     expect(codes.length, shown).toBeGreaterThan(0);
     expect(new Set(codes), shown).toEqual(new Set([outcome]));
-    expect(value ?? null, shown).toBeNull();
+    if (row.reveals) expect(row.reveals(data, fx), shown).toBe(false);
+    else expect(value ?? null, shown).toBeNull();
   }
 }
 
