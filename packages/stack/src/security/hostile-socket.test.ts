@@ -177,8 +177,9 @@ describe('forged, expired and revoked tokens on the socket', () => {
     {
       name: 'closes a subscribed socket with 4401 once its token expires',
       run: async () => {
-        const inTwoSeconds = Math.floor(Date.now() / 1000) + 2;
-        const shortLived = resignedToken(cast.analyst.token, testJwtSecret, (claims) => ({ ...claims, exp: inTwoSeconds }));
+        // Long enough to connect and see a tick on a loaded machine, short enough to expire while subscribed.
+        const inThreeSeconds = Math.floor(Date.now() / 1000) + 3;
+        const shortLived = resignedToken(cast.analyst.token, testJwtSecret, (claims) => ({ ...claims, exp: inThreeSeconds }));
         const client = connect(shortLived);
         const stats = client.subscribe(statsSubscription);
         await stats.next(5_000);
