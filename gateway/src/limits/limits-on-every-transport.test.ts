@@ -1,5 +1,5 @@
 import { createInProcessBus, createLogger, createServiceMetrics, signAccessToken } from '@rtc/service-kit';
-import { connectLive, errorCodes, postGraphQL, testInternalToken, testJwtSecret } from '@rtc/testkit';
+import { connectLive, errorCodes, openRawLiveSocket, postGraphQL, testInternalToken, testJwtSecret } from '@rtc/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../gateway';
 import { subgraphNames, type SubgraphName } from '../supergraph';
@@ -98,6 +98,32 @@ describe('operation limits at the gateway', () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0]?.extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+  });
+
+  it('answers a subscription sent over HTTP with a coded 400', async () => {
+    const result = await postGraphQL(running.url, 'subscription { salesTicks { at } }');
+    expect(result.status).toBe(400);
+    expect(errorCodes(result)).toEqual(['BAD_REQUEST']);
+  });
+
+  it('codes syntax and validation errors over graphql-ws as HTTP does', async () => {
+    const live = connectLive(running.url);
+    try {
+      const syntax = (await live.subscribe('subscription { salesTicks { at ').failure()) as { extensions?: { code?: string } }[];
+      expect(syntax.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      const unknown = (await live.subscribe('subscription { nope }').failure()) as { extensions?: { code?: string } }[];
+      expect(unknown.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    } finally {
+      await live.dispose();
+    }
+  });
+
+  it('closes a socket that sends a server-only message with 4400, not as its own failure', async () => {
+    for (const type of ['next', 'error', 'connection_ack']) {
+      const socket = await openRawLiveSocket(running.url);
+      socket.send({ type, id: '1', payload: {} });
+      expect(await socket.closedWithin(5_000)).toBe(4400);
+    }
   });
 
   it('answers wrong content types and mutations over GET with 4xx', async () => {
