@@ -47,8 +47,8 @@ export interface GatewayConfig {
   readonly metricsEnabled?: boolean;
   /** Request and socket limits per address and per user; absent, the production defaults counted in memory. */
   readonly rateLimits?: GatewayRateLimits;
-  /** Behind a load balancer: the client's address is the first `X-Forwarded-For` hop rather than the socket's peer. */
-  readonly trustProxy?: boolean;
+  /** Proxies in front of the gateway (1 behind the ALB) whose `X-Forwarded-For` entries are believed; 0 or absent: none. */
+  readonly trustedProxies?: number;
 }
 
 export interface GatewayRateLimits extends ApiRateLimitsConfig {
@@ -126,7 +126,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const rateLimits = config.rateLimits ?? defaultApiRateLimits;
   const limitStore = createRateLimitStore({ redisUrl: config.rateLimits?.redisUrl, keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway' });
   const apiLimits = createApiRateLimits(limitStore, rateLimits);
-  const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy ?? false);
+  const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustedProxies ?? 0);
   const authenticate = createAuthenticator(config.jwtSecret);
   const graphql = createApolloHandler<GatewayContext>({
     server: apollo,

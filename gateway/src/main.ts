@@ -18,7 +18,7 @@ const gateway = await createGateway(
     storeCurrency: env.STORE_CURRENCY,
     metricsEnabled: env.METRICS_ENABLED,
     rateLimits: rateLimitsOf(env),
-    trustProxy: env.TRUST_PROXY,
+    trustedProxies: env.TRUST_PROXY,
   },
   { logger, metrics, bus },
 );
