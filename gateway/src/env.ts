@@ -31,7 +31,10 @@ export function loadGatewayEnv() {
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
       // Unset: safelist when NODE_ENV=production, open otherwise.
       TRUSTED_DOCUMENTS: z.enum(['safelist', 'open']).optional(),
-      TRUST_PROXY: z.stringbool().default(false),
+      // How many proxies append to X-Forwarded-For in front of the gateway: 1 behind the ALB; "true" means 1.
+      TRUST_PROXY: z
+        .union([z.enum(['true', 'false']).transform((value) => (value === 'true' ? 1 : 0)), z.coerce.number().int().min(0).max(10)])
+        .default(0),
       RATE_LIMIT_ADDRESS_PER_SECOND: rate(50),
       RATE_LIMIT_ADDRESS_BURST: burst(100),
       RATE_LIMIT_USER_PER_SECOND: rate(30),

@@ -59,8 +59,8 @@ export interface GatewayConfig {
   readonly trustedDocuments?: TrustedDocumentsMode;
   /** Request and socket limits per address and per user; absent, the production defaults counted in memory. */
   readonly rateLimits?: GatewayRateLimits;
-  /** Behind a load balancer: the client's address is the first `X-Forwarded-For` hop rather than the socket's peer. */
-  readonly trustProxy?: boolean;
+  /** Proxies in front of the gateway (1 behind the ALB) whose `X-Forwarded-For` entries are believed; 0 or absent: none. */
+  readonly trustedProxies?: number;
   /**
    * How long an account's standing (token version, role, disabled) is trusted before it is read again, and how often
    * open sockets are re-checked: a revoked token or disabled account loses access within this time. Default 5 s.
@@ -152,7 +152,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const rateLimits = config.rateLimits ?? defaultApiRateLimits;
   const limitStore = createRateLimitStore({ redisUrl: config.rateLimits?.redisUrl, keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway' });
   const apiLimits = createApiRateLimits(limitStore, rateLimits);
-  const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustProxy ?? false);
+  const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustedProxies ?? 0);
   const accountRecheckMs = config.accountRecheckMs ?? 5_000;
   const authenticator = createAuthenticator({
     jwtSecret: config.jwtSecret,

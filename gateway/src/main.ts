@@ -26,7 +26,7 @@ const gateway = await createGateway(
     metricsEnabled: env.METRICS_ENABLED,
     trustedDocuments: env.TRUSTED_DOCUMENTS,
     rateLimits: rateLimitsOf(env),
-    trustProxy: env.TRUST_PROXY,
+    trustedProxies: env.TRUST_PROXY,
     accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
   },
   { logger, metrics, bus },

@@ -2,14 +2,16 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
 /**
- * The end user's address. Behind a load balancer (`trustProxy`) it is the first `X-Forwarded-For` hop, which the
- * balancer writes; otherwise the header is the client's own word and the socket's peer is used.
+ * The end user's address. Behind `trustedProxies` proxies (1 behind the ALB), it is the `X-Forwarded-For` entry the
+ * outermost trusted proxy wrote: each proxy appends its peer, so entries left of it are the client's own word and
+ * could name any address. Without trusted proxies the header is ignored and the socket's peer is used.
  */
-export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',', 1)[0]?.trim();
-    if (first && isIP(first)) return first;
+export function clientAddressOf(req: IncomingMessage, trustedProxies: number): string {
+  if (trustedProxies > 0) {
+    const header = req.headers['x-forwarded-for'];
+    const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((hop) => hop.trim());
+    const client = hops.length >= trustedProxies ? hops[hops.length - trustedProxies] : undefined;
+    if (client && isIP(client)) return normalized(client);
   }
   return normalized(req.socket.remoteAddress ?? 'unknown');
 }

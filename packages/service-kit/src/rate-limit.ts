@@ -54,7 +54,14 @@ function secondsUntil(msBeforeNext: number): number {
 function createLimiter(store: RateLimitStore, keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract {
   const options = { keyPrefix: `${store.keyPrefix}:${keyPrefix}`, points, duration, blockDuration };
   if (!store.redis) return new RateLimiterMemory(options);
-  return new RateLimiterRedis({ ...options, storeClient: store.redis, insuranceLimiter: new RateLimiterMemory(options) });
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: store.redis,
+    insuranceLimiter: new RateLimiterMemory(options),
+    // A key over its limit is refused from memory for a while: a flood costs Redis nothing once it is refused.
+    inMemoryBlockOnConsumed: points + 1,
+    inMemoryBlockDuration: blockDuration || duration,
+  });
 }
 
 /** A named rule over keys (addresses, accounts, users), counted in `store`. */
