@@ -14,8 +14,7 @@ import { countRows, rowCountChanges, type RowCounts } from './store-snapshot';
  * awaits: they run as `it.fails` while listed here (a case that starts passing fails loudly), or are skipped when
  * today they would block the process for a minute. Empty this list after the merge.
  */
-const awaitingFix: ReadonlyMap<string, { readonly hole: string; readonly skip?: true }> = new Map([
-]);
+const awaitingFix: ReadonlyMap<string, { readonly hole: string; readonly skip?: true }> = new Map([]);
 
 let stack: TestStack;
 let cast: Cast;
