@@ -20,6 +20,8 @@ async function startGateway(production: boolean): Promise<{ gateway: Gateway; ur
       bodyLimitBytes: 1_000_000,
       storeCurrency: 'USD',
       metricsEnabled: false,
+      // These tests send operations of their own; the safelist has its own tests.
+      trustedDocuments: 'open',
     },
     {
       logger: createLogger({ service: 'gateway', level: 'silent' }),
