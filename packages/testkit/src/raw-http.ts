@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { createChangeSignal } from './change-signal';
 
 /** An HTTP answer as the wire carried it; `json` is the parsed body when it was JSON. */
 export interface RawResponse {
@@ -94,8 +95,7 @@ export function openKeepAlive(url: string): Promise<KeepAliveConnection> {
     const socket: Socket = connect({ host: hostname, port: Number(port) });
     let received = Buffer.alloc(0);
     let closed = false;
-    const listeners = new Set<() => void>();
-    const notify = () => listeners.forEach((listener) => listener());
+    const { notify, waitFor } = createChangeSignal();
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       notify();
@@ -107,22 +107,6 @@ export function openKeepAlive(url: string): Promise<KeepAliveConnection> {
       notify();
     });
     socket.once('connect', () => {
-      const waitFor = <T>(ready: () => T | undefined, timeoutMs: number, onTimeout: T): Promise<T> =>
-        new Promise((done) => {
-          const check = () => {
-            const value = ready();
-            if (value === undefined) return;
-            listeners.delete(check);
-            clearTimeout(timer);
-            done(value);
-          };
-          const timer = setTimeout(() => {
-            listeners.delete(check);
-            done(onTimeout);
-          }, timeoutMs);
-          listeners.add(check);
-          check();
-        });
       resolve({
         async send(head, body, timeoutMs = 5_000) {
           if (closed) return 'closed';

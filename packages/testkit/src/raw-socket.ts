@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { createChangeSignal } from './change-signal';
 
 /** A graphql-ws socket driven frame by frame, to send what no well-behaved client would. */
 export interface RawLiveSocket {
@@ -17,8 +18,7 @@ export function openRawLiveSocket(httpUrl: string): Promise<RawLiveSocket> {
   const messages: unknown[] = [];
   let read = 0;
   let closeCode: number | null = null;
-  const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((listener) => listener());
+  const { notify, waitFor } = createChangeSignal();
   socket.on('message', (data: Buffer) => {
     try {
       messages.push(JSON.parse(data.toString('utf8')) as unknown);
@@ -32,22 +32,6 @@ export function openRawLiveSocket(httpUrl: string): Promise<RawLiveSocket> {
     notify();
   });
   socket.on('error', () => undefined);
-  const waitFor = <T>(ready: () => T | undefined, timeoutMs: number, onTimeout: T): Promise<T> =>
-    new Promise((done) => {
-      const check = () => {
-        const value = ready();
-        if (value === undefined) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        done(value);
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        done(onTimeout);
-      }, timeoutMs);
-      listeners.add(check);
-      check();
-    });
   return new Promise((resolve, reject) => {
     socket.once('open', () =>
       resolve({
