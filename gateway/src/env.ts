@@ -25,6 +25,7 @@ export function loadGatewayEnv() {
       MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(1_000).default(defaultOperationLimits.maxRootFields),
       MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(defaultOperationLimits.maxDirectives),
       MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(defaultOperationLimits.maxTokens),
+      MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(defaultOperationLimits.maxSubscriptionsPerSocket),
       STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
       ACCOUNT_RECHECK_SECONDS: z.coerce.number().int().min(1).max(60).default(5),

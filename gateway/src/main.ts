@@ -20,6 +20,7 @@ const gateway = await createGateway(
       maxRootFields: env.MAX_ROOT_FIELDS,
       maxDirectives: env.MAX_QUERY_DIRECTIVES,
       maxTokens: env.MAX_QUERY_TOKENS,
+      maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
     bodyLimitBytes: env.MAX_BODY_BYTES,
     storeCurrency: env.STORE_CURRENCY,

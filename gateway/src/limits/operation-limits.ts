@@ -26,6 +26,8 @@ export interface OperationLimits {
   readonly maxDirectives: number;
   /** Most lexical tokens in one document; parsing stops there. */
   readonly maxTokens: number;
+  /** Most subscriptions running at once on one graphql-ws socket. */
+  readonly maxSubscriptionsPerSocket: number;
 }
 
 /** Room for the dashboard, the simulator and the benchmarks, far below what would hurt the store. */
@@ -36,6 +38,7 @@ export const defaultOperationLimits: OperationLimits = {
   maxRootFields: 20,
   maxDirectives: 50,
   maxTokens: 5_000,
+  maxSubscriptionsPerSocket: 100,
 };
 
 export const QueryTooComplex = 'QUERY_TOO_COMPLEX';

@@ -103,11 +103,11 @@ function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?', 1)[0] ?? '/';
 }
 
-/** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
 function refuseUpgrade(socket: Duplex, retryAfterSeconds: number): void {
   socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
 export function attachSubscriptionServer({
   server,
   path,
@@ -168,6 +168,10 @@ export function attachSubscriptionServer({
     // The payload's `extensions.persistedQuery` (or `documentId`) may name a trusted document instead of sending its text.
     const query = trustedDocuments.sourceOf(payload);
     if (query instanceof GraphQLError) return [query];
+    // graphql-ws has already entered this subscription in ctx.subscriptions.
+    if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+      return error(`At most ${limits.maxSubscriptionsPerSocket} subscriptions may run on one socket; stop one or open another socket`, 'TOO_MANY_SUBSCRIPTIONS');
+    }
     let document: DocumentNode;
     try {
       document = parse(query, parseOptions);
