@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { defineTestConfig } from '@rtc/testkit/vitest-config';
 
-export default defineConfig({
-  test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false },
-});
+export default defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } });
