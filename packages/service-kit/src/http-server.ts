@@ -36,7 +36,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Node's http server with the ops surface every RTC service shares. */
 /** A route whose requests each run in a server span, child of the trace in the request's `traceparent`. */
 export function traceRoute(tracer: Tracer, path: string, handler: RouteHandler): RouteHandler {
   return (req, res, requestId) =>
@@ -55,6 +54,7 @@ export function traceRoute(tracer: Tracer, path: string, handler: RouteHandler):
     );
 }
 
+/** Node's http server with the ops surface every RTC service shares. */
 export function createServiceServer({ logger, metrics, ready, routes, tracer }: ServiceServerOptions): ServiceServer {
   const served = tracer ? Object.fromEntries(Object.entries(routes).map(([path, handler]) => [path, traceRoute(tracer, path, handler)])) : routes;
   const table: Record<string, RouteHandler> = {
