@@ -237,7 +237,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(allows(objects, { from: podOf(service.name), to: collector, port: 4318 })).toBe(true);
         expect(allows(objects, { from: podOf(service.name), to: impostor, port: 4318 })).toBe(false);
       }
-      expect(find(objects, 'ConfigMap', 'rtc-config')?.data?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector.monitoring.svc.cluster.local:4318');
+      expect((find(objects, 'ConfigMap', 'rtc-config')?.data as Record<string, string> | undefined)?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector.monitoring.svc.cluster.local:4318');
     });
 
     it('keep migration pods out of the services', () => {
