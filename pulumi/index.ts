@@ -67,9 +67,12 @@ const iam = new Iam("iam", {
   tags,
 });
 
-// 6. In the cluster: add-ons and observability, the subgraphs' MySQL users, then RTC's workloads from manifests/.
+// 6. In the cluster: add-ons and observability (metrics, dashboards, traces to X-Ray), the subgraphs' MySQL users, then RTC's workloads from manifests/.
 const addons = new ClusterAddons("addons", {
+  prefix,
   provider: cluster.provider,
+  oidc: cluster.oidc,
+  tags,
   monitoring: config.monitoring,
   observability: readObservabilityFiles(path.resolve(projectDir, config.observabilityDir)),
 });

@@ -19,6 +19,7 @@ import {
   type Logger,
   type RouteHandler,
   type ServiceMetrics,
+  type Tracer,
 } from '@rtc/service-kit';
 import { createAccountStandings } from './account-standings';
 import { createAuthenticator } from './authenticate';
@@ -78,6 +79,8 @@ export interface GatewayDeps {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly bus: EventBus;
+  /** Present when tracing is on: requests, subgraph fetches and the live path become spans. */
+  readonly tracer?: Tracer | undefined;
   /** Extra HTTP routes, e.g. the dashboard page. */
   readonly routes?: Record<string, RouteHandler>;
 }
@@ -88,10 +91,10 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Builds the gateway without listening: the committed supergraph, keep-alive subgraph fetches, JWT verification. */
-export async function createGateway(config: GatewayConfig, { logger, metrics, bus, routes = {} }: GatewayDeps) {
+export async function createGateway(config: GatewayConfig, { logger, metrics, bus, tracer, routes = {} }: GatewayDeps) {
   const metricsEnabled = config.metricsEnabled ?? true;
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
-  const subgraphFetch = createPooledFetch();
+  const subgraphFetch = createPooledFetch({ tracer });
   const trustedDocuments = createTrustedDocuments(config.trustedDocuments ?? (config.production ? 'safelist' : 'open'), readManifests().values());
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
@@ -174,6 +177,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const http = createServiceServer({
     logger,
     metrics,
+    tracer,
     ready: async () => true,
     routes: { '/graphql': apiLimits.limitByAddress(graphql, addressOf), ...createDashboardRoute(), ...routes },
   });
@@ -185,6 +189,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     salesWindow: createSalesWindow(),
     storeCurrency: config.storeCurrency,
     metrics,
+    tracer,
     logger: logger.child({ component: 'live-hub' }),
   });
   const subscriptions = attachSubscriptionServer({

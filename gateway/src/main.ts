@@ -1,4 +1,4 @@
-import { createEventBus, createLogger, createServiceMetrics, registerShutdown } from '@rtc/service-kit';
+import { createEventBus, createLogger, createServiceMetrics, registerShutdown, startTracing } from '@rtc/service-kit';
 import { loadGatewayEnv, rateLimitsOf } from './env';
 import { createGateway } from './gateway';
 
@@ -6,6 +6,7 @@ const env = loadGatewayEnv();
 const logger = createLogger({ service: 'gateway', level: env.LOG_LEVEL });
 const metrics = createServiceMetrics('gateway');
 const bus = createEventBus({ redisUrl: env.REDIS_URL, logger });
+const tracing = startTracing({ endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME ?? 'gateway', global: true });
 
 const gateway = await createGateway(
   {
@@ -30,7 +31,7 @@ const gateway = await createGateway(
     trustedProxies: env.TRUST_PROXY,
     accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
   },
-  { logger, metrics, bus },
+  { logger, metrics, bus, tracer: tracing?.tracer },
 );
 const url = await gateway.http.listen(env.PORT);
 logger.info({ graphql: `${url}/graphql`, dashboard: `${url}/dashboard`, metrics: `${url}/metrics` }, 'gateway listening');
@@ -41,5 +42,6 @@ registerShutdown({
     await gateway.http.close();
     await gateway.stop();
     await bus.close();
+    await tracing?.shutdown();
   },
 });

@@ -230,6 +230,16 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       }
     });
 
+    it('let every service export spans to the OpenTelemetry collector in the monitoring namespace, and no other', () => {
+      const collector: Peer = { pod: { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } } };
+      const impostor: Peer = { pod: { namespace: 'default', labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } } };
+      for (const service of services) {
+        expect(allows(objects, { from: podOf(service.name), to: collector, port: 4318 })).toBe(true);
+        expect(allows(objects, { from: podOf(service.name), to: impostor, port: 4318 })).toBe(false);
+      }
+      expect((find(objects, 'ConfigMap', 'rtc-config')?.data as Record<string, string> | undefined)?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector.monitoring.svc.cluster.local:4318');
+    });
+
     it('keep migration pods out of the services', () => {
       for (const from of migrationPods) {
         for (const service of services) expect(allows(objects, { from, to: podOf(service.name), port: service.port })).toBe(false);

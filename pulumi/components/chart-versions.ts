@@ -5,6 +5,11 @@
 export const charts = {
   awsLoadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.13.0" },
   kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "80.7.0" },
+  openTelemetryCollector: {
+    repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    chart: "opentelemetry-collector",
+    version: "0.140.0",
+  },
   metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server", chart: "metrics-server", version: "3.13.0" },
   secretsStoreCsiDriver: {
     repo: "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts",

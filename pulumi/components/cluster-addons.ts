@@ -1,12 +1,18 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { MonitoringSettings } from "../config.js";
 import { charts } from "./chart-versions.js";
+import { irsaTrustPolicy, type OidcProvider } from "./iam-documents.js";
 import type { ObservabilityFiles } from "./observability-files.js";
 
 export interface ClusterAddonsArgs {
+  readonly prefix: string;
   readonly provider: k8s.Provider;
+  /** The cluster's OIDC provider: the trace collector writes to X-Ray through its own IRSA role. */
+  readonly oidc: OidcProvider;
+  readonly tags: Record<string, string>;
   readonly monitoring: MonitoringSettings;
   /** RTC's Prometheus rules and Grafana dashboards, read from the observability folder. */
   readonly observability: ObservabilityFiles;
@@ -15,11 +21,14 @@ export interface ClusterAddonsArgs {
 export const monitoringNamespace = "monitoring";
 /** The helm release name; kube-prometheus-stack names its objects after it. */
 export const prometheusRelease = "kube-prometheus-stack";
+/** The trace collector's ServiceAccount and Service: services send OTLP/HTTP to otel-collector.monitoring:4318. */
+export const traceCollector = { namespace: monitoringNamespace, name: "otel-collector", otlpHttpPort: 4318 } as const;
 
 /**
  * What every workload relies on: metrics-server (HPA), an encrypted gp3 StorageClass, the Secrets Store
  * CSI driver with its AWS provider (database secrets reach pods through their own IRSA role), and
- * kube-prometheus-stack loaded with RTC's rules and dashboards.
+ * kube-prometheus-stack loaded with RTC's rules and dashboards, and an OpenTelemetry collector that receives every
+ * service's spans over OTLP and sends them to AWS X-Ray.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
   readonly grafanaAdminPassword: pulumi.Output<string>;
@@ -139,7 +148,51 @@ export class ClusterAddons extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [metricsServer, ...dashboards] },
     );
 
-    this.ready = [csiDriver, awsProvider, prometheus, storageClass];
+    // The contrib image carries the awsxray exporter; the collector signs its X-Ray calls with its own IRSA role.
+    const collectorRole = new aws.iam.Role(
+      `${name}-otel-collector`,
+      {
+        name: `${args.prefix}-otel-collector`,
+        description: "IRSA role of the OpenTelemetry collector, which writes traces to X-Ray",
+        assumeRolePolicy: irsaTrustPolicy(args.oidc, traceCollector),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-otel-collector-xray`,
+      { role: collectorRole.name, policyArn: "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess" },
+      { parent: this },
+    );
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const collector = new k8s.helm.v3.Release(
+      `${name}-otel-collector`,
+      {
+        name: traceCollector.name,
+        namespace: namespace.metadata.name,
+        chart: charts.openTelemetryCollector.chart,
+        version: charts.openTelemetryCollector.version,
+        repositoryOpts: { repo: charts.openTelemetryCollector.repo },
+        values: {
+          fullnameOverride: traceCollector.name,
+          mode: "deployment",
+          replicaCount: 2,
+          image: { repository: "otel/opentelemetry-collector-contrib" },
+          serviceAccount: { create: true, name: traceCollector.name, annotations: { "eks.amazonaws.com/role-arn": collectorRole.arn } },
+          ports: { "otlp-http": { enabled: true, containerPort: traceCollector.otlpHttpPort, servicePort: traceCollector.otlpHttpPort } },
+          config: {
+            receivers: { otlp: { protocols: { http: { endpoint: `0.0.0.0:${traceCollector.otlpHttpPort}` } } } },
+            processors: { batch: {}, memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 } },
+            // X-Ray indexes these span attributes as annotations: a trace is found from a log line's request id.
+            exporters: { awsxray: { region, indexed_attributes: ["rtc.request_id", "graphql.operation.name"] } },
+            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] } } },
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: [metricsServer] },
+    );
+
+    this.ready = [csiDriver, awsProvider, prometheus, storageClass, collector];
     this.registerOutputs({});
   }
 }

@@ -437,6 +437,23 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(values.prometheus.prometheusSpec.retention).toBe(settings.monitoring.prometheusRetention);
     });
 
+    it("runs an OpenTelemetry collector that takes every service's OTLP spans and writes them to X-Ray with its own IRSA role", () => {
+      const collector = release("opentelemetry-collector").inputs;
+      expect(collector.namespace).toBe("monitoring");
+      expect(collector.values.fullnameOverride).toBe("otel-collector");
+      const { receivers, exporters, service } = collector.values.config;
+      expect(receivers.otlp.protocols.http.endpoint).toBe("0.0.0.0:4318");
+      expect(exporters.awsxray.region).toBe("eu-west-1");
+      expect(service.pipelines.traces).toMatchObject({ receivers: ["otlp"], exporters: ["awsxray"] });
+
+      const role = stack.one("aws:iam/role:Role", "addons-otel-collector");
+      expect(collector.values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(arnOf("aws:iam/role:Role", `${prefix}-otel-collector`));
+      const [trust] = statementsOf(role.inputs.assumeRolePolicy);
+      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe("system:serviceaccount:monitoring:otel-collector");
+      const attachments = stack.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs.role === role.inputs.name);
+      expect(attachments.map((attachment) => attachment.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"]);
+    });
+
     it("provisions every RTC dashboard as a ConfigMap the Grafana sidecar loads", () => {
       const dashboardsDir = path.join(repoDir, "observability/grafana/dashboards");
       const files = existsSync(dashboardsDir) ? readdirSync(dashboardsDir).filter((file) => file.endsWith(".json")) : [];

@@ -5,7 +5,20 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
-import { createDeduplicator, Counter, Gauge, type Caller, type DomainEvent, type EventBus, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import {
+  contextFrom,
+  createDeduplicator,
+  Counter,
+  Gauge,
+  inSpan,
+  SpanKind,
+  type Caller,
+  type DomainEvent,
+  type EventBus,
+  type Logger,
+  type ServiceMetrics,
+  type Tracer,
+} from '@rtc/service-kit';
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
 import { createParkedIterator } from './parked-iterator';
@@ -64,6 +77,8 @@ export interface LiveHubOptions {
   readonly storeCurrency: string;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
+  /** Present when tracing is on: each event is a span (continuing its publisher's trace) with its resolutions and sends. */
+  readonly tracer?: Tracer | undefined;
   readonly statsIntervalMs?: number;
 }
 
@@ -80,7 +95,7 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, _ar
  * and each event is resolved once per group, through one federated query as a caller of that scope,
  * whatever the group's size.
  */
-export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency, metrics, logger, statsIntervalMs = 1_000 }: LiveHubOptions) {
+export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency, metrics, logger, tracer, statsIntervalMs = 1_000 }: LiveHubOptions) {
   const groups = new Map<string, Group>();
   const isNew = createDeduplicator();
   const active = new Gauge({
@@ -132,8 +147,29 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     return executeLocally(group, { ...update.fields, ...(entity.data ?? {}) }, entity.errors);
   };
 
+  const fieldOf = (group: Group) => ({ 'rtc.live.field': group.subscription.rootField, 'rtc.live.subscribers': group.subscribers.size });
+  const resolveTraced = (group: Group, update: LiveUpdate) =>
+    tracer ? inSpan(tracer, `live resolve ${group.subscription.rootField}`, { attributes: fieldOf(group) }, () => resolveUpdate(group, update)) : resolveUpdate(group, update);
+  const publishTraced = (group: Group, result: ExecutionResult) =>
+    tracer
+      ? void inSpan(tracer, `live send ${group.subscription.rootField}`, { kind: SpanKind.PRODUCER, attributes: fieldOf(group) }, async () => publish(group, result))
+      : publish(group, result);
+
   const onEvent = (event: DomainEvent) => {
     if (!isNew(event.id)) return;
+    if (!tracer) {
+      fanOut(event);
+      return;
+    }
+    void inSpan(
+      tracer,
+      `live event ${event.type}`,
+      { kind: SpanKind.CONSUMER, parent: contextFrom(event.traceContext), attributes: { 'messaging.message.id': event.id, 'rtc.event.type': event.type } },
+      async () => fanOut(event),
+    );
+  };
+
+  const fanOut = (event: DomainEvent) => {
     if (event.type === 'OrderPlaced') {
       const payload = event.payload as { orderId: string; placedAt?: string; total: { amount: number; currency: string }; units: number };
       salesWindow.add({
@@ -152,9 +188,9 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       if (!update) continue;
       // Chained per group, so a group's updates leave in event order.
       group.chain = group.chain
-        .then(() => resolveUpdate(group, update))
+        .then(() => resolveTraced(group, update))
         .then((result) => {
-          if (result) publish(group, result);
+          if (result) publishTraced(group, result);
         })
         .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'));
     }

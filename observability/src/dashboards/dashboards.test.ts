@@ -23,6 +23,7 @@ interface PanelJson {
   datasource?: { type?: string; uid?: string };
   panels?: PanelJson[];
   targets?: { refId: string; expr: string; datasource?: { type?: string; uid?: string } }[];
+  fieldConfig?: { defaults?: { links?: { title: string; url: string }[] } };
 }
 
 const committed = async () => (await readDashboards()) as unknown as { uid: string; title: string; panels: PanelJson[] }[];
@@ -33,6 +34,14 @@ describe('Grafana dashboards', () => {
       const onDisk = await readFile(join(observabilityFiles.dashboardsDir, file), 'utf8');
       expect(onDisk, file).toBe(renderDashboard(dashboard));
     }
+  });
+
+  it("link a slow point of a service's duration to X-Ray's traces of that service at least as slow", async () => {
+    const services = (await committed()).find((dashboard) => dashboard.uid === 'rtc-services')!;
+    const duration = services.panels.find((panel) => panel.title === 'Duration')!;
+    const [link] = duration.fieldConfig?.defaults?.links ?? [];
+    expect(link?.url).toContain('xray/home#/traces');
+    expect(decodeURIComponent(link!.url)).toContain('service("${__field.labels.service}") AND responsetime >= ${__value.raw}');
   });
 
   it('are the business and the services dashboards', async () => {

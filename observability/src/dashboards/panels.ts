@@ -10,7 +10,7 @@ import {
   VizLegendOptionsBuilder,
   VizOrientation,
 } from '@grafana/grafana-foundation-sdk/common';
-import type { DataSourceRef, GridPos, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardLinkBuilder, type DataSourceRef, type GridPos, type Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
@@ -35,6 +35,8 @@ export interface PanelSpec {
   readonly description: string;
   readonly unit: string;
   readonly queries: readonly Query[];
+  /** Links from a point of a series, e.g. to the traces behind it; Grafana interpolates `${__field.labels.x}`, `${__value.raw}`. */
+  readonly dataLinks?: readonly { readonly title: string; readonly url: string }[];
 }
 
 const refIds = 'ABCDEFGHIJ';
@@ -52,7 +54,7 @@ function targets(queries: readonly Query[], { instant }: { instant: boolean }): 
 
 /** A line chart over the dashboard's time range. */
 export function timeseries(spec: PanelSpec): PlaceablePanel {
-  return new TimeseriesBuilder()
+  const panel = new TimeseriesBuilder()
     .title(spec.title)
     .description(spec.description)
     .datasource(prometheusDatasource)
@@ -62,6 +64,8 @@ export function timeseries(spec: PanelSpec): PlaceablePanel {
     .lineWidth(1)
     .fillOpacity(10)
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom));
+  if (!spec.dataLinks) return panel;
+  return panel.dataLinks(spec.dataLinks.map((link) => new DashboardLinkBuilder(link.title).url(link.url).targetBlank(true)));
 }
 
 /** A big number: the latest value, with a sparkline of the range. */

@@ -3,6 +3,17 @@ import { rtcDashboard } from './common';
 import { chartHeight, layOut, statHeight } from './layout';
 import { stat, timeseries } from './panels';
 
+/**
+ * X-Ray's trace search for one service's requests at least as slow as the clicked point, over the dashboard's range
+ * (the cluster's OpenTelemetry collector sends every service's spans to X-Ray).
+ */
+export const slowTracesLink = {
+  title: 'Traces in X-Ray at least this slow',
+  url:
+    'https://console.aws.amazon.com/xray/home#/traces?timeRange=${__from:date:iso}~${__to:date:iso}' +
+    '&filter=service(%22${__field.labels.service}%22)%20AND%20responsetime%20%3E%3D%20${__value.raw}',
+};
+
 /** "RTC services": rate, errors and duration per service and subgraph, database, events, subscriptions. */
 export function buildServicesDashboard(): Dashboard {
   return layOut(
@@ -70,6 +81,7 @@ export function buildServicesDashboard(): Dashboard {
               { expr: 'rtc:graphql_request_duration_seconds:p99_5m', legend: '{{service}} p99' },
               { expr: 'rtc:graphql_request_duration_seconds:p50_5m', legend: '{{service}} p50' },
             ],
+            dataLinks: [slowTracesLink],
           }),
         ],
       },

@@ -20,6 +20,12 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(logLevels).default('info'),
   INTERNAL_TOKEN: z.string().min(16).default('rtc-development-internal-token'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // OpenTelemetry's own names; without an endpoint no tracing SDK starts.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be letters, digits, _, . or -')
+    .optional(),
 };
 
 export const databaseEnv = {

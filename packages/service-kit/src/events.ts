@@ -11,6 +11,8 @@ export interface DomainEvent<P = Record<string, unknown>> {
   readonly aggregateId: string;
   readonly occurredAt: string;
   readonly payload: P;
+  /** The W3C trace context of its publish, when traced: the live path continues the trace of the change. */
+  readonly traceContext?: Record<string, string>;
 }
 
 export function newEventId(): string {

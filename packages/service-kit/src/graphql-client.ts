@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { callerHeadersOf, type Caller } from './caller';
 import { createPooledFetch, type PooledFetch } from './pooled-http';
+import type { Tracer } from './tracing';
 
 export interface GraphQLClientOptions {
   readonly url: string;
@@ -8,6 +9,8 @@ export interface GraphQLClientOptions {
   readonly timeoutMs?: number;
   /** Share one set of connection pools between clients; each client gets its own otherwise. */
   readonly fetch?: PooledFetch;
+  /** Traces the client's own pools; a shared `fetch` brings its own tracing. */
+  readonly tracer?: Tracer | undefined;
 }
 
 export interface RequestOptions {
@@ -28,7 +31,7 @@ export interface GraphQLClient {
  * Service-to-service GraphQL over pooled keep-alive HTTP connections.
  * A GraphQL error from the other side is rethrown with its code, so it reaches the client unchanged.
  */
-export function createGraphQLClient({ url, internalToken, timeoutMs = 5_000, fetch = createPooledFetch({ timeoutMs }) }: GraphQLClientOptions): GraphQLClient {
+export function createGraphQLClient({ url, internalToken, timeoutMs = 5_000, tracer, fetch = createPooledFetch({ timeoutMs, tracer }) }: GraphQLClientOptions): GraphQLClient {
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
       const response = await fetch(url, {

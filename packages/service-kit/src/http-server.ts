@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InternalHeader } from './caller';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
+import { contextFrom, inSpan, requestIdAttribute, SpanKind, type Tracer } from './tracing';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void> | void;
 
@@ -14,6 +15,8 @@ export interface ServiceServerOptions {
   readonly ready: () => Promise<boolean>;
   /** Exact paths; `/healthz`, `/readyz` and `/metrics` are added. */
   readonly routes: Record<string, RouteHandler>;
+  /** Each request to `routes` becomes a server span continuing the caller's trace; absent, nothing is traced. */
+  readonly tracer?: Tracer | undefined;
 }
 
 export interface ServiceServer {
@@ -33,8 +36,27 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** A route whose requests each run in a server span, child of the trace in the request's `traceparent`. */
+export function traceRoute(tracer: Tracer, path: string, handler: RouteHandler): RouteHandler {
+  return (req, res, requestId) =>
+    inSpan(
+      tracer,
+      `${req.method ?? 'GET'} ${path}`,
+      {
+        kind: SpanKind.SERVER,
+        parent: contextFrom(req.headers),
+        attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, [requestIdAttribute]: requestId },
+      },
+      async (span) => {
+        await handler(req, res, requestId);
+        span.setAttribute('http.response.status_code', res.statusCode);
+      },
+    );
+}
+
 /** Node's http server with the ops surface every RTC service shares. */
-export function createServiceServer({ logger, metrics, ready, routes }: ServiceServerOptions): ServiceServer {
+export function createServiceServer({ logger, metrics, ready, routes, tracer }: ServiceServerOptions): ServiceServer {
+  const served = tracer ? Object.fromEntries(Object.entries(routes).map(([path, handler]) => [path, traceRoute(tracer, path, handler)])) : routes;
   const table: Record<string, RouteHandler> = {
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
@@ -51,7 +73,7 @@ export function createServiceServer({ logger, metrics, ready, routes }: ServiceS
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(body);
     },
-    ...routes,
+    ...served,
   };
 
   const server = createServer((req, res) => {

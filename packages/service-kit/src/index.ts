@@ -28,3 +28,4 @@ export * from './pooled-http';
 export * from './quiet-errors';
 export * from './trusted-documents';
 export * from './rate-limit';
+export * from './tracing';

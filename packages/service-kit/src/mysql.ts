@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createPool, type Pool, type PoolOptions, type SslOptions } from 'mysql2/promise';
 import { Gauge } from 'prom-client';
 import type { ServiceMetrics } from './metrics';
+import { inSpan, inTrace, SpanKind, type Tracer } from './tracing';
 
 export type { Pool };
 
@@ -9,6 +10,8 @@ export interface MysqlPoolOptions {
   readonly url: string;
   readonly connectionLimit?: number;
   readonly metrics?: ServiceMetrics;
+  /** Each statement run inside a trace becomes a client span; absent, nothing is traced. */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** The database name in a mysql:// URL, or an error naming the URL's problem. */
@@ -48,7 +51,7 @@ export function connectionOptionsOf(url: string): { uri: string; ssl?: SslOption
   };
 }
 
-export function createMysqlPool({ url, connectionLimit = 10, metrics }: MysqlPoolOptions): Pool {
+export function createMysqlPool({ url, connectionLimit = 10, metrics, tracer }: MysqlPoolOptions): Pool {
   const options: PoolOptions = {
     ...connectionOptionsOf(url),
     connectionLimit,
@@ -64,7 +67,48 @@ export function createMysqlPool({ url, connectionLimit = 10, metrics }: MysqlPoo
   };
   const pool = createPool(options);
   if (metrics) instrumentPool(pool, metrics);
+  if (tracer) tracePool(pool, tracer, databaseNameOf(url));
   return pool;
+}
+
+export interface PoolTracing {
+  readonly tracer: Tracer;
+  readonly database: string;
+}
+
+const poolTracing = new WeakMap<Pool, PoolTracing>();
+
+/** The tracer a pool's statements report to, when createMysqlPool was given one. */
+export function tracingOfPool(pool: Pool): PoolTracing | undefined {
+  return poolTracing.get(pool);
+}
+
+/** Runs one statement in a client span named by its operation, e.g. `UPDATE rtc_inventory`. */
+export function traceStatement<T>({ tracer, database }: PoolTracing, text: string, run: () => Promise<T>): Promise<T> {
+  const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+  return inSpan(
+    tracer,
+    `${operation} ${database}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'mysql', 'db.namespace': database, 'db.operation.name': operation, 'db.query.text': text.slice(0, 2_000) },
+    },
+    run,
+  );
+}
+
+function tracePool(pool: Pool, tracer: Tracer, database: string): void {
+  const tracing = { tracer, database };
+  poolTracing.set(pool, tracing);
+  for (const method of ['query', 'execute'] as const) {
+    const original = pool[method].bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      if (!inTrace()) return original(...args);
+      const [statement] = args;
+      const text = typeof statement === 'string' ? statement : String((statement as { sql?: string } | undefined)?.sql ?? '');
+      return traceStatement(tracing, text, () => original(...args));
+    };
+  }
 }
 
 interface CorePoolInternals {

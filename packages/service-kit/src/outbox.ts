@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import { createScrapeReading, type ServiceMetrics } from './metrics';
 import type { Pool } from './mysql';
 import { createRowInsert, type RowInsert, type SqlRunner } from './statements';
+import { contextFrom, currentTraceContext, inSpan, inTrace, SpanKind, type Tracer } from './tracing';
 
 /** Every service keeps its own `outbox` table in its own database; rows are written in the transaction of the change. */
 export function defineOutboxTable() {
@@ -46,6 +47,22 @@ function outboxInsertOf(table: OutboxTable): RowInsert<OutboxTable['$inferInsert
   return insert;
 }
 
+// Whichever relay run publishes an event (a poll, another request's nudge), its publish span joins the trace of the
+// change that wrote it. Kept in memory only: after a restart an event is published in a trace of its own.
+const writtenInTrace = new Map<string, Record<string, string>>();
+const rememberedTraces = 10_000;
+
+function rememberTraceOf(eventId: string): void {
+  writtenInTrace.set(eventId, currentTraceContext());
+  if (writtenInTrace.size > rememberedTraces) writtenInTrace.delete(writtenInTrace.keys().next().value!);
+}
+
+function takeTraceOf(eventId: string): Record<string, string> | undefined {
+  const carrier = writtenInTrace.get(eventId);
+  writtenInTrace.delete(eventId);
+  return carrier;
+}
+
 /** Appends events to the outbox inside the caller's transaction. */
 export async function appendToOutbox<P extends Record<string, unknown>>(
   tx: SqlRunner,
@@ -56,6 +73,7 @@ export async function appendToOutbox<P extends Record<string, unknown>>(
   if (events.length === 0) return [];
   const rows = events.map((event) => ({ ...event, eventId: newEventId(), occurredAt: now }));
   await outboxInsertOf(table).run(tx, rows);
+  if (inTrace()) for (const row of rows) rememberTraceOf(row.eventId);
   return rows.map((row) => ({
     id: row.eventId,
     type: row.type,
@@ -71,6 +89,8 @@ export interface OutboxRelayOptions {
   readonly bus: EventBus;
   readonly logger: Logger;
   readonly metrics?: ServiceMetrics;
+  /** A publish inside a trace (a relay run nudged by a request) becomes a producer span; absent, nothing is traced. */
+  readonly tracer?: Tracer | undefined;
   readonly pollIntervalMs?: number;
   readonly batchSize?: number;
 }
@@ -99,13 +119,24 @@ interface OutboxRow extends RowDataPacket {
  * Rows stay locked (FOR UPDATE) while published, so two relays never interleave and order per aggregate holds;
  * a crash before commit republishes them: at least once.
  */
-export function createOutboxRelay({ pool, bus, logger, metrics, pollIntervalMs = 250, batchSize = 500 }: OutboxRelayOptions): OutboxRelay {
+export function createOutboxRelay({ pool, bus, logger, metrics, tracer, pollIntervalMs = 250, batchSize = 500 }: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = false;
 
   if (metrics) registerOutboxGauges(pool, metrics);
+
+  const publish = (event: DomainEvent): Promise<void> => {
+    const writtenIn = tracer ? takeTraceOf(event.id) : undefined;
+    if (!tracer || !writtenIn) return bus.publish(event);
+    return inSpan(
+      tracer,
+      `publish ${event.type}`,
+      { kind: SpanKind.PRODUCER, parent: contextFrom(writtenIn), attributes: { 'messaging.operation.type': 'send', 'messaging.message.id': event.id, 'rtc.event.type': event.type } },
+      () => bus.publish({ ...event, traceContext: currentTraceContext() }),
+    );
+  };
 
   const publishBatch = async (): Promise<number> => {
     const connection = await pool.getConnection();
@@ -116,7 +147,7 @@ export function createOutboxRelay({ pool, bus, logger, metrics, pollIntervalMs =
         [batchSize],
       );
       for (const row of rows) {
-        await bus.publish({
+        await publish({
           id: row.event_id,
           type: row.type,
           aggregateType: row.aggregate_type,

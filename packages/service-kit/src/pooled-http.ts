@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Pool } from 'undici';
+import { InternalHeader } from './caller';
+import { currentTraceContext, inSpan, inTrace, requestIdAttribute, SpanKind, type Tracer } from './tracing';
 
 export interface PooledResponse {
   readonly ok: boolean;
@@ -23,6 +25,8 @@ export interface PooledFetchOptions {
   /** Keep-alive connections per upstream origin. */
   readonly connections?: number;
   readonly timeoutMs?: number;
+  /** Each call inside a trace becomes a client span whose context travels in `traceparent`; absent, nothing is traced. */
+  readonly tracer?: Tracer | undefined;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface PooledFetchOptions {
  * a federated request; undici's pool costs far less CPU per call than the global fetch (no web streams, no
  * AbortSignal per call) and keeps its sockets alive between calls.
  */
-export function createPooledFetch({ connections = 64, timeoutMs = 10_000 }: PooledFetchOptions = {}): PooledFetch & { close(): Promise<void> } {
+export function createPooledFetch({ connections = 64, timeoutMs = 10_000, tracer }: PooledFetchOptions = {}): PooledFetch & { close(): Promise<void> } {
   const pools = new Map<string, Pool>();
   const poolFor = (origin: string) => {
     let pool = pools.get(origin);
@@ -66,7 +70,32 @@ export function createPooledFetch({ connections = 64, timeoutMs = 10_000 }: Pool
       text: async () => text,
     };
   };
-  return Object.assign(pooledFetch, {
+  const tracedFetch: PooledFetch = (url, init = {}) => {
+    if (!tracer || !inTrace()) return pooledFetch(url, init);
+    const target = new URL(url);
+    const method = init.method ?? 'GET';
+    const requestId = init.headers?.[InternalHeader.RequestId];
+    return inSpan(
+      tracer,
+      `${method} ${target.host}${target.pathname}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': method,
+          'url.full': `${target.origin}${target.pathname}`,
+          'server.address': target.hostname,
+          'server.port': Number(target.port || 80),
+          ...(requestId ? { [requestIdAttribute]: requestId } : {}),
+        },
+      },
+      async (span) => {
+        const response = await pooledFetch(url, { ...init, headers: { ...init.headers, ...currentTraceContext() } });
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      },
+    );
+  };
+  return Object.assign(tracer ? tracedFetch : pooledFetch, {
     async close() {
       await Promise.all([...pools.values()].map((pool) => pool.close()));
       pools.clear();

@@ -6,12 +6,15 @@ import { createServiceMetrics, type ServiceMetrics } from './metrics';
 import { createMysqlPool, type Pool } from './mysql';
 import type { OutboxRelay } from './outbox';
 import { registerShutdown } from './shutdown';
+import { startTracing, type Tracer } from './tracing';
 
 export interface ServiceDeps {
   readonly pool: Pool;
   readonly bus: EventBus;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
+  /** Present when tracing is on: the service's own tracer (several services may share a process). */
+  readonly tracer?: Tracer | undefined;
 }
 
 export interface BuiltService {
@@ -26,16 +29,22 @@ export interface ServeOptions {
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly redisUrl?: string | undefined;
+  /** OTLP/HTTP endpoint of the trace collector; absent, tracing is off. */
+  readonly otlpEndpoint?: string | undefined;
+  /** The service's name in traces; `name` when absent. */
+  readonly traceServiceName?: string | undefined;
   readonly build: (deps: ServiceDeps) => Promise<BuiltService>;
 }
 
 /** A subgraph's main(): wires its dependencies, listens, relays its outbox and closes everything on SIGTERM. */
-export async function serveSubgraph({ name, port, logLevel, databaseUrl, redisUrl, build }: ServeOptions): Promise<void> {
+export async function serveSubgraph({ name, port, logLevel, databaseUrl, redisUrl, otlpEndpoint, traceServiceName, build }: ServeOptions): Promise<void> {
   const logger = createLogger({ service: name, level: logLevel });
   const metrics = createServiceMetrics(name);
-  const pool = createMysqlPool({ url: databaseUrl, metrics });
+  const tracing = startTracing({ endpoint: otlpEndpoint, serviceName: traceServiceName ?? name, global: true });
+  const tracer = tracing?.tracer;
+  const pool = createMysqlPool({ url: databaseUrl, metrics, tracer });
   const bus = createEventBus({ redisUrl, logger });
-  const service = await build({ pool, bus, logger, metrics });
+  const service = await build({ pool, bus, logger, metrics, tracer });
   const url = await service.http.listen(port);
   service.relay?.start();
   logger.info({ url: `${url}/graphql` }, `${name} subgraph listening`);
@@ -47,6 +56,7 @@ export async function serveSubgraph({ name, port, logLevel, databaseUrl, redisUr
       await service.stop?.();
       await bus.close();
       await pool.end();
+      await tracing?.shutdown();
     },
   });
 }

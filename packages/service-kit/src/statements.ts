@@ -3,7 +3,8 @@ import { getTableConfig, type MySqlDatabase, type MySqlTable } from 'drizzle-orm
 import { format, type ResultSetHeader } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { ServiceMetrics } from './metrics';
-import { metricsOfPool } from './mysql';
+import { metricsOfPool, traceStatement, tracingOfPool, type PoolTracing } from './mysql';
+import { inSpan, inTrace } from './tracing';
 
 export type { ResultSetHeader };
 
@@ -44,6 +45,15 @@ function timedRunner(runner: SqlRunner, metrics: ServiceMetrics): SqlRunner {
   };
 }
 
+/** Each statement in a client span of the pool's tracer. */
+function tracedRunner(runner: SqlRunner, tracing: PoolTracing): SqlRunner {
+  return {
+    run<T>(text: string, values: readonly unknown[]) {
+      return traceStatement(tracing, text, () => runner.run<T>(text, values));
+    },
+  };
+}
+
 /** Statements of a runner inside a Drizzle transaction (or on a Drizzle database), on its connection. */
 export function runnerOnDrizzle(db: AnyMysqlDb): SqlRunner {
   return {
@@ -57,14 +67,23 @@ export function runnerOnDrizzle(db: AnyMysqlDb): SqlRunner {
 
 /** One transaction on a pool connection: `begin` … `commit`, or `rollback` when `work` throws. */
 export async function inTransaction<T>(pool: Pool, work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+  const tracing = tracingOfPool(pool);
+  if (!tracing || !inTrace()) return runTransaction(pool, work);
+  return inSpan(tracing.tracer, `transaction ${tracing.database}`, {}, () => runTransaction(pool, work, tracing));
+}
+
+async function runTransaction<T>(pool: Pool, work: (runner: SqlRunner) => Promise<T>, tracing?: PoolTracing): Promise<T> {
   const connection = await pool.getConnection();
   try {
     await connection.query('begin');
     try {
-      const runner = runnerOn(connection);
+      let runner = runnerOn(connection);
       const metrics = metricsOfPool(pool);
-      const result = await work(metrics ? timedRunner(runner, metrics) : runner);
-      await connection.query('commit');
+      if (metrics) runner = timedRunner(runner, metrics);
+      if (tracing) runner = tracedRunner(runner, tracing);
+      const result = await work(runner);
+      const commit = () => connection.query('commit');
+      await (tracing ? traceStatement(tracing, 'commit', commit) : commit());
       return result;
     } catch (error) {
       await connection.query('rollback').catch(() => undefined);

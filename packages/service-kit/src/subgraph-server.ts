@@ -59,7 +59,7 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
 export async function createSubgraphServer<C extends BaseContext>(options: SubgraphServerOptions<C>): Promise<SubgraphServer<C>> {
   const { name, typeDefs, resolvers, createContext } = options;
   const { internalToken, production } = options.config;
-  const { pool, logger, metrics } = options.deps;
+  const { pool, logger, metrics, tracer } = options.deps;
   const ready = () => pingDatabase(pool);
   const apollo = new ApolloServer<C>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<C> }]),
@@ -93,6 +93,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
   const http = createServiceServer({
     logger,
     metrics,
+    tracer,
     ready,
     routes: {
       '/graphql': async (req, res, requestId) => {
@@ -110,6 +111,6 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
 }
 
 /** The relay of a service's own outbox, publishing to its bus. */
-export function createServiceRelay({ pool, bus, logger, metrics }: ServiceDeps): OutboxRelay {
-  return createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics });
+export function createServiceRelay({ pool, bus, logger, metrics, tracer }: ServiceDeps): OutboxRelay {
+  return createOutboxRelay({ pool, bus, logger: logger.child({ component: 'outbox-relay' }), metrics, tracer });
 }

@@ -56,6 +56,7 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     STORE_TIMEZONE: options.storeTimeZone,
     STORE_CURRENCY: options.storeCurrency,
     ...developmentLimitsEnv(),
+    ...(options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {}),
   };
   const serverUrlOf = (name: SubgraphName) => (options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl);
   const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(serverUrlOf(name), options.databases[name]) });
@@ -90,7 +91,7 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     for (const name of startOrder) {
       const child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', entryPoints[name]], {
         cwd: repositoryRoot,
-        env: { ...common, ...environments[name], PORT: String(options.ports[name]) },
+        env: { ...common, ...environments[name], PORT: String(options.ports[name]), OTEL_SERVICE_NAME: name },
         stdio: 'inherit',
       });
       children.push(child);

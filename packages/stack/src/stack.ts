@@ -3,12 +3,14 @@ import {
   createLogger,
   createMysqlPool,
   createServiceMetrics,
+  startTracing,
   withDatabase,
   type BuiltService,
   type EventBus,
   type Logger,
   type ServiceDeps,
   type ServiceMetrics,
+  type Tracing,
 } from '@rtc/service-kit';
 import { createGateway, defaultOperationLimits, subgraphNames, type ApiRateLimitsConfig, type Gateway, type SubgraphName } from '@rtc/gateway';
 import type { AttemptLimitsConfig } from '@rtc/users';
@@ -46,6 +48,8 @@ export interface StackOptions {
   readonly trustedDocuments?: 'safelist' | 'open';
   /** Request, socket, log-in and sign-up limits; absent parts take the development limits (far above one machine's traffic). */
   readonly rateLimits?: { readonly api?: ApiRateLimitsConfig; readonly attempts?: AttemptLimitsConfig };
+  /** OTLP/HTTP endpoint of a trace collector: each service exports its spans there under its own name. Absent: off. */
+  readonly otlpEndpoint?: string | undefined;
   /** How long the gateway trusts an account's standing before reading it again (tests shorten it). */
   readonly accountRecheckMs?: number;
 }
@@ -64,6 +68,8 @@ export interface RunningStack {
   readonly gatewayMetrics: ServiceMetrics;
   readonly bus: EventBus;
   readonly logger: Logger;
+  /** Exports every span ended so far (when tracing is on). */
+  flushTraces(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,14 +83,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const pools: ReturnType<typeof createMysqlPool>[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   const stops: (() => Promise<void>)[] = [];
+  const tracings: Tracing[] = [];
+  const tracerOf = (name: ServiceName) => {
+    // The gateway's provider is the process's global one: Apollo Gateway traces its query plans on the global API.
+    const tracing = startTracing({ endpoint: options.otlpEndpoint, serviceName: name, global: name === 'gateway' });
+    if (tracing) tracings.push(tracing);
+    return tracing?.tracer;
+  };
+  const stopTracing = () => Promise.all(tracings.map((tracing) => tracing.shutdown()));
 
   try {
     for (const name of startOrder) {
       const metrics = createServiceMetrics(name);
       const serverUrl = options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl;
-      const pool = createMysqlPool({ url: withDatabase(serverUrl, options.databases[name]), metrics, connectionLimit: 20 });
+      const tracer = tracerOf(name);
+      const pool = createMysqlPool({ url: withDatabase(serverUrl, options.databases[name]), metrics, connectionLimit: 20, tracer });
       pools.push(pool);
-      const deps: ServiceDeps = { pool, bus, logger: logger.child({ service: name }), metrics };
+      const deps: ServiceDeps = { pool, bus, logger: logger.child({ service: name }), metrics, tracer };
       const service = await buildSubgraph(name, options, subgraphs, deps);
       const url = await service.http.listen(options.ports[name], options.host);
       service.relay?.start();
@@ -115,7 +130,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         },
         ...(options.accountRecheckMs ? { accountRecheckMs: options.accountRecheckMs } : {}),
       },
-      { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus },
+      { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus, tracer: tracerOf('gateway') },
     );
     const gatewayUrl = await gateway.http.listen(options.ports.gateway, options.host);
 
@@ -127,18 +142,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       gatewayMetrics,
       bus,
       logger,
+      async flushTraces() {
+        await Promise.all(tracings.map((tracing) => tracing.flush()));
+      },
       async stop() {
         await gateway.http.close();
         await gateway.stop();
         for (const stop of stops.reverse()) await stop();
         await bus.close();
         await Promise.all(pools.map((pool) => pool.end()));
+        await stopTracing();
       },
     };
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
     await bus.close();
+    await stopTracing();
     throw error;
   }
 }

@@ -75,6 +75,7 @@ const stackOptions = {
   storeTimeZone: env.STORE_TIMEZONE,
   storeCurrency: env.STORE_CURRENCY,
   gatewayMetrics: env.METRICS_ENABLED,
+  otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
 };
 
 // One process for all five services by default; one per service (as in production, over a Redis bus) on request.
@@ -92,6 +93,7 @@ RTC is running (${env.RTC_TOPOLOGY})
   GraphQL    ${running.gatewayUrl}/graphql   (queries and mutations over HTTP, subscriptions over graphql-ws)
   Dashboard  ${running.gatewayUrl}/dashboard   (log in as analyst@rtc.example / rtc-analyst-password)
   Metrics    ${running.gatewayUrl}/metrics   (subgraphs: ${['users', 'catalog', 'orders', 'inventory'].map((name) => `${running.urls[name as 'users']}/metrics`).join(' ')})
+  Traces     ${env.OTEL_EXPORTER_OTLP_ENDPOINT ? `over OTLP to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export them)'}
   Database   ${redacted(env.DATABASE_URL)}${privateDatabase ? ' (private server under ' + env.RTC_STATE_DIR + ')' : ''}${accounts ? `; each service as its own user (passwords in ${env.RTC_STATE_DIR}/database-passwords.json)` : ''}
 Press Ctrl-C to stop.`);
 

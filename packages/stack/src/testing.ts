@@ -21,6 +21,7 @@ export interface TestStackOptions {
   /** `per-service`: each service connects as its own account and migrations run as theirs, as in production. */
   readonly databaseUsers?: 'per-service' | 'shared';
   readonly rateLimits?: StackOptions['rateLimits'];
+  readonly otlpEndpoint?: string;
 }
 
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
@@ -49,6 +50,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
     ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),
   });
   const databaseUrl = (name: SubgraphName) => withDatabase(serverUrl, databases[name]);
   let users = 0;

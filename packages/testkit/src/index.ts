@@ -4,3 +4,4 @@ export * from './services';
 export * from './live-client';
 export * from './raw-http';
 export * from './raw-socket';
+export * from './otlp-receiver';

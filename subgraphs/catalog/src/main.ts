@@ -10,6 +10,8 @@ await serveSubgraph({
   logLevel: env.LOG_LEVEL,
   databaseUrl: env.DATABASE_URL,
   redisUrl: env.REDIS_URL,
+  otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  traceServiceName: env.OTEL_SERVICE_NAME,
   build: (deps) =>
     createCatalogSubgraph({ production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN }, deps),
 });

@@ -54,8 +54,8 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const { pool, logger, metrics } = deps;
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
-  const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken }));
-  const inventory = overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken }));
+  const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken, tracer: deps.tracer }));
+  const inventory = overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken, tracer: deps.tracer }));
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
   const orderMetrics = createOrderMetrics(metrics, db, { currencies: [config.storeCurrency] });
 
