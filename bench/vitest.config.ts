@@ -2,7 +2,6 @@ import { withUnitTier } from '@rtc/testkit/vitest-config';
 import { defineConfig } from 'vitest/config';
 
 export default withUnitTier(defineConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }), [
-  'src/harness/closed-loop.test.ts',
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',
   'src/harness/rounds.test.ts',
