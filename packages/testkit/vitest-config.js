@@ -20,8 +20,8 @@ export function defineTestConfig(overrides = {}) {
 }
 
 /**
- * Splits a package's tests into two vitest projects: `unit`, the listed files (no database, no network server,
- * no child process), and `integration`, every other test. `vitest run` runs both; `vitest run --project unit`
+ * Splits a package's tests into two vitest projects: `unit`, the listed files (no database, no network server),
+ * and `integration`, every other test. `vitest run` runs both; `vitest run --project unit`
  * is the fast tier that turbo may cache.
  * @param {import('vitest/config').UserConfig} config
  * @param {string[]} unitFiles globs relative to the package
