@@ -1,7 +1,6 @@
-import { withUnitTier } from '@rtc/testkit/vitest-config';
-import { defineConfig } from 'vitest/config';
+import { defineTestConfig, withUnitTier } from '@rtc/testkit/vitest-config';
 
-export default withUnitTier(defineConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }), [
+export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }), [
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',
   'src/harness/rounds.test.ts',
