@@ -1,4 +1,7 @@
-import { defineTestConfig } from '@rtc/testkit/vitest-config';
+import { defineTestConfig, withUnitTier } from '@rtc/testkit/vitest-config';
 
 // Tests start real Prometheus processes, run promtool and start RTC in-process.
-export default defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000 } });
+export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000 } }), [
+  'src/dashboards/dashboards.test.ts',
+  'src/rules.test.ts',
+]);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { callerPath, parseOptions, runMain, writeOutput } from '../src/cli';
 import { changedServices, everyService, gitChangedFiles } from '../src/changed-services';
+import { turboChangedPackages } from '../src/turbo-changed-packages';
 import { readWorkspaces } from '../src/workspace-graph';
 
 // Which services need a new image between two commits:
@@ -12,7 +13,10 @@ runMain(() => {
     ? callerPath(options.repo)
     : execFileSync('git', ['-C', callerPath('.'), 'rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const files = gitChangedFiles(repository, options.base, options.head!);
-  const result = files === undefined ? everyService(`no earlier commit to compare with (${options.base || 'none given'})`) : changedServices(files, readWorkspaces(repository));
+  const result =
+    files === undefined
+      ? everyService(`no earlier commit to compare with (${options.base || 'none given'})`)
+      : changedServices(files, turboChangedPackages(repository, options.base!, options.head!), readWorkspaces(repository));
   for (const [service, reason] of Object.entries(result.reasons)) console.error(`${service}: ${reason}`);
   if (options.out) writeOutput(options.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(result.services.join(' '));

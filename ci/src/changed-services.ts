@@ -23,21 +23,17 @@ export function everyService(reason: string): ChangedServices {
   return { services: services.map((service) => service.name), reasons: Object.fromEntries(services.map((service) => [service.name, reason])) };
 }
 
-function owningWorkspace(packages: readonly WorkspacePackage[], file: string): WorkspacePackage | undefined {
-  return packages.find((entry) => file.startsWith(`${entry.directory}/`));
-}
-
-/** The services whose image changes when these files change: their own code or a workspace they ship. */
-export function changedServices(changedFiles: readonly string[], packages: readonly WorkspacePackage[]): ChangedServices {
+/**
+ * The services whose image changes: every one when an image-wide file changed, otherwise those that ship a changed
+ * package (their own or a workspace among their runtime dependencies).
+ */
+export function changedServices(changedFiles: readonly string[], changedPackages: readonly string[], packages: readonly WorkspacePackage[]): ChangedServices {
   const wide = changedFiles.find((file) => imageWideFiles.includes(file));
   if (wide) return everyService(`${wide} changed`);
   const result: ChangedServices = { services: [], reasons: {} };
   for (const service of services) {
     const shipped = shippedWorkspaces(packages, service.workspace);
-    const cause = changedFiles.find((file) => {
-      const owner = owningWorkspace(packages, file);
-      return owner !== undefined && shipped.has(owner.name);
-    });
+    const cause = changedPackages.find((name) => shipped.has(name));
     if (cause) {
       result.services.push(service.name);
       result.reasons[service.name] = `${cause} changed`;

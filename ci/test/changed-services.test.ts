@@ -16,8 +16,11 @@ function createRepository(): string {
   };
   const pkg = (name: string, dependencies: Record<string, string> = {}, devDependencies: Record<string, string> = {}) =>
     JSON.stringify({ name, dependencies, devDependencies });
-  write('package.json', JSON.stringify({ name: 'rtc', workspaces: ['packages/*', 'subgraphs/*', 'gateway', 'manifests'] }));
-  write('package-lock.json', '{}');
+  const workspaces = ['packages/*', 'subgraphs/*', 'gateway', 'manifests'];
+  // turbo needs a package manager and a lockfile it can read to map files to packages.
+  write('package.json', JSON.stringify({ name: 'rtc', private: true, packageManager: 'npm@11.19.1', workspaces }));
+  write('package-lock.json', JSON.stringify({ name: 'rtc', lockfileVersion: 3, requires: true, packages: { '': { name: 'rtc', workspaces } } }));
+  write('turbo.json', JSON.stringify({ tasks: {} }));
   write('Dockerfile.base', 'FROM node\n');
   write('packages/service-kit/package.json', pkg('@rtc/service-kit'));
   write('packages/service-kit/src/index.ts', 'export {};\n');
@@ -96,9 +99,9 @@ describe("RTC's own workspace graph", () => {
       expect(shipped.has('@rtc/service-kit'), service).toBe(true);
       expect(shipped.has('@rtc/testkit'), service).toBe(false);
     }
-    const orders = changedServices(['subgraphs/orders/src/resolvers/Query.ts'], packages).services;
+    const orders = changedServices(['subgraphs/orders/src/resolvers/Query.ts'], ['@rtc/orders'], packages).services;
     expect(orders).toContain('orders');
     expect(orders).not.toContain('users');
-    expect(changedServices(['observability/prometheus/rules/alerts.yml', 'ci/Jenkinsfile'], packages).services).toEqual([]);
+    expect(changedServices(['observability/prometheus/rules/alerts.yml', 'ci/Jenkinsfile'], ['@rtc/observability', '@rtc/ci'], packages).services).toEqual([]);
   });
 });

@@ -1,3 +1,3 @@
-import { defineTestConfig } from '@rtc/testkit/vitest-config';
+import { defineTestConfig, withUnitTier } from '@rtc/testkit/vitest-config';
 
-export default defineTestConfig({ test: { testTimeout: 60_000, fileParallelism: false } });
+export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, fileParallelism: false } }), ['src/seed/plan.test.ts']);

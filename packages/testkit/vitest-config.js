@@ -1,6 +1,6 @@
 // Plain JavaScript: vitest loads config files through Node, which cannot import TypeScript from node_modules.
 import { createRequire } from 'node:module';
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
@@ -17,4 +17,26 @@ export function defineTestConfig(overrides = {}) {
     }),
     overrides,
   );
+}
+
+/**
+ * Splits a package's tests into two vitest projects: `unit`, the listed files (no database, no network server),
+ * and `integration`, every other test. `vitest run` runs both; `vitest run --project unit`
+ * is the fast tier that turbo may cache.
+ * @param {import('vitest/config').UserConfig} config
+ * @param {string[]} unitFiles globs relative to the package
+ */
+export function withUnitTier(config, unitFiles) {
+  const { include = configDefaults.include, ...test } = config.test ?? {};
+  return {
+    ...config,
+    test: {
+      ...test,
+      // Projects inherit the root's arrays by concatenation, so `include` is set on each project, not on the root.
+      projects: [
+        { extends: true, test: { name: 'unit', include: unitFiles } },
+        { extends: true, test: { name: 'integration', include, exclude: [...configDefaults.exclude, ...unitFiles] } },
+      ],
+    },
+  };
 }

@@ -1,5 +1,15 @@
+import { withUnitTier } from '@rtc/testkit/vitest-config';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 60_000 },
-});
+export default withUnitTier(
+  defineConfig({
+    test: { testTimeout: 30_000, hookTimeout: 60_000 },
+  }),
+  [
+    'src/catalog/category-input.test.ts',
+    'src/catalog/product-input.test.ts',
+    'src/catalog/product-listing-args.test.ts',
+    'src/catalog/product-sorts.test.ts',
+    'src/catalog/search-terms.test.ts',
+  ],
+);

@@ -1,5 +1,19 @@
+import { withUnitTier } from '@rtc/testkit/vitest-config';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
-  test: { testTimeout: 30_000, hookTimeout: 60_000 },
-});
+export default withUnitTier(
+  defineConfig({
+    test: { testTimeout: 30_000, hookTimeout: 60_000 },
+  }),
+  [
+    'src/analytics/rolling-stats.test.ts',
+    'src/analytics/sales-window.test.ts',
+    'src/analytics/zoned-time.test.ts',
+    'src/checkout/order-input.test.ts',
+    'src/checkout/pricing.test.ts',
+    'src/checkout/reservation-reference.test.ts',
+    'src/checkout/single-flight.test.ts',
+    'src/lifecycle/transitions.test.ts',
+    'src/rollups/rollup-deltas.test.ts',
+  ],
+);

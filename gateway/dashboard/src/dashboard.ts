@@ -1,3 +1,4 @@
+import type { DashboardInventoryAlertsSubscription, DashboardSalesStatsSubscription, DashboardSalesTicksSubscription } from './__generated__/graphql';
 import { createGraphQLHttp, GraphQLRequestError } from './api/graphql-http';
 import { createLiveConnection } from './api/live-connection';
 import { createSessionRenewal } from './api/session-renewal';
@@ -12,17 +13,7 @@ import {
   salesTodayQuery,
   storeDayQuery,
   topProductsQuery,
-  type CustomerMixResult,
   type FeedOrder,
-  type InventoryAlertResult,
-  type LatestOrdersResult,
-  type LowStockResult,
-  type SalesMinutesResult,
-  type SalesStatsResult,
-  type SalesTickResult,
-  type SalesTodayResult,
-  type StoreDayResult,
-  type TopProductsResult,
 } from './api/operations';
 import { formatClock } from './format';
 import type { Session } from './session';
@@ -196,7 +187,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const loadDay = () =>
     load(headlineFigures, () => {
       const window = dayProbeWindow(now());
-      return request<StoreDayResult>(storeDayQuery, { from: window.from.toISOString(), to: window.to.toISOString() });
+      return request(storeDayQuery, { from: window.from.toISOString(), to: window.to.toISOString() });
     }, (data) => {
       const next = storeDayFrom(data.salesSeries);
       if (next) {
@@ -214,7 +205,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
     await load(
       headlineFigures,
       () =>
-        request<SalesTodayResult>(salesTodayQuery, {
+        request(salesTodayQuery, {
           dayFrom: new Date(storeDay.dayStart).toISOString(),
           now: new Date(at).toISOString(),
           yesterdayFrom: (yesterday?.from ?? new Date(storeDay.yesterdayStart)).toISOString(),
@@ -233,7 +224,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const loadMinutes = async () => {
     const window = lastMinutesWindow(now());
     loading.minutes = true;
-    await load(charts.orders.panel, () => request<SalesMinutesResult>(salesMinutesQuery, { from: window.from.toISOString(), to: window.to.toISOString() }), (data) => {
+    await load(charts.orders.panel, () => request(salesMinutesQuery, { from: window.from.toISOString(), to: window.to.toISOString() }), (data) => {
       minutes = seedMinuteSeries(
         data.salesSeries.map((point) => ({ start: Date.parse(point.start), orders: point.orders, revenue: point.revenue.amount })),
         now(),
@@ -246,7 +237,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const loadRanking = async () => {
     const window = lastHourWindow(now());
     loading.ranking = true;
-    await load(topProducts.panel, () => request<TopProductsResult>(topProductsQuery, { from: window.from.toISOString(), to: window.to.toISOString() }), (data) => {
+    await load(topProducts.panel, () => request(topProductsQuery, { from: window.from.toISOString(), to: window.to.toISOString() }), (data) => {
       ranking = rankProducts(
         data.topProducts.map((row) => ({ productId: row.product.id, name: row.product.name, units: row.units, revenue: row.revenue.amount, orders: row.orders })),
       );
@@ -258,23 +249,24 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const loadCustomers = () =>
     load(customerMix.panel, () => {
       const from = new Date(day?.dayStart ?? now() - 3_600_000).toISOString();
-      return request<CustomerMixResult>(customerMixQuery, { from, to: new Date(now()).toISOString() });
+      return request(customerMixQuery, { from, to: new Date(now()).toISOString() });
     }, (data) => customerMix.show(data.customerStats));
 
   const loadLowStock = () =>
-    load(lowStockPanel.panel, () => request<LowStockResult>(lowStockQuery), (data) => {
+    load(lowStockPanel.panel, () => request(lowStockQuery), (data) => {
       lowStock = data.lowStock.edges.map(({ node }) => ({
         productId: node.product.id,
         name: node.product.name,
         available: node.stock.available,
-        threshold: node.stock.lowStockThreshold,
+        // The schema lets the staff-only threshold be null; lowStock itself is staff-only, so it never is here.
+        threshold: node.stock.lowStockThreshold ?? 0,
         status: node.stock.status,
       }));
       render('stock');
     });
 
   const loadFeed = () =>
-    load(ordersFeed.panel, () => request<LatestOrdersResult>(latestOrdersQuery), (data) => {
+    load(ordersFeed.panel, () => request(latestOrdersQuery), (data) => {
       feed = addRecentOrders(feed, data.orders.edges.map(({ node }) => recentOrderOf(node)));
       render('feed');
     });
@@ -296,7 +288,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
 
   let lowStockTimer: ReturnType<typeof setTimeout> | undefined;
   let ticksSinceAnalytics = 0;
-  const onTick = ({ salesTicks: { order } }: SalesTickResult) => {
+  const onTick = ({ salesTicks: { order } }: DashboardSalesTicksSubscription) => {
     ticksSinceAnalytics++;
     const placed = recentOrderOf(order);
     highlightFeed = true;
@@ -319,14 +311,14 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
     }
   };
 
-  const onStats = ({ salesStats }: SalesStatsResult) => {
+  const onStats = ({ salesStats }: DashboardSalesStatsSubscription) => {
     const serverNow = Date.parse(salesStats.at);
     if (Number.isFinite(serverNow)) clockSkewMs = serverNow - Date.now();
     ratePerMinute = salesStats.ordersPerMinute;
     render('charts');
   };
 
-  const onAlert = ({ inventoryAlerts: alert }: InventoryAlertResult) => {
+  const onAlert = ({ inventoryAlerts: alert }: DashboardInventoryAlertsSubscription) => {
     const remembered: InventoryAlert = {
       kind: alert.kind,
       productId: alert.product.id,
@@ -352,9 +344,9 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   });
   const liveProblem = (target: Panel) => (message: string) => target.setProblem(message);
   const unsubscribes = [
-    live.subscribe<SalesTickResult>(salesTicksSubscription, onTick, liveProblem(ordersFeed.panel)),
-    live.subscribe<SalesStatsResult>(salesStatsSubscription, onStats, liveProblem(charts.orders.panel)),
-    live.subscribe<InventoryAlertResult>(inventoryAlertsSubscription, onAlert, liveProblem(lowStockPanel.panel)),
+    live.subscribe(salesTicksSubscription, onTick, liveProblem(ordersFeed.panel)),
+    live.subscribe(salesStatsSubscription, onStats, liveProblem(charts.orders.panel)),
+    live.subscribe(inventoryAlertsSubscription, onAlert, liveProblem(lowStockPanel.panel)),
   ];
 
   let lastDayCheck = 0;

@@ -1,5 +1,5 @@
 import { createGraphQLHttp, GraphQLRequestError } from './api/graphql-http';
-import { logInMutation, logOutMutation, type LogInResult } from './api/operations';
+import { logInMutation, logOutMutation } from './api/operations';
 import { refreshSession } from './api/session-renewal';
 import { startDashboard } from './dashboard';
 import { clearSession, isStaffRole, loadSession, renewalDue, saveSession, sessionFrom, type Session } from './session';
@@ -26,7 +26,7 @@ function showLogin(notice?: string): void {
     ...(notice ? { notice } : {}),
     logIn: async (email, password) => {
       try {
-        const { logIn } = await request<LogInResult>(logInMutation, { email, password });
+        const { logIn } = await request(logInMutation, { email, password });
         if (!isStaffRole(logIn.user.role)) return 'This account cannot read sales: sign in as an analyst or an admin.';
         const session: Session = sessionFrom(logIn);
         saveSession(session);

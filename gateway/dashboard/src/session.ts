@@ -1,4 +1,4 @@
-import type { AuthPayloadResult } from './api/operations';
+import type { AuthPayload } from './api/operations';
 
 export type Role = 'CUSTOMER' | 'ANALYST' | 'ADMIN';
 
@@ -21,7 +21,7 @@ const RENEW_BEFORE_MS = 60_000;
 
 export const isStaffRole = (role: Role) => role === 'ANALYST' || role === 'ADMIN';
 
-export function sessionFrom(payload: AuthPayloadResult): Session {
+export function sessionFrom(payload: AuthPayload): Session {
   return {
     token: payload.token,
     expiresAt: Date.parse(payload.expiresAt),

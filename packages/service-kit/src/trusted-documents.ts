@@ -44,21 +44,29 @@ export function documentIdOf(body: string): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** The text of a document given as a string or a `String` object (graphql-codegen's typed document strings). */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value instanceof String) return value.toString();
+  return undefined;
+}
+
 /**
  * The manifest of a client's operations: every value of `operations` that holds exactly one named GraphQL
- * operation, keyed by the text the client sends, so that text and id both match.
+ * operation (with the fragments it spreads), keyed by the text the client sends, so that text and id both match.
  */
 export function createPersistedQueryManifest(operations: Record<string, unknown>): PersistedQueryManifest {
   const entries: PersistedOperation[] = [];
-  for (const body of Object.values(operations)) {
-    if (typeof body !== 'string') continue;
+  for (const value of Object.values(operations)) {
+    const body = textOf(value);
+    if (body === undefined) continue;
     let definitions;
     try {
       definitions = parse(body).definitions;
     } catch {
       continue;
     }
-    const [operation, ...rest] = definitions;
+    const [operation, ...rest] = definitions.filter((definition) => definition.kind !== Kind.FRAGMENT_DEFINITION);
     if (!operation || rest.length > 0 || operation.kind !== Kind.OPERATION_DEFINITION) continue;
     const { name, operation: type } = operation as OperationDefinitionNode;
     if (!name) throw new Error(`Name every trusted operation; this one has no name:\n${body}`);

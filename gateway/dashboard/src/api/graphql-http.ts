@@ -1,3 +1,4 @@
+import type { TypedDocumentString } from '../__generated__/graphql';
 interface GraphQLErrorBody {
   readonly message: string;
   readonly extensions?: { readonly code?: string };
@@ -18,23 +19,24 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-export type RequestGraphQL = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+/** Posts one of the dashboard's generated documents; its result and variables are typed from the supergraph. */
+export type RequestGraphQL = <TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables?: TVariables) => Promise<TResult>;
 
 /** POSTs operations to the gateway with the session's token; a response with errors rejects with the first. */
 export function createGraphQLHttp(endpoint: string, token: () => string | null): RequestGraphQL {
-  return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  return async <TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables?: TVariables): Promise<TResult> => {
     const current = token();
     let response: Response;
     try {
       response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(current ? { authorization: `Bearer ${current}` } : {}) },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
       });
     } catch {
       throw new GraphQLRequestError('The gateway cannot be reached', 'NETWORK');
     }
-    let body: { data?: T | null; errors?: GraphQLErrorBody[] };
+    let body: { data?: TResult | null; errors?: GraphQLErrorBody[] };
     try {
       body = (await response.json()) as typeof body;
     } catch {

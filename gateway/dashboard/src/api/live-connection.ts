@@ -1,3 +1,4 @@
+import type { TypedDocumentString } from '../__generated__/graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { initialConnectionState, nextConnectionState, retryDelayMs, type ConnectionEvent, type ConnectionState } from '../state/connection-state';
 
@@ -19,7 +20,7 @@ export interface LiveConnectionOptions {
 }
 
 export interface LiveConnection {
-  subscribe<T>(query: string, onData: (data: T) => void, onError?: (message: string) => void): () => void;
+  subscribe<TResult>(document: TypedDocumentString<TResult, Record<string, never>>, onData: (data: TResult) => void, onError?: (message: string) => void): () => void;
   readonly state: ConnectionState;
   /** Reconnects with the current token (after a session renewal); subscriptions carry on over the new socket. */
   reconnect(): void;
@@ -108,12 +109,12 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
   onState(state);
 
   return {
-    subscribe<T>(query: string, onData: (data: T) => void, onError?: (message: string) => void) {
-      return client.subscribe<T>(
-        { query },
+    subscribe<TResult>(document: TypedDocumentString<TResult, Record<string, never>>, onData: (data: TResult) => void, onError?: (message: string) => void) {
+      return client.subscribe<TResult>(
+        { query: document.toString() },
         {
           next: (result) => {
-            if (result.data) onData(result.data as T);
+            if (result.data) onData(result.data as TResult);
             const [first] = result.errors ?? [];
             if (first) onError?.(first.message);
           },

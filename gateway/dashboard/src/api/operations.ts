@@ -1,182 +1,119 @@
-// The operations the dashboard runs, with the shapes of their results.
+// The operations the dashboard runs. Their result and variable types are generated from the supergraph
+// (dashboard/codegen.ts): `graphql()` returns each document typed, so no result shape is written by hand.
+import { graphql } from '../__generated__';
+import type { AuthPayloadFieldsFragment, CustomerMixFieldsFragment, FeedOrderFieldsFragment } from '../__generated__/graphql';
 
-export interface MoneyResult {
-  readonly amount: number;
-  readonly currency: string;
-}
+export type AuthPayload = AuthPayloadFieldsFragment;
+export type CustomerMix = CustomerMixFieldsFragment;
+export type FeedOrder = FeedOrderFieldsFragment;
 
-export interface AuthPayloadResult {
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly refreshToken: string;
-  readonly refreshExpiresAt: string;
-  readonly user: { name: string; role: 'CUSTOMER' | 'ANALYST' | 'ADMIN' };
-}
+export const authPayloadFields = graphql(`
+  fragment AuthPayloadFields on AuthPayload {
+    token
+    expiresAt
+    refreshToken
+    refreshExpiresAt
+    user { name role }
+  }
+`);
 
-export const logInMutation = /* GraphQL */ `
+export const logInMutation = graphql(`
   mutation DashboardLogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) {
-      token
-      expiresAt
-      refreshToken
-      refreshExpiresAt
-      user { name role }
-    }
+    logIn(email: $email, password: $password) { ...AuthPayloadFields }
   }
-`;
-export interface LogInResult {
-  readonly logIn: AuthPayloadResult;
-}
+`);
 
-export const refreshSessionMutation = /* GraphQL */ `
+export const refreshSessionMutation = graphql(`
   mutation DashboardRefreshSession($refreshToken: String!) {
-    refreshSession(refreshToken: $refreshToken) {
-      token
-      expiresAt
-      refreshToken
-      refreshExpiresAt
-      user { name role }
-    }
+    refreshSession(refreshToken: $refreshToken) { ...AuthPayloadFields }
   }
-`;
-export interface RefreshSessionResult {
-  readonly refreshSession: AuthPayloadResult;
-}
+`);
 
-export const logOutMutation = /* GraphQL */ `
+export const logOutMutation = graphql(`
   mutation DashboardLogOut($refreshToken: String!) {
     logOut(refreshToken: $refreshToken)
   }
-`;
+`);
 
-export const storeDayQuery = /* GraphQL */ `
+export const storeDayQuery = graphql(`
   query DashboardStoreDay($from: DateTime!, $to: DateTime!) {
     salesSeries(from: $from, to: $to, bucket: DAY) { start }
   }
-`;
-export interface StoreDayResult {
-  readonly salesSeries: { start: string }[];
-}
+`);
 
-const totalsFields = 'orders units revenue { amount currency }';
+export const salesTotalsFields = graphql(`
+  fragment SalesTotalsFields on SalesTotals { orders units revenue { amount currency } }
+`);
 
-export const salesTodayQuery = /* GraphQL */ `
+export const salesTodayQuery = graphql(`
   query DashboardSalesToday($dayFrom: DateTime!, $now: DateTime!, $yesterdayFrom: DateTime!, $yesterdayTo: DateTime!, $withYesterday: Boolean!) {
-    today: salesSummary(from: $dayFrom, to: $now) { current { ${totalsFields} } }
-    yesterday: salesSummary(from: $yesterdayFrom, to: $yesterdayTo) @include(if: $withYesterday) { current { ${totalsFields} } }
+    today: salesSummary(from: $dayFrom, to: $now) { current { ...SalesTotalsFields } }
+    yesterday: salesSummary(from: $yesterdayFrom, to: $yesterdayTo) @include(if: $withYesterday) { current { ...SalesTotalsFields } }
   }
-`;
-interface TotalsResult {
-  readonly orders: number;
-  readonly units: number;
-  readonly revenue: MoneyResult;
-}
-export interface SalesTodayResult {
-  readonly today: { current: TotalsResult };
-  readonly yesterday?: { current: TotalsResult };
-}
+`);
 
-export const salesMinutesQuery = /* GraphQL */ `
+export const salesMinutesQuery = graphql(`
   query DashboardSalesMinutes($from: DateTime!, $to: DateTime!) {
     salesSeries(from: $from, to: $to, bucket: MINUTE) { start orders revenue { amount currency } }
   }
-`;
-export interface SalesMinutesResult {
-  readonly salesSeries: { start: string; orders: number; revenue: MoneyResult }[];
-}
+`);
 
-export const topProductsQuery = /* GraphQL */ `
+export const topProductsQuery = graphql(`
   query DashboardTopProducts($from: DateTime!, $to: DateTime!) {
     topProducts(from: $from, to: $to, limit: 25) { product { id name } units orders revenue { amount currency } }
   }
-`;
-export interface TopProductsResult {
-  readonly topProducts: { product: { id: string; name: string }; units: number; orders: number; revenue: MoneyResult }[];
-}
+`);
 
-export const customerMixQuery = /* GraphQL */ `
-  query DashboardCustomerMix($from: DateTime!, $to: DateTime!) {
-    customerStats(from: $from, to: $to, limit: 5) {
-      customers newCustomers returningCustomers returningCustomerRate repeatPurchaseRate
-      topCustomers { user { id name } orders spend { amount currency } }
-    }
+export const customerMixFields = graphql(`
+  fragment CustomerMixFields on CustomerStats {
+    customers newCustomers returningCustomers returningCustomerRate repeatPurchaseRate
+    topCustomers { user { id name } orders spend { amount currency } }
   }
-`;
-export interface CustomerMix {
-  readonly customers: number;
-  readonly newCustomers: number;
-  readonly returningCustomers: number;
-  readonly returningCustomerRate: number;
-  readonly repeatPurchaseRate: number;
-  readonly topCustomers: { user: { id: string; name: string }; orders: number; spend: MoneyResult }[];
-}
-export interface CustomerMixResult {
-  readonly customerStats: CustomerMix;
-}
+`);
 
-export const lowStockQuery = /* GraphQL */ `
+export const customerMixQuery = graphql(`
+  query DashboardCustomerMix($from: DateTime!, $to: DateTime!) {
+    customerStats(from: $from, to: $to, limit: 5) { ...CustomerMixFields }
+  }
+`);
+
+/** `lowStock` is staff-only, and staff always see the staff-only `lowStockThreshold`. */
+export const lowStockQuery = graphql(`
   query DashboardLowStock {
     lowStock(first: 10) { edges { node { product { id name } stock { available lowStockThreshold status } } } }
   }
-`;
-/** `lowStock` is staff-only, and staff always see the staff-only `lowStockThreshold`. */
-export interface LowStockResult {
-  readonly lowStock: {
-    edges: { node: { product: { id: string; name: string }; stock: { available: number; lowStockThreshold: number; status: 'IN_STOCK' | 'LOW_STOCK' | 'OUT_OF_STOCK' } } }[];
-  };
-}
+`);
 
-const feedOrderFields = `
-  id number placedAt itemCount
-  total { amount currency }
-  user { name }
-  lines { quantity lineTotal { amount } product { id name } }
-`;
-export interface FeedOrder {
-  readonly id: string;
-  readonly number: string;
-  readonly placedAt: string;
-  readonly itemCount: number;
-  readonly total: MoneyResult;
-  readonly user: { name: string };
-  readonly lines: { quantity: number; lineTotal: { amount: number }; product: { id: string; name: string } }[];
-}
+export const feedOrderFields = graphql(`
+  fragment FeedOrderFields on Order {
+    id number placedAt itemCount
+    total { amount currency }
+    user { name }
+    lines { quantity lineTotal { amount } product { id name } }
+  }
+`);
 
-export const latestOrdersQuery = /* GraphQL */ `
+export const latestOrdersQuery = graphql(`
   query DashboardLatestOrders {
-    orders(first: 15) { edges { node { ${feedOrderFields} } } }
+    orders(first: 15) { edges { node { ...FeedOrderFields } } }
   }
-`;
-export interface LatestOrdersResult {
-  readonly orders: { edges: { node: FeedOrder }[] };
-}
+`);
 
-export const salesTicksSubscription = /* GraphQL */ `
+export const salesTicksSubscription = graphql(`
   subscription DashboardSalesTicks {
-    salesTicks { at order { ${feedOrderFields} } }
+    salesTicks { at order { ...FeedOrderFields } }
   }
-`;
-export interface SalesTickResult {
-  readonly salesTicks: { at: string; order: FeedOrder };
-}
+`);
 
-/** The trailing window behind the "orders per minute now" figure. */
-export const RATE_WINDOW_SECONDS = 300;
-
-export const salesStatsSubscription = /* GraphQL */ `
+/** The trailing window behind the "orders per minute now" figure: 300 seconds, as written in the document. */
+export const salesStatsSubscription = graphql(`
   subscription DashboardSalesStats {
-    salesStats(windowSeconds: ${RATE_WINDOW_SECONDS}) { windowSeconds orders ordersPerMinute revenue { amount currency } at }
+    salesStats(windowSeconds: 300) { windowSeconds orders ordersPerMinute revenue { amount currency } at }
   }
-`;
-export interface SalesStatsResult {
-  readonly salesStats: { windowSeconds: number; orders: number; ordersPerMinute: number; revenue: MoneyResult; at: string };
-}
+`);
 
-export const inventoryAlertsSubscription = /* GraphQL */ `
+export const inventoryAlertsSubscription = graphql(`
   subscription DashboardInventoryAlerts {
     inventoryAlerts { kind available threshold at product { id name } }
   }
-`;
-export interface InventoryAlertResult {
-  readonly inventoryAlerts: { kind: 'LOW_STOCK' | 'OUT_OF_STOCK' | 'BACK_IN_STOCK'; available: number; threshold: number; at: string; product: { id: string; name: string } };
-}
+`);

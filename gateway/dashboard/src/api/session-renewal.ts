@@ -1,6 +1,6 @@
 import { isUsable, renewalDue, saveSession, sessionFrom, type Session } from '../session';
 import { GraphQLRequestError, type RequestGraphQL } from './graphql-http';
-import { refreshSessionMutation, type RefreshSessionResult } from './operations';
+import { refreshSessionMutation } from './operations';
 
 export interface SessionRenewalOptions {
   readonly initial: Session;
@@ -14,7 +14,7 @@ export interface SessionRenewalOptions {
 
 /** Exchanges `refreshToken` for a new session and saves it. */
 export async function refreshSession(requestWithoutToken: RequestGraphQL, refreshToken: string): Promise<Session> {
-  const { refreshSession: payload } = await requestWithoutToken<RefreshSessionResult>(refreshSessionMutation, { refreshToken });
+  const { refreshSession: payload } = await requestWithoutToken(refreshSessionMutation, { refreshToken });
   const session = sessionFrom(payload);
   saveSession(session);
   return session;
