@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/__generated__/**', '**/.turbo/**', '**/test-results/**', '**/drizzle/**', '**/*.d.ts', '**/*.js', '**/*.mjs'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/__generated__/**',
+      '**/.turbo/**',
+      '**/test-results/**',
+      '**/drizzle/**',
+      '**/*.d.ts',
+      '**/*.js',
+      '**/*.mjs',
+    ],
   },
   ...tseslint.configs.recommended,
   {
@@ -19,7 +29,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-extraneous-dependencies': ['error', { devDependencies: ['**/*.test.ts', '**/dashboard/**', '**/vitest.config.ts', '**/codegen.ts', '**/drizzle.config.ts', '**/testing.ts', '**/tests/**'] }],
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        {
+          devDependencies: ['**/*.test.ts', '**/dashboard/**', '**/vitest.config.ts', '**/codegen.ts', '**/drizzle.config.ts', '**/testing.ts', '**/tests/**'],
+        },
+      ],
       'n/no-process-env': 'error',
     },
   },

@@ -1,16 +1,16 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from '@pulumi/pulumi';
 
 /** Every stack difference lives in Pulumi.<stack>.yaml under these keys; the program has no `if (prod)`. */
 export interface NetworkSettings {
   readonly cidrBlock: string;
   /** `Single` (one NAT for the VPC) or `OnePerAz` (survives the loss of an availability zone). */
-  readonly natGateways: "Single" | "OnePerAz";
+  readonly natGateways: 'Single' | 'OnePerAz';
 }
 
 export interface NodeGroupSettings {
   readonly name: string;
   readonly instanceTypes: string[];
-  readonly capacityType: "ON_DEMAND" | "SPOT";
+  readonly capacityType: 'ON_DEMAND' | 'SPOT';
   readonly minSize: number;
   readonly desiredSize: number;
   readonly maxSize: number;
@@ -109,10 +109,10 @@ export interface StackConfig {
 
 /** Reads the stack's configuration once, so every component receives typed settings. */
 export function loadStackConfig(): StackConfig {
-  const config = new pulumi.Config("rtc");
+  const config = new pulumi.Config('rtc');
   const stack = pulumi.getStack();
   const prefix = `rtc-${stack}`;
-  const database = config.requireObject<DatabaseSettings>("database");
+  const database = config.requireObject<DatabaseSettings>('database');
   if (database.backupRetentionDays < 7) {
     throw new Error(`rtc:database.backupRetentionDays must be 7 or more, got ${database.backupRetentionDays}`);
   }
@@ -122,21 +122,21 @@ export function loadStackConfig(): StackConfig {
   return {
     stack,
     prefix,
-    tags: { project: "rtc", stack, "managed-by": "pulumi" },
-    network: config.requireObject<NetworkSettings>("network"),
-    cluster: config.requireObject<ClusterSettings>("cluster"),
+    tags: { project: 'rtc', stack, 'managed-by': 'pulumi' },
+    network: config.requireObject<NetworkSettings>('network'),
+    cluster: config.requireObject<ClusterSettings>('cluster'),
     database,
-    cache: config.requireObject<CacheSettings>("cache"),
-    registry: config.requireObject<RegistrySettings>("registry"),
-    edge: config.requireObject<EdgeSettings>("edge"),
-    monitoring: config.requireObject<MonitoringSettings>("monitoring"),
-    jenkins: config.requireObject<JenkinsSettings>("jenkins"),
-    manifestsOverlay: config.get("manifestsOverlay") ?? `../manifests/overlays/${stack}`,
-    observabilityDir: config.get("observabilityDir") ?? "../observability",
+    cache: config.requireObject<CacheSettings>('cache'),
+    registry: config.requireObject<RegistrySettings>('registry'),
+    edge: config.requireObject<EdgeSettings>('edge'),
+    monitoring: config.requireObject<MonitoringSettings>('monitoring'),
+    jenkins: config.requireObject<JenkinsSettings>('jenkins'),
+    manifestsOverlay: config.get('manifestsOverlay') ?? `../manifests/overlays/${stack}`,
+    observabilityDir: config.get('observabilityDir') ?? '../observability',
     secrets: {
-      redisAuthToken: config.requireSecret("redisAuthToken"),
-      jwtSecret: config.requireSecret("jwtSecret"),
-      internalToken: config.requireSecret("internalToken"),
+      redisAuthToken: config.requireSecret('redisAuthToken'),
+      jwtSecret: config.requireSecret('jwtSecret'),
+      internalToken: config.requireSecret('internalToken'),
     },
   };
 }

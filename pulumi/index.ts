@@ -1,39 +1,39 @@
-import * as aws from "@pulumi/aws";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Cache } from "./components/cache.js";
-import { ClusterAddons } from "./components/cluster-addons.js";
-import { Cluster } from "./components/cluster.js";
-import { DatabaseUsers } from "./components/database-users.js";
-import { Database } from "./components/database.js";
-import { Edge } from "./components/edge.js";
-import { Iam } from "./components/iam.js";
-import { Jenkins } from "./components/jenkins.js";
-import { Monitoring } from "./components/monitoring.js";
-import { Network } from "./components/network.js";
-import { readObservabilityFiles } from "./components/observability-files.js";
-import { Registry } from "./components/registry.js";
-import { Workloads } from "./components/workloads.js";
-import { loadStackConfig } from "./config.js";
-import { databaseServices, services, workloadNamespace } from "./services.js";
+import * as aws from '@pulumi/aws';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cache } from './components/cache.js';
+import { ClusterAddons } from './components/cluster-addons.js';
+import { Cluster } from './components/cluster.js';
+import { DatabaseUsers } from './components/database-users.js';
+import { Database } from './components/database.js';
+import { Edge } from './components/edge.js';
+import { Iam } from './components/iam.js';
+import { Jenkins } from './components/jenkins.js';
+import { Monitoring } from './components/monitoring.js';
+import { Network } from './components/network.js';
+import { readObservabilityFiles } from './components/observability-files.js';
+import { Registry } from './components/registry.js';
+import { Workloads } from './components/workloads.js';
+import { loadStackConfig } from './config.js';
+import { databaseServices, services, workloadNamespace } from './services.js';
 
 const projectDir = path.dirname(fileURLToPath(import.meta.url));
 const config = loadStackConfig();
 const { prefix, tags } = config;
 const logRetentionDays = config.monitoring.logRetentionDays;
-const ciAgents = { namespace: "jenkins", name: "jenkins-agent" };
+const ciAgents = { namespace: 'jenkins', name: 'jenkins-agent' };
 
 // 1. Network: VPC over three zones and the security groups of every allowed path.
-const network = new Network("network", { prefix, settings: config.network, logRetentionDays, tags });
+const network = new Network('network', { prefix, settings: config.network, logRetentionDays, tags });
 
 // 2. Images: one ECR repository per service.
-const registry = new Registry("registry", { prefix, settings: config.registry, services, tags });
+const registry = new Registry('registry', { prefix, settings: config.registry, services, tags });
 
 // 3. Kubernetes: EKS, its node groups and the OIDC provider for IRSA.
-const cluster = new Cluster("cluster", { prefix, settings: config.cluster, network, logRetentionDays, tags });
+const cluster = new Cluster('cluster', { prefix, settings: config.cluster, network, logRetentionDays, tags });
 
 // 4. Data: RDS MySQL with a secret per subgraph, and Redis for the event bus.
-const database = new Database("database", {
+const database = new Database('database', {
   prefix,
   stack: config.stack,
   settings: config.database,
@@ -42,7 +42,7 @@ const database = new Database("database", {
   logRetentionDays,
   tags,
 });
-const cache = new Cache("cache", {
+const cache = new Cache('cache', {
   prefix,
   settings: config.cache,
   network,
@@ -52,7 +52,7 @@ const cache = new Cache("cache", {
 });
 
 // 5. Identity: a role per service account, and the CI role.
-const iam = new Iam("iam", {
+const iam = new Iam('iam', {
   prefix,
   services,
   workloadNamespace,
@@ -68,7 +68,7 @@ const iam = new Iam("iam", {
 });
 
 // 6. In the cluster: add-ons and observability (metrics, dashboards, traces to X-Ray), the subgraphs' MySQL users, then RTC's workloads from manifests/.
-const addons = new ClusterAddons("addons", {
+const addons = new ClusterAddons('addons', {
   prefix,
   provider: cluster.provider,
   oidc: cluster.oidc,
@@ -76,11 +76,11 @@ const addons = new ClusterAddons("addons", {
   monitoring: config.monitoring,
   observability: readObservabilityFiles(path.resolve(projectDir, config.observabilityDir)),
 });
-const databaseUsers = new DatabaseUsers("database-users", {
+const databaseUsers = new DatabaseUsers('database-users', {
   prefix,
   provider: cluster.provider,
   oidc: cluster.oidc,
-  namespace: "rtc-ops",
+  namespace: 'rtc-ops',
   databaseHost: database.address,
   masterSecretArn: database.masterSecretArn,
   serviceSecrets: database.serviceSecrets,
@@ -88,7 +88,7 @@ const databaseUsers = new DatabaseUsers("database-users", {
   dependsOn: addons.ready,
   tags,
 });
-const workloads = new Workloads("workloads", {
+const workloads = new Workloads('workloads', {
   provider: cluster.provider,
   namespace: workloadNamespace,
   serviceRoles: iam.serviceRoles,
@@ -104,7 +104,7 @@ const workloads = new Workloads("workloads", {
 });
 
 // 7. Edge: ALB with HTTPS and WAF in front of the gateway.
-const edge = new Edge("edge", {
+const edge = new Edge('edge', {
   prefix,
   settings: config.edge,
   network,
@@ -117,7 +117,7 @@ const edge = new Edge("edge", {
 });
 
 // 8. Alarms to the on-call topic.
-const monitoring = new Monitoring("monitoring", {
+const monitoring = new Monitoring('monitoring', {
   prefix,
   settings: config.monitoring,
   databaseIdentifier: database.identifier,
@@ -129,7 +129,7 @@ const monitoring = new Monitoring("monitoring", {
 });
 
 // 9. CI: the Jenkins controller, its agents as pods in EKS.
-const jenkins = new Jenkins("jenkins", {
+const jenkins = new Jenkins('jenkins', {
   prefix,
   settings: config.jenkins,
   network,

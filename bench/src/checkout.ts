@@ -119,7 +119,14 @@ async function main(): Promise<number> {
   console.log(`starting RTC on 127.0.0.1:${ports.gateway}-${ports.inventory} on a freshly seeded store (databases ${databasePrefix}*)`);
   let stack: ChildStack;
   try {
-    stack = await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports, logLevel: 'warn', topology: options.topology, ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
+    stack = await startChildStack({
+      databaseUrl: options.databaseUrl,
+      databasePrefix,
+      ports,
+      logLevel: 'warn',
+      topology: options.topology,
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+    });
   } catch (error) {
     if (!(error instanceof StackStartError)) throw error;
     console.error(`RTC did not start: ${error.message}`);
@@ -155,7 +162,9 @@ async function main(): Promise<number> {
     );
     const ratio = gateway.throughput / ceiling.throughput;
     const paired = medianRoundRatio(rounds.gateway, rounds['raw SQL']);
-    console.log(`gateway/raw ${ratio.toFixed(2)}x of the medians, ${paired.toFixed(2)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`);
+    console.log(
+      `gateway/raw ${ratio.toFixed(2)}x of the medians, ${paired.toFixed(2)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`,
+    );
     return gateway.throughput > 0 && ceiling.throughput > 0 ? 0 : 1;
   } finally {
     await Promise.allSettled([http.close(), raw.close()]);
@@ -163,7 +172,9 @@ async function main(): Promise<number> {
     if (profileDir) {
       const { file, profile } = await readMainProfile(profileDir);
       const summary = summarizeProfile(profile, { top: 25, ...(gatewayWindows.length > 0 ? { windows: gatewayWindows } : {}) });
-      console.log(`\nRTC CPU profile (exit ${code}) ${gatewayWindows.length > 0 ? 'during the measured gateway rounds' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`);
+      console.log(
+        `\nRTC CPU profile (exit ${code}) ${gatewayWindows.length > 0 ? 'during the measured gateway rounds' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`,
+      );
       if (gatewayOrders > 0) console.log(`RTC CPU per order through the gateway: ${(summary.busyMs / gatewayOrders).toFixed(2)} ms`);
     }
   }

@@ -93,7 +93,11 @@ try {
     const lines = [{ productId: productIds[(n * 7) % productIds.length]!, quantity: 1 + (n % 3) }];
     inFlight.push(
       http
-        .request('mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', { input: { lines, idempotencyKey: `live-${started}-${n}` } }, customer.token)
+        .request(
+          'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+          { input: { lines, idempotencyKey: `live-${started}-${n}` } },
+          customer.token,
+        )
         .then(
           () => void (placed += 1),
           () => void (failed += 1),
@@ -103,11 +107,17 @@ try {
   await Promise.all(inFlight);
   await sleep(2_000);
   const after = await scrape(metricsUrl);
-  const resolutions = sampleValue(after, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' }) - sampleValue(before, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' });
-  const delivered = sampleValue(after, 'rtc_gateway_events_delivered_total', { field: 'salesTicks' }) - sampleValue(before, 'rtc_gateway_events_delivered_total', { field: 'salesTicks' });
+  const resolutions =
+    sampleValue(after, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' }) -
+    sampleValue(before, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' });
+  const delivered =
+    sampleValue(after, 'rtc_gateway_events_delivered_total', { field: 'salesTicks' }) -
+    sampleValue(before, 'rtc_gateway_events_delivered_total', { field: 'salesTicks' });
   const summary = latency.summary();
   console.log(`  orders placed ${placed}, failed ${failed}`);
-  console.log(`  delivery latency commit->receipt: p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms, max ${summary.max.toFixed(1)} ms (${summary.count} samples)`);
+  console.log(
+    `  delivery latency commit->receipt: p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms, max ${summary.max.toFixed(1)} ms (${summary.count} samples)`,
+  );
   console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
   await inBatches(subscribers.length, 200, (index) => subscribers[index]!.close());
@@ -122,7 +132,12 @@ try {
   const halves: string[] = [];
   for (const half of [0, 1]) {
     await inBatches(cycles / 2, 50, async (index) => {
-      const subscriber = openSubscriber({ url: stack.graphqlUrl, token: analyst.token, query: operations[(index + half) % operations.length]!, onNext: () => undefined });
+      const subscriber = openSubscriber({
+        url: stack.graphqlUrl,
+        token: analyst.token,
+        query: operations[(index + half) % operations.length]!,
+        onNext: () => undefined,
+      });
       await subscriber.ready;
       await subscriber.close();
     });

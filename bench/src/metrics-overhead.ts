@@ -51,7 +51,12 @@ function readsOf(http: GraphQLHttp, customers: readonly Customer[]) {
   };
 }
 
-async function measure(options: BenchOptions, targets: Record<Side, Target>, customers: readonly Customer[], signal: AbortSignal): Promise<Record<Side, RoundFigures[]>> {
+async function measure(
+  options: BenchOptions,
+  targets: Record<Side, Target>,
+  customers: readonly Customer[],
+  signal: AbortSignal,
+): Promise<Record<Side, RoundFigures[]>> {
   const load = (side: Side, seconds: number) =>
     runClosedLoop({
       concurrency: options.concurrency,
@@ -99,7 +104,10 @@ async function main(): Promise<number> {
       }
     }
     // One after the other: the first migrates (nothing to do once seeded) while the second waits.
-    for (const [side, basePort] of [['metrics on', 4110], ['metrics off', 4120]] as const) {
+    for (const [side, basePort] of [
+      ['metrics on', 4110],
+      ['metrics off', 4120],
+    ] as const) {
       const ports = stackPorts(basePort);
       const profileDir = options.profileDir ? resolve(options.profileDir, `${side.replace(' ', '-')}-${Date.now()}`) : undefined;
       if (profileDir) await mkdir(profileDir, { recursive: true });
@@ -138,7 +146,9 @@ async function main(): Promise<number> {
     );
     const ratio = on.throughput / off.throughput;
     const paired = medianRoundRatio(rounds['metrics on'], rounds['metrics off']);
-    console.log(`on/off ${ratio.toFixed(3)}x of the medians, ${paired.toFixed(3)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`);
+    console.log(
+      `on/off ${ratio.toFixed(3)}x of the medians, ${paired.toFixed(3)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`,
+    );
     return on.throughput > 0 && off.throughput > 0 ? 0 : 1;
   } finally {
     for (const [side, target] of Object.entries(started) as [Side, Target][]) {
@@ -147,7 +157,9 @@ async function main(): Promise<number> {
       if (target.profileDir) {
         const { file, profile } = await readMainProfile(target.profileDir);
         const summary = summarizeProfile(profile, { top: 20, ...(target.windows.length > 0 ? { windows: target.windows } : {}) });
-        console.log(`\nRTC (${side}) CPU profile (exit ${code}) ${target.windows.length > 0 ? 'during its measured rounds' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`);
+        console.log(
+          `\nRTC (${side}) CPU profile (exit ${code}) ${target.windows.length > 0 ? 'during its measured rounds' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`,
+        );
       }
     }
   }

@@ -13,7 +13,11 @@ runMain(() => {
     timeout: { type: 'string', default: '300' },
     out: { type: 'string' },
   });
-  const script = rollbackScript({ namespace: options.namespace!, timeoutSeconds: Number(options.timeout) }, readPlan(required(options.plan, 'plan')), serviceNames);
+  const script = rollbackScript(
+    { namespace: options.namespace!, timeoutSeconds: Number(options.timeout) },
+    readPlan(required(options.plan, 'plan')),
+    serviceNames,
+  );
   console.log(script);
   if (options.out) writeOutput(options.out, script, 0o755);
 });

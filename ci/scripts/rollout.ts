@@ -11,6 +11,10 @@ runMain(() => {
     timeout: { type: 'string', default: '300' },
     out: { type: 'string' },
   });
-  const script = rolloutScript({ namespace: options.namespace!, timeoutSeconds: Number(options.timeout) }, required(options.manifest, 'manifest'), serviceNames);
+  const script = rolloutScript(
+    { namespace: options.namespace!, timeoutSeconds: Number(options.timeout) },
+    required(options.manifest, 'manifest'),
+    serviceNames,
+  );
   console.log(`rollout -> ${writeOutput(required(options.out, 'out'), script, 0o755)}`);
 });

@@ -3,15 +3,7 @@ import { services, type ServiceName } from '@rtc/manifests';
 import { shippedWorkspaces, type WorkspacePackage } from './workspace-graph';
 
 /** Files outside the workspaces that every image is built from (Dockerfile.base copies or reads them). */
-export const imageWideFiles = [
-  'package.json',
-  'package-lock.json',
-  'turbo.json',
-  '.nvmrc',
-  'Dockerfile.base',
-  '.dockerignore',
-  'scripts/build-service.mjs',
-];
+export const imageWideFiles = ['package.json', 'package-lock.json', 'turbo.json', '.nvmrc', 'Dockerfile.base', '.dockerignore', 'scripts/build-service.mjs'];
 
 export interface ChangedServices {
   services: ServiceName[];

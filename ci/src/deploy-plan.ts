@@ -49,12 +49,11 @@ export function parseDeployed(json: string): Partial<Record<ServiceName, Deploye
  */
 export function planDeployment(tag: string, changed: ChangedServices, deployed: Partial<Record<ServiceName, DeployedService>>): DeployPlan {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw new Error(`"${tag}" is not a valid image tag`);
-  const build = services
-    .map((service) => service.name)
-    .filter((name) => changed.services.includes(name) || deployed[name]?.tag === undefined);
-  const images = Object.fromEntries(
-    services.map((service) => [service.name, build.includes(service.name) ? tag : deployed[service.name]!.tag!]),
-  ) as Record<ServiceName, string>;
+  const build = services.map((service) => service.name).filter((name) => changed.services.includes(name) || deployed[name]?.tag === undefined);
+  const images = Object.fromEntries(services.map((service) => [service.name, build.includes(service.name) ? tag : deployed[service.name]!.tag!])) as Record<
+    ServiceName,
+    string
+  >;
   const revisionsBefore = Object.fromEntries(
     services.flatMap((service) => (deployed[service.name]?.revision ? [[service.name, deployed[service.name]!.revision!]] : [])),
   );

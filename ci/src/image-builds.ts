@@ -32,5 +32,8 @@ export function kanikoScript(options: ImageBuildOptions): string {
       '--cleanup',
     ),
   ]);
-  return shellScript(`Builds and pushes ${options.plan.build.join(', ') || 'nothing'} at ${options.plan.tag}.`, builds.length > 0 ? builds : ['echo "no image to build"']);
+  return shellScript(
+    `Builds and pushes ${options.plan.build.join(', ') || 'nothing'} at ${options.plan.tag}.`,
+    builds.length > 0 ? builds : ['echo "no image to build"'],
+  );
 }

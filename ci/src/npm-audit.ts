@@ -21,7 +21,8 @@ interface AuditReport {
 }
 
 // npm's words when the advisory request never got a report back: no connection, a timeout, an HTTP error status.
-const unreachable = /request to \S+ failed|audit endpoint returned an error|E(CONNREFUSED|CONNRESET|NOTFOUND|AI_AGAIN|TIMEDOUT|HOSTUNREACH|NETUNREACH)|socket hang up|network/i;
+const unreachable =
+  /request to \S+ failed|audit endpoint returned an error|E(CONNREFUSED|CONNRESET|NOTFOUND|AI_AGAIN|TIMEDOUT|HOSTUNREACH|NETUNREACH)|socket hang up|network/i;
 
 /** Reads `npm audit --json`'s output and exit code: findings at high or above fail, an unanswered request does not. */
 export function auditVerdict(exitCode: number | null, stdout: string, stderr = ''): AuditVerdict {
@@ -41,7 +42,8 @@ export function auditVerdict(exitCode: number | null, stdout: string, stderr = '
       .filter(([severity, count]) => severity !== 'total' && count > 0)
       .map(([severity, count]) => `${count} ${severity}`)
       .join(', ');
-    if (failing.length === 0) return { outcome: 'clean', message: `npm audit: no high or critical finding in production dependencies${summary ? ` (${summary})` : ''}` };
+    if (failing.length === 0)
+      return { outcome: 'clean', message: `npm audit: no high or critical finding in production dependencies${summary ? ` (${summary})` : ''}` };
     const names = failing.map((finding) => `${finding.name} (${finding.severity}${finding.fixAvailable ? ', fix available' : ''})`).join(', ');
     return { outcome: 'findings', message: `npm audit: ${failing.length} production dependencies at high or critical: ${names}` };
   }

@@ -16,7 +16,9 @@ export function renderRelease(overlay: Overlay, plan: DeployPlan, accountId: str
   const objects = renderOverlay({ overlay, imageTags: plan.images });
   const named = awsAccountOf(objects);
   if (named !== accountId) {
-    throw new Error(`overlays/${overlay} names AWS account ${named}, but this release deploys to ${accountId}: set the overlay's account (manifests/README.md)`);
+    throw new Error(
+      `overlays/${overlay} names AWS account ${named}, but this release deploys to ${accountId}: set the overlay's account (manifests/README.md)`,
+    );
   }
   // Nothing reaches the cluster that the schemas reject.
   const problems = validateObjects(objects);

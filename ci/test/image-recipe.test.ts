@@ -190,7 +190,10 @@ describe('the catalog image, rehearsed without Docker', () => {
     );
     service!.kill('SIGTERM');
     // Apollo Server re-raises the signal once it has drained, so "killed by SIGTERM" is a clean stop too.
-    expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(await exited);
+    expect([
+      { code: 0, signal: null },
+      { code: null, signal: 'SIGTERM' },
+    ]).toContainEqual(await exited);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -33,7 +33,10 @@ describe('the kubectl steps of a release', () => {
   let work: string;
   let env: NodeJS.ProcessEnv;
   const state = (file: string, text: string) => writeFileSync(path.join(work, 'state', file), text);
-  const calls = () => readFileSync(path.join(work, 'state', 'calls'), 'utf8').trim().split('\n');
+  const calls = () =>
+    readFileSync(path.join(work, 'state', 'calls'), 'utf8')
+      .trim()
+      .split('\n');
   const script = async (name: string, args: string[]) => {
     const run = await runCiScript(name, [...args, '--out', `${name}.sh`], { cwd: work });
     expect(run.code, run.stderr).toBe(0);
@@ -94,7 +97,10 @@ describe('the kubectl steps of a release', () => {
     const run = await script('rollback', ['--plan', 'plan.json']);
     expect(run.code, run.stderr).toBe(0);
     const undo = calls().filter((call) => call.includes('rollout undo'));
-    expect(undo).toEqual(['--namespace rtc rollout undo deployment/gateway --to-revision=7', '--namespace rtc rollout undo deployment/catalog --to-revision=4']);
+    expect(undo).toEqual([
+      '--namespace rtc rollout undo deployment/gateway --to-revision=7',
+      '--namespace rtc rollout undo deployment/catalog --to-revision=4',
+    ]);
     expect(run.stderr).toContain('inventory has no earlier revision to return to');
   });
 

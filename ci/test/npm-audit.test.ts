@@ -15,7 +15,10 @@ function report(vulnerabilities: Record<string, { severity: string; fixAvailable
   return JSON.stringify({
     auditReportVersion: 2,
     vulnerabilities: Object.fromEntries(
-      Object.entries(vulnerabilities).map(([name, finding]) => [name, { name, severity: finding.severity, isDirect: false, via: [], effects: [], range: '<1.0.0', nodes: [], fixAvailable: finding.fixAvailable ?? true }]),
+      Object.entries(vulnerabilities).map(([name, finding]) => [
+        name,
+        { name, severity: finding.severity, isDirect: false, via: [], effects: [], range: '<1.0.0', nodes: [], fixAvailable: finding.fixAvailable ?? true },
+      ]),
     ),
     metadata: { vulnerabilities: counts, dependencies: { prod: 120, dev: 0, optional: 0, peer: 0, peerOptional: 0, total: 120 } },
   });
@@ -39,7 +42,11 @@ describe('the npm audit verdict', () => {
       message: 'request to https://registry.npmjs.org/-/npm/v1/security/advisories/bulk failed, reason: connect ECONNREFUSED 127.0.0.1:443',
       error: { summary: '', detail: '' },
     });
-    const notAllowed = JSON.stringify({ message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk', statusCode: 405, error: { summary: '', detail: '' } });
+    const notAllowed = JSON.stringify({
+      message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+      statusCode: 405,
+      error: { summary: '', detail: '' },
+    });
     expect(auditVerdict(1, refused, 'npm error audit endpoint returned an error').outcome).toBe('unreachable');
     expect(auditVerdict(1, notAllowed).outcome).toBe('unreachable');
     expect(auditVerdict(1, '', 'npm error code EAI_AGAIN\nnpm error request to https://registry.npmjs.org/ failed').outcome).toBe('unreachable');

@@ -24,12 +24,17 @@ function scriptedGateway(replies: { status: number; body: unknown }[]) {
   });
   return {
     received,
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`))),
+    start: () =>
+      new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`))),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-const products = { data: { products: { edges: [{ node: { id: '1', name: 'Mug', price: { amount: 1200, currency: 'EUR' }, inStock: true } }], pageInfo: { hasNextPage: false } } } };
+const products = {
+  data: {
+    products: { edges: [{ node: { id: '1', name: 'Mug', price: { amount: 1200, currency: 'EUR' }, inStock: true } }], pageInfo: { hasNextPage: false } },
+  },
+};
 const fast = { attempts: 3, intervalMs: 10, timeoutMs: 2000 };
 
 describe('the smoke test', () => {
@@ -69,7 +74,9 @@ describe('the smoke test', () => {
   });
 
   it('fails on GraphQL errors even with HTTP 200', async () => {
-    const gateway = scriptedGateway([{ status: 200, body: { data: null, errors: [{ message: 'catalog is down', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } }]);
+    const gateway = scriptedGateway([
+      { status: 200, body: { data: null, errors: [{ message: 'catalog is down', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } },
+    ]);
     const url = await gateway.start();
     try {
       const result = await runSmokeTest({ url, ...fast });

@@ -44,7 +44,9 @@ export function createAuthenticator({ jwtSecret, standings, maxRemembered = 10_0
     verified.delete(token);
     const check = await verifyAccessToken(token, jwtSecret);
     if (!check.ok) {
-      throw check.reason === 'expired' ? unauthenticatedRequest('Access token expired; refresh the session', 'expired') : unauthenticatedRequest('Access token invalid');
+      throw check.reason === 'expired'
+        ? unauthenticatedRequest('Access token expired; refresh the session', 'expired')
+        : unauthenticatedRequest('Access token invalid');
     }
     if (verified.size >= maxRemembered) verified.delete(verified.keys().next().value as string);
     const identity: TokenIdentity = { caller: check.caller, tokenVersion: check.tokenVersion, expiresAt: check.expiresAt };

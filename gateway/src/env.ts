@@ -26,16 +26,17 @@ export function loadGatewayEnv() {
       MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(defaultOperationLimits.maxDirectives),
       MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(defaultOperationLimits.maxTokens),
       MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(defaultOperationLimits.maxSubscriptionsPerSocket),
-      STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+      STORE_CURRENCY: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+        .default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
       ACCOUNT_RECHECK_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
       MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
       // Unset: safelist when NODE_ENV=production, open otherwise.
       TRUSTED_DOCUMENTS: z.enum(['safelist', 'open']).optional(),
       // How many proxies append to X-Forwarded-For in front of the gateway: 1 behind the ALB; "true" means 1.
-      TRUST_PROXY: z
-        .union([z.enum(['true', 'false']).transform((value) => (value === 'true' ? 1 : 0)), z.coerce.number().int().min(0).max(10)])
-        .default(0),
+      TRUST_PROXY: z.union([z.enum(['true', 'false']).transform((value) => (value === 'true' ? 1 : 0)), z.coerce.number().int().min(0).max(10)]).default(0),
       RATE_LIMIT_ADDRESS_PER_SECOND: rate(50),
       RATE_LIMIT_ADDRESS_BURST: burst(100),
       RATE_LIMIT_USER_PER_SECOND: rate(30),

@@ -25,13 +25,7 @@ import { createAccountStandings } from './account-standings';
 import { createAuthenticator } from './authenticate';
 import { createDashboardRoute } from './dashboard-route';
 import type { GatewayContext } from './context';
-import {
-  createOperationLimitsPlugin,
-  keepLimitCode,
-  limitedParseOptions,
-  limitValidationRules,
-  type OperationLimits,
-} from './limits/operation-limits';
+import { createOperationLimitsPlugin, keepLimitCode, limitedParseOptions, limitValidationRules, type OperationLimits } from './limits/operation-limits';
 import { createApiRateLimits, defaultApiRateLimits, type ApiRateLimitsConfig } from './rate-limits/api-rate-limits';
 import { clientAddressOf } from './rate-limits/client-address';
 import { createRefusalStatusPlugin } from './rate-limits/refusal-status-plugin';

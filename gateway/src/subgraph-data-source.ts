@@ -74,7 +74,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor({ name, url, internalToken, fetch, metrics }: SubgraphDataSourceOptions) {
     super({
       url,
-      fetcher: (metrics ? timedFetch(name, fetch, metrics) : fetch) as unknown as NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'],
+      fetcher: (metrics ? timedFetch(name, fetch, metrics) : fetch) as unknown as NonNullable<
+        ConstructorParameters<typeof RemoteGraphQLDataSource>[0]
+      >['fetcher'],
     });
     this.internalToken = internalToken;
   }

@@ -1,10 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import {
-  createPersistedQueryManifest,
-  formatPersistedQueryManifest,
-  parsePersistedQueryManifest,
-  type PersistedQueryManifest,
-} from '@rtc/service-kit';
+import { createPersistedQueryManifest, formatPersistedQueryManifest, parsePersistedQueryManifest, type PersistedQueryManifest } from '@rtc/service-kit';
 
 /** Where each client's manifest of trusted documents is committed; the same path from src/ and from the built dist/. */
 export const trustedDocumentsDirectory = new URL('../trusted-documents/', import.meta.url);
@@ -26,7 +21,9 @@ export function writeClientManifest(client: string, operations: Record<string, u
 export function readManifests(directory: URL = trustedDocumentsDirectory): Map<string, PersistedQueryManifest> {
   const manifests = new Map<string, PersistedQueryManifest>();
   if (!existsSync(directory)) return manifests;
-  for (const name of readdirSync(directory).filter((file) => file.endsWith('.json')).sort()) {
+  for (const name of readdirSync(directory)
+    .filter((file) => file.endsWith('.json'))
+    .sort()) {
     manifests.set(name, parsePersistedQueryManifest(readFileSync(new URL(name, directory), 'utf8'), name));
   }
   return manifests;

@@ -1,8 +1,6 @@
 /** RFC 6902 operations, the patch format the overlays use (kustomize's `patches` with a list of ops). */
 export type JsonPatchOperation =
-  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
-  | { op: 'remove'; path: string }
-  | { op: 'move' | 'copy'; from: string; path: string };
+  { op: 'add' | 'replace' | 'test'; path: string; value: unknown } | { op: 'remove'; path: string } | { op: 'move' | 'copy'; from: string; path: string };
 
 type Container = Record<string, unknown> | unknown[];
 

@@ -125,7 +125,15 @@ describe('image references', () => {
   });
 
   it('merges a new tag into the rule of the same image', () => {
-    expect(mergeImageRules([{ name: 'a', newName: 'r/a' }], [{ name: 'a', newTag: 't' }, { name: 'b', newTag: 'u' }])).toEqual([
+    expect(
+      mergeImageRules(
+        [{ name: 'a', newName: 'r/a' }],
+        [
+          { name: 'a', newTag: 't' },
+          { name: 'b', newTag: 'u' },
+        ],
+      ),
+    ).toEqual([
       { name: 'a', newName: 'r/a', newTag: 't' },
       { name: 'b', newTag: 'u' },
     ]);

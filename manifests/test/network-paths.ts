@@ -2,9 +2,7 @@ import type { KubernetesObject } from '../src/kubernetes-object';
 import { selects, type LabelSelector } from './workloads';
 
 /** A pod, by where it runs and what it is labelled; or an address outside the cluster. */
-export type Peer =
-  | { pod: { namespace: string; labels: Record<string, string>; ports?: Record<string, number> } }
-  | { ip: string };
+export type Peer = { pod: { namespace: string; labels: Record<string, string>; ports?: Record<string, number> } } | { ip: string };
 
 export interface Connection {
   from: Peer;

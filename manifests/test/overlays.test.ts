@@ -165,7 +165,11 @@ describe.each(overlays)('the %s overlay', (overlay) => {
 
   it('runs each migration Job with its subgraph image and node dist/migrate.js, without retrying forever', () => {
     for (const job of objects.filter(isMigrationJob)) {
-      const spec = job.spec as { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: { restartPolicy: string; containers: { command: string[]; image: string }[] } } };
+      const spec = job.spec as {
+        backoffLimit: number;
+        activeDeadlineSeconds: number;
+        template: { spec: { restartPolicy: string; containers: { command: string[]; image: string }[] } };
+      };
       const service = job.metadata.name.replace(/-migrate$/, '') as ServiceName;
       expect(spec.template.spec.restartPolicy).toBe('Never');
       expect(spec.template.spec.containers[0]!.command).toEqual(['node', 'dist/migrate.js']);
@@ -181,7 +185,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       const ports = Object.fromEntries((pod.podSpec.containers[0]!.ports ?? []).map((port) => [port.name!, port.containerPort]));
       return { pod: { namespace: workloadNamespace, labels: pod.podLabels, ports } };
     };
-    const migrationPods: Peer[] = pods.filter((pod) => pod.object.kind === 'Job').map((pod) => ({ pod: { namespace: workloadNamespace, labels: pod.podLabels } }));
+    const migrationPods: Peer[] = pods
+      .filter((pod) => pod.object.kind === 'Job')
+      .map((pod) => ({ pod: { namespace: workloadNamespace, labels: pod.podLabels } }));
     const insideVpc = environment.vpcCidr.replace(/\.0\.0\/16$/, '.7.9');
 
     it('deny everything by default', () => {
@@ -237,7 +243,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(allows(objects, { from: podOf(service.name), to: collector, port: 4318 })).toBe(true);
         expect(allows(objects, { from: podOf(service.name), to: impostor, port: 4318 })).toBe(false);
       }
-      expect((find(objects, 'ConfigMap', 'rtc-config')?.data as Record<string, string> | undefined)?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector.monitoring.svc.cluster.local:4318');
+      expect((find(objects, 'ConfigMap', 'rtc-config')?.data as Record<string, string> | undefined)?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(
+        'http://otel-collector.monitoring.svc.cluster.local:4318',
+      );
     });
 
     it('keep migration pods out of the services', () => {
@@ -279,6 +287,8 @@ describe('validating rendered objects', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/^Deployment \w+: .*replicas must be integer/);
     expect(problems[1]).toMatch(/unknown field readinesProbe$/);
-    expect(validateObjects([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual(['Widget w: no schema for example.com/v1 Widget']);
+    expect(validateObjects([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual([
+      'Widget w: no schema for example.com/v1 Widget',
+    ]);
   });
 });

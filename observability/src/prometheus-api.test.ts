@@ -60,9 +60,7 @@ describe('RTC queries on a real Prometheus', () => {
   it('accepts every Grafana panel query through /api/v1/query', async () => {
     const panels = await evaluatePanels(prometheus, await readPanelQueries());
     expect(panels.length).toBeGreaterThan(20);
-    const refused = panels
-      .filter((panel) => panel.errors.length > 0)
-      .map((panel) => `${panel.dashboard} / ${panel.panel}: ${panel.errors.join('; ')}`);
+    const refused = panels.filter((panel) => panel.errors.length > 0).map((panel) => `${panel.dashboard} / ${panel.panel}: ${panel.errors.join('; ')}`);
     expect(refused).toEqual([]);
   });
 

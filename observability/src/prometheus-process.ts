@@ -19,8 +19,7 @@ export interface StartPrometheusOptions {
 }
 
 /** The JSON envelope of every Prometheus HTTP API answer. */
-export type ApiResponse<T> =
-  { status: 'success'; data: T; warnings?: string[] } | { status: 'error'; errorType: string; error: string; data?: T };
+export type ApiResponse<T> = { status: 'success'; data: T; warnings?: string[] } | { status: 'error'; errorType: string; error: string; data?: T };
 
 export interface Sample {
   metric: Record<string, string>;
@@ -98,12 +97,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
 
   const child = spawn(
     options.binary ?? 'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dataDir, 'tsdb')}`,
-      `--web.listen-address=${listenAddress}`,
-      '--log.level=warn',
-    ],
+    [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dataDir, 'tsdb')}`, `--web.listen-address=${listenAddress}`, '--log.level=warn'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const output = captureTail(child);

@@ -21,9 +21,7 @@ export function runPromtool(args: readonly string[], { cwd, stdin }: { cwd?: str
 }
 
 // prom-client's default metrics name these gauges *_total; they are not ours to rename.
-const allowedProblems: readonly RegExp[] = [
-  /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/,
-];
+const allowedProblems: readonly RegExp[] = [/^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/];
 
 /**
  * Lints a /metrics exposition with `promtool check metrics` and returns the problems found,

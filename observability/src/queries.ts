@@ -89,8 +89,6 @@ export async function readPanelQueries(dir = observabilityFiles.dashboardsDir): 
 /** Every rule expression of the committed rule files. */
 export async function readRuleExpressions(dir = observabilityFiles.rulesDir): Promise<RuleExpression[]> {
   const files = (await readdir(dir)).filter((name) => name.endsWith('.yml')).sort();
-  const perFile = await Promise.all(
-    files.map(async (name) => ruleExpressions(name, parse(await readFile(join(dir, name), 'utf8')) as RuleFile)),
-  );
+  const perFile = await Promise.all(files.map(async (name) => ruleExpressions(name, parse(await readFile(join(dir, name), 'utf8')) as RuleFile)));
   return perFile.flat();
 }

@@ -20,9 +20,7 @@ interface RuleUnitTests {
 }
 
 const alertRules = async (): Promise<AlertRule[]> =>
-  (parse(await readFile(observabilityFiles.alertRules, 'utf8')) as { groups: { rules: AlertRule[] }[] }).groups.flatMap(
-    (group) => group.rules,
-  );
+  (parse(await readFile(observabilityFiles.alertRules, 'utf8')) as { groups: { rules: AlertRule[] }[] }).groups.flatMap((group) => group.rules);
 
 const ruleTestFiles = async (): Promise<string[]> =>
   (await readdir(observabilityFiles.ruleTestsDir))

@@ -44,12 +44,7 @@ describe('RTC observed by Prometheus', () => {
   };
 
   const cancel = async (token: string, orderId: string): Promise<void> => {
-    const result = await postGraphQL(
-      stack.graphqlUrl,
-      'mutation Cancel($id: ID!) { cancelOrder(orderId: $id) { id status } }',
-      { id: orderId },
-      { token },
-    );
+    const result = await postGraphQL(stack.graphqlUrl, 'mutation Cancel($id: ID!) { cancelOrder(orderId: $id) { id status } }', { id: orderId }, { token });
     if (result.errors) throw new Error(`cancelOrder failed: ${JSON.stringify(result.errors)}`);
   };
 
@@ -131,9 +126,9 @@ describe('RTC observed by Prometheus', () => {
   it('shows the numbers the traffic made', async () => {
     const value = async (expr: string) => Number((await prometheus.vector(expr))[0]?.value[1]);
     // The last scrape may predate the last order by up to a scrape interval.
-    await waitFor('the last order to be scraped', 10_000, async () =>
-      (await value('sum(rtc_orders_placed_total)')) === placed ? true : undefined,
-    ).catch(() => undefined);
+    await waitFor('the last order to be scraped', 10_000, async () => ((await value('sum(rtc_orders_placed_total)')) === placed ? true : undefined)).catch(
+      () => undefined,
+    );
     expect(await value('sum(rtc_orders_placed_total)')).toBe(placed);
     expect(await value('sum(rtc_orders_cancelled_total)')).toBe(2);
     expect(await value('sum(rtc_user_signups_total)')).toBe(2);

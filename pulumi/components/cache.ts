@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import type { CacheSettings } from "../config.js";
-import type { Network } from "./network.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { CacheSettings } from '../config.js';
+import type { Network } from './network.js';
 
 export interface CacheArgs {
   readonly prefix: string;
@@ -26,7 +26,7 @@ export class Cache extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:cache:Cache", name, {}, opts);
+    super('rtc:cache:Cache', name, {}, opts);
     const { prefix, settings, network, tags } = args;
     const failover = settings.nodes >= 2;
 
@@ -37,7 +37,7 @@ export class Cache extends pulumi.ComponentResource {
     );
     const subnetGroup = new aws.elasticache.SubnetGroup(
       `${name}-subnets`,
-      { name: `${prefix}-redis`, description: "RTC Redis: isolated subnets only", subnetIds: network.isolatedSubnetIds, tags },
+      { name: `${prefix}-redis`, description: 'RTC Redis: isolated subnets only', subnetIds: network.isolatedSubnetIds, tags },
       { parent: this },
     );
     const slowLog = new aws.cloudwatch.LogGroup(
@@ -50,10 +50,10 @@ export class Cache extends pulumi.ComponentResource {
       `${name}-redis`,
       {
         replicationGroupId: `${prefix}-bus`,
-        description: "RTC event bus (Redis pub/sub)",
-        engine: "redis",
-        engineVersion: "7.1",
-        parameterGroupName: "default.redis7",
+        description: 'RTC event bus (Redis pub/sub)',
+        engine: 'redis',
+        engineVersion: '7.1',
+        parameterGroupName: 'default.redis7',
         nodeType: settings.nodeType,
         numCacheClusters: settings.nodes,
         automaticFailoverEnabled: failover,
@@ -67,9 +67,7 @@ export class Cache extends pulumi.ComponentResource {
         authToken: args.authToken,
         autoMinorVersionUpgrade: true,
         snapshotRetentionLimit: 1,
-        logDeliveryConfigurations: [
-          { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
-        ],
+        logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
         tags,
       },
       { parent: this },

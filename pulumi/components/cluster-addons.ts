@@ -1,11 +1,11 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import type { MonitoringSettings } from "../config.js";
-import { charts } from "./chart-versions.js";
-import { irsaTrustPolicy, type OidcProvider } from "./iam-documents.js";
-import type { ObservabilityFiles } from "./observability-files.js";
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+import type { MonitoringSettings } from '../config.js';
+import { charts } from './chart-versions.js';
+import { irsaTrustPolicy, type OidcProvider } from './iam-documents.js';
+import type { ObservabilityFiles } from './observability-files.js';
 
 export interface ClusterAddonsArgs {
   readonly prefix: string;
@@ -18,11 +18,11 @@ export interface ClusterAddonsArgs {
   readonly observability: ObservabilityFiles;
 }
 
-export const monitoringNamespace = "monitoring";
+export const monitoringNamespace = 'monitoring';
 /** The helm release name; kube-prometheus-stack names its objects after it. */
-export const prometheusRelease = "kube-prometheus-stack";
+export const prometheusRelease = 'kube-prometheus-stack';
 /** The trace collector's ServiceAccount and Service: services send OTLP/HTTP to otel-collector.monitoring:4318. */
-export const traceCollector = { namespace: monitoringNamespace, name: "otel-collector", otlpHttpPort: 4318 } as const;
+export const traceCollector = { namespace: monitoringNamespace, name: 'otel-collector', otlpHttpPort: 4318 } as const;
 
 /**
  * What every workload relies on: metrics-server (HPA), an encrypted gp3 StorageClass, the Secrets Store
@@ -36,14 +36,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:cluster-addons:ClusterAddons", name, {}, opts);
+    super('rtc:cluster-addons:ClusterAddons', name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
 
     const metricsServer = new k8s.helm.v3.Release(
       `${name}-metrics-server`,
       {
-        name: "metrics-server",
-        namespace: "kube-system",
+        name: 'metrics-server',
+        namespace: 'kube-system',
         chart: charts.metricsServer.chart,
         version: charts.metricsServer.version,
         repositoryOpts: { repo: charts.metricsServer.repo },
@@ -55,12 +55,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
     const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-gp3`,
       {
-        metadata: { name: "gp3-encrypted" },
-        provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true" },
-        volumeBindingMode: "WaitForFirstConsumer",
+        metadata: { name: 'gp3-encrypted' },
+        provisioner: 'ebs.csi.aws.com',
+        parameters: { type: 'gp3', encrypted: 'true' },
+        volumeBindingMode: 'WaitForFirstConsumer',
         allowVolumeExpansion: true,
-        reclaimPolicy: "Retain",
+        reclaimPolicy: 'Retain',
       },
       k8sOpts,
     );
@@ -68,8 +68,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
     const csiDriver = new k8s.helm.v3.Release(
       `${name}-secrets-store`,
       {
-        name: "secrets-store-csi-driver",
-        namespace: "kube-system",
+        name: 'secrets-store-csi-driver',
+        namespace: 'kube-system',
         chart: charts.secretsStoreCsiDriver.chart,
         version: charts.secretsStoreCsiDriver.version,
         repositoryOpts: { repo: charts.secretsStoreCsiDriver.repo },
@@ -81,12 +81,12 @@ export class ClusterAddons extends pulumi.ComponentResource {
     const awsProvider = new k8s.helm.v3.Release(
       `${name}-secrets-store-aws`,
       {
-        name: "secrets-store-csi-driver-provider-aws",
-        namespace: "kube-system",
+        name: 'secrets-store-csi-driver-provider-aws',
+        namespace: 'kube-system',
         chart: charts.secretsStoreAwsProvider.chart,
         version: charts.secretsStoreAwsProvider.version,
         repositoryOpts: { repo: charts.secretsStoreAwsProvider.repo },
-        values: { "secrets-store-csi-driver": { install: false } },
+        values: { 'secrets-store-csi-driver': { install: false } },
       },
       { ...k8sOpts, dependsOn: [csiDriver] },
     );
@@ -100,7 +100,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             metadata: {
               name: `rtc-dashboard-${dashboard.name}`,
               namespace: namespace.metadata.name,
-              labels: { grafana_dashboard: "1", "app.kubernetes.io/part-of": "rtc" },
+              labels: { grafana_dashboard: '1', 'app.kubernetes.io/part-of': 'rtc' },
             },
             data: { [`${dashboard.name}.json`]: dashboard.json },
           },
@@ -129,19 +129,17 @@ export class ClusterAddons extends pulumi.ComponentResource {
                 volumeClaimTemplate: {
                   spec: {
                     storageClassName: storageClass.metadata.name,
-                    accessModes: ["ReadWriteOnce"],
+                    accessModes: ['ReadWriteOnce'],
                     resources: { requests: { storage: `${args.monitoring.prometheusStorageGb}Gi` } },
                   },
                 },
               },
             },
           },
-          additionalPrometheusRulesMap: Object.fromEntries(
-            args.observability.rules.map((rule) => [`rtc-${rule.name}`, { groups: rule.groups }]),
-          ),
+          additionalPrometheusRulesMap: Object.fromEntries(args.observability.rules.map((rule) => [`rtc-${rule.name}`, { groups: rule.groups }])),
           grafana: {
             adminPassword: this.grafanaAdminPassword,
-            sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" } },
+            sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
           },
         },
       },
@@ -153,7 +151,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
       `${name}-otel-collector`,
       {
         name: `${args.prefix}-otel-collector`,
-        description: "IRSA role of the OpenTelemetry collector, which writes traces to X-Ray",
+        description: 'IRSA role of the OpenTelemetry collector, which writes traces to X-Ray',
         assumeRolePolicy: irsaTrustPolicy(args.oidc, traceCollector),
         tags: args.tags,
       },
@@ -161,7 +159,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
     );
     new aws.iam.RolePolicyAttachment(
       `${name}-otel-collector-xray`,
-      { role: collectorRole.name, policyArn: "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess" },
+      { role: collectorRole.name, policyArn: 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess' },
       { parent: this },
     );
     const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -175,17 +173,17 @@ export class ClusterAddons extends pulumi.ComponentResource {
         repositoryOpts: { repo: charts.openTelemetryCollector.repo },
         values: {
           fullnameOverride: traceCollector.name,
-          mode: "deployment",
+          mode: 'deployment',
           replicaCount: 2,
-          image: { repository: "otel/opentelemetry-collector-contrib" },
-          serviceAccount: { create: true, name: traceCollector.name, annotations: { "eks.amazonaws.com/role-arn": collectorRole.arn } },
-          ports: { "otlp-http": { enabled: true, containerPort: traceCollector.otlpHttpPort, servicePort: traceCollector.otlpHttpPort } },
+          image: { repository: 'otel/opentelemetry-collector-contrib' },
+          serviceAccount: { create: true, name: traceCollector.name, annotations: { 'eks.amazonaws.com/role-arn': collectorRole.arn } },
+          ports: { 'otlp-http': { enabled: true, containerPort: traceCollector.otlpHttpPort, servicePort: traceCollector.otlpHttpPort } },
           config: {
             receivers: { otlp: { protocols: { http: { endpoint: `0.0.0.0:${traceCollector.otlpHttpPort}` } } } },
-            processors: { batch: {}, memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 } },
+            processors: { batch: {}, memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 } },
             // X-Ray indexes these span attributes as annotations: a trace is found from a log line's request id.
-            exporters: { awsxray: { region, indexed_attributes: ["rtc.request_id", "graphql.operation.name"] } },
-            service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsxray"] } } },
+            exporters: { awsxray: { region, indexed_attributes: ['rtc.request_id', 'graphql.operation.name'] } },
+            service: { pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['awsxray'] } } },
           },
         },
       },

@@ -1,10 +1,10 @@
-import * as aws from "@pulumi/aws";
-import * as eks from "@pulumi/eks";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import type { ClusterSettings } from "../config.js";
-import { irsaTrustPolicy, serviceTrustPolicy, type OidcProvider } from "./iam-documents.js";
-import type { Network } from "./network.js";
+import * as aws from '@pulumi/aws';
+import * as eks from '@pulumi/eks';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { ClusterSettings } from '../config.js';
+import { irsaTrustPolicy, serviceTrustPolicy, type OidcProvider } from './iam-documents.js';
+import type { Network } from './network.js';
 
 export interface ClusterArgs {
   readonly prefix: string;
@@ -16,12 +16,12 @@ export interface ClusterArgs {
 }
 
 /** Every control-plane log type EKS can send to CloudWatch. */
-export const controlPlaneLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+export const controlPlaneLogTypes = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
 const nodePolicies = [
-  "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-  "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-  "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+  'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+  'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+  'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
 ];
 
 /**
@@ -43,7 +43,7 @@ export class Cluster extends pulumi.ComponentResource {
   readonly secretsKey: aws.kms.Key;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:cluster:Cluster", name, {}, opts);
+    super('rtc:cluster:Cluster', name, {}, opts);
     const { prefix, settings, network, tags } = args;
     const clusterName = prefix;
 
@@ -75,7 +75,7 @@ export class Cluster extends pulumi.ComponentResource {
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         nodeAssociatePublicIpAddress: false,
-        authenticationMode: "API",
+        authenticationMode: 'API',
         skipDefaultNodeGroup: true,
         skipDefaultSecurityGroups: true,
         endpointPrivateAccess: true,
@@ -99,12 +99,11 @@ export class Cluster extends pulumi.ComponentResource {
 
     const nodeRole = new aws.iam.Role(
       `${name}-nodes`,
-      { name: `${prefix}-eks-nodes`, assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags },
+      { name: `${prefix}-eks-nodes`, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'), tags },
       { parent: this },
     );
     nodePolicies.forEach(
-      (policyArn, index) =>
-        new aws.iam.RolePolicyAttachment(`${name}-nodes-${index}`, { role: nodeRole.name, policyArn }, { parent: this }),
+      (policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${index}`, { role: nodeRole.name, policyArn }, { parent: this }),
     );
 
     const nodeGroups = settings.nodeGroups.map((group) => {
@@ -113,15 +112,15 @@ export class Cluster extends pulumi.ComponentResource {
         {
           namePrefix: `${prefix}-${group.name}-`,
           // Hop limit 1 keeps pods off the node's instance credentials; pods get their own through IRSA.
-          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+          metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
           blockDeviceMappings: [
             {
-              deviceName: "/dev/xvda",
-              ebs: { volumeSize: group.diskSizeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+              deviceName: '/dev/xvda',
+              ebs: { volumeSize: group.diskSizeGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
             },
           ],
           vpcSecurityGroupIds: [this.clusterSecurityGroupId, network.nodeSecurityGroup.id],
-          tagSpecifications: [{ resourceType: "instance", tags: { ...tags, Name: `${prefix}-${group.name}` } }],
+          tagSpecifications: [{ resourceType: 'instance', tags: { ...tags, Name: `${prefix}-${group.name}` } }],
           tags,
         },
         { parent: this },
@@ -133,13 +132,13 @@ export class Cluster extends pulumi.ComponentResource {
           nodeGroupNamePrefix: `${prefix}-${group.name}-`,
           nodeRole,
           version: settings.version,
-          amiType: "AL2023_x86_64_STANDARD",
+          amiType: 'AL2023_x86_64_STANDARD',
           subnetIds: network.privateSubnetIds,
           instanceTypes: group.instanceTypes,
           capacityType: group.capacityType,
           scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
           launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-          labels: { "rtc/node-group": group.name },
+          labels: { 'rtc/node-group': group.name },
           tags,
         },
         { parent: this },
@@ -148,9 +147,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.nodeAutoScalingGroups = nodeGroups.map((group, index) => ({
       nodeGroup: settings.nodeGroups[index]!.name,
       // Explicit applies: the lifted property accessor does not see through the component's output.
-      name: group.nodeGroup
-        .apply((nodeGroup) => nodeGroup.resources)
-        .apply((resources) => resources[0]?.autoscalingGroups[0]?.name ?? ""),
+      name: group.nodeGroup.apply((nodeGroup) => nodeGroup.resources).apply((resources) => resources[0]?.autoscalingGroups[0]?.name ?? ''),
     }));
 
     // Persistent volumes (Prometheus, Grafana) need the EBS CSI driver; it acts with its own IRSA role.
@@ -158,23 +155,23 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-ebs-csi`,
       {
         name: `${prefix}-ebs-csi`,
-        assumeRolePolicy: irsaTrustPolicy(this.oidc, { namespace: "kube-system", name: "ebs-csi-controller-sa" }),
+        assumeRolePolicy: irsaTrustPolicy(this.oidc, { namespace: 'kube-system', name: 'ebs-csi-controller-sa' }),
         tags,
       },
       { parent: this },
     );
     new aws.iam.RolePolicyAttachment(
       `${name}-ebs-csi`,
-      { role: ebsCsiRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" },
+      { role: ebsCsiRole.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy' },
       { parent: this },
     );
     const ebsCsiDriver = new aws.eks.Addon(
       `${name}-ebs-csi`,
       {
         clusterName: this.name,
-        addonName: "aws-ebs-csi-driver",
+        addonName: 'aws-ebs-csi-driver',
         serviceAccountRoleArn: ebsCsiRole.arn,
-        resolveConflictsOnUpdate: "OVERWRITE",
+        resolveConflictsOnUpdate: 'OVERWRITE',
         tags,
       },
       { parent: this, dependsOn: nodeGroups },

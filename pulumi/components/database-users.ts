@@ -1,10 +1,10 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
-import { stringify } from "yaml";
-import type { ServiceDatabaseSecret } from "./database.js";
-import { irsaTrustPolicy, policyDocument, type OidcProvider } from "./iam-documents.js";
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import type { ServiceDatabaseSecret } from './database.js';
+import { irsaTrustPolicy, policyDocument, type OidcProvider } from './iam-documents.js';
 
 export interface DatabaseUsersArgs {
   readonly prefix: string;
@@ -22,15 +22,15 @@ export interface DatabaseUsersArgs {
   readonly tags: Record<string, string>;
 }
 
-const serviceAccount = "db-bootstrap";
-const secretsMount = "/mnt/secrets";
+const serviceAccount = 'db-bootstrap';
+const secretsMount = '/mnt/secrets';
 /** The MySQL client image; its entrypoint is replaced by the script below. */
-export const mysqlClientImage = "public.ecr.aws/docker/library/mysql:8.4";
+export const mysqlClientImage = 'public.ecr.aws/docker/library/mysql:8.4';
 
 /** What a running service may do: read and write rows, never change or drop a table. */
-export const servicePrivileges = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+export const servicePrivileges = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 /** What a service's migrations may do on the same database: create, alter and index its tables too. */
-export const migrationPrivileges = [...servicePrivileges, "CREATE", "ALTER", "DROP", "INDEX", "REFERENCES", "LOCK TABLES"];
+export const migrationPrivileges = [...servicePrivileges, 'CREATE', 'ALTER', 'DROP', 'INDEX', 'REFERENCES', 'LOCK TABLES'];
 
 /** One service's database and the two accounts that use it. */
 export interface DatabaseAccounts {
@@ -52,7 +52,7 @@ export function bootstrapScript(services: readonly DatabaseAccounts[], mountPath
       `sql "CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '$password' REQUIRE SSL;` +
         ` ALTER USER '${user}'@'%' IDENTIFIED BY '$password' REQUIRE SSL;` +
         ` REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%';` +
-        ` GRANT ${privileges.join(", ")} ON \\\`${database}\\\`.* TO '${user}'@'%';"`,
+        ` GRANT ${privileges.join(', ')} ON \\\`${database}\\\`.* TO '${user}'@'%';"`,
     ];
     return [
       `sql "CREATE DATABASE IF NOT EXISTS \\\`${database}\\\`;"`,
@@ -61,12 +61,12 @@ export function bootstrapScript(services: readonly DatabaseAccounts[], mountPath
     ];
   });
   return [
-    "set -eu",
+    'set -eu',
     `export MYSQL_PWD="$(cat ${mountPath}/master-password)"`,
     `sql() { mysql --host="$DATABASE_HOST" --user="$(cat ${mountPath}/master-username)" --ssl-mode=REQUIRED --execute="$1"; }`,
     ...lines,
     'echo "database users are in place"',
-  ].join("\n");
+  ].join('\n');
 }
 
 /**
@@ -78,7 +78,7 @@ export class DatabaseUsers extends pulumi.ComponentResource {
   readonly job: k8s.batch.v1.Job;
 
   constructor(name: string, args: DatabaseUsersArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:database-users:DatabaseUsers", name, {}, opts);
+    super('rtc:database-users:DatabaseUsers', name, {}, opts);
     const { prefix, tags } = args;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const k8sOpts = { parent: this, provider: args.provider };
@@ -97,20 +97,20 @@ export class DatabaseUsers extends pulumi.ComponentResource {
       `${name}-role`,
       {
         role: role.id,
-        name: "read-database-secrets",
+        name: 'read-database-secrets',
         policy: policyDocument([
           {
-            Sid: "ReadDatabaseSecrets",
-            Effect: "Allow",
-            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Sid: 'ReadDatabaseSecrets',
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
             Resource: [args.masterSecretArn, ...args.serviceSecrets.map((secret) => secret.secretArn)],
           },
           {
-            Sid: "DecryptThroughSecretsManager",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
+            Sid: 'DecryptThroughSecretsManager',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
             Resource: args.secretsKeyArn,
-            Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+            Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
           },
         ]),
       },
@@ -119,12 +119,12 @@ export class DatabaseUsers extends pulumi.ComponentResource {
 
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: args.namespace, labels: { "pod-security.kubernetes.io/enforce": "restricted", "app.kubernetes.io/part-of": "rtc" } } },
+      { metadata: { name: args.namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'app.kubernetes.io/part-of': 'rtc' } } },
       k8sOpts,
     );
     const account = new k8s.core.v1.ServiceAccount(
       `${name}-account`,
-      { metadata: { name: serviceAccount, namespace: namespace.metadata.name, annotations: { "eks.amazonaws.com/role-arn": role.arn } } },
+      { metadata: { name: serviceAccount, namespace: namespace.metadata.name, annotations: { 'eks.amazonaws.com/role-arn': role.arn } } },
       k8sOpts,
     );
 
@@ -132,28 +132,25 @@ export class DatabaseUsers extends pulumi.ComponentResource {
     const credentials = (objectName: pulumi.Input<string>, owner: string, withMigration = false) =>
       pulumi.output(objectName).apply((secret) => ({
         objectName: secret,
-        objectType: "secretsmanager",
+        objectType: 'secretsmanager',
         jmesPath: [
-          { path: "username", objectAlias: `${owner}-username` },
-          { path: "password", objectAlias: `${owner}-password` },
-          ...(withMigration ? [{ path: "migrationPassword", objectAlias: `${owner}-migration-password` }] : []),
+          { path: 'username', objectAlias: `${owner}-username` },
+          { path: 'password', objectAlias: `${owner}-password` },
+          ...(withMigration ? [{ path: 'migrationPassword', objectAlias: `${owner}-migration-password` }] : []),
         ],
       }));
     const providerClass = new k8s.apiextensions.CustomResource(
       `${name}-secrets`,
       {
-        apiVersion: "secrets-store.csi.x-k8s.io/v1",
-        kind: "SecretProviderClass",
+        apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+        kind: 'SecretProviderClass',
         metadata: { name: serviceAccount, namespace: namespace.metadata.name },
         spec: {
-          provider: "aws",
+          provider: 'aws',
           parameters: {
             region,
             objects: pulumi
-              .all([
-                credentials(args.masterSecretArn, "master"),
-                ...args.serviceSecrets.map((secret) => credentials(secret.secretName, secret.service, true)),
-              ])
+              .all([credentials(args.masterSecretArn, 'master'), ...args.serviceSecrets.map((secret) => credentials(secret.secretName, secret.service, true))])
               .apply((objects) => stringify(objects)),
           },
         },
@@ -163,7 +160,7 @@ export class DatabaseUsers extends pulumi.ComponentResource {
 
     const script = bootstrapScript(args.serviceSecrets);
     // A new name when the script changes (a service added): Jobs are immutable.
-    const revision = createHash("sha256").update(script).digest("hex").slice(0, 8);
+    const revision = createHash('sha256').update(script).digest('hex').slice(0, 8);
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
       {
@@ -174,21 +171,21 @@ export class DatabaseUsers extends pulumi.ComponentResource {
           template: {
             spec: {
               serviceAccountName: account.metadata.name,
-              restartPolicy: "Never",
-              securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } },
+              restartPolicy: 'Never',
+              securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: 'RuntimeDefault' } },
               containers: [
                 {
-                  name: "bootstrap",
+                  name: 'bootstrap',
                   image: mysqlClientImage,
-                  command: ["/bin/sh", "-c", script],
-                  env: [{ name: "DATABASE_HOST", value: args.databaseHost }],
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                  resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                  volumeMounts: [{ name: "secrets", mountPath: secretsMount, readOnly: true }],
+                  command: ['/bin/sh', '-c', script],
+                  env: [{ name: 'DATABASE_HOST', value: args.databaseHost }],
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                  volumeMounts: [{ name: 'secrets', mountPath: secretsMount, readOnly: true }],
                 },
               ],
               volumes: [
-                { name: "secrets", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: serviceAccount } } },
+                { name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: serviceAccount } } },
               ],
             },
           },

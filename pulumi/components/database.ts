@@ -1,9 +1,9 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import type { DatabaseSettings } from "../config.js";
-import type { RtcService } from "../services.js";
-import type { Network } from "./network.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
+import type { DatabaseSettings } from '../config.js';
+import type { RtcService } from '../services.js';
+import type { Network } from './network.js';
 
 export interface DatabaseArgs {
   readonly prefix: string;
@@ -35,7 +35,7 @@ export function migrationUserOf(service: string): string {
   return `${service}_migrator`;
 }
 /** The exports CloudWatch receives; `audit` would need an option group with the audit plugin. */
-const logExports = ["error", "slowquery"];
+const logExports = ['error', 'slowquery'];
 
 /**
  * RDS for MySQL 8 in the isolated subnets: not public, encrypted with its own KMS key, TLS required by
@@ -54,7 +54,7 @@ export class Database extends pulumi.ComponentResource {
   readonly serviceSecrets: ServiceDatabaseSecret[];
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:database:Database", name, {}, opts);
+    super('rtc:database:Database', name, {}, opts);
     const { prefix, settings, network, tags } = args;
     this.identifier = `${prefix}-mysql`;
 
@@ -67,21 +67,21 @@ export class Database extends pulumi.ComponentResource {
 
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
-      { name: `${prefix}-mysql`, description: "RTC MySQL: isolated subnets only", subnetIds: network.isolatedSubnetIds, tags },
+      { name: `${prefix}-mysql`, description: 'RTC MySQL: isolated subnets only', subnetIds: network.isolatedSubnetIds, tags },
       { parent: this },
     );
 
     const parameterGroup = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
-        name: `${prefix}-mysql${settings.engineVersion.replace(".", "-")}`,
+        name: `${prefix}-mysql${settings.engineVersion.replace('.', '-')}`,
         family: `mysql${settings.engineVersion}`,
-        description: "RTC MySQL: TLS required, slow queries logged",
+        description: 'RTC MySQL: TLS required, slow queries logged',
         parameters: [
-          { name: "require_secure_transport", value: "1" },
-          { name: "slow_query_log", value: "1" },
-          { name: "long_query_time", value: "1" },
-          { name: "log_output", value: "FILE" },
+          { name: 'require_secure_transport', value: '1' },
+          { name: 'slow_query_log', value: '1' },
+          { name: 'long_query_time', value: '1' },
+          { name: 'log_output', value: 'FILE' },
         ],
         tags,
       },
@@ -102,12 +102,12 @@ export class Database extends pulumi.ComponentResource {
       `${name}-mysql`,
       {
         identifier: this.identifier,
-        engine: "mysql",
+        engine: 'mysql',
         engineVersion: settings.engineVersion,
         instanceClass: settings.instanceClass,
         allocatedStorage: settings.allocatedStorageGb,
         maxAllocatedStorage: settings.maxAllocatedStorageGb,
-        storageType: "gp3",
+        storageType: 'gp3',
         storageEncrypted: true,
         kmsKeyId: this.key.arn,
         dbSubnetGroupName: subnetGroup.name,
@@ -116,15 +116,15 @@ export class Database extends pulumi.ComponentResource {
         port: mysqlPort,
         multiAz: settings.multiAz,
         deletionProtection: settings.deletionProtection,
-        username: "rtc_admin",
+        username: 'rtc_admin',
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: this.key.arn,
         parameterGroupName: parameterGroup.name,
         iamDatabaseAuthenticationEnabled: true,
-        caCertIdentifier: "rds-ca-rsa2048-g1",
+        caCertIdentifier: 'rds-ca-rsa2048-g1',
         backupRetentionPeriod: settings.backupRetentionDays,
-        backupWindow: "02:00-03:00",
-        maintenanceWindow: "sun:03:30-sun:04:30",
+        backupWindow: '02:00-03:00',
+        maintenanceWindow: 'sun:03:30-sun:04:30',
         copyTagsToSnapshot: true,
         skipFinalSnapshot: !settings.finalSnapshot,
         finalSnapshotIdentifier: settings.finalSnapshot ? `${this.identifier}-final` : undefined,
@@ -139,7 +139,7 @@ export class Database extends pulumi.ComponentResource {
     );
     this.address = this.instance.address;
     this.port = this.instance.port;
-    this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
+    this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? '');
 
     this.serviceSecrets = args.services.map((service) => {
       // URL-safe characters: the passwords are embedded in DATABASE_URL.

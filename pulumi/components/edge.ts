@@ -1,11 +1,11 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import type { EdgeSettings } from "../config.js";
-import { gatewayService } from "../services.js";
-import { charts } from "./chart-versions.js";
-import { irsaTrustPolicy, policyDocument, type OidcProvider } from "./iam-documents.js";
-import type { Network } from "./network.js";
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { EdgeSettings } from '../config.js';
+import { gatewayService } from '../services.js';
+import { charts } from './chart-versions.js';
+import { irsaTrustPolicy, policyDocument, type OidcProvider } from './iam-documents.js';
+import type { Network } from './network.js';
 
 export interface EdgeArgs {
   readonly prefix: string;
@@ -24,17 +24,17 @@ export interface EdgeArgs {
  * Rules of the managed groups that only count: GraphQL documents legitimately exceed the common rule set's
  * 8 KB body limit, and the gateway enforces its own request size, depth and cost limits.
  */
-export const countedManagedRules: Record<string, string[]> = { AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"] };
+export const countedManagedRules: Record<string, string[]> = { AWSManagedRulesCommonRuleSet: ['SizeRestrictions_BODY'] };
 
 /** The AWS managed rule groups in front of the gateway, in evaluation order after the rate limit. */
 export const managedRuleGroups = [
-  "AWSManagedRulesAmazonIpReputationList",
-  "AWSManagedRulesCommonRuleSet",
-  "AWSManagedRulesKnownBadInputsRuleSet",
-  "AWSManagedRulesSQLiRuleSet",
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
 ];
 
-const loadBalancerControllerAccount = { namespace: "kube-system", name: "aws-load-balancer-controller" };
+const loadBalancerControllerAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
 
 /**
  * The public edge: an internet-facing ALB (HTTPS only, TLS 1.2+, ACM certificate validated in Route 53)
@@ -48,15 +48,11 @@ export class Edge extends pulumi.ComponentResource {
   readonly gatewayUrl: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:edge:Edge", name, {}, opts);
+    super('rtc:edge:Edge', name, {}, opts);
     const { prefix, settings, network, tags } = args;
     const region = aws.getRegionOutput({}, { parent: this }).region;
 
-    const certificate = new aws.acm.Certificate(
-      `${name}-cert`,
-      { domainName: settings.domainName, validationMethod: "DNS", tags },
-      { parent: this },
-    );
+    const certificate = new aws.acm.Certificate(`${name}-cert`, { domainName: settings.domainName, validationMethod: 'DNS', tags }, { parent: this });
     const validationRecord = new aws.route53.Record(
       `${name}-cert-validation`,
       {
@@ -79,7 +75,7 @@ export class Edge extends pulumi.ComponentResource {
       `${name}-alb`,
       {
         name: `${prefix}-gateway`,
-        loadBalancerType: "application",
+        loadBalancerType: 'application',
         internal: false,
         subnets: network.publicSubnetIds,
         securityGroups: [network.albSecurityGroup.id],
@@ -96,11 +92,11 @@ export class Edge extends pulumi.ComponentResource {
       {
         name: `${prefix}-gateway`,
         vpcId: network.vpcId,
-        targetType: "ip",
-        protocol: "HTTP",
+        targetType: 'ip',
+        protocol: 'HTTP',
         port: gatewayService.port,
         deregistrationDelay: 30,
-        healthCheck: { path: "/readyz", port: "traffic-port", matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+        healthCheck: { path: '/readyz', port: 'traffic-port', matcher: '200', interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
         tags,
       },
       { parent: this },
@@ -110,10 +106,10 @@ export class Edge extends pulumi.ComponentResource {
       {
         loadBalancerArn: this.loadBalancer.arn,
         port: 443,
-        protocol: "HTTPS",
-        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        protocol: 'HTTPS',
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
         certificateArn: validation.certificateArn,
-        defaultActions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        defaultActions: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
         tags,
       },
       { parent: this },
@@ -124,33 +120,33 @@ export class Edge extends pulumi.ComponentResource {
       `${name}-waf`,
       {
         name: `${prefix}-gateway`,
-        description: "RTC gateway: internal paths blocked, per-IP rate limit and AWS managed rule sets",
-        scope: "REGIONAL",
+        description: 'RTC gateway: internal paths blocked, per-IP rate limit and AWS managed rule sets',
+        scope: 'REGIONAL',
         defaultAction: { allow: {} },
         rules: [
           {
             // Prometheus scrapes the pods inside the cluster; from the internet /metrics would map the store's traffic.
-            name: "block-internal-paths",
+            name: 'block-internal-paths',
             priority: 0,
             action: { block: {} },
             statement: {
               byteMatchStatement: {
                 fieldToMatch: { uriPath: {} },
-                positionalConstraint: "STARTS_WITH",
-                searchString: "/metrics",
+                positionalConstraint: 'STARTS_WITH',
+                searchString: '/metrics',
                 textTransformations: [
-                  { priority: 0, type: "URL_DECODE" },
-                  { priority: 1, type: "LOWERCASE" },
+                  { priority: 0, type: 'URL_DECODE' },
+                  { priority: 1, type: 'LOWERCASE' },
                 ],
               },
             },
             visibilityConfig: visibility(`${prefix}-internal-paths`),
           },
           {
-            name: "rate-limit-per-ip",
+            name: 'rate-limit-per-ip',
             priority: 1,
             action: { block: {} },
-            statement: { rateBasedStatement: { limit: settings.rateLimitPer5Minutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+            statement: { rateBasedStatement: { limit: settings.rateLimitPer5Minutes, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
             visibilityConfig: visibility(`${prefix}-rate-limit`),
           },
           ...managedRuleGroups.map((group, index) => ({
@@ -159,7 +155,7 @@ export class Edge extends pulumi.ComponentResource {
             overrideAction: { none: {} },
             statement: {
               managedRuleGroupStatement: {
-                vendorName: "AWS",
+                vendorName: 'AWS',
                 name: group,
                 ruleActionOverrides: (countedManagedRules[group] ?? []).map((rule) => ({ name: rule, actionToUse: { count: {} } })),
               },
@@ -172,11 +168,7 @@ export class Edge extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.wafv2.WebAclAssociation(
-      `${name}-waf`,
-      { resourceArn: this.loadBalancer.arn, webAclArn: this.webAcl.arn },
-      { parent: this },
-    );
+    new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.loadBalancer.arn, webAclArn: this.webAcl.arn }, { parent: this });
     // WAF only logs to groups whose name starts with aws-waf-logs-.
     const wafLogs = new aws.cloudwatch.LogGroup(
       `${name}-waf-logs`,
@@ -185,7 +177,7 @@ export class Edge extends pulumi.ComponentResource {
     );
     new aws.wafv2.WebAclLoggingConfiguration(
       `${name}-waf-logs`,
-      { resourceArn: this.webAcl.arn, logDestinationConfigs: [wafLogs.arn], redactedFields: [{ singleHeader: { name: "authorization" } }] },
+      { resourceArn: this.webAcl.arn, logDestinationConfigs: [wafLogs.arn], redactedFields: [{ singleHeader: { name: 'authorization' } }] },
       { parent: this },
     );
 
@@ -194,7 +186,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         zoneId: settings.hostedZoneId,
         name: settings.domainName,
-        type: "A",
+        type: 'A',
         aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
       },
       { parent: this },
@@ -211,31 +203,31 @@ export class Edge extends pulumi.ComponentResource {
       `${name}-lb-controller`,
       {
         role: controllerRole.id,
-        name: "register-gateway-targets",
+        name: 'register-gateway-targets',
         policy: policyDocument([
           {
-            Sid: "Discover",
-            Effect: "Allow",
+            Sid: 'Discover',
+            Effect: 'Allow',
             Action: [
-              "ec2:DescribeAvailabilityZones",
-              "ec2:DescribeInstances",
-              "ec2:DescribeNetworkInterfaces",
-              "ec2:DescribeSecurityGroups",
-              "ec2:DescribeSubnets",
-              "ec2:DescribeVpcs",
-              "elasticloadbalancing:DescribeListeners",
-              "elasticloadbalancing:DescribeLoadBalancers",
-              "elasticloadbalancing:DescribeTags",
-              "elasticloadbalancing:DescribeTargetGroupAttributes",
-              "elasticloadbalancing:DescribeTargetGroups",
-              "elasticloadbalancing:DescribeTargetHealth",
+              'ec2:DescribeAvailabilityZones',
+              'ec2:DescribeInstances',
+              'ec2:DescribeNetworkInterfaces',
+              'ec2:DescribeSecurityGroups',
+              'ec2:DescribeSubnets',
+              'ec2:DescribeVpcs',
+              'elasticloadbalancing:DescribeListeners',
+              'elasticloadbalancing:DescribeLoadBalancers',
+              'elasticloadbalancing:DescribeTags',
+              'elasticloadbalancing:DescribeTargetGroupAttributes',
+              'elasticloadbalancing:DescribeTargetGroups',
+              'elasticloadbalancing:DescribeTargetHealth',
             ],
-            Resource: "*",
+            Resource: '*',
           },
           {
-            Sid: "RegisterGatewayPods",
-            Effect: "Allow",
-            Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+            Sid: 'RegisterGatewayPods',
+            Effect: 'Allow',
+            Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
             Resource: this.targetGroup.arn,
           },
         ]),
@@ -245,8 +237,8 @@ export class Edge extends pulumi.ComponentResource {
     const controller = new k8s.helm.v3.Release(
       `${name}-lb-controller`,
       {
-        name: "aws-load-balancer-controller",
-        namespace: "kube-system",
+        name: 'aws-load-balancer-controller',
+        namespace: 'kube-system',
         chart: charts.awsLoadBalancerController.chart,
         version: charts.awsLoadBalancerController.version,
         repositoryOpts: { repo: charts.awsLoadBalancerController.repo },
@@ -260,7 +252,7 @@ export class Edge extends pulumi.ComponentResource {
           serviceAccount: {
             create: true,
             name: loadBalancerControllerAccount.name,
-            annotations: { "eks.amazonaws.com/role-arn": controllerRole.arn },
+            annotations: { 'eks.amazonaws.com/role-arn': controllerRole.arn },
           },
         },
       },
@@ -269,13 +261,13 @@ export class Edge extends pulumi.ComponentResource {
     new k8s.apiextensions.CustomResource(
       `${name}-gateway-targets`,
       {
-        apiVersion: "elbv2.k8s.aws/v1beta1",
-        kind: "TargetGroupBinding",
-        metadata: { name: "gateway", namespace: args.workloadNamespace },
+        apiVersion: 'elbv2.k8s.aws/v1beta1',
+        kind: 'TargetGroupBinding',
+        metadata: { name: 'gateway', namespace: args.workloadNamespace },
         spec: {
           serviceRef: { name: gatewayService.name, port: gatewayService.port },
           targetGroupARN: this.targetGroup.arn,
-          targetType: "ip",
+          targetType: 'ip',
         },
       },
       { parent: this, provider: args.provider, dependsOn: [controller] },

@@ -1,11 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from '@pulumi/pulumi';
 
 type Strings = pulumi.Input<string> | pulumi.Input<string>[];
 
 /** One IAM policy statement, as AWS reads it; any field may still be an Output. */
 export interface Statement {
   readonly Sid?: string;
-  readonly Effect: "Allow" | "Deny";
+  readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | string[];
   readonly Resource?: Strings;
   readonly Principal?: Record<string, Strings>;
@@ -14,14 +14,12 @@ export interface Statement {
 
 /** A policy document as a JSON string: stable diffs, and the same text the tests and AWS read. */
 export function policyDocument(statements: pulumi.Input<pulumi.Input<Statement>[]>): pulumi.Output<string> {
-  return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
+  return pulumi.jsonStringify({ Version: '2012-10-17', Statement: statements });
 }
 
 /** Trust policy letting an AWS service (ec2.amazonaws.com, ...) assume the role. */
 export function serviceTrustPolicy(...services: string[]): pulumi.Output<string> {
-  return policyDocument([
-    { Effect: "Allow", Principal: { Service: services.length === 1 ? services[0]! : services }, Action: "sts:AssumeRole" },
-  ]);
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: services.length === 1 ? services[0]! : services }, Action: 'sts:AssumeRole' }]);
 }
 
 /** Where a Kubernetes ServiceAccount lives, for IAM roles for service accounts (IRSA). */
@@ -40,13 +38,13 @@ export interface OidcProvider {
 /** The statement letting exactly one ServiceAccount of the cluster assume a role through its OIDC token. */
 export function irsaTrustStatement(oidc: OidcProvider, account: ServiceAccountRef): pulumi.Output<Statement> {
   return pulumi.all([oidc.arn, oidc.issuer]).apply(([arn, issuer]) => ({
-    Effect: "Allow" as const,
+    Effect: 'Allow' as const,
     Principal: { Federated: arn },
-    Action: "sts:AssumeRoleWithWebIdentity",
+    Action: 'sts:AssumeRoleWithWebIdentity',
     Condition: {
       StringEquals: {
         [`${issuer}:sub`]: `system:serviceaccount:${account.namespace}:${account.name}`,
-        [`${issuer}:aud`]: "sts.amazonaws.com",
+        [`${issuer}:aud`]: 'sts.amazonaws.com',
       },
     },
   }));

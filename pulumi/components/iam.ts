@@ -1,8 +1,8 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import type { RtcService } from "../services.js";
-import type { ServiceDatabaseSecret } from "./database.js";
-import { irsaTrustPolicy, irsaTrustStatement, policyDocument, type OidcProvider, type ServiceAccountRef } from "./iam-documents.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { RtcService } from '../services.js';
+import type { ServiceDatabaseSecret } from './database.js';
+import { irsaTrustPolicy, irsaTrustStatement, policyDocument, type OidcProvider, type ServiceAccountRef } from './iam-documents.js';
 
 export interface IamArgs {
   readonly prefix: string;
@@ -28,23 +28,23 @@ export interface IamArgs {
 
 /** What pushing an image to ECR takes (plus GetAuthorizationToken, which has no resource). */
 export const ecrPushActions = [
-  "ecr:BatchCheckLayerAvailability",
-  "ecr:BatchGetImage",
-  "ecr:CompleteLayerUpload",
-  "ecr:DescribeImages",
-  "ecr:GetDownloadUrlForLayer",
-  "ecr:InitiateLayerUpload",
-  "ecr:PutImage",
-  "ecr:UploadLayerPart",
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:CompleteLayerUpload',
+  'ecr:DescribeImages',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:InitiateLayerUpload',
+  'ecr:PutImage',
+  'ecr:UploadLayerPart',
 ];
 
 /** Session Manager reaches the Jenkins controller only if its instance role carries this policy. */
-export const sessionManagerPolicyArn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+export const sessionManagerPolicyArn = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
 
 /** The EKS access policy CI holds, scoped to its namespaces: deploy workloads, no RBAC or cluster-wide rights. */
-export const ciAccessPolicyArn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy";
+export const ciAccessPolicyArn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
 /** Kubernetes group of the CI role: RBAC in RTC's namespace grants it what the EKS edit policy lacks (ServiceMonitors). */
-export const ciKubernetesGroup = "rtc-ci-releasers";
+export const ciKubernetesGroup = 'rtc-ci-releasers';
 
 /**
  * IAM for workloads and CI: one IRSA role per service that reads only that service's database secret (the
@@ -57,7 +57,7 @@ export class Iam extends pulumi.ComponentResource {
   readonly ciInstanceProfile: aws.iam.InstanceProfile;
 
   constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:iam:Iam", name, {}, opts);
+    super('rtc:iam:Iam', name, {}, opts);
     const { prefix, tags } = args;
     const region = aws.getRegionOutput({}, { parent: this }).region;
 
@@ -79,20 +79,20 @@ export class Iam extends pulumi.ComponentResource {
             `${name}-${service.name}-secret`,
             {
               role: role.id,
-              name: "read-own-database-secret",
+              name: 'read-own-database-secret',
               policy: policyDocument([
                 {
-                  Sid: "ReadOwnDatabaseSecret",
-                  Effect: "Allow",
-                  Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                  Sid: 'ReadOwnDatabaseSecret',
+                  Effect: 'Allow',
+                  Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
                   Resource: secret.secretArn,
                 },
                 {
-                  Sid: "DecryptThroughSecretsManager",
-                  Effect: "Allow",
-                  Action: "kms:Decrypt",
+                  Sid: 'DecryptThroughSecretsManager',
+                  Effect: 'Allow',
+                  Action: 'kms:Decrypt',
                   Resource: args.secretsKeyArn,
-                  Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+                  Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
                 },
               ]),
             },
@@ -107,9 +107,9 @@ export class Iam extends pulumi.ComponentResource {
       `${name}-ci`,
       {
         name: `${prefix}-ci`,
-        description: "Jenkins: push RTC images to ECR and deploy to the RTC namespaces of EKS",
+        description: 'Jenkins: push RTC images to ECR and deploy to the RTC namespaces of EKS',
         assumeRolePolicy: policyDocument([
-          { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
           irsaTrustStatement(args.oidc, args.ciAgentServiceAccount),
         ]),
         tags,
@@ -120,11 +120,11 @@ export class Iam extends pulumi.ComponentResource {
       `${name}-ci`,
       {
         role: this.ciRole.id,
-        name: "push-images-and-deploy",
+        name: 'push-images-and-deploy',
         policy: policyDocument([
-          { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-          { Sid: "PushRtcImages", Effect: "Allow", Action: ecrPushActions, Resource: args.repositoryArns },
-          { Sid: "FindCluster", Effect: "Allow", Action: "eks:DescribeCluster", Resource: args.clusterArn },
+          { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+          { Sid: 'PushRtcImages', Effect: 'Allow', Action: ecrPushActions, Resource: args.repositoryArns },
+          { Sid: 'FindCluster', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: args.clusterArn },
         ]),
       },
       { parent: this },
@@ -134,7 +134,7 @@ export class Iam extends pulumi.ComponentResource {
 
     const ciAccess = new aws.eks.AccessEntry(
       `${name}-ci`,
-      { clusterName: args.clusterName, principalArn: this.ciRole.arn, type: "STANDARD", kubernetesGroups: [ciKubernetesGroup], tags },
+      { clusterName: args.clusterName, principalArn: this.ciRole.arn, type: 'STANDARD', kubernetesGroups: [ciKubernetesGroup], tags },
       { parent: this },
     );
     new aws.eks.AccessPolicyAssociation(
@@ -143,7 +143,7 @@ export class Iam extends pulumi.ComponentResource {
         clusterName: args.clusterName,
         principalArn: this.ciRole.arn,
         policyArn: ciAccessPolicyArn,
-        accessScope: { type: "namespace", namespaces: args.ciNamespaces },
+        accessScope: { type: 'namespace', namespaces: args.ciNamespaces },
       },
       { parent: this, dependsOn: [ciAccess] },
     );

@@ -1,9 +1,9 @@
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import type { JenkinsSettings } from "../config.js";
-import type { ServiceAccountRef } from "./iam-documents.js";
-import type { Network } from "./network.js";
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { JenkinsSettings } from '../config.js';
+import type { ServiceAccountRef } from './iam-documents.js';
+import type { Network } from './network.js';
 
 export interface JenkinsArgs {
   readonly prefix: string;
@@ -39,13 +39,10 @@ export class Jenkins extends pulumi.ComponentResource {
   readonly instance: aws.ec2.Instance;
 
   constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:jenkins:Jenkins", name, {}, opts);
+    super('rtc:jenkins:Jenkins', name, {}, opts);
     const { prefix, settings, network, tags } = args;
 
-    const ami = aws.ssm.getParameterOutput(
-      { name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
-      { parent: this },
-    );
+    const ami = aws.ssm.getParameterOutput({ name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' }, { parent: this });
     this.instance = new aws.ec2.Instance(
       `${name}-controller`,
       {
@@ -55,23 +52,23 @@ export class Jenkins extends pulumi.ComponentResource {
         associatePublicIpAddress: false,
         vpcSecurityGroupIds: [network.jenkinsSecurityGroup.id],
         iamInstanceProfile: args.instanceProfileName,
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-        rootBlockDevice: { volumeSize: settings.volumeSizeGb, volumeType: "gp3", encrypted: true, deleteOnTermination: false },
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        rootBlockDevice: { volumeSize: settings.volumeSizeGb, volumeType: 'gp3', encrypted: true, deleteOnTermination: false },
         monitoring: true,
         userData: jenkinsUserData,
         userDataReplaceOnChange: false,
         tags: { ...tags, Name: `${prefix}-jenkins` },
       },
       // A newer AMI must not replace the controller and its job history.
-      { parent: this, ignoreChanges: ["ami"] },
+      { parent: this, ignoreChanges: ['ami'] },
     );
 
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-to-cluster-api`,
       {
         securityGroupId: args.clusterSecurityGroupId,
-        description: "Jenkins controller to the private EKS API endpoint",
-        ipProtocol: "tcp",
+        description: 'Jenkins controller to the private EKS API endpoint',
+        ipProtocol: 'tcp',
         fromPort: 443,
         toPort: 443,
         referencedSecurityGroupId: network.jenkinsSecurityGroup.id,
@@ -83,7 +80,7 @@ export class Jenkins extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = new k8s.core.v1.Namespace(
       `${name}-agents`,
-      { metadata: { name: args.agentServiceAccount.namespace, labels: { "app.kubernetes.io/part-of": "rtc-ci" } } },
+      { metadata: { name: args.agentServiceAccount.namespace, labels: { 'app.kubernetes.io/part-of': 'rtc-ci' } } },
       k8sOpts,
     );
     new k8s.core.v1.ServiceAccount(
@@ -92,7 +89,7 @@ export class Jenkins extends pulumi.ComponentResource {
         metadata: {
           name: args.agentServiceAccount.name,
           namespace: namespace.metadata.name,
-          annotations: { "eks.amazonaws.com/role-arn": args.ciRoleArn },
+          annotations: { 'eks.amazonaws.com/role-arn': args.ciRoleArn },
         },
       },
       k8sOpts,

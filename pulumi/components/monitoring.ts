@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import type { MonitoringSettings } from "../config.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { MonitoringSettings } from '../config.js';
 
 export interface MonitoringArgs {
   readonly prefix: string;
@@ -26,20 +26,16 @@ export class Monitoring extends pulumi.ComponentResource {
   readonly alarmTopic: aws.sns.Topic;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:monitoring:Monitoring", name, {}, opts);
+    super('rtc:monitoring:Monitoring', name, {}, opts);
     const { prefix, settings, tags } = args;
 
-    this.alarmTopic = new aws.sns.Topic(
-      `${name}-alarms`,
-      { name: `${prefix}-alarms`, kmsMasterKeyId: "alias/aws/sns", tags },
-      { parent: this },
-    );
+    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-alarms`, kmsMasterKeyId: 'alias/aws/sns', tags }, { parent: this });
     settings.alarmEmails.forEach(
       (endpoint, index) =>
-        new aws.sns.TopicSubscription(`${name}-alarms-${index}`, { topic: this.alarmTopic.arn, protocol: "email", endpoint }, { parent: this }),
+        new aws.sns.TopicSubscription(`${name}-alarms-${index}`, { topic: this.alarmTopic.arn, protocol: 'email', endpoint }, { parent: this }),
     );
 
-    const alarm = (alarmName: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "name" | "tags">) =>
+    const alarm = (alarmName: string, alarmArgs: Omit<aws.cloudwatch.MetricAlarmArgs, 'alarmActions' | 'okActions' | 'name' | 'tags'>) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${alarmName}`,
         {
@@ -53,89 +49,89 @@ export class Monitoring extends pulumi.ComponentResource {
       );
 
     const rds = { DBInstanceIdentifier: args.databaseIdentifier };
-    alarm("rds-cpu", {
-      alarmDescription: "RDS MySQL CPU above 80% for 15 minutes",
-      namespace: "AWS/RDS",
-      metricName: "CPUUtilization",
+    alarm('rds-cpu', {
+      alarmDescription: 'RDS MySQL CPU above 80% for 15 minutes',
+      namespace: 'AWS/RDS',
+      metricName: 'CPUUtilization',
       dimensions: rds,
-      statistic: "Average",
+      statistic: 'Average',
       period: fiveMinutes,
       evaluationPeriods: 3,
       threshold: 80,
-      comparisonOperator: "GreaterThanThreshold",
+      comparisonOperator: 'GreaterThanThreshold',
     });
-    alarm("rds-free-storage", {
-      alarmDescription: "RDS MySQL has less than 10% of its storage free",
-      namespace: "AWS/RDS",
-      metricName: "FreeStorageSpace",
+    alarm('rds-free-storage', {
+      alarmDescription: 'RDS MySQL has less than 10% of its storage free',
+      namespace: 'AWS/RDS',
+      metricName: 'FreeStorageSpace',
       dimensions: rds,
-      statistic: "Minimum",
+      statistic: 'Minimum',
       period: fiveMinutes,
       evaluationPeriods: 1,
       threshold: Math.round(args.databaseStorageGb * gib * 0.1),
-      comparisonOperator: "LessThanThreshold",
+      comparisonOperator: 'LessThanThreshold',
     });
-    alarm("rds-connections", {
+    alarm('rds-connections', {
       alarmDescription: `RDS MySQL above ${settings.databaseConnectionsAlarm} connections`,
-      namespace: "AWS/RDS",
-      metricName: "DatabaseConnections",
+      namespace: 'AWS/RDS',
+      metricName: 'DatabaseConnections',
       dimensions: rds,
-      statistic: "Maximum",
+      statistic: 'Maximum',
       period: fiveMinutes,
       evaluationPeriods: 2,
       threshold: settings.databaseConnectionsAlarm,
-      comparisonOperator: "GreaterThanThreshold",
+      comparisonOperator: 'GreaterThanThreshold',
     });
 
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
-    alarm("alb-5xx", {
-      alarmDescription: "The load balancer itself answered 5xx (no healthy gateway, timeouts)",
-      namespace: "AWS/ApplicationELB",
-      metricName: "HTTPCode_ELB_5XX_Count",
+    alarm('alb-5xx', {
+      alarmDescription: 'The load balancer itself answered 5xx (no healthy gateway, timeouts)',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_ELB_5XX_Count',
       dimensions: alb,
-      statistic: "Sum",
+      statistic: 'Sum',
       period: fiveMinutes,
       evaluationPeriods: 1,
       threshold: 10,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
     });
-    alarm("gateway-5xx", {
-      alarmDescription: "The gateway answered 5xx",
-      namespace: "AWS/ApplicationELB",
-      metricName: "HTTPCode_Target_5XX_Count",
+    alarm('gateway-5xx', {
+      alarmDescription: 'The gateway answered 5xx',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
       dimensions: { ...alb, TargetGroup: args.targetGroupArnSuffix },
-      statistic: "Sum",
+      statistic: 'Sum',
       period: fiveMinutes,
       evaluationPeriods: 1,
       threshold: 10,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
     });
-    alarm("gateway-latency-p99", {
-      alarmDescription: "Gateway p99 response time above 1 second for 10 minutes",
-      namespace: "AWS/ApplicationELB",
-      metricName: "TargetResponseTime",
+    alarm('gateway-latency-p99', {
+      alarmDescription: 'Gateway p99 response time above 1 second for 10 minutes',
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
       dimensions: { ...alb, TargetGroup: args.targetGroupArnSuffix },
-      extendedStatistic: "p99",
+      extendedStatistic: 'p99',
       period: fiveMinutes,
       evaluationPeriods: 2,
       threshold: 1,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
     });
 
     for (const group of args.nodeAutoScalingGroups) {
       alarm(`nodes-${group.nodeGroup}-cpu`, {
         alarmDescription: `EKS node group ${group.nodeGroup}: average CPU above 80% for 15 minutes`,
-        namespace: "AWS/EC2",
-        metricName: "CPUUtilization",
+        namespace: 'AWS/EC2',
+        metricName: 'CPUUtilization',
         dimensions: { AutoScalingGroupName: group.name },
-        statistic: "Average",
+        statistic: 'Average',
         period: fiveMinutes,
         evaluationPeriods: 3,
         threshold: 80,
-        comparisonOperator: "GreaterThanThreshold",
+        comparisonOperator: 'GreaterThanThreshold',
       });
     }
 

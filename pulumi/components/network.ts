@@ -1,9 +1,9 @@
-import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
-import * as pulumi from "@pulumi/pulumi";
-import type { NetworkSettings } from "../config.js";
-import { gatewayService } from "../services.js";
-import { policyDocument, serviceTrustPolicy } from "./iam-documents.js";
+import * as aws from '@pulumi/aws';
+import * as awsx from '@pulumi/awsx';
+import * as pulumi from '@pulumi/pulumi';
+import type { NetworkSettings } from '../config.js';
+import { gatewayService } from '../services.js';
+import { policyDocument, serviceTrustPolicy } from './iam-documents.js';
 
 export interface NetworkArgs {
   /** Prefix of physical names, rtc-<stack>. */
@@ -38,7 +38,7 @@ export class Network extends pulumi.ComponentResource {
   readonly jenkinsSecurityGroup: aws.ec2.SecurityGroup;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:network:Network", name, {}, opts);
+    super('rtc:network:Network', name, {}, opts);
     const { prefix, tags } = args;
 
     const vpc = new awsx.ec2.Vpc(
@@ -49,11 +49,11 @@ export class Network extends pulumi.ComponentResource {
         enableDnsHostnames: true,
         enableDnsSupport: true,
         natGateways: { strategy: args.settings.natGateways },
-        subnetStrategy: "Auto",
+        subnetStrategy: 'Auto',
         subnetSpecs: [
-          { type: "Public", cidrMask: 22, tags: { ...tags, "kubernetes.io/role/elb": "1" } },
-          { type: "Private", cidrMask: 19, tags: { ...tags, "kubernetes.io/role/internal-elb": "1" } },
-          { type: "Isolated", name: "data", cidrMask: 24, tags },
+          { type: 'Public', cidrMask: 22, tags: { ...tags, 'kubernetes.io/role/elb': '1' } },
+          { type: 'Private', cidrMask: 19, tags: { ...tags, 'kubernetes.io/role/internal-elb': '1' } },
+          { type: 'Isolated', name: 'data', cidrMask: 24, tags },
         ],
         tags: { ...tags, Name: prefix },
       },
@@ -70,11 +70,11 @@ export class Network extends pulumi.ComponentResource {
         { name: `${prefix}-${role}`, description, vpcId: this.vpcId, tags: { ...tags, Name: `${prefix}-${role}` } },
         { parent: this },
       );
-    this.albSecurityGroup = group("alb", "RTC public load balancer: HTTPS from the internet to the gateway");
-    this.nodeSecurityGroup = group("nodes", "RTC EKS nodes and pods");
-    this.databaseSecurityGroup = group("database", "RTC RDS MySQL: 3306 from the EKS nodes only");
-    this.cacheSecurityGroup = group("cache", "RTC ElastiCache Redis: 6379 from the EKS nodes only");
-    this.jenkinsSecurityGroup = group("jenkins", "RTC Jenkins controller: no inbound but its build agents");
+    this.albSecurityGroup = group('alb', 'RTC public load balancer: HTTPS from the internet to the gateway');
+    this.nodeSecurityGroup = group('nodes', 'RTC EKS nodes and pods');
+    this.databaseSecurityGroup = group('database', 'RTC RDS MySQL: 3306 from the EKS nodes only');
+    this.cacheSecurityGroup = group('cache', 'RTC ElastiCache Redis: 6379 from the EKS nodes only');
+    this.jenkinsSecurityGroup = group('jenkins', 'RTC Jenkins controller: no inbound but its build agents');
 
     const ingress = (rule: string, args: aws.vpc.SecurityGroupIngressRuleArgs) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-${rule}`, { ...args, tags }, { parent: this });
@@ -82,58 +82,58 @@ export class Network extends pulumi.ComponentResource {
       new aws.vpc.SecurityGroupEgressRule(`${name}-${rule}`, { ...args, tags }, { parent: this });
 
     // The only rule of the VPC open to the internet.
-    ingress("alb-https-from-internet", {
+    ingress('alb-https-from-internet', {
       securityGroupId: this.albSecurityGroup.id,
-      description: "HTTPS from anywhere",
-      ipProtocol: "tcp",
+      description: 'HTTPS from anywhere',
+      ipProtocol: 'tcp',
       fromPort: httpsPort,
       toPort: httpsPort,
-      cidrIpv4: "0.0.0.0/0",
+      cidrIpv4: '0.0.0.0/0',
     });
-    egress("alb-to-gateway", {
+    egress('alb-to-gateway', {
       securityGroupId: this.albSecurityGroup.id,
-      description: "to the gateway pods",
-      ipProtocol: "tcp",
+      description: 'to the gateway pods',
+      ipProtocol: 'tcp',
       fromPort: gatewayService.port,
       toPort: gatewayService.port,
       referencedSecurityGroupId: this.nodeSecurityGroup.id,
     });
 
-    ingress("nodes-gateway-from-alb", {
+    ingress('nodes-gateway-from-alb', {
       securityGroupId: this.nodeSecurityGroup.id,
-      description: "load balancer to the gateway pods",
-      ipProtocol: "tcp",
+      description: 'load balancer to the gateway pods',
+      ipProtocol: 'tcp',
       fromPort: gatewayService.port,
       toPort: gatewayService.port,
       referencedSecurityGroupId: this.albSecurityGroup.id,
     });
     // Pod-to-pod traffic crosses nodes; NetworkPolicy narrows it inside the cluster.
-    ingress("nodes-from-nodes", {
+    ingress('nodes-from-nodes', {
       securityGroupId: this.nodeSecurityGroup.id,
-      description: "node and pod traffic within the node group",
-      ipProtocol: "-1",
+      description: 'node and pod traffic within the node group',
+      ipProtocol: '-1',
       referencedSecurityGroupId: this.nodeSecurityGroup.id,
     });
     // Nodes pull images and call AWS APIs through the NAT gateways.
-    egress("nodes-out", {
+    egress('nodes-out', {
       securityGroupId: this.nodeSecurityGroup.id,
-      description: "outbound through NAT",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
+      description: 'outbound through NAT',
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
     });
 
-    ingress("database-from-nodes", {
+    ingress('database-from-nodes', {
       securityGroupId: this.databaseSecurityGroup.id,
-      description: "MySQL from the EKS nodes",
-      ipProtocol: "tcp",
+      description: 'MySQL from the EKS nodes',
+      ipProtocol: 'tcp',
       fromPort: mysqlPort,
       toPort: mysqlPort,
       referencedSecurityGroupId: this.nodeSecurityGroup.id,
     });
-    ingress("cache-from-nodes", {
+    ingress('cache-from-nodes', {
       securityGroupId: this.cacheSecurityGroup.id,
-      description: "Redis from the EKS nodes",
-      ipProtocol: "tcp",
+      description: 'Redis from the EKS nodes',
+      ipProtocol: 'tcp',
       fromPort: redisPort,
       toPort: redisPort,
       referencedSecurityGroupId: this.nodeSecurityGroup.id,
@@ -142,21 +142,21 @@ export class Network extends pulumi.ComponentResource {
     for (const port of jenkinsPorts) {
       ingress(`jenkins-${port}-from-agents`, {
         securityGroupId: this.jenkinsSecurityGroup.id,
-        description: "build agents (pods in EKS) to the Jenkins controller",
-        ipProtocol: "tcp",
+        description: 'build agents (pods in EKS) to the Jenkins controller',
+        ipProtocol: 'tcp',
         fromPort: port,
         toPort: port,
         referencedSecurityGroupId: this.nodeSecurityGroup.id,
       });
     }
     // Session Manager, ECR, EKS and plugin downloads are all HTTPS; no inbound SSH anywhere.
-    egress("jenkins-https-out", {
+    egress('jenkins-https-out', {
       securityGroupId: this.jenkinsSecurityGroup.id,
-      description: "HTTPS to AWS APIs, the cluster endpoint and plugin mirrors",
-      ipProtocol: "tcp",
+      description: 'HTTPS to AWS APIs, the cluster endpoint and plugin mirrors',
+      ipProtocol: 'tcp',
       fromPort: httpsPort,
       toPort: httpsPort,
-      cidrIpv4: "0.0.0.0/0",
+      cidrIpv4: '0.0.0.0/0',
     });
 
     const flowLogGroup = new aws.cloudwatch.LogGroup(
@@ -168,7 +168,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs`,
       {
         name: `${prefix}-vpc-flow-logs`,
-        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
+        assumeRolePolicy: serviceTrustPolicy('vpc-flow-logs.amazonaws.com'),
         tags,
       },
       { parent: this },
@@ -179,8 +179,8 @@ export class Network extends pulumi.ComponentResource {
         role: flowLogRole.id,
         policy: policyDocument([
           {
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
             Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
           },
         ]),
@@ -191,8 +191,8 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-log`,
       {
         vpcId: this.vpcId,
-        trafficType: "REJECT",
-        logDestinationType: "cloud-watch-logs",
+        trafficType: 'REJECT',
+        logDestinationType: 'cloud-watch-logs',
         logDestination: flowLogGroup.arn,
         iamRoleArn: flowLogRole.arn,
         tags,

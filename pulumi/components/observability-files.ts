@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { parse } from "yaml";
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 
 /** One Prometheus rule file, as kube-prometheus-stack's additionalPrometheusRulesMap takes it. */
 export interface RuleFile {
@@ -34,25 +34,25 @@ function listFiles(dir: string, extensions: string[]): string[] {
  * naming the file, rather than shipping half the alerts.
  */
 export function readObservabilityFiles(observabilityDir: string): ObservabilityFiles {
-  const rulesDir = path.join(observabilityDir, "prometheus", "rules");
-  const dashboardsDir = path.join(observabilityDir, "grafana", "dashboards");
+  const rulesDir = path.join(observabilityDir, 'prometheus', 'rules');
+  const dashboardsDir = path.join(observabilityDir, 'grafana', 'dashboards');
 
-  const rules = listFiles(rulesDir, [".yml", ".yaml"]).map((file) => {
-    const document = parse(readFileSync(path.join(rulesDir, file), "utf8")) as { groups?: unknown } | null;
+  const rules = listFiles(rulesDir, ['.yml', '.yaml']).map((file) => {
+    const document = parse(readFileSync(path.join(rulesDir, file), 'utf8')) as { groups?: unknown } | null;
     if (!document || !Array.isArray(document.groups)) {
       throw new Error(`${path.join(rulesDir, file)}: a Prometheus rule file needs a top-level "groups" list`);
     }
     return { name: path.basename(file, path.extname(file)), groups: document.groups };
   });
 
-  const dashboards = listFiles(dashboardsDir, [".json"]).map((file) => {
-    const json = readFileSync(path.join(dashboardsDir, file), "utf8");
+  const dashboards = listFiles(dashboardsDir, ['.json']).map((file) => {
+    const json = readFileSync(path.join(dashboardsDir, file), 'utf8');
     try {
       JSON.parse(json);
     } catch (error) {
       throw new Error(`${path.join(dashboardsDir, file)}: not valid JSON (${(error as Error).message})`);
     }
-    return { name: path.basename(file, ".json"), json };
+    return { name: path.basename(file, '.json'), json };
   });
 
   return { rules, dashboards };

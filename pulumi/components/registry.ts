@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import type { RegistrySettings } from "../config.js";
-import type { RtcService } from "../services.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { RegistrySettings } from '../config.js';
+import type { RtcService } from '../services.js';
 
 export interface RegistryArgs {
   readonly prefix: string;
@@ -18,14 +18,14 @@ export function lifecyclePolicy(settings: RegistrySettings): string {
       {
         rulePriority: 1,
         description: `expire untagged images after ${settings.untaggedExpiryDays} days`,
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: settings.untaggedExpiryDays },
-        action: { type: "expire" },
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: settings.untaggedExpiryDays },
+        action: { type: 'expire' },
       },
       {
         rulePriority: 2,
         description: `keep the newest ${settings.keepTaggedImages} images`,
-        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: settings.keepTaggedImages },
-        action: { type: "expire" },
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: settings.keepTaggedImages },
+        action: { type: 'expire' },
       },
     ],
   });
@@ -38,7 +38,7 @@ export class Registry extends pulumi.ComponentResource {
   readonly repositoryArns: pulumi.Output<string>[];
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:registry:Registry", name, {}, opts);
+    super('rtc:registry:Registry', name, {}, opts);
     const { prefix, tags } = args;
     const policy = lifecyclePolicy(args.settings);
 
@@ -48,9 +48,9 @@ export class Registry extends pulumi.ComponentResource {
           `${name}-${service.name}`,
           {
             name: `${prefix}/${service.name}`,
-            imageTagMutability: "IMMUTABLE",
+            imageTagMutability: 'IMMUTABLE',
             imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "KMS" }],
+            encryptionConfigurations: [{ encryptionType: 'KMS' }],
             forceDelete: false,
             tags: { ...tags, service: service.name },
           },

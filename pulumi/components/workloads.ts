@@ -1,9 +1,9 @@
-import type * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
-import type { ServiceDatabaseSecret } from "./database.js";
-import { ciKubernetesGroup } from "./iam.js";
+import type * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { stringify } from 'yaml';
+import type { ServiceDatabaseSecret } from './database.js';
+import { ciKubernetesGroup } from './iam.js';
 
 export interface WorkloadsArgs {
   readonly provider: k8s.Provider;
@@ -30,7 +30,7 @@ export function migrationDatabaseSecretName(service: string): string {
   return `${service}-database-migration`;
 }
 
-const roleAnnotation = "eks.amazonaws.com/role-arn";
+const roleAnnotation = 'eks.amazonaws.com/role-arn';
 
 /** A Kubernetes object as kustomize renders it, before Pulumi registers it. */
 interface RenderedObject {
@@ -45,19 +45,19 @@ interface RenderedObject {
 export function bindServiceAccountRoles(roles: Record<string, { arn: pulumi.Input<string> }>): (object: RenderedObject) => void {
   return (object) => {
     const name = object.metadata?.name;
-    if (object.kind !== "ServiceAccount" || !name || !roles[name]) return;
+    if (object.kind !== 'ServiceAccount' || !name || !roles[name]) return;
     object.metadata = { ...object.metadata, annotations: { ...object.metadata?.annotations, [roleAnnotation]: roles[name].arn } };
   };
 }
 
-const releasedImagePaths = ["spec.template.spec.containers[*].image", "spec.template.spec.initContainers[*].image"];
+const releasedImagePaths = ['spec.template.spec.containers[*].image', 'spec.template.spec.initContainers[*].image'];
 
 /**
  * Jenkins owns the images after the first rollout (each release sets the commit's tag), so a later
  * `pulumi up` must not put the overlay's tags back: Pulumi leaves the images of Deployments and Jobs alone.
  */
 export function leaveImagesToReleases(object: RenderedObject, opts: pulumi.CustomResourceOptions): void {
-  if (object.kind !== "Deployment" && object.kind !== "Job") return;
+  if (object.kind !== 'Deployment' && object.kind !== 'Job') return;
   opts.ignoreChanges = [...(opts.ignoreChanges ?? []), ...releasedImagePaths];
 }
 
@@ -70,7 +70,7 @@ export class Workloads extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
 
   constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rtc:workloads:Workloads", name, {}, opts);
+    super('rtc:workloads:Workloads', name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
 
     const namespace = new k8s.core.v1.Namespace(
@@ -78,7 +78,7 @@ export class Workloads extends pulumi.ComponentResource {
       {
         metadata: {
           name: args.namespace,
-          labels: { "pod-security.kubernetes.io/enforce": "restricted", "app.kubernetes.io/part-of": "rtc" },
+          labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'app.kubernetes.io/part-of': 'rtc' },
         },
       },
       k8sOpts,
@@ -90,21 +90,21 @@ export class Workloads extends pulumi.ComponentResource {
         new k8s.apiextensions.CustomResource(
           `${name}-${secret.service}-database`,
           {
-            apiVersion: "secrets-store.csi.x-k8s.io/v1",
-            kind: "SecretProviderClass",
+            apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+            kind: 'SecretProviderClass',
             metadata: { name: databaseSecretName(secret.service), namespace: this.namespace },
             spec: {
-              provider: "aws",
+              provider: 'aws',
               parameters: {
                 region: args.region,
                 objects: secret.secretName.apply((objectName) =>
                   stringify([
                     {
                       objectName,
-                      objectType: "secretsmanager",
+                      objectType: 'secretsmanager',
                       jmesPath: [
-                        { path: "url", objectAlias: "DATABASE_URL" },
-                        { path: "migrationUrl", objectAlias: "MIGRATION_DATABASE_URL" },
+                        { path: 'url', objectAlias: 'DATABASE_URL' },
+                        { path: 'migrationUrl', objectAlias: 'MIGRATION_DATABASE_URL' },
                       ],
                     },
                   ]),
@@ -113,13 +113,13 @@ export class Workloads extends pulumi.ComponentResource {
               secretObjects: [
                 {
                   secretName: databaseSecretName(secret.service),
-                  type: "Opaque",
-                  data: [{ objectName: "DATABASE_URL", key: "DATABASE_URL" }],
+                  type: 'Opaque',
+                  data: [{ objectName: 'DATABASE_URL', key: 'DATABASE_URL' }],
                 },
                 {
                   secretName: migrationDatabaseSecretName(secret.service),
-                  type: "Opaque",
-                  data: [{ objectName: "MIGRATION_DATABASE_URL", key: "DATABASE_URL" }],
+                  type: 'Opaque',
+                  data: [{ objectName: 'MIGRATION_DATABASE_URL', key: 'DATABASE_URL' }],
                 },
               ],
             },
@@ -131,8 +131,8 @@ export class Workloads extends pulumi.ComponentResource {
     const platform = new k8s.core.v1.Secret(
       `${name}-platform`,
       {
-        metadata: { name: "rtc-platform", namespace: this.namespace },
-        type: "Opaque",
+        metadata: { name: 'rtc-platform', namespace: this.namespace },
+        type: 'Opaque',
         stringData: args.platformSecrets,
       },
       k8sOpts,
@@ -142,17 +142,19 @@ export class Workloads extends pulumi.ComponentResource {
     const releaser = new k8s.rbac.v1.Role(
       `${name}-ci-servicemonitors`,
       {
-        metadata: { name: "rtc-ci-servicemonitors", namespace: this.namespace },
-        rules: [{ apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] }],
+        metadata: { name: 'rtc-ci-servicemonitors', namespace: this.namespace },
+        rules: [
+          { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+        ],
       },
       k8sOpts,
     );
     new k8s.rbac.v1.RoleBinding(
       `${name}-ci-servicemonitors`,
       {
-        metadata: { name: "rtc-ci-servicemonitors", namespace: this.namespace },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: releaser.metadata.name },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: ciKubernetesGroup }],
+        metadata: { name: 'rtc-ci-servicemonitors', namespace: this.namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: releaser.metadata.name },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: ciKubernetesGroup }],
       },
       k8sOpts,
     );

@@ -1,4 +1,4 @@
-import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./rules.js";
+import { PolicyPack } from '@pulumi/policy';
+import { policies } from './rules.js';
 
-new PolicyPack("rtc-aws", { policies });
+new PolicyPack('rtc-aws', { policies });

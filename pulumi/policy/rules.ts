@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
-import { validateResourceOfType, type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy } from "@pulumi/policy";
+import * as aws from '@pulumi/aws';
+import { validateResourceOfType, type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy } from '@pulumi/policy';
 
-const anywhere = ["0.0.0.0/0", "::/0"];
+const anywhere = ['0.0.0.0/0', '::/0'];
 const httpsPort = 443;
 
 interface IngressShape {
@@ -20,8 +20,8 @@ function checkIngress(rule: IngressShape, where: string, report: ReportViolation
   const cidrs = [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? []), rule.cidrIpv4, rule.cidrIpv6];
   if (!cidrs.some((cidr) => cidr !== undefined && anywhere.includes(cidr))) return;
   const protocol = rule.ipProtocol ?? rule.protocol;
-  if (protocol === "tcp" && rule.fromPort === httpsPort && rule.toPort === httpsPort) return;
-  report(`${where} opens ${protocol ?? "?"} ${rule.fromPort ?? "all"}-${rule.toPort ?? "all"} to the internet; only HTTPS (443/tcp) may be`);
+  if (protocol === 'tcp' && rule.fromPort === httpsPort && rule.toPort === httpsPort) return;
+  report(`${where} opens ${protocol ?? '?'} ${rule.fromPort ?? 'all'}-${rule.toPort ?? 'all'} to the internet; only HTTPS (443/tcp) may be`);
 }
 
 interface PolicyStatement {
@@ -31,7 +31,7 @@ interface PolicyStatement {
 }
 
 function statementsOf(policy: unknown): PolicyStatement[] {
-  const document = typeof policy === "string" ? (JSON.parse(policy) as { Statement?: unknown }) : (policy as { Statement?: unknown });
+  const document = typeof policy === 'string' ? (JSON.parse(policy) as { Statement?: unknown }) : (policy as { Statement?: unknown });
   const statements = document?.Statement;
   return Array.isArray(statements) ? (statements as PolicyStatement[]) : statements ? [statements as PolicyStatement] : [];
 }
@@ -39,18 +39,18 @@ function statementsOf(policy: unknown): PolicyStatement[] {
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Actions that must name their resources: reading a secret or decrypting with a key is never for "*". */
-const sensitiveActions = ["secretsmanager:GetSecretValue", "kms:Decrypt", "ecr:PutImage", "eks:*"];
+const sensitiveActions = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ecr:PutImage', 'eks:*'];
 
 function checkPolicyDocument(policy: unknown, report: ReportViolation): void {
   for (const statement of statementsOf(policy)) {
-    if (statement.Effect !== "Allow") continue;
+    if (statement.Effect !== 'Allow') continue;
     const actions = asList(statement.Action);
     const resources = asList(statement.Resource);
-    if (actions.some((action) => action === "*" || action.endsWith(":*"))) {
-      report(`a statement allows every action of a service (${actions.join(", ")}); list the actions it needs`);
+    if (actions.some((action) => action === '*' || action.endsWith(':*'))) {
+      report(`a statement allows every action of a service (${actions.join(', ')}); list the actions it needs`);
     }
-    if (resources.includes("*") && actions.some((action) => sensitiveActions.includes(action))) {
-      report(`${actions.join(", ")} on every resource; name the secret, key or repository`);
+    if (resources.includes('*') && actions.some((action) => sensitiveActions.includes(action))) {
+      report(`${actions.join(', ')} on every resource; name the secret, key or repository`);
     }
   }
 }
@@ -58,118 +58,118 @@ function checkPolicyDocument(policy: unknown, report: ReportViolation): void {
 /** RTC's rules for its AWS stacks. The tests run them over every resource of both stacks. */
 export const policies: ResourceValidationPolicy[] = [
   {
-    name: "rds-private-encrypted",
-    description: "RDS instances are not public, are encrypted with a KMS key, and keep backups for 7 days or more.",
-    enforcementLevel: "mandatory",
+    name: 'rds-private-encrypted',
+    description: 'RDS instances are not public, are encrypted with a KMS key, and keep backups for 7 days or more.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.rds.Instance, (db, _args, report) => {
-      if (db.publiclyAccessible) report("the database is publicly accessible");
-      if (!db.storageEncrypted) report("storage is not encrypted");
-      if (!db.kmsKeyId) report("storage is not encrypted with a customer managed KMS key");
+      if (db.publiclyAccessible) report('the database is publicly accessible');
+      if (!db.storageEncrypted) report('storage is not encrypted');
+      if (!db.kmsKeyId) report('storage is not encrypted with a customer managed KMS key');
       if ((db.backupRetentionPeriod ?? 0) < 7) report(`automated backups are kept ${db.backupRetentionPeriod ?? 0} days; keep 7 or more`);
     }),
   },
   {
-    name: "rds-managed-master-password",
-    description: "The master password is managed by RDS in Secrets Manager, never passed in.",
-    enforcementLevel: "mandatory",
+    name: 'rds-managed-master-password',
+    description: 'The master password is managed by RDS in Secrets Manager, never passed in.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.rds.Instance, (db, _args, report) => {
-      if (!db.manageMasterUserPassword) report("manageMasterUserPassword is off");
-      if (db.password) report("a master password is set in the program");
+      if (!db.manageMasterUserPassword) report('manageMasterUserPassword is off');
+      if (db.password) report('a master password is set in the program');
     }),
   },
   {
-    name: "no-internet-ingress-but-https",
-    description: "No security group accepts traffic from 0.0.0.0/0 or ::/0 except HTTPS on 443.",
-    enforcementLevel: "mandatory",
+    name: 'no-internet-ingress-but-https',
+    description: 'No security group accepts traffic from 0.0.0.0/0 or ::/0 except HTTPS on 443.',
+    enforcementLevel: 'mandatory',
     validateResource: [
       validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, _args, report) =>
-        checkIngress({ ...rule, fromPort: rule.fromPort, toPort: rule.toPort }, "an ingress rule", report),
+        checkIngress({ ...rule, fromPort: rule.fromPort, toPort: rule.toPort }, 'an ingress rule', report),
       ),
       validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, _args, report) => {
-        if (rule.type === "ingress") checkIngress(rule, "a security group rule", report);
+        if (rule.type === 'ingress') checkIngress(rule, 'a security group rule', report);
       }),
       validateResourceOfType(aws.ec2.SecurityGroup, (group, _args, report) => {
-        for (const rule of group.ingress ?? []) checkIngress(rule, `security group ${group.name ?? ""}`, report);
+        for (const rule of group.ingress ?? []) checkIngress(rule, `security group ${group.name ?? ''}`, report);
       }),
     ],
   },
   {
-    name: "ecr-immutable-scanned",
-    description: "ECR repositories have immutable tags and scan images on push.",
-    enforcementLevel: "mandatory",
+    name: 'ecr-immutable-scanned',
+    description: 'ECR repositories have immutable tags and scan images on push.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.ecr.Repository, (repository, _args, report) => {
-      if (repository.imageTagMutability !== "IMMUTABLE") report("image tags are mutable");
-      if (!repository.imageScanningConfiguration?.scanOnPush) report("images are not scanned on push");
+      if (repository.imageTagMutability !== 'IMMUTABLE') report('image tags are mutable');
+      if (!repository.imageScanningConfiguration?.scanOnPush) report('images are not scanned on push');
     }),
   },
   {
-    name: "log-group-retention",
-    description: "Every CloudWatch log group has a retention period.",
-    enforcementLevel: "mandatory",
+    name: 'log-group-retention',
+    description: 'Every CloudWatch log group has a retention period.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, _args, report) => {
-      if (!group.retentionInDays) report(`log group ${group.name ?? ""} keeps logs forever; set retentionInDays`);
+      if (!group.retentionInDays) report(`log group ${group.name ?? ''} keeps logs forever; set retentionInDays`);
     }),
   },
   {
-    name: "kms-key-rotation",
-    description: "Customer managed KMS keys rotate yearly.",
-    enforcementLevel: "mandatory",
+    name: 'kms-key-rotation',
+    description: 'Customer managed KMS keys rotate yearly.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.kms.Key, (key, _args, report) => {
-      if (!key.enableKeyRotation) report("key rotation is off");
+      if (!key.enableKeyRotation) report('key rotation is off');
     }),
   },
   {
-    name: "redis-encrypted-with-auth",
-    description: "ElastiCache encrypts in transit and at rest and requires an AUTH token.",
-    enforcementLevel: "mandatory",
+    name: 'redis-encrypted-with-auth',
+    description: 'ElastiCache encrypts in transit and at rest and requires an AUTH token.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (group, _args, report) => {
-      if (!group.transitEncryptionEnabled) report("TLS in transit is off");
-      if (!group.atRestEncryptionEnabled) report("encryption at rest is off");
-      if (!group.authToken && !group.userGroupIds?.length) report("no AUTH token or user group");
+      if (!group.transitEncryptionEnabled) report('TLS in transit is off');
+      if (!group.atRestEncryptionEnabled) report('encryption at rest is off');
+      if (!group.authToken && !group.userGroupIds?.length) report('no AUTH token or user group');
     }),
   },
   {
-    name: "imdsv2-only",
-    description: "Instances and launch templates require IMDSv2 tokens; instances get no public address.",
-    enforcementLevel: "mandatory",
+    name: 'imdsv2-only',
+    description: 'Instances and launch templates require IMDSv2 tokens; instances get no public address.',
+    enforcementLevel: 'mandatory',
     validateResource: [
       validateResourceOfType(aws.ec2.Instance, (instance, _args, report) => {
-        if (instance.metadataOptions?.httpTokens !== "required") report("IMDSv1 is allowed");
-        if (instance.associatePublicIpAddress) report("the instance has a public IP address");
-        if (instance.keyName) report("an SSH key pair is attached; use Session Manager");
+        if (instance.metadataOptions?.httpTokens !== 'required') report('IMDSv1 is allowed');
+        if (instance.associatePublicIpAddress) report('the instance has a public IP address');
+        if (instance.keyName) report('an SSH key pair is attached; use Session Manager');
       }),
       validateResourceOfType(aws.ec2.LaunchTemplate, (template, _args, report) => {
-        if (template.metadataOptions?.httpTokens !== "required") report("IMDSv1 is allowed");
+        if (template.metadataOptions?.httpTokens !== 'required') report('IMDSv1 is allowed');
       }),
     ],
   },
   {
-    name: "https-listeners-only",
-    description: "Load balancer listeners speak HTTPS with a TLS 1.2+ policy.",
-    enforcementLevel: "mandatory",
+    name: 'https-listeners-only',
+    description: 'Load balancer listeners speak HTTPS with a TLS 1.2+ policy.',
+    enforcementLevel: 'mandatory',
     validateResource: validateResourceOfType(aws.lb.Listener, (listener, _args, report) => {
-      const redirectsToHttps = listener.defaultActions?.every((action) => action.type === "redirect" && action.redirect?.protocol === "HTTPS");
-      if (listener.protocol !== "HTTPS" && !redirectsToHttps) report(`a ${listener.protocol ?? "HTTP"} listener serves traffic in clear text`);
-      if (listener.protocol === "HTTPS" && !listener.sslPolicy?.startsWith("ELBSecurityPolicy-TLS13")) {
-        report(`TLS policy ${listener.sslPolicy ?? "(default)"} is not a TLS 1.3/1.2 policy`);
+      const redirectsToHttps = listener.defaultActions?.every((action) => action.type === 'redirect' && action.redirect?.protocol === 'HTTPS');
+      if (listener.protocol !== 'HTTPS' && !redirectsToHttps) report(`a ${listener.protocol ?? 'HTTP'} listener serves traffic in clear text`);
+      if (listener.protocol === 'HTTPS' && !listener.sslPolicy?.startsWith('ELBSecurityPolicy-TLS13')) {
+        report(`TLS policy ${listener.sslPolicy ?? '(default)'} is not a TLS 1.3/1.2 policy`);
       }
     }),
   },
   {
-    name: "least-privilege-iam",
-    description: "Inline policies name their actions, and never read secrets, decrypt or push images on every resource.",
-    enforcementLevel: "mandatory",
+    name: 'least-privilege-iam',
+    description: 'Inline policies name their actions, and never read secrets, decrypt or push images on every resource.',
+    enforcementLevel: 'mandatory',
     validateResource: [
       validateResourceOfType(aws.iam.RolePolicy, (policy, _args, report) => checkPolicyDocument(policy.policy, report)),
       validateResourceOfType(aws.iam.Policy, (policy, _args, report) => checkPolicyDocument(policy.policy, report)),
     ],
   },
   {
-    name: "eks-hardened",
-    description: "EKS: every control-plane log, KMS secrets encryption, an OIDC provider, and no API endpoint open to the internet.",
-    enforcementLevel: "mandatory",
+    name: 'eks-hardened',
+    description: 'EKS: every control-plane log, KMS secrets encryption, an OIDC provider, and no API endpoint open to the internet.',
+    enforcementLevel: 'mandatory',
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-      if (args.type !== "eks:index:Cluster") return args.notApplicable("not an EKS cluster component");
+      if (args.type !== 'eks:index:Cluster') return args.notApplicable('not an EKS cluster component');
       const cluster = args.props as {
         enabledClusterLogTypes?: string[];
         encryptionConfigKeyArn?: string;
@@ -177,14 +177,14 @@ export const policies: ResourceValidationPolicy[] = [
         endpointPublicAccess?: boolean;
         publicAccessCidrs?: string[];
       };
-      for (const log of ["api", "audit", "authenticator"]) {
+      for (const log of ['api', 'audit', 'authenticator']) {
         if (!cluster.enabledClusterLogTypes?.includes(log)) report(`control-plane log "${log}" is not sent to CloudWatch`);
       }
-      if (!cluster.encryptionConfigKeyArn) report("Kubernetes secrets are not encrypted with a KMS key");
-      if (!cluster.createOidcProvider) report("no OIDC provider, so no IAM roles for service accounts");
+      if (!cluster.encryptionConfigKeyArn) report('Kubernetes secrets are not encrypted with a KMS key');
+      if (!cluster.createOidcProvider) report('no OIDC provider, so no IAM roles for service accounts');
       const publicEndpoint = cluster.endpointPublicAccess ?? true;
       if (publicEndpoint && (!cluster.publicAccessCidrs?.length || cluster.publicAccessCidrs.some((cidr) => anywhere.includes(cidr)))) {
-        report("the public API endpoint is open to the whole internet");
+        report('the public API endpoint is open to the whole internet');
       }
     },
   },

@@ -1,32 +1,32 @@
-import { readdirSync, readFileSync, existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
-import type { StackConfig } from "../config.js";
-import { buildStack, readStackConfig, testSecrets, type BuiltStack } from "./harness/build-stack.js";
-import { asList, idOf, statementsOf } from "./harness/inspect.js";
-import { arnOf, eksClusterSecurityGroupId, oidcIssuer, oidcProviderArn, type CapturedResource } from "./harness/mock-cloud.js";
-import { violationsOf } from "./harness/run-policies.js";
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StackConfig } from '../config.js';
+import { buildStack, readStackConfig, testSecrets, type BuiltStack } from './harness/build-stack.js';
+import { asList, idOf, statementsOf } from './harness/inspect.js';
+import { arnOf, eksClusterSecurityGroupId, oidcIssuer, oidcProviderArn, type CapturedResource } from './harness/mock-cloud.js';
+import { violationsOf } from './harness/run-policies.js';
 
-const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const services = ["gateway", "users", "catalog", "orders", "inventory"];
-const subgraphs = ["users", "catalog", "orders", "inventory"];
+const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const services = ['gateway', 'users', 'catalog', 'orders', 'inventory'];
+const subgraphs = ['users', 'catalog', 'orders', 'inventory'];
 
-type Settings = Pick<StackConfig, "network" | "cluster" | "database" | "cache" | "registry" | "edge" | "monitoring" | "jenkins">;
+type Settings = Pick<StackConfig, 'network' | 'cluster' | 'database' | 'cache' | 'registry' | 'edge' | 'monitoring' | 'jenkins'>;
 
 function settingsOf(stack: string): Settings {
   const raw = readStackConfig(stack);
   const get = <T>(key: string) => JSON.parse(raw[`rtc:${key}`]!) as T;
   return {
-    network: get("network"),
-    cluster: get("cluster"),
-    database: get("database"),
-    cache: get("cache"),
-    registry: get("registry"),
-    edge: get("edge"),
-    monitoring: get("monitoring"),
-    jenkins: get("jenkins"),
+    network: get('network'),
+    cluster: get('cluster'),
+    database: get('database'),
+    cache: get('cache'),
+    registry: get('registry'),
+    edge: get('edge'),
+    monitoring: get('monitoring'),
+    jenkins: get('jenkins'),
   };
 }
 
@@ -42,141 +42,146 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     stack = await buildStack(stackName);
   });
 
-  const securityGroup = (role: string) => stack.one("aws:ec2/securityGroup:SecurityGroup", `network-${role}`);
+  const securityGroup = (role: string) => stack.one('aws:ec2/securityGroup:SecurityGroup', `network-${role}`);
   const sgId = (role: string) => idOf(securityGroup(role));
-  const ingressRules = () => stack.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-  const egressRules = () => stack.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+  const ingressRules = () => stack.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
+  const egressRules = () => stack.ofType('aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule');
   const rulesOf = (rules: CapturedResource[], groupId: string) => rules.filter((rule) => rule.inputs.securityGroupId === groupId);
 
-  describe("network", () => {
+  describe('network', () => {
     it("spreads a VPC over three zones with public, private and isolated subnets and the stack's NAT strategy", () => {
-      const vpc = stack.one("awsx:ec2:Vpc");
+      const vpc = stack.one('awsx:ec2:Vpc');
       expect(vpc.inputs.numberOfAvailabilityZones).toBe(3);
       expect(vpc.inputs.cidrBlock).toBe(settings.network.cidrBlock);
       expect(vpc.inputs.natGateways).toEqual({ strategy: settings.network.natGateways });
-      expect(vpc.inputs.subnetSpecs.map((spec: { type: string }) => spec.type)).toEqual(["Public", "Private", "Isolated"]);
+      expect(vpc.inputs.subnetSpecs.map((spec: { type: string }) => spec.type)).toEqual(['Public', 'Private', 'Isolated']);
     });
 
-    it("declares security groups with no inline rules, so every rule below is the whole truth", () => {
-      for (const group of stack.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+    it('declares security groups with no inline rules, so every rule below is the whole truth', () => {
+      for (const group of stack.ofType('aws:ec2/securityGroup:SecurityGroup')) {
         expect(group.inputs.ingress ?? [], group.name).toEqual([]);
         expect(group.inputs.egress ?? [], group.name).toEqual([]);
       }
-      expect(stack.ofType("aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
+      expect(stack.ofType('aws:ec2/securityGroupRule:SecurityGroupRule')).toEqual([]);
     });
 
-    it("lets nothing in from 0.0.0.0/0 except HTTPS to the load balancer", () => {
-      const open = ingressRules().filter((rule) => rule.inputs.cidrIpv4 === "0.0.0.0/0" || rule.inputs.cidrIpv6 === "::/0");
+    it('lets nothing in from 0.0.0.0/0 except HTTPS to the load balancer', () => {
+      const open = ingressRules().filter((rule) => rule.inputs.cidrIpv4 === '0.0.0.0/0' || rule.inputs.cidrIpv6 === '::/0');
       expect(open.map((rule) => [rule.inputs.securityGroupId, rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort])).toEqual([
-        [sgId("alb"), "tcp", 443, 443],
+        [sgId('alb'), 'tcp', 443, 443],
       ]);
     });
 
-    it("opens no SSH port anywhere", () => {
+    it('opens no SSH port anywhere', () => {
       for (const rule of ingressRules()) {
         const from = rule.inputs.fromPort ?? 0;
         const to = rule.inputs.toPort ?? 65535;
-        if (rule.inputs.ipProtocol !== "-1" || rule.inputs.cidrIpv4) expect(from <= 22 && 22 <= to, rule.name).toBe(false);
+        if (rule.inputs.ipProtocol !== '-1' || rule.inputs.cidrIpv4) expect(from <= 22 && 22 <= to, rule.name).toBe(false);
       }
     });
 
-    it("lets the load balancer reach only the gateway port on the nodes", () => {
-      expect(egressRules().filter((rule) => rule.inputs.securityGroupId === sgId("alb")).map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId])).toEqual([
-        [4000, sgId("nodes")],
-      ]);
-      const fromAlb = ingressRules().filter((rule) => rule.inputs.referencedSecurityGroupId === sgId("alb"));
-      expect(fromAlb.map((rule) => [rule.inputs.securityGroupId, rule.inputs.fromPort, rule.inputs.toPort])).toEqual([[sgId("nodes"), 4000, 4000]]);
+    it('lets the load balancer reach only the gateway port on the nodes', () => {
+      expect(
+        egressRules()
+          .filter((rule) => rule.inputs.securityGroupId === sgId('alb'))
+          .map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId]),
+      ).toEqual([[4000, sgId('nodes')]]);
+      const fromAlb = ingressRules().filter((rule) => rule.inputs.referencedSecurityGroupId === sgId('alb'));
+      expect(fromAlb.map((rule) => [rule.inputs.securityGroupId, rule.inputs.fromPort, rule.inputs.toPort])).toEqual([[sgId('nodes'), 4000, 4000]]);
     });
 
-    it("admits MySQL (3306) and Redis (6379) from the nodes only, and lets neither call out", () => {
-      for (const [role, port] of [["database", 3306], ["cache", 6379]] as const) {
+    it('admits MySQL (3306) and Redis (6379) from the nodes only, and lets neither call out', () => {
+      for (const [role, port] of [
+        ['database', 3306],
+        ['cache', 6379],
+      ] as const) {
         const rules = rulesOf(ingressRules(), sgId(role));
         expect(rules.map((rule) => [rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId])).toEqual([
-          ["tcp", port, port, sgId("nodes")],
+          ['tcp', port, port, sgId('nodes')],
         ]);
         expect(rulesOf(egressRules(), sgId(role))).toEqual([]);
       }
     });
 
-    it("sends rejected flows to a log group", () => {
-      const flowLog = stack.one("aws:ec2/flowLog:FlowLog");
-      expect(flowLog.inputs.logDestinationType).toBe("cloud-watch-logs");
-      expect(flowLog.inputs.vpcId).toBe("vpc-rtc");
+    it('sends rejected flows to a log group', () => {
+      const flowLog = stack.one('aws:ec2/flowLog:FlowLog');
+      expect(flowLog.inputs.logDestinationType).toBe('cloud-watch-logs');
+      expect(flowLog.inputs.vpcId).toBe('vpc-rtc');
     });
   });
 
-  describe("cluster", () => {
-    const eksCluster = () => stack.one("eks:index:Cluster");
+  describe('cluster', () => {
+    const eksCluster = () => stack.one('eks:index:Cluster');
 
-    it("restricts the public API endpoint to the configured CIDRs and keeps a private one", () => {
+    it('restricts the public API endpoint to the configured CIDRs and keeps a private one', () => {
       const { inputs } = eksCluster();
       expect(inputs.endpointPrivateAccess).toBe(true);
       expect(inputs.endpointPublicAccess).toBe(settings.cluster.publicAccessCidrs.length > 0);
       expect(inputs.publicAccessCidrs).toEqual(settings.cluster.publicAccessCidrs);
-      expect(inputs.publicAccessCidrs).not.toContain("0.0.0.0/0");
+      expect(inputs.publicAccessCidrs).not.toContain('0.0.0.0/0');
     });
 
-    it("sends every control-plane log type to a log group with retention", () => {
-      expect(eksCluster().inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-      const group = stack.one("aws:cloudwatch/logGroup:LogGroup", "cluster-control-plane");
+    it('sends every control-plane log type to a log group with retention', () => {
+      expect(eksCluster().inputs.enabledClusterLogTypes).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+      const group = stack.one('aws:cloudwatch/logGroup:LogGroup', 'cluster-control-plane');
       expect(group.inputs.name).toBe(`/aws/eks/${prefix}/cluster`);
       expect(group.inputs.retentionInDays).toBe(settings.monitoring.logRetentionDays);
     });
 
-    it("encrypts Kubernetes secrets with a rotating KMS key", () => {
-      const key = stack.one("aws:kms/key:Key", "cluster-secrets");
+    it('encrypts Kubernetes secrets with a rotating KMS key', () => {
+      const key = stack.one('aws:kms/key:Key', 'cluster-secrets');
       expect(key.inputs.enableKeyRotation).toBe(true);
-      expect(eksCluster().inputs.encryptionConfigKeyArn).toContain(":key/cluster-secrets");
+      expect(eksCluster().inputs.encryptionConfigKeyArn).toContain(':key/cluster-secrets');
     });
 
-    it("creates an OIDC provider for IRSA and uses access entries, not aws-auth", () => {
+    it('creates an OIDC provider for IRSA and uses access entries, not aws-auth', () => {
       expect(eksCluster().inputs.createOidcProvider).toBe(true);
-      expect(eksCluster().inputs.authenticationMode).toBe("API");
+      expect(eksCluster().inputs.authenticationMode).toBe('API');
       expect(eksCluster().inputs.deletionProtection).toBe(settings.cluster.deletionProtection);
       expect(eksCluster().inputs.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
     });
 
-    it("runs managed node groups sized by the stack, in private subnets, behind IMDSv2 and encrypted volumes", () => {
-      const groups = stack.ofType("eks:index:ManagedNodeGroup");
+    it('runs managed node groups sized by the stack, in private subnets, behind IMDSv2 and encrypted volumes', () => {
+      const groups = stack.ofType('eks:index:ManagedNodeGroup');
       expect(groups).toHaveLength(settings.cluster.nodeGroups.length);
       settings.cluster.nodeGroups.forEach((expected, index) => {
         const group = groups[index]!;
         expect(group.inputs.scalingConfig).toEqual({ minSize: expected.minSize, desiredSize: expected.desiredSize, maxSize: expected.maxSize });
         expect(group.inputs.instanceTypes).toEqual(expected.instanceTypes);
         expect(group.inputs.capacityType).toBe(expected.capacityType);
-        expect(group.inputs.subnetIds).toEqual(["subnet-private-a", "subnet-private-b", "subnet-private-c"]);
+        expect(group.inputs.subnetIds).toEqual(['subnet-private-a', 'subnet-private-b', 'subnet-private-c']);
       });
-      for (const template of stack.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
-        expect(template.inputs.metadataOptions.httpTokens).toBe("required");
-        expect(template.inputs.blockDeviceMappings[0].ebs.encrypted).toBe("true");
-        expect(template.inputs.vpcSecurityGroupIds).toEqual([eksClusterSecurityGroupId, sgId("nodes")]);
+      for (const template of stack.ofType('aws:ec2/launchTemplate:LaunchTemplate')) {
+        expect(template.inputs.metadataOptions.httpTokens).toBe('required');
+        expect(template.inputs.blockDeviceMappings[0].ebs.encrypted).toBe('true');
+        expect(template.inputs.vpcSecurityGroupIds).toEqual([eksClusterSecurityGroupId, sgId('nodes')]);
       }
     });
   });
 
-  describe("database", () => {
-    const instance = () => stack.one("aws:rds/instance:Instance");
+  describe('database', () => {
+    const instance = () => stack.one('aws:rds/instance:Instance');
 
-    it("runs MySQL 8 in the isolated subnets, never publicly accessible", () => {
+    it('runs MySQL 8 in the isolated subnets, never publicly accessible', () => {
       const { inputs } = instance();
-      expect(inputs.engine).toBe("mysql");
+      expect(inputs.engine).toBe('mysql');
       expect(inputs.engineVersion).toMatch(/^8\./);
       expect(inputs.publiclyAccessible).toBe(false);
-      expect(inputs.vpcSecurityGroupIds).toEqual([sgId("database")]);
-      expect(stack.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(["subnet-data-a", "subnet-data-b", "subnet-data-c"]);
+      expect(inputs.vpcSecurityGroupIds).toEqual([sgId('database')]);
+      expect(stack.one('aws:rds/subnetGroup:SubnetGroup').inputs.subnetIds).toEqual(['subnet-data-a', 'subnet-data-b', 'subnet-data-c']);
     });
 
-    it("encrypts storage and Performance Insights with its own rotating KMS key", () => {
+    it('encrypts storage and Performance Insights with its own rotating KMS key', () => {
       const { inputs } = instance();
-      const keyArn = stack.one("aws:kms/key:Key", "database-key");
+      const keyArn = stack.one('aws:kms/key:Key', 'database-key');
       expect(keyArn.inputs.enableKeyRotation).toBe(true);
       expect(inputs.storageEncrypted).toBe(true);
-      expect(inputs.kmsKeyId).toContain(":key/database-key");
+      expect(inputs.kmsKeyId).toContain(':key/database-key');
       expect(inputs.performanceInsightsEnabled).toBe(true);
-      expect(inputs.performanceInsightsKmsKeyId).toContain(":key/database-key");
+      expect(inputs.performanceInsightsKmsKeyId).toContain(':key/database-key');
     });
 
-    it("follows the stack for Multi-AZ, deletion protection and a final snapshot, and keeps backups 7 days or more", () => {
+    it('follows the stack for Multi-AZ, deletion protection and a final snapshot, and keeps backups 7 days or more', () => {
       const { inputs } = instance();
       expect(inputs.multiAz).toBe(settings.database.multiAz);
       expect(inputs.deletionProtection).toBe(settings.database.deletionProtection);
@@ -185,23 +190,23 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
     });
 
-    it("requires TLS through its parameter group", () => {
-      const group = stack.one("aws:rds/parameterGroup:ParameterGroup");
+    it('requires TLS through its parameter group', () => {
+      const group = stack.one('aws:rds/parameterGroup:ParameterGroup');
       expect(group.inputs.family).toBe(`mysql${settings.database.engineVersion}`);
-      expect(group.inputs.parameters).toContainEqual({ name: "require_secure_transport", value: "1" });
+      expect(group.inputs.parameters).toContainEqual({ name: 'require_secure_transport', value: '1' });
       expect(instance().inputs.parameterGroupName).toBe(group.inputs.name);
     });
 
-    it("lets RDS manage the master password in Secrets Manager", () => {
+    it('lets RDS manage the master password in Secrets Manager', () => {
       expect(instance().inputs.manageMasterUserPassword).toBe(true);
       expect(instance().inputs.password).toBeUndefined();
     });
 
-    it("keeps one KMS-encrypted secret per subgraph with its own user, database and DATABASE_URL", async () => {
-      const secrets = stack.ofType("aws:secretsmanager/secret:Secret");
+    it('keeps one KMS-encrypted secret per subgraph with its own user, database and DATABASE_URL', async () => {
+      const secrets = stack.ofType('aws:secretsmanager/secret:Secret');
       expect(secrets.map((secret) => secret.inputs.name).sort()).toEqual(subgraphs.map((service) => `rtc/${stackName}/${service}/database`).sort());
       for (const service of subgraphs) {
-        const version = stack.one("aws:secretsmanager/secretVersion:SecretVersion", `database-${service}`);
+        const version = stack.one('aws:secretsmanager/secretVersion:SecretVersion', `database-${service}`);
         const value = JSON.parse(version.inputs.secretString) as Record<string, unknown>;
         expect(value).toMatchObject({ username: service, migrationUsername: `${service}_migrator`, dbname: `rtc_${service}`, port: 3306 });
         expect(value.url).toBe(`mysql://${service}:mock-password-database-${service}@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}`);
@@ -212,225 +217,254 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     });
   });
 
-  describe("database users", () => {
+  describe('database users', () => {
     it("creates the subgraphs' users from a job whose role alone reads the master secret", () => {
-      const role = stack.one("aws:iam/role:Role", "database-users-role");
+      const role = stack.one('aws:iam/role:Role', 'database-users-role');
       const [trust] = statementsOf(role.inputs.assumeRolePolicy);
-      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe("system:serviceaccount:rtc-ops:db-bootstrap");
-      const reads = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === "ReadDatabaseSecrets")!;
+      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe('system:serviceaccount:rtc-ops:db-bootstrap');
+      const reads = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === 'ReadDatabaseSecrets')!;
       expect(asList(reads.Resource)).toHaveLength(1 + subgraphs.length);
-      expect(asList(reads.Resource)[0]).toBe("arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-master");
-      const others = stack.ofType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs.role !== idOf(role));
-      for (const policy of others) expect(policy.inputs.policy, policy.name).not.toContain("rds!db-master");
+      expect(asList(reads.Resource)[0]).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-master');
+      const others = stack.ofType('aws:iam/rolePolicy:RolePolicy').filter((policy) => policy.inputs.role !== idOf(role));
+      for (const policy of others) expect(policy.inputs.policy, policy.name).not.toContain('rds!db-master');
 
-      const job = stack.one("kubernetes:batch/v1:Job").inputs;
-      expect(job.metadata.namespace).toBe("rtc-ops");
+      const job = stack.one('kubernetes:batch/v1:Job').inputs;
+      expect(job.metadata.namespace).toBe('rtc-ops');
       const container = job.spec.template.spec.containers[0];
-      expect(container.env).toEqual([{ name: "DATABASE_HOST", value: `${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com` }]);
+      expect(container.env).toEqual([{ name: 'DATABASE_HOST', value: `${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com` }]);
       for (const service of subgraphs) {
         // The service's account changes rows; its migrations' account, tables; neither holds more.
         expect(container.command[2]).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE ON \\\`rtc_${service}\\\`.* TO '${service}'@'%'`);
-        expect(container.command[2]).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, LOCK TABLES ON \\\`rtc_${service}\\\`.* TO '${service}_migrator'@'%'`);
+        expect(container.command[2]).toContain(
+          `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, INDEX, REFERENCES, LOCK TABLES ON \\\`rtc_${service}\\\`.* TO '${service}_migrator'@'%'`,
+        );
       }
-      expect(container.command[2]).not.toContain("ALL PRIVILEGES ON");
+      expect(container.command[2]).not.toContain('ALL PRIVILEGES ON');
       expect(job.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     });
   });
 
-  describe("cache", () => {
-    it("runs Redis with TLS, encryption at rest, the AUTH token from config, in the isolated subnets", () => {
-      const { inputs } = stack.one("aws:elasticache/replicationGroup:ReplicationGroup");
+  describe('cache', () => {
+    it('runs Redis with TLS, encryption at rest, the AUTH token from config, in the isolated subnets', () => {
+      const { inputs } = stack.one('aws:elasticache/replicationGroup:ReplicationGroup');
       expect(inputs.transitEncryptionEnabled).toBe(true);
       expect(inputs.atRestEncryptionEnabled).toBe(true);
-      expect(inputs.authToken).toBe(testSecrets["rtc:redisAuthToken"]);
-      expect(inputs.securityGroupIds).toEqual([sgId("cache")]);
+      expect(inputs.authToken).toBe(testSecrets['rtc:redisAuthToken']);
+      expect(inputs.securityGroupIds).toEqual([sgId('cache')]);
       expect(inputs.numCacheClusters).toBe(settings.cache.nodes);
       expect(inputs.automaticFailoverEnabled).toBe(settings.cache.nodes >= 2);
-      expect(stack.one("aws:elasticache/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(["subnet-data-a", "subnet-data-b", "subnet-data-c"]);
+      expect(stack.one('aws:elasticache/subnetGroup:SubnetGroup').inputs.subnetIds).toEqual(['subnet-data-a', 'subnet-data-b', 'subnet-data-c']);
     });
   });
 
-  describe("registry", () => {
-    it("has one repository per service with immutable tags, scan on push and a lifecycle policy", () => {
-      const repositories = stack.ofType("aws:ecr/repository:Repository");
+  describe('registry', () => {
+    it('has one repository per service with immutable tags, scan on push and a lifecycle policy', () => {
+      const repositories = stack.ofType('aws:ecr/repository:Repository');
       expect(repositories.map((repository) => repository.inputs.name)).toEqual(services.map((service) => `${prefix}/${service}`));
       for (const repository of repositories) {
-        expect(repository.inputs.imageTagMutability).toBe("IMMUTABLE");
+        expect(repository.inputs.imageTagMutability).toBe('IMMUTABLE');
         expect(repository.inputs.imageScanningConfiguration).toEqual({ scanOnPush: true });
       }
-      const lifecycles = stack.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy");
+      const lifecycles = stack.ofType('aws:ecr/lifecyclePolicy:LifecyclePolicy');
       expect(lifecycles.map((policy) => policy.inputs.repository).sort()).toEqual(repositories.map((repository) => repository.inputs.name).sort());
       const rules = (JSON.parse(lifecycles[0]!.inputs.policy) as { rules: { selection: { countNumber: number } }[] }).rules;
       expect(rules.map((rule) => rule.selection.countNumber)).toEqual([settings.registry.untaggedExpiryDays, settings.registry.keepTaggedImages]);
     });
   });
 
-  describe("iam", () => {
-    const serviceRole = (service: string) => stack.one("aws:iam/role:Role", `iam-${service}`);
+  describe('iam', () => {
+    const serviceRole = (service: string) => stack.one('aws:iam/role:Role', `iam-${service}`);
     const rolePolicies = (roleResource: CapturedResource) =>
-      stack.ofType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs.role === idOf(roleResource));
+      stack.ofType('aws:iam/rolePolicy:RolePolicy').filter((policy) => policy.inputs.role === idOf(roleResource));
 
-    it("gives each service a role only its own ServiceAccount can assume", () => {
+    it('gives each service a role only its own ServiceAccount can assume', () => {
       for (const service of services) {
         const [trust] = statementsOf(serviceRole(service).inputs.assumeRolePolicy);
         expect(trust).toEqual({
-          Effect: "Allow",
+          Effect: 'Allow',
           Principal: { Federated: oidcProviderArn },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: { StringEquals: { [`${oidcIssuer}:sub`]: `system:serviceaccount:rtc:${service}`, [`${oidcIssuer}:aud`]: "sts.amazonaws.com" } },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`${oidcIssuer}:sub`]: `system:serviceaccount:rtc:${service}`, [`${oidcIssuer}:aud`]: 'sts.amazonaws.com' } },
         });
       }
     });
 
-    it("lets each subgraph read its own database secret and no other; the gateway reads none", () => {
+    it('lets each subgraph read its own database secret and no other; the gateway reads none', () => {
       const secretArns = Object.fromEntries(
         subgraphs.map((service) => [service, `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rtc/${stackName}/${service}/database-AbCdEf`]),
       );
-      expect(rolePolicies(serviceRole("gateway"))).toEqual([]);
+      expect(rolePolicies(serviceRole('gateway'))).toEqual([]);
       for (const service of subgraphs) {
         const policies = rolePolicies(serviceRole(service));
         expect(policies).toHaveLength(1);
         const statements = statementsOf(policies[0]!.inputs.policy);
-        const secretResources = statements.filter((statement) => asList(statement.Action).some((action) => action.startsWith("secretsmanager:")));
+        const secretResources = statements.filter((statement) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
         expect(secretResources.flatMap((statement) => asList(statement.Resource))).toEqual([secretArns[service]]);
-        const kms = statements.find((statement) => statement.Action === "kms:Decrypt")!;
-        expect(kms.Condition).toEqual({ StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } });
-        expect(statements.flatMap((statement) => asList(statement.Action)).sort()).toEqual(["kms:Decrypt", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]);
+        const kms = statements.find((statement) => statement.Action === 'kms:Decrypt')!;
+        expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
+        expect(statements.flatMap((statement) => asList(statement.Action)).sort()).toEqual([
+          'kms:Decrypt',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]);
       }
     });
 
-    it("lets CI push to the RTC repositories and deploy into its namespaces, nothing more", () => {
-      const ciRole = stack.one("aws:iam/role:Role", "iam-ci");
+    it('lets CI push to the RTC repositories and deploy into its namespaces, nothing more', () => {
+      const ciRole = stack.one('aws:iam/role:Role', 'iam-ci');
       const trust = statementsOf(ciRole.inputs.assumeRolePolicy);
-      expect(trust.map((statement) => statement.Principal)).toEqual([{ Service: "ec2.amazonaws.com" }, { Federated: oidcProviderArn }]);
-      expect(trust[1]!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe("system:serviceaccount:jenkins:jenkins-agent");
+      expect(trust.map((statement) => statement.Principal)).toEqual([{ Service: 'ec2.amazonaws.com' }, { Federated: oidcProviderArn }]);
+      expect(trust[1]!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe('system:serviceaccount:jenkins:jenkins-agent');
 
       const statements = statementsOf(rolePolicies(ciRole)[0]!.inputs.policy);
-      const repositoryArns = services.map((service) => arnOf("aws:ecr/repository:Repository", `${prefix}/${service}`));
-      expect(statements.map((statement) => [asList(statement.Action).every((action) => action.startsWith("ecr:") || action === "eks:DescribeCluster"), statement.Resource])).toEqual([
-        [true, "*"],
+      const repositoryArns = services.map((service) => arnOf('aws:ecr/repository:Repository', `${prefix}/${service}`));
+      expect(
+        statements.map((statement) => [
+          asList(statement.Action).every((action) => action.startsWith('ecr:') || action === 'eks:DescribeCluster'),
+          statement.Resource,
+        ]),
+      ).toEqual([
+        [true, '*'],
         [true, repositoryArns],
         [true, `arn:aws:eks:eu-west-1:123456789012:cluster/${prefix}`],
       ]);
-      expect(asList(statements[0]!.Action)).toEqual(["ecr:GetAuthorizationToken"]);
+      expect(asList(statements[0]!.Action)).toEqual(['ecr:GetAuthorizationToken']);
       expect(rolePolicies(ciRole)).toHaveLength(1);
-      const attachments = stack.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs.role === ciRole.inputs.name);
-      expect(attachments.map((attachment) => attachment.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+      const attachments = stack
+        .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
+        .filter((attachment) => attachment.inputs.role === ciRole.inputs.name);
+      expect(attachments.map((attachment) => attachment.inputs.policyArn)).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
 
-      const access = stack.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-      expect(access.inputs.policyArn).toBe("arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy");
-      expect(access.inputs.accessScope).toEqual({ type: "namespace", namespaces: ["rtc", "jenkins"] });
-      expect(stack.one("aws:eks/accessEntry:AccessEntry", "iam-ci").inputs.kubernetesGroups).toEqual(["rtc-ci-releasers"]);
-      const role = stack.one("kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
-      expect(role.metadata).toMatchObject({ namespace: "rtc" });
+      const access = stack.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
+      expect(access.inputs.policyArn).toBe('arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy');
+      expect(access.inputs.accessScope).toEqual({ type: 'namespace', namespaces: ['rtc', 'jenkins'] });
+      expect(stack.one('aws:eks/accessEntry:AccessEntry', 'iam-ci').inputs.kubernetesGroups).toEqual(['rtc-ci-releasers']);
+      const role = stack.one('kubernetes:rbac.authorization.k8s.io/v1:Role').inputs;
+      expect(role.metadata).toMatchObject({ namespace: 'rtc' });
       expect(role.rules).toEqual([
-        { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+        { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
       ]);
-      const binding = stack.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs;
-      expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "rtc-ci-releasers" }]);
+      const binding = stack.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding').inputs;
+      expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-ci-releasers' }]);
     });
   });
 
-  describe("edge", () => {
-    it("serves HTTPS only, TLS 1.2+, with the validated ACM certificate, from the public subnets", () => {
-      const listeners = stack.ofType("aws:lb/listener:Listener");
+  describe('edge', () => {
+    it('serves HTTPS only, TLS 1.2+, with the validated ACM certificate, from the public subnets', () => {
+      const listeners = stack.ofType('aws:lb/listener:Listener');
       expect(listeners).toHaveLength(1);
-      expect(listeners[0]!.inputs).toMatchObject({ port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
-      expect(stack.one("aws:acm/certificate:Certificate").inputs).toMatchObject({ domainName: settings.edge.domainName, validationMethod: "DNS" });
-      const alb = stack.one("aws:lb/loadBalancer:LoadBalancer").inputs;
-      expect(alb).toMatchObject({ internal: false, dropInvalidHeaderFields: true, securityGroups: [sgId("alb")], enableDeletionProtection: settings.edge.albDeletionProtection });
-      expect(alb.subnets).toEqual(["subnet-public-a", "subnet-public-b", "subnet-public-c"]);
+      expect(listeners[0]!.inputs).toMatchObject({ port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+      expect(stack.one('aws:acm/certificate:Certificate').inputs).toMatchObject({ domainName: settings.edge.domainName, validationMethod: 'DNS' });
+      const alb = stack.one('aws:lb/loadBalancer:LoadBalancer').inputs;
+      expect(alb).toMatchObject({
+        internal: false,
+        dropInvalidHeaderFields: true,
+        securityGroups: [sgId('alb')],
+        enableDeletionProtection: settings.edge.albDeletionProtection,
+      });
+      expect(alb.subnets).toEqual(['subnet-public-a', 'subnet-public-b', 'subnet-public-c']);
     });
 
-    it("puts AWS WAF on the load balancer: /metrics blocked, a per-IP rate limit and the AWS managed rule sets", () => {
-      const acl = stack.one("aws:wafv2/webAcl:WebAcl").inputs;
-      expect(acl.scope).toBe("REGIONAL");
+    it('puts AWS WAF on the load balancer: /metrics blocked, a per-IP rate limit and the AWS managed rule sets', () => {
+      const acl = stack.one('aws:wafv2/webAcl:WebAcl').inputs;
+      expect(acl.scope).toBe('REGIONAL');
       const [internalPaths, rateLimit, ...managed] = acl.rules as {
-        statement: { byteMatchStatement?: unknown; rateBasedStatement?: unknown; managedRuleGroupStatement?: { name: string; ruleActionOverrides?: unknown[] } };
+        statement: {
+          byteMatchStatement?: unknown;
+          rateBasedStatement?: unknown;
+          managedRuleGroupStatement?: { name: string; ruleActionOverrides?: unknown[] };
+        };
         action?: unknown;
       }[];
-      expect(internalPaths!.statement.byteMatchStatement).toMatchObject({ fieldToMatch: { uriPath: {} }, positionalConstraint: "STARTS_WITH", searchString: "/metrics" });
+      expect(internalPaths!.statement.byteMatchStatement).toMatchObject({
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'STARTS_WITH',
+        searchString: '/metrics',
+      });
       expect(internalPaths!.action).toEqual({ block: {} });
-      expect(rateLimit!.statement.rateBasedStatement).toMatchObject({ limit: settings.edge.rateLimitPer5Minutes, aggregateKeyType: "IP" });
+      expect(rateLimit!.statement.rateBasedStatement).toMatchObject({ limit: settings.edge.rateLimitPer5Minutes, aggregateKeyType: 'IP' });
       expect(rateLimit!.action).toEqual({ block: {} });
       expect(managed.map((rule) => rule.statement.managedRuleGroupStatement?.name)).toEqual([
-        "AWSManagedRulesAmazonIpReputationList",
-        "AWSManagedRulesCommonRuleSet",
-        "AWSManagedRulesKnownBadInputsRuleSet",
-        "AWSManagedRulesSQLiRuleSet",
+        'AWSManagedRulesAmazonIpReputationList',
+        'AWSManagedRulesCommonRuleSet',
+        'AWSManagedRulesKnownBadInputsRuleSet',
+        'AWSManagedRulesSQLiRuleSet',
       ]);
       const overrides = managed.map((rule) => rule.statement.managedRuleGroupStatement?.ruleActionOverrides ?? []);
-      expect(overrides.flat()).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
-      const association = stack.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
-      expect(association.resourceArn).toBe(arnOf("aws:lb/loadBalancer:LoadBalancer", `${prefix}-gateway`));
-      expect(stack.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").inputs.logDestinationConfigs[0]).toContain(`aws-waf-logs-${prefix}`);
+      expect(overrides.flat()).toEqual([{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]);
+      const association = stack.one('aws:wafv2/webAclAssociation:WebAclAssociation').inputs;
+      expect(association.resourceArn).toBe(arnOf('aws:lb/loadBalancer:LoadBalancer', `${prefix}-gateway`));
+      expect(stack.one('aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration').inputs.logDestinationConfigs[0]).toContain(`aws-waf-logs-${prefix}`);
     });
 
     it("installs the AWS Load Balancer Controller, which may only register targets in the gateway's target group", () => {
-      const release = stack.ofType("kubernetes:helm.sh/v3:Release").find((candidate) => candidate.inputs.chart === "aws-load-balancer-controller")!;
+      const release = stack.ofType('kubernetes:helm.sh/v3:Release').find((candidate) => candidate.inputs.chart === 'aws-load-balancer-controller')!;
       expect(release.inputs.values.clusterName).toBe(prefix);
-      const role = stack.one("aws:iam/role:Role", "edge-lb-controller");
-      expect(release.inputs.values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(arnOf("aws:iam/role:Role", `${prefix}-lb-controller`));
-      const writes = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === "RegisterGatewayPods")!;
-      expect(writes.Resource).toBe(arnOf("aws:lb/targetGroup:TargetGroup", `${prefix}-gateway`));
-      const binding = stack.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").inputs;
-      expect(binding.spec).toMatchObject({ serviceRef: { name: "gateway", port: 4000 }, targetType: "ip" });
-      expect(binding.metadata.namespace).toBe("rtc");
+      const role = stack.one('aws:iam/role:Role', 'edge-lb-controller');
+      expect(release.inputs.values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-lb-controller`));
+      const writes = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === 'RegisterGatewayPods')!;
+      expect(writes.Resource).toBe(arnOf('aws:lb/targetGroup:TargetGroup', `${prefix}-gateway`));
+      const binding = stack.one('kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding').inputs;
+      expect(binding.spec).toMatchObject({ serviceRef: { name: 'gateway', port: 4000 }, targetType: 'ip' });
+      expect(binding.metadata.namespace).toBe('rtc');
     });
 
-    it("exports the gateway URL on the configured domain", () => {
+    it('exports the gateway URL on the configured domain', () => {
       expect(stack.outputs.gatewayUrl).toBe(`https://${settings.edge.domainName}`);
     });
   });
 
-  describe("cloudwatch", () => {
+  describe('cloudwatch', () => {
     it("gives every log group the stack's retention", () => {
-      const groups = stack.ofType("aws:cloudwatch/logGroup:LogGroup");
+      const groups = stack.ofType('aws:cloudwatch/logGroup:LogGroup');
       expect(groups.length).toBeGreaterThanOrEqual(6);
       for (const group of groups) expect(group.inputs.retentionInDays, group.inputs.name).toBe(settings.monitoring.logRetentionDays);
     });
 
-    it("alarms on RDS CPU, free storage and connections, ALB 5xx and latency, and node CPU, all to one SNS topic", () => {
-      const alarms = stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    it('alarms on RDS CPU, free storage and connections, ALB 5xx and latency, and node CPU, all to one SNS topic', () => {
+      const alarms = stack.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
       const byMetric = alarms.map((alarm) => `${alarm.inputs.namespace}/${alarm.inputs.metricName}`).sort();
       expect(byMetric).toEqual(
         [
-          "AWS/ApplicationELB/HTTPCode_ELB_5XX_Count",
-          "AWS/ApplicationELB/HTTPCode_Target_5XX_Count",
-          "AWS/ApplicationELB/TargetResponseTime",
-          ...settings.cluster.nodeGroups.map(() => "AWS/EC2/CPUUtilization"),
-          "AWS/RDS/CPUUtilization",
-          "AWS/RDS/DatabaseConnections",
-          "AWS/RDS/FreeStorageSpace",
+          'AWS/ApplicationELB/HTTPCode_ELB_5XX_Count',
+          'AWS/ApplicationELB/HTTPCode_Target_5XX_Count',
+          'AWS/ApplicationELB/TargetResponseTime',
+          ...settings.cluster.nodeGroups.map(() => 'AWS/EC2/CPUUtilization'),
+          'AWS/RDS/CPUUtilization',
+          'AWS/RDS/DatabaseConnections',
+          'AWS/RDS/FreeStorageSpace',
         ].sort(),
       );
-      const topicArn = arnOf("aws:sns/topic:Topic", `${prefix}-alarms`);
+      const topicArn = arnOf('aws:sns/topic:Topic', `${prefix}-alarms`);
       for (const alarm of alarms) {
         expect(alarm.inputs.alarmActions, alarm.name).toEqual([topicArn]);
         expect(alarm.inputs.okActions, alarm.name).toEqual([topicArn]);
       }
-      const rdsAlarms = alarms.filter((alarm) => alarm.inputs.namespace === "AWS/RDS");
+      const rdsAlarms = alarms.filter((alarm) => alarm.inputs.namespace === 'AWS/RDS');
       for (const alarm of rdsAlarms) expect(alarm.inputs.dimensions).toEqual({ DBInstanceIdentifier: `${prefix}-mysql` });
-      const latency = alarms.find((alarm) => alarm.inputs.metricName === "TargetResponseTime")!;
-      expect(latency.inputs.dimensions).toEqual({ LoadBalancer: `app/${prefix}-gateway/0123456789abcdef`, TargetGroup: `targetgroup/${prefix}-gateway/fedcba9876543210` });
-      const nodeCpu = alarms.find((alarm) => alarm.inputs.namespace === "AWS/EC2")!;
+      const latency = alarms.find((alarm) => alarm.inputs.metricName === 'TargetResponseTime')!;
+      expect(latency.inputs.dimensions).toEqual({
+        LoadBalancer: `app/${prefix}-gateway/0123456789abcdef`,
+        TargetGroup: `targetgroup/${prefix}-gateway/fedcba9876543210`,
+      });
+      const nodeCpu = alarms.find((alarm) => alarm.inputs.namespace === 'AWS/EC2')!;
       expect(nodeCpu.inputs.dimensions.AutoScalingGroupName).toMatch(/-asg$/);
-      const subscriptions = stack.ofType("aws:sns/topicSubscription:TopicSubscription");
+      const subscriptions = stack.ofType('aws:sns/topicSubscription:TopicSubscription');
       expect(subscriptions.map((subscription) => subscription.inputs.endpoint)).toEqual(settings.monitoring.alarmEmails);
     });
   });
 
-  describe("in the cluster", () => {
-    const release = (chart: string) => stack.ofType("kubernetes:helm.sh/v3:Release").find((candidate) => candidate.inputs.chart === chart)!;
+  describe('in the cluster', () => {
+    const release = (chart: string) => stack.ofType('kubernetes:helm.sh/v3:Release').find((candidate) => candidate.inputs.chart === chart)!;
 
-    it("installs metrics-server and kube-prometheus-stack with every RTC rule file", () => {
-      expect(release("metrics-server")).toBeDefined();
-      const values = release("kube-prometheus-stack").inputs.values;
-      const rulesDir = path.join(repoDir, "observability/prometheus/rules");
+    it('installs metrics-server and kube-prometheus-stack with every RTC rule file', () => {
+      expect(release('metrics-server')).toBeDefined();
+      const values = release('kube-prometheus-stack').inputs.values;
+      const rulesDir = path.join(repoDir, 'observability/prometheus/rules');
       const files = existsSync(rulesDir) ? readdirSync(rulesDir).filter((file) => /\.ya?ml$/.test(file)) : [];
       expect(Object.keys(values.additionalPrometheusRulesMap).sort()).toEqual(files.map((file) => `rtc-${path.parse(file).name}`).sort());
       for (const file of files) {
-        const expected = parse(readFileSync(path.join(rulesDir, file), "utf8")) as { groups: unknown[] };
+        const expected = parse(readFileSync(path.join(rulesDir, file), 'utf8')) as { groups: unknown[] };
         expect(values.additionalPrometheusRulesMap[`rtc-${path.parse(file).name}`].groups).toEqual(expected.groups);
       }
       expect(values.prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
@@ -438,126 +472,130 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     });
 
     it("runs an OpenTelemetry collector that takes every service's OTLP spans and writes them to X-Ray with its own IRSA role", () => {
-      const collector = release("opentelemetry-collector").inputs;
-      expect(collector.namespace).toBe("monitoring");
-      expect(collector.values.fullnameOverride).toBe("otel-collector");
+      const collector = release('opentelemetry-collector').inputs;
+      expect(collector.namespace).toBe('monitoring');
+      expect(collector.values.fullnameOverride).toBe('otel-collector');
       const { receivers, exporters, service } = collector.values.config;
-      expect(receivers.otlp.protocols.http.endpoint).toBe("0.0.0.0:4318");
-      expect(exporters.awsxray.region).toBe("eu-west-1");
-      expect(service.pipelines.traces).toMatchObject({ receivers: ["otlp"], exporters: ["awsxray"] });
+      expect(receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+      expect(exporters.awsxray.region).toBe('eu-west-1');
+      expect(service.pipelines.traces).toMatchObject({ receivers: ['otlp'], exporters: ['awsxray'] });
 
-      const role = stack.one("aws:iam/role:Role", "addons-otel-collector");
-      expect(collector.values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(arnOf("aws:iam/role:Role", `${prefix}-otel-collector`));
+      const role = stack.one('aws:iam/role:Role', 'addons-otel-collector');
+      expect(collector.values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-otel-collector`));
       const [trust] = statementsOf(role.inputs.assumeRolePolicy);
-      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe("system:serviceaccount:monitoring:otel-collector");
-      const attachments = stack.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.inputs.role === role.inputs.name);
-      expect(attachments.map((attachment) => attachment.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"]);
+      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe('system:serviceaccount:monitoring:otel-collector');
+      const attachments = stack.ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment').filter((attachment) => attachment.inputs.role === role.inputs.name);
+      expect(attachments.map((attachment) => attachment.inputs.policyArn)).toEqual(['arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess']);
     });
 
-    it("provisions every RTC dashboard as a ConfigMap the Grafana sidecar loads", () => {
-      const dashboardsDir = path.join(repoDir, "observability/grafana/dashboards");
-      const files = existsSync(dashboardsDir) ? readdirSync(dashboardsDir).filter((file) => file.endsWith(".json")) : [];
-      const configMaps = stack.ofType("kubernetes:core/v1:ConfigMap").filter((map) => map.inputs.metadata.labels?.grafana_dashboard === "1");
+    it('provisions every RTC dashboard as a ConfigMap the Grafana sidecar loads', () => {
+      const dashboardsDir = path.join(repoDir, 'observability/grafana/dashboards');
+      const files = existsSync(dashboardsDir) ? readdirSync(dashboardsDir).filter((file) => file.endsWith('.json')) : [];
+      const configMaps = stack.ofType('kubernetes:core/v1:ConfigMap').filter((map) => map.inputs.metadata.labels?.grafana_dashboard === '1');
       expect(configMaps).toHaveLength(files.length);
       for (const file of files) {
         const map = configMaps.find((candidate) => candidate.inputs.data[file] !== undefined);
-        expect(map?.inputs.data[file], file).toBe(readFileSync(path.join(dashboardsDir, file), "utf8"));
-        expect(map?.inputs.metadata.namespace).toBe("monitoring");
+        expect(map?.inputs.data[file], file).toBe(readFileSync(path.join(dashboardsDir, file), 'utf8'));
+        expect(map?.inputs.metadata.namespace).toBe('monitoring');
       }
     });
 
     it("brings each subgraph's DATABASE_URL from its own secret into a Kubernetes Secret of the name the manifests use", () => {
-      const classes = stack.ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass").filter((candidate) => candidate.inputs.metadata.namespace === "rtc");
+      const classes = stack
+        .ofType('kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass')
+        .filter((candidate) => candidate.inputs.metadata.namespace === 'rtc');
       expect(classes.map((providerClass) => providerClass.inputs.metadata.name).sort()).toEqual(subgraphs.map((service) => `${service}-database`).sort());
       for (const providerClass of classes) {
-        const service = providerClass.inputs.metadata.name.replace(/-database$/, "");
+        const service = providerClass.inputs.metadata.name.replace(/-database$/, '');
         const [object] = parse(providerClass.inputs.spec.parameters.objects) as { objectName: string; jmesPath: { path: string; objectAlias: string }[] }[];
         expect(object!.objectName).toBe(`rtc/${stackName}/${service}/database`);
         expect(object!.jmesPath).toEqual([
-          { path: "url", objectAlias: "DATABASE_URL" },
-          { path: "migrationUrl", objectAlias: "MIGRATION_DATABASE_URL" },
+          { path: 'url', objectAlias: 'DATABASE_URL' },
+          { path: 'migrationUrl', objectAlias: 'MIGRATION_DATABASE_URL' },
         ]);
         expect(providerClass.inputs.spec.secretObjects).toEqual([
-          { secretName: `${service}-database`, type: "Opaque", data: [{ objectName: "DATABASE_URL", key: "DATABASE_URL" }] },
+          { secretName: `${service}-database`, type: 'Opaque', data: [{ objectName: 'DATABASE_URL', key: 'DATABASE_URL' }] },
           // The migration Job's DATABASE_URL: the migration account's, which may change tables.
-          { secretName: `${service}-database-migration`, type: "Opaque", data: [{ objectName: "MIGRATION_DATABASE_URL", key: "DATABASE_URL" }] },
+          { secretName: `${service}-database-migration`, type: 'Opaque', data: [{ objectName: 'MIGRATION_DATABASE_URL', key: 'DATABASE_URL' }] },
         ]);
       }
     });
 
     it("keeps the database users job apart from the workloads' namespace", () => {
-      const providerClass = stack.ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass").filter((candidate) => candidate.inputs.metadata.namespace === "rtc-ops");
+      const providerClass = stack
+        .ofType('kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass')
+        .filter((candidate) => candidate.inputs.metadata.namespace === 'rtc-ops');
       expect(providerClass).toHaveLength(1);
       const objects = parse(providerClass[0]!.inputs.spec.parameters.objects) as { objectName: string }[];
       expect(objects.map((object) => object.objectName)).toEqual([
-        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-master",
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-master',
         ...subgraphs.map((service) => `rtc/${stackName}/${service}/database`),
       ]);
     });
 
-    it("writes the platform secret every service reads (REDIS_URL over TLS, INTERNAL_TOKEN, JWT_SECRET)", () => {
-      const secret = stack.one("kubernetes:core/v1:Secret").inputs;
-      expect(secret.metadata).toMatchObject({ name: "rtc-platform", namespace: "rtc" });
+    it('writes the platform secret every service reads (REDIS_URL over TLS, INTERNAL_TOKEN, JWT_SECRET)', () => {
+      const secret = stack.one('kubernetes:core/v1:Secret').inputs;
+      expect(secret.metadata).toMatchObject({ name: 'rtc-platform', namespace: 'rtc' });
       expect(secret.stringData).toEqual({
-        REDIS_URL: `rediss://:${testSecrets["rtc:redisAuthToken"]}@master.${prefix}-bus.cache.amazonaws.com:6379`,
-        INTERNAL_TOKEN: testSecrets["rtc:internalToken"],
-        JWT_SECRET: testSecrets["rtc:jwtSecret"],
+        REDIS_URL: `rediss://:${testSecrets['rtc:redisAuthToken']}@master.${prefix}-bus.cache.amazonaws.com:6379`,
+        INTERNAL_TOKEN: testSecrets['rtc:internalToken'],
+        JWT_SECRET: testSecrets['rtc:jwtSecret'],
       });
     });
 
     it("deploys the stack's kustomize overlay from manifests/ into a restricted namespace", () => {
-      const overlay = stack.one("kubernetes:kustomize:Directory").inputs;
-      expect(overlay.directory).toBe(path.join(repoDir, "manifests", "overlays", stackName));
-      expect(stack.ofType("kubernetes:apps/v1:Deployment").length).toBeGreaterThan(0);
-      const namespace = stack.ofType("kubernetes:core/v1:Namespace").find((candidate) => candidate.inputs.metadata.name === "rtc")!;
-      expect(namespace.inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+      const overlay = stack.one('kubernetes:kustomize:Directory').inputs;
+      expect(overlay.directory).toBe(path.join(repoDir, 'manifests', 'overlays', stackName));
+      expect(stack.ofType('kubernetes:apps/v1:Deployment').length).toBeGreaterThan(0);
+      const namespace = stack.ofType('kubernetes:core/v1:Namespace').find((candidate) => candidate.inputs.metadata.name === 'rtc')!;
+      expect(namespace.inputs.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     });
   });
 
-  describe("workload identity", () => {
+  describe('workload identity', () => {
     it("annotates each ServiceAccount the overlay declares with its service's role, replacing the overlay's placeholder", () => {
       for (const service of services) {
-        const account = stack.ofType("kubernetes:core/v1:ServiceAccount").find((candidate) => candidate.inputs.metadata.name === service);
-        expect(account?.inputs.metadata.annotations["eks.amazonaws.com/role-arn"], service).toBe(arnOf("aws:iam/role:Role", `${prefix}-svc-${service}`));
+        const account = stack.ofType('kubernetes:core/v1:ServiceAccount').find((candidate) => candidate.inputs.metadata.name === service);
+        expect(account?.inputs.metadata.annotations['eks.amazonaws.com/role-arn'], service).toBe(arnOf('aws:iam/role:Role', `${prefix}-svc-${service}`));
       }
     });
 
     it("marks the platform secret's values as Pulumi secrets", () => {
-      expect(stack.one("kubernetes:core/v1:Secret").secretInputs).toContain("stringData");
+      expect(stack.one('kubernetes:core/v1:Secret').secretInputs).toContain('stringData');
     });
   });
 
-  describe("jenkins", () => {
-    it("runs the controller in a private subnet, without public address or SSH key, IMDSv2 only, as the CI role", () => {
-      const instance = stack.one("aws:ec2/instance:Instance").inputs;
-      expect(instance.subnetId).toBe("subnet-private-a");
+  describe('jenkins', () => {
+    it('runs the controller in a private subnet, without public address or SSH key, IMDSv2 only, as the CI role', () => {
+      const instance = stack.one('aws:ec2/instance:Instance').inputs;
+      expect(instance.subnetId).toBe('subnet-private-a');
       expect(instance.associatePublicIpAddress).toBe(false);
       expect(instance.keyName).toBeUndefined();
-      expect(instance.metadataOptions.httpTokens).toBe("required");
+      expect(instance.metadataOptions.httpTokens).toBe('required');
       expect(instance.rootBlockDevice.encrypted).toBe(true);
-      expect(instance.vpcSecurityGroupIds).toEqual([sgId("jenkins")]);
-      expect(instance.iamInstanceProfile).toBe(stack.one("aws:iam/instanceProfile:InstanceProfile").inputs.name);
-      expect(stack.one("aws:iam/instanceProfile:InstanceProfile").inputs.role).toBe(`${prefix}-ci`);
+      expect(instance.vpcSecurityGroupIds).toEqual([sgId('jenkins')]);
+      expect(instance.iamInstanceProfile).toBe(stack.one('aws:iam/instanceProfile:InstanceProfile').inputs.name);
+      expect(stack.one('aws:iam/instanceProfile:InstanceProfile').inputs.role).toBe(`${prefix}-ci`);
     });
 
-    it("is reached by its agents only, and reaches the private cluster endpoint", () => {
-      const inbound = rulesOf(ingressRules(), sgId("jenkins"));
+    it('is reached by its agents only, and reaches the private cluster endpoint', () => {
+      const inbound = rulesOf(ingressRules(), sgId('jenkins'));
       expect(inbound.map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId])).toEqual([
-        [8080, sgId("nodes")],
-        [50000, sgId("nodes")],
+        [8080, sgId('nodes')],
+        [50000, sgId('nodes')],
       ]);
       const toApi = rulesOf(ingressRules(), eksClusterSecurityGroupId);
-      expect(toApi.map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId])).toEqual([[443, sgId("jenkins")]]);
+      expect(toApi.map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId])).toEqual([[443, sgId('jenkins')]]);
     });
 
-    it("gives its agent pods the CI role through their ServiceAccount", () => {
-      const account = stack.ofType("kubernetes:core/v1:ServiceAccount").find((candidate) => candidate.inputs.metadata.name === "jenkins-agent")!;
-      expect(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(arnOf("aws:iam/role:Role", `${prefix}-ci`));
+    it('gives its agent pods the CI role through their ServiceAccount', () => {
+      const account = stack.ofType('kubernetes:core/v1:ServiceAccount').find((candidate) => candidate.inputs.metadata.name === 'jenkins-agent')!;
+      expect(account.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-ci`));
     });
   });
 
-  describe("outputs and policy", () => {
-    it("exports the gateway URL, the ECR repository URLs, the cluster name and the database endpoint", () => {
+  describe('outputs and policy', () => {
+    it('exports the gateway URL, the ECR repository URLs, the cluster name and the database endpoint', () => {
       expect(stack.outputs).toMatchObject({
         gatewayUrl: `https://${settings.edge.domainName}`,
         clusterName: prefix,
@@ -566,9 +604,16 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(Object.keys(stack.outputs.ecrRepositoryUrls as object)).toEqual(services);
     });
 
-    it("passes every rule of the policy pack", async () => {
+    it('passes every rule of the policy pack', async () => {
       const violations = (
-        await Promise.all(stack.resources.map(async (resource) => (await violationsOf({ type: resource.type, name: resource.name, props: resource.inputs })).map((violation) => ({ resource: resource.name, ...violation }))))
+        await Promise.all(
+          stack.resources.map(async (resource) =>
+            (await violationsOf({ type: resource.type, name: resource.name, props: resource.inputs })).map((violation) => ({
+              resource: resource.name,
+              ...violation,
+            })),
+          ),
+        )
       ).flat();
       expect(violations).toEqual([]);
     });
@@ -578,5 +623,5 @@ export function describeStackProperties(stackName: string): { stack: () => Built
 }
 
 function rolePoliciesFor(stack: BuiltStack, role: CapturedResource): CapturedResource[] {
-  return stack.ofType("aws:iam/rolePolicy:RolePolicy").filter((policy) => policy.inputs.role === idOf(role));
+  return stack.ofType('aws:iam/rolePolicy:RolePolicy').filter((policy) => policy.inputs.role === idOf(role));
 }

@@ -14,7 +14,9 @@ describe('bench options', () => {
   });
 
   it('drops a database named in DATABASE_URL: each service picks its own', () => {
-    expect(parseBenchOptions([], { DATABASE_URL: 'mysql://bench:secret@localhost:3307/rtc_orders' }, defaults)?.databaseUrl).toBe('mysql://bench:secret@localhost:3307/');
+    expect(parseBenchOptions([], { DATABASE_URL: 'mysql://bench:secret@localhost:3307/rtc_orders' }, defaults)?.databaseUrl).toBe(
+      'mysql://bench:secret@localhost:3307/',
+    );
   });
 
   it('refuses a database on another machine', () => {

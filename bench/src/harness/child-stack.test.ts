@@ -99,7 +99,14 @@ describe('child stack', () => {
   it('writes a CPU profile of the child when asked', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'rtc-bench-profile-'));
     try {
-      const stack = await startChildStack({ databaseUrl: serverUrl, databasePrefix: prefix, ports: await freePorts(), seed: 'never', cpuProfileDir: folder, onOutput: () => undefined });
+      const stack = await startChildStack({
+        databaseUrl: serverUrl,
+        databasePrefix: prefix,
+        ports: await freePorts(),
+        seed: 'never',
+        cpuProfileDir: folder,
+        onOutput: () => undefined,
+      });
       await stack.stop();
       // One per thread: the main one, and tsx's module loader.
       const files = await readdir(folder);

@@ -33,7 +33,14 @@ export interface ClosedLoopResult {
  * A closed-loop load: `concurrency` workers each start their next operation as soon as the last one ended,
  * until `durationMs` passed. Throughput is what the system sustains at that concurrency.
  */
-export async function runClosedLoop({ concurrency, durationMs, operation, signal, now = () => performance.now(), serverCpuMs }: ClosedLoopOptions): Promise<ClosedLoopResult> {
+export async function runClosedLoop({
+  concurrency,
+  durationMs,
+  operation,
+  signal,
+  now = () => performance.now(),
+  serverCpuMs,
+}: ClosedLoopOptions): Promise<ClosedLoopResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   const latency = createLatencyRecorder();
   const failures = new Map<string, number>();

@@ -56,7 +56,10 @@ const deltas = (changed: Record<string, [number[], number[]]>) =>
 beforeAll(async () => {
   stack = await startTestStack();
   pools = Object.fromEntries(
-    databases.map((name) => [name, createPool({ uri: stack.databaseUrl(name), connectionLimit: 2, timezone: 'Z', supportBigNumbers: true, decimalNumbers: true })]),
+    databases.map((name) => [
+      name,
+      createPool({ uri: stack.databaseUrl(name), connectionLimit: 2, timezone: 'Z', supportBigNumbers: true, decimalNumbers: true }),
+    ]),
   ) as Record<Database, Pool>;
   // Products as the seed writes them: catalog rows, then stock on hand in inventory.
   await pools.catalog.query("INSERT INTO categories (name, slug, description, created_at) VALUES ('Bench', 'bench', '', NOW(3))");
@@ -69,7 +72,10 @@ beforeAll(async () => {
   }
   productIds = (await rows<RowDataPacket>('catalog', 'SELECT id FROM products ORDER BY id')).map((row) => Number(row['id']));
   for (const id of productIds) {
-    await pools.inventory.query('INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, 100, 0, 100, 10, NOW(3))', [id]);
+    await pools.inventory.query(
+      'INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, 100, 0, 100, 10, NOW(3))',
+      [id],
+    );
   }
   const customer = await stack.createUser('CUSTOMER');
   userId = Number(customer.id);
@@ -120,27 +126,53 @@ describe('raw checkout', () => {
     expect(realOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'through-the-gateway', payloadHash));
 
     const linesOf = async (orderId: number) =>
-      (await rows<RowDataPacket>('orders', 'SELECT product_id, quantity, unit_amount, line_amount FROM order_lines WHERE order_id = ? ORDER BY product_id', [orderId])).map((row) => ({ ...row }));
+      (
+        await rows<RowDataPacket>('orders', 'SELECT product_id, quantity, unit_amount, line_amount FROM order_lines WHERE order_id = ? ORDER BY product_id', [
+          orderId,
+        ])
+      ).map((row) => ({ ...row }));
     expect(await linesOf(rawOrder!['id'])).toEqual(await linesOf(realOrder!['id']));
 
     const ledgerOf = async (reference: string) =>
-      (await rows<RowDataPacket>('inventory', 'SELECT product_id, kind, delta_on_hand, delta_available, reason, actor FROM stock_ledger WHERE reference = ? ORDER BY id', [reference])).map((row) => ({ ...row }));
+      (
+        await rows<RowDataPacket>(
+          'inventory',
+          'SELECT product_id, kind, delta_on_hand, delta_available, reason, actor FROM stock_ledger WHERE reference = ? ORDER BY id',
+          [reference],
+        )
+      ).map((row) => ({ ...row }));
     const realLedger = await ledgerOf(realOrder!['reservation_ref']);
     expect(realLedger).toHaveLength(2);
     expect(await ledgerOf(rawOrder!['reservation_ref'])).toEqual(realLedger);
 
     const reservationOf = async (reference: string) => {
-      const [row] = await rows<RowDataPacket>('inventory', 'SELECT id, status, release_reason, expires_at, created_at FROM reservations WHERE reference = ?', [reference]);
-      const lines = await rows<RowDataPacket>('inventory', 'SELECT product_id, quantity FROM reservation_lines WHERE reservation_id = ? ORDER BY product_id', [row!['id']]);
-      return { status: row!['status'], releaseReason: row!['release_reason'], ttlMs: row!['expires_at'].getTime() - row!['created_at'].getTime(), lines: lines.map((line) => ({ ...line })) };
+      const [row] = await rows<RowDataPacket>('inventory', 'SELECT id, status, release_reason, expires_at, created_at FROM reservations WHERE reference = ?', [
+        reference,
+      ]);
+      const lines = await rows<RowDataPacket>('inventory', 'SELECT product_id, quantity FROM reservation_lines WHERE reservation_id = ? ORDER BY product_id', [
+        row!['id'],
+      ]);
+      return {
+        status: row!['status'],
+        releaseReason: row!['release_reason'],
+        ttlMs: row!['expires_at'].getTime() - row!['created_at'].getTime(),
+        lines: lines.map((line) => ({ ...line })),
+      };
     };
     expect(await reservationOf(rawOrder!['reservation_ref'])).toEqual(await reservationOf(realOrder!['reservation_ref']));
   });
 
   it('writes events with the payloads the services write', async () => {
     const shape = (value: unknown): unknown =>
-      Array.isArray(value) ? value.map(shape) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)])) : typeof value;
-    const [realPlaced, rawPlaced] = await rows<RowDataPacket>('orders', "SELECT type, aggregate_type, payload FROM outbox WHERE type = 'OrderPlaced' ORDER BY id");
+      Array.isArray(value)
+        ? value.map(shape)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)]))
+          : typeof value;
+    const [realPlaced, rawPlaced] = await rows<RowDataPacket>(
+      'orders',
+      "SELECT type, aggregate_type, payload FROM outbox WHERE type = 'OrderPlaced' ORDER BY id",
+    );
     expect(shape(rawPlaced)).toEqual(shape(realPlaced));
     expect(rawPlaced!['payload'].total).toEqual(realPlaced!['payload'].total);
 
@@ -149,7 +181,10 @@ describe('raw checkout', () => {
     const [realFirst, realSecond, rawFirst, rawSecond] = stockEvents.map((row) => row['payload']);
     expect(shape(rawFirst)).toEqual(shape(realFirst));
     // The raw order took the same units after the real one: each figure moved on by those units.
-    for (const [real, next] of [[realFirst, rawFirst], [realSecond, rawSecond]]) {
+    for (const [real, next] of [
+      [realFirst, rawFirst],
+      [realSecond, rawSecond],
+    ]) {
       const units = real.previousAvailable - real.available;
       expect(next).toEqual({ ...real, previousAvailable: real.available, available: real.available - units, reserved: real.reserved + units });
     }
@@ -157,7 +192,14 @@ describe('raw checkout', () => {
 
   it('fails OUT_OF_STOCK having taken nothing, as reserveStock does', async () => {
     const before = await fingerprint();
-    const attempt = raw.placeOrder(userId, [{ productId: productIds[0]!, quantity: 1 }, { productId: productIds[1]!, quantity: 99 }], 'too-many');
+    const attempt = raw.placeOrder(
+      userId,
+      [
+        { productId: productIds[0]!, quantity: 1 },
+        { productId: productIds[1]!, quantity: 99 },
+      ],
+      'too-many',
+    );
     await expect(attempt).rejects.toThrow(RawCheckoutError);
     await expect(attempt).rejects.toMatchObject({ code: 'OUT_OF_STOCK' });
     expect(changes(before, await fingerprint())).toEqual({});

@@ -78,7 +78,10 @@ const tuples = (rows: number, columns: number) => Array.from({ length: rows }, (
 
 /** orders' orderFingerprint: sha256 of the lines in product order. */
 export function rawPayloadHash(lines: readonly RawLine[]): string {
-  const canonical = [...lines].sort((a, b) => a.productId - b.productId).map((line) => `${line.productId}x${line.quantity}`).join(',');
+  const canonical = [...lines]
+    .sort((a, b) => a.productId - b.productId)
+    .map((line) => `${line.productId}x${line.quantity}`)
+    .join(',');
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
@@ -141,7 +144,12 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
       const unitAmount = byId.get(line.productId)!.price_amount;
       return { ...line, unitAmount, lineAmount: unitAmount * line.quantity };
     });
-    return { currency, lines: priced, totalAmount: priced.reduce((sum, line) => sum + line.lineAmount, 0), itemCount: priced.reduce((sum, line) => sum + line.quantity, 0) };
+    return {
+      currency,
+      lines: priced,
+      totalAmount: priced.reduce((sum, line) => sum + line.lineAmount, 0),
+      itemCount: priced.reduce((sum, line) => sum + line.quantity, 0),
+    };
   };
 
   /** inventory: reserveStock for a reference it has not seen (reservations.ts reserveNew). */
@@ -231,10 +239,14 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
             lineTotal: { amount: line.lineAmount, currency: priced.currency },
           })),
         };
-        await tx.run(
-          'insert into `outbox` (`event_id`, `type`, `aggregate_type`, `aggregate_id`, `payload`, `occurred_at`) values (?, ?, ?, ?, ?, ?)',
-          [randomUUID(), 'OrderPlaced', 'Order', String(orderId), JSON.stringify(payload), now],
-        );
+        await tx.run('insert into `outbox` (`event_id`, `type`, `aggregate_type`, `aggregate_id`, `payload`, `occurred_at`) values (?, ?, ?, ?, ?, ?)', [
+          randomUUID(),
+          'OrderPlaced',
+          'Order',
+          String(orderId),
+          JSON.stringify(payload),
+          now,
+        ]);
         // applyOrdersToRollups: customers, then products in id order, then the hot per-minute row.
         await tx.run(
           'insert into `customer_stats` (`user_id`, `first_order_at`, `orders`) values (?, ?, ?) on duplicate key update `first_order_at` = IF(`first_order_at` IS NULL OR VALUES(`first_order_at`) < `first_order_at`, VALUES(`first_order_at`), `first_order_at`), `orders` = `orders` + VALUES(`orders`)',

@@ -52,7 +52,10 @@ export function formatFigures(label: string, side: string, figures: RoundFigures
 
 /** The most frequent failure messages of a round, for the log. */
 export function topFailures(result: ClosedLoopResult, limit = 3): string[] {
-  return [...result.failures].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([message, count]) => `${count}× ${message}`);
+  return [...result.failures]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([message, count]) => `${count}× ${message}`);
 }
 
 /** Sides take turns going first, so neither always runs on a database the other just warmed (or filled). */

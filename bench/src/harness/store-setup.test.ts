@@ -22,12 +22,16 @@ beforeAll(async () => {
   inventory = poolFor(databases.inventory);
   await catalog.query("INSERT INTO categories (id, name, slug, description, created_at) VALUES (1, 'Bench', 'bench', '', NOW(3))");
   // 1 and 2 sellable, 3 inactive, 4 never stocked.
-  for (const [id, active] of [[1, 1], [2, 1], [3, 0], [4, 1]]) {
-    await catalog.query("INSERT INTO products (id, sku, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, 'P', '', 100, 'USD', ?, 1, NOW(3))", [
-      id,
-      `SKU-${id}`,
-      active,
-    ]);
+  for (const [id, active] of [
+    [1, 1],
+    [2, 1],
+    [3, 0],
+    [4, 1],
+  ]) {
+    await catalog.query(
+      "INSERT INTO products (id, sku, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, 'P', '', 100, 'USD', ?, 1, NOW(3))",
+      [id, `SKU-${id}`, active],
+    );
   }
   await inventory.query(
     'INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (1, 12, 2, 10, 10, NOW(3)), (2, 500, 0, 500, 10, NOW(3)), (3, 5, 0, 5, 10, NOW(3))',
@@ -58,7 +62,9 @@ describe('store setup', () => {
 
   it('raises available stock to the floor as a restock, leaving fuller products alone', async () => {
     expect(await topUpStock(serverUrl, databases, [1, 2], 100)).toBe(90);
-    const [stock] = await inventory.query<RowDataPacket[]>('SELECT product_id, on_hand, reserved, available FROM stock WHERE product_id IN (1, 2) ORDER BY product_id');
+    const [stock] = await inventory.query<RowDataPacket[]>(
+      'SELECT product_id, on_hand, reserved, available FROM stock WHERE product_id IN (1, 2) ORDER BY product_id',
+    );
     expect(stock.map((row) => ({ ...row }))).toEqual([
       { product_id: 1, on_hand: 102, reserved: 2, available: 100 },
       { product_id: 2, on_hand: 500, reserved: 0, available: 500 },
@@ -72,7 +78,9 @@ describe('store setup', () => {
     const doomed = storeDatabases(`rtc_test_bench_${randomBytes(3).toString('hex')}_`);
     await migrateAll(serverUrl, doomed);
     await dropStore(serverUrl, doomed);
-    const [left] = await catalog.query<RowDataPacket[]>('SELECT schema_name FROM information_schema.schemata WHERE schema_name IN (?)', [Object.values(doomed)]);
+    const [left] = await catalog.query<RowDataPacket[]>('SELECT schema_name FROM information_schema.schemata WHERE schema_name IN (?)', [
+      Object.values(doomed),
+    ]);
     expect(left).toEqual([]);
     await expect(dropStore(serverUrl, storeDatabases('rtc_'))).rejects.toThrow(/refusing to drop rtc_users/);
   });

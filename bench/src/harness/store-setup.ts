@@ -77,17 +77,13 @@ export async function topUpStock(serverUrl: string, databases: Record<StoreDatab
       ]);
       if (short.length > 0) {
         const now = new Date();
-        await connection.query(
-          'INSERT INTO stock_ledger (product_id, kind, delta_on_hand, delta_available, reference, reason, actor, created_at) VALUES ?',
-          [short.map((row) => [row['product_id'], 'RESTOCK', floor - row['available'], floor - row['available'], 'bench', 'bench top-up', 'bench', now])],
-        );
-        await connection.query('UPDATE stock SET on_hand = on_hand + (? - available), available = ?, updated_at = ? WHERE product_id IN (?) AND available < ?', [
-          floor,
-          floor,
-          now,
-          short.map((row) => row['product_id']),
-          floor,
+        await connection.query('INSERT INTO stock_ledger (product_id, kind, delta_on_hand, delta_available, reference, reason, actor, created_at) VALUES ?', [
+          short.map((row) => [row['product_id'], 'RESTOCK', floor - row['available'], floor - row['available'], 'bench', 'bench top-up', 'bench', now]),
         ]);
+        await connection.query(
+          'UPDATE stock SET on_hand = on_hand + (? - available), available = ?, updated_at = ? WHERE product_id IN (?) AND available < ?',
+          [floor, floor, now, short.map((row) => row['product_id']), floor],
+        );
       }
       await connection.query('commit');
       return short.reduce((sum, row) => sum + floor - Number(row['available']), 0);

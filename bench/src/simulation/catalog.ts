@@ -21,7 +21,11 @@ export async function loadProductsByPopularity(run: RunOperation, adminToken: st
   const productIds: string[] = [];
   let after: string | null = null;
   while (productIds.length < limit) {
-    const page: OperationResult<ProductsPageData> = await run<ProductsPageData>(productsPage, { first: Math.min(PAGE_SIZE, limit - productIds.length), after }, adminToken);
+    const page: OperationResult<ProductsPageData> = await run<ProductsPageData>(
+      productsPage,
+      { first: Math.min(PAGE_SIZE, limit - productIds.length), after },
+      adminToken,
+    );
     if (!page.ok) throw new Error(`reading the catalog failed: ${page.error.code} ${page.error.message}`);
     productIds.push(...page.data.products.edges.map((edge) => edge.node.id));
     if (!page.data.products.pageInfo.hasNextPage) break;

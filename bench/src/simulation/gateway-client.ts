@@ -5,7 +5,8 @@ export interface OperationError {
   readonly extensions: Record<string, unknown>;
 }
 
-export type OperationResult<T> = { readonly ok: true; readonly data: T; readonly latencyMs: number } | { readonly ok: false; readonly error: OperationError; readonly latencyMs: number };
+export type OperationResult<T> =
+  { readonly ok: true; readonly data: T; readonly latencyMs: number } | { readonly ok: false; readonly error: OperationError; readonly latencyMs: number };
 
 export type RunOperation = <T>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<OperationResult<T>>;
 

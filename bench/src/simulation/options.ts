@@ -59,7 +59,12 @@ export function isLoopback(url: URL): boolean {
   return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
 }
 
-function numberOption(name: string, text: string | undefined, fallback: number, { min, max, integer = false }: { min: number; max: number; integer?: boolean }): number {
+function numberOption(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  { min, max, integer = false }: { min: number; max: number; integer?: boolean },
+): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {

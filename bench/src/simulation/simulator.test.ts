@@ -39,7 +39,22 @@ beforeAll(async () => {
   ]);
 
   const options = parseSimulationOptions(
-    ['--gateway', stack.gatewayUrl, '--rate', '10', '--duration', '4', '--customers', String(customers), '--seed', '7', '--decline-rate', '0', '--cancel-rate', '0.2'],
+    [
+      '--gateway',
+      stack.gatewayUrl,
+      '--rate',
+      '10',
+      '--duration',
+      '4',
+      '--customers',
+      String(customers),
+      '--seed',
+      '7',
+      '--decline-rate',
+      '0',
+      '--cancel-rate',
+      '0.2',
+    ],
     () => 0,
   )!;
   const run = createGatewayClient(options.gatewayUrl);
@@ -87,7 +102,15 @@ describe('traffic simulator against the stack', () => {
 
   it('uses the public API the way shoppers and the admin do', () => {
     expect([...requested].sort()).toEqual(
-      ['SimulatorBestSellers', 'SimulatorCancelOrder', 'SimulatorLogIn', 'SimulatorPayOrder', 'SimulatorPlaceOrder', 'SimulatorProducts', 'SimulatorRestock'].sort(),
+      [
+        'SimulatorBestSellers',
+        'SimulatorCancelOrder',
+        'SimulatorLogIn',
+        'SimulatorPayOrder',
+        'SimulatorPlaceOrder',
+        'SimulatorProducts',
+        'SimulatorRestock',
+      ].sort(),
     );
   });
 

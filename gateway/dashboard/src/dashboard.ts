@@ -128,21 +128,16 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
           'div',
           { class: 'topbar-actions' },
           badge.root,
-          h('span', { class: 'user' }, h('span', { class: 'user-name', text: session.name }), h('span', { class: 'user-role', text: session.role.toLowerCase() })),
+          h(
+            'span',
+            { class: 'user' },
+            h('span', { class: 'user-name', text: session.name }),
+            h('span', { class: 'user-role', text: session.role.toLowerCase() }),
+          ),
           signOutButton,
         ),
       ),
-      h(
-        'main',
-        { class: 'grid' },
-        kpis.root,
-        charts.orders.root,
-        charts.revenue.root,
-        ordersFeed.root,
-        topProducts.root,
-        lowStockPanel.root,
-        customerMix.root,
-      ),
+      h('main', { class: 'grid' }, kpis.root, charts.orders.root, charts.revenue.root, ordersFeed.root, topProducts.root, lowStockPanel.root, customerMix.root),
       h('footer', { class: 'footer' }, updated, figuresProblem, h('span', { text: 'Times are in your time zone; “today” starts at midnight in the store’s.' })),
     ),
   );
@@ -185,16 +180,20 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   };
 
   const loadDay = () =>
-    load(headlineFigures, () => {
-      const window = dayProbeWindow(now());
-      return request(storeDayQuery, { from: window.from.toISOString(), to: window.to.toISOString() });
-    }, (data) => {
-      const next = storeDayFrom(data.salesSeries);
-      if (next) {
-        day = next;
-        dayLabel.textContent = `Today · since ${new Date(next.dayStart).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false })}`;
-      }
-    });
+    load(
+      headlineFigures,
+      () => {
+        const window = dayProbeWindow(now());
+        return request(storeDayQuery, { from: window.from.toISOString(), to: window.to.toISOString() });
+      },
+      (data) => {
+        const next = storeDayFrom(data.salesSeries);
+        if (next) {
+          day = next;
+          dayLabel.textContent = `Today · since ${new Date(next.dayStart).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false })}`;
+        }
+      },
+    );
 
   const loadSales = async () => {
     const storeDay = day;
@@ -224,52 +223,81 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const loadMinutes = async () => {
     const window = lastMinutesWindow(now());
     loading.minutes = true;
-    await load(charts.orders.panel, () => request(salesMinutesQuery, { from: window.from.toISOString(), to: window.to.toISOString() }), (data) => {
-      minutes = seedMinuteSeries(
-        data.salesSeries.map((point) => ({ start: Date.parse(point.start), orders: point.orders, revenue: point.revenue.amount })),
-        now(),
-      );
-      render('charts');
-    });
+    await load(
+      charts.orders.panel,
+      () => request(salesMinutesQuery, { from: window.from.toISOString(), to: window.to.toISOString() }),
+      (data) => {
+        minutes = seedMinuteSeries(
+          data.salesSeries.map((point) => ({ start: Date.parse(point.start), orders: point.orders, revenue: point.revenue.amount })),
+          now(),
+        );
+        render('charts');
+      },
+    );
     loading.minutes = false;
   };
 
   const loadRanking = async () => {
     const window = lastHourWindow(now());
     loading.ranking = true;
-    await load(topProducts.panel, () => request(topProductsQuery, { from: window.from.toISOString(), to: window.to.toISOString() }), (data) => {
-      ranking = rankProducts(
-        data.topProducts.map((row) => ({ productId: row.product.id, name: row.product.name, units: row.units, revenue: row.revenue.amount, orders: row.orders })),
-      );
-      render('ranking');
-    });
+    await load(
+      topProducts.panel,
+      () => request(topProductsQuery, { from: window.from.toISOString(), to: window.to.toISOString() }),
+      (data) => {
+        ranking = rankProducts(
+          data.topProducts.map((row) => ({
+            productId: row.product.id,
+            name: row.product.name,
+            units: row.units,
+            revenue: row.revenue.amount,
+            orders: row.orders,
+          })),
+        );
+        render('ranking');
+      },
+    );
     loading.ranking = false;
   };
 
   const loadCustomers = () =>
-    load(customerMix.panel, () => {
-      const from = new Date(day?.dayStart ?? now() - 3_600_000).toISOString();
-      return request(customerMixQuery, { from, to: new Date(now()).toISOString() });
-    }, (data) => customerMix.show(data.customerStats));
+    load(
+      customerMix.panel,
+      () => {
+        const from = new Date(day?.dayStart ?? now() - 3_600_000).toISOString();
+        return request(customerMixQuery, { from, to: new Date(now()).toISOString() });
+      },
+      (data) => customerMix.show(data.customerStats),
+    );
 
   const loadLowStock = () =>
-    load(lowStockPanel.panel, () => request(lowStockQuery), (data) => {
-      lowStock = data.lowStock.edges.map(({ node }) => ({
-        productId: node.product.id,
-        name: node.product.name,
-        available: node.stock.available,
-        // The schema lets the staff-only threshold be null; lowStock itself is staff-only, so it never is here.
-        threshold: node.stock.lowStockThreshold ?? 0,
-        status: node.stock.status,
-      }));
-      render('stock');
-    });
+    load(
+      lowStockPanel.panel,
+      () => request(lowStockQuery),
+      (data) => {
+        lowStock = data.lowStock.edges.map(({ node }) => ({
+          productId: node.product.id,
+          name: node.product.name,
+          available: node.stock.available,
+          // The schema lets the staff-only threshold be null; lowStock itself is staff-only, so it never is here.
+          threshold: node.stock.lowStockThreshold ?? 0,
+          status: node.stock.status,
+        }));
+        render('stock');
+      },
+    );
 
   const loadFeed = () =>
-    load(ordersFeed.panel, () => request(latestOrdersQuery), (data) => {
-      feed = addRecentOrders(feed, data.orders.edges.map(({ node }) => recentOrderOf(node)));
-      render('feed');
-    });
+    load(
+      ordersFeed.panel,
+      () => request(latestOrdersQuery),
+      (data) => {
+        feed = addRecentOrders(
+          feed,
+          data.orders.edges.map(({ node }) => recentOrderOf(node)),
+        );
+        render('feed');
+      },
+    );
 
   let lastFullLoad = 0;
   let lastAnalyticsLoad = 0;

@@ -32,7 +32,20 @@ describe('operation limits', () => {
   });
 
   it('refuses an operation nested deeper than the maximum', () => {
-    const levels = ['products(first: 1)', 'edges', 'node', 'category', 'products(first: 1)', 'edges', 'node', 'category', 'products(first: 1)', 'edges', 'node', 'category'];
+    const levels = [
+      'products(first: 1)',
+      'edges',
+      'node',
+      'category',
+      'products(first: 1)',
+      'edges',
+      'node',
+      'category',
+      'products(first: 1)',
+      'edges',
+      'node',
+      'category',
+    ];
     const deep = `{ ${levels.join(' { ')} { id ${'} '.repeat(levels.length)}}`;
     expect(refusal(deep)).toEqual({ code: 'QUERY_TOO_COMPLEX', message: 'Query depth 13 exceeds the maximum of 12' });
   });

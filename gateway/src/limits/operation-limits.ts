@@ -60,8 +60,7 @@ export function tokenLimitAsTooComplex(error: GraphQLError): GraphQLError {
   return tooManyTokens.test(error.message) ? queryTooComplex(error.message.replace(/^Syntax Error: /, '')) : error;
 }
 
-const reportAsTooComplex: GraphQLArmorRejectCallback = (context, error) =>
-  context?.reportError(queryTooComplex(error.message.replace(/^Syntax Error: /, '')));
+const reportAsTooComplex: GraphQLArmorRejectCallback = (context, error) => context?.reportError(queryTooComplex(error.message.replace(/^Syntax Error: /, '')));
 
 /** GraphQL Armor's alias and directive limits, each fragment counted once however often it is spread. */
 export function limitValidationRules(limits: OperationLimits): ValidationRule[] {

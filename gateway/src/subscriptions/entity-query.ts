@@ -50,12 +50,7 @@ function namesUsedIn(nodes: readonly (FieldNode | FragmentDefinitionNode)[]): { 
  * `query($__rtcEntityId: ID!) { order: order(id: $__rtcEntityId) { ...selection } }`, keeping aliases, fragments,
  * directives and the variables they use, so the gateway resolves the subscriber's selection through a query plan.
  */
-export function planEntityQuery(
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  entityField: string,
-  queryField: string,
-): EntityQueryPlan {
+export function planEntityQuery(document: DocumentNode, operationName: string | null | undefined, entityField: string, queryField: string): EntityQueryPlan {
   const operation = getOperationAST(document, operationName) as OperationDefinitionNode | null;
   if (!operation) throw new Error('no operation to plan');
   const fragments = new Map(

@@ -53,6 +53,4 @@ const inventoryAlerts: LiveFieldSpec = {
   },
 };
 
-export const liveFieldSpecs: ReadonlyMap<string, LiveFieldSpec> = new Map(
-  [salesTicks, orderStatus, inventoryAlerts].map((spec) => [spec.field, spec]),
-);
+export const liveFieldSpecs: ReadonlyMap<string, LiveFieldSpec> = new Map([salesTicks, orderStatus, inventoryAlerts].map((spec) => [spec.field, spec]));

@@ -1,10 +1,4 @@
-import {
-  execute,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLFieldResolver,
-  type GraphQLSchema,
-} from 'graphql';
+import { execute, type DocumentNode, type ExecutionResult, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import {
   contextFrom,
   createDeduplicator,
@@ -149,10 +143,14 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
 
   const fieldOf = (group: Group) => ({ 'rtc.live.field': group.subscription.rootField, 'rtc.live.subscribers': group.subscribers.size });
   const resolveTraced = (group: Group, update: LiveUpdate) =>
-    tracer ? inSpan(tracer, `live resolve ${group.subscription.rootField}`, { attributes: fieldOf(group) }, () => resolveUpdate(group, update)) : resolveUpdate(group, update);
+    tracer
+      ? inSpan(tracer, `live resolve ${group.subscription.rootField}`, { attributes: fieldOf(group) }, () => resolveUpdate(group, update))
+      : resolveUpdate(group, update);
   const publishTraced = (group: Group, result: ExecutionResult) =>
     tracer
-      ? void inSpan(tracer, `live send ${group.subscription.rootField}`, { kind: SpanKind.PRODUCER, attributes: fieldOf(group) }, async () => publish(group, result))
+      ? void inSpan(tracer, `live send ${group.subscription.rootField}`, { kind: SpanKind.PRODUCER, attributes: fieldOf(group) }, async () =>
+          publish(group, result),
+        )
       : publish(group, result);
 
   const onEvent = (event: DomainEvent) => {
@@ -260,9 +258,7 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       let group = groups.get(key);
       if (!group) {
         const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
-        const entityQuery = spec
-          ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query
-          : null;
+        const entityQuery = spec ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query : null;
         group = { subscription, spec, entityQuery, subscribers: new Map(), chain: Promise.resolve() };
         groups.set(key, group);
       }

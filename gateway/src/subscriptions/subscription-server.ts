@@ -18,13 +18,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Counter, Gauge, isStaff, withoutSuggestions, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { isExpiredTokenError, type Authenticator, type TokenIdentity } from '../authenticate';
-import {
-  checkOperationLimits,
-  limitedParseOptions,
-  limitValidationRules,
-  tokenLimitAsTooComplex,
-  type OperationLimits,
-} from '../limits/operation-limits';
+import { checkOperationLimits, limitedParseOptions, limitValidationRules, tokenLimitAsTooComplex, type OperationLimits } from '../limits/operation-limits';
 import type { SocketAdmission } from '../rate-limits/socket-admission';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
@@ -164,13 +158,20 @@ export function attachSubscriptionServer({
     registers: [metrics.registry],
   });
 
-  const onSubscribe = async (ctx: Context<Record<string, unknown>, { socket: WebSocket }>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+  const onSubscribe = async (
+    ctx: Context<Record<string, unknown>, { socket: WebSocket }>,
+    id: string,
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  ) => {
     // The payload's `extensions.persistedQuery` (or `documentId`) may name a trusted document instead of sending its text.
     const query = trustedDocuments.sourceOf(payload);
     if (query instanceof GraphQLError) return [query];
     // graphql-ws has already entered this subscription in ctx.subscriptions.
     if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
-      return error(`At most ${limits.maxSubscriptionsPerSocket} subscriptions may run on one socket; stop one or open another socket`, 'TOO_MANY_SUBSCRIPTIONS');
+      return error(
+        `At most ${limits.maxSubscriptionsPerSocket} subscriptions may run on one socket; stop one or open another socket`,
+        'TOO_MANY_SUBSCRIPTIONS',
+      );
     }
     let document: DocumentNode;
     try {

@@ -37,8 +37,7 @@ export function documentIdIn({ documentId, extensions }: OperationSource): strin
   return typeof hash === 'string' ? hash : undefined;
 }
 
-const withHttpStatus = (error: GraphQLError, status: number) =>
-  new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+const withHttpStatus = (error: GraphQLError, status: number) => new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
 
 function badRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
@@ -48,7 +47,8 @@ function badRequest(message: string): GraphQLError {
 export function createTrustedDocuments(mode: TrustedDocumentsMode, manifests: Iterable<PersistedQueryManifest>): TrustedDocuments {
   const bodies = new Map<string, string>();
   for (const manifest of manifests) for (const operation of manifest.operations) bodies.set(operation.id, operation.body);
-  if (mode === 'safelist' && bodies.size === 0) throw new Error('Trusted documents are in safelist mode but no manifest holds any: every operation would be refused');
+  if (mode === 'safelist' && bodies.size === 0)
+    throw new Error('Trusted documents are in safelist mode but no manifest holds any: every operation would be refused');
 
   /** The text an operation runs, or why it may not; undefined leaves an unknown id to Apollo's own APQ (open mode). */
   const sourceOf = (request: OperationSource): string | GraphQLError | undefined => {

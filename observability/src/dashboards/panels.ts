@@ -43,11 +43,7 @@ const refIds = 'ABCDEFGHIJ';
 
 function targets(queries: readonly Query[], { instant }: { instant: boolean }): DataqueryBuilder[] {
   return queries.map((query, index) => {
-    const target = new DataqueryBuilder()
-      .datasource(prometheusDatasource)
-      .refId(refIds.charAt(index))
-      .expr(query.expr)
-      .legendFormat(query.legend);
+    const target = new DataqueryBuilder().datasource(prometheusDatasource).refId(refIds.charAt(index)).expr(query.expr).legendFormat(query.legend);
     return instant ? target.instant() : target.range();
   });
 }

@@ -133,8 +133,7 @@ export function buildServicesDashboard(): Dashboard {
           }),
           timeseries({
             title: 'Waiting for a connection',
-            description:
-              'Requests queued for a pool connection, per service; above zero for long means a saturated or unreachable database.',
+            description: 'Requests queued for a pool connection, per service; above zero for long means a saturated or unreachable database.',
             unit: 'none',
             queries: [{ expr: 'sum by (service) (rtc_db_pool_waiting_requests)', legend: '{{service}}' }],
           }),

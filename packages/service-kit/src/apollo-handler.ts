@@ -15,7 +15,12 @@ export interface ApolloHandlerOptions<C extends BaseContext> {
 }
 
 /** Serves an started ApolloServer on a plain node http route. */
-export function createApolloHandler<C extends BaseContext>({ server, context, bodyLimitBytes = 1_000_000, prepareBody }: ApolloHandlerOptions<C>): RouteHandler {
+export function createApolloHandler<C extends BaseContext>({
+  server,
+  context,
+  bodyLimitBytes = 1_000_000,
+  prepareBody,
+}: ApolloHandlerOptions<C>): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     let raw: string;
     try {

@@ -31,7 +31,13 @@ export interface GraphQLClient {
  * Service-to-service GraphQL over pooled keep-alive HTTP connections.
  * A GraphQL error from the other side is rethrown with its code, so it reaches the client unchanged.
  */
-export function createGraphQLClient({ url, internalToken, timeoutMs = 5_000, tracer, fetch = createPooledFetch({ timeoutMs, tracer }) }: GraphQLClientOptions): GraphQLClient {
+export function createGraphQLClient({
+  url,
+  internalToken,
+  timeoutMs = 5_000,
+  tracer,
+  fetch = createPooledFetch({ timeoutMs, tracer }),
+}: GraphQLClientOptions): GraphQLClient {
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
       const response = await fetch(url, {

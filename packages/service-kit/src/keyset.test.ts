@@ -10,13 +10,23 @@ const dialect = new MySqlDialect();
 
 describe('keysetAfter', () => {
   it('continues ascending pages after the last (price, id) with ties broken by id', () => {
-    const query = dialect.sqlToQuery(keysetAfter('asc', [[items.price, 500], [items.id, 7]]));
+    const query = dialect.sqlToQuery(
+      keysetAfter('asc', [
+        [items.price, 500],
+        [items.id, 7],
+      ]),
+    );
     expect(query.sql).toBe('(`items`.`price` > ? or (`items`.`price` = ? and `items`.`id` > ?))');
     expect(query.params).toEqual([500, 500, 7]);
   });
 
   it('uses less-than for descending pages', () => {
-    const query = dialect.sqlToQuery(keysetAfter('desc', [[items.price, 500], [items.id, 7]]));
+    const query = dialect.sqlToQuery(
+      keysetAfter('desc', [
+        [items.price, 500],
+        [items.id, 7],
+      ]),
+    );
     expect(query.sql).toBe('(`items`.`price` < ? or (`items`.`price` = ? and `items`.`id` < ?))');
   });
 

@@ -10,12 +10,15 @@ export function createBatchLoader<K extends string | number, V>(
   keyOf: (value: V) => K,
   { cache = true }: { cache?: boolean } = {},
 ): DataLoader<K, V | null> {
-  return new DataLoader<K, V | null>(async (keys) => {
-    const rows = await fetchMany(keys);
-    const byKey = new Map<K, V>();
-    for (const row of rows) byKey.set(keyOf(row), row);
-    return keys.map((key) => byKey.get(key) ?? null);
-  }, { cache });
+  return new DataLoader<K, V | null>(
+    async (keys) => {
+      const rows = await fetchMany(keys);
+      const byKey = new Map<K, V>();
+      for (const row of rows) byKey.set(keyOf(row), row);
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    { cache },
+  );
 }
 
 /** Entity ids are decimal strings of unsigned bigints; anything else is unknown and resolves to null. */

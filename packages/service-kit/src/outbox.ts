@@ -133,7 +133,11 @@ export function createOutboxRelay({ pool, bus, logger, metrics, tracer, pollInte
     return inSpan(
       tracer,
       `publish ${event.type}`,
-      { kind: SpanKind.PRODUCER, parent: contextFrom(writtenIn), attributes: { 'messaging.operation.type': 'send', 'messaging.message.id': event.id, 'rtc.event.type': event.type } },
+      {
+        kind: SpanKind.PRODUCER,
+        parent: contextFrom(writtenIn),
+        attributes: { 'messaging.operation.type': 'send', 'messaging.message.id': event.id, 'rtc.event.type': event.type },
+      },
       () => bus.publish({ ...event, traceContext: currentTraceContext() }),
     );
   };

@@ -24,8 +24,7 @@ export function decodeCursor(cursor: string | null | undefined, arity: number, a
   } catch {
     throw badInput(argument, 'malformed cursor');
   }
-  const valid =
-    Array.isArray(key) && key.length === arity && key.every((part) => typeof part === 'string' || typeof part === 'number');
+  const valid = Array.isArray(key) && key.length === arity && key.every((part) => typeof part === 'string' || typeof part === 'number');
   if (!valid) throw badInput(argument, 'malformed cursor');
   return key as (string | number)[];
 }

@@ -67,9 +67,7 @@ function createLimiter(store: RateLimitStore, keyPrefix: string, points: number,
 /** A named rule over keys (addresses, accounts, users), counted in `store`. */
 export function createRateLimiter(store: RateLimitStore, name: string, rule: RateLimitRule): RateLimiter {
   const steady = createLimiter(store, name, rule.points, rule.windowSeconds, rule.blockSeconds);
-  const limiter = rule.burst
-    ? new BurstyRateLimiter(steady, createLimiter(store, `${name}:burst`, rule.burst.points, rule.burst.windowSeconds))
-    : steady;
+  const limiter = rule.burst ? new BurstyRateLimiter(steady, createLimiter(store, `${name}:burst`, rule.burst.points, rule.burst.windowSeconds)) : steady;
   return {
     async consume(key) {
       try {

@@ -6,7 +6,8 @@ type ScalarConfig<Internal, External> = GraphQLScalarTypeConfig<Internal, Extern
 
 /** graphql-scalars throws code-less errors; clients switch on BAD_USER_INPUT, naming the scalar. */
 function withBadInputErrors<Internal, External>(config: ScalarConfig<Internal, External>): ScalarConfig<Internal, External> {
-  const named = <Args extends unknown[], Result>(parse: (...args: Args) => Result) =>
+  const named =
+    <Args extends unknown[], Result>(parse: (...args: Args) => Result) =>
     (...args: Args): Result => {
       try {
         return parse(...args);

@@ -37,9 +37,7 @@ beforeAll(async () => {
   admin = createPool({ uri: serverUrl, connectionLimit: 1 });
   await admin.query(`create database \`${database}\``);
   pool = createMysqlPool({ url: withDatabase(serverUrl, database), connectionLimit: 2 });
-  await pool.query(
-    'create table `counters` (`name` varchar(32) primary key, `hits` int not null, `details` json, `seen_at` datetime(3) not null)',
-  );
+  await pool.query('create table `counters` (`name` varchar(32) primary key, `hits` int not null, `details` json, `seen_at` datetime(3) not null)');
 });
 
 afterAll(async () => {

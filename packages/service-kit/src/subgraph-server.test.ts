@@ -113,7 +113,11 @@ describe('a subgraph server', () => {
   });
 
   it('answers the next request after refusing a chunked body that outgrows the limit on the same connection', async () => {
-    const refused = await send(subgraph.url, agent, Array.from({ length: 30 }, () => Buffer.alloc(100_000, 'a')));
+    const refused = await send(
+      subgraph.url,
+      agent,
+      Array.from({ length: 30 }, () => Buffer.alloc(100_000, 'a')),
+    );
     expect(refused.status).toBe(413);
     const next = await send(subgraph.url, agent, JSON.stringify({ query: '{ hello }' }));
     expect(next.status).toBe(200);
@@ -141,12 +145,20 @@ describe('a subgraph server', () => {
   it('hides database failures behind INTERNAL_SERVER_ERROR with the request id in production', async () => {
     const answer = await send(subgraph.url, agent, JSON.stringify({ query: '{ productCount }' }), { [InternalHeader.RequestId]: 'req-42' });
     const [error] = JSON.parse(answer.body).errors;
-    expect(error).toEqual({ message: 'Internal error', locations: expect.any(Array), path: ['productCount'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' } });
+    expect(error).toEqual({
+      message: 'Internal error',
+      locations: expect.any(Array),
+      path: ['productCount'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' },
+    });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|SELECT|stacktrace/);
   });
 
   it('hides a failure to build the request context in production', async () => {
-    const answer = await send(subgraph.url, agent, JSON.stringify({ query: '{ hello }' }), { [InternalHeader.UserId]: '666', [InternalHeader.UserRole]: 'CUSTOMER' });
+    const answer = await send(subgraph.url, agent, JSON.stringify({ query: '{ hello }' }), {
+      [InternalHeader.UserId]: '666',
+      [InternalHeader.UserRole]: 'CUSTOMER',
+    });
     expect(answer.status).toBe(500);
     expect(JSON.parse(answer.body).errors).toEqual([{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
     expect(answer.headers['x-request-id']).toBeTruthy();

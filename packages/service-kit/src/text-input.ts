@@ -13,7 +13,10 @@ export interface PlainTextOptions {
 /** Refuses control characters in text that will be stored and shown to others; returns the text unchanged. */
 export function refuseControlCharacters(argument: string, text: string, { multiline = false }: PlainTextOptions = {}): string {
   if (controlOrBidi.test(text) || (!multiline && lineBreakOrTab.test(text))) {
-    throw badInput(argument, multiline ? 'must not contain control characters other than line breaks and tabs' : 'must not contain control characters or line breaks');
+    throw badInput(
+      argument,
+      multiline ? 'must not contain control characters other than line breaks and tabs' : 'must not contain control characters or line breaks',
+    );
   }
   return text;
 }

@@ -62,7 +62,12 @@ describe('DateTime arguments', () => {
   }
 
   it('refuses a malformed literal with 400 before any subgraph is asked', async () => {
-    const result = await postGraphQL(stack.graphqlUrl, '{ salesSeries(from: "1", to: "2026-11-25T18:00:00Z", bucket: HOUR) { start } }', {}, { token: analyst.token });
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      '{ salesSeries(from: "1", to: "2026-11-25T18:00:00Z", bucket: HOUR) { start } }',
+      {},
+      { token: analyst.token },
+    );
     expect(result.status).toBe(400);
     expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
@@ -101,26 +106,115 @@ describe('sums of minor units', () => {
 
 describe('bad input writes nothing', () => {
   const cases: [string, () => [string, Record<string, unknown>, string | undefined], number, string][] = [
-    ['a negative quantity', () => [placeOrderMutation, { input: { idempotencyKey: 'neg', lines: [{ productId: product.id, quantity: -1 }] } }, customer.token], 200, 'BAD_USER_INPUT'],
-    ['a zero quantity', () => [placeOrderMutation, { input: { idempotencyKey: 'zero', lines: [{ productId: product.id, quantity: 0 }] } }, customer.token], 200, 'BAD_USER_INPUT'],
-    ['a quantity over 100', () => [placeOrderMutation, { input: { idempotencyKey: 'many', lines: [{ productId: product.id, quantity: 101 }] } }, customer.token], 200, 'BAD_USER_INPUT'],
-    ['a quantity beyond 32 bits', () => [placeOrderMutation, { input: { idempotencyKey: 'huge', lines: [{ productId: product.id, quantity: 2 ** 40 }] } }, customer.token], 400, 'BAD_USER_INPUT'],
-    ['a fractional quantity', () => [placeOrderMutation, { input: { idempotencyKey: 'half', lines: [{ productId: product.id, quantity: 1.5 }] } }, customer.token], 400, 'BAD_USER_INPUT'],
-    ['a quantity as a string', () => [placeOrderMutation, { input: { idempotencyKey: 'text', lines: [{ productId: product.id, quantity: '1' }] } }, customer.token], 400, 'BAD_USER_INPUT'],
-    ['a client-supplied unit price', () => [placeOrderMutation, { input: { idempotencyKey: 'price', lines: [{ productId: product.id, quantity: 1, unitPrice: 1 }] } }, customer.token], 400, 'BAD_USER_INPUT'],
-    ['a client-supplied total', () => [placeOrderMutation, { input: { idempotencyKey: 'total', lines: [{ productId: product.id, quantity: 1 }], total: { amount: 1, currency: 'USD' } } }, customer.token], 400, 'BAD_USER_INPUT'],
+    [
+      'a negative quantity',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'neg', lines: [{ productId: product.id, quantity: -1 }] } }, customer.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a zero quantity',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'zero', lines: [{ productId: product.id, quantity: 0 }] } }, customer.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a quantity over 100',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'many', lines: [{ productId: product.id, quantity: 101 }] } }, customer.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a quantity beyond 32 bits',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'huge', lines: [{ productId: product.id, quantity: 2 ** 40 }] } }, customer.token],
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a fractional quantity',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'half', lines: [{ productId: product.id, quantity: 1.5 }] } }, customer.token],
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a quantity as a string',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'text', lines: [{ productId: product.id, quantity: '1' }] } }, customer.token],
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a client-supplied unit price',
+      () => [placeOrderMutation, { input: { idempotencyKey: 'price', lines: [{ productId: product.id, quantity: 1, unitPrice: 1 }] } }, customer.token],
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a client-supplied total',
+      () => [
+        placeOrderMutation,
+        { input: { idempotencyKey: 'total', lines: [{ productId: product.id, quantity: 1 }], total: { amount: 1, currency: 'USD' } } },
+        customer.token,
+      ],
+      400,
+      'BAD_USER_INPUT',
+    ],
     ['a zero cart quantity', () => [addToCart, { id: product.id, quantity: 0 }, customer.token], 200, 'BAD_USER_INPUT'],
     ['a negative cart quantity', () => [addToCart, { id: product.id, quantity: -3 }, customer.token], 200, 'BAD_USER_INPUT'],
     ['a cart quantity beyond 32 bits', () => [addToCart, { id: product.id, quantity: 3_000_000_000 }, customer.token], 400, 'BAD_USER_INPUT'],
-    ['a 10,000-character sign-up name', () => [signUp, { input: { email: 'long@test.rtc.example', password: 'a long enough password', name: 'x'.repeat(10_000) } }, undefined], 200, 'BAD_USER_INPUT'],
-    ['a sign-up name with NUL and escape characters', () => [signUp, { input: { email: 'ctrl@test.rtc.example', password: 'a long enough password', name: 'Eve\u0000\u001b[2J' } }, undefined], 200, 'BAD_USER_INPUT'],
-    ['a 10,000-character product name', () => [createProduct, { input: { sku: 'LONG-NAME', name: 'x'.repeat(10_000), price: 100, categoryId } }, admin.token], 200, 'BAD_USER_INPUT'],
-    ['a product name with control characters', () => [createProduct, { input: { sku: 'CTRL-NAME', name: 'Mug\u0000\u0007', price: 100, categoryId } }, admin.token], 200, 'BAD_USER_INPUT'],
-    ['a product name with a bidi override', () => [createProduct, { input: { sku: 'BIDI-NAME', name: 'Mug \u202Egnp.exe', price: 100, categoryId } }, admin.token], 200, 'BAD_USER_INPUT'],
-    ['a product description with NUL', () => [createProduct, { input: { sku: 'CTRL-DESC', name: 'Mug', description: 'hot\u0000', price: 100, categoryId } }, admin.token], 200, 'BAD_USER_INPUT'],
-    ['a negative product price', () => [createProduct, { input: { sku: 'NEG-PRICE', name: 'Mug', price: -1, categoryId } }, admin.token], 200, 'BAD_USER_INPUT'],
-    ['a fractional product price', () => [createProduct, { input: { sku: 'HALF-PRICE', name: 'Mug', price: 9.99, categoryId } }, admin.token], 400, 'BAD_USER_INPUT'],
-    ['a SQL-like SKU', () => [createProduct, { input: { sku: "X'; DROP TABLE products; --", name: 'Mug', price: 100, categoryId } }, admin.token], 200, 'BAD_USER_INPUT'],
+    [
+      'a 10,000-character sign-up name',
+      () => [signUp, { input: { email: 'long@test.rtc.example', password: 'a long enough password', name: 'x'.repeat(10_000) } }, undefined],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a sign-up name with NUL and escape characters',
+      () => [signUp, { input: { email: 'ctrl@test.rtc.example', password: 'a long enough password', name: 'Eve\u0000\u001b[2J' } }, undefined],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a 10,000-character product name',
+      () => [createProduct, { input: { sku: 'LONG-NAME', name: 'x'.repeat(10_000), price: 100, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a product name with control characters',
+      () => [createProduct, { input: { sku: 'CTRL-NAME', name: 'Mug\u0000\u0007', price: 100, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a product name with a bidi override',
+      () => [createProduct, { input: { sku: 'BIDI-NAME', name: 'Mug \u202Egnp.exe', price: 100, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a product description with NUL',
+      () => [createProduct, { input: { sku: 'CTRL-DESC', name: 'Mug', description: 'hot\u0000', price: 100, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a negative product price',
+      () => [createProduct, { input: { sku: 'NEG-PRICE', name: 'Mug', price: -1, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a fractional product price',
+      () => [createProduct, { input: { sku: 'HALF-PRICE', name: 'Mug', price: 9.99, categoryId } }, admin.token],
+      400,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a SQL-like SKU',
+      () => [createProduct, { input: { sku: "X'; DROP TABLE products; --", name: 'Mug', price: 100, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
     ['a 10,000-character category name', () => [createCategory, { input: { name: 'x'.repeat(10_000) } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a category name with control characters', () => [createCategory, { input: { name: 'Tea\u0008\u0000' } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a restock reason with control characters', () => [restock, { id: product.id, reason: 'delivery\u0000\u001b[31m' }, admin.token], 200, 'BAD_USER_INPUT'],

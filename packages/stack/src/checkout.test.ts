@@ -145,7 +145,12 @@ describe('checkout through the gateway', () => {
     const orderId = (await placeOrder(stack.graphqlUrl, owner.token, [{ productId: product!.id, quantity: 1 }])).data!.placeOrder.id;
     const read = await postGraphQL(stack.graphqlUrl, 'query($id: ID!) { order(id: $id) { id } }', { id: orderId }, { token: stranger.token });
     expect(errorCodes(read)).toEqual(['FORBIDDEN']);
-    const cancel = await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }', { id: orderId }, { token: stranger.token });
+    const cancel = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }',
+      { id: orderId },
+      { token: stranger.token },
+    );
     expect(errorCodes(cancel)).toEqual(['FORBIDDEN']);
     expect((await stockOf(product!.id)).available).toBe(4);
   });

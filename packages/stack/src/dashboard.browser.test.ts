@@ -109,7 +109,13 @@ beforeAll(async () => {
     { price: 899, stock: 14, name: 'Brass Bookmark' },
   ]);
   // Some of today's trade before the page opens, so every panel has something to show.
-  await order([{ productId: products[0]!.id, quantity: 2 }, { productId: products[1]!.id, quantity: 1 }], regular.token);
+  await order(
+    [
+      { productId: products[0]!.id, quantity: 2 },
+      { productId: products[1]!.id, quantity: 1 },
+    ],
+    regular.token,
+  );
   await order([{ productId: products[2]!.id, quantity: 1 }], regular.token);
   await order([{ productId: products[0]!.id, quantity: 1 }]);
 
@@ -139,7 +145,9 @@ describe('live dashboard in a real browser', () => {
     await page.click('button[type="submit"]');
     await connectionState('live', 15_000);
     // The first salesStats push arrives as soon as the subscriptions are in place.
-    await page.waitForFunction(() => document.querySelector('[data-panel="orders-per-minute"] .chart-readout')?.textContent?.includes('/min'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-panel="orders-per-minute"] .chart-readout')?.textContent?.includes('/min'), null, {
+      timeout: 10_000,
+    });
     expect(await page.evaluate(() => sessionStorage.getItem('rtc.dashboard.session'))).toContain('"role":"ANALYST"');
   });
 
@@ -164,7 +172,10 @@ describe('live dashboard in a real browser', () => {
     await page.waitForFunction(
       ({ orderId, orders, chart }) => {
         const text = (selector: string) => document.querySelector(selector)?.textContent?.trim();
-        const chartSum = [...document.querySelectorAll('table[data-series="orders-per-minute"] tbody td')].reduce((sum, cell) => sum + Number(cell.textContent), 0);
+        const chartSum = [...document.querySelectorAll('table[data-series="orders-per-minute"] tbody td')].reduce(
+          (sum, cell) => sum + Number(cell.textContent),
+          0,
+        );
         return (
           text('[data-kpi="orders"] .kpi-value') === String(orders) &&
           document.querySelector('[data-panel="latest-orders"] .feed-row')?.getAttribute('data-order-id') === orderId &&
@@ -205,9 +216,13 @@ describe('live dashboard in a real browser', () => {
     // An order while the page is cut off: no tick reaches it, so only the snapshot read on reconnect can show it.
     await order([{ productId: products[1]!.id, quantity: 1 }]);
     await connectionState('live', 15_000);
-    await page.waitForFunction((orders) => document.querySelector('[data-kpi="orders"] .kpi-value')?.textContent === String(orders), Number(before.orders) + 1, {
-      timeout: 5_000,
-    });
+    await page.waitForFunction(
+      (orders) => document.querySelector('[data-kpi="orders"] .kpi-value')?.textContent === String(orders),
+      Number(before.orders) + 1,
+      {
+        timeout: 5_000,
+      },
+    );
     // And the live feed works again after the reconnect.
     const placed = await order([{ productId: products[0]!.id, quantity: 1 }]);
     await page.waitForSelector(`[data-panel="latest-orders"] .feed-row[data-order-id="${placed.id}"]`, { timeout: WITHIN_MS });
@@ -221,7 +236,8 @@ describe('live dashboard in a real browser', () => {
   });
 
   it('renews a session whose access token is about to lapse with its refresh token, and stays live', async () => {
-    const readSession = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('rtc.dashboard.session'))) ?? '{}') as { token: string; refreshToken: string };
+    const readSession = async () =>
+      JSON.parse((await page.evaluate(() => sessionStorage.getItem('rtc.dashboard.session'))) ?? '{}') as { token: string; refreshToken: string };
     const saved = await readSession();
     // As if the tab had been left open for most of the access token's life.
     await page.evaluate(() => {

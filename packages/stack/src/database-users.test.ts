@@ -46,7 +46,7 @@ describe('per-service database accounts', () => {
     await expect(queryRows(url, 'CREATE TABLE stolen (id INT)')).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
   });
 
-  it("keep each migration account to its own database too", async () => {
+  it('keep each migration account to its own database too', async () => {
     const url = as(accounts.catalog.migrator, databases.catalog);
     await expect(queryRows(url, `SELECT * FROM \`${databases.users}\`.users`)).rejects.toMatchObject({ code: 'ER_TABLEACCESS_DENIED_ERROR' });
   });
@@ -94,8 +94,13 @@ describe('a store whose services connect as their own accounts', () => {
     expect(stock?.available).toBe(3);
     // The connections the services hold open: on each database, only that service's own account.
     for (const name of ['users', 'catalog', 'orders', 'inventory'] as const) {
-      const connected = await queryRows<{ user: string }>(serverUrl, 'SELECT DISTINCT USER AS user FROM information_schema.PROCESSLIST WHERE DB = ?', [stack.databases[name]]);
-      expect(connected.map((row) => row.user), name).toEqual([stack.databases[name]]);
+      const connected = await queryRows<{ user: string }>(serverUrl, 'SELECT DISTINCT USER AS user FROM information_schema.PROCESSLIST WHERE DB = ?', [
+        stack.databases[name],
+      ]);
+      expect(
+        connected.map((row) => row.user),
+        name,
+      ).toEqual([stack.databases[name]]);
     }
   });
 });

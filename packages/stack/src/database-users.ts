@@ -22,9 +22,10 @@ export const migratorPrivileges = [...servicePrivileges, 'CREATE', 'ALTER', 'DRO
 
 /** The account names: the database's own name for its service, `<database>_migrator` for its migrations. */
 export function databaseUserNames(databases: Record<SubgraphName, string>): Record<SubgraphName, { service: string; migrator: string }> {
-  return Object.fromEntries(
-    Object.entries(databases).map(([name, database]) => [name, { service: database, migrator: `${database}_migrator` }]),
-  ) as Record<SubgraphName, { service: string; migrator: string }>;
+  return Object.fromEntries(Object.entries(databases).map(([name, database]) => [name, { service: database, migrator: `${database}_migrator` }])) as Record<
+    SubgraphName,
+    { service: string; migrator: string }
+  >;
 }
 
 const newPassword = () => randomBytes(24).toString('base64url');

@@ -15,14 +15,20 @@ export function loadStackEnv() {
       CATALOG_PORT: port(4002),
       ORDERS_PORT: port(4003),
       INVENTORY_PORT: port(4004),
-      STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+      STORE_CURRENCY: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+        .default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),
       // per-service: DATABASE_URL's user (an administrator) creates an account per service and per migration step.
       RTC_DATABASE_USERS: z.enum(['per-service', 'shared']).default('per-service'),
-      RTC_DATABASE_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,40}$/, 'must be lowercase letters, digits and _').default('rtc_'),
+      RTC_DATABASE_PREFIX: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,40}$/, 'must be lowercase letters, digits and _')
+        .default('rtc_'),
     },
     process.env,
   );

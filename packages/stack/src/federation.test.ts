@@ -16,7 +16,11 @@ const myOrders = `{
 interface MyOrders {
   me: {
     name: string;
-    orders: { edges: { node: { total: { amount: number; currency: string }; lines: { quantity: number; product: { name: string; stock: { available: number } } }[] } }[] };
+    orders: {
+      edges: {
+        node: { total: { amount: number; currency: string }; lines: { quantity: number; product: { name: string; stock: { available: number } } }[] };
+      }[];
+    };
   };
 }
 

@@ -81,7 +81,9 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
     const customer = await stack.createUser('CUSTOMER');
     const standingsCalls = async () => {
       const metric = stack.subgraphs.users.metrics.registry.getSingleMetric('rtc_graphql_requests_total') as Counter | undefined;
-      return ((await metric?.get())?.values ?? []).filter((value) => value.labels['operation'] === 'AccountStandings').reduce((sum, value) => sum + value.value, 0);
+      return ((await metric?.get())?.values ?? [])
+        .filter((value) => value.labels['operation'] === 'AccountStandings')
+        .reduce((sum, value) => sum + value.value, 0);
     };
     const before = await standingsCalls();
     const started = Date.now();
@@ -98,7 +100,12 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
   });
 
   it('keeps the account standings query out of the public API', async () => {
-    const result = await postGraphQL(stack.graphqlUrl, 'query($ids: [ID!]!) { accountStandings(userIds: $ids) { userId } }', { ids: [admin.id] }, { token: admin.token });
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'query($ids: [ID!]!) { accountStandings(userIds: $ids) { userId } }',
+      { ids: [admin.id] },
+      { token: admin.token },
+    );
     expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 });

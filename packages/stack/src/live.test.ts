@@ -23,7 +23,12 @@ const tickSelection = `subscription Ticks {
 interface Tick {
   salesTicks: {
     at: string;
-    order: { id: string; total: { amount: number }; user: { name: string }; lines: { quantity: number; product: { name: string; category: { name: string }; stock: { available: number } } }[] };
+    order: {
+      id: string;
+      total: { amount: number };
+      user: { name: string };
+      lines: { quantity: number; product: { name: string; category: { name: string }; stock: { available: number } } }[];
+    };
   };
 }
 
@@ -67,7 +72,9 @@ describe('live sales over graphql-ws', () => {
     expect(tick.order.id).toBe(placed.data!.placeOrder.id);
     expect(tick.order.user.name).toBe('Katherine Johnson');
     expect(tick.order.total.amount).toBe(7_500);
-    expect(tick.order.lines).toEqual([{ quantity: 3, product: { name: 'Walnut Desk Lamp', category: { name: expect.any(String) }, stock: { available: 97 } } }]);
+    expect(tick.order.lines).toEqual([
+      { quantity: 3, product: { name: 'Walnut Desk Lamp', category: { name: expect.any(String) }, stock: { available: 97 } } },
+    ]);
     ticks.stop();
   });
 

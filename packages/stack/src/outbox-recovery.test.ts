@@ -2,15 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersMigrations } from '@rtc/orders';
-import {
-  createDeduplicator,
-  createLogger,
-  createMysqlPool,
-  createOutboxRelay,
-  createRedisBus,
-  type DomainEvent,
-  type EventBus,
-} from '@rtc/service-kit';
+import { createDeduplicator, createLogger, createMysqlPool, createOutboxRelay, createRedisBus, type DomainEvent, type EventBus } from '@rtc/service-kit';
 import { createTestDatabase, queryRows, type TestDatabase } from '@rtc/testkit';
 
 const redisUrl = 'redis://127.0.0.1:6379';

@@ -112,7 +112,6 @@ describe('log-in limits through the gateway', () => {
     expectRateLimited(right);
     expect(right.data?.logIn).toBeFalsy();
   });
-
 });
 
 describe.each([

@@ -46,7 +46,10 @@ afterAll(async () => {
 describe('one process per service, as deployed', () => {
   it('checks out across processes and carries the event to a subscriber over Redis', async () => {
     const usersDb = withDatabase(testServerUrl(), databases.users);
-    await queryRows(usersDb, "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ('admin@p.example', 'Admin', 'ADMIN', 'x', NOW(3)), ('buyer@p.example', 'Mary Jackson', 'CUSTOMER', 'x', NOW(3))");
+    await queryRows(
+      usersDb,
+      "INSERT INTO users (email, name, role, password_hash, created_at) VALUES ('admin@p.example', 'Admin', 'ADMIN', 'x', NOW(3)), ('buyer@p.example', 'Mary Jackson', 'CUSTOMER', 'x', NOW(3))",
+    );
     const ids = await queryRows<{ id: number; role: 'ADMIN' | 'CUSTOMER' }>(usersDb, 'SELECT id, role FROM users ORDER BY id');
     const [admin, customer] = await Promise.all(ids.map((row) => signAccessToken({ userId: String(row.id), role: row.role }, testJwtSecret)));
     const graphqlUrl = `${running.gatewayUrl}/graphql`;

@@ -58,7 +58,8 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     ...developmentLimitsEnv(),
     ...(options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {}),
   };
-  const serverUrlOf = (name: SubgraphName) => (options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl);
+  const serverUrlOf = (name: SubgraphName) =>
+    options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl;
   const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(serverUrlOf(name), options.databases[name]) });
   const environments: Record<ServiceName, Record<string, string>> = {
     users: { ...databaseOf('users') },

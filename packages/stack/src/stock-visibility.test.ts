@@ -15,7 +15,10 @@ type CallerName = keyof ReturnType<typeof callers>;
 
 const stockQuery = `query($id: ID!) { product(id: $id) { stock { available status onHand reserved lowStockThreshold } inStock } }`;
 interface StockResult {
-  product: { stock: { available: number; status: string; onHand: number | null; reserved: number | null; lowStockThreshold: number | null }; inStock: boolean } | null;
+  product: {
+    stock: { available: number; status: string; onHand: number | null; reserved: number | null; lowStockThreshold: number | null };
+    inStock: boolean;
+  } | null;
 }
 
 beforeAll(async () => {
@@ -62,7 +65,12 @@ describe('stock figures', () => {
   }
 
   it('answers a customer asking for available alone without any error', async () => {
-    const result = await postGraphQL(stack.graphqlUrl, '{ products(first: 5) { edges { node { stock { available status } } } } }', {}, { token: customer.token });
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      '{ products(first: 5) { edges { node { stock { available status } } } } }',
+      {},
+      { token: customer.token },
+    );
     expect(result.errors).toBeUndefined();
   });
 });

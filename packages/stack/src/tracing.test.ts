@@ -54,9 +54,7 @@ describe('traces across the services', () => {
       const root = spans.find((span) => span.service === 'gateway' && span.name === 'POST /graphql' && span.attributes['rtc.request_id'] === requestId);
       return root ? spans.filter((span) => span.traceId === root.traceId) : [];
     };
-    const trace = traceOfRequest(
-      await spansUntil((spans) => traceOfRequest(spans).some((span) => span.name.startsWith('live send'))),
-    );
+    const trace = traceOfRequest(await spansUntil((spans) => traceOfRequest(spans).some((span) => span.name.startsWith('live send'))));
 
     const services = new Set(trace.map((span) => span.service));
     for (const service of ['gateway', 'orders', 'catalog', 'inventory']) expect(services).toContain(service);

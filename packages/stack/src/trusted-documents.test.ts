@@ -94,7 +94,10 @@ describe('trusted documents in safelist mode, over HTTP', () => {
     expect(documents.length).toBeGreaterThanOrEqual(15);
     for (const document of documents) {
       const result = await post(byDocumentId(document), analyst.token);
-      expect(errorCodes(result).filter((code) => trustedCodes.includes(code ?? '')), document.name).toEqual([]);
+      expect(
+        errorCodes(result).filter((code) => trustedCodes.includes(code ?? '')),
+        document.name,
+      ).toEqual([]);
     }
   });
 

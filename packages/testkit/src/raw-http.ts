@@ -140,6 +140,11 @@ export function openKeepAlive(url: string): Promise<KeepAliveConnection> {
 /** The head of an HTTP/1.1 request to `url`, keep-alive; pass the body separately. */
 export function requestHead(url: string, { method = 'POST', headers = {} }: Omit<RawRequest, 'body'> = {}): string {
   const { host, pathname, search } = new URL(url);
-  const lines = [`${method} ${pathname}${search} HTTP/1.1`, `Host: ${host}`, 'Connection: keep-alive', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `${method} ${pathname}${search} HTTP/1.1`,
+    `Host: ${host}`,
+    'Connection: keep-alive',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   return `${lines.join('\r\n')}\r\n\r\n`;
 }

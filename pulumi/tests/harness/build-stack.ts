@@ -1,25 +1,23 @@
-import * as pulumi from "@pulumi/pulumi";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
-import { createMockCloud, type CapturedResource } from "./mock-cloud.js";
+import * as pulumi from '@pulumi/pulumi';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { createMockCloud, type CapturedResource } from './mock-cloud.js';
 
-const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Secrets an operator sets with `pulumi config set --secret`; stack files never hold them. */
 export const testSecrets = {
-  "rtc:redisAuthToken": "test-redis-auth-token-0123456789",
-  "rtc:jwtSecret": "test-jwt-secret",
-  "rtc:internalToken": "test-internal-token",
+  'rtc:redisAuthToken': 'test-redis-auth-token-0123456789',
+  'rtc:jwtSecret': 'test-jwt-secret',
+  'rtc:internalToken': 'test-internal-token',
 };
 
 /** The stack's Pulumi.<stack>.yaml as the CLI hands it to the program: structured values JSON-encoded. */
 export function readStackConfig(stack: string): Record<string, string> {
-  const file = parse(readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(file.config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-  );
+  const file = parse(readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(file.config).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
 }
 
 export interface BuiltStack {
@@ -30,7 +28,6 @@ export interface BuiltStack {
   /** The one resource of this type (and logical name, when given); fails when absent or ambiguous. */
   one(type: string, name?: string): CapturedResource;
 }
-
 
 function unwrap(value: unknown): Promise<unknown> {
   const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<Record<string, unknown> | string | number | boolean>);
@@ -44,11 +41,9 @@ function unwrap(value: unknown): Promise<unknown> {
 export async function buildStack(stack: string): Promise<BuiltStack> {
   pulumi.runtime.setAllConfig({ ...readStackConfig(stack), ...testSecrets }, Object.keys(testSecrets));
   const { mocks, resources } = createMockCloud();
-  await pulumi.runtime.setMocks(mocks, "rtc", stack, false);
-  const program = (await import("../../index.js")) as Record<string, unknown>;
-  const outputs = Object.fromEntries(
-    await Promise.all(Object.entries(program).map(async ([key, value]) => [key, await unwrap(value)] as const)),
-  );
+  await pulumi.runtime.setMocks(mocks, 'rtc', stack, false);
+  const program = (await import('../../index.js')) as Record<string, unknown>;
+  const outputs = Object.fromEntries(await Promise.all(Object.entries(program).map(async ([key, value]) => [key, await unwrap(value)] as const)));
   // Resources register as their inputs resolve; disconnecting waits until every registration is done.
   await pulumi.runtime.disconnect();
 
@@ -60,7 +55,7 @@ export async function buildStack(stack: string): Promise<BuiltStack> {
     ofType,
     one(type, name) {
       const matches = ofType(type).filter((resource) => name === undefined || resource.name === name);
-      if (matches.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${matches.length}`);
+      if (matches.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${matches.length}`);
       return matches[0]!;
     },
   };

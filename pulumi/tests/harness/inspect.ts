@@ -1,4 +1,4 @@
-import type { CapturedResource } from "./mock-cloud.js";
+import type { CapturedResource } from './mock-cloud.js';
 
 /** The id the mocks give a resource, as other resources' inputs refer to it. */
 export const idOf = (resource: CapturedResource): string => `${resource.name}-id`;
@@ -14,7 +14,7 @@ export interface PolicyStatement {
 
 /** The statements of an IAM policy document captured as a JSON string. */
 export function statementsOf(document: unknown): PolicyStatement[] {
-  if (typeof document !== "string") throw new Error(`expected a JSON policy document, got ${typeof document}`);
+  if (typeof document !== 'string') throw new Error(`expected a JSON policy document, got ${typeof document}`);
   return (JSON.parse(document) as { Statement: PolicyStatement[] }).Statement;
 }
 

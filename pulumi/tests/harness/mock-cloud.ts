@@ -1,6 +1,6 @@
 // Provider inputs arrive untyped from the Pulumi engine; the mock passes them through as they come.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import type * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from '@pulumi/pulumi';
 
 /** One resource the program registered, with the inputs it passed. */
 export interface CapturedResource {
@@ -12,16 +12,16 @@ export interface CapturedResource {
   readonly secretInputs: string[];
 }
 
-const secretSignature = "4dabf18193072939515e22adb298388d";
+const secretSignature = '4dabf18193072939515e22adb298388d';
 
 function isSecret(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[secretSignature] !== undefined;
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[secretSignature] !== undefined;
 }
 
 function unwrapSecrets(value: unknown): unknown {
   if (isSecret(value)) return unwrapSecrets(value.value);
   if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (typeof value === "object" && value !== null && !(value as { __pulumiResource?: boolean }).__pulumiResource) {
+  if (typeof value === 'object' && value !== null && !(value as { __pulumiResource?: boolean }).__pulumiResource) {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrapSecrets(inner)]));
   }
   return value;
@@ -29,30 +29,30 @@ function unwrapSecrets(value: unknown): unknown {
 
 /** What kustomize would render from an overlay: enough objects to see the program's transformation at work. */
 export function renderedOverlay(): Record<string, unknown>[] {
-  return ["gateway", "users", "catalog", "orders", "inventory"].flatMap((service) => [
+  return ['gateway', 'users', 'catalog', 'orders', 'inventory'].flatMap((service) => [
     {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: service, namespace: "rtc", annotations: { "eks.amazonaws.com/role-arn": "set-by-overlay" } },
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: service, namespace: 'rtc', annotations: { 'eks.amazonaws.com/role-arn': 'set-by-overlay' } },
     },
     {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: service, namespace: "rtc" },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: service, namespace: 'rtc' },
       spec: { template: { spec: { serviceAccountName: service, containers: [{ name: service, image: `rtc/${service}` }] } } },
     },
   ]);
 }
 
-export const account = "123456789012";
-export const region = "eu-west-1";
+export const account = '123456789012';
+export const region = 'eu-west-1';
 export const oidcIssuer = `oidc.eks.${region}.amazonaws.com/id/EXAMPLE0123456789`;
 export const oidcProviderArn = `arn:aws:iam::${account}:oidc-provider/${oidcIssuer}`;
-export const eksClusterSecurityGroupId = "sg-eks-cluster";
+export const eksClusterSecurityGroupId = 'sg-eks-cluster';
 
 /** The ARN the mocks give an AWS resource of this type and physical name. */
 export function arnOf(type: string, physicalName: string): string {
-  const [, module = "x", kind = "x"] = type.split(/[:/]/);
+  const [, module = 'x', kind = 'x'] = type.split(/[:/]/);
   return `arn:aws:${module}:${region}:${account}:${kind}/${physicalName}`;
 }
 
@@ -61,60 +61,65 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
   const physicalName = inputs.name ?? name;
   const common = { arn: arnOf(type, physicalName), name: physicalName };
   switch (type) {
-    case "awsx:ec2:Vpc":
+    case 'awsx:ec2:Vpc':
       return {
-        vpcId: "vpc-rtc",
-        publicSubnetIds: ["subnet-public-a", "subnet-public-b", "subnet-public-c"],
-        privateSubnetIds: ["subnet-private-a", "subnet-private-b", "subnet-private-c"],
-        isolatedSubnetIds: ["subnet-data-a", "subnet-data-b", "subnet-data-c"],
+        vpcId: 'vpc-rtc',
+        publicSubnetIds: ['subnet-public-a', 'subnet-public-b', 'subnet-public-c'],
+        privateSubnetIds: ['subnet-private-a', 'subnet-private-b', 'subnet-private-c'],
+        isolatedSubnetIds: ['subnet-data-a', 'subnet-data-b', 'subnet-data-c'],
       };
-    case "eks:index:Cluster":
+    case 'eks:index:Cluster':
       return {
         eksCluster: {
           name: inputs.name,
           arn: `arn:aws:eks:${region}:${account}:cluster/${inputs.name}`,
           vpcConfig: { clusterSecurityGroupId: eksClusterSecurityGroupId },
         },
-        kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config" }),
+        kubeconfigJson: JSON.stringify({ apiVersion: 'v1', kind: 'Config' }),
         oidcProviderArn,
         oidcIssuer,
       };
-    case "eks:index:ManagedNodeGroup":
+    case 'eks:index:ManagedNodeGroup':
       return { nodeGroup: { resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] } };
-    case "aws:kms/key:Key":
+    case 'aws:kms/key:Key':
       return { ...common, keyId: `${name}-key-id`, arn: `arn:aws:kms:${region}:${account}:key/${name}` };
-    case "aws:rds/instance:Instance":
+    case 'aws:rds/instance:Instance':
       return {
         ...common,
         address: `${inputs.identifier}.c0ffee.${region}.rds.amazonaws.com`,
         port: 3306,
         masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-master` }],
       };
-    case "aws:elasticache/replicationGroup:ReplicationGroup":
+    case 'aws:elasticache/replicationGroup:ReplicationGroup':
       return { ...common, primaryEndpointAddress: `master.${inputs.replicationGroupId}.cache.amazonaws.com` };
-    case "aws:lb/loadBalancer:LoadBalancer":
-      return { ...common, arnSuffix: `app/${physicalName}/0123456789abcdef`, dnsName: `${physicalName}.elb.amazonaws.com`, zoneId: "ZALB" };
-    case "aws:lb/targetGroup:TargetGroup":
+    case 'aws:lb/loadBalancer:LoadBalancer':
+      return { ...common, arnSuffix: `app/${physicalName}/0123456789abcdef`, dnsName: `${physicalName}.elb.amazonaws.com`, zoneId: 'ZALB' };
+    case 'aws:lb/targetGroup:TargetGroup':
       return { ...common, arnSuffix: `targetgroup/${physicalName}/fedcba9876543210` };
-    case "aws:ecr/repository:Repository":
+    case 'aws:ecr/repository:Repository':
       return { ...common, repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${physicalName}` };
-    case "aws:secretsmanager/secret:Secret":
+    case 'aws:secretsmanager/secret:Secret':
       return { ...common, arn: `arn:aws:secretsmanager:${region}:${account}:secret:${physicalName}-AbCdEf` };
-    case "aws:acm/certificate:Certificate":
+    case 'aws:acm/certificate:Certificate':
       return {
         ...common,
         domainValidationOptions: [
-          { domainName: inputs.domainName, resourceRecordName: `_x.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." },
+          {
+            domainName: inputs.domainName,
+            resourceRecordName: `_x.${inputs.domainName}.`,
+            resourceRecordType: 'CNAME',
+            resourceRecordValue: '_y.acm-validations.aws.',
+          },
         ],
       };
-    case "aws:route53/record:Record":
+    case 'aws:route53/record:Record':
       return { fqdn: inputs.name };
-    case "aws:ec2/launchTemplate:LaunchTemplate":
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
       return { ...common, latestVersion: 1 };
-    case "random:index/randomPassword:RandomPassword":
+    case 'random:index/randomPassword:RandomPassword':
       return { result: `mock-password-${name}` };
     default:
-      return type.startsWith("aws:") ? common : {};
+      return type.startsWith('aws:') ? common : {};
   }
 }
 
@@ -130,18 +135,18 @@ export function createMockCloud(): { mocks: pulumi.runtime.Mocks; resources: Cap
     },
     call(args) {
       switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-          return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] };
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-          return { accountId: account, arn: `arn:aws:iam::${account}:user/ops`, userId: "ops" };
-        case "aws:index/getRegion:getRegion":
+        case 'aws:index/getAvailabilityZones:getAvailabilityZones':
+          return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ['euw1-az1', 'euw1-az2', 'euw1-az3'] };
+        case 'aws:index/getCallerIdentity:getCallerIdentity':
+          return { accountId: account, arn: `arn:aws:iam::${account}:user/ops`, userId: 'ops' };
+        case 'aws:index/getRegion:getRegion':
           return { name: region, region, id: region };
-        case "aws:index/getPartition:getPartition":
-          return { partition: "aws", dnsSuffix: "amazonaws.com" };
-        case "kubernetes:kustomize:directory":
+        case 'aws:index/getPartition:getPartition':
+          return { partition: 'aws', dnsSuffix: 'amazonaws.com' };
+        case 'kubernetes:kustomize:directory':
           return { result: renderedOverlay() };
-        case "aws:ssm/getParameter:getParameter":
-          return { name: args.inputs.name, value: "ami-0a1b2c3d4e5f67890", type: "String" };
+        case 'aws:ssm/getParameter:getParameter':
+          return { name: args.inputs.name, value: 'ami-0a1b2c3d4e5f67890', type: 'String' };
         default:
           return {};
       }

@@ -1,5 +1,5 @@
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { policies } from "../../policy/rules.js";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
+import { policies } from '../../policy/rules.js';
 
 class NotApplicable extends Error {}
 
@@ -19,11 +19,20 @@ export async function violationsOf(
     name: resource.name,
     urn: `urn:pulumi:test::rtc::${resource.type}::${resource.name}`,
     props: resource.props,
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: undefined, dependsOn: [], propertyDependencies: {} } as never,
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+      parent: undefined,
+      dependsOn: [],
+      propertyDependencies: {},
+    } as never,
     stackTags: new Map(),
     isType: (resourceClass) => (resourceClass as unknown as { __pulumiType?: string }).__pulumiType === resource.type,
     asType: ((resourceClass: unknown) =>
-      (resourceClass as { __pulumiType?: string }).__pulumiType === resource.type ? resource.props : undefined) as ResourceValidationArgs["asType"],
+      (resourceClass as { __pulumiType?: string }).__pulumiType === resource.type ? resource.props : undefined) as ResourceValidationArgs['asType'],
     getConfig: <T extends object>() => ({}) as T,
     notApplicable: (reason?: string): never => {
       throw new NotApplicable(reason);

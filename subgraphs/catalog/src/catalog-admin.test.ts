@@ -56,9 +56,7 @@ let lamp: ProductFields;
 
 beforeAll(async () => {
   database = await createTestDatabase('catalog', catalogMigrations);
-  catalog = await startService('catalog', database.url, (deps) =>
-    createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps),
-  );
+  catalog = await startService('catalog', database.url, (deps) => createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps));
   const category = await run<{ createCategory: { id: string; slug: string } }>(createCategory, {
     input: { name: 'Kitchen & Dining', description: 'Pots, pans and plates.' },
   });
@@ -159,11 +157,7 @@ describe('admin mutations', () => {
     const withdrawn = await run<{ updateProduct: ProductFields }>(updateProduct, { id: kettle.id, input: { active: false } });
     expect(withdrawn.data?.updateProduct.active).toBe(false);
 
-    const listed = await run<{ products: { edges: { node: { id: string } }[] } }>(
-      '{ products(first: 100) { edges { node { id } } } }',
-      {},
-      anonymous,
-    );
+    const listed = await run<{ products: { edges: { node: { id: string } }[] } }>('{ products(first: 100) { edges { node { id } } } }', {}, anonymous);
     const listedIds = listed.data?.products.edges.map((edge) => edge.node.id);
     expect(listedIds).toContain(lamp.id);
     expect(listedIds).not.toContain(kettle.id);

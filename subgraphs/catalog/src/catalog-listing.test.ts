@@ -88,9 +88,7 @@ const orderSql = {
 beforeAll(async () => {
   database = await createTestDatabase('catalog', catalogMigrations);
   categoryIds = await seedCatalog(database.url, searchable);
-  catalog = await startService('catalog', database.url, (deps) =>
-    createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps),
-  );
+  catalog = await startService('catalog', database.url, (deps) => createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps));
 });
 
 afterAll(async () => {
@@ -171,9 +169,7 @@ describe('product listing', () => {
     const expected = await idsInSql('category_id = ? AND active = 1', orderSql.NEWEST, [categoryIds[5]]);
     expect(expected.length).toBeGreaterThan(50);
     expect(sixth.products.pageInfo.hasNextPage).toBe(true);
-    expect(sixth.products.edges).toEqual(
-      expected.slice(0, 50).map((id) => ({ node: { id, active: true, category: { id: String(categoryIds[5]) } } })),
-    );
+    expect(sixth.products.edges).toEqual(expected.slice(0, 50).map((id) => ({ node: { id, active: true, category: { id: String(categoryIds[5]) } } })));
   });
 });
 
@@ -336,12 +332,7 @@ describe('product lookups', () => {
 
   it('loads the categories of a whole page in one query', async () => {
     const before = await sqlQueryCount(catalog.metrics);
-    const result = await postGraphQL<Page>(
-      catalog.graphqlUrl,
-      '{ products(first: 40) { edges { node { id category { name } } } } }',
-      {},
-      { headers },
-    );
+    const result = await postGraphQL<Page>(catalog.graphqlUrl, '{ products(first: 40) { edges { node { id category { name } } } } }', {}, { headers });
     expect(result.errors).toBeUndefined();
     expect(await sqlQueryCount(catalog.metrics)).toBe(before + 2);
   });

@@ -12,6 +12,5 @@ await serveSubgraph({
   redisUrl: env.REDIS_URL,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   traceServiceName: env.OTEL_SERVICE_NAME,
-  build: (deps) =>
-    createCatalogSubgraph({ production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN }, deps),
+  build: (deps) => createCatalogSubgraph({ production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN }, deps),
 });

@@ -35,11 +35,19 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
       products: productService,
       categories: categoryService,
       productById: createBatchLoader(
-        (ids) => db.select().from(products).where(inArray(products.id, [...ids])),
+        (ids) =>
+          db
+            .select()
+            .from(products)
+            .where(inArray(products.id, [...ids])),
         (row) => row.id,
       ),
       categoryById: createBatchLoader(
-        (ids) => db.select().from(categories).where(inArray(categories.id, [...ids])),
+        (ids) =>
+          db
+            .select()
+            .from(categories)
+            .where(inArray(categories.id, [...ids])),
         (row) => row.id,
       ),
     }),

@@ -45,7 +45,11 @@ export async function createInventorySubgraph(config: InventoryConfig, deps: Ser
       stockReports,
       reservations,
       stockByProductId: createBatchLoader(
-        (ids) => db.select().from(stock).where(inArray(stock.productId, [...ids])),
+        (ids) =>
+          db
+            .select()
+            .from(stock)
+            .where(inArray(stock.productId, [...ids])),
         (row) => row.productId,
       ),
     }),

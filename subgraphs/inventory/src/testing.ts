@@ -34,8 +34,7 @@ export async function startTestInventory({ expiryIntervalMs = 60_000 } = {}): Pr
   const service = await startService('inventory', database.url, (deps) =>
     createInventorySubgraph({ production: false, internalToken: testInternalToken, reservationTtlSeconds: 900, expiryIntervalMs }, deps),
   );
-  const call = <T>(query: string, variables: Record<string, unknown>, headers: Headers) =>
-    postGraphQL<T>(service.graphqlUrl, query, variables, { headers });
+  const call = <T>(query: string, variables: Record<string, unknown>, headers: Headers) => postGraphQL<T>(service.graphqlUrl, query, variables, { headers });
   return {
     database,
     service,

@@ -14,7 +14,10 @@ export function loadOrdersEnv() {
       PORT: port(4003),
       CATALOG_URL: graphqlUrl('http://127.0.0.1:4002/graphql'),
       INVENTORY_URL: graphqlUrl('http://127.0.0.1:4004/graphql'),
-      STORE_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+      STORE_CURRENCY: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+        .default('USD'),
       // Inventory holds stock for at most a day; orders add a grace period on top of this.
       ORDER_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_000).default(900),
       ORDER_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { asc, inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import {
-  createBatchLoader,
-  createGraphQLClient,
-  createGroupLoader,
-  createServiceRelay,
-  createSubgraphServer,
-  type ServiceDeps,
-} from '@rtc/service-kit';
+import { createBatchLoader, createGraphQLClient, createGroupLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import { createSalesAnalytics } from './analytics/sales-analytics';
 import { createCarts } from './carts/carts';
 import { createCheckout } from './checkout/place-order';
@@ -55,7 +48,8 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
   const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken, tracer: deps.tracer }));
-  const inventory = overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken, tracer: deps.tracer }));
+  const inventory =
+    overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken, tracer: deps.tracer }));
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
   const orderMetrics = createOrderMetrics(metrics, db, { currencies: [config.storeCurrency] });
 
@@ -99,7 +93,11 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
       carts,
       analytics,
       orderById: createBatchLoader(
-        (ids) => db.select().from(orders).where(inArray(orders.id, [...ids])),
+        (ids) =>
+          db
+            .select()
+            .from(orders)
+            .where(inArray(orders.id, [...ids])),
         (row) => row.id,
       ),
       linesByOrderId: createGroupLoader(

@@ -69,9 +69,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
     createTestDatabase('inventory', inventoryMigrations),
     createTestDatabase('orders', ordersMigrations),
   ]);
-  const catalog = await startService('catalog', catalogDb.url, (deps) =>
-    createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps),
-  );
+  const catalog = await startService('catalog', catalogDb.url, (deps) => createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps));
   const inventory = await startService('inventory', inventoryDb.url, (deps) =>
     createInventorySubgraph({ production: false, internalToken: testInternalToken, reservationTtlSeconds: 900, expiryIntervalMs: 3_600_000 }, deps),
   );
@@ -97,9 +95,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
   const inventoryPool = createMysqlPool({ url: inventoryDb.url, connectionLimit: 2 });
   const catalogWriter = drizzle(catalogPool, { schema: catalogSchema, mode: 'default' });
   const inventoryWriter = drizzle(inventoryPool, { schema: inventorySchema, mode: 'default' });
-  const [category] = await catalogWriter
-    .insert(catalogSchema.categories)
-    .values({ name: 'Test goods', slug: 'test-goods', createdAt: new Date() });
+  const [category] = await catalogWriter.insert(catalogSchema.categories).values({ name: 'Test goods', slug: 'test-goods', createdAt: new Date() });
 
   return {
     orders,

@@ -15,7 +15,12 @@ export function loadUsersEnv() {
       ...jwtEnv,
       PORT: port(4001),
       TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-      REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(90 * 86_400).default(30 * 86_400),
+      REFRESH_TOKEN_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(300)
+        .max(90 * 86_400)
+        .default(30 * 86_400),
       RATE_LIMIT_LOGIN_ACCOUNT_FAILURES: count(5),
       RATE_LIMIT_LOGIN_ACCOUNT_LOCK_SECONDS: seconds(15 * 60),
       RATE_LIMIT_LOGIN_ADDRESS_FAILURES: count(20),

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import {
-  Counter,
-  createBatchLoader,
-  createRateLimitStore,
-  createServiceRelay,
-  createSubgraphServer,
-  type ServiceDeps,
-} from '@rtc/service-kit';
+import { Counter, createBatchLoader, createRateLimitStore, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import { createAccountAdmin } from './accounts/account-admin';
 import { createAccounts } from './accounts/accounts';
 import { createAttemptLimits, type AttemptLimitsConfig } from './accounts/attempt-limits';
@@ -73,7 +66,11 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
       accounts,
       accountAdmin,
       userById: createBatchLoader(
-        (ids) => db.select().from(users).where(inArray(users.id, [...ids])),
+        (ids) =>
+          db
+            .select()
+            .from(users)
+            .where(inArray(users.id, [...ids])),
         (row) => row.id,
       ),
     }),

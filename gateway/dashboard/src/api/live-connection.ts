@@ -20,7 +20,11 @@ export interface LiveConnectionOptions {
 }
 
 export interface LiveConnection {
-  subscribe<TResult>(document: TypedDocumentString<TResult, Record<string, never>>, onData: (data: TResult) => void, onError?: (message: string) => void): () => void;
+  subscribe<TResult>(
+    document: TypedDocumentString<TResult, Record<string, never>>,
+    onData: (data: TResult) => void,
+    onError?: (message: string) => void,
+  ): () => void;
   readonly state: ConnectionState;
   /** Reconnects with the current token (after a session renewal); subscriptions carry on over the new socket. */
   reconnect(): void;

@@ -26,7 +26,19 @@ describe('latest orders feed', () => {
 
 describe('item description', () => {
   it('names the first lines with their quantities and counts the rest', () => {
-    expect(describeItems([{ name: 'Lamp', quantity: 2 }, { name: 'Mug', quantity: 1 }])).toBe('Lamp ×2, Mug');
-    expect(describeItems([{ name: 'A', quantity: 1 }, { name: 'B', quantity: 1 }, { name: 'C', quantity: 3 }, { name: 'D', quantity: 1 }])).toBe('A, B +2 more');
+    expect(
+      describeItems([
+        { name: 'Lamp', quantity: 2 },
+        { name: 'Mug', quantity: 1 },
+      ]),
+    ).toBe('Lamp ×2, Mug');
+    expect(
+      describeItems([
+        { name: 'A', quantity: 1 },
+        { name: 'B', quantity: 1 },
+        { name: 'C', quantity: 3 },
+        { name: 'D', quantity: 1 },
+      ]),
+    ).toBe('A, B +2 more');
   });
 });

@@ -25,10 +25,13 @@ describe('top products', () => {
   });
 
   it('counts one order of a product even when the order names it on two lines', () => {
-    const [only] = addOrderLines([], [
-      { productId: '5', name: 'P5', quantity: 1, lineTotal: 100 },
-      { productId: '5', name: 'P5', quantity: 2, lineTotal: 200 },
-    ]);
+    const [only] = addOrderLines(
+      [],
+      [
+        { productId: '5', name: 'P5', quantity: 1, lineTotal: 100 },
+        { productId: '5', name: 'P5', quantity: 2, lineTotal: 200 },
+      ],
+    );
     expect(only).toMatchObject({ units: 3, revenue: 300, orders: 1 });
   });
 });

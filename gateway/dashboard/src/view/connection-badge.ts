@@ -18,7 +18,12 @@ const explanations: Record<ConnectionPhase, string> = {
 /** The live connection's phase, in words and colour; `data-state` carries the phase for scripts and tests. */
 export function createConnectionBadge() {
   const label = h('span', { class: 'connection-label' });
-  const root = h('div', { class: 'connection', attrs: { role: 'status', 'aria-live': 'polite' } }, h('span', { class: 'connection-dot', attrs: { 'aria-hidden': 'true' } }), label);
+  const root = h(
+    'div',
+    { class: 'connection', attrs: { role: 'status', 'aria-live': 'polite' } },
+    h('span', { class: 'connection-dot', attrs: { 'aria-hidden': 'true' } }),
+    label,
+  );
   const show = (phase: ConnectionPhase) => {
     root.dataset['state'] = phase;
     root.title = explanations[phase];

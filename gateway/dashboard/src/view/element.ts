@@ -48,4 +48,3 @@ export function panel(title: string, options: { id: string; subtitle?: string; c
 }
 
 export type Panel = ReturnType<typeof panel>;
-

@@ -11,7 +11,17 @@ export function createLowStockPanel() {
   const table = h('table', { class: 'stock-table' });
   const body = h('tbody');
   table.append(
-    h('thead', {}, h('tr', {}, h('th', { text: 'Product', attrs: { scope: 'col' } }), h('th', { class: 'col-available', text: 'Available', attrs: { scope: 'col', title: 'Units available / low-stock threshold' } }), h('th', { class: 'col-status', text: 'Status', attrs: { scope: 'col' } }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { text: 'Product', attrs: { scope: 'col' } }),
+        h('th', { class: 'col-available', text: 'Available', attrs: { scope: 'col', title: 'Units available / low-stock threshold' } }),
+        h('th', { class: 'col-status', text: 'Status', attrs: { scope: 'col' } }),
+      ),
+    ),
     body,
   );
   const empty = h('p', { class: 'empty', text: 'Every product is above its threshold.' });

@@ -76,7 +76,9 @@ function createMinuteChart(spec: ChartSpec) {
           (u) => {
             const index = u.cursor.idx;
             const point = index === null || index === undefined ? undefined : series?.points[index];
-            readout.textContent = point ? `${formatMinute(new Date(point.start))} · ${spec.formatValue(spec.value(point))} ${spec.label.toLowerCase()}` : defaultReadout;
+            readout.textContent = point
+              ? `${formatMinute(new Date(point.start))} · ${spec.formatValue(spec.value(point))} ${spec.label.toLowerCase()}`
+              : defaultReadout;
           },
         ],
       },
@@ -101,7 +103,12 @@ function createMinuteChart(spec: ChartSpec) {
       chart.setData([next.points.map((point) => point.start / 1000), values]);
       tableBody.replaceChildren(
         ...next.points.map((point) =>
-          h('tr', { attrs: { 'data-minute': new Date(point.start).toISOString() } }, h('th', { text: formatMinute(new Date(point.start)), attrs: { scope: 'row' } }), h('td', { text: String(spec.value(point)) })),
+          h(
+            'tr',
+            { attrs: { 'data-minute': new Date(point.start).toISOString() } },
+            h('th', { text: formatMinute(new Date(point.start)), attrs: { scope: 'row' } }),
+            h('td', { text: String(spec.value(point)) }),
+          ),
         ),
       );
     },
@@ -145,7 +152,10 @@ export function createMinuteCharts(currency: () => string) {
       const hourRevenue = series.points.reduce((sum, point) => sum + point.revenue, 0);
       const rate = ratePerMinute === null ? '' : ` · 5-min average ${formatCount(ratePerMinute)}/min`;
       orders.show(series, `This minute ${formatCount(current?.orders ?? 0)}${rate} · ${formatCount(hourOrders)} in the hour`);
-      revenue.show(series, `This minute ${formatMoney({ amount: current?.revenue ?? 0, currency: currency() })} · ${formatMoney({ amount: hourRevenue, currency: currency() })} in the hour`);
+      revenue.show(
+        series,
+        `This minute ${formatMoney({ amount: current?.revenue ?? 0, currency: currency() })} · ${formatMoney({ amount: hourRevenue, currency: currency() })} in the hour`,
+      );
     },
   };
 }

@@ -7,7 +7,12 @@ function orderRow(order: RecentOrder): HTMLLIElement {
     'li',
     { class: 'feed-row', attrs: { 'data-order-id': order.id } },
     h('time', { class: 'feed-time', text: formatClock(new Date(order.placedAt)), attrs: { datetime: new Date(order.placedAt).toISOString() } }),
-    h('div', { class: 'feed-main' }, h('p', { class: 'feed-customer' }, h('span', { class: 'feed-number', text: order.number }), ` ${order.customer}`), h('p', { class: 'feed-items', text: order.items })),
+    h(
+      'div',
+      { class: 'feed-main' },
+      h('p', { class: 'feed-customer' }, h('span', { class: 'feed-number', text: order.number }), ` ${order.customer}`),
+      h('p', { class: 'feed-items', text: order.items }),
+    ),
     h('p', { class: 'feed-total', text: formatMoney({ amount: order.total, currency: order.currency }) }),
   );
 }

@@ -26,7 +26,12 @@ export function createTopProductsTable(currency: () => string) {
             { class: 'ranking-row', attrs: { 'data-product-id': product.productId } },
             h('span', { class: 'ranking-rank', text: String(index + 1) }),
             h('div', { class: 'ranking-main' }, h('p', { class: 'ranking-name', text: product.name }), h('span', { class: 'ranking-track' }, bar)),
-            h('p', { class: 'ranking-figures' }, h('strong', { text: `${formatCount(product.units)} ${product.units === 1 ? 'unit' : 'units'}` }), h('span', { text: formatMoney({ amount: product.revenue, currency: currency() }) })),
+            h(
+              'p',
+              { class: 'ranking-figures' },
+              h('strong', { text: `${formatCount(product.units)} ${product.units === 1 ? 'unit' : 'units'}` }),
+              h('span', { text: formatMoney({ amount: product.revenue, currency: currency() }) }),
+            ),
           );
         }),
       );

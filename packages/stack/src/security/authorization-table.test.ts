@@ -69,17 +69,28 @@ const hidden = 'withheld';
 const uniqueEmail = () => `${randomBytes(6).toString('hex')}@test.rtc.example`;
 const key = () => randomBytes(8).toString('hex');
 const lastHour = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
-const cartLineOf = (value: unknown, productId: string) => (value as { lines: { quantity: number; product: { id: string } }[] }).lines.find((line) => line.product.id === productId);
+const cartLineOf = (value: unknown, productId: string) =>
+  (value as { lines: { quantity: number; product: { id: string } }[] }).lines.find((line) => line.product.id === productId);
 const stockOf = (data: Record<string, unknown>) => (data['product'] as { stock?: Record<string, unknown> } | null)?.stock;
 
 //                                                                   anonymous customer  other     analyst   admin     disabled
 const queries: Row[] = [
   { field: 'products', operation: '{ products(first: 5) { edges { node { id name price { amount } } } } }', outcomes: [ok, ok, ok, ok, ok, U] },
-  { field: 'product', operation: 'query($id: ID!) { product(id: $id) { id name } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [ok, ok, ok, ok, ok, U] },
+  {
+    field: 'product',
+    operation: 'query($id: ID!) { product(id: $id) { id name } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
   { field: 'productBySku', operation: 'query { productBySku(sku: "NO-SUCH-SKU") { id } }', outcomes: [nul, nul, nul, nul, nul, U] },
   { field: 'categories', operation: '{ categories { id name } }', outcomes: [ok, ok, ok, ok, ok, U] },
   { field: 'lowStock', operation: '{ lowStock(first: 5) { edges { node { stock { available } } } } }', outcomes: [U, F, F, ok, ok, U] },
-  { field: 'stockLedger', operation: 'query($id: ID!) { stockLedger(productId: $id, first: 5) { edges { node { kind } } } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, ok, ok, U] },
+  {
+    field: 'stockLedger',
+    operation: 'query($id: ID!) { stockLedger(productId: $id, first: 5) { edges { node { kind } } } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [U, F, F, ok, ok, U],
+  },
   {
     field: 'cart',
     operation: '{ cart { itemCount lines { quantity product { id } } } }',
@@ -94,10 +105,30 @@ const queries: Row[] = [
     verify: (value, fx) => expect(value).toEqual({ id: fx.orderId, user: { id: fx.customer.id } }),
   },
   { field: 'orders', operation: '{ orders(first: 5) { edges { node { id } } } }', outcomes: [U, F, F, ok, ok, U] },
-  { field: 'salesSeries', operation: 'query($from: DateTime!, $to: DateTime!) { salesSeries(from: $from, to: $to, bucket: HOUR) { orders } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
-  { field: 'salesSummary', operation: 'query($from: DateTime!, $to: DateTime!) { salesSummary(from: $from, to: $to) { current { orders } } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
-  { field: 'topProducts', operation: 'query($from: DateTime!, $to: DateTime!) { topProducts(from: $from, to: $to) { units } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
-  { field: 'customerStats', operation: 'query($from: DateTime!, $to: DateTime!) { customerStats(from: $from, to: $to) { customers } }', variables: () => lastHour, outcomes: [U, F, F, ok, ok, U] },
+  {
+    field: 'salesSeries',
+    operation: 'query($from: DateTime!, $to: DateTime!) { salesSeries(from: $from, to: $to, bucket: HOUR) { orders } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'salesSummary',
+    operation: 'query($from: DateTime!, $to: DateTime!) { salesSummary(from: $from, to: $to) { current { orders } } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'topProducts',
+    operation: 'query($from: DateTime!, $to: DateTime!) { topProducts(from: $from, to: $to) { units } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'customerStats',
+    operation: 'query($from: DateTime!, $to: DateTime!) { customerStats(from: $from, to: $to) { customers } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
   {
     field: 'me',
     operation: '{ me { id role } }',
@@ -123,24 +154,79 @@ const mutations: Row[] = [
     variables: (fx) => ({ input: { sku: `SKU-${key()}`.toUpperCase(), name: 'Table product', price: 500, categoryId: fx.categoryId } }),
     outcomes: [U, F, F, F, ok, U],
   },
-  { field: 'updateProduct', operation: 'mutation($id: ID!) { updateProduct(id: $id, input: { description: "Edited" }) { id } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
-  { field: 'createCategory', operation: 'mutation($name: String!) { createCategory(input: { name: $name }) { id } }', variables: () => ({ name: `Category ${key()}` }), outcomes: [U, F, F, F, ok, U] },
-  { field: 'restock', operation: 'mutation($id: ID!) { restock(productId: $id, quantity: 1, reason: "count") { available } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
-  { field: 'adjustStock', operation: 'mutation($id: ID!) { adjustStock(productId: $id, delta: 1, reason: "count") { available } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
-  { field: 'setLowStockThreshold', operation: 'mutation($id: ID!) { setLowStockThreshold(productId: $id, threshold: 5) { available } }', variables: (fx) => ({ id: fx.product.id }), outcomes: [U, F, F, F, ok, U] },
-  { field: 'addToCart', operation: 'mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { itemCount } }', variables: (fx) => ({ id: fx.cartProduct.id }), outcomes: [U, ok, ok, ok, ok, U] },
-  { field: 'updateCartLine', operation: 'mutation($id: ID!) { updateCartLine(productId: $id, quantity: 3) { itemCount } }', variables: (fx) => ({ id: fx.cartProduct.id }), outcomes: [U, ok, ok, ok, ok, U] },
-  { field: 'removeFromCart', operation: 'mutation($id: ID!) { removeFromCart(productId: $id) { itemCount } }', variables: (fx) => ({ id: fx.cartProduct.id }), outcomes: [U, ok, ok, ok, ok, U] },
+  {
+    field: 'updateProduct',
+    operation: 'mutation($id: ID!) { updateProduct(id: $id, input: { description: "Edited" }) { id } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'createCategory',
+    operation: 'mutation($name: String!) { createCategory(input: { name: $name }) { id } }',
+    variables: () => ({ name: `Category ${key()}` }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'restock',
+    operation: 'mutation($id: ID!) { restock(productId: $id, quantity: 1, reason: "count") { available } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'adjustStock',
+    operation: 'mutation($id: ID!) { adjustStock(productId: $id, delta: 1, reason: "count") { available } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'setLowStockThreshold',
+    operation: 'mutation($id: ID!) { setLowStockThreshold(productId: $id, threshold: 5) { available } }',
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'addToCart',
+    operation: 'mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { itemCount } }',
+    variables: (fx) => ({ id: fx.cartProduct.id }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'updateCartLine',
+    operation: 'mutation($id: ID!) { updateCartLine(productId: $id, quantity: 3) { itemCount } }',
+    variables: (fx) => ({ id: fx.cartProduct.id }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'removeFromCart',
+    operation: 'mutation($id: ID!) { removeFromCart(productId: $id) { itemCount } }',
+    variables: (fx) => ({ id: fx.cartProduct.id }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
   {
     field: 'placeOrder',
     operation: 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }',
     variables: (fx) => ({ input: { lines: [{ productId: fx.product.id, quantity: 1 }], idempotencyKey: key() } }),
     outcomes: [U, ok, ok, ok, ok, U],
   },
-  { field: 'payOrder', operation: orderMutation('payOrder', ', paymentToken: "tok_visa"'), variables: async (fx) => ({ id: await fx.freshOrder('PENDING') }), outcomes: [U, ok, F, F, ok, U] },
-  { field: 'cancelOrder', operation: orderMutation('cancelOrder'), variables: async (fx) => ({ id: await fx.freshOrder('PENDING') }), outcomes: [U, ok, F, F, ok, U] },
+  {
+    field: 'payOrder',
+    operation: orderMutation('payOrder', ', paymentToken: "tok_visa"'),
+    variables: async (fx) => ({ id: await fx.freshOrder('PENDING') }),
+    outcomes: [U, ok, F, F, ok, U],
+  },
+  {
+    field: 'cancelOrder',
+    operation: orderMutation('cancelOrder'),
+    variables: async (fx) => ({ id: await fx.freshOrder('PENDING') }),
+    outcomes: [U, ok, F, F, ok, U],
+  },
   { field: 'shipOrder', operation: orderMutation('shipOrder'), variables: async (fx) => ({ id: await fx.freshOrder('PAID') }), outcomes: [U, F, F, F, ok, U] },
-  { field: 'deliverOrder', operation: orderMutation('deliverOrder'), variables: async (fx) => ({ id: await fx.freshOrder('SHIPPED') }), outcomes: [U, F, F, F, ok, U] },
+  {
+    field: 'deliverOrder',
+    operation: orderMutation('deliverOrder'),
+    variables: async (fx) => ({ id: await fx.freshOrder('SHIPPED') }),
+    outcomes: [U, F, F, F, ok, U],
+  },
   {
     field: 'signUp',
     operation: 'mutation($email: String!) { signUp(input: { email: $email, password: "table-password-123", name: "Table" }) { user { id } } }',
@@ -159,7 +245,12 @@ const mutations: Row[] = [
     variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
-  { field: 'logOut', operation: 'mutation($refreshToken: String!) { logOut(refreshToken: $refreshToken) }', variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }), outcomes: [ok, ok, ok, ok, ok, U] },
+  {
+    field: 'logOut',
+    operation: 'mutation($refreshToken: String!) { logOut(refreshToken: $refreshToken) }',
+    variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
   { field: 'logOutEverywhere', operation: 'mutation { logOutEverywhere }', outcomes: [U, ok, ok, ok, ok, U], spendsCaller: true },
   {
     field: 'changePassword',
@@ -196,7 +287,12 @@ const subscriptions: Row[] = [
   { field: 'salesTicks', operation: 'subscription { salesTicks { at order { id } } }', outcomes: [U, F, F, ok, ok, U] },
   { field: 'salesStats', operation: 'subscription { salesStats(windowSeconds: 60) { orders } }', outcomes: [U, F, F, ok, ok, U] },
   { field: 'inventoryAlerts', operation: 'subscription { inventoryAlerts { kind product { id } } }', outcomes: [U, F, F, ok, ok, U] },
-  { field: 'orderStatus', operation: 'subscription($id: ID!) { orderStatus(orderId: $id) { status } }', variables: (fx) => ({ id: fx.orderId }), outcomes: [U, ok, F, ok, ok, U] },
+  {
+    field: 'orderStatus',
+    operation: 'subscription($id: ID!) { orderStatus(orderId: $id) { status } }',
+    variables: (fx) => ({ id: fx.orderId }),
+    outcomes: [U, ok, F, ok, ok, U],
+  },
 ];
 
 const stockField = (name: string): Row => ({
@@ -224,7 +320,8 @@ const guardedFields: Row[] = [
     field: 'Query.products(activeOnly: false)',
     operation: '{ products(first: 100, filter: { activeOnly: false }) { edges { node { id } } } }',
     outcomes: [hidden, hidden, hidden, ok, ok, U],
-    reveals: (data, fx) => ((data['products'] as { edges: { node: { id: string } }[] } | null)?.edges ?? []).some((edge) => edge.node.id === fx.withdrawnProduct.id),
+    reveals: (data, fx) =>
+      ((data['products'] as { edges: { node: { id: string } }[] } | null)?.edges ?? []).some((edge) => edge.node.id === fx.withdrawnProduct.id),
     awaiting: 'staffOnlyExposure',
   },
 ];
@@ -249,8 +346,12 @@ beforeAll(async () => {
   const disabled = await stack.createUser('CUSTOMER', 'Disabled Customer');
   const [cartProduct] = await createProducts(stack.graphqlUrl, cast.admin.token, [{ price: 300, stock: 100 }]);
   const credentials = { email: uniqueEmail(), password: 'table-password-123' };
-  await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', { input: { ...credentials, name: 'Log-in Owner' } });
-  const category = await postGraphQL<{ product: { category: { id: string } } }>(stack.graphqlUrl, 'query($id: ID!) { product(id: $id) { category { id } } }', { id: cast.product.id });
+  await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', {
+    input: { ...credentials, name: 'Log-in Owner' },
+  });
+  const category = await postGraphQL<{ product: { category: { id: string } } }>(stack.graphqlUrl, 'query($id: ID!) { product(id: $id) { category { id } } }', {
+    id: cast.product.id,
+  });
   const accounts: Record<Actor, Account | undefined> = {
     anonymous: undefined,
     customer: cast.customer,
@@ -259,7 +360,9 @@ beforeAll(async () => {
     admin: cast.admin,
     disabled,
   };
-  const [owner] = await queryRows<{ password_hash: string }>(stack.databaseUrl('users'), 'SELECT password_hash FROM users WHERE email = ?', [credentials.email]);
+  const [owner] = await queryRows<{ password_hash: string }>(stack.databaseUrl('users'), 'SELECT password_hash FROM users WHERE email = ?', [
+    credentials.email,
+  ]);
   const passwordHash = owner!.password_hash;
   const act = async (query: string, id: string, token: string) => {
     const result = await postGraphQL(stack.graphqlUrl, query, { id }, { token });
@@ -279,9 +382,13 @@ beforeAll(async () => {
       return user;
     },
     async newRefreshToken() {
-      const signedUp = await postGraphQL<{ signUp: { refreshToken: string } }>(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { refreshToken } }', {
-        input: { email: uniqueEmail(), password: 'table-password-123', name: 'Session Owner' },
-      });
+      const signedUp = await postGraphQL<{ signUp: { refreshToken: string } }>(
+        stack.graphqlUrl,
+        'mutation($input: SignUpInput!) { signUp(input: $input) { refreshToken } }',
+        {
+          input: { email: uniqueEmail(), password: 'table-password-123', name: 'Session Owner' },
+        },
+      );
       if (!signedUp.data) throw new Error(`sign-up failed: ${JSON.stringify(signedUp.errors)}`);
       return signedUp.data.signUp.refreshToken;
     },
@@ -346,7 +453,10 @@ async function checkHttpCell(row: Row, actor: Actor, outcome: Outcome): Promise<
     expect(value, shown).toBeNull();
   } else if (outcome === 'withheld') {
     expect(row.reveals!(data, fx), shown).toBe(false);
-    expect(codes.filter((code) => code !== F && code !== U), shown).toEqual([]);
+    expect(
+      codes.filter((code) => code !== F && code !== U),
+      shown,
+    ).toEqual([]);
   } else {
     expect(codes.length, shown).toBeGreaterThan(0);
     expect(new Set(codes), shown).toEqual(new Set([outcome]));
@@ -366,9 +476,13 @@ async function checkSocketCell(row: Row, actor: Actor, outcome: Outcome): Promis
   const quietMs = outcome === 'ok' ? 1_000 : 5_000;
   const answer = await Promise.race([
     subscription.next(quietMs + 500).then(() => 'accepted'),
-    subscription.failure(quietMs + 500).then((failure: unknown) =>
-      Array.isArray(failure) ? failure.map((error: { extensions?: { code?: string } }) => error.extensions?.code ?? 'NO_CODE').join(',') : `close ${(failure as { code?: number }).code}`,
-    ),
+    subscription
+      .failure(quietMs + 500)
+      .then((failure: unknown) =>
+        Array.isArray(failure)
+          ? failure.map((error: { extensions?: { code?: string } }) => error.extensions?.code ?? 'NO_CODE').join(',')
+          : `close ${(failure as { code?: number }).code}`,
+      ),
     new Promise<string>((resolve) => setTimeout(() => resolve('accepted'), quietMs)),
   ]);
   subscription.stop();
@@ -395,7 +509,8 @@ function awaitedBy({ row, actor, outcome }: Cell): AwaitedApi | null {
   return null;
 }
 
-const checkCell = (cell: Cell) => (cell.transport === 'HTTP' ? checkHttpCell(cell.row, cell.actor, cell.outcome) : checkSocketCell(cell.row, cell.actor, cell.outcome));
+const checkCell = (cell: Cell) =>
+  cell.transport === 'HTTP' ? checkHttpCell(cell.row, cell.actor, cell.outcome) : checkSocketCell(cell.row, cell.actor, cell.outcome);
 
 /** One `it` per cell, named `<field> as <actor> over <transport>: <outcome>`; cells awaiting a merge are skipped, saying which. */
 function tableOf(rows: readonly Row[], transport: Cell['transport']): void {
@@ -410,7 +525,12 @@ function tableOf(rows: readonly Row[], transport: Cell['transport']): void {
 describe('authorization table', () => {
   it('covers every root field the supergraph offers clients, and no other', async () => {
     const schema = await rootFieldsOfSchema();
-    const inTable = (rows: readonly Row[]) => rows.filter((row) => !row.field.includes('.')).filter((row) => !row.awaiting || awaitingMerge[row.awaiting]).map((row) => row.field).sort();
+    const inTable = (rows: readonly Row[]) =>
+      rows
+        .filter((row) => !row.field.includes('.'))
+        .filter((row) => !row.awaiting || awaitingMerge[row.awaiting])
+        .map((row) => row.field)
+        .sort();
     expect(inTable(queries)).toEqual(schema.query);
     expect(inTable(mutations)).toEqual(schema.mutation);
     expect(inTable(subscriptions)).toEqual(schema.subscription);

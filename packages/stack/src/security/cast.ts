@@ -31,11 +31,21 @@ export async function createCast(stack: TestStack): Promise<Cast> {
     { price: 1_250, stock: 500 },
     { price: 990, stock: 3 },
   ]);
-  await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { id } }', { id: withdrawnProduct!.id }, { token: admin.token });
+  await postGraphQL(
+    stack.graphqlUrl,
+    'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { id } }',
+    { id: withdrawnProduct!.id },
+    { token: admin.token },
+  );
   const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product!.id, quantity: 1 }]);
   const orderId = placed.data?.placeOrder.id;
   if (!orderId) throw new Error(`the cast's order was not placed: ${JSON.stringify(placed.errors)}`);
-  await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { addToCart(productId: $id, quantity: 2) { itemCount } }', { id: product!.id }, { token: customer.token });
+  await postGraphQL(
+    stack.graphqlUrl,
+    'mutation($id: ID!) { addToCart(productId: $id, quantity: 2) { itemCount } }',
+    { id: product!.id },
+    { token: customer.token },
+  );
   return { admin, analyst, customer, otherCustomer, product: product!, withdrawnProduct: withdrawnProduct!, orderId };
 }
 

@@ -45,7 +45,8 @@ const openAcknowledged = async (token: string): Promise<RawLiveSocket> => {
 
 /** The codes of what a subscription failed with: each error's `extensions.code`, or `close <code>` when the socket closed. */
 function failureCodes(failure: unknown): string[] {
-  if (Array.isArray(failure)) return failure.map((error: { extensions?: { code?: unknown } }) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'NO_CODE'));
+  if (Array.isArray(failure))
+    return failure.map((error: { extensions?: { code?: unknown } }) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'NO_CODE'));
   const code = (failure as { code?: unknown } | null)?.code;
   return [typeof code === 'number' ? `close ${code}` : `unexpected ${String(failure)}`];
 }
@@ -72,7 +73,11 @@ function afterGroup(group: string): void {
   });
   it(`answers a normal request promptly after ${group}`, async () => {
     const started = performance.now();
-    const response = await sendHttp(stack.graphqlUrl, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ categories { id } }' }) }, 5_000);
+    const response = await sendHttp(
+      stack.graphqlUrl,
+      { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ categories { id } }' }) },
+      5_000,
+    );
     expect(bodyOf(response)?.errors).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(2_000);
   });
@@ -101,7 +106,13 @@ describe('subscribing without the right', () => {
     ['a customer to sales ticks', () => cast.customer.token, 'subscription { salesTicks { at } }', {}, ['FORBIDDEN']],
     ['a customer to sales statistics', () => cast.customer.token, statsSubscription, {}, ['FORBIDDEN']],
     ['a customer to inventory alerts', () => cast.customer.token, 'subscription { inventoryAlerts { kind } }', {}, ['FORBIDDEN']],
-    ["another customer to a customer's order", () => cast.otherCustomer.token, 'subscription($id: ID!) { orderStatus(orderId: $id) { status } }', {}, ['FORBIDDEN']],
+    [
+      "another customer to a customer's order",
+      () => cast.otherCustomer.token,
+      'subscription($id: ID!) { orderStatus(orderId: $id) { status } }',
+      {},
+      ['FORBIDDEN'],
+    ],
     ['a query sent as a subscription', () => cast.analyst.token, '{ categories { id } }', {}, ['BAD_USER_INPUT']],
     ['an unknown field', () => cast.analyst.token, 'subscription { nope }', {}, ['GRAPHQL_VALIDATION_FAILED']],
     ['a syntax error', () => cast.analyst.token, 'subscription { salesTicks { at ', {}, ['GRAPHQL_PARSE_FAILED']],

@@ -14,7 +14,9 @@ export async function countRows(stack: TestStack): Promise<RowCounts> {
     ]);
     const serviceOf = new Map(schemas.map(([service, database]) => [database, service]));
     const list = tables as { db: string; name: string }[];
-    const union = list.map(({ db, name }) => `SELECT ${pool.escape(`${serviceOf.get(db)}.${name}`)} AS t, COUNT(*) AS n FROM \`${db}\`.\`${name}\``).join(' UNION ALL ');
+    const union = list
+      .map(({ db, name }) => `SELECT ${pool.escape(`${serviceOf.get(db)}.${name}`)} AS t, COUNT(*) AS n FROM \`${db}\`.\`${name}\``)
+      .join(' UNION ALL ');
     const [rows] = await pool.query(union);
     return Object.fromEntries((rows as { t: string; n: number | string }[]).map(({ t, n }) => [t, Number(n)]));
   } finally {

@@ -41,7 +41,9 @@ async function rowCount(pool: Pool, table: string): Promise<number> {
 async function seedUsers(pool: Pool, plan: StorePlan): Promise<void> {
   // One hash for every demo customer: hashing 5,000 passwords with argon2 would take minutes for no gain.
   const customerHash = await hashPassword(customerPassword);
-  const staffHashes = new Map<string, string>(await Promise.all(staffAccounts.map(async (staff) => [staff.email, await hashPassword(staff.password)] as const)));
+  const staffHashes = new Map<string, string>(
+    await Promise.all(staffAccounts.map(async (staff) => [staff.email, await hashPassword(staff.password)] as const)),
+  );
   await insertChunked(
     pool,
     usersSchema.users,
@@ -50,8 +52,16 @@ async function seedUsers(pool: Pool, plan: StorePlan): Promise<void> {
 }
 
 async function seedCatalog(pool: Pool, plan: StorePlan, currency: string): Promise<void> {
-  await insertChunked(pool, catalogSchema.categories, plan.categories.map((category) => ({ ...category, createdAt: new Date() })));
-  await insertChunked(pool, catalogSchema.products, plan.products.map((product) => ({ ...product, currency })));
+  await insertChunked(
+    pool,
+    catalogSchema.categories,
+    plan.categories.map((category) => ({ ...category, createdAt: new Date() })),
+  );
+  await insertChunked(
+    pool,
+    catalogSchema.products,
+    plan.products.map((product) => ({ ...product, currency })),
+  );
 }
 
 async function seedInventory(pool: Pool, plan: StorePlan, now: Date): Promise<void> {
@@ -98,9 +108,7 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
   await insertChunked(pool, ordersSchema.orders, orderRows, (done) => {
     if (done % 10_000 === 0 || done === orderRows.length) progress(`orders ${done}/${orderRows.length}`);
   });
-  const lineRows = plan.orders.flatMap((order) =>
-    order.lines.map((line) => ({ orderId: order.id, ...line, lineAmount: line.quantity * line.unitAmount })),
-  );
+  const lineRows = plan.orders.flatMap((order) => order.lines.map((line) => ({ orderId: order.id, ...line, lineAmount: line.quantity * line.unitAmount })));
   await insertChunked(pool, ordersSchema.orderLines, lineRows);
   progress(`order lines ${lineRows.length}`);
   const counted = plan.orders

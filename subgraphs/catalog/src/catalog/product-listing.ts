@@ -24,7 +24,13 @@ function conditions(listing: ProductListing): SQL[] {
   if (listing.maxPrice !== null) where.push(lte(products.priceAmount, listing.maxPrice));
   if (listing.search) where.push(searchCondition(listing.search));
   const { direction, column } = productSorts[listing.sort];
-  if (listing.after) where.push(keysetAfter(direction, [[column, listing.after.key], [products.id, listing.after.id]]));
+  if (listing.after)
+    where.push(
+      keysetAfter(direction, [
+        [column, listing.after.key],
+        [products.id, listing.after.id],
+      ]),
+    );
   return where;
 }
 

@@ -1,14 +1,45 @@
 /** How a search text becomes SQL: words through the FULLTEXT index, or a prefix of name or SKU. */
-export type SearchPlan =
-  | { readonly kind: 'words'; readonly booleanQuery: string }
-  | { readonly kind: 'prefix'; readonly likePattern: string };
+export type SearchPlan = { readonly kind: 'words'; readonly booleanQuery: string } | { readonly kind: 'prefix'; readonly likePattern: string };
 
 // InnoDB leaves these out of FULLTEXT indexes (innodb_ft_min_token_size, INNODB_FT_DEFAULT_STOPWORD);
 // a required (+) word the index never holds would make every search containing it come back empty.
 export const MIN_INDEXED_WORD_LENGTH = 3;
 const innodbStopwords = new Set([
-  'a', 'about', 'an', 'are', 'as', 'at', 'be', 'by', 'com', 'de', 'en', 'for', 'from', 'how', 'i', 'in', 'is', 'it',
-  'la', 'of', 'on', 'or', 'that', 'the', 'this', 'to', 'was', 'what', 'when', 'where', 'who', 'will', 'with', 'und', 'www',
+  'a',
+  'about',
+  'an',
+  'are',
+  'as',
+  'at',
+  'be',
+  'by',
+  'com',
+  'de',
+  'en',
+  'for',
+  'from',
+  'how',
+  'i',
+  'in',
+  'is',
+  'it',
+  'la',
+  'of',
+  'on',
+  'or',
+  'that',
+  'the',
+  'this',
+  'to',
+  'was',
+  'what',
+  'when',
+  'where',
+  'who',
+  'will',
+  'with',
+  'und',
+  'www',
 ]);
 
 /** Lower-case letter and digit runs of the text, as the FULLTEXT parser splits them. */
@@ -31,9 +62,7 @@ function escapeLike(text: string): string {
 export function planSearch(text: string): SearchPlan | null {
   const trimmed = text.trim();
   if (trimmed.length === 0) return null;
-  const indexed = [...new Set(searchWords(trimmed))].filter(
-    (word) => word.length >= MIN_INDEXED_WORD_LENGTH && !innodbStopwords.has(word),
-  );
+  const indexed = [...new Set(searchWords(trimmed))].filter((word) => word.length >= MIN_INDEXED_WORD_LENGTH && !innodbStopwords.has(word));
   if (indexed.length > 0) return { kind: 'words', booleanQuery: indexed.map((word) => `+${word}*`).join(' ') };
   return { kind: 'prefix', likePattern: `${escapeLike(trimmed)}%` };
 }

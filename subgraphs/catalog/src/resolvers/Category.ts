@@ -7,6 +7,5 @@ export const Category: CategoryResolvers = {
     return id === null ? null : categoryById.load(id);
   },
   id: (category) => String(category.id),
-  products: (category, { first, after }, { products }) =>
-    products.list({ first, after, filter: { categoryId: String(category.id) }, sort: 'NEWEST' }),
+  products: (category, { first, after }, { products }) => products.list({ first, after, filter: { categoryId: String(category.id) }, sort: 'NEWEST' }),
 };

@@ -1,16 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  check,
-  datetime,
-  index,
-  int,
-  mysqlEnum,
-  mysqlTable,
-  primaryKey,
-  uniqueIndex,
-  varchar,
-} from 'drizzle-orm/mysql-core';
+import { bigint, check, datetime, index, int, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { defineOutboxTable } from '@rtc/service-kit';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../stock/stock-level';
 
@@ -45,10 +34,7 @@ export const reservations = mysqlTable(
     createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
     updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
   },
-  (table) => [
-    uniqueIndex('reservations_reference_unique').on(table.reference),
-    index('reservations_expiry_idx').on(table.status, table.expiresAt),
-  ],
+  (table) => [uniqueIndex('reservations_reference_unique').on(table.reference), index('reservations_expiry_idx').on(table.status, table.expiresAt)],
 );
 
 export const reservationLines = mysqlTable(

@@ -15,11 +15,7 @@ interface ReserveData {
 let inventory: TestInventory;
 
 const reserveLines = (reference: string, lines: [string, number][], extra: Record<string, unknown> = {}, headers = asService) =>
-  inventory.call<ReserveData>(
-    reserve,
-    { input: { reference, lines: lines.map(([productId, quantity]) => ({ productId, quantity })), ...extra } },
-    headers,
-  );
+  inventory.call<ReserveData>(reserve, { input: { reference, lines: lines.map(([productId, quantity]) => ({ productId, quantity })), ...extra } }, headers);
 
 const ledgerOf = (reference: string) =>
   inventory.rows<{ product_id: number; kind: string; delta_on_hand: number; delta_available: number; actor: string; reason: string | null }>(
@@ -53,9 +49,7 @@ describe('reserveStock', () => {
     expect(ledger).toEqual({ on_hand: 50, available: 0, reservations: 50 });
     const [held] = await inventory.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM reservations WHERE reference LIKE 'race-%'`);
     expect(held?.n).toBe(50);
-    const [events] = await inventory.rows<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM outbox WHERE type = 'StockChanged' AND aggregate_id = '100'`,
-    );
+    const [events] = await inventory.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE type = 'StockChanged' AND aggregate_id = '100'`);
     expect(events?.n).toBe(51);
   });
 
@@ -114,15 +108,15 @@ describe('reserveStock', () => {
     unsubscribe();
     expect(seen).toEqual([
       {
-      productId: '131',
-      available: 15,
-      onHand: 20,
-      reserved: 5,
-      lowStockThreshold: 10,
-      previousAvailable: 20,
-      status: 'IN_STOCK',
-      previousStatus: 'IN_STOCK',
-      movement: 'RESERVATION',
+        productId: '131',
+        available: 15,
+        onHand: 20,
+        reserved: 5,
+        lowStockThreshold: 10,
+        previousAvailable: 20,
+        status: 'IN_STOCK',
+        previousStatus: 'IN_STOCK',
+        movement: 'RESERVATION',
       },
     ]);
   });
@@ -143,7 +137,13 @@ describe('reserveStock', () => {
     [[['150', 0]], 'input.lines[0].quantity'],
     [[['150', -2]], 'input.lines[0].quantity'],
     [[['150', 100_001]], 'input.lines[0].quantity'],
-    [[['150', 1], ['not-a-product', 1]], 'input.lines[1].productId'],
+    [
+      [
+        ['150', 1],
+        ['not-a-product', 1],
+      ],
+      'input.lines[1].productId',
+    ],
     [[], 'input.lines'],
   ] as [[string, number][], string][])('refuses lines %j naming %s', async (lines, argument) => {
     const result = await reserveLines(`bad-${argument}`, lines);
@@ -251,4 +251,3 @@ describe('reservation expiry', () => {
     expect(errorCodes(await inventory.call(commit, { reference: 'slow' }, asService))).toEqual(['CONFLICT']);
   });
 });
-

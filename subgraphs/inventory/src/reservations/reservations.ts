@@ -41,8 +41,7 @@ const expiryBatchSize = 100;
 const insertReservation = createRowInsert(reservations, ['reference', 'status', 'expiresAt', 'createdAt', 'updatedAt']);
 const insertReservationLines = createRowInsert(reservationLines, ['reservationId', 'productId', 'quantity']);
 // Takes units only while enough are available: the row lock serializes concurrent checkouts of a product.
-const holdUnits =
-  'update `stock` set `reserved` = `reserved` + ?, `available` = `available` - ?, `updated_at` = ? where `product_id` = ? and `available` >= ?';
+const holdUnits = 'update `stock` set `reserved` = `reserved` + ?, `available` = `available` - ?, `updated_at` = ? where `product_id` = ? and `available` >= ?';
 
 async function linesOf(db: InventoryDb | InventoryTx, reservationId: number): Promise<ReservedLine[]> {
   return db
@@ -93,9 +92,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
     // Straight on the pool: the statements of a checkout's reservation are rendered once (see createRowInsert).
     return inTransaction(db.$client, async (tx) => {
       // The unique reference makes a concurrent twin wait here, then fail as a duplicate and read this one.
-      const header = await insertReservation.run(tx, [
-        { reference: request.reference, status: 'HELD', expiresAt, createdAt: at, updatedAt: at },
-      ]);
+      const header = await insertReservation.run(tx, [{ reference: request.reference, status: 'HELD', expiresAt, createdAt: at, updatedAt: at }]);
       const short: number[] = [];
       const updatedAt = stock.updatedAt.mapToDriverValue(at);
       for (const line of request.lines) {
@@ -104,7 +101,10 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
       }
       // Rolling back returns whatever this call took.
       if (short.length > 0) throw outOfStock(short.map(String));
-      await insertReservationLines.run(tx, request.lines.map((line) => ({ reservationId: header.insertId, ...line })));
+      await insertReservationLines.run(
+        tx,
+        request.lines.map((line) => ({ reservationId: header.insertId, ...line })),
+      );
       const movements: Movement[] = request.lines.map((line) => ({
         productId: line.productId,
         kind: 'RESERVATION',

@@ -34,9 +34,17 @@ describe('toReserveRequest', () => {
   });
 
   it('names the line and field of a bad quantity or product id', () => {
-    expect(messageOf(() => toReserveRequest({ reference: 'r', lines: [{ productId: '1', quantity: 1 }, { productId: '2', quantity: 0 }] }))).toMatch(
-      /^input\.lines\[1\]\.quantity:/,
-    );
+    expect(
+      messageOf(() =>
+        toReserveRequest({
+          reference: 'r',
+          lines: [
+            { productId: '1', quantity: 1 },
+            { productId: '2', quantity: 0 },
+          ],
+        }),
+      ),
+    ).toMatch(/^input\.lines\[1\]\.quantity:/);
     expect(messageOf(() => toReserveRequest({ reference: 'r', lines: [{ productId: 'p-1', quantity: 1 }] }))).toMatch(/^input\.lines\[0\]\.productId:/);
   });
 
@@ -44,7 +52,10 @@ describe('toReserveRequest', () => {
     expect(messageOf(() => toReserveRequest({ reference: 'r', lines: [] }))).toMatch(/^input\.lines:/);
     expect(messageOf(() => toReserveRequest({ reference: ' ', lines: [{ productId: '1', quantity: 1 }] }))).toMatch(/^input\.reference:/);
     expect(messageOf(() => toReserveRequest({ reference: 'r', lines: [{ productId: '1', quantity: 1 }], ttlSeconds: 0 }))).toMatch(/^input\.ttlSeconds:/);
-    const halves = [{ productId: '1', quantity: 60_000 }, { productId: '1', quantity: 60_000 }];
+    const halves = [
+      { productId: '1', quantity: 60_000 },
+      { productId: '1', quantity: 60_000 },
+    ];
     expect(messageOf(() => toReserveRequest({ reference: 'r', lines: halves }))).toMatch(/^input\.lines:/);
   });
 

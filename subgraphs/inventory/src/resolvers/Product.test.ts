@@ -40,7 +40,11 @@ describe('Product', () => {
   });
 
   it('shows customers what can be sold and answers the warehouse figures with null and FORBIDDEN', async () => {
-    const result = await inventory.call<{ _entities: ProductData[] }>(entities, { representations: [{ __typename: 'Product', id: '400' }] }, asUser('CUSTOMER'));
+    const result = await inventory.call<{ _entities: ProductData[] }>(
+      entities,
+      { representations: [{ __typename: 'Product', id: '400' }] },
+      asUser('CUSTOMER'),
+    );
     expect(result.data?._entities[0]).toEqual({
       id: '400',
       inStock: true,

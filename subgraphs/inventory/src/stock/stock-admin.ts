@@ -31,13 +31,7 @@ async function addUnits(tx: InventoryTx, productId: number, units: number, now: 
 }
 
 export function createStockAdmin({ db, onEventsWritten, now = () => new Date() }: StockAdminOptions): StockAdmin {
-  const moveUnits = async (
-    productId: number,
-    delta: number,
-    kind: 'RESTOCK' | 'ADJUSTMENT',
-    reason: string,
-    actor: string,
-  ): Promise<StockRow> => {
+  const moveUnits = async (productId: number, delta: number, kind: 'RESTOCK' | 'ADJUSTMENT', reason: string, actor: string): Promise<StockRow> => {
     const at = now();
     const row = await retryTransaction(() =>
       db.transaction(async (tx) => {

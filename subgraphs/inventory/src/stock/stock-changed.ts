@@ -19,11 +19,7 @@ export const stockChangedPayload = z.object({
 
 export type StockChangedPayload = z.infer<typeof stockChangedPayload>;
 
-export function stockChangedEvent(
-  before: StockFigures,
-  after: StockFigures,
-  movement: StockMovementKind | null,
-): NewEvent<StockChangedPayload> {
+export function stockChangedEvent(before: StockFigures, after: StockFigures, movement: StockMovementKind | null): NewEvent<StockChangedPayload> {
   const productId = String(after.productId);
   return {
     type: 'StockChanged',

@@ -32,16 +32,7 @@ export async function shiftStock(tx: InventoryTx, productId: number, deltaOnHand
   if (result.affectedRows !== 1) throw new Error(`stock row of product ${productId} is missing`);
 }
 
-const insertLedgerRows = createRowInsert(stockLedger, [
-  'productId',
-  'kind',
-  'deltaOnHand',
-  'deltaAvailable',
-  'reference',
-  'reason',
-  'actor',
-  'createdAt',
-]);
+const insertLedgerRows = createRowInsert(stockLedger, ['productId', 'kind', 'deltaOnHand', 'deltaAvailable', 'reference', 'reason', 'actor', 'createdAt']);
 
 interface LockedStockRow {
   product_id: number;
@@ -59,12 +50,7 @@ const lockStockRows =
  * Records movements the transaction already applied: their ledger rows and one StockChanged event per product,
  * built from the rows as they now stand (locked). Returns those rows by product id.
  */
-export async function recordMovements(
-  tx: SqlRunner,
-  movements: readonly Movement[],
-  actor: string,
-  now: Date,
-): Promise<Map<number, StockRow>> {
+export async function recordMovements(tx: SqlRunner, movements: readonly Movement[], actor: string, now: Date): Promise<Map<number, StockRow>> {
   const productIds = [...new Set(movements.map((movement) => movement.productId))];
   if (productIds.length === 0) return new Map();
   const locked = await tx.run<LockedStockRow[]>(lockStockRows, [productIds]);

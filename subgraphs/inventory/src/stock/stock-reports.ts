@@ -34,7 +34,12 @@ export function createStockReports(db: InventoryDb): StockReports {
         .where(
           and(
             lte(stock.available, stock.lowStockThreshold),
-            cursor ? keysetAfter('asc', [[stock.available, cursor[0]], [stock.productId, cursor[1]]]) : undefined,
+            cursor
+              ? keysetAfter('asc', [
+                  [stock.available, cursor[0]],
+                  [stock.productId, cursor[1]],
+                ])
+              : undefined,
           ),
         )
         .orderBy(...keysetOrder('asc', [stock.available, stock.productId]))

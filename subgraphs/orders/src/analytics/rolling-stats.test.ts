@@ -92,4 +92,3 @@ describe('history read back by the minute', () => {
     expect(stats).toMatchObject({ orders: 5, revenue: { amount: 10_500 }, units: 13, averageOrderValue: { amount: 2_100 } });
   });
 });
-

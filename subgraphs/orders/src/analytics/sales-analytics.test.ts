@@ -95,7 +95,13 @@ async function seedHistory(url: string) {
     updatedAt: new Date('2026-01-05T12:00:00Z'),
   });
   lines.push({ orderId: 601, productId: 11, quantity: 1, unitAmount: 5_000, lineAmount: 5_000 });
-  standing.push({ userId: 1_001, placedAt: new Date('2026-01-05T12:00:00Z'), currency: 'EUR', totalAmount: 5_000, lines: [{ productId: 11, quantity: 1, lineAmount: 5_000 }] });
+  standing.push({
+    userId: 1_001,
+    placedAt: new Date('2026-01-05T12:00:00Z'),
+    currency: 'EUR',
+    totalAmount: 5_000,
+    lines: [{ productId: 11, quantity: 1, lineAmount: 5_000 }],
+  });
   try {
     await db.insert(schema.orders).values(orders);
     await db.insert(schema.orderLines).values(lines);
@@ -123,7 +129,9 @@ async function rawSeries(from: Date, to: Date, bucketSql: string) {
     `SELECT ${bucketSql} AS bucket, COUNT(*) AS orders, SUM(total_amount) AS revenue, SUM(item_count) AS units FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY bucket`,
     [from, to],
   );
-  return new Map(rows.map((row) => [new Date(row.bucket).toISOString(), { orders: Number(row.orders), revenue: Number(row.revenue), units: Number(row.units) }]));
+  return new Map(
+    rows.map((row) => [new Date(row.bucket).toISOString(), { orders: Number(row.orders), revenue: Number(row.revenue), units: Number(row.units) }]),
+  );
 }
 
 async function series(from: string, to: string, bucket: string): Promise<Point[]> {
@@ -158,17 +166,23 @@ describe('sales analytics against the raw orders table', () => {
     const points = await series(from, to, 'DAY');
     // Local days Jan 3 .. Jan 15 (to is 03:00 on the 15th in New York).
     expect(points.map((point) => point.start)).toEqual(Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2026, 0, 3 + i, 5)).toISOString()));
-    const raw = await rawSeries(minuteFloor(from), minuteCeil(to), "DATE(placed_at - INTERVAL 5 HOUR) + INTERVAL 5 HOUR");
+    const raw = await rawSeries(minuteFloor(from), minuteCeil(to), 'DATE(placed_at - INTERVAL 5 HOUR) + INTERVAL 5 HOUR');
     expectSeriesMatches(points, raw);
   });
 
   it('gives hourly and per-minute points matching plain SQL', async () => {
     const hourly = await series('2026-01-07T00:00:00Z', '2026-01-09T00:00:00Z', 'HOUR');
     expect(hourly).toHaveLength(48);
-    expectSeriesMatches(hourly, await rawSeries(new Date('2026-01-07T00:00:00Z'), new Date('2026-01-09T00:00:00Z'), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:00:00')"));
+    expectSeriesMatches(
+      hourly,
+      await rawSeries(new Date('2026-01-07T00:00:00Z'), new Date('2026-01-09T00:00:00Z'), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:00:00')"),
+    );
     const perMinute = await series('2026-01-10T00:00:00Z', '2026-01-11T00:00:00Z', 'MINUTE');
     expect(perMinute).toHaveLength(1440);
-    expectSeriesMatches(perMinute, await rawSeries(new Date('2026-01-10T00:00:00Z'), new Date('2026-01-11T00:00:00Z'), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:00')"));
+    expectSeriesMatches(
+      perMinute,
+      await rawSeries(new Date('2026-01-10T00:00:00Z'), new Date('2026-01-11T00:00:00Z'), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:00')"),
+    );
   });
 
   it('sums a window and the one before it like plain SQL, with the relative change', async () => {
@@ -251,11 +265,13 @@ describe('sales analytics against the raw orders table', () => {
 
   it('counts a customer whose only earlier order was cancelled as new', async () => {
     const stats = async () =>
-      (await stack.call<{ customerStats: { newCustomers: number; returningCustomers: number } }>(
-        customersQuery,
-        { from: '2026-01-25T00:00:00Z', to: '2026-01-26T00:00:00Z' },
-        admin,
-      )).data!.customerStats;
+      (
+        await stack.call<{ customerStats: { newCustomers: number; returningCustomers: number } }>(
+          customersQuery,
+          { from: '2026-01-25T00:00:00Z', to: '2026-01-26T00:00:00Z' },
+          admin,
+        )
+      ).data!.customerStats;
     await stack.orderRows(
       `INSERT INTO orders (id, user_id, idempotency_key, reservation_ref, status, currency, total_amount, item_count, placed_at, updated_at, cancelled_at)
        VALUES (700, 9000, 'c-700', 'c-700', 'CANCELLED', 'USD', 100, 1, '2026-01-02 10:00:00', '2026-01-02 10:00:00', '2026-01-02 10:00:00'),
@@ -279,7 +295,15 @@ describe('sales analytics against the raw orders table', () => {
     for (let i = 0; i < 6; i += 1) {
       const result = await stack.call<{ placeOrder: { id: string } }>(
         'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
-        { input: { idempotencyKey: `live-${i}`, lines: [{ productId: vase, quantity: 1 + (i % 3) }, { productId: bowl, quantity: 2 }] } },
+        {
+          input: {
+            idempotencyKey: `live-${i}`,
+            lines: [
+              { productId: vase, quantity: 1 + (i % 3) },
+              { productId: bowl, quantity: 2 },
+            ],
+          },
+        },
         { userId: String(600 + (i % 2)) },
       );
       ids.push(result.data!.placeOrder.id);

@@ -168,13 +168,7 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
           orders: sql<number>`SUM(${productSalesByMinute.orders})`.mapWith(Number),
         })
         .from(productSalesByMinute)
-        .where(
-          and(
-            eq(productSalesByMinute.currency, currency),
-            gte(productSalesByMinute.minute, window.from),
-            lt(productSalesByMinute.minute, window.to),
-          ),
-        )
+        .where(and(eq(productSalesByMinute.currency, currency), gte(productSalesByMinute.minute, window.from), lt(productSalesByMinute.minute, window.to)))
         .groupBy(productSalesByMinute.productId)
         .having(sql`units_sold > 0`)
         .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(productSalesByMinute.productId))
@@ -191,12 +185,7 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
       const currency = currencyOf(currencyArg, storeCurrency);
       const size = rankingSize(limit);
       const window = salesWindow(from, to);
-      const standing = and(
-        eq(orders.currency, currency),
-        ne(orders.status, 'CANCELLED'),
-        gte(orders.placedAt, window.from),
-        lt(orders.placedAt, window.to),
-      );
+      const standing = and(eq(orders.currency, currency), ne(orders.status, 'CANCELLED'), gte(orders.placedAt, window.from), lt(orders.placedAt, window.to));
       const perCustomer = db
         .select({
           userId: orders.userId,

@@ -51,7 +51,7 @@ export function startOfZonedDay(instant: number, timeZone: string): number {
   const wall = wallTimeOf(instant, timeZone);
   const target = dayNumber(wall);
   // Without a clock change since midnight this is exact; otherwise the search below finds the day's first minute.
-  const guess = instant - ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1000 - (instant % 1000 + 1000) % 1000;
+  const guess = instant - ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1000 - (((instant % 1000) + 1000) % 1000);
   const isStart = (t: number) => dayNumber(wallTimeOf(t, timeZone)) === target && dayNumber(wallTimeOf(t - 60_000, timeZone)) < target;
   if (isStart(guess)) return guess;
   let low = guess - 3 * 3_600_000;
@@ -67,7 +67,7 @@ export function startOfZonedDay(instant: number, timeZone: string): number {
 /** The first instant of the store-local hour that contains `instant`. */
 export function startOfZonedHour(instant: number, timeZone: string): number {
   const wall = wallTimeOf(instant, timeZone);
-  return instant - (wall.minute * 60 + wall.second) * 1000 - (instant % 1000 + 1000) % 1000;
+  return instant - (wall.minute * 60 + wall.second) * 1000 - (((instant % 1000) + 1000) % 1000);
 }
 
 export function startOfMinute(instant: number): number {

@@ -31,8 +31,7 @@ export interface Carts {
  * shown. A cart holds one currency: the first line's, or the store's when empty.
  */
 export function createCarts({ db, catalog, storeCurrency }: { db: OrdersDb; catalog: Catalog; storeCurrency: string }): Carts {
-  const rowsOf = (userId: number) =>
-    db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
+  const rowsOf = (userId: number) => db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
 
   const price = (rows: readonly CartLineRow[], products: ReadonlyMap<string, CatalogProduct | null>): PricedCart => {
     const sellable = rows.flatMap((row) => {
@@ -83,7 +82,10 @@ export function createCarts({ db, catalog, storeCurrency }: { db: OrdersDb; cata
       const next = adding ? (current?.quantity ?? 0) + quantity : quantity;
       if (next > maxLineQuantity) throw badInput('quantity', `the cart would hold ${next} units of product ${productId}, at most ${maxLineQuantity}`);
       if (current) {
-        await tx.update(cartLines).set({ quantity: next, updatedAt: now }).where(and(eq(cartLines.userId, userId), eq(cartLines.productId, productId)));
+        await tx
+          .update(cartLines)
+          .set({ quantity: next, updatedAt: now })
+          .where(and(eq(cartLines.userId, userId), eq(cartLines.productId, productId)));
         return;
       }
       const [lines] = await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.userId, userId));

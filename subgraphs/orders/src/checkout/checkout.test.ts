@@ -43,8 +43,7 @@ let spare: string;
 const stockOf = async (productId: string) =>
   (await stack.inventoryRows<{ available: number; reserved: number }>('SELECT available, reserved FROM stock WHERE product_id = ?', [productId]))[0];
 
-const ordersOf = async (userId: string) =>
-  Number((await stack.orderRows<{ n: number }>('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [userId]))[0]?.n);
+const ordersOf = async (userId: string) => Number((await stack.orderRows<{ n: number }>('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [userId]))[0]?.n);
 
 beforeAll(async () => {
   stack = await startOrderStack();
@@ -69,7 +68,15 @@ describe('placeOrder', () => {
     const unsubscribe = stack.orders.bus.subscribe((event) => events.push(event));
     const result = await stack.call<{ placeOrder: PlacedOrder }>(
       placeOrder,
-      { input: { idempotencyKey: 'happy-1', lines: [{ productId: kettle, quantity: 2 }, { productId: mug, quantity: 3 }] } },
+      {
+        input: {
+          idempotencyKey: 'happy-1',
+          lines: [
+            { productId: kettle, quantity: 2 },
+            { productId: mug, quantity: 3 },
+          ],
+        },
+      },
       { userId: '101' },
     );
     expect(result.errors).toBeUndefined();
@@ -90,7 +97,14 @@ describe('placeOrder', () => {
 
     expect(await stockOf(kettle)).toEqual({ available: 998, reserved: 2 });
     const [reservation] = await stack.inventoryRows<{ status: string }>('SELECT status FROM reservations WHERE reference = ?', [
-      reservationReference(101, 'happy-1', orderFingerprint([{ productId: Number(kettle), quantity: 2 }, { productId: Number(mug), quantity: 3 }])),
+      reservationReference(
+        101,
+        'happy-1',
+        orderFingerprint([
+          { productId: Number(kettle), quantity: 2 },
+          { productId: Number(mug), quantity: 3 },
+        ]),
+      ),
     ]);
     expect(reservation?.status).toBe('HELD');
 
@@ -145,9 +159,19 @@ describe('placeOrder', () => {
   });
 
   it('treats the same lines in another order or split in two as the same payload', async () => {
-    const input = { idempotencyKey: 'same-payload', lines: [{ productId: kettle, quantity: 1 }, { productId: lamp, quantity: 2 }] };
+    const input = {
+      idempotencyKey: 'same-payload',
+      lines: [
+        { productId: kettle, quantity: 1 },
+        { productId: lamp, quantity: 2 },
+      ],
+    };
     const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '110' });
-    const reordered = [{ productId: lamp, quantity: 1 }, { productId: kettle, quantity: 1 }, { productId: lamp, quantity: 1 }];
+    const reordered = [
+      { productId: lamp, quantity: 1 },
+      { productId: kettle, quantity: 1 },
+      { productId: lamp, quantity: 1 },
+    ];
     const again = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input: { ...input, lines: reordered } }, { userId: '110' });
     expect(again.errors).toBeUndefined();
     expect(again.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
@@ -158,7 +182,14 @@ describe('placeOrder', () => {
     const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '111' });
     expect(first.errors).toBeUndefined();
     const stockAfterFirst = { lamp: await stockOf(lamp), mug: await stockOf(mug) };
-    for (const lines of [[{ productId: lamp, quantity: 7 }], [{ productId: mug, quantity: 1 }], [{ productId: lamp, quantity: 1 }, { productId: mug, quantity: 1 }]]) {
+    for (const lines of [
+      [{ productId: lamp, quantity: 7 }],
+      [{ productId: mug, quantity: 1 }],
+      [
+        { productId: lamp, quantity: 1 },
+        { productId: mug, quantity: 1 },
+      ],
+    ]) {
       const reused = await stack.call(placeOrder, { input: { ...input, lines } }, { userId: '111' });
       expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
       expect(reused.errors?.[0]?.extensions?.['argumentName']).toBe('input.idempotencyKey');
@@ -176,9 +207,14 @@ describe('placeOrder', () => {
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) => {
         const lines = i % 2 === 0 ? [{ productId: kettle, quantity: 1 }] : [{ productId: lamp, quantity: 5 }];
-        return postGraphQL<{ placeOrder: PlacedOrder }>(i % 4 < 2 ? stack.orders.graphqlUrl : replica.graphqlUrl, placeOrder, {
-          input: { idempotencyKey: 'race-payloads', lines },
-        }, { headers: callerHeaders({ userId: '112' }) });
+        return postGraphQL<{ placeOrder: PlacedOrder }>(
+          i % 4 < 2 ? stack.orders.graphqlUrl : replica.graphqlUrl,
+          placeOrder,
+          {
+            input: { idempotencyKey: 'race-payloads', lines },
+          },
+          { headers: callerHeaders({ userId: '112' }) },
+        );
       }),
     );
     const placed = results.filter((result) => result.data?.placeOrder);
@@ -202,9 +238,14 @@ describe('placeOrder', () => {
     const input = { idempotencyKey: 'burst-key', lines: [{ productId: spare, quantity: 3 }] };
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        postGraphQL<{ placeOrder: PlacedOrder }>(i % 2 === 0 ? stack.orders.graphqlUrl : replica.graphqlUrl, placeOrder, { input }, {
-          headers: callerHeaders({ userId: '104' }),
-        }),
+        postGraphQL<{ placeOrder: PlacedOrder }>(
+          i % 2 === 0 ? stack.orders.graphqlUrl : replica.graphqlUrl,
+          placeOrder,
+          { input },
+          {
+            headers: callerHeaders({ userId: '104' }),
+          },
+        ),
       ),
     );
     expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
@@ -220,7 +261,15 @@ describe('placeOrder', () => {
   it('fails with OUT_OF_STOCK naming the short product and leaves the other line untouched', async () => {
     const result = await stack.call(
       placeOrder,
-      { input: { idempotencyKey: 'short-1', lines: [{ productId: mug, quantity: 1 }, { productId: scarce, quantity: 3 }] } },
+      {
+        input: {
+          idempotencyKey: 'short-1',
+          lines: [
+            { productId: mug, quantity: 1 },
+            { productId: scarce, quantity: 3 },
+          ],
+        },
+      },
       { userId: '105' },
     );
     expect(errorCodes(result)).toEqual(['OUT_OF_STOCK']);
@@ -228,13 +277,32 @@ describe('placeOrder', () => {
     expect(await stockOf(mug)).toEqual({ available: 997, reserved: 3 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
     expect(await ordersOf('105')).toBe(0);
-    expect(await stack.inventoryRows('SELECT id FROM reservations WHERE reference = ?', [reservationReference(105, 'short-1', orderFingerprint([{ productId: Number(mug), quantity: 1 }, { productId: Number(scarce), quantity: 3 }]))])).toEqual([]);
+    expect(
+      await stack.inventoryRows('SELECT id FROM reservations WHERE reference = ?', [
+        reservationReference(
+          105,
+          'short-1',
+          orderFingerprint([
+            { productId: Number(mug), quantity: 1 },
+            { productId: Number(scarce), quantity: 3 },
+          ]),
+        ),
+      ]),
+    ).toEqual([]);
   });
 
   it('merges lines naming the same product', async () => {
     const result = await stack.call<{ placeOrder: PlacedOrder }>(
       placeOrder,
-      { input: { idempotencyKey: 'merge-1', lines: [{ productId: mug, quantity: 2 }, { productId: mug, quantity: 5 }] } },
+      {
+        input: {
+          idempotencyKey: 'merge-1',
+          lines: [
+            { productId: mug, quantity: 2 },
+            { productId: mug, quantity: 5 },
+          ],
+        },
+      },
       { userId: '106' },
     );
     expect(result.data?.placeOrder.lines.map((line) => [line.product.id, line.quantity])).toEqual([[mug, 7]]);
@@ -246,16 +314,51 @@ describe('placeOrder', () => {
     ['a zero quantity', () => ({ lines: [{ productId: mug, quantity: 0 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
     ['a negative quantity', () => ({ lines: [{ productId: mug, quantity: -2 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
     ['a quantity over 100', () => ({ lines: [{ productId: mug, quantity: 101 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
-    ['merged lines over 100 units', () => ({ lines: [{ productId: mug, quantity: 60 }, { productId: mug, quantity: 41 }] }), 'BAD_USER_INPUT', 'input.lines:'],
+    [
+      'merged lines over 100 units',
+      () => ({
+        lines: [
+          { productId: mug, quantity: 60 },
+          { productId: mug, quantity: 41 },
+        ],
+      }),
+      'BAD_USER_INPUT',
+      'input.lines:',
+    ],
     ['more than 50 lines', () => ({ lines: many(51) }), 'BAD_USER_INPUT', 'input.lines: an order has at most 50 lines'],
     ['no lines', () => ({ lines: [] }), 'BAD_USER_INPUT', 'input.lines: an order needs at least one line'],
     ['no lines at all', () => ({}), 'BAD_USER_INPUT', 'input.lines:'],
     ['an empty key', () => ({ idempotencyKey: '  ', lines: [{ productId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.idempotencyKey: must not be empty'],
-    ['a key over 64 characters', () => ({ idempotencyKey: 'k'.repeat(65), lines: [{ productId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.idempotencyKey:'],
-    ['an unknown product', () => ({ lines: [{ productId: mug, quantity: 1 }, { productId: '987654', quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines: unknown or inactive products: 987654'],
+    [
+      'a key over 64 characters',
+      () => ({ idempotencyKey: 'k'.repeat(65), lines: [{ productId: mug, quantity: 1 }] }),
+      'BAD_USER_INPUT',
+      'input.idempotencyKey:',
+    ],
+    [
+      'an unknown product',
+      () => ({
+        lines: [
+          { productId: mug, quantity: 1 },
+          { productId: '987654', quantity: 1 },
+        ],
+      }),
+      'BAD_USER_INPUT',
+      'input.lines: unknown or inactive products: 987654',
+    ],
     ['an inactive product', () => ({ lines: [{ productId: retired, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines: unknown or inactive products:'],
     ['a malformed product id', () => ({ lines: [{ productId: 'mug', quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines[0].productId:'],
-    ['two currencies', () => ({ lines: [{ productId: mug, quantity: 1 }, { productId: euro, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines: one order takes one currency'],
+    [
+      'two currencies',
+      () => ({
+        lines: [
+          { productId: mug, quantity: 1 },
+          { productId: euro, quantity: 1 },
+        ],
+      }),
+      'BAD_USER_INPUT',
+      'input.lines: one order takes one currency',
+    ],
     ['lines together with fromCart', () => ({ fromCart: true, lines: [{ productId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines:'],
     ['an empty cart', () => ({ fromCart: true }), 'BAD_USER_INPUT', 'input.fromCart: the cart is empty'],
   ];
@@ -272,7 +375,15 @@ describe('placeOrder', () => {
   it('names every unknown or inactive product', async () => {
     const result = await stack.call(
       placeOrder,
-      { input: { idempotencyKey: 'unknowns', lines: [{ productId: retired, quantity: 1 }, { productId: '555555', quantity: 1 }] } },
+      {
+        input: {
+          idempotencyKey: 'unknowns',
+          lines: [
+            { productId: retired, quantity: 1 },
+            { productId: '555555', quantity: 1 },
+          ],
+        },
+      },
       { userId: '107' },
     );
     expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([retired, '555555']);

@@ -25,16 +25,33 @@ describe('order lines', () => {
   });
 
   it('accepts 1 and 100 units and exactly 50 lines', () => {
-    expect(normalizeLines([{ productId: '1', quantity: 1 }, { productId: '2', quantity: 100 }])).toHaveLength(2);
+    expect(
+      normalizeLines([
+        { productId: '1', quantity: 1 },
+        { productId: '2', quantity: 100 },
+      ]),
+    ).toHaveLength(2);
     expect(normalizeLines(Array.from({ length: 50 }, (_, i) => ({ productId: String(i + 1), quantity: 1 })))).toHaveLength(50);
   });
 
   it.each([
     [[{ productId: '1', quantity: 0 }], 'input.lines[0].quantity: must be between 1 and 100'],
-    [[{ productId: '1', quantity: 1 }, { productId: '2', quantity: -1 }], 'input.lines[1].quantity: must be between 1 and 100'],
+    [
+      [
+        { productId: '1', quantity: 1 },
+        { productId: '2', quantity: -1 },
+      ],
+      'input.lines[1].quantity: must be between 1 and 100',
+    ],
     [[{ productId: '1', quantity: 101 }], 'input.lines[0].quantity: must be between 1 and 100'],
     [[{ productId: '1', quantity: 1.5 }], 'input.lines[0].quantity: must be between 1 and 100'],
-    [[{ productId: '1', quantity: 70 }, { productId: '1', quantity: 31 }], 'input.lines: product 1 adds up to 101 units, at most 100'],
+    [
+      [
+        { productId: '1', quantity: 70 },
+        { productId: '1', quantity: 31 },
+      ],
+      'input.lines: product 1 adds up to 101 units, at most 100',
+    ],
     [[{ productId: 'abc', quantity: 1 }], 'input.lines[0].productId: unknown product "abc"'],
     [[{ productId: '-4', quantity: 1 }], 'input.lines[0].productId: unknown product "-4"'],
     [[], 'input.lines: an order needs at least one line'],

@@ -123,7 +123,10 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           paymentId: null,
           stockReleasedAt: null,
         };
-        await insertOrderLines.run(tx, priced.lines.map((line) => ({ orderId: order.id, ...line })));
+        await insertOrderLines.run(
+          tx,
+          priced.lines.map((line) => ({ orderId: order.id, ...line })),
+        );
         if (fromCart) await tx.run(removeOrderedFromCart, [userId, priced.lines.map((line) => line.productId)]);
         await appendToOutbox(tx, outbox, [orderPlacedEvent(order, priced.lines)], now);
         await applyOrdersToRollups(tx, [{ ...order, lines: priced.lines }]);

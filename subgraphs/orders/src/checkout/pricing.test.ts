@@ -32,7 +32,15 @@ function failure(run: () => unknown) {
 
 describe('pricing an order', () => {
   it('prices every line at the catalog price and totals the order', () => {
-    expect(priceLines([{ productId: 1, quantity: 3 }, { productId: 2, quantity: 2 }], catalog)).toEqual({
+    expect(
+      priceLines(
+        [
+          { productId: 1, quantity: 3 },
+          { productId: 2, quantity: 2 },
+        ],
+        catalog,
+      ),
+    ).toEqual({
       currency: 'USD',
       totalAmount: 3_948,
       itemCount: 5,
@@ -44,7 +52,19 @@ describe('pricing an order', () => {
   });
 
   it('names every unknown or inactive product', () => {
-    expect(failure(() => priceLines([{ productId: 1, quantity: 1 }, { productId: 3, quantity: 1 }, { productId: 5, quantity: 1 }, { productId: 9, quantity: 1 }], catalog))).toEqual({
+    expect(
+      failure(() =>
+        priceLines(
+          [
+            { productId: 1, quantity: 1 },
+            { productId: 3, quantity: 1 },
+            { productId: 5, quantity: 1 },
+            { productId: 9, quantity: 1 },
+          ],
+          catalog,
+        ),
+      ),
+    ).toEqual({
       code: 'BAD_USER_INPUT',
       message: 'input.lines: unknown or inactive products: 3, 5, 9',
       productIds: ['3', '5', '9'],
@@ -52,9 +72,17 @@ describe('pricing an order', () => {
   });
 
   it('refuses an order mixing currencies', () => {
-    expect(failure(() => priceLines([{ productId: 1, quantity: 1 }, { productId: 4, quantity: 1 }], catalog))?.message).toBe(
-      'input.lines: one order takes one currency; 4 are not priced in USD',
-    );
+    expect(
+      failure(() =>
+        priceLines(
+          [
+            { productId: 1, quantity: 1 },
+            { productId: 4, quantity: 1 },
+          ],
+          catalog,
+        ),
+      )?.message,
+    ).toBe('input.lines: one order takes one currency; 4 are not priced in USD');
   });
 
   it('prices totals beyond 32 bits', () => {

@@ -28,11 +28,7 @@ function unavailable(argument: string, productIds: readonly number[]): GraphQLEr
 }
 
 /** Prices lines at the catalog's current prices; unknown, inactive or mixed-currency products are bad input. */
-export function priceLines(
-  lines: readonly RequestedLine[],
-  products: ReadonlyMap<string, CatalogProduct | null>,
-  argument = 'input.lines',
-): PricedOrder {
+export function priceLines(lines: readonly RequestedLine[], products: ReadonlyMap<string, CatalogProduct | null>, argument = 'input.lines'): PricedOrder {
   const missing = lines.filter((line) => !products.get(String(line.productId))?.active).map((line) => line.productId);
   if (missing.length > 0) throw unavailable(argument, missing);
   const priced = lines.map((line) => {

@@ -1,15 +1,4 @@
-import {
-  bigint,
-  char,
-  datetime,
-  index,
-  int,
-  mysqlEnum,
-  mysqlTable,
-  primaryKey,
-  uniqueIndex,
-  varchar,
-} from 'drizzle-orm/mysql-core';
+import { bigint, char, datetime, index, int, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { defineOutboxTable } from '@rtc/service-kit';
 
 export const orderStatuses = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;

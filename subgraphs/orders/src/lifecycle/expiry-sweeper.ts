@@ -9,7 +9,15 @@ export interface ExpirySweeper {
 }
 
 /** Runs the lifecycle's periodic duties every `intervalSeconds`; replicas may overlap, each change is guarded by a row lock. */
-export function createExpirySweeper({ lifecycle, intervalSeconds, logger }: { lifecycle: OrderLifecycle; intervalSeconds: number; logger: Logger }): ExpirySweeper {
+export function createExpirySweeper({
+  lifecycle,
+  intervalSeconds,
+  logger,
+}: {
+  lifecycle: OrderLifecycle;
+  intervalSeconds: number;
+  logger: Logger;
+}): ExpirySweeper {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 

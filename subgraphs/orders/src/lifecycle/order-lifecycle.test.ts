@@ -46,19 +46,30 @@ async function run(mutation: string, variables: Record<string, unknown>, as: Cal
 }
 
 const stockOf = async (productId: string) =>
-  (await stack.inventoryRows<{ on_hand: number; available: number; reserved: number }>('SELECT on_hand, available, reserved FROM stock WHERE product_id = ?', [productId]))[0];
+  (
+    await stack.inventoryRows<{ on_hand: number; available: number; reserved: number }>('SELECT on_hand, available, reserved FROM stock WHERE product_id = ?', [
+      productId,
+    ])
+  )[0];
 
 const reservationOf = async (userId: string, key: string) => {
-  const [order] = await stack.orderRows<{ reservation_ref: string }>('SELECT reservation_ref FROM orders WHERE user_id = ? AND idempotency_key = ?', [userId, key]);
-  return (await stack.inventoryRows<{ status: string; release_reason: string | null }>('SELECT status, release_reason FROM reservations WHERE reference = ?', [
-    order!.reservation_ref,
-  ]))[0];
+  const [order] = await stack.orderRows<{ reservation_ref: string }>('SELECT reservation_ref FROM orders WHERE user_id = ? AND idempotency_key = ?', [
+    userId,
+    key,
+  ]);
+  return (
+    await stack.inventoryRows<{ status: string; release_reason: string | null }>('SELECT status, release_reason FROM reservations WHERE reference = ?', [
+      order!.reservation_ref,
+    ])
+  )[0];
 };
 
 const salesRollup = async () =>
-  (await stack.orderRows<{ orders: number; revenue: number; units: number }>(
-    'SELECT COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(revenue), 0) AS revenue, COALESCE(SUM(units), 0) AS units FROM sales_by_minute',
-  )).map((row) => ({ orders: Number(row.orders), revenue: Number(row.revenue), units: Number(row.units) }))[0];
+  (
+    await stack.orderRows<{ orders: number; revenue: number; units: number }>(
+      'SELECT COALESCE(SUM(orders), 0) AS orders, COALESCE(SUM(revenue), 0) AS revenue, COALESCE(SUM(units), 0) AS units FROM sales_by_minute',
+    )
+  ).map((row) => ({ orders: Number(row.orders), revenue: Number(row.revenue), units: Number(row.units) }))[0];
 
 beforeAll(async () => {
   stack = await startOrderStack({
@@ -156,10 +167,10 @@ describe('cancelling', () => {
     expect(await stockOf(teapot)).toEqual(stockBefore);
     expect(await reservationOf(bob.userId, `life-${keys}`)).toEqual({ status: 'RELEASED', release_reason: 'CANCELLED' });
     expect(await salesRollup()).toEqual(rollupBefore);
-    const [product] = await stack.orderRows<{ units: number }>(
-      'SELECT SUM(units) AS units FROM product_sales_by_minute WHERE product_id = ? AND minute = ?',
-      [teapot, new Date(Math.floor(Date.parse(order.placedAt) / 60_000) * 60_000)],
-    );
+    const [product] = await stack.orderRows<{ units: number }>('SELECT SUM(units) AS units FROM product_sales_by_minute WHERE product_id = ? AND minute = ?', [
+      teapot,
+      new Date(Math.floor(Date.parse(order.placedAt) / 60_000) * 60_000),
+    ]);
     const [placedAfter] = await stack.orderRows<{ units: number }>(
       "SELECT COALESCE(SUM(l.quantity), 0) AS units FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE l.product_id = ? AND o.status <> 'CANCELLED' AND o.placed_at >= ? AND o.placed_at < ?",
       [teapot, new Date(Math.floor(Date.parse(order.placedAt) / 60_000) * 60_000), new Date(Math.floor(Date.parse(order.placedAt) / 60_000) * 60_000 + 60_000)],

@@ -28,11 +28,7 @@ export function orderPlacedEvent(order: OrderRow, lines: readonly EventLine[]): 
   return { type: 'OrderPlaced', aggregateType: 'Order', aggregateId: String(order.id), payload: common(order, lines) };
 }
 
-export function orderStatusChangedEvent(
-  order: OrderRow,
-  previousStatus: OrderStatus,
-  lines: readonly EventLine[],
-): NewEvent<OrderStatusChangedPayload> {
+export function orderStatusChangedEvent(order: OrderRow, previousStatus: OrderStatus, lines: readonly EventLine[]): NewEvent<OrderStatusChangedPayload> {
   return {
     type: 'OrderStatusChanged',
     aggregateType: 'Order',

@@ -17,7 +17,11 @@ export interface OrderMetricsOptions {
 }
 
 /** The business counters, and the top-10 products of the last hour read from the rollups on scrape. */
-export function createOrderMetrics(metrics: ServiceMetrics, db: OrdersDb, { currencies = [], refreshMs = 30_000, now = Date.now }: OrderMetricsOptions = {}): OrderMetrics {
+export function createOrderMetrics(
+  metrics: ServiceMetrics,
+  db: OrdersDb,
+  { currencies = [], refreshMs = 30_000, now = Date.now }: OrderMetricsOptions = {},
+): OrderMetrics {
   const registers = [metrics.registry];
   const placedTotal = new Counter({ name: 'rtc_orders_placed_total', help: 'Orders placed', labelNames: ['currency'], registers });
   const cancelledTotal = new Counter({ name: 'rtc_orders_cancelled_total', help: 'Orders cancelled', labelNames: ['currency'], registers });

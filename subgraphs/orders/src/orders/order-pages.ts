@@ -20,7 +20,12 @@ export async function listOrders(db: OrdersDb, { userId, status, first, after }:
   if (cursor) {
     const [placedAt, id] = cursor;
     if (typeof placedAt !== 'number' || typeof id !== 'number') throw badInput('after', 'malformed cursor');
-    conditions.push(keysetAfter('desc', [[orders.placedAt, new Date(placedAt)], [orders.id, id]]));
+    conditions.push(
+      keysetAfter('desc', [
+        [orders.placedAt, new Date(placedAt)],
+        [orders.id, id],
+      ]),
+    );
   }
   const rows = await db
     .select()

@@ -4,7 +4,8 @@ import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
 const placeOrder = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
 const orderQuery = 'query($id: ID!) { order(id: $id) { id status user { id } } }';
-const entities = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id itemCount lines { product { id } quantity } } ... on User { id orders(first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } } } } }';
+const entities =
+  'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id itemCount lines { product { id } quantity } } ... on User { id orders(first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } } } } }';
 
 const admin: Caller = { userId: '1', role: 'ADMIN' };
 const analyst: Caller = { userId: '2', role: 'ANALYST' };
@@ -29,7 +30,13 @@ beforeAll(async () => {
     { sku: 'CUP', price: 700, stock: 100 },
     { sku: 'SAUCER', price: 300, stock: 100 },
   ]);
-  for (let i = 0; i < 3; i += 1) erinOrders.push(await place(erin, `erin-${i}`, [{ productId: cup, quantity: i + 1 }, { productId: saucer, quantity: 1 }]));
+  for (let i = 0; i < 3; i += 1)
+    erinOrders.push(
+      await place(erin, `erin-${i}`, [
+        { productId: cup, quantity: i + 1 },
+        { productId: saucer, quantity: 1 },
+      ]),
+    );
   frankOrder = await place(frank, 'frank-0', [{ productId: saucer, quantity: 2 }]);
 });
 
@@ -39,7 +46,9 @@ afterAll(async () => {
 
 describe('reading orders', () => {
   it('shows customers their own orders and staff every order', async () => {
-    expect((await stack.call(orderQuery, { id: erinOrders[0] }, erin)).data).toEqual({ order: { id: erinOrders[0], status: 'PENDING', user: { id: erin.userId } } });
+    expect((await stack.call(orderQuery, { id: erinOrders[0] }, erin)).data).toEqual({
+      order: { id: erinOrders[0], status: 'PENDING', user: { id: erin.userId } },
+    });
     expect((await stack.call(orderQuery, { id: erinOrders[0] }, analyst)).data).toMatchObject({ order: { id: erinOrders[0] } });
   });
 

@@ -48,7 +48,10 @@ export interface Accounts {
 
 /** Revokes every access token of `userId` issued so far: they carry the old version. */
 export async function bumpTokenVersion(db: UsersDb, userId: number): Promise<void> {
-  await db.update(users).set({ tokenVersion: sql`${users.tokenVersion} + 1` }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+    .where(eq(users.id, userId));
 }
 
 async function findUser(db: UsersDb, id: number): Promise<UserRow | undefined> {

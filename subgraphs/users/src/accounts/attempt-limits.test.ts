@@ -151,7 +151,11 @@ describe('sign-up limits', () => {
 describe('account enumeration', () => {
   it('answers an unknown email as slowly and in the same words as a known one', async () => {
     const users = await startUsers({
-      attempts: { ...defaultAttemptLimits, logInFailuresPerAccount: { points: 1_000, windowSeconds: 60 }, logInFailuresPerAddress: { points: 1_000, windowSeconds: 60 } },
+      attempts: {
+        ...defaultAttemptLimits,
+        logInFailuresPerAccount: { points: 1_000, windowSeconds: 60 },
+        logInFailuresPerAddress: { points: 1_000, windowSeconds: 60 },
+      },
     });
     const known = uniqueEmail();
     await signUp(users, known);

@@ -31,7 +31,10 @@ const refused = (message: string) => unauthenticated(`${message}; log in again`)
 
 export function createRefreshTokens(db: UsersDb, ttlSeconds: number): RefreshTokens {
   const endFamily = async (familyId: string) => {
-    await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    await db
+      .update(refreshTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
   };
 
   return {
@@ -44,7 +47,11 @@ export function createRefreshTokens(db: UsersDb, ttlSeconds: number): RefreshTok
     },
 
     async rotate(token) {
-      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashOf(token))).limit(1);
+      const [row] = await db
+        .select()
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, hashOf(token)))
+        .limit(1);
       if (!row || row.revokedAt) throw refused('Refresh token invalid');
       if (row.expiresAt.getTime() <= Date.now()) throw refused('Refresh token expired');
       // The conditional update makes two concurrent uses of one token count as a reuse, not as two rotations.
@@ -60,7 +67,11 @@ export function createRefreshTokens(db: UsersDb, ttlSeconds: number): RefreshTok
     },
 
     async endSession(token) {
-      const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashOf(token))).limit(1);
+      const [row] = await db
+        .select()
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, hashOf(token)))
+        .limit(1);
       if (!row || row.revokedAt || row.rotatedAt) return false;
       await endFamily(row.familyId);
       return true;
@@ -69,7 +80,10 @@ export function createRefreshTokens(db: UsersDb, ttlSeconds: number): RefreshTok
     endFamily,
 
     async endAllSessionsOf(userId) {
-      await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+      await db
+        .update(refreshTokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
     },
   };
 }

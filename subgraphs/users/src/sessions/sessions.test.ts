@@ -140,7 +140,8 @@ describe('account administration', () => {
   it('disables an account: its version moves on, its sessions end, it cannot log in until enabled', async () => {
     const session = await signUp();
     const [row] = await queryRows<{ email: string }>(database.url, 'SELECT email FROM users WHERE id = ?', [session.user.id]);
-    const logIn = () => call<{ logIn: Session }>(`mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { ${sessionFields} } }`, { e: row!.email, p: password });
+    const logIn = () =>
+      call<{ logIn: Session }>(`mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { ${sessionFields} } }`, { e: row!.email, p: password });
 
     const disabled = await call<{ disableUser: { disabledAt: string | null } }>(disable, { id: session.user.id }, asUser('ADMIN', '999'));
     expect(disabled.data?.disableUser.disabledAt).toEqual(expect.any(String));
@@ -156,7 +157,11 @@ describe('account administration', () => {
 
   it('revokes tokens when an admin changes a role', async () => {
     const session = await signUp();
-    const promoted = await call<{ setUserRole: { role: string } }>('mutation($id: ID!) { setUserRole(id: $id, role: ANALYST) { role } }', { id: session.user.id }, asUser('ADMIN', '999'));
+    const promoted = await call<{ setUserRole: { role: string } }>(
+      'mutation($id: ID!) { setUserRole(id: $id, role: ANALYST) { role } }',
+      { id: session.user.id },
+      asUser('ADMIN', '999'),
+    );
     expect(promoted.data?.setUserRole.role).toBe('ANALYST');
     expect(await standing(session.user.id)).toMatchObject({ role: 'ANALYST', tokenVersion: 1 });
     const renewed = await refresh(session.refreshToken);
