@@ -10,8 +10,6 @@ import { createCast, disableAccount, selectionForMutation, type Account, type Ca
  * - disabledAccounts: the ADMIN mutation `disableUser(id)` and the disabled column.
  * - staffOnlyExposure: `Stock.onHand`, `reserved`, `lowStockThreshold` and withdrawn products for staff only.
  */
-const awaitingMerge = { disabledAccounts: true, staffOnlyExposure: true } as const;
-type AwaitedApi = keyof typeof awaitingMerge;
 
 const actors = ['anonymous', 'customer', 'otherCustomer', 'analyst', 'admin', 'disabled'] as const;
 type Actor = (typeof actors)[number];
@@ -55,7 +53,6 @@ interface Row {
   readonly verify?: (value: unknown, fx: Fixture, actor: Actor) => void;
   /** For field rows: whether the answer shows the guarded value. */
   readonly reveals?: (data: Record<string, unknown>, fx: Fixture) => boolean;
-  readonly awaiting?: AwaitedApi;
   /** The cell revokes its caller's tokens or password: it runs as a stand-in, so later cells keep the cast's accounts. */
   readonly spendsCaller?: true;
 }
@@ -271,7 +268,6 @@ const mutations: Row[] = [
     operation: (fx) => `mutation($id: ID!) { disableUser(id: $id) ${fx.disableUserSelection} }`,
     variables: async (fx) => ({ id: (await fx.newUser()).id }),
     outcomes: [U, F, F, F, ok, U],
-    awaiting: 'disabledAccounts',
   },
   {
     field: 'enableUser',
@@ -301,7 +297,6 @@ const stockField = (name: string): Row => ({
   variables: (fx) => ({ id: fx.product.id }),
   outcomes: [U, F, F, ok, ok, U],
   reveals: (data) => typeof stockOf(data)?.[name] === 'number',
-  awaiting: 'staffOnlyExposure',
 });
 
 //                                                                   anonymous customer  other     analyst   admin     disabled
@@ -322,7 +317,6 @@ const guardedFields: Row[] = [
     outcomes: [hidden, hidden, hidden, ok, ok, U],
     reveals: (data, fx) =>
       ((data['products'] as { edges: { node: { id: string } }[] } | null)?.edges ?? []).some((edge) => edge.node.id === fx.withdrawnProduct.id),
-    awaiting: 'staffOnlyExposure',
   },
 ];
 
@@ -408,7 +402,7 @@ beforeAll(async () => {
       return id;
     },
   };
-  if (awaitingMerge.disabledAccounts) await disableAccount(stack, cast.admin.token, disabled.id);
+  await disableAccount(stack, cast.admin.token, disabled.id);
 });
 
 afterAll(async () => {
@@ -502,24 +496,13 @@ interface Cell {
 const cellsOf = (rows: readonly Row[], transport: Cell['transport']): Cell[] =>
   rows.flatMap((row) => actors.map((actor, index) => ({ row, actor, outcome: row.outcomes[index]!, transport })));
 
-/** Why a cell cannot run yet, or null: the API it needs is not merged. */
-function awaitedBy({ row, actor, outcome }: Cell): AwaitedApi | null {
-  if ((actor === 'disabled' || row.field === 'disableUser') && !awaitingMerge.disabledAccounts) return 'disabledAccounts';
-  if (row.awaiting && !awaitingMerge[row.awaiting] && outcome === 'withheld') return row.awaiting;
-  return null;
-}
-
 const checkCell = (cell: Cell) =>
   cell.transport === 'HTTP' ? checkHttpCell(cell.row, cell.actor, cell.outcome) : checkSocketCell(cell.row, cell.actor, cell.outcome);
 
-/** One `it` per cell, named `<field> as <actor> over <transport>: <outcome>`; cells awaiting a merge are skipped, saying which. */
+/** One `it` per cell, named `<field> as <actor> over <transport>: <outcome>`. */
 function tableOf(rows: readonly Row[], transport: Cell['transport']): void {
-  const cells = cellsOf(rows, transport).map((cell) => ({ ...cell, name: `${cell.row.field} as ${cell.actor} over ${transport}: ${cell.outcome}` }));
-  const ready = cells.filter((cell) => !awaitedBy(cell));
-  const waiting = cells.filter((cell) => awaitedBy(cell)).map((cell) => ({ ...cell, name: `${cell.name} (awaiting ${awaitedBy(cell)})` }));
-  const named = (list: typeof cells) => list.map((cell): [string, Cell] => [cell.name, cell]);
-  if (ready.length > 0) it.each(named(ready))('%s', (_name, cell) => checkCell(cell));
-  if (waiting.length > 0) it.skip.each(named(waiting))('%s', (_name, cell) => checkCell(cell));
+  const cells = cellsOf(rows, transport).map((cell): [string, Cell] => [`${cell.row.field} as ${cell.actor} over ${transport}: ${cell.outcome}`, cell]);
+  it.each(cells)('%s', (_name, cell) => checkCell(cell));
 }
 
 describe('authorization table', () => {
@@ -528,7 +511,6 @@ describe('authorization table', () => {
     const inTable = (rows: readonly Row[]) =>
       rows
         .filter((row) => !row.field.includes('.'))
-        .filter((row) => !row.awaiting || awaitingMerge[row.awaiting])
         .map((row) => row.field)
         .sort();
     expect(inTable(queries)).toEqual(schema.query);
