@@ -183,13 +183,14 @@ describe.each([
     }
   });
 
-  it.runIf(stackRedisUrl)('keeps its counters in Redis under the stack own prefix', async () => {
+  it(stackRedisUrl ? 'keeps its counters in Redis under the stack own prefix' : 'keeps its counters out of Redis', async () => {
     await postGraphQL(stack.graphqlUrl, '{ __typename }');
-    const store = createRateLimitStore({ redisUrl: stackRedisUrl });
+    const store = createRateLimitStore({ redisUrl: redisUrl });
     try {
       await new Promise((resolve) => store.redis!.once('ready', resolve));
       const keys = await store.redis!.keys('rtc:test:*:rate:gateway:api-address*');
-      expect(keys.length).toBeGreaterThan(0);
+      if (stackRedisUrl) expect(keys.length).toBeGreaterThan(0);
+      else expect(keys).toEqual([]);
     } finally {
       await store.close();
     }
