@@ -13,6 +13,7 @@ export const ErrorCode = {
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   RateLimited: 'RATE_LIMITED',
   ServerBusy: 'SERVER_BUSY',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -71,6 +72,17 @@ export function serverBusy(retryAfterSeconds = 1): GraphQLError {
   return new GraphQLError('The service is busy; retry shortly', {
     extensions: { code: ErrorCode.ServerBusy, retryAfterSeconds, http: { status: 503, headers: retryAfter(retryAfterSeconds) } },
   });
+}
+
+export const serviceUnavailableMessage = 'A service this request needs is unavailable; retry shortly';
+
+/**
+ * A dependency (the database, another service, Redis where it is needed) is unreachable, failing or too slow.
+ * The message never names it: no host, port, SQL or driver error reaches a client. The gateway answers 503 with
+ * `Retry-After` when every part of a request failed this way.
+ */
+export function serviceUnavailable(retryAfterSeconds = 1): GraphQLError {
+  return new GraphQLError(serviceUnavailableMessage, { extensions: { code: ErrorCode.ServiceUnavailable, retryAfterSeconds } });
 }
 
 function retryAfter(seconds: number): HeaderMap {

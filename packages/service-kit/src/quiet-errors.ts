@@ -1,6 +1,9 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, serviceUnavailableMessage } from './errors';
 import type { Logger } from './logger';
+import { isDatabaseUnavailable } from './mysql-errors';
 
 export const InternalErrorCode = 'INTERNAL_SERVER_ERROR';
 
@@ -46,6 +49,21 @@ export function quietError(formatted: GraphQLFormattedError): GraphQLFormattedEr
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: InternalErrorCode },
+  };
+}
+
+/**
+ * A failure to reach the database (down, connection lost, no free connection, lock wait timeout) becomes
+ * SERVICE_UNAVAILABLE without the SQL, its parameters or the driver's message, in every mode: the client can do
+ * nothing with them but retry. Use as (or inside) Apollo's `formatError`; the detail is logged by the error plugin.
+ */
+export function unavailableDependency(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (!isDatabaseUnavailable(unwrapResolverError(error))) return formatted;
+  return {
+    message: serviceUnavailableMessage,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.ServiceUnavailable, retryAfterSeconds: 1 },
   };
 }
 

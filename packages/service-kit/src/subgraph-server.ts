@@ -10,7 +10,7 @@ import { createServiceServer, sendRefusal, type ServiceServer } from './http-ser
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';
-import { createErrorLoggingPlugin, quietError } from './quiet-errors';
+import { createErrorLoggingPlugin, quietError, unavailableDependency } from './quiet-errors';
 import { createOutboxRelay, type OutboxRelay } from './outbox';
 import type { ServiceDeps } from './serve';
 
@@ -66,7 +66,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     hideSchemaDetailsFromClientErrors: production,
-    ...(production ? { formatError: quietError } : {}),
+    formatError: production ? (formatted, error) => quietError(unavailableDependency(formatted, error)) : unavailableDependency,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
     // RTC sets no cache hints and reports no traces: without these two, no hook runs per resolved field.
