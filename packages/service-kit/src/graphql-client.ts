@@ -1,11 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { callerHeadersOf, type Caller } from './caller';
-import { createPooledFetch, type PooledFetch } from './pooled-http';
+import { serviceUnavailable } from './errors';
+import { createPooledFetch, upstreamFailureOf, withRetry, type PooledFetch, type RetryPolicy } from './pooled-http';
 import type { Tracer } from './tracing';
 
 export interface GraphQLClientOptions {
   readonly url: string;
   readonly internalToken: string;
+  /** How long each call waits for the answer (headers, then body) before failing with SERVICE_UNAVAILABLE. */
   readonly timeoutMs?: number;
   /** Share one set of connection pools between clients; each client gets its own otherwise. */
   readonly fetch?: PooledFetch;
@@ -16,7 +18,14 @@ export interface GraphQLClientOptions {
 export interface RequestOptions {
   readonly caller?: Caller | null;
   readonly requestId?: string;
+  /**
+   * Safe to send twice: a read, or a write idempotent by a reference it carries. Such a call is retried once
+   * when the connection failed; never after a timeout, whose budget is spent. Others are never retried.
+   */
+  readonly idempotent?: boolean;
 }
+
+const idempotentRetry: RetryPolicy = { retries: 1, backoffMs: 50 };
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -29,7 +38,9 @@ export interface GraphQLClient {
 
 /**
  * Service-to-service GraphQL over pooled keep-alive HTTP connections.
- * A GraphQL error from the other side is rethrown with its code, so it reaches the client unchanged.
+ * A GraphQL error from the other side is rethrown with its code, so it reaches the client unchanged; a service
+ * that cannot be reached, answers too slowly or fails without a GraphQL answer becomes SERVICE_UNAVAILABLE,
+ * without its address or the transport's error.
  */
 export function createGraphQLClient({
   url,
@@ -40,18 +51,28 @@ export function createGraphQLClient({
 }: GraphQLClientOptions): GraphQLClient {
   return {
     async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as GraphQLResponse<T>;
-      const first = body.errors?.[0];
+      const send = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
+          },
+          body: JSON.stringify({ query, variables }),
+          timeoutMs,
+        });
+      let response: Awaited<ReturnType<PooledFetch>>;
+      try {
+        response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
+      } catch (error) {
+        if (upstreamFailureOf(error)) throw serviceUnavailable();
+        throw error;
+      }
+      const body = (await response.json().catch(() => null)) as GraphQLResponse<T> | null;
+      const first = body?.errors?.[0];
       if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
-      if (!response.ok || body.data === undefined || body.data === null) {
+      if (!response.ok || body?.data === undefined || body.data === null) {
+        if (!body || response.status >= 500) throw serviceUnavailable();
         throw new Error(`${url} answered ${response.status} without data`);
       }
       return body.data;
