@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from './logger';
+import type { ServiceMetrics } from './metrics';
 
 /** So many hits per window; over it, the key is refused for `blockSeconds` (default: the rest of the window). */
 export interface RateLimitRule {
@@ -32,12 +35,22 @@ export interface RateLimitStore {
 export interface RateLimitStoreOptions {
   readonly redisUrl?: string | undefined;
   readonly keyPrefix?: string;
+  /** Told once when Redis becomes unreachable and once when it is back. */
+  readonly logger?: Logger | undefined;
+  /** Gets `rtc_rate_limit_redis_up`. */
+  readonly metrics?: ServiceMetrics | undefined;
 }
 
-export function createRateLimitStore({ redisUrl, keyPrefix = 'rtc:rate' }: RateLimitStoreOptions = {}): RateLimitStore {
-  // Without an offline queue a Redis outage fails fast, and each limiter falls back to its in-memory insurance.
+/**
+ * Redis down fails open to memory, by design: without an offline queue each call fails fast and every limiter
+ * counts in this process's memory (its insurance limiter) until Redis answers again, so limits still hold per
+ * replica. Failing closed would turn a Redis outage into a full outage of the API and of log-in; counting alone
+ * lets an attacker at most (replicas)x the log-in attempts for the outage's length, which the per-account lock
+ * still bounds.
+ */
+export function createRateLimitStore({ redisUrl, keyPrefix = 'rtc:rate', logger, metrics }: RateLimitStoreOptions = {}): RateLimitStore {
   const redis = redisUrl ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on('error', () => undefined);
+  if (redis) watchRedis(redis, logger, metrics);
   return {
     redis,
     keyPrefix,
@@ -45,6 +58,29 @@ export function createRateLimitStore({ redisUrl, keyPrefix = 'rtc:rate' }: RateL
       await redis?.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+function watchRedis(redis: Redis, logger: Logger | undefined, metrics: ServiceMetrics | undefined): void {
+  const up = metrics
+    ? new Gauge({
+        name: 'rtc_rate_limit_redis_up',
+        help: 'Whether rate-limit counters reach Redis (1) or are kept in memory (0)',
+        registers: [metrics.registry],
+      })
+    : undefined;
+  let reachable = true;
+  redis.on('error', (error: Error) => {
+    up?.set(0);
+    if (!reachable) return;
+    reachable = false;
+    logger?.warn({ err: error }, 'rate-limit Redis unreachable; counting in memory until it returns');
+  });
+  redis.on('ready', () => {
+    up?.set(1);
+    if (reachable) return;
+    reachable = true;
+    logger?.info('rate-limit Redis reachable again');
+  });
 }
 
 function secondsUntil(msBeforeNext: number): number {

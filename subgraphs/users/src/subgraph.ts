@@ -41,7 +41,12 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
   const db = createUsersDb(pool);
   const relay = createServiceRelay(deps);
   const signups = new Counter({ name: 'rtc_user_signups_total', help: 'Customer sign-ups', registers: [metrics.registry] });
-  const limitStore = createRateLimitStore({ redisUrl: config.abuse?.redisUrl, keyPrefix: config.abuse?.keyPrefix ?? 'rtc:users' });
+  const limitStore = createRateLimitStore({
+    redisUrl: config.abuse?.redisUrl,
+    keyPrefix: config.abuse?.keyPrefix ?? 'rtc:users',
+    logger: deps.logger.child({ component: 'rate-limits' }),
+    metrics,
+  });
   const refreshTokens = createRefreshTokens(db, config.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds);
   const accountAdmin = createAccountAdmin(db, refreshTokens);
   const accounts = createAccounts({
