@@ -14,6 +14,9 @@ export function loadOrdersEnv() {
       PORT: port(4003),
       CATALOG_URL: graphqlUrl('http://127.0.0.1:4002/graphql'),
       INVENTORY_URL: graphqlUrl('http://127.0.0.1:4004/graphql'),
+      // Checkout fails with SERVICE_UNAVAILABLE when catalog or inventory does not answer within these.
+      CATALOG_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(800),
+      INVENTORY_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(3_000),
       STORE_CURRENCY: z
         .string()
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')

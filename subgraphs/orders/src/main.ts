@@ -19,6 +19,8 @@ await serveSubgraph({
         internalToken: env.INTERNAL_TOKEN,
         catalogUrl: env.CATALOG_URL,
         inventoryUrl: env.INVENTORY_URL,
+        catalogTimeoutMs: env.CATALOG_TIMEOUT_MS,
+        inventoryTimeoutMs: env.INVENTORY_TIMEOUT_MS,
         storeTimeZone: env.STORE_TIMEZONE,
         storeCurrency: env.STORE_CURRENCY,
         paymentTtlSeconds: env.ORDER_PAYMENT_TTL_SECONDS,

@@ -23,6 +23,10 @@ export interface OrdersConfig {
   readonly internalToken: string;
   readonly catalogUrl: string;
   readonly inventoryUrl: string;
+  /** How long a catalog read may take before checkout fails with SERVICE_UNAVAILABLE; default 800 ms. */
+  readonly catalogTimeoutMs?: number;
+  /** How long a reservation call may take; default 3 s. */
+  readonly inventoryTimeoutMs?: number;
   readonly storeTimeZone: string;
   readonly storeCurrency: string;
   /** PENDING orders are cancelled this long after they were placed. */
@@ -47,9 +51,21 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const { pool, logger, metrics } = deps;
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
-  const catalog = overrides.catalog ?? createCatalog(createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken, tracer: deps.tracer }));
+  const catalog =
+    overrides.catalog ??
+    createCatalog(
+      createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken, timeoutMs: config.catalogTimeoutMs ?? 800, tracer: deps.tracer }),
+    );
   const inventory =
-    overrides.inventory ?? createInventory(createGraphQLClient({ url: config.inventoryUrl, internalToken: config.internalToken, tracer: deps.tracer }));
+    overrides.inventory ??
+    createInventory(
+      createGraphQLClient({
+        url: config.inventoryUrl,
+        internalToken: config.internalToken,
+        timeoutMs: config.inventoryTimeoutMs ?? 3_000,
+        tracer: deps.tracer,
+      }),
+    );
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
   const orderMetrics = createOrderMetrics(metrics, db, { currencies: [config.storeCurrency] });
 

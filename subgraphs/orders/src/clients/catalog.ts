@@ -37,9 +37,11 @@ export function createCatalog(client: GraphQLClient): Catalog {
       const unique = [...new Set(ids)];
       const found = new Map<string, CatalogProduct | null>(unique.map((id) => [id, null]));
       if (unique.length === 0) return found;
-      const data = await client.request<{ _entities: (CatalogProduct | null)[] }>(productsQuery, {
-        representations: unique.map((id) => ({ __typename: 'Product', id })),
-      });
+      const data = await client.request<{ _entities: (CatalogProduct | null)[] }>(
+        productsQuery,
+        { representations: unique.map((id) => ({ __typename: 'Product', id })) },
+        { idempotent: true },
+      );
       data._entities.forEach((product, index) => {
         if (product) found.set(unique[index]!, product);
       });

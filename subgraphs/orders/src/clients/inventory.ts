@@ -44,24 +44,32 @@ const releaseMutation = /* GraphQL */ `
   }
 `;
 
+// Every call names its reservation by reference and inventory answers a repeat with the first outcome, so each
+// may be sent again when its connection failed; the client never repeats one after a timeout.
+const byReference = { idempotent: true } as const;
+
 export function createInventory(client: GraphQLClient): Inventory {
   return {
     async reserve(reference, lines, ttlSeconds) {
-      const data = await client.request<{ reserveStock: { status: ReservationStatus } }>(reserveMutation, {
-        input: {
-          reference,
-          ttlSeconds,
-          lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })),
+      const data = await client.request<{ reserveStock: { status: ReservationStatus } }>(
+        reserveMutation,
+        {
+          input: {
+            reference,
+            ttlSeconds,
+            lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })),
+          },
         },
-      });
+        byReference,
+      );
       return data.reserveStock.status;
     },
     async commit(reference) {
-      const data = await client.request<{ commitReservation: boolean }>(commitMutation, { reference });
+      const data = await client.request<{ commitReservation: boolean }>(commitMutation, { reference }, byReference);
       return data.commitReservation;
     },
     async release(reference, reason) {
-      const data = await client.request<{ releaseReservation: boolean }>(releaseMutation, { reference, reason });
+      const data = await client.request<{ releaseReservation: boolean }>(releaseMutation, { reference, reason }, byReference);
       return data.releaseReservation;
     },
   };
