@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { GatewayRateLimits } from './gateway';
 import { assertProductionSecrets, commonEnv, jwtEnv, loadEnv, port } from '@rtc/service-kit';
 import { defaultOperationLimits } from './limits/operation-limits';
+import { defaultSubgraphCallPolicy, type SubgraphCallPolicy } from './subgraph-data-source';
 
 const subgraphUrl = (fallbackPort: number) => z.url({ protocol: /^https?$/ }).default(`http://127.0.0.1:${fallbackPort}/graphql`);
 
@@ -43,6 +44,9 @@ export function loadGatewayEnv() {
       RATE_LIMIT_USER_BURST: burst(60),
       RATE_LIMIT_NEW_SOCKETS_PER_SECOND: rate(10),
       RATE_LIMIT_OPEN_SOCKETS: rate(100),
+      SUBGRAPH_QUERY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(defaultSubgraphCallPolicy.queryTimeoutMs),
+      SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(defaultSubgraphCallPolicy.mutationTimeoutMs),
+      SUBGRAPH_READ_RETRIES: z.coerce.number().int().min(0).max(3).default(defaultSubgraphCallPolicy.queryRetries),
     },
     process.env,
   );
@@ -59,5 +63,14 @@ export function rateLimitsOf(env: GatewayEnv): GatewayRateLimits {
     perUser: { perSecond: env.RATE_LIMIT_USER_PER_SECOND, burst: env.RATE_LIMIT_USER_BURST },
     newSocketsPerAddressPerSecond: env.RATE_LIMIT_NEW_SOCKETS_PER_SECOND,
     openSocketsPerAddress: env.RATE_LIMIT_OPEN_SOCKETS,
+  };
+}
+
+export function subgraphCallsOf(env: GatewayEnv): SubgraphCallPolicy {
+  return {
+    queryTimeoutMs: env.SUBGRAPH_QUERY_TIMEOUT_MS,
+    mutationTimeoutMs: env.SUBGRAPH_MUTATION_TIMEOUT_MS,
+    queryRetries: env.SUBGRAPH_READ_RETRIES,
+    retryBackoffMs: defaultSubgraphCallPolicy.retryBackoffMs,
   };
 }

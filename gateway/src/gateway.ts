@@ -30,7 +30,8 @@ import { createApiRateLimits, defaultApiRateLimits, type ApiRateLimitsConfig } f
 import { clientAddressOf } from './rate-limits/client-address';
 import { createRefusalStatusPlugin } from './rate-limits/refusal-status-plugin';
 import { createSocketAdmission } from './rate-limits/socket-admission';
-import { createSubgraphFetchMetrics, SubgraphDataSource } from './subgraph-data-source';
+import { createSubgraphFetchMetrics, defaultSubgraphCallPolicy, SubgraphDataSource, type SubgraphCallPolicy } from './subgraph-data-source';
+import { createUnavailableStatusPlugin } from './unavailable-status-plugin';
 import { readManifests } from './trusted-document-files';
 import { createTrustedDocuments, type TrustedDocumentsMode } from './trusted-documents/trusted-documents';
 import { createLiveHub } from './subscriptions/live-hub';
@@ -61,6 +62,8 @@ export interface GatewayConfig {
    * open sockets are re-checked: a revoked token or disabled account loses access within this time. Default 5 s.
    */
   readonly accountRecheckMs?: number;
+  /** Timeouts and read retries of subgraph fetches; absent, defaultSubgraphCallPolicy. */
+  readonly subgraphCalls?: SubgraphCallPolicy;
 }
 
 export interface GatewayRateLimits extends ApiRateLimitsConfig {
@@ -100,6 +103,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
         internalToken: config.internalToken,
         fetch: subgraphFetch,
         metrics: fetchMetrics,
+        policy: config.subgraphCalls ?? defaultSubgraphCallPolicy,
       }),
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -119,6 +123,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       trustedDocuments.plugin,
       createOperationLimitsPlugin(config.limits),
       createRefusalStatusPlugin(),
+      createUnavailableStatusPlugin(),
       ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
       ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
     ],
@@ -147,7 +152,12 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   };
 
   const rateLimits = config.rateLimits ?? defaultApiRateLimits;
-  const limitStore = createRateLimitStore({ redisUrl: config.rateLimits?.redisUrl, keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway' });
+  const limitStore = createRateLimitStore({
+    redisUrl: config.rateLimits?.redisUrl,
+    keyPrefix: config.rateLimits?.keyPrefix ?? 'rtc:gateway',
+    logger: logger.child({ component: 'rate-limits' }),
+    metrics,
+  });
   const apiLimits = createApiRateLimits(limitStore, rateLimits);
   const addressOf = (req: IncomingMessage) => clientAddressOf(req, config.trustedProxies ?? 0);
   const accountRecheckMs = config.accountRecheckMs ?? 5_000;

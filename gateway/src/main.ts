@@ -1,5 +1,5 @@
 import { createEventBus, createLogger, createServiceMetrics, registerShutdown, startTracing } from '@rtc/service-kit';
-import { loadGatewayEnv, rateLimitsOf } from './env';
+import { loadGatewayEnv, rateLimitsOf, subgraphCallsOf } from './env';
 import { createGateway } from './gateway';
 
 const env = loadGatewayEnv();
@@ -30,6 +30,7 @@ const gateway = await createGateway(
     rateLimits: rateLimitsOf(env),
     trustedProxies: env.TRUST_PROXY,
     accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
+    subgraphCalls: subgraphCallsOf(env),
   },
   { logger, metrics, bus, tracer: tracing?.tracer },
 );

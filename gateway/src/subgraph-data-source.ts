@@ -1,7 +1,45 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { callerHeadersOf, Counter, ErrorCode, InternalHeader, Histogram, type PooledFetch, type ServiceMetrics } from '@rtc/service-kit';
+import {
+  callerHeadersOf,
+  Counter,
+  ErrorCode,
+  InternalHeader,
+  Histogram,
+  serviceUnavailable,
+  serviceUnavailableMessage,
+  upstreamFailureOf,
+  withRetry,
+  type PooledFetch,
+  type ServiceMetrics,
+} from '@rtc/service-kit';
 import type { GatewayContext } from './context';
+
+/** How long each subgraph fetch may take, and how often a failed read is tried again. */
+export interface SubgraphCallPolicy {
+  /** Reads: most answer in milliseconds, so a slow one fails the field early and the rest of the plan still answers. */
+  readonly queryTimeoutMs: number;
+  /** Mutations, such as checkout with its own calls to catalog and inventory: longer, still bounded. */
+  readonly mutationTimeoutMs: number;
+  /** Further attempts of a read whose connection failed or whose subgraph answered 502/503/504; mutations never. */
+  readonly queryRetries: number;
+  readonly retryBackoffMs: number;
+}
+
+export const defaultSubgraphCallPolicy: SubgraphCallPolicy = { queryTimeoutMs: 2_500, mutationTimeoutMs: 10_000, queryRetries: 1, retryBackoffMs: 50 };
+
+// The data source is shared by concurrent requests; the timeout of the fetch in progress travels with it.
+const fetchTimeout = new AsyncLocalStorage<number>();
+
+const retriedStatuses: readonly number[] = [502, 503, 504];
+
+/** Thrown by errorFromResponse for a 502/503/504 without a refusal of the subgraph's own: a read may try again. */
+class UnavailableAnswer extends GraphQLError {
+  constructor() {
+    super(serviceUnavailableMessage, { extensions: { code: ErrorCode.ServiceUnavailable } });
+  }
+}
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
@@ -38,6 +76,10 @@ export function createSubgraphFetchMetrics(metrics: ServiceMetrics): SubgraphFet
   };
 }
 
+function withTimeout(fetch: PooledFetch): PooledFetch {
+  return (input, init) => fetch(input, { ...init, timeoutMs: fetchTimeout.getStore() });
+}
+
 function timedFetch(subgraph: string, fetch: PooledFetch, metrics: SubgraphFetchMetrics): PooledFetch {
   return async (input, init) => {
     const end = metrics.duration.startTimer({ subgraph });
@@ -62,23 +104,49 @@ export interface SubgraphDataSourceOptions {
   readonly fetch: PooledFetch;
   /** Absent: fetch without timing. */
   readonly metrics?: SubgraphFetchMetrics | undefined;
+  /** Absent: defaultSubgraphCallPolicy. */
+  readonly policy?: SubgraphCallPolicy | undefined;
 }
 
 /**
  * Sends each fetch of a query plan to one subgraph over pooled keep-alive connections,
- * carrying the internal token, the verified caller and the request id.
+ * carrying the internal token, the verified caller and the request id. A subgraph that cannot be reached, answers
+ * too slowly or fails with a 5xx becomes SERVICE_UNAVAILABLE for the fields of this fetch, without its address or
+ * the transport's error; the rest of the plan still answers.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly internalToken: string;
+  private readonly policy: SubgraphCallPolicy;
 
-  constructor({ name, url, internalToken, fetch, metrics }: SubgraphDataSourceOptions) {
+  constructor({ name, url, internalToken, fetch, metrics, policy = defaultSubgraphCallPolicy }: SubgraphDataSourceOptions) {
+    const timed = withTimeout(fetch);
     super({
       url,
-      fetcher: (metrics ? timedFetch(name, fetch, metrics) : fetch) as unknown as NonNullable<
+      fetcher: (metrics ? timedFetch(name, timed, metrics) : timed) as unknown as NonNullable<
         ConstructorParameters<typeof RemoteGraphQLDataSource>[0]
       >['fetcher'],
     });
     this.internalToken = internalToken;
+    this.policy = policy;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    // The subgraph operation of a fetch: the root mutation itself, or a query (e.g. `_entities`) under any operation.
+    const mutation = /^\s*mutation\b/.test(options.request.query ?? '');
+    const { queryTimeoutMs, mutationTimeoutMs, queryRetries, retryBackoffMs } = this.policy;
+    const send = () => fetchTimeout.run(mutation ? mutationTimeoutMs : queryTimeoutMs, () => super.process(options));
+    try {
+      if (mutation) return await send();
+      // A timed-out read is not retried: its budget is spent, and the subgraph is likely still busy with it.
+      return await withRetry(
+        send,
+        { retries: queryRetries, backoffMs: retryBackoffMs },
+        (error) => upstreamFailureOf(error) === 'unreachable' || error instanceof UnavailableAnswer,
+      );
+    } catch (error) {
+      if (upstreamFailureOf(error) || error instanceof UnavailableAnswer) throw serviceUnavailable();
+      throw error;
+    }
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -88,16 +156,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (gatewayContext?.clientAddress) request.http?.headers.set(InternalHeader.ClientAddress, gatewayContext.clientAddress);
   }
 
-  /** Passes a subgraph's rate-limit refusal on as itself (the gateway answers 429 or 503), not as a failed fetch. */
+  /**
+   * Passes a subgraph's rate-limit refusal on as itself (the gateway answers 429 or 503), not as a failed fetch;
+   * any other 5xx is the subgraph failing: SERVICE_UNAVAILABLE, with nothing of its answer.
+   */
   override async errorFromResponse(response: FetchResponse): Promise<GraphQLError> {
-    if (response.status !== 429 && response.status !== 503) return super.errorFromResponse(response);
-    // The body can be read once: a refusal passes on, anything else becomes the error Apollo would have made.
+    if (response.status !== 429 && response.status < 500) return super.errorFromResponse(response);
+    // The body can be read once: a refusal passes on, anything else becomes SERVICE_UNAVAILABLE or Apollo's error.
     const body = await this.parseBody(response).catch(() => null);
-    return (
-      refusalIn(body) ??
-      new GraphQLError(`${response.status}: ${response.statusText}`, {
-        extensions: { response: { url: response.url, status: response.status, statusText: response.statusText, body } },
-      })
-    );
+    const refusal = refusalIn(body);
+    if (refusal) return refusal;
+    if (retriedStatuses.includes(response.status)) return new UnavailableAnswer();
+    if (response.status >= 500) return serviceUnavailable();
+    return new GraphQLError(`${response.status}: ${response.statusText}`, {
+      extensions: { response: { url: response.url, status: response.status, statusText: response.statusText, body } },
+    });
   }
 }
