@@ -15,6 +15,9 @@ import {
   createMetricsPlugin,
   createRateLimitStore,
   createServiceServer,
+  ErrorCode,
+  errorCodeOf,
+  serviceUnavailableRequest,
   type EventBus,
   type Logger,
   type RouteHandler,
@@ -173,7 +176,10 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     bodyLimitBytes: config.bodyLimitBytes,
     prepareBody: trustedDocuments.prepareBody,
     context: async (req, requestId) => {
-      const caller = await authenticator.callerOf(headerOf(req, 'authorization'));
+      const caller = await authenticator.callerOf(headerOf(req, 'authorization')).catch((error: unknown) => {
+        // The account could not be checked (users or its database is down): the whole request is unavailable.
+        throw errorCodeOf(error) === ErrorCode.ServiceUnavailable ? serviceUnavailableRequest() : error;
+      });
       if (caller) await apiLimits.admitUser(caller.userId);
       return { caller, clientAddress: addressOf(req), requestId };
     },

@@ -85,6 +85,13 @@ export function serviceUnavailable(retryAfterSeconds = 1): GraphQLError {
   return new GraphQLError(serviceUnavailableMessage, { extensions: { code: ErrorCode.ServiceUnavailable, retryAfterSeconds } });
 }
 
+/** serviceUnavailable() for a request that cannot start at all, e.g. its caller cannot be checked: 503 with `Retry-After`. */
+export function serviceUnavailableRequest(retryAfterSeconds = 1): GraphQLError {
+  return new GraphQLError(serviceUnavailableMessage, {
+    extensions: { code: ErrorCode.ServiceUnavailable, retryAfterSeconds, http: { status: 503, headers: retryAfter(retryAfterSeconds) } },
+  });
+}
+
 function retryAfter(seconds: number): HeaderMap {
   return new HeaderMap([['retry-after', String(seconds)]]);
 }
