@@ -15,6 +15,8 @@ export interface TestStack extends RunningStack {
 }
 
 export interface TestStackOptions {
+  /** A MySQL/MariaDB server other than the shared test server, e.g. a private one a test stops. */
+  readonly serverUrl?: string;
   readonly redisUrl?: string;
   readonly paymentTtlSeconds?: number;
   readonly trustedDocuments?: 'safelist' | 'open';
@@ -28,7 +30,7 @@ export interface TestStackOptions {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const suffix = randomBytes(4).toString('hex');
   const databases = databaseNames(`rtc_test_${suffix}_`);
-  const serverUrl = testServerUrl();
+  const serverUrl = options.serverUrl ?? testServerUrl();
   const accounts = options.databaseUsers === 'per-service' ? randomDatabaseAccounts(databases) : undefined;
   if (accounts) await createDatabaseUsers(serverUrl, databases, accounts);
   await migrateAll(serverUrl, databases, accounts);
