@@ -30,7 +30,8 @@ const standingsQuery = `query AccountStandings($userIds: [ID!]!) {
  */
 export function createAccountStandings({ users, ttlMs, maxAccounts = 50_000 }: AccountStandingsOptions): AccountStandingLookup {
   const loader = createBatchLoader(
-    async (userIds: readonly string[]) => (await users.request<{ accountStandings: AccountStanding[] }>(standingsQuery, { userIds })).accountStandings,
+    async (userIds: readonly string[]) =>
+      (await users.request<{ accountStandings: AccountStanding[] }>(standingsQuery, { userIds }, { idempotent: true })).accountStandings,
     (standing) => standing.userId,
     { cache: false },
   );
