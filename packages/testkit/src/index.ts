@@ -7,3 +7,4 @@ export * from './raw-socket';
 export * from './otlp-receiver';
 export * from './private-mariadb';
 export * from './fault-proxy';
+export * from './private-redis';
