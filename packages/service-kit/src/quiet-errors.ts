@@ -67,6 +67,9 @@ export function unavailableDependency(formatted: GraphQLFormattedError, error: u
   };
 }
 
+// Errors whose detail is only in the log: the client gets the request id to quote.
+const quotedCodes: ReadonlySet<unknown> = new Set([InternalErrorCode, ErrorCode.ServiceUnavailable]);
+
 /**
  * Logs the detail of every unexpected error under its request id, and gives the masked errors that id so a
  * client can quote it.
@@ -87,7 +90,7 @@ export function createErrorLoggingPlugin<C extends BaseContext & { readonly requ
           const { requestId } = contextValue;
           if (response.body.kind !== 'single' || !response.body.singleResult.errors || !requestId) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) =>
-            error.extensions?.['code'] === InternalErrorCode ? { ...error, extensions: { ...error.extensions, requestId } } : error,
+            quotedCodes.has(error.extensions?.['code']) ? { ...error, extensions: { ...error.extensions, requestId } } : error,
           );
         },
       };

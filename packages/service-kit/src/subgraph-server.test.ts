@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessBus } from './bus';
 import { InternalHeader } from './caller';
+import { serviceUnavailableMessage } from './errors';
 import { createLogger } from './logger';
 import { createServiceMetrics } from './metrics';
 import { createMysqlPool, type Pool } from './mysql';
@@ -142,14 +143,14 @@ describe('a subgraph server', () => {
     expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
   });
 
-  it('hides database failures behind INTERNAL_SERVER_ERROR with the request id in production', async () => {
+  it('hides an unreachable database behind SERVICE_UNAVAILABLE with the request id in production', async () => {
     const answer = await send(subgraph.url, agent, JSON.stringify({ query: '{ productCount }' }), { [InternalHeader.RequestId]: 'req-42' });
     const [error] = JSON.parse(answer.body).errors;
     expect(error).toEqual({
-      message: 'Internal error',
+      message: serviceUnavailableMessage,
       locations: expect.any(Array),
       path: ['productCount'],
-      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' },
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1, requestId: 'req-42' },
     });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|SELECT|stacktrace/);
   });
