@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { verifyAccessToken, type Caller } from '@rtc/service-kit';
+import { serviceUnavailableRequest, verifyAccessToken, type Caller } from '@rtc/service-kit';
 import type { AccountStandingLookup } from './account-standings';
 
 /** A verified token: who it speaks for, the account version it was issued at, when it expires (epoch ms). */
@@ -59,9 +59,7 @@ export function createAuthenticator({ jwtSecret, standings, maxRemembered = 10_0
     try {
       standing = await standings(caller.userId);
     } catch {
-      throw new GraphQLError('Tokens cannot be checked right now; try again shortly', {
-        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
-      });
+      throw serviceUnavailableRequest();
     }
     if (!standing) return 'The account was deleted';
     if (standing.disabled) return 'The account is disabled';

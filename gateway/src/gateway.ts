@@ -15,9 +15,6 @@ import {
   createMetricsPlugin,
   createRateLimitStore,
   createServiceServer,
-  ErrorCode,
-  errorCodeOf,
-  serviceUnavailableRequest,
   type EventBus,
   type Logger,
   type RouteHandler,
@@ -176,10 +173,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     bodyLimitBytes: config.bodyLimitBytes,
     prepareBody: trustedDocuments.prepareBody,
     context: async (req, requestId) => {
-      const caller = await authenticator.callerOf(headerOf(req, 'authorization')).catch((error: unknown) => {
-        // The account could not be checked (users or its database is down): the whole request is unavailable.
-        throw errorCodeOf(error) === ErrorCode.ServiceUnavailable ? serviceUnavailableRequest() : error;
-      });
+      const caller = await authenticator.callerOf(headerOf(req, 'authorization'));
       if (caller) await apiLimits.admitUser(caller.userId);
       return { caller, clientAddress: addressOf(req), requestId };
     },

@@ -1,4 +1,4 @@
-import { createInProcessBus, createLogger, createServiceMetrics, signAccessToken } from '@rtc/service-kit';
+import { createInProcessBus, createLogger, createServiceMetrics, serviceUnavailableMessage, signAccessToken } from '@rtc/service-kit';
 import { connectLive, errorCodes, openRawLiveSocket, postGraphQL, testInternalToken, testJwtSecret } from '@rtc/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../gateway';
@@ -181,19 +181,20 @@ describe('a production gateway', () => {
     }
   });
 
-  it('answers a stopped subgraph with INTERNAL_SERVER_ERROR and the request id, never the address it failed to reach', async () => {
+  it('answers a stopped subgraph with 503 SERVICE_UNAVAILABLE and the request id, never the address it failed to reach', async () => {
     const response = await fetch(running.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'req-7' },
       body: JSON.stringify({ query: '{ products(first: 1) { edges { node { id } } } }' }),
     });
+    expect(response.status).toBe(503);
     const text = await response.text();
     expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|:9\b|stacktrace|catalog/);
     const { errors } = JSON.parse(text) as { errors: { message: string; extensions: Record<string, unknown> }[] };
     expect(errors.length).toBeGreaterThan(0);
     for (const error of errors) {
-      expect(error.message).toBe('Internal error');
-      expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-7' });
+      expect(error.message).toBe(serviceUnavailableMessage);
+      expect(error.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1, requestId: 'req-7' });
     }
   });
 
