@@ -43,6 +43,9 @@ export async function buildSubgraph(
           ...common,
           catalogUrl: `${catalog.url}/graphql`,
           inventoryUrl: `${inventory.url}/graphql`,
+          // One event loop serves every service here: a burst of checkouts delays catalog's answers as much as orders' own.
+          catalogTimeoutMs: 5_000,
+          inventoryTimeoutMs: 5_000,
           storeTimeZone: options.storeTimeZone,
           storeCurrency: options.storeCurrency,
           paymentTtlSeconds: options.paymentTtlSeconds ?? 15 * 60,

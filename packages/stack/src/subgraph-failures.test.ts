@@ -39,8 +39,9 @@ let graphqlUrl: string;
 const internalDetail = /127\.0\.0\.1|localhost|ECONN|UND_ERR|Timeout Error|socket|\bselect\b|\binsert\b|:\d{4,5}\b/i;
 
 function expectUnavailable(result: GraphQLResult<unknown>) {
-  expect(errorCodes(result).length).toBeGreaterThan(0);
-  expect(new Set(errorCodes(result))).toEqual(new Set(['SERVICE_UNAVAILABLE']));
+  const seen = JSON.stringify({ data: result.data, errors: result.errors });
+  expect(errorCodes(result).length, seen).toBeGreaterThan(0);
+  expect(new Set(errorCodes(result)), seen).toEqual(new Set(['SERVICE_UNAVAILABLE']));
   expect(JSON.stringify(result.errors)).not.toMatch(internalDetail);
 }
 
@@ -120,7 +121,7 @@ describe('a subgraph that is down, frozen or flaky, seen through the gateway', (
     await proxies.catalog.set('down');
     try {
       const { result, ms } = await timed(() => postGraphQL(graphqlUrl, productQuery, { id: product.id }));
-      expect(result.status).toBe(503);
+      expect(result.status, JSON.stringify(result.errors)).toBe(503);
       expect(result.headers.get('retry-after')).toBe('1');
       expectUnavailable(result);
       expect(ms).toBeLessThan(1_000);
@@ -154,7 +155,7 @@ describe('a subgraph that is down, frozen or flaky, seen through the gateway', (
     await proxies.catalog.set('frozen');
     try {
       const { result, ms } = await timed(() => postGraphQL(graphqlUrl, productQuery, { id: product.id }));
-      expect(result.status).toBe(503);
+      expect(result.status, JSON.stringify(result.errors)).toBe(503);
       expectUnavailable(result);
       expect(ms).toBeGreaterThanOrEqual(queryTimeoutMs - 50);
       expect(ms).toBeLessThan(queryTimeoutMs + 1_000);
@@ -182,7 +183,7 @@ describe('a subgraph that is down, frozen or flaky, seen through the gateway', (
       { input: { sku, name: 'Sent once', price: 100, categoryId } },
       { token: admin.token },
     );
-    expect(result.status).toBe(503);
+    expect(result.status, JSON.stringify(result.errors)).toBe(503);
     expectUnavailable(result);
     expect(proxies.catalog.requests - before).toBe(1);
     const [created] = await queryRows<{ n: number }>(stack.databaseUrl('catalog'), 'SELECT COUNT(*) AS n FROM products WHERE sku = ?', [sku]);
@@ -206,7 +207,7 @@ describe('checkout when a service orders calls fails', () => {
       await proxy().set('down');
       try {
         const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
-        expect(result.status).toBe(503);
+        expect(result.status, JSON.stringify(result.errors)).toBe(503);
         expectUnavailable(result);
         expect(ms).toBeLessThan(1_000);
       } finally {
