@@ -43,6 +43,15 @@ export function loadGatewayEnv() {
       RATE_LIMIT_USER_BURST: burst(60),
       RATE_LIMIT_NEW_SOCKETS_PER_SECOND: rate(10),
       RATE_LIMIT_OPEN_SOCKETS: rate(100),
+      SUBGRAPH_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+      SUBGRAPH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
+      WS_PING_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(12),
+      WS_MAX_BUFFERED_BYTES: z.coerce
+        .number()
+        .int()
+        .min(16 * 1024)
+        .max(256 * 1024 * 1024)
+        .default(4 * 1024 * 1024),
     },
     process.env,
   );
