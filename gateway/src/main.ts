@@ -42,8 +42,8 @@ registerShutdown({
   logger,
   graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
   onShutdown: async ({ signal, deadline }) => {
-    // Sockets close first: the HTTP server cannot finish closing while upgraded connections are open.
-    await drainHttp({ http: gateway.http, logger, signal, deadline, delayMs: env.SHUTDOWN_DELAY_SECONDS * 1000, beforeClose: gateway.closeSockets });
+    // The HTTP server cannot finish closing while upgraded connections are open: the sockets close beside it, with 1001.
+    await drainHttp({ http: gateway.http, logger, signal, deadline, delayMs: env.SHUTDOWN_DELAY_SECONDS * 1000, alongsideClose: gateway.closeSockets });
     await gateway.stop();
     await bus.close();
     await tracing?.shutdown();

@@ -51,19 +51,18 @@ export interface DrainOptions extends ShutdownContext {
    * `/readyz` stop sending work first. Only on SIGTERM: a person pressing Ctrl-C waits for nothing.
    */
   readonly delayMs: number;
-  /** Runs once the service is unready and the delay is over, before in-flight requests are waited for (e.g. closing sockets). */
-  readonly beforeClose?: () => Promise<void>;
+  /** Runs once the service is unready and the delay is over, beside the HTTP close (e.g. closing WebSockets, which it waits for). */
+  readonly alongsideClose?: () => Promise<void>;
 }
 
 /** Time kept back from the deadline for what closes after the HTTP server: relay, pools, bus, traces. */
 const closingReserveMs = (remainingMs: number) => Math.min(3_000, Math.round(remainingMs / 4));
 
 /** The HTTP half of a graceful stop: unready first, stop taking connections, let requests in flight finish, cut the rest. */
-export async function drainHttp({ http, logger, signal, deadline, delayMs, beforeClose }: DrainOptions): Promise<void> {
+export async function drainHttp({ http, logger, signal, deadline, delayMs, alongsideClose }: DrainOptions): Promise<void> {
   http.drain();
   if (signal === 'SIGTERM' && delayMs > 0) await sleep(Math.min(delayMs, Math.max(0, deadline - Date.now() - 1_000)));
   const closeBy = deadline - closingReserveMs(deadline - Date.now());
-  await beforeClose?.();
-  const cut = await http.close(closeBy);
+  const [cut] = await Promise.all([http.close(closeBy), alongsideClose?.()]);
   if (cut > 0) logger.warn({ cut }, 'cut requests still running at the shutdown deadline');
 }
