@@ -39,6 +39,7 @@ import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
 import { parseInputScalarsAsSubgraphs } from './input-scalars';
 import { readSupergraph, type SubgraphName } from './supergraph';
+import { watchSubgraphReadiness } from './subgraph-readiness';
 
 export interface GatewayConfig {
   readonly production: boolean;
@@ -64,7 +65,14 @@ export interface GatewayConfig {
   readonly accountRecheckMs?: number;
   /** Timeouts and read retries of subgraph fetches; absent, defaultSubgraphCallPolicy. */
   readonly subgraphCalls?: SubgraphCallPolicy;
+  /** How often each subgraph's `/healthz` is checked for `/readyz`, and how long a check may take. Default 2 s and 1 s. */
+  readonly subgraphChecks?: { readonly intervalMs: number; readonly timeoutMs: number };
+  /** graphql-ws keep-alive: ping interval, and the unsent bytes a socket may hold before it is closed. Default 12 s and 4 MiB. */
+  readonly socketKeepAlive?: { readonly pingIntervalMs: number; readonly maxBufferedBytes: number };
 }
+
+export const defaultSocketKeepAlive = { pingIntervalMs: 12_000, maxBufferedBytes: 4 * 1024 * 1024 };
+export const defaultSubgraphChecks = { intervalMs: 2_000, timeoutMs: 1_000 };
 
 export interface GatewayRateLimits extends ApiRateLimitsConfig {
   /** Counters shared by every gateway replica; without it each process counts alone. */
@@ -178,11 +186,17 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       return { caller, clientAddress: addressOf(req), requestId };
     },
   });
+  const subgraphReadiness = watchSubgraphReadiness({
+    urls: config.subgraphUrls,
+    ...(config.subgraphChecks ?? defaultSubgraphChecks),
+    metrics,
+    logger: logger.child({ component: 'subgraph-readiness' }),
+  });
   const http = createServiceServer({
     logger,
     metrics,
     tracer,
-    ready: async () => true,
+    ready: async () => subgraphReadiness.ready(),
     routes: { '/graphql': apiLimits.limitByAddress(graphql, addressOf), ...createDashboardRoute(), ...routes },
   });
 
@@ -215,6 +229,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     metrics,
     logger: logger.child({ component: 'subscriptions' }),
     admission: { sockets: createSocketAdmission(limitStore, rateLimits), addressOf },
+    keepAlive: config.socketKeepAlive ?? defaultSocketKeepAlive,
+    draining: () => http.draining,
   });
 
   logger.info({ mode: trustedDocuments.mode, documents: trustedDocuments.size }, 'trusted documents loaded');
@@ -223,7 +239,10 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     http,
     hub,
     runAs,
+    /** Closes every graphql-ws socket with 1001 Going Away; part of a graceful stop, before HTTP requests are waited for. */
+    closeSockets: () => subscriptions.close(),
     async stop() {
+      subgraphReadiness.stop();
       await subscriptions.close();
       await hub.stop();
       await apollo.stop();

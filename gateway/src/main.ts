@@ -1,5 +1,7 @@
 import { createEventBus, createLogger, createServiceMetrics, registerShutdown, startTracing } from '@rtc/service-kit';
 import { loadGatewayEnv, rateLimitsOf, subgraphCallsOf } from './env';
+import { createEventBus, createLogger, createServiceMetrics, drainHttp, registerShutdown, startTracing } from '@rtc/service-kit';
+import { loadGatewayEnv, rateLimitsOf } from './env';
 import { createGateway } from './gateway';
 
 const env = loadGatewayEnv();
@@ -31,6 +33,8 @@ const gateway = await createGateway(
     trustedProxies: env.TRUST_PROXY,
     accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
     subgraphCalls: subgraphCallsOf(env),
+    subgraphChecks: { intervalMs: env.SUBGRAPH_CHECK_INTERVAL_MS, timeoutMs: env.SUBGRAPH_CHECK_TIMEOUT_MS },
+    socketKeepAlive: { pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000, maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES },
   },
   { logger, metrics, bus, tracer: tracing?.tracer },
 );
@@ -39,8 +43,10 @@ logger.info({ graphql: `${url}/graphql`, dashboard: `${url}/dashboard`, metrics:
 
 registerShutdown({
   logger,
-  onShutdown: async () => {
-    await gateway.http.close();
+  graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+  onShutdown: async ({ signal, deadline }) => {
+    // The HTTP server cannot finish closing while upgraded connections are open: the sockets close beside it, with 1001.
+    await drainHttp({ http: gateway.http, logger, signal, deadline, delayMs: env.SHUTDOWN_DELAY_SECONDS * 1000, alongsideClose: gateway.closeSockets });
     await gateway.stop();
     await bus.close();
     await tracing?.shutdown();

@@ -85,6 +85,19 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     }
   });
 
+  it('gives every service its whole shutdown grace after the preStop pause before Kubernetes kills it', () => {
+    const config = find(objects, 'ConfigMap', 'rtc-config')?.data as Record<string, string> | undefined;
+    const graceSeconds = Number(config?.['SHUTDOWN_GRACE_SECONDS']);
+    expect(graceSeconds).toBeGreaterThan(0);
+    for (const pod of deployments) {
+      const [container] = pod.podSpec.containers;
+      const pauseSeconds = container!.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      expect(container!.envFrom).toContainEqual({ configMapRef: { name: 'rtc-config' } });
+      // A margin for the container runtime to deliver the signal and reap the process.
+      expect(pauseSeconds + graceSeconds + 3, pod.object.metadata.name).toBeLessThanOrEqual(pod.podSpec.terminationGracePeriodSeconds ?? 30);
+    }
+  });
+
   it('spreads the replicas of each service over zones and nodes', () => {
     for (const pod of deployments) {
       const constraints = pod.podSpec.topologySpreadConstraints ?? [];

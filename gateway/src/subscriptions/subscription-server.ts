@@ -16,13 +16,14 @@ import {
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Counter, Gauge, isStaff, withoutSuggestions, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
+import { Gauge, isStaff, withoutSuggestions, type Caller, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import { isExpiredTokenError, type Authenticator, type TokenIdentity } from '../authenticate';
 import { checkOperationLimits, limitedParseOptions, limitValidationRules, tokenLimitAsTooComplex, type OperationLimits } from '../limits/operation-limits';
 import type { SocketAdmission } from '../rate-limits/socket-admission';
 import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
 import { guardSockets, SocketCloseCode } from './socket-guard';
+import { KeepAliveCloseCode, keepSocketsAlive, type SocketKeepAlive } from './socket-keepalive';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
 
@@ -48,20 +49,20 @@ export interface SubscriptionServerOptions {
   readonly logger: Logger;
   /** Limits on new and open sockets per client address; absent, every upgrade is accepted. */
   readonly admission?: { readonly sockets: SocketAdmission; readonly addressOf: (req: IncomingMessage) => string };
+  /** How often sockets are pinged, and how many unsent bytes one may hold before it is closed. */
+  readonly keepAlive: { readonly pingIntervalMs: number; readonly maxBufferedBytes: number };
+  /** True once the gateway is shutting down: new sockets are turned away with 503. */
+  readonly draining: () => boolean;
 }
 
-// A subscriber this far behind loses updates instead of growing the gateway's memory.
-const maxBufferedBytes = 4 * 1024 * 1024;
-
-/** Writes a group's serialized result as a graphql-ws `next` message for one subscription. */
-function sinkFor(socket: WebSocket, id: string, onDropped: () => void): LiveSink {
+/**
+ * Writes a group's serialized result as a graphql-ws `next` message for one subscription. A socket past the buffer
+ * bound is closed rather than skipped over: a gap the client cannot see is worse than a reconnect that resumes.
+ */
+function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive): LiveSink {
   const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   return (payload) => {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount > maxBufferedBytes) {
-      onDropped();
-      return;
-    }
+    if (!keepAlive.admit(socket)) return;
     socket.send(`${prefix}${payload}}`);
   };
 }
@@ -97,8 +98,8 @@ function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?', 1)[0] ?? '/';
 }
 
-function refuseUpgrade(socket: Duplex, retryAfterSeconds: number): void {
-  socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuseUpgrade(socket: Duplex, retryAfterSeconds: number, status = '429 Too Many Requests'): void {
+  socket.end(`HTTP/1.1 ${status}\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /** graphql-ws on the gateway's HTTP server: authenticates connection_init, checks each subscription, hands it to the hub. */
@@ -116,6 +117,8 @@ export function attachSubscriptionServer({
   metrics,
   logger,
   admission,
+  keepAlive: keepAliveOptions,
+  draining,
 }: SubscriptionServerOptions) {
   const parseOptions = limitedParseOptions(limits);
   const validationRules = [...specifiedRules, ...limitValidationRules(limits)];
@@ -131,6 +134,8 @@ export function attachSubscriptionServer({
     connections.inc();
     socket.once('close', () => connections.dec());
   });
+  const keepAlive = keepSocketsAlive({ wss, ...keepAliveOptions, metrics, logger });
+  let closing: Promise<void> | undefined;
   const admitAndUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = admission ? await admission.sockets.admit(admission.addressOf(req)) : undefined;
     if (verdict && !verdict.allowed) {
@@ -145,18 +150,16 @@ export function attachSubscriptionServer({
       socket.destroy();
       return;
     }
+    if (draining() || closing) {
+      refuseUpgrade(socket, 1, '503 Service Unavailable');
+      return;
+    }
     admitAndUpgrade(req, socket, head).catch((error: unknown) => {
       logger.error({ err: error }, 'websocket admission failed');
       socket.destroy();
     });
   };
   server.on('upgrade', onUpgrade);
-
-  const dropped = new Counter({
-    name: 'rtc_gateway_slow_subscriber_drops_total',
-    help: 'Updates not sent because the subscriber could not keep up',
-    registers: [metrics.registry],
-  });
 
   const onSubscribe = async (
     ctx: Context<Record<string, unknown>, { socket: WebSocket }>,
@@ -221,7 +224,7 @@ export function attachSubscriptionServer({
       document,
       operationName: payload.operationName,
       variableValues: variables,
-      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, () => dropped.inc()) },
+      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, keepAlive) },
     };
     return executionArgs;
   };
@@ -263,14 +266,31 @@ export function attachSubscriptionServer({
       },
     },
     wss,
+    // keepSocketsAlive pings instead, and counts what it drops.
+    0,
   );
 
+  /**
+   * Closes every socket with 1001 Going Away through the close handshake, so clients reconnect (to another replica)
+   * and resume; a socket that has not finished the handshake within two seconds is cut.
+   */
+  const closeAll = async (): Promise<void> => {
+    // The upgrade listener stays: while the gateway drains, it turns new sockets away with 503.
+    guard.stop();
+    keepAlive.stop();
+    const closed = [...wss.clients].map((client) => {
+      const done = new Promise<void>((resolve) => (client.readyState === WebSocket.CLOSED ? resolve() : client.once('close', () => resolve())));
+      keepAlive.close(client, KeepAliveCloseCode.GoingAway, 'Gateway shutting down');
+      return done;
+    });
+    await Promise.all(closed);
+    await closeServer.dispose();
+  };
+
   return {
-    async close(): Promise<void> {
-      server.off('upgrade', onUpgrade);
-      guard.stop();
-      for (const client of wss.clients) client.terminate();
-      await closeServer.dispose();
+    close(): Promise<void> {
+      closing ??= closeAll();
+      return closing;
     },
   };
 }

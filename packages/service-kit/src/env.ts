@@ -26,6 +26,10 @@ export const commonEnv = {
     .string()
     .regex(/^[\w.-]{1,64}$/, 'must be letters, digits, _, . or -')
     .optional(),
+  // From SIGTERM to exit; past it the process exits 1. Kubernetes' terminationGracePeriodSeconds must cover it plus the preStop pause.
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(1).max(300).default(20),
+  // After SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes.
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(0),
 };
 
 export const databaseEnv = {

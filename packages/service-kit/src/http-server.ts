@@ -22,7 +22,18 @@ export interface ServiceServerOptions {
 export interface ServiceServer {
   readonly server: Server;
   listen(port: number, host?: string): Promise<string>;
-  close(): Promise<void>;
+  /** True once `drain()` was called. */
+  readonly draining: boolean;
+  /**
+   * The first step of a graceful stop: `/readyz` answers 503 so load balancers and the gateway's checks stop
+   * sending work, and every response from now on carries `Connection: close` so keep-alive clients move elsewhere.
+   */
+  drain(): void;
+  /**
+   * Stops accepting connections, lets requests in flight finish until `deadline` (epoch ms), then cuts what is
+   * left. Resolves with the number of connections that had to be cut.
+   */
+  close(deadline?: number): Promise<number>;
 }
 
 export function requestIdOf(req: IncomingMessage): string {
@@ -57,10 +68,12 @@ export function traceRoute(tracer: Tracer, path: string, handler: RouteHandler):
 /** Node's http server with the ops surface every RTC service shares. */
 export function createServiceServer({ logger, metrics, ready, routes, tracer }: ServiceServerOptions): ServiceServer {
   const served = tracer ? Object.fromEntries(Object.entries(routes).map(([path, handler]) => [path, traceRoute(tracer, path, handler)])) : routes;
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
   const table: Record<string, RouteHandler> = {
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
-      const ok = await ready().catch(() => false);
+      const ok = !draining && (await ready().catch(() => false));
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     },
     '/metrics': async (req, res) => {
@@ -79,6 +92,9 @@ export function createServiceServer({ logger, metrics, ready, routes, tracer }: 
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader(InternalHeader.RequestId, requestId);
+    if (draining) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const handler = table[path];
     if (!handler) {
@@ -95,6 +111,13 @@ export function createServiceServer({ logger, metrics, ready, routes, tracer }: 
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    server.closeIdleConnections();
+  };
+
   return {
     server,
     listen(port, host = '0.0.0.0') {
@@ -107,9 +130,25 @@ export function createServiceServer({ logger, metrics, ready, routes, tracer }: 
         });
       });
     },
-    close() {
+    get draining() {
+      return draining;
+    },
+    drain,
+    close(deadline = Date.now() + 10_000) {
+      drain();
       return new Promise((resolve) => {
-        server.close(() => resolve());
+        let cut = 0;
+        const timer = setTimeout(
+          () => {
+            cut = inFlight.size;
+            server.closeAllConnections();
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+        server.close(() => {
+          clearTimeout(timer);
+          resolve(cut);
+        });
         server.closeIdleConnections();
       });
     },

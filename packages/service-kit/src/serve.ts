@@ -5,7 +5,7 @@ import { createLogger, type Logger } from './logger';
 import { createServiceMetrics, type ServiceMetrics } from './metrics';
 import { createMysqlPool, type Pool } from './mysql';
 import type { OutboxRelay } from './outbox';
-import { registerShutdown } from './shutdown';
+import { drainHttp, registerShutdown } from './shutdown';
 import { startTracing, type Tracer } from './tracing';
 
 export interface ServiceDeps {
@@ -33,11 +33,26 @@ export interface ServeOptions {
   readonly otlpEndpoint?: string | undefined;
   /** The service's name in traces; `name` when absent. */
   readonly traceServiceName?: string | undefined;
+  /** SHUTDOWN_GRACE_SECONDS and SHUTDOWN_DELAY_SECONDS; absent, 20 s and none. */
+  readonly shutdown?: { readonly graceSeconds: number; readonly delaySeconds: number };
   readonly build: (deps: ServiceDeps) => Promise<BuiltService>;
 }
 
-/** A subgraph's main(): wires its dependencies, listens, relays its outbox and closes everything on SIGTERM. */
-export async function serveSubgraph({ name, port, logLevel, databaseUrl, redisUrl, otlpEndpoint, traceServiceName, build }: ServeOptions): Promise<void> {
+/**
+ * A subgraph's main(): wires its dependencies, listens and relays its outbox. On SIGTERM it goes unready, finishes
+ * the requests in flight, lets the relay finish its batch, closes bus and pool and exits 0 within the grace period.
+ */
+export async function serveSubgraph({
+  name,
+  port,
+  logLevel,
+  databaseUrl,
+  redisUrl,
+  otlpEndpoint,
+  traceServiceName,
+  shutdown = { graceSeconds: 20, delaySeconds: 0 },
+  build,
+}: ServeOptions): Promise<void> {
   const logger = createLogger({ service: name, level: logLevel });
   const metrics = createServiceMetrics(name);
   const tracing = startTracing({ endpoint: otlpEndpoint, serviceName: traceServiceName ?? name, global: true });
@@ -50,8 +65,10 @@ export async function serveSubgraph({ name, port, logLevel, databaseUrl, redisUr
   logger.info({ url: `${url}/graphql` }, `${name} subgraph listening`);
   registerShutdown({
     logger,
-    onShutdown: async () => {
-      await service.http.close();
+    graceMs: shutdown.graceSeconds * 1000,
+    onShutdown: async ({ signal, deadline }) => {
+      await drainHttp({ http: service.http, logger, signal, deadline, delayMs: shutdown.delaySeconds * 1000 });
+      // Requests that committed outbox rows are done; the relay publishes what its current batch holds and stops.
       await service.relay?.stop();
       await service.stop?.();
       await bus.close();

@@ -18,6 +18,8 @@ const WITHIN_MS = 2_000;
  */
 async function startRelay(target: URL) {
   const sockets = new Set<Socket>();
+  // Client sockets whose upstream answered 101 Switching Protocols: WebSockets.
+  const upgraded = new Map<Socket, Socket>();
   let refuseUntil = 0;
   const server: Server = createServer((client) => {
     if (Date.now() < refuseUntil) {
@@ -25,6 +27,9 @@ async function startRelay(target: URL) {
       return;
     }
     const upstream = connect(Number(target.port), target.hostname);
+    upstream.once('data', (chunk: Buffer) => {
+      if (chunk.subarray(0, 12).toString('latin1') === 'HTTP/1.1 101') upgraded.set(client, upstream);
+    });
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],
@@ -34,6 +39,7 @@ async function startRelay(target: URL) {
       from.on('error', () => to.destroy());
       from.on('close', () => {
         sockets.delete(from);
+        upgraded.delete(from);
         to.destroy();
       });
     }
@@ -41,6 +47,20 @@ async function startRelay(target: URL) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /**
+     * Ends every WebSocket as a gateway shutting down does, with a 1001 close frame, then the connection; other
+     * connections are left alone.
+     */
+    goAway(reason = 'Gateway shutting down') {
+      const text = Buffer.from(reason);
+      const frame = Buffer.concat([Buffer.from([0x88, 2 + text.length, 0x03, 0xe9]), text]);
+      for (const [client, upstream] of upgraded) {
+        upstream.unpipe(client);
+        client.end(frame);
+        upstream.destroy();
+      }
+      upgraded.clear();
+    },
     /** Cuts every open connection and turns new ones away for `forMs`. */
     drop(forMs: number) {
       refuseUntil = Date.now() + forMs;
@@ -226,6 +246,42 @@ describe('live dashboard in a real browser', () => {
     // And the live feed works again after the reconnect.
     const placed = await order([{ productId: products[0]!.id, quantity: 1 }]);
     await page.waitForSelector(`[data-panel="latest-orders"] .feed-row[data-order-id="${placed.id}"]`, { timeout: WITHIN_MS });
+  });
+
+  it('reconnects after the gateway goes away with 1001 and resubscribes each subscription after the last event position it received', async () => {
+    const subscribes: { id: string; payload: { query: string; extensions?: { resumeAfter?: string } } }[] = [];
+    const lastPosition = new Map<string, string>();
+    page.on('websocket', (socket) => {
+      socket.on('framesent', ({ payload }) => {
+        const message = JSON.parse(String(payload)) as { type: string; id: string; payload: (typeof subscribes)[number]['payload'] };
+        if (message.type === 'subscribe') subscribes.push(message);
+      });
+      socket.on('framereceived', ({ payload }) => {
+        const message = JSON.parse(String(payload)) as { type: string; id: string; payload?: { extensions?: { eventPosition?: string } } };
+        const position = message.payload?.extensions?.eventPosition;
+        if (message.type === 'next' && position) lastPosition.set(message.id, position);
+      });
+    });
+    // A first socket seen from the start, so every position it delivers is known.
+    relay.drop(0);
+    await connectionState('reconnecting', 5_000);
+    await connectionState('live', 15_000);
+    const placed = await order([{ productId: products[2]!.id, quantity: 1 }]);
+    await page.waitForSelector(`[data-panel="latest-orders"] .feed-row[data-order-id="${placed.id}"]`, { timeout: WITHIN_MS });
+    const positionsBefore = new Map(lastPosition);
+    const firstSubscribes = subscribes.length;
+
+    relay.goAway();
+    await connectionState('reconnecting', 5_000);
+    await connectionState('live', 15_000);
+    await expect.poll(() => subscribes.length - firstSubscribes, { timeout: 5_000 }).toBe(3);
+    for (const again of subscribes.slice(firstSubscribes)) {
+      // Without a position yet (salesStats never has one) the payload says so by leaving resumeAfter out.
+      expect(again.payload, again.payload.query).toHaveProperty('extensions');
+      expect(again.payload.extensions?.resumeAfter, again.payload.query).toBe(positionsBefore.get(again.id));
+    }
+    const after = await order([{ productId: products[0]!.id, quantity: 1 }]);
+    await page.waitForSelector(`[data-panel="latest-orders"] .feed-row[data-order-id="${after.id}"]`, { timeout: WITHIN_MS });
   });
 
   it('shows offline while the browser has no network and recovers when it is back', async () => {

@@ -23,7 +23,17 @@ const startOrder: readonly ServiceName[] = ['users', 'catalog', 'inventory', 'or
 export interface ServiceProcesses {
   readonly gatewayUrl: string;
   readonly urls: Record<ServiceName, string>;
+  /** The running process of a service, e.g. to signal it. */
+  processOf(name: ServiceName): ChildProcess;
+  /** Starts a service again (after it exited) with the same environment, and waits until it is ready. */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface ServiceProcessOptions extends StackOptions {
+  readonly redisUrl: string;
+  /** Extra environment per service, e.g. shorter intervals for a test. */
+  readonly extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, name: string): Promise<void> {
@@ -44,7 +54,7 @@ async function waitUntilReady(url: string, child: ChildProcess, name: string): P
  * RTC as production runs it: one process per service, each from its own main.ts and environment, sharing a Redis
  * bus. Uses every core of the machine, where the single-process stack runs on one event loop.
  */
-export async function startServiceProcesses(options: StackOptions & { readonly redisUrl: string }): Promise<ServiceProcesses> {
+export async function startServiceProcesses(options: ServiceProcessOptions): Promise<ServiceProcesses> {
   const urls = Object.fromEntries(startOrder.map((name) => [name, `http://${options.host}:${options.ports[name]}`])) as Record<ServiceName, string>;
   const graphqlOf = (name: ServiceName) => `${urls[name]}/graphql`;
   const common = {
@@ -75,10 +85,19 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     },
   };
 
-  const children: ChildProcess[] = [];
+  const children = new Map<ServiceName, ChildProcess>();
+  const start = async (name: ServiceName) => {
+    const child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', entryPoints[name]], {
+      cwd: repositoryRoot,
+      env: { ...common, ...environments[name], PORT: String(options.ports[name]), OTEL_SERVICE_NAME: name, ...options.extraEnv?.[name] },
+      stdio: 'inherit',
+    });
+    children.set(name, child);
+    await waitUntilReady(urls[name], child, name);
+  };
   const stop = async () => {
     await Promise.all(
-      children.reverse().map(
+      [...children.values()].reverse().map(
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -89,18 +108,16 @@ export async function startServiceProcesses(options: StackOptions & { readonly r
     );
   };
   try {
-    for (const name of startOrder) {
-      const child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', entryPoints[name]], {
-        cwd: repositoryRoot,
-        env: { ...common, ...environments[name], PORT: String(options.ports[name]), OTEL_SERVICE_NAME: name },
-        stdio: 'inherit',
-      });
-      children.push(child);
-      await waitUntilReady(urls[name], child, name);
-    }
+    for (const name of startOrder) await start(name);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { gatewayUrl: urls.gateway, urls, stop };
+  return {
+    gatewayUrl: urls.gateway,
+    urls,
+    processOf: (name) => children.get(name)!,
+    restart: start,
+    stop,
+  };
 }

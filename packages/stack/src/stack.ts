@@ -146,6 +146,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         await Promise.all(tracings.map((tracing) => tracing.flush()));
       },
       async stop() {
+        // Open sockets would keep the HTTP server from closing: they go first, with 1001.
+        await gateway.closeSockets();
         await gateway.http.close();
         await gateway.stop();
         for (const stop of stops.reverse()) await stop();

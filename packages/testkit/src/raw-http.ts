@@ -42,6 +42,8 @@ export type ConnectionOutcome = RawResponse | 'closed' | 'timeout';
 export interface KeepAliveConnection {
   /** Writes a request (headers and body as given) and waits for its answer. */
   send(head: string, body?: Buffer | string, timeoutMs?: number): Promise<ConnectionOutcome>;
+  /** Writes more of the request `send` began, e.g. the rest of a body sent in parts to keep a request in flight. */
+  write(bytes: Buffer | string): void;
   /** Resolves true once the server closed the connection, false if it is still open after `timeoutMs`. */
   closedWithin(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -129,6 +131,7 @@ export function openKeepAlive(url: string): Promise<KeepAliveConnection> {
             'timeout',
           );
         },
+        write: (bytes) => void socket.write(bytes),
         closedWithin: (timeoutMs) => waitFor(() => (closed ? true : undefined), timeoutMs, false),
         close: () => socket.destroy(),
       });

@@ -9,12 +9,20 @@ export interface RawLiveSocket {
   nextMessage(timeoutMs?: number): Promise<unknown>;
   /** The close code once the server closed the socket, or null if it is still open after `timeoutMs`. */
   closedWithin(timeoutMs: number): Promise<number | null>;
+  /** Stops reading from the connection, as a client that hangs does: the server's sends pile up. */
+  pauseReading(): void;
+  resumeReading(): void;
   close(): void;
 }
 
+export interface RawLiveSocketOptions {
+  /** Answer the server's WebSocket pings; false plays a peer that vanished without closing. Default true. */
+  readonly autoPong?: boolean;
+}
+
 /** Opens a socket with the graphql-ws subprotocol and nothing else: no connection_init is sent. */
-export function openRawLiveSocket(httpUrl: string): Promise<RawLiveSocket> {
-  const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
+export function openRawLiveSocket(httpUrl: string, { autoPong = true }: RawLiveSocketOptions = {}): Promise<RawLiveSocket> {
+  const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { autoPong });
   const messages: unknown[] = [];
   let read = 0;
   let closeCode: number | null = null;
@@ -42,6 +50,8 @@ export function openRawLiveSocket(httpUrl: string): Promise<RawLiveSocket> {
         },
         nextMessage: (timeoutMs = 5_000) => waitFor<unknown>(() => (messages.length > read ? messages[read++] : undefined), timeoutMs, null),
         closedWithin: (timeoutMs) => waitFor<number | null>(() => closeCode ?? undefined, timeoutMs, null),
+        pauseReading: () => socket.pause(),
+        resumeReading: () => socket.resume(),
         close: () => socket.terminate(),
       }),
     );

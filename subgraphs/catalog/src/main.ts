@@ -12,5 +12,6 @@ await serveSubgraph({
   redisUrl: env.REDIS_URL,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   traceServiceName: env.OTEL_SERVICE_NAME,
+  shutdown: { graceSeconds: env.SHUTDOWN_GRACE_SECONDS, delaySeconds: env.SHUTDOWN_DELAY_SECONDS },
   build: (deps) => createCatalogSubgraph({ production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN }, deps),
 });

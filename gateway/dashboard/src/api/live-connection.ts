@@ -1,6 +1,7 @@
 import type { TypedDocumentString } from '../__generated__/graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { initialConnectionState, nextConnectionState, retryDelayMs, type ConnectionEvent, type ConnectionState } from '../state/connection-state';
+import { createResumablePayload } from '../state/resume-position';
 
 // graphql-ws's own close codes: 4401 a token that expired, 4403 one the gateway refused or revoked, 4408 our own "no pong in time".
 const TOKEN_EXPIRED = 4401;
@@ -34,8 +35,9 @@ export interface LiveConnection {
 const codeOf = (event: unknown) => (typeof event === 'object' && event !== null && 'code' in event ? Number((event as { code: unknown }).code) : undefined);
 
 /**
- * One graphql-ws socket for every subscription of the page: it connects at once, retries for ever with backoff,
- * pings to find half-open sockets, and reports the phase the operator sees.
+ * One graphql-ws socket for every subscription of the page: it connects at once, retries for ever with backoff
+ * (after a 1001 from a gateway shutting down as after a dropped network), pings to find half-open sockets, resumes
+ * each subscription after the last event it received, and reports the phase the operator sees.
  */
 export function createLiveConnection({ url, token, onState, onReconnected, onAuthRejected }: LiveConnectionOptions): LiveConnection {
   let state = initialConnectionState(navigator.onLine);
@@ -114,20 +116,19 @@ export function createLiveConnection({ url, token, onState, onReconnected, onAut
 
   return {
     subscribe<TResult>(document: TypedDocumentString<TResult, Record<string, never>>, onData: (data: TResult) => void, onError?: (message: string) => void) {
-      return client.subscribe<TResult>(
-        { query: document.toString() },
-        {
-          next: (result) => {
-            if (result.data) onData(result.data as TResult);
-            const [first] = result.errors ?? [];
-            if (first) onError?.(first.message);
-          },
-          error: (error) => {
-            if (Array.isArray(error)) onError?.(String((error[0] as { message?: unknown } | undefined)?.message ?? 'subscription refused'));
-          },
-          complete: () => undefined,
+      const resumable = createResumablePayload(document.toString());
+      return client.subscribe<TResult>(resumable.payload, {
+        next: (result) => {
+          resumable.seen(result.extensions);
+          if (result.data) onData(result.data as TResult);
+          const [first] = result.errors ?? [];
+          if (first) onError?.(first.message);
         },
-      );
+        error: (error) => {
+          if (Array.isArray(error)) onError?.(String((error[0] as { message?: unknown } | undefined)?.message ?? 'subscription refused'));
+        },
+        complete: () => undefined,
+      });
     },
     get state() {
       return state;
