@@ -82,6 +82,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
     storeCurrency: 'USD',
     paymentTtlSeconds: 900,
     expirySweepSeconds: 0,
+    checkoutReconcileSeconds: 0,
     paymentMaxAmount: 1_000_000,
     ...config,
   };

@@ -21,6 +21,11 @@ export interface Inventory {
   commit(reference: string): Promise<boolean>;
   /** Returns held or sold units to stock: true when this call did, false when nothing was left to return. */
   release(reference: string, reason: ReleaseReason): Promise<boolean>;
+  /**
+   * `release` for up to 500 references in one call; resolves with how many this call released. With FAILED, a reference
+   * never reserved is barred from reserving later, which is what abandoning a checkout needs.
+   */
+  releaseMany(references: readonly string[], reason: ReleaseReason): Promise<number>;
 }
 
 const reserveMutation = /* GraphQL */ `
@@ -44,6 +49,12 @@ const releaseMutation = /* GraphQL */ `
   }
 `;
 
+const releaseManyMutation = /* GraphQL */ `
+  mutation OrdersReleaseReservations($references: [String!]!, $reason: ReleaseReason!) {
+    releaseReservations(references: $references, reason: $reason)
+  }
+`;
+
 export function createInventory(client: GraphQLClient): Inventory {
   return {
     async reserve(reference, lines, ttlSeconds) {
@@ -63,6 +74,10 @@ export function createInventory(client: GraphQLClient): Inventory {
     async release(reference, reason) {
       const data = await client.request<{ releaseReservation: boolean }>(releaseMutation, { reference, reason });
       return data.releaseReservation;
+    },
+    async releaseMany(references, reason) {
+      const data = await client.request<{ releaseReservations: number }>(releaseManyMutation, { references, reason });
+      return data.releaseReservations;
     },
   };
 }
