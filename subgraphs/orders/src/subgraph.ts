@@ -95,6 +95,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     inventory,
     logger: logger.child({ component: 'checkout-reconciler' }),
     graceSeconds: config.checkoutGraceSeconds ?? 30,
+    metrics,
   });
   const reconciler = createLeasedJob({
     name: 'orders.checkout-reconcile',

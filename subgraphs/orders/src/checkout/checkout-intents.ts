@@ -42,7 +42,7 @@ export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
   return {
     async open(reference, now) {
       const [result] = await db.$client.query<ResultSetHeader>(
-        "insert ignore into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?)",
+        "insert into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?) on duplicate key update `reservation_ref` = `reservation_ref`",
         [reference, toDb(now)],
       );
       if (result.affectedRows === 1) return 'PENDING';

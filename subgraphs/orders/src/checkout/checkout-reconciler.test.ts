@@ -21,11 +21,13 @@ const placeOrder = /* GraphQL */ `
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// Checkouts of this many units wait after reserving (the reconciler abandons them first); of that many, before.
+// Checkouts of this many units pause after reserving, or before, far longer than the racing reconciler's grace (they lose);
+// of the last, about as long as that grace (they race it).
 const slowAfterReserve = 2;
 const slowBeforeReserve = 3;
-// Far longer than the test reconciler's grace and its passes, even on a loaded machine.
-const pauseMs = 1_500;
+const racingAfterReserve = 4;
+const graceSeconds = 0.5;
+const pauseMs = 2_500;
 
 let stack: OrderStack;
 let lamp: string;
@@ -42,6 +44,7 @@ beforeAll(async () => {
         if (lines[0]?.quantity === slowBeforeReserve) await sleep(pauseMs);
         const status = await real.reserve(reference, lines, ttlSeconds);
         if (lines[0]?.quantity === slowAfterReserve) await sleep(pauseMs);
+        if (lines[0]?.quantity === racingAfterReserve) await sleep(graceSeconds * 1000 * Math.random() * 2);
         return status;
       },
     }),
@@ -106,6 +109,9 @@ describe('a checkout that dies between its reservation and its order', () => {
       [reference],
     );
     expect(intent).toEqual({ state: 'ABANDONED', released: 1 });
+    expect(await stack.orders.metrics.registry.getSingleMetricAsString('rtc_checkouts_abandoned_total')).toMatch(
+      /^rtc_checkouts_abandoned_total(\{[^}]*\})? 1$/m,
+    );
 
     const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, quantity: 4 }] } }, { userId: '501' });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
@@ -125,14 +131,13 @@ describe('checkouts racing the reconciler', () => {
       intents: createCheckoutIntents(createOrdersDb(ordersPool)),
       inventory: createInventory(createGraphQLClient({ url: stack.inventoryUrl, internalToken: testInternalToken })),
       logger: createLogger({ service: 'orders', level: 'silent' }),
-      // A tenth of a second: checkouts that pause after or before reserving lose, the others race it.
-      graceSeconds: 0.1,
+      graceSeconds,
     });
     const before = await stockOf(vase);
     const attempts = Array.from({ length: 90 }, (_, i) => ({
       userId: String(600 + (i % 30)),
       key: `race-${i % 60}`,
-      quantity: i % 3 === 0 ? slowAfterReserve : i % 3 === 1 ? slowBeforeReserve : 1,
+      quantity: [1, slowAfterReserve, slowBeforeReserve, racingAfterReserve][i % 4]!,
     }));
     let settled = false;
     const racing = (async () => {
@@ -156,13 +161,14 @@ describe('checkouts racing the reconciler', () => {
     );
     settled = true;
     expect(await racing).toBeGreaterThan(5);
-    await sleep(200);
+    await sleep(graceSeconds * 1000 + 100);
     await reconcile();
 
     const codes = results.flatMap((result) => errorCodes(result));
     // A failed duplicate of a key may also be told its key was reused with another payload.
     expect(new Set(codes).size === 0 || [...new Set(codes)].every((code) => code === 'CONFLICT' || code === 'IDEMPOTENCY_KEY_REUSED')).toBe(true);
-    const slowOutcomes = attempts.flatMap((attempt, i) => (attempt.quantity === 1 ? [] : [{ i, ...attempt, codes: errorCodes(results[i]!) }]));
+    const slow = [slowAfterReserve, slowBeforeReserve];
+    const slowOutcomes = attempts.flatMap((attempt, i) => (slow.includes(attempt.quantity) ? [{ i, ...attempt, codes: errorCodes(results[i]!) }] : []));
     expect(slowOutcomes.filter((outcome) => outcome.codes.join() !== 'CONFLICT')).toEqual([]);
     const placed = results.filter((result) => result.data?.placeOrder).length;
     expect(placed).toBeGreaterThan(0);
@@ -183,6 +189,6 @@ describe('checkouts racing the reconciler', () => {
     expect(await ledgerOf(vase)).toEqual({ available: -orderedUnits, reserved: orderedUnits });
     const [pending] = await stack.orderRows<{ n: number }>(`SELECT COUNT(*) AS n FROM checkout_intents WHERE state = 'PENDING' OR released_at IS NULL`);
     expect(pending?.n).toBe(0);
-    console.info(`${placed} of ${attempts.length} checkouts placed against a reconciler with a 0.1 s grace`);
+    console.info(`${placed} of ${attempts.length} checkouts placed against a reconciler with a ${graceSeconds} s grace`);
   });
 });

@@ -1,4 +1,4 @@
-import type { Logger } from '@rtc/service-kit';
+import { Counter, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 import type { Inventory } from '../clients/inventory';
 import type { CheckoutIntents } from './checkout-intents';
 
@@ -17,6 +17,8 @@ export interface CheckoutReconcilerOptions {
   readonly logger: Logger;
   /** A checkout still without its order this long after it began reserving is abandoned. */
   readonly graceSeconds: number;
+  /** Where `rtc_checkouts_abandoned_total` is registered; absent, nothing is counted. */
+  readonly metrics?: ServiceMetrics;
 }
 
 // Abandoned references stay this long after their release, so a stuck duplicate still finds them.
@@ -28,7 +30,14 @@ const releaseBatchSize = 500;
  * Releases the stock of checkouts that died between reserving and writing their order (a crash, a lost connection):
  * each pass abandons stale references, then asks inventory to release every abandoned one not yet confirmed.
  */
-export function createCheckoutReconciler({ intents, inventory, logger, graceSeconds }: CheckoutReconcilerOptions) {
+export function createCheckoutReconciler({ intents, inventory, logger, graceSeconds, metrics }: CheckoutReconcilerOptions) {
+  const abandonedTotal =
+    metrics &&
+    new Counter({
+      name: 'rtc_checkouts_abandoned_total',
+      help: 'Checkouts the reconciler gave up because their order was never written; their reservations are released',
+      registers: [metrics.registry],
+    });
   return async function reconcile(now = new Date()): Promise<ReconcileResult> {
     const before = new Date(now.getTime() - graceSeconds * 1000);
     let abandoned = 0;
@@ -36,6 +45,7 @@ export function createCheckoutReconciler({ intents, inventory, logger, graceSeco
     for (;;) {
       const batch = await intents.abandonStale(before, batchSize);
       abandoned += batch.abandoned.length;
+      abandonedTotal?.inc(batch.abandoned.length);
       ordered += batch.ordered;
       if (batch.abandoned.length + batch.ordered < batchSize) break;
     }
