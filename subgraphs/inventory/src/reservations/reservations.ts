@@ -43,6 +43,7 @@ export interface ReservationsOptions {
 
 export const expiryActor = 'system:expiry';
 const expiryBatchSize = 100;
+const readCommitted = { isolationLevel: 'read committed' } as const;
 // References per transaction of a batch release: long enough to amortize, short enough to hold stock rows briefly.
 const releaseChunkSize = 100;
 
@@ -199,7 +200,8 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
           );
         if (movements.length > 0) await recordMovements(runnerOnDrizzle(tx), movements, actor, at);
         return movable.length;
-      }),
+        // No gap locks around unknown references: concurrent reserves insert there.
+      }, readCommitted),
     );
 
   return {

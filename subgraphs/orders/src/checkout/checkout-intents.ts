@@ -32,6 +32,9 @@ export interface CheckoutIntents {
 
 export const checkoutAbandonedMessage = 'An earlier checkout with this idempotencyKey failed; place the order with a new key';
 
+// No gap locks: these transactions must not hold up checkouts inserting their own rows next to the ones read here.
+const readCommitted = { isolationLevel: 'read committed' } as const;
+
 const claimIntent = "delete from `checkout_intents` where `reservation_ref` = ? and `state` = 'PENDING'";
 // A locking read: sees every order committed before this transaction took the intent's lock, whatever its snapshot.
 const ordersUsing = 'select `reservation_ref` from `orders` where `reservation_ref` in (?) lock in share mode';
@@ -70,7 +73,7 @@ export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
           if (ordered.length === 0) return 'ABANDONED' as const;
           await tx.delete(checkoutIntents).where(eq(checkoutIntents.reservationRef, reference));
           return 'ORDERED' as const;
-        }),
+        }, readCommitted),
       ),
 
     abandonStale: (before, limit) =>
@@ -94,7 +97,7 @@ export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
             await tx.update(checkoutIntents).set({ state: 'ABANDONED' }).where(inArray(checkoutIntents.reservationRef, abandoned));
           }
           return { abandoned, ordered: ordered.size };
-        }),
+        }, readCommitted),
       ),
 
     async unreleased(limit) {

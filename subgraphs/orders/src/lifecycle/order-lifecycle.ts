@@ -44,6 +44,8 @@ export interface OrderLifecycle {
   retryStockReleases(now?: Date): Promise<number>;
 }
 
+const readCommitted = { isolationLevel: 'read committed' } as const;
+
 // The sweep works in batches until one comes back short: each batch is one transaction and one call to inventory.
 const sweepBatch = 200;
 
@@ -135,7 +137,8 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
           stale.map((order) => ({ ...order, lines: linesOf.get(order.id) ?? [] })),
         );
         return cancelled;
-      }),
+        // No gap locks: the scan must not hold up checkouts inserting new PENDING orders after the rows it read.
+      }, readCommitted),
     );
 
   /** Releases the stock of cancelled orders, a call per reason and batch; returns how many inventory confirmed. */
