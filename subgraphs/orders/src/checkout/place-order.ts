@@ -172,21 +172,27 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
       const winner = await findByKey(userId, idempotencyKey).catch(() => null);
       if (winner?.reservationRef === reference) return winner;
       if (!winner && isDuplicateKey(error)) throw error;
-      await giveUp(reference);
+      if ((await giveUp(reference)) === 'ORDERED') {
+        // The duplicate that owns this reservation committed after the lookup above.
+        const late = await findByKey(userId, idempotencyKey).catch(() => null);
+        if (late?.reservationRef === reference) return late;
+      }
       if (winner) throw idempotencyKeyReused('input.idempotencyKey');
       throw error;
     }
   };
 
   /** Abandons the reference, then releases its stock; when either step fails, the reconciler finishes the job. */
-  const giveUp = async (reference: string) => {
+  const giveUp = async (reference: string): Promise<'ABANDONED' | 'ORDERED' | 'UNKNOWN'> => {
     try {
       const now = new Date();
-      if ((await intents.abandon(reference, now)) !== 'ABANDONED') return;
+      if ((await intents.abandon(reference, now)) === 'ORDERED') return 'ORDERED';
       await inventory.releaseMany([reference], 'FAILED');
       await intents.markReleased([reference], now);
+      return 'ABANDONED';
     } catch (error) {
       logger.error({ err: error, reference }, 'could not release the reservation of a failed checkout; the reconciler will');
+      return 'UNKNOWN';
     }
   };
 
