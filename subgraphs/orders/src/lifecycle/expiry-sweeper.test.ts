@@ -90,6 +90,21 @@ async function seedUnpaidOrders(count: number): Promise<void> {
 describe('the unpaid-order sweep', () => {
   it(`expires ${unpaid} unpaid orders in one pass on two replicas at once, each exactly once, and stock equals the ledger`, async () => {
     await seedUnpaidOrders(unpaid);
+    // A customer of the sweep who also has a paid order: it stays their first order and in the rollups.
+    const paidAt = new Date(Date.now() - 3 * 3_600_000);
+    await ordersPool.query(
+      "INSERT INTO orders (user_id, idempotency_key, reservation_ref, status, currency, total_amount, item_count, placed_at, updated_at, paid_at) VALUES (1000, 'paid', 'paid-ref', 'PAID', 'USD', 5000, 1, ?, ?, ?)",
+      [paidAt, paidAt, paidAt],
+    );
+    await applyOrdersToRollups(runnerOn(ordersPool), [
+      {
+        userId: 1000,
+        placedAt: paidAt,
+        currency: 'USD',
+        totalAmount: 5000,
+        lines: [{ productId: productIds[0]!, quantity: 1, lineAmount: 5000 }],
+      },
+    ]);
     const [held] = await stack.inventoryRows<{ reserved: number }>('SELECT CAST(SUM(reserved) AS SIGNED) AS reserved FROM stock');
     expect(held?.reserved).toBe(unpaid * 1.5);
 
@@ -103,7 +118,7 @@ describe('the unpaid-order sweep', () => {
     expect(seconds).toBeLessThan(60);
 
     const statuses = await stack.orderRows<{ status: string; cancel_reason: string; released: number; n: number }>(
-      'SELECT status, cancel_reason, stock_released_at IS NOT NULL AS released, COUNT(*) AS n FROM orders GROUP BY status, cancel_reason, released',
+      `SELECT status, cancel_reason, stock_released_at IS NOT NULL AS released, COUNT(*) AS n FROM orders WHERE status <> 'PAID' GROUP BY status, cancel_reason, released`,
     );
     expect(statuses).toEqual([{ status: 'CANCELLED', cancel_reason: 'EXPIRED', released: 1, n: unpaid }]);
     const [events] = await stack.orderRows<{ n: number; orders: number }>(
@@ -113,9 +128,11 @@ describe('the unpaid-order sweep', () => {
     const [rollups] = await stack.orderRows<{ orders: number; revenue: number }>(
       'SELECT CAST(COALESCE(SUM(orders), 0) AS SIGNED) AS orders, CAST(COALESCE(SUM(revenue), 0) AS SIGNED) AS revenue FROM sales_by_minute',
     );
-    expect(rollups).toEqual({ orders: 0, revenue: 0 });
-    const [customers] = await stack.orderRows<{ orders: number }>('SELECT CAST(SUM(orders) AS SIGNED) AS orders FROM customer_stats');
-    expect(customers?.orders).toBe(0);
+    expect(rollups).toEqual({ orders: 1, revenue: 5000 });
+    const customers = await stack.orderRows<{ user_id: number; orders: number; first_order_at: Date }>(
+      'SELECT user_id, orders, first_order_at FROM customer_stats WHERE orders > 0 OR first_order_at IS NOT NULL',
+    );
+    expect(customers).toEqual([{ user_id: 1000, orders: 1, first_order_at: paidAt }]);
 
     const reservations = await stack.inventoryRows<{ status: string; release_reason: string; n: number }>(
       'SELECT status, release_reason, COUNT(*) AS n FROM reservations GROUP BY status, release_reason',
