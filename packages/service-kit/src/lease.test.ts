@@ -52,7 +52,7 @@ describe('withLease', () => {
   it('is free again when its holder dies, and when its work throws', async () => {
     const pool = poolOn(names[0]!);
     const connection = await pool.getConnection();
-    await connection.query('SELECT GET_LOCK(SHA1(CONCAT(DATABASE(), ?)), 0)', [':crash']);
+    await connection.query("SELECT GET_LOCK(SHA1(CONCAT(IFNULL(DATABASE(), ''), ?)), 0)", [':crash']);
     expect(await withLease(pool, 'crash', async () => 'ran')).toBeUndefined();
     connection.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));

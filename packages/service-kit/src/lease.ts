@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 export async function withLease<T>(pool: Pool, name: string, work: () => Promise<T>): Promise<T | undefined> {
   const connection = await pool.getConnection();
   // Lock names are server-wide and at most 64 characters: hashed with the database's name, one lease per database.
-  const lock = 'SHA1(CONCAT(DATABASE(), ?))';
+  const lock = "SHA1(CONCAT(IFNULL(DATABASE(), ''), ?))";
   try {
     const [rows] = await connection.query(`SELECT GET_LOCK(${lock}, 0) AS held`, [`:${name}`]);
     if ((rows as { held: number | null }[])[0]?.held !== 1) return undefined;
