@@ -1,6 +1,6 @@
 // The ceiling a checkout through the gateway is measured against: the SQL that placeOrder runs, issued straight
 // from this process with mysql2, without HTTP, GraphQL or federation. Every statement mirrors one the services
-// run (orders: checkout/place-order.ts and rollups/write-rollups.ts; catalog: the Product entity loader;
+// run (orders: checkout/place-order.ts, checkout/checkout-intents.ts and rollups/write-rollups.ts; catalog: the Product entity loader;
 // inventory: reservations/reservations.ts and stock/stock-movements.ts; the kit's outbox). Change them together.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -217,6 +217,9 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
   const write = (userId: number, idempotencyKey: string, payloadHash: string, reference: string, priced: Awaited<ReturnType<typeof price>>) =>
     retrying(() =>
       inTransaction(orders, async (tx) => {
+        // checkout-intents.ts claim: the intent, still PENDING, goes with the order.
+        const claimed = await tx.run<ResultSetHeader>("delete from `checkout_intents` where `reservation_ref` = ? and `state` = 'PENDING'", [reference]);
+        if (claimed.affectedRows !== 1) throw new RawCheckoutError('CONFLICT', `checkout ${reference} was abandoned`);
         const now = new Date();
         const result = await tx.run<ResultSetHeader>(
           'insert into `orders` (`user_id`, `idempotency_key`, `reservation_ref`, `payload_hash`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -278,7 +281,19 @@ export function createRawCheckout({ serverUrl, databases, connectionLimit, reser
       const priced = await price(lines);
       const payloadHash = rawPayloadHash(lines);
       const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
-      await reserve(reference, lines);
+      // checkout-intents.ts open: the intent the reconciler would abandon if the order never came.
+      await orders.query(
+        "insert into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?) on duplicate key update `reservation_ref` = `reservation_ref`",
+        [reference, new Date()],
+      );
+      try {
+        await reserve(reference, lines);
+      } catch (error) {
+        if (error instanceof RawCheckoutError && error.code === 'OUT_OF_STOCK') {
+          await orders.query("delete from `checkout_intents` where `reservation_ref` = ? and `state` = 'PENDING'", [reference]);
+        }
+        throw error;
+      }
       // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
       return write(userId, idempotencyKey, payloadHash, reference, priced);
     },

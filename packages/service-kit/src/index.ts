@@ -22,6 +22,7 @@ export * from './text-input';
 export * from './loaders';
 export * from './serve';
 export * from './keyset';
+export * from './lease';
 export * from './mysql-errors';
 export * from './transaction-retry';
 export * from './pooled-http';

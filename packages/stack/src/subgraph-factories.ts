@@ -49,7 +49,7 @@ export async function buildSubgraph(
           storeTimeZone: options.storeTimeZone,
           storeCurrency: options.storeCurrency,
           paymentTtlSeconds: options.paymentTtlSeconds ?? 15 * 60,
-          expirySweepSeconds: 30,
+          expirySweepSeconds: 5,
           paymentMaxAmount: 1_000_000,
         },
         deps,

@@ -23,7 +23,9 @@ export function loadOrdersEnv() {
         .default('USD'),
       // Inventory holds stock for at most a day; orders add a grace period on top of this.
       ORDER_PAYMENT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_000).default(900),
-      ORDER_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+      ORDER_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+      ORDER_CHECKOUT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+      ORDER_CHECKOUT_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
       PAYMENT_MAX_AMOUNT: z.coerce.number().int().min(1).default(1_000_000),
     },
     process.env,

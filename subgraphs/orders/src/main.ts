@@ -26,6 +26,8 @@ await serveSubgraph({
         storeCurrency: env.STORE_CURRENCY,
         paymentTtlSeconds: env.ORDER_PAYMENT_TTL_SECONDS,
         expirySweepSeconds: env.ORDER_EXPIRY_SWEEP_SECONDS,
+        checkoutReconcileSeconds: env.ORDER_CHECKOUT_RECONCILE_SECONDS,
+        checkoutGraceSeconds: env.ORDER_CHECKOUT_GRACE_SECONDS,
         paymentMaxAmount: env.PAYMENT_MAX_AMOUNT,
       },
       deps,

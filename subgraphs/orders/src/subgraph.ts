@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { asc, inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { createBatchLoader, createGraphQLClient, createGroupLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
+import {
+  createBatchLoader,
+  createGraphQLClient,
+  createGroupLoader,
+  createLeasedJob,
+  createServiceRelay,
+  createSubgraphServer,
+  type ServiceDeps,
+} from '@rtc/service-kit';
 import { createSalesAnalytics } from './analytics/sales-analytics';
 import { createCarts } from './carts/carts';
+import { createCheckoutIntents } from './checkout/checkout-intents';
+import { createCheckoutReconciler } from './checkout/checkout-reconciler';
 import { createCheckout } from './checkout/place-order';
 import { createCatalog, type Catalog } from './clients/catalog';
 import { createInventory, type Inventory } from './clients/inventory';
@@ -33,6 +43,10 @@ export interface OrdersConfig {
   readonly paymentTtlSeconds: number;
   /** How often unpaid orders are expired; 0 leaves it to whoever calls `sweeper.sweep()`. */
   readonly expirySweepSeconds: number;
+  /** How often checkouts that reserved but never wrote their order are looked for; 0 leaves it to `reconcileCheckouts()`. */
+  readonly checkoutReconcileSeconds?: number;
+  /** A checkout without its order this long after it began reserving is abandoned and its stock released. */
+  readonly checkoutGraceSeconds?: number;
   /** The rule-based payment provider declines charges above this many minor units. */
   readonly paymentMaxAmount: number;
 }
@@ -91,7 +105,21 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
       relay.nudge();
     },
   });
-  const sweeper = createExpirySweeper({ lifecycle, intervalSeconds: config.expirySweepSeconds, logger: logger.child({ component: 'order-sweeper' }) });
+  const sweeper = createExpirySweeper({ lifecycle, pool, intervalSeconds: config.expirySweepSeconds, logger: logger.child({ component: 'order-sweeper' }) });
+  const reconcileCheckouts = createCheckoutReconciler({
+    intents: createCheckoutIntents(db),
+    inventory,
+    logger: logger.child({ component: 'checkout-reconciler' }),
+    graceSeconds: config.checkoutGraceSeconds ?? 30,
+    metrics,
+  });
+  const reconciler = createLeasedJob({
+    name: 'orders.checkout-reconcile',
+    pool,
+    intervalMs: (config.checkoutReconcileSeconds ?? 15) * 1000,
+    logger: logger.child({ component: 'checkout-reconciler' }),
+    run: () => reconcileCheckouts(),
+  });
   const carts = createCarts({ db, catalog, storeCurrency: config.storeCurrency });
   const analytics = createSalesAnalytics({ db, timeZone: config.storeTimeZone, storeCurrency: config.storeCurrency });
 
@@ -128,5 +156,15 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     }),
   });
   sweeper.start();
-  return { ...server, relay, sweeper, lifecycle, stop: () => sweeper.stop() };
+  reconciler.start();
+  return {
+    ...server,
+    relay,
+    sweeper,
+    lifecycle,
+    reconcileCheckouts,
+    stop: async () => {
+      await Promise.all([sweeper.stop(), reconciler.stop()]);
+    },
+  };
 }

@@ -35,6 +35,9 @@ export interface OrderStack {
   readonly ordersDb: TestDatabase;
   readonly inventoryDb: TestDatabase;
   readonly catalogDb: TestDatabase;
+  /** GraphQL endpoints of the catalog and inventory subgraphs, for a checkout run in another process. */
+  readonly catalogUrl: string;
+  readonly inventoryUrl: string;
   /** Adds products to the catalog (and stock to inventory); returns their ids in order. */
   seedProducts<const T extends readonly SeedProduct[]>(products: T): Promise<{ -readonly [K in keyof T]: string }>;
   /** A GraphQL call to orders as the given user. */
@@ -82,6 +85,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
     storeCurrency: 'USD',
     paymentTtlSeconds: 900,
     expirySweepSeconds: 0,
+    checkoutReconcileSeconds: 0,
     paymentMaxAmount: 1_000_000,
     ...config,
   };
@@ -102,6 +106,8 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
     ordersDb,
     inventoryDb,
     catalogDb,
+    catalogUrl: catalog.graphqlUrl,
+    inventoryUrl: inventory.graphqlUrl,
     async seedProducts<const T extends readonly SeedProduct[]>(products: T) {
       const ids: string[] = [];
       for (const product of products) {

@@ -251,3 +251,68 @@ describe('reservation expiry', () => {
     expect(errorCodes(await inventory.call(commit, { reference: 'slow' }, asService))).toEqual(['CONFLICT']);
   });
 });
+
+describe('releaseReservations', () => {
+  const releaseMany = `mutation ReleaseMany($references: [String!]!, $reason: ReleaseReason!) { releaseReservations(references: $references, reason: $reason) }`;
+  const callRelease = (references: string[], reason: string, headers = asService) =>
+    inventory.call<{ releaseReservations: number }>(releaseMany, { references, reason }, headers);
+
+  it('returns held and sold units of many reservations at once, once, with a ledger row per reservation and product', async () => {
+    await inventory.restock('190', 20);
+    await inventory.restock('191', 20);
+    await reserveLines('batch-a', [
+      ['190', 2],
+      ['191', 1],
+    ]);
+    await reserveLines('batch-b', [['190', 3]]);
+    await reserveLines('batch-c', [['191', 4]]);
+    await inventory.call(commit, { reference: 'batch-c' }, asService);
+
+    const first = await callRelease(['batch-a', 'batch-b', 'batch-c', 'batch-a', 'batch-unknown'], 'CANCELLED');
+    const second = await callRelease(['batch-a', 'batch-b', 'batch-c'], 'CANCELLED');
+    expect([first.data?.releaseReservations, second.data?.releaseReservations]).toEqual([3, 0]);
+    expect(await stockOf(inventory, '190')).toEqual({ on_hand: 20, reserved: 0, available: 20 });
+    expect(await stockOf(inventory, '191')).toEqual({ on_hand: 20, reserved: 0, available: 20 });
+    expect((await ledgerOf('batch-a')).slice(2).map((row) => [row.product_id, row.kind, row.delta_available, row.reason])).toEqual([
+      [190, 'RELEASE', 2, 'CANCELLED'],
+      [191, 'RELEASE', 1, 'CANCELLED'],
+    ]);
+    expect((await ledgerOf('batch-c')).at(-1)).toMatchObject({ kind: 'CANCELLATION', delta_on_hand: 4, delta_available: 4 });
+    const ledger = await inventory.rows<{ product_id: number; on_hand: number; available: number }>(
+      'SELECT product_id, SUM(delta_on_hand) AS on_hand, SUM(delta_available) AS available FROM stock_ledger WHERE product_id IN (190, 191) GROUP BY product_id ORDER BY product_id',
+    );
+    expect(ledger).toEqual([
+      { product_id: 190, on_hand: 20, available: 20 },
+      { product_id: 191, on_hand: 20, available: 20 },
+    ]);
+    // Other reasons leave an unknown reference alone: it may still be reserved.
+    expect(await inventory.rows(`SELECT id FROM reservations WHERE reference = 'batch-unknown'`)).toEqual([]);
+  });
+
+  it('with FAILED bars a reference never reserved, so a reserve arriving later answers RELEASED and holds nothing', async () => {
+    await inventory.restock('192', 5);
+    await reserveLines('abandoned-held', [['192', 2]]);
+    const released = await callRelease(['abandoned-held', 'abandoned-late'], 'FAILED');
+    expect(released.data?.releaseReservations).toBe(1);
+    const late = await reserveLines('abandoned-late', [['192', 1]]);
+    expect(late.data?.reserveStock).toMatchObject({ status: 'RELEASED', lines: [] });
+    expect(await stockOf(inventory, '192')).toEqual({ on_hand: 5, reserved: 0, available: 5 });
+    expect(await ledgerOf('abandoned-late')).toEqual([]);
+    expect(errorCodes(await inventory.call(commit, { reference: 'abandoned-late' }, asService))).toEqual(['CONFLICT']);
+  });
+
+  it('refuses an empty or oversized batch, and any caller but an RTC service', async () => {
+    expect(errorCodes(await callRelease([], 'FAILED'))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      errorCodes(
+        await callRelease(
+          Array.from({ length: 501 }, (_, i) => `r-${i}`),
+          'FAILED',
+        ),
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await callRelease(['ok', ''], 'FAILED'))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await callRelease(['batch-x'], 'FAILED', asUser('ADMIN')))).toEqual(['FORBIDDEN']);
+    expect(await inventory.rows(`SELECT id FROM reservations WHERE reference IN ('ok', 'batch-x')`)).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, type SQL } from 'drizzle-orm';
 import {
   conflict,
   createRowInsert,
@@ -11,7 +11,7 @@ import {
   type ResultSetHeader,
 } from '@rtc/service-kit';
 import type { InventoryDb, InventoryTx } from '../db/client';
-import { reservationLines, reservations, stock, type ReleaseReason, type ReservationRow } from '../db/schema';
+import { reservationLines, reservations, stock, type ReleaseReason, type ReservationLineRow, type ReservationRow } from '../db/schema';
 import { recordMovements, shiftStock, type Movement } from '../stock/stock-movements';
 import type { ReservationRecord } from './reservation';
 import { toReserveRequest, type ReservedLine, type ReserveRequest, type ReserveStockInput } from './reserve-request';
@@ -24,6 +24,12 @@ export interface Reservations {
   commit(reference: string, actor: string): Promise<boolean>;
   /** True when this call returned units to stock, false when none were left to return. */
   release(reference: string, reason: ReleaseReason, actor: string): Promise<boolean>;
+  /**
+   * `release` for many references at once, in few transactions; resolves with how many this call released.
+   * With `barUnknown`, a reference never reserved is recorded as RELEASED (no lines), so a reserve that arrives
+   * later for it holds nothing: the orders service abandons a checkout this way without racing its reserve call.
+   */
+  releaseMany(references: readonly string[], reason: ReleaseReason, actor: string, options?: { barUnknown?: boolean }): Promise<number>;
   /** Returns the units of HELD reservations past their expiry; resolves with how many expired. */
   expireDue(): Promise<number>;
 }
@@ -37,8 +43,14 @@ export interface ReservationsOptions {
 
 export const expiryActor = 'system:expiry';
 const expiryBatchSize = 100;
+const readCommitted = { isolationLevel: 'read committed' } as const;
+// References per transaction of a batch release: long enough to amortize, short enough to hold stock rows briefly.
+const releaseChunkSize = 100;
 
 const insertReservation = createRowInsert(reservations, ['reference', 'status', 'expiresAt', 'createdAt', 'updatedAt']);
+const insertBars = createRowInsert(reservations, ['reference', 'status', 'releaseReason', 'expiresAt', 'createdAt', 'updatedAt'], {
+  onDuplicateKeyUpdate: '`reference` = `reference`',
+});
 const insertReservationLines = createRowInsert(reservationLines, ['reservationId', 'productId', 'quantity']);
 // Takes units only while enough are available: the row lock serializes concurrent checkouts of a product.
 const holdUnits = 'update `stock` set `reserved` = `reserved` + ?, `available` = `available` - ?, `updated_at` = ? where `product_id` = ? and `available` >= ?';
@@ -117,7 +129,92 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
     });
   };
 
+  /** One transaction of a batch release: reservations locked in reference order, stock rows in product order. */
+  const releaseChunk = (references: readonly string[], reason: ReleaseReason, actor: string, barUnknown: boolean) =>
+    retryTransaction(() =>
+      db.transaction(async (tx) => {
+        const at = now();
+        const lockAll = () =>
+          tx
+            .select()
+            .from(reservations)
+            .where(inArray(reservations.reference, [...references]))
+            .orderBy(asc(reservations.reference))
+            .for('update');
+        let rows = await lockAll();
+        if (barUnknown && rows.length < references.length) {
+          const known = new Set(rows.map((row) => row.reference));
+          const unknown = references.filter((reference) => !known.has(reference));
+          // A reserve still in flight holds its reference's key: this insert waits for it, then leaves its row alone.
+          await insertBars.run(
+            runnerOnDrizzle(tx),
+            unknown.map((reference) => ({ reference, status: 'RELEASED' as const, releaseReason: reason, expiresAt: at, createdAt: at, updatedAt: at })),
+          );
+          rows = await lockAll();
+        }
+        const movable = rows.filter((row) => row.status === 'HELD' || row.status === 'COMMITTED');
+        if (movable.length === 0) return 0;
+        const lines = await tx
+          .select()
+          .from(reservationLines)
+          .where(
+            inArray(
+              reservationLines.reservationId,
+              movable.map((row) => row.id),
+            ),
+          );
+        const linesByReservation = new Map<number, ReservationLineRow[]>();
+        for (const line of lines) linesByReservation.set(line.reservationId, [...(linesByReservation.get(line.reservationId) ?? []), line]);
+        const movements: Movement[] = [];
+        for (const row of movable) {
+          for (const line of linesByReservation.get(row.id) ?? []) {
+            // Held units go back on sale; sold units of a cancelled paid order come back on hand and on sale.
+            const sold = row.status === 'COMMITTED';
+            movements.push({
+              productId: line.productId,
+              kind: sold ? 'CANCELLATION' : 'RELEASE',
+              deltaOnHand: sold ? line.quantity : 0,
+              deltaAvailable: line.quantity,
+              reference: row.reference,
+              reason,
+            });
+          }
+        }
+        const byProduct = new Map<number, { onHand: number; available: number }>();
+        for (const movement of movements) {
+          const sum = byProduct.get(movement.productId) ?? { onHand: 0, available: 0 };
+          byProduct.set(movement.productId, { onHand: sum.onHand + movement.deltaOnHand, available: sum.available + movement.deltaAvailable });
+        }
+        for (const productId of [...byProduct.keys()].sort((a, b) => a - b)) {
+          const sum = byProduct.get(productId)!;
+          await shiftStock(tx, productId, sum.onHand, sum.available, at);
+        }
+        await tx
+          .update(reservations)
+          .set({ status: 'RELEASED', releaseReason: reason, updatedAt: at })
+          .where(
+            inArray(
+              reservations.id,
+              movable.map((row) => row.id),
+            ),
+          );
+        if (movements.length > 0) await recordMovements(runnerOnDrizzle(tx), movements, actor, at);
+        return movable.length;
+        // No gap locks around unknown references: concurrent reserves insert there.
+      }, readCommitted),
+    );
+
   return {
+    async releaseMany(references, reason, actor, { barUnknown = false } = {}) {
+      const unique = [...new Set(references)].sort();
+      let released = 0;
+      for (let start = 0; start < unique.length; start += releaseChunkSize) {
+        released += await releaseChunk(unique.slice(start, start + releaseChunkSize), reason, actor, barUnknown);
+      }
+      if (released > 0) onEventsWritten();
+      return released;
+    },
+
     async reserve(input, actor) {
       const request = toReserveRequest(input, defaultTtlSeconds);
       // No read first: the unique reference turns a repeated or concurrent call into a duplicate key, answered below.

@@ -4,6 +4,7 @@ import { MAX_UNITS_PER_CHANGE, requireProductId, requireUnits } from '../stock/s
 export const DEFAULT_RESERVATION_TTL_SECONDS = 900;
 export const MAX_RESERVATION_TTL_SECONDS = 86_400;
 export const MAX_RESERVATION_LINES = 100;
+export const MAX_RELEASE_BATCH = 500;
 
 export interface ReserveStockInput {
   readonly reference: string;
@@ -46,4 +47,13 @@ export function toReserveRequest(input: ReserveStockInput, defaultTtlSeconds = D
   }
   const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId - b.productId);
   return { reference: input.reference, lines, ttlSeconds };
+}
+
+/** The references of a batch release: 1 to 500, each 1 to 100 characters. */
+export function toReleaseBatch(references: readonly string[]): string[] {
+  if (references.length === 0 || references.length > MAX_RELEASE_BATCH) throw badInput('references', `must name 1 to ${MAX_RELEASE_BATCH} references`);
+  references.forEach((reference, index) => {
+    if (reference.trim().length === 0 || reference.length > 100) throw badInput(`references[${index}]`, 'must be 1 to 100 characters');
+  });
+  return [...references];
 }

@@ -1,5 +1,6 @@
 import { requireAdmin, requireServiceCall, type Caller } from '@rtc/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
+import { toReleaseBatch } from '../reservations/reserve-request';
 
 const staffActor = (caller: Caller) => `user:${caller.userId}`;
 // Internal mutations carry no user; the ledger records that a service moved the stock.
@@ -23,5 +24,9 @@ export const Mutation: MutationResolvers = {
   releaseReservation: (_parent, { reference, reason }, { caller, reservations }) => {
     requireServiceCall(caller, 'releaseReservation');
     return reservations.release(reference, reason, serviceActor);
+  },
+  releaseReservations: (_parent, { references, reason }, { caller, reservations }) => {
+    requireServiceCall(caller, 'releaseReservations');
+    return reservations.releaseMany(toReleaseBatch(references), reason, serviceActor, { barUnknown: reason === 'FAILED' });
   },
 };

@@ -1,8 +1,10 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
 import {
   appendToOutbox,
   badInput,
   conflict,
+  ErrorCode,
   createRowInsert,
   idempotencyKeyReused,
   inTransaction,
@@ -17,11 +19,14 @@ import type { OrdersDb } from '../db/client';
 import { cartLines, orderLines, orders, outbox, type OrderRow } from '../db/schema';
 import { orderPlacedEvent } from '../orders/order-events';
 import { applyOrdersToRollups } from '../rollups/write-rollups';
+import { checkoutAbandonedMessage, createCheckoutIntents } from './checkout-intents';
 import { orderFingerprint } from './order-fingerprint';
 import { normalizeLines, validateIdempotencyKey, type LineInput, type RequestedLine } from './order-input';
 import { priceLines, type PricedOrder } from './pricing';
 import { reservationReference } from './reservation-reference';
 import { createSingleFlight } from './single-flight';
+
+const isOutOfStock = (error: unknown) => error instanceof GraphQLError && error.extensions['code'] === ErrorCode.OutOfStock;
 
 export interface PlaceOrderInput {
   readonly lines?: readonly LineInput[] | null;
@@ -65,6 +70,7 @@ const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and 
  */
 export function createCheckout({ db, catalog, inventory, logger, reservationTtlSeconds, onPlaced }: CheckoutOptions): Checkout {
   const flight = createSingleFlight<OrderRow>();
+  const intents = createCheckoutIntents(db);
 
   // Every checkout asks first: prepared once, so Drizzle does not build it per call.
   const orderByKey = db
@@ -98,6 +104,8 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     retryTransaction(() =>
       // Straight on the pool: these statements are rendered once (see createRowInsert), not built per order.
       inTransaction(db.$client, async (tx) => {
+        // First, so a reconciler that abandoned the reference wins and this order is never written.
+        await intents.claim(tx, reference);
         const now = new Date();
         const values = {
           userId,
@@ -141,10 +149,18 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     const products = await catalog.products(requested.map((line) => String(line.productId)));
     const priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
     const reference = reservationReference(userId, idempotencyKey, fingerprint);
-    const reservation = await inventory.reserve(reference, priced.lines, reservationTtlSeconds);
+    if ((await intents.open(reference, new Date())) === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
+    let reservation;
+    try {
+      reservation = await inventory.reserve(reference, priced.lines, reservationTtlSeconds);
+    } catch (error) {
+      // Refused outright, nothing held: a retry with this key may still succeed. Anything else is left to the reconciler.
+      if (isOutOfStock(error)) await intents.forget(reference).catch(() => undefined);
+      throw error;
+    }
     if (reservation !== 'HELD') {
       // An earlier attempt with this key failed after reserving and gave the stock back.
-      throw conflict('An earlier checkout with this idempotencyKey failed; place the order with a new key');
+      throw conflict(checkoutAbandonedMessage);
     }
     try {
       const order = await write(userId, idempotencyKey, fingerprint, reference, priced, given === null);
@@ -156,11 +172,27 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
       const winner = await findByKey(userId, idempotencyKey).catch(() => null);
       if (winner?.reservationRef === reference) return winner;
       if (!winner && isDuplicateKey(error)) throw error;
-      await inventory.release(reference, 'FAILED').catch((releaseError: unknown) => {
-        logger.error({ err: releaseError, reference }, 'could not release the reservation of a failed checkout; it expires on its own');
-      });
+      if ((await giveUp(reference)) === 'ORDERED') {
+        // The duplicate that owns this reservation committed after the lookup above.
+        const late = await findByKey(userId, idempotencyKey).catch(() => null);
+        if (late?.reservationRef === reference) return late;
+      }
       if (winner) throw idempotencyKeyReused('input.idempotencyKey');
       throw error;
+    }
+  };
+
+  /** Abandons the reference, then releases its stock; when either step fails, the reconciler finishes the job. */
+  const giveUp = async (reference: string): Promise<'ABANDONED' | 'ORDERED' | 'UNKNOWN'> => {
+    try {
+      const now = new Date();
+      if ((await intents.abandon(reference, now)) === 'ORDERED') return 'ORDERED';
+      await inventory.releaseMany([reference], 'FAILED');
+      await intents.markReleased([reference], now);
+      return 'ABANDONED';
+    } catch (error) {
+      logger.error({ err: error, reference }, 'could not release the reservation of a failed checkout; the reconciler will');
+      return 'UNKNOWN';
     }
   };
 

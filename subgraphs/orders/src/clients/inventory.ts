@@ -21,6 +21,11 @@ export interface Inventory {
   commit(reference: string): Promise<boolean>;
   /** Returns held or sold units to stock: true when this call did, false when nothing was left to return. */
   release(reference: string, reason: ReleaseReason): Promise<boolean>;
+  /**
+   * `release` for up to 500 references in one call; resolves with how many this call released. With FAILED, a reference
+   * never reserved is barred from reserving later, which is what abandoning a checkout needs.
+   */
+  releaseMany(references: readonly string[], reason: ReleaseReason): Promise<number>;
 }
 
 const reserveMutation = /* GraphQL */ `
@@ -47,6 +52,11 @@ const releaseMutation = /* GraphQL */ `
 // Every call names its reservation by reference and inventory answers a repeat with the first outcome, so each
 // may be sent again when its connection failed; the client never repeats one after a timeout.
 const byReference = { idempotent: true } as const;
+const releaseManyMutation = /* GraphQL */ `
+  mutation OrdersReleaseReservations($references: [String!]!, $reason: ReleaseReason!) {
+    releaseReservations(references: $references, reason: $reason)
+  }
+`;
 
 export function createInventory(client: GraphQLClient): Inventory {
   return {
@@ -71,6 +81,10 @@ export function createInventory(client: GraphQLClient): Inventory {
     async release(reference, reason) {
       const data = await client.request<{ releaseReservation: boolean }>(releaseMutation, { reference, reason }, byReference);
       return data.releaseReservation;
+    },
+    async releaseMany(references, reason) {
+      const data = await client.request<{ releaseReservations: number }>(releaseManyMutation, { references, reason }, byReference);
+      return data.releaseReservations;
     },
   };
 }

@@ -37,7 +37,27 @@ export const orders = mysqlTable(
     index('orders_placed_idx').on(table.placedAt, table.id),
     index('orders_status_placed_idx').on(table.status, table.placedAt, table.id),
     index('orders_stock_release_idx').on(table.status, table.stockReleasedAt),
+    index('orders_reservation_idx').on(table.reservationRef),
   ],
+);
+
+export const checkoutIntentStates = ['PENDING', 'ABANDONED'] as const;
+
+/**
+ * One row per checkout attempt between its reservation and its order: written before inventory is asked to reserve,
+ * deleted by the transaction that writes the order, or marked ABANDONED (by the reconciler, or a failed checkout),
+ * after which no order may use the reference and its reservation is released.
+ */
+export const checkoutIntents = mysqlTable(
+  'checkout_intents',
+  {
+    reservationRef: varchar('reservation_ref', { length: 64 }).primaryKey(),
+    state: mysqlEnum('state', checkoutIntentStates).notNull(),
+    createdAt: instant('created_at').notNull(),
+    // Set once inventory confirmed the release of an abandoned reference.
+    releasedAt: instant('released_at'),
+  },
+  (table) => [index('checkout_intents_state_idx').on(table.state, table.releasedAt, table.createdAt)],
 );
 
 export const orderLines = mysqlTable(
@@ -107,4 +127,5 @@ export const outbox = defineOutboxTable();
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
+export type CheckoutIntentRow = typeof checkoutIntents.$inferSelect;
 export type OrderStatus = (typeof orderStatuses)[number];

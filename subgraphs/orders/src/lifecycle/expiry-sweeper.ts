@@ -1,48 +1,38 @@
-import type { Logger } from '@rtc/service-kit';
+import { createLeasedJob, type Logger, type Pool } from '@rtc/service-kit';
 import type { OrderLifecycle } from './order-lifecycle';
 
 export interface ExpirySweeper {
   start(): void;
-  /** One pass: expire unpaid orders, retry unconfirmed stock releases. */
+  /** One pass now, in this process: expire every unpaid order past its time, retry unconfirmed stock releases. */
   sweep(now?: Date): Promise<{ expired: number; released: number }>;
   stop(): Promise<void>;
 }
 
-/** Runs the lifecycle's periodic duties every `intervalSeconds`; replicas may overlap, each change is guarded by a row lock. */
+/**
+ * Runs the lifecycle's periodic duties every `intervalSeconds` under a database lease, so one replica sweeps at a
+ * time; a pass keeps going until no expired order is left, and logs its rate.
+ */
 export function createExpirySweeper({
   lifecycle,
+  pool,
   intervalSeconds,
   logger,
 }: {
   lifecycle: OrderLifecycle;
+  pool: Pool;
   intervalSeconds: number;
   logger: Logger;
 }): ExpirySweeper {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-
   const sweep = async (now = new Date()) => {
+    const started = performance.now();
     const expired = await lifecycle.expireUnpaid(now);
     const released = await lifecycle.retryStockReleases(now);
-    if (expired + released > 0) logger.info({ expired, released }, 'order sweep');
+    if (expired + released > 0) {
+      const seconds = (performance.now() - started) / 1000;
+      logger.info({ expired, released, seconds: Number(seconds.toFixed(3)), expiredPerSecond: Math.round(expired / seconds) }, 'order sweep');
+    }
     return { expired, released };
   };
-
-  return {
-    start() {
-      if (intervalSeconds <= 0 || timer) return;
-      timer = setInterval(() => {
-        running ??= sweep()
-          .catch((error: unknown) => logger.error({ err: error }, 'order sweep failed'))
-          .finally(() => (running = undefined));
-      }, intervalSeconds * 1000);
-      timer.unref();
-    },
-    sweep,
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  const job = createLeasedJob({ name: 'orders.expiry-sweep', pool, intervalMs: intervalSeconds * 1000, logger, run: () => sweep() });
+  return { start: job.start, sweep, stop: job.stop };
 }

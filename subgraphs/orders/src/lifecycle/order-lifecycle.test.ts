@@ -77,6 +77,7 @@ beforeAll(async () => {
     inventory: (real): Inventory => ({
       ...real,
       release: (reference, reason) => (inventoryDown ? Promise.reject(new Error('inventory unreachable')) : real.release(reference, reason)),
+      releaseMany: (references, reason) => (inventoryDown ? Promise.reject(new Error('inventory unreachable')) : real.releaseMany(references, reason)),
     }),
   });
   [teapot, vase] = await stack.seedProducts([

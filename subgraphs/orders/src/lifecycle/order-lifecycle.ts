@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import {
   appendToOutbox,
   runnerOnDrizzle,
@@ -13,11 +13,11 @@ import {
 } from '@rtc/service-kit';
 import type { Inventory } from '../clients/inventory';
 import type { OrdersDb } from '../db/client';
-import { orderLines, orders, outbox, type OrderRow, type OrderStatus } from '../db/schema';
+import { orderLines, orders, outbox, type OrderLineRow, type OrderRow, type OrderStatus } from '../db/schema';
 import { assertCanChange } from '../orders/order-access';
 import { orderStatusChangedEvent } from '../orders/order-events';
 import type { PaymentProvider } from '../payments/payment-provider';
-import { removeCancelledOrderFromRollups } from '../rollups/write-rollups';
+import { removeCancelledOrderFromRollups, removeCancelledOrdersFromRollups } from '../rollups/write-rollups';
 import { assertTransition, timestampOf } from './transitions';
 
 export type CancelReason = 'CANCELLED' | 'EXPIRED';
@@ -38,16 +38,16 @@ export interface OrderLifecycle {
   cancel(caller: Caller, orderId: string): Promise<OrderRow>;
   ship(caller: Caller, orderId: string): Promise<OrderRow>;
   deliver(caller: Caller, orderId: string): Promise<OrderRow>;
-  /** Cancels PENDING orders placed more than the payment TTL before `now`; returns how many. */
+  /** Cancels every PENDING order placed more than the payment TTL before `now`, in batches; returns how many. */
   expireUnpaid(now?: Date): Promise<number>;
   /** Retries stock releases of cancelled orders that inventory has not confirmed; returns how many succeeded. */
   retryStockReleases(now?: Date): Promise<number>;
 }
 
-// The sweep works in batches, so one slow run never holds many rows.
-const sweepBatch = 100;
+const readCommitted = { isolationLevel: 'read committed' } as const;
 
-class Skip extends Error {}
+// The sweep works in batches until one comes back short: each batch is one transaction and one call to inventory.
+const sweepBatch = 200;
 
 export function createOrderLifecycle({ db, inventory, payments, logger, paymentTtlSeconds, onStatusChanged }: OrderLifecycleOptions): OrderLifecycle {
   const idOf = (orderId: string) => {
@@ -102,6 +102,76 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
     return order;
   };
 
+  /**
+   * Cancels up to a batch of unpaid orders placed before `cutoff` in one transaction: rows other sweeps or customers
+   * hold are skipped (SKIP LOCKED), every order gets its OrderStatusChanged row and leaves the rollups.
+   */
+  const expireBatch = (cutoff: Date): Promise<OrderRow[]> =>
+    retryTransaction(() =>
+      db.transaction(async (tx) => {
+        const stale = await tx
+          .select()
+          .from(orders)
+          .where(and(eq(orders.status, 'PENDING'), lt(orders.placedAt, cutoff)))
+          .orderBy(asc(orders.placedAt), asc(orders.id))
+          .limit(sweepBatch)
+          .for('update', { skipLocked: true });
+        if (stale.length === 0) return [];
+        const ids = stale.map((order) => order.id);
+        const now = new Date();
+        const changes = { status: 'CANCELLED' as const, cancelReason: 'EXPIRED' as const, cancelledAt: now, updatedAt: now };
+        await tx.update(orders).set(changes).where(inArray(orders.id, ids));
+        const lines = await tx.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.orderId), asc(orderLines.productId));
+        const linesOf = new Map<number, OrderLineRow[]>();
+        for (const line of lines) linesOf.set(line.orderId, [...(linesOf.get(line.orderId) ?? []), line]);
+        const cancelled = stale.map((order): OrderRow => ({ ...order, ...changes }));
+        const runner = runnerOnDrizzle(tx);
+        await appendToOutbox(
+          runner,
+          outbox,
+          cancelled.map((order) => orderStatusChangedEvent(order, 'PENDING', linesOf.get(order.id) ?? [])),
+          now,
+        );
+        await removeCancelledOrdersFromRollups(
+          runner,
+          stale.map((order) => ({ ...order, lines: linesOf.get(order.id) ?? [] })),
+        );
+        return cancelled;
+        // No gap locks: the scan must not hold up checkouts inserting new PENDING orders after the rows it read.
+      }, readCommitted),
+    );
+
+  /** Releases the stock of cancelled orders, a call per reason and batch; returns how many inventory confirmed. */
+  const releaseStocks = async (cancelled: readonly OrderRow[], reason: CancelReason | null): Promise<number> => {
+    let confirmed = 0;
+    const byReason = new Map<CancelReason, OrderRow[]>();
+    for (const order of cancelled) {
+      const own = reason ?? order.cancelReason ?? 'CANCELLED';
+      byReason.set(own, [...(byReason.get(own) ?? []), order]);
+    }
+    for (const [own, group] of byReason) {
+      try {
+        await inventory.releaseMany(
+          group.map((order) => order.reservationRef),
+          own,
+        );
+        await db
+          .update(orders)
+          .set({ stockReleasedAt: new Date() })
+          .where(
+            inArray(
+              orders.id,
+              group.map((order) => order.id),
+            ),
+          );
+        confirmed += group.length;
+      } catch (error) {
+        logger.warn({ err: error, orders: group.length }, 'stock release failed; the sweep will retry');
+      }
+    }
+    return confirmed;
+  };
+
   const load = async (id: number) => {
     const [order] = await db.select().from(orders).where(eq(orders.id, id)).limit(1);
     if (!order) throw notFound('Order');
@@ -145,43 +215,31 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
 
     async expireUnpaid(now = new Date()) {
       const cutoff = new Date(now.getTime() - paymentTtlSeconds * 1000);
-      const stale = await db
-        .select({ id: orders.id })
-        .from(orders)
-        .where(and(eq(orders.status, 'PENDING'), lt(orders.placedAt, cutoff)))
-        .limit(sweepBatch);
       let expired = 0;
-      for (const { id } of stale) {
-        try {
-          await cancel(
-            id,
-            (order) => {
-              // Paid or cancelled since it was listed (another replica's sweep, or the customer).
-              if (order.status !== 'PENDING') throw new Skip();
-            },
-            'EXPIRED',
-          );
-          expired += 1;
-        } catch (error) {
-          if (!(error instanceof Skip)) logger.error({ err: error, orderId: id }, 'could not expire an unpaid order');
-        }
+      for (;;) {
+        const batch = await expireBatch(cutoff);
+        expired += batch.length;
+        for (const order of batch) onStatusChanged(order, 'PENDING');
+        await releaseStocks(batch, 'EXPIRED');
+        if (batch.length < sweepBatch) return expired;
       }
-      return expired;
     },
 
     async retryStockReleases(now = new Date()) {
       // Leave fresh cancellations to the request that made them.
       const settled = new Date(now.getTime() - 30_000);
-      const pending = await db
-        .select()
-        .from(orders)
-        .where(and(eq(orders.status, 'CANCELLED'), isNull(orders.stockReleasedAt), lt(orders.cancelledAt, settled)))
-        .limit(sweepBatch);
       let released = 0;
-      for (const order of pending) {
-        if (await releaseStock(order, order.cancelReason ?? 'CANCELLED')) released += 1;
+      for (;;) {
+        const pending = await db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.status, 'CANCELLED'), isNull(orders.stockReleasedAt), lt(orders.cancelledAt, settled)))
+          .orderBy(asc(orders.cancelledAt))
+          .limit(sweepBatch);
+        const done = await releaseStocks(pending, null);
+        released += done;
+        if (pending.length < sweepBatch || done < pending.length) return released;
       }
-      return released;
     },
   };
 }

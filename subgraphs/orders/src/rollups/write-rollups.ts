@@ -73,3 +73,20 @@ export async function removeCancelledOrderFromRollups(tx: OrdersTx, order: Rollu
   await removeCancelledOrderFromCustomerStats(tx, order.userId);
   await applyToMinuteRollups(runnerOnDrizzle(tx), [order], -1);
 }
+
+// Per customer, one order fewer per cancelled order, and the first order recomputed from those still standing.
+const recountCustomers =
+  'update `customer_stats` `s` left join (select `user_id`, min(`placed_at`) as `first` from `orders` where `user_id` in (?) and `status` <> ? group by `user_id`) `f` on `f`.`user_id` = `s`.`user_id` set `s`.`orders` = greatest(`s`.`orders` - ?, 0), `s`.`first_order_at` = `f`.`first` where `s`.`user_id` in (?)';
+
+/** `removeCancelledOrderFromRollups` for many orders cancelled in this transaction, in a few statements. */
+export async function removeCancelledOrdersFromRollups(tx: SqlRunner, cancelled: readonly RollupOrder[]): Promise<void> {
+  const perUser = new Map<number, number>();
+  for (const order of cancelled) perUser.set(order.userId, (perUser.get(order.userId) ?? 0) + 1);
+  const byCount = new Map<number, number[]>();
+  for (const [userId, count] of perUser) byCount.set(count, [...(byCount.get(count) ?? []), userId]);
+  for (const [count, userIds] of byCount) {
+    const sorted = userIds.sort((a, b) => a - b);
+    await tx.run(recountCustomers, [sorted, 'CANCELLED', count, sorted]);
+  }
+  await applyToMinuteRollups(tx, cancelled, -1);
+}
