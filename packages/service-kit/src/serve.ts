@@ -29,6 +29,8 @@ export interface ServeOptions {
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly redisUrl?: string | undefined;
+  /** Approximate bound of the Redis event log the service appends to. */
+  readonly eventLogMaxLength?: number | undefined;
   /** OTLP/HTTP endpoint of the trace collector; absent, tracing is off. */
   readonly otlpEndpoint?: string | undefined;
   /** The service's name in traces; `name` when absent. */
@@ -37,13 +39,23 @@ export interface ServeOptions {
 }
 
 /** A subgraph's main(): wires its dependencies, listens, relays its outbox and closes everything on SIGTERM. */
-export async function serveSubgraph({ name, port, logLevel, databaseUrl, redisUrl, otlpEndpoint, traceServiceName, build }: ServeOptions): Promise<void> {
+export async function serveSubgraph({
+  name,
+  port,
+  logLevel,
+  databaseUrl,
+  redisUrl,
+  eventLogMaxLength,
+  otlpEndpoint,
+  traceServiceName,
+  build,
+}: ServeOptions): Promise<void> {
   const logger = createLogger({ service: name, level: logLevel });
   const metrics = createServiceMetrics(name);
   const tracing = startTracing({ endpoint: otlpEndpoint, serviceName: traceServiceName ?? name, global: true });
   const tracer = tracing?.tracer;
   const pool = createMysqlPool({ url: databaseUrl, metrics, tracer });
-  const bus = createEventBus({ redisUrl, logger });
+  const bus = createEventBus({ redisUrl, logger, maxLength: eventLogMaxLength });
   const service = await build({ pool, bus, logger, metrics, tracer });
   const url = await service.http.listen(port);
   service.relay?.start();
