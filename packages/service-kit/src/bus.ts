@@ -217,7 +217,10 @@ export function createRedisBus({
       // Entries before the first retained one were trimmed only if more were ever added than remain (Redis 7 counts
       // them; before it, assume so). A stream that restarted empty keeps them all, so an earlier position replays it whole.
       const trimmed = typeof added !== 'number' || added > Number(infoField(info, 'length'));
-      const trimmedAfter = trimmed && firstId !== undefined && compareIds(position, firstId) < 0;
+      // Trimmed down to nothing, the log still knows the last id it gave: a position before it missed events.
+      const lastId = infoField(info, 'last-generated-id');
+      const oldest = firstId ?? (typeof lastId === 'string' ? lastId : undefined);
+      const trimmedAfter = trimmed && oldest !== undefined && compareIds(position, oldest) < 0;
       if (trimmedAfter) return { tooOld: true };
       const events = (range as StreamEntry[]).map(([id, fields]) => parse(id, fields)).filter((event): event is LoggedEvent => event !== undefined);
       return { tooOld: false, events };

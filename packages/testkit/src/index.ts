@@ -6,3 +6,4 @@ export * from './raw-http';
 export * from './raw-socket';
 export * from './otlp-receiver';
 export * from './private-redis';
+export * from './tcp-proxy';

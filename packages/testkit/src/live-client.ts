@@ -54,6 +54,8 @@ export function connectLive(httpUrl: string, connectionParams?: LiveConnectionPa
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts,
+    // A refused or reset connection is an error, not a close event: retried too, as a network fault would be.
+    shouldRetry: () => true,
     retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
     lazy: false,
     connectionParams,
