@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLive, queryRows, startPrivateRedis, startTcpProxy, type LiveClient, type PrivateRedis } from '@rtc/testkit';
+import { connectLive, postGraphQL, queryRows, startPrivateRedis, startTcpProxy, type LiveClient, type PrivateRedis } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
 const run = promisify(execFile);
@@ -94,6 +94,35 @@ describe('live updates through a Redis outage and a reconnect', () => {
     expect(idsOf(resumed.results)).toEqual([...missed, live]);
     expect(resumed.results.every((tick) => tick.data?.salesTicks.order.user.name === 'Katherine Johnson')).toBe(true);
     resumed.stop();
+  });
+
+  it("replays a customer's missed order status change with that customer's own rights", async () => {
+    const staff = connect().subscribe<Tick>(ticksQuery);
+    await settle();
+    const orderId = await order();
+    await staff.next(15_000);
+    const position = staff.position()!;
+    staff.stop();
+    const cancelled = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }',
+      { id: orderId },
+      { token: customer.token },
+    );
+    expect(cancelled.errors).toBeUndefined();
+
+    const owner = connectLive(stack.graphqlUrl, { authorization: `Bearer ${customer.token}` });
+    clients.push(owner);
+    const status = owner.subscribe<{ orderStatus: { status: string; order: { id: string; user: { name: string } } } }>(
+      'subscription($id: ID!) { orderStatus(orderId: $id) { status order { id user { name } } } }',
+      { id: orderId },
+      { resumeAfter: position },
+    );
+    const replayed = await status.next(15_000);
+    expect(replayed.errors).toBeUndefined();
+    expect(replayed.data!.orderStatus).toEqual({ status: 'CANCELLED', order: { id: orderId, user: { name: 'Katherine Johnson' } } });
+    await settle(1_000);
+    expect(status.results).toHaveLength(1);
   });
 
   it('the live client reconnects after its connection was cut and resumes where it left off', async () => {
