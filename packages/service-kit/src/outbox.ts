@@ -222,8 +222,15 @@ export function createOutboxRelay({
         if (published < batchSize || stopped) return total;
       }
     } finally {
-      if (leased) await connection.query(`SELECT RELEASE_LOCK(${leaseName})`).catch(() => connection.destroy());
-      connection.release();
+      const released =
+        !leased ||
+        (await connection.query(`SELECT RELEASE_LOCK(${leaseName})`).then(
+          () => true,
+          () => false,
+        ));
+      // A connection that may still hold the lease must not go back to the pool: closing it frees the lease.
+      if (released) connection.release();
+      else connection.destroy();
     }
   };
 
