@@ -331,6 +331,8 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     } finally {
       const held = group.resuming.get(sink) ?? [];
       group.resuming.delete(sink);
+      // A subscriber that completed or left meanwhile is sent nothing more.
+      if (!group.subscribers.has(sink)) held.length = 0;
       for (const update of held) {
         if (sent.has(update.eventId) || bus.comparePositions(update.position, resumeAfter) <= 0) continue;
         sink(update.payload);
