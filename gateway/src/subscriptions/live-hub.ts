@@ -238,6 +238,8 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
         .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'));
     }
   };
+  // Not a durable consumer: a restarted gateway primes its sales window from the rollups (replaying acknowledged events
+  // would count them twice), and its subscribers catch up through resumeAfter.
   const unsubscribeBus = bus.subscribe(onEvent);
 
   // After a restart the window would start empty: the orders of the last hour come back from the per-minute rollups,
