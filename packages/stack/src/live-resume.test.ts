@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await Promise.allSettled(clients.map((client) => client.dispose()));
   await stack?.stop();
   await redis?.close();
 });
@@ -128,7 +128,8 @@ describe('live updates through a Redis outage and a reconnect', () => {
   it('the live client reconnects after its connection was cut and resumes where it left off', async () => {
     const proxy = await startTcpProxy(stack.graphqlUrl);
     try {
-      const ticks = connect(proxy.urlOf(stack.graphqlUrl), 100).subscribe<Tick>(ticksQuery);
+      const client = connect(proxy.urlOf(stack.graphqlUrl), 100);
+      const ticks = client.subscribe<Tick>(ticksQuery);
       await settle();
       const first = await order();
       await ticks.next(15_000);
@@ -140,7 +141,8 @@ describe('live updates through a Redis outage and a reconnect', () => {
       for (let i = 0; i < missed.length; i++) await ticks.next(15_000);
       await settle(1_000);
       expect(idsOf(ticks.results)).toEqual([first, ...missed]);
-      ticks.stop();
+      // Disposed before the proxy closes, or it would go on reconnecting to a closed port.
+      await client.dispose();
     } finally {
       await proxy.close();
     }
