@@ -24,6 +24,14 @@ describe('the in-process event log', () => {
     ]);
   });
 
+  it('appends a batch in order with publishAll', async () => {
+    const bus = createInProcessBus();
+    const seen: string[] = [];
+    bus.subscribe((logged) => seen.push(`${logged.aggregateId}@${logged.position}`));
+    await bus.publishAll([event('a'), event('b'), event('c')]);
+    expect(seen).toEqual(['a@1', 'b@2', 'c@3']);
+  });
+
   it('reads back the events after a position, at most `limit` of them', async () => {
     const bus = createInProcessBus();
     for (const id of ['a', 'b', 'c', 'd']) await bus.publish(event(id));

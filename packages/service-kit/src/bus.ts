@@ -26,6 +26,8 @@ export interface SubscribeOptions {
  */
 export interface EventBus {
   publish(event: DomainEvent): Promise<void>;
+  /** Appends `events` in order, all or none (a Redis MULTI): one round trip for a batch of the outbox. */
+  publishAll(events: readonly DomainEvent[]): Promise<void>;
   subscribe(handler: EventHandler, options?: SubscribeOptions): () => void;
   /** The retained events after `position`, oldest first, at most `limit` of them. */
   readAfter(position: string, limit: number): Promise<LogRead>;
@@ -45,12 +47,18 @@ export function createInProcessBus({ maxLength = 10_000 }: { maxLength?: number 
   const log: LoggedEvent[] = [];
   let last = 0;
   const isPosition = (value: unknown): value is string => typeof value === 'string' && /^\d{1,15}$/.test(value);
+  const publish = (event: DomainEvent) => {
+    const logged = { ...event, position: String(++last) };
+    log.push(logged);
+    if (log.length > maxLength) log.splice(0, log.length - maxLength);
+    for (const handler of handlers) handler(logged);
+  };
   return {
     async publish(event) {
-      const logged = { ...event, position: String(++last) };
-      log.push(logged);
-      if (log.length > maxLength) log.splice(0, log.length - maxLength);
-      for (const handler of handlers) handler(logged);
+      publish(event);
+    },
+    async publishAll(events) {
+      for (const event of events) publish(event);
     },
     subscribe(handler) {
       handlers.add(handler);
@@ -192,6 +200,15 @@ export function createRedisBus({
   return {
     async publish(event) {
       await commands.xadd(stream, 'MAXLEN', '~', maxLength, '*', 'event', JSON.stringify(event));
+    },
+    async publishAll(events) {
+      if (events.length === 0) return;
+      const transaction = commands.multi();
+      for (const event of events) transaction.xadd(stream, 'MAXLEN', '~', maxLength, '*', 'event', JSON.stringify(event));
+      const replies = await transaction.exec();
+      if (!replies) throw new Error('the event log transaction was discarded');
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0]!;
     },
     subscribe(handler, options = {}) {
       // Its own connection: XREAD BLOCK holds it. Commands wait for a reconnect rather than fail, so the loop just resumes.

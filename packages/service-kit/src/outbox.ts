@@ -122,6 +122,9 @@ interface LeaseRow extends RowDataPacket {
   granted: number | null;
 }
 
+/** Events per bus transaction: a round trip each, all or none. */
+const publishChunk = 100;
+
 // MariaDB and MySQL cap user lock names at 64 characters.
 const leaseName = "LEFT(CONCAT('rtc_outbox:', DATABASE()), 64)";
 
@@ -160,9 +163,18 @@ export function createOutboxRelay({
 
   if (metrics) registerOutboxGauges(pool, metrics);
 
-  const publish = (event: DomainEvent): Promise<void> => {
+  /**
+   * Publishes `events` together (all or none, in order). An event written inside a trace gets a producer span in that
+   * trace, and the span's context travels with it; the spans nest only so that each one covers the one publish.
+   */
+  const publishTogether = (events: readonly DomainEvent[], prepared: DomainEvent[] = []): Promise<void> => {
+    const [event, ...rest] = events;
+    if (!event) return bus.publishAll(prepared);
     const writtenIn = tracer ? traceOf(event.id) : undefined;
-    if (!tracer || !writtenIn) return bus.publish(event);
+    if (!tracer || !writtenIn) {
+      prepared.push(event);
+      return publishTogether(rest, prepared);
+    }
     return inSpan(
       tracer,
       `publish ${event.type}`,
@@ -171,7 +183,10 @@ export function createOutboxRelay({
         parent: contextFrom(writtenIn),
         attributes: { 'messaging.operation.type': 'send', 'messaging.message.id': event.id, 'rtc.event.type': event.type },
       },
-      () => bus.publish({ ...event, traceContext: currentTraceContext() }),
+      () => {
+        prepared.push({ ...event, traceContext: currentTraceContext() });
+        return publishTogether(rest, prepared);
+      },
     );
   };
 
@@ -192,10 +207,11 @@ export function createOutboxRelay({
     );
     const published: number[] = [];
     let failure: unknown;
-    for (const row of rows) {
+    for (let start = 0; start < rows.length; start += publishChunk) {
+      const chunk = rows.slice(start, start + publishChunk);
       try {
-        await publish(eventOf(row));
-        published.push(row.id);
+        await publishTogether(chunk.map(eventOf));
+        published.push(...chunk.map((row) => row.id));
       } catch (error) {
         failure = error;
         break;

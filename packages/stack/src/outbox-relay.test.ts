@@ -53,10 +53,10 @@ function createHangingBus() {
   let calls = 0;
   const bus: EventBus = {
     ...inner,
-    async publish(event: DomainEvent) {
+    async publishAll(events: readonly DomainEvent[]) {
       calls++;
       await opened;
-      await inner.publish(event);
+      await inner.publishAll(events);
     },
   };
   return { bus, inner, open, calls: () => calls };
@@ -102,10 +102,10 @@ describe('the outbox relay', () => {
     let attempts = 0;
     const flaky: EventBus = {
       ...inner,
-      async publish(event) {
+      async publishAll(events) {
         attempts++;
         if (down) throw new Error('bus unreachable');
-        await inner.publish(event);
+        await inner.publishAll(events);
       },
     };
     const relay = createOutboxRelay({ pool, bus: flaky, logger, pollIntervalMs: 20, maxBackoffMs: 400 });
