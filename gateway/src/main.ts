@@ -1,7 +1,5 @@
-import { createEventBus, createLogger, createServiceMetrics, registerShutdown, startTracing } from '@rtc/service-kit';
-import { loadGatewayEnv, rateLimitsOf, subgraphCallsOf } from './env';
 import { createEventBus, createLogger, createServiceMetrics, drainHttp, registerShutdown, startTracing } from '@rtc/service-kit';
-import { loadGatewayEnv, rateLimitsOf } from './env';
+import { loadGatewayEnv, rateLimitsOf, subgraphCallsOf } from './env';
 import { createGateway } from './gateway';
 
 const env = loadGatewayEnv();

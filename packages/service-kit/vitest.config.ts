@@ -1,7 +1,14 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // The kit's tests in two tiers as the testkit's withUnitTier splits every other package (the kit cannot depend on the testkit).
-const unitFiles = ['src/caller.test.ts', 'src/loaders.test.ts', 'src/scalars.test.ts', 'src/text-input.test.ts', 'src/trusted-documents.test.ts'];
+const unitFiles = [
+  'src/bus.test.ts',
+  'src/caller.test.ts',
+  'src/loaders.test.ts',
+  'src/scalars.test.ts',
+  'src/text-input.test.ts',
+  'src/trusted-documents.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -7,8 +7,8 @@ import {
   inSpan,
   SpanKind,
   type Caller,
-  type DomainEvent,
   type EventBus,
+  type LoggedEvent,
   type Logger,
   type ServiceMetrics,
   type Tracer,
@@ -46,13 +46,34 @@ export interface LiveSubscription {
   readonly args: Record<string, unknown>;
 }
 
+/** A live update held for a subscriber while the events it missed are replayed to it. */
+interface HeldUpdate {
+  readonly eventId: string;
+  readonly position: string;
+  readonly payload: string;
+}
+
 interface Group {
   readonly subscription: LiveSubscription;
   readonly spec: LiveFieldSpec | null;
   readonly entityQuery: string | null;
   /** Each subscriber's sink and caller; every caller of a group has the same scope, so any of them may resolve it. */
   readonly subscribers: Map<LiveSink, Caller>;
+  /** Subscribers still being replayed to, with the live updates that arrived meanwhile. */
+  readonly resuming: Map<LiveSink, HeldUpdate[]>;
+  /** The group's recent updates by event id, so a replay reuses what the group (or another replay) resolved already. */
+  readonly recent: Map<string, Promise<string | null>>;
   chain: Promise<void>;
+}
+
+/** How many resolved updates a group keeps for replays. */
+const recentUpdatesPerGroup = 2_000;
+/** Events read from the log per page of a replay. */
+const replayPageSize = 500;
+
+export interface LiveSubscribeOptions {
+  /** The `eventPosition` of the last update this subscriber received: the matching events after it are replayed first. */
+  readonly resumeAfter?: string | undefined;
 }
 
 /**
@@ -104,6 +125,12 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     labelNames: ['field'],
     registers: [metrics.registry],
   });
+  const replayed = new Counter({
+    name: 'rtc_gateway_events_replayed_total',
+    help: 'Subscription updates replayed to resuming subscribers (resumeAfter)',
+    labelNames: ['field'],
+    registers: [metrics.registry],
+  });
   const resolutions = new Counter({
     name: 'rtc_gateway_subscription_resolutions_total',
     help: 'Federated resolutions of subscription updates (one per group per event)',
@@ -125,35 +152,53 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     return { ...result, errors: [...extraErrors, ...(result.errors ?? [])] };
   };
 
-  // One serialization per group and update, however many subscribers share it.
-  const publish = (group: Group, result: ExecutionResult) => {
-    const payload = JSON.stringify(result);
-    for (const send of group.subscribers.keys()) send(payload);
+  // One serialization per group and update, however many subscribers share it; subscribers being replayed to hold it.
+  const publish = (group: Group, payload: string, event?: LoggedEvent) => {
+    for (const send of group.subscribers.keys()) {
+      const held = event ? group.resuming.get(send) : undefined;
+      if (held) held.push({ eventId: event!.id, position: event!.position, payload });
+      else send(payload);
+    }
     delivered.inc({ field: group.subscription.rootField }, group.subscribers.size);
   };
 
-  const resolveUpdate = async (group: Group, update: LiveUpdate) => {
+  const resolveUpdate = async (group: Group, update: LiveUpdate, caller = group.subscribers.values().next().value) => {
     resolutions.inc({ field: group.subscription.rootField });
     if (!group.entityQuery) return executeLocally(group, update.fields);
-    const caller = group.subscribers.values().next().value;
     if (!caller) return null;
     const entity = await resolve(caller, group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
     return executeLocally(group, { ...update.fields, ...(entity.data ?? {}) }, entity.errors);
   };
 
   const fieldOf = (group: Group) => ({ 'rtc.live.field': group.subscription.rootField, 'rtc.live.subscribers': group.subscribers.size });
-  const resolveTraced = (group: Group, update: LiveUpdate) =>
+  const resolveTraced = (group: Group, update: LiveUpdate, caller?: Caller) =>
     tracer
-      ? inSpan(tracer, `live resolve ${group.subscription.rootField}`, { attributes: fieldOf(group) }, () => resolveUpdate(group, update))
-      : resolveUpdate(group, update);
-  const publishTraced = (group: Group, result: ExecutionResult) =>
+      ? inSpan(tracer, `live resolve ${group.subscription.rootField}`, { attributes: fieldOf(group) }, () => resolveUpdate(group, update, caller))
+      : resolveUpdate(group, update, caller);
+  const publishTraced = (group: Group, payload: string, event: LoggedEvent) =>
     tracer
       ? void inSpan(tracer, `live send ${group.subscription.rootField}`, { kind: SpanKind.PRODUCER, attributes: fieldOf(group) }, async () =>
-          publish(group, result),
+          publish(group, payload, event),
         )
-      : publish(group, result);
+      : publish(group, payload, event);
 
-  const onEvent = (event: DomainEvent) => {
+  /**
+   * The serialized update of `event` for `group`, carrying the event's position; resolved once per group and event,
+   * whether for the group's live subscribers or for a replay (then as `caller`, a subscriber of the group's scope).
+   */
+  const updateOf = (group: Group, event: LoggedEvent, update: LiveUpdate, caller?: Caller): Promise<string | null> => {
+    const known = group.recent.get(event.id);
+    if (known) return known;
+    const pending = resolveTraced(group, update, caller).then((result) =>
+      result ? JSON.stringify({ ...result, extensions: { ...result.extensions, eventPosition: event.position } }) : null,
+    );
+    group.recent.set(event.id, pending);
+    if (group.recent.size > recentUpdatesPerGroup) group.recent.delete(group.recent.keys().next().value!);
+    pending.catch(() => group.recent.delete(event.id));
+    return pending;
+  };
+
+  const onEvent = (event: LoggedEvent) => {
     if (!isNew(event.id)) return;
     if (!tracer) {
       fanOut(event);
@@ -167,7 +212,7 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     );
   };
 
-  const fanOut = (event: DomainEvent) => {
+  const fanOut = (event: LoggedEvent) => {
     if (event.type === 'OrderPlaced') {
       const payload = event.payload as { orderId: string; placedAt?: string; total: { amount: number; currency: string }; units: number };
       salesWindow.add({
@@ -186,13 +231,15 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       if (!update) continue;
       // Chained per group, so a group's updates leave in event order.
       group.chain = group.chain
-        .then(() => resolveTraced(group, update))
-        .then((result) => {
-          if (result) publishTraced(group, result);
+        .then(() => updateOf(group, event, update))
+        .then((payload) => {
+          if (payload) publishTraced(group, payload, event);
         })
         .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'));
     }
   };
+  // Not a durable consumer: a restarted gateway primes its sales window from the rollups (replaying acknowledged events
+  // would count them twice), and its subscribers catch up through resumeAfter.
   const unsubscribeBus = bus.subscribe(onEvent);
 
   // After a restart the window would start empty: the orders of the last hour come back from the per-minute rollups,
@@ -243,7 +290,7 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
         byWindow.set(windowSeconds, stats);
       }
       resolutions.inc({ field: salesStatsField });
-      publish(group, executeLocally(group, { ...stats }));
+      publish(group, JSON.stringify(executeLocally(group, { ...stats })));
     }
   }, statsIntervalMs);
   statsTimer.unref();
@@ -251,25 +298,79 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   const keyOf = ({ query, operationName, variables }: LiveSubscription, caller: Caller) =>
     `${scopeOf(caller)}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
 
+  /**
+   * Sends `sink` the group's updates for the events after `resumeAfter` that it missed, resolved with its own scope's
+   * rights, then the live updates held meanwhile, each event once. A position the log no longer reaches back to
+   * (or a log that cannot be read) means the subscriber just goes on live.
+   */
+  const replay = async (group: Group, sink: LiveSink, caller: Caller, resumeAfter: string) => {
+    const spec = group.spec;
+    const sent = new Set<string>();
+    let position = resumeAfter;
+    try {
+      for (;;) {
+        const read = await bus.readAfter(position, replayPageSize);
+        if (read.tooOld) {
+          logger.debug({ resumeAfter, field: group.subscription.rootField }, 'resume position has left the event log; going on live');
+          break;
+        }
+        for (const event of read.events) {
+          position = event.position;
+          if (!group.subscribers.has(sink)) return;
+          if (!spec || spec.eventType !== event.type) continue;
+          const update = spec.toUpdate(event, group.subscription.args);
+          if (!update) continue;
+          const payload = await updateOf(group, event, update, caller);
+          if (!payload) continue;
+          sink(payload);
+          sent.add(event.id);
+          replayed.inc({ field: group.subscription.rootField });
+        }
+        if (read.events.length < replayPageSize) break;
+      }
+    } catch (error) {
+      logger.warn({ err: error, field: group.subscription.rootField }, 'could not replay missed events; going on live');
+    } finally {
+      const held = group.resuming.get(sink) ?? [];
+      group.resuming.delete(sink);
+      // A subscriber that completed or left meanwhile is sent nothing more.
+      if (!group.subscribers.has(sink)) held.length = 0;
+      for (const update of held) {
+        if (sent.has(update.eventId) || bus.comparePositions(update.position, resumeAfter) <= 0) continue;
+        sink(update.payload);
+      }
+    }
+  };
+
   return {
     /** Joins (or opens) the group of this operation, variables and caller scope; returning the iterator leaves it. */
-    subscribe(subscription: LiveSubscription, sink: LiveSink, caller: Caller): AsyncIterableIterator<ExecutionResult> {
+    subscribe(
+      subscription: LiveSubscription,
+      sink: LiveSink,
+      caller: Caller,
+      { resumeAfter }: LiveSubscribeOptions = {},
+    ): AsyncIterableIterator<ExecutionResult> {
       const key = keyOf(subscription, caller);
       let group = groups.get(key);
       if (!group) {
         const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
         const entityQuery = spec ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query : null;
-        group = { subscription, spec, entityQuery, subscribers: new Map(), chain: Promise.resolve() };
+        group = { subscription, spec, entityQuery, subscribers: new Map(), resuming: new Map(), recent: new Map(), chain: Promise.resolve() };
         groups.set(key, group);
       }
       const owner = group;
       const iterator = createParkedIterator<ExecutionResult>(() => {
         owner.subscribers.delete(sink);
+        owner.resuming.delete(sink);
         active.dec({ field: subscription.rootField });
         if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
       });
       owner.subscribers.set(sink, caller);
       active.inc({ field: subscription.rootField });
+      if (resumeAfter !== undefined && owner.spec) {
+        owner.resuming.set(sink, []);
+        void replay(owner, sink, caller, resumeAfter);
+      }
       // A (re)connecting dashboard sees the current figures at once instead of waiting for the next tick.
       if (subscription.rootField === salesStatsField) {
         void primeSalesWindow(caller).then(() => sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) }))));
@@ -279,6 +380,8 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     get groupCount(): number {
       return groups.size;
     },
+    /** Whether `value` may be given as `resumeAfter`: a position of the event log's form. */
+    isPosition: (value: unknown): value is string => bus.isPosition(value),
     async stop(): Promise<void> {
       clearInterval(statsTimer);
       unsubscribeBus();

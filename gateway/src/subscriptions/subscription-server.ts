@@ -164,7 +164,7 @@ export function attachSubscriptionServer({
   const onSubscribe = async (
     ctx: Context<Record<string, unknown>, { socket: WebSocket }>,
     id: string,
-    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null; extensions?: Record<string, unknown> | null },
   ) => {
     // The payload's `extensions.persistedQuery` (or `documentId`) may name a trusted document instead of sending its text.
     const query = trustedDocuments.sourceOf(payload);
@@ -218,13 +218,18 @@ export function attachSubscriptionServer({
       const denied = await checkOrderAccess(caller, String(args['orderId']));
       if (denied) return [denied];
     }
+    // A reconnecting client names the last update it got (its extensions.eventPosition) to be sent what it missed.
+    const resumeAfter = payload.extensions?.['resumeAfter'];
+    if (resumeAfter !== undefined && resumeAfter !== null && !hub.isPosition(resumeAfter)) {
+      return error('extensions.resumeAfter must be the extensions.eventPosition of an update this subscription received', 'BAD_USER_INPUT');
+    }
     const live: LiveSubscription = { query, document, operationName: payload.operationName, variables, rootField, args };
     const executionArgs: ExecutionArgs = {
       schema: apiSchema,
       document,
       operationName: payload.operationName,
       variableValues: variables,
-      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, keepAlive) },
+      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, keepAlive), resumeAfter: resumeAfter ?? undefined },
     };
     return executionArgs;
   };
@@ -258,8 +263,8 @@ export function attachSubscriptionServer({
       },
       onSubscribe,
       subscribe: (args) => {
-        const { live, caller, sink } = args.contextValue as { live: LiveSubscription; caller: Caller; sink: LiveSink };
-        return hub.subscribe(live, sink, caller);
+        const { live, caller, sink, resumeAfter } = args.contextValue as { live: LiveSubscription; caller: Caller; sink: LiveSink; resumeAfter?: string };
+        return hub.subscribe(live, sink, caller, { resumeAfter });
       },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');

@@ -20,6 +20,8 @@ export const commonEnv = {
   LOG_LEVEL: z.enum(logLevels).default('info'),
   INTERNAL_TOKEN: z.string().min(16).default('rtc-development-internal-token'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // Approximate length bound of the event log (a Redis stream): how far back consumers and live subscribers can resume.
+  EVENT_LOG_MAX_LENGTH: z.coerce.number().int().min(1_000).max(100_000_000).default(100_000),
   // OpenTelemetry's own names; without an endpoint no tracing SDK starts.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_SERVICE_NAME: z

@@ -1,5 +1,6 @@
 import { bigint, char, datetime, index, json, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import type { RowDataPacket } from 'mysql2';
+import type { PoolConnection } from 'mysql2/promise';
 import { Gauge } from 'prom-client';
 import type { EventBus } from './bus';
 import { newEventId, type DomainEvent, type EventType } from './events';
@@ -57,10 +58,8 @@ function rememberTraceOf(eventId: string): void {
   if (writtenInTrace.size > rememberedTraces) writtenInTrace.delete(writtenInTrace.keys().next().value!);
 }
 
-function takeTraceOf(eventId: string): Record<string, string> | undefined {
-  const carrier = writtenInTrace.get(eventId);
-  writtenInTrace.delete(eventId);
-  return carrier;
+function traceOf(eventId: string): Record<string, string> | undefined {
+  return writtenInTrace.get(eventId);
 }
 
 /** Appends events to the outbox inside the caller's transaction. */
@@ -93,14 +92,19 @@ export interface OutboxRelayOptions {
   readonly tracer?: Tracer | undefined;
   readonly pollIntervalMs?: number;
   readonly batchSize?: number;
+  /** The longest wait between retries while the bus or the database fails (the wait doubles from pollIntervalMs). */
+  readonly maxBackoffMs?: number;
 }
 
 export interface OutboxRelay {
   start(): void;
   /** Asks for a run now, e.g. right after a commit that wrote outbox rows. */
   nudge(): void;
-  /** Publishes what is pending once; resolves with the number of events published. */
-  drain(): Promise<number>;
+  /**
+   * Publishes what is pending once; resolves with the number of events published. Waits (up to `leaseWaitSeconds`)
+   * while another relay of the same database holds the lease, then publishes what that one left.
+   */
+  drain(leaseWaitSeconds?: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -114,22 +118,63 @@ interface OutboxRow extends RowDataPacket {
   occurred_at: Date;
 }
 
+interface LeaseRow extends RowDataPacket {
+  granted: number | null;
+}
+
+/** Events per bus transaction: a round trip each, all or none. */
+const publishChunk = 100;
+
+// MariaDB and MySQL cap user lock names at 64 characters.
+const leaseName = "LEFT(CONCAT('rtc_outbox:', DATABASE()), 64)";
+
 /**
- * Publishes pending outbox rows in id order and marks them sent in one transaction.
- * Rows stay locked (FOR UPDATE) while published, so two relays never interleave and order per aggregate holds;
- * a crash before commit republishes them: at least once.
+ * Publishes pending outbox rows in id order, then marks them sent.
+ *
+ * Claiming and publishing are apart: a relay first takes the database's relay lease, a `GET_LOCK` held by its
+ * connection outside any transaction, then reads pending rows with a plain (non-locking) read, publishes them and
+ * marks them sent in a short autocommit UPDATE by primary key. No row or gap lock is held across the network call,
+ * so a checkout's outbox insert never waits for the bus, however long the bus is away.
+ *
+ * The lease (rather than a `claimed_until` column taken with `FOR UPDATE SKIP LOCKED`) needs no schema change and
+ * keeps one publisher per database, which is what keeps order per aggregate: replicas of a service do not interleave.
+ * MariaDB releases it when the holder's connection ends, so a crashed relay's successor takes over and republishes
+ * what was published but not yet marked: at least once, duplicates dropped by event id downstream.
+ *
+ * When publishing fails the rows already published are marked, the rest stay pending, and runs back off
+ * (doubling up to `maxBackoffMs`) until the bus answers again.
  */
-export function createOutboxRelay({ pool, bus, logger, metrics, tracer, pollIntervalMs = 250, batchSize = 500 }: OutboxRelayOptions): OutboxRelay {
+export function createOutboxRelay({
+  pool,
+  bus,
+  logger,
+  metrics,
+  tracer,
+  pollIntervalMs = 250,
+  batchSize = 500,
+  maxBackoffMs = 5_000,
+}: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
 
   if (metrics) registerOutboxGauges(pool, metrics);
 
-  const publish = (event: DomainEvent): Promise<void> => {
-    const writtenIn = tracer ? takeTraceOf(event.id) : undefined;
-    if (!tracer || !writtenIn) return bus.publish(event);
+  /**
+   * Publishes `events` together (all or none, in order). An event written inside a trace gets a producer span in that
+   * trace, and the span's context travels with it; the spans nest only so that each one covers the one publish.
+   */
+  const publishTogether = (events: readonly DomainEvent[], prepared: DomainEvent[] = []): Promise<void> => {
+    const [event, ...rest] = events;
+    if (!event) return bus.publishAll(prepared);
+    const writtenIn = tracer ? traceOf(event.id) : undefined;
+    if (!tracer || !writtenIn) {
+      prepared.push(event);
+      return publishTogether(rest, prepared);
+    }
     return inSpan(
       tracer,
       `publish ${event.type}`,
@@ -138,47 +183,70 @@ export function createOutboxRelay({ pool, bus, logger, metrics, tracer, pollInte
         parent: contextFrom(writtenIn),
         attributes: { 'messaging.operation.type': 'send', 'messaging.message.id': event.id, 'rtc.event.type': event.type },
       },
-      () => bus.publish({ ...event, traceContext: currentTraceContext() }),
+      () => {
+        prepared.push({ ...event, traceContext: currentTraceContext() });
+        return publishTogether(rest, prepared);
+      },
     );
   };
 
-  const publishBatch = async (): Promise<number> => {
-    const connection = await pool.getConnection();
-    try {
-      await connection.beginTransaction();
-      const [rows] = await connection.query<OutboxRow[]>(
-        'SELECT id, event_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE',
-        [batchSize],
-      );
-      for (const row of rows) {
-        await publish({
-          id: row.event_id,
-          type: row.type,
-          aggregateType: row.aggregate_type,
-          aggregateId: row.aggregate_id,
-          occurredAt: row.occurred_at.toISOString(),
-          payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
-        });
+  const eventOf = (row: OutboxRow): DomainEvent => ({
+    id: row.event_id,
+    type: row.type,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    occurredAt: row.occurred_at.toISOString(),
+    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+  });
+
+  /** Publishes one batch on a connection holding the lease; resolves with the rows published. */
+  const publishBatch = async (connection: PoolConnection): Promise<number> => {
+    const [rows] = await connection.query<OutboxRow[]>(
+      'SELECT id, event_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?',
+      [batchSize],
+    );
+    const published: number[] = [];
+    let failure: unknown;
+    for (let start = 0; start < rows.length; start += publishChunk) {
+      const chunk = rows.slice(start, start + publishChunk);
+      try {
+        await publishTogether(chunk.map(eventOf));
+        published.push(...chunk.map((row) => row.id));
+      } catch (error) {
+        failure = error;
+        break;
       }
-      if (rows.length > 0) {
-        await connection.query('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)', [rows.map((row) => row.id)]);
-      }
-      await connection.commit();
-      return rows.length;
-    } catch (error) {
-      await connection.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      connection.release();
     }
+    if (published.length > 0) await connection.query('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)', [published]);
+    for (const row of rows.slice(0, published.length)) writtenInTrace.delete(row.event_id);
+    if (failure) throw failure;
+    return published.length;
   };
 
-  const drain = async (): Promise<number> => {
-    let total = 0;
-    for (;;) {
-      const published = await publishBatch();
-      total += published;
-      if (published < batchSize) return total;
+  const drain = async (leaseWaitSeconds = 0): Promise<number> => {
+    const connection = await pool.getConnection();
+    let leased = false;
+    try {
+      const [[lease]] = await connection.query<LeaseRow[]>(`SELECT GET_LOCK(${leaseName}, ?) AS granted`, [leaseWaitSeconds]);
+      // Another replica is publishing this database's outbox; it publishes these rows too.
+      if (lease?.granted !== 1) return 0;
+      leased = true;
+      let total = 0;
+      for (;;) {
+        const published = await publishBatch(connection);
+        total += published;
+        if (published < batchSize || stopped) return total;
+      }
+    } finally {
+      const released =
+        !leased ||
+        (await connection.query(`SELECT RELEASE_LOCK(${leaseName})`).then(
+          () => true,
+          () => false,
+        ));
+      // A connection that may still hold the lease must not go back to the pool: closing it frees the lease.
+      if (released) connection.release();
+      else connection.destroy();
     }
   };
 
@@ -188,14 +256,28 @@ export function createOutboxRelay({ pool, bus, logger, metrics, tracer, pollInte
       again = true;
       return;
     }
+    // Backing off: the retry timer runs it; nudges from every checkout must not hammer a bus that is down.
+    if (retryTimer) return;
     running = drain()
+      .then((published) => {
+        if (failures > 0) logger.info({ published }, 'outbox relay publishing again');
+        failures = 0;
+        return published;
+      })
       .catch((error: unknown) => {
-        logger.error({ err: error }, 'outbox relay failed; will retry');
+        const backoffMs = Math.min(pollIntervalMs * 2 ** failures, maxBackoffMs);
+        if (failures++ === 0) logger.error({ err: error }, 'outbox relay failed; retrying with backoff');
+        else logger.debug({ err: error, backoffMs }, 'outbox relay failed again');
+        retryTimer = setTimeout(() => {
+          retryTimer = undefined;
+          run();
+        }, backoffMs);
+        retryTimer.unref();
         return 0;
       })
       .finally(() => {
         running = undefined;
-        if (again) {
+        if (again && !retryTimer) {
           again = false;
           run();
         }
@@ -210,11 +292,13 @@ export function createOutboxRelay({ pool, bus, logger, metrics, tracer, pollInte
       run();
     },
     nudge: run,
-    drain,
+    drain: (leaseWaitSeconds = 10) => drain(leaseWaitSeconds),
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (retryTimer) clearTimeout(retryTimer);
       timer = undefined;
+      retryTimer = undefined;
       await running;
     },
   };

@@ -29,6 +29,8 @@ export interface ServeOptions {
   readonly logLevel: string;
   readonly databaseUrl: string;
   readonly redisUrl?: string | undefined;
+  /** Approximate bound of the Redis event log the service appends to. */
+  readonly eventLogMaxLength?: number | undefined;
   /** OTLP/HTTP endpoint of the trace collector; absent, tracing is off. */
   readonly otlpEndpoint?: string | undefined;
   /** The service's name in traces; `name` when absent. */
@@ -48,6 +50,7 @@ export async function serveSubgraph({
   logLevel,
   databaseUrl,
   redisUrl,
+  eventLogMaxLength,
   otlpEndpoint,
   traceServiceName,
   shutdown = { graceSeconds: 20, delaySeconds: 0 },
@@ -58,7 +61,7 @@ export async function serveSubgraph({
   const tracing = startTracing({ endpoint: otlpEndpoint, serviceName: traceServiceName ?? name, global: true });
   const tracer = tracing?.tracer;
   const pool = createMysqlPool({ url: databaseUrl, metrics, tracer });
-  const bus = createEventBus({ redisUrl, logger });
+  const bus = createEventBus({ redisUrl, logger, maxLength: eventLogMaxLength });
   const service = await build({ pool, bus, logger, metrics, tracer });
   const url = await service.http.listen(port);
   service.relay?.start();

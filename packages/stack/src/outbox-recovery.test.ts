@@ -29,7 +29,7 @@ function runChild(script: string, args: string[]): Promise<NodeJS.Signals | numb
 
 /** A consumer on its own Redis connection that keeps what it received and what it acted on. */
 function createConsumer(channel: string) {
-  const bus = createRedisBus(redisUrl, logger, channel);
+  const bus = createRedisBus({ url: redisUrl, logger, stream: channel });
   buses.push(bus);
   const isNew = createDeduplicator();
   const received: DomainEvent[] = [];
@@ -56,7 +56,7 @@ describe('the outbox after a crash', () => {
 
     // The restarted service's relay finds the row and publishes it.
     const pool = createMysqlPool({ url: database.url, connectionLimit: 2 });
-    const publisher = createRedisBus(redisUrl, logger, channel);
+    const publisher = createRedisBus({ url: redisUrl, logger, stream: channel });
     buses.push(publisher);
     const relay = createOutboxRelay({ pool, bus: publisher, logger });
     expect(await relay.drain()).toBe(1);

@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await store?.close();
-  await redis?.stop();
+  await redis?.close();
 });
 
 describe('rate limits while their Redis is down', () => {

@@ -14,7 +14,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('the stack on Redis pub/sub', () => {
+describe('the stack on the Redis event log', () => {
   it('carries order events from the orders outbox to gateway subscribers through Redis', async () => {
     const admin = await stack.createUser('ADMIN');
     const customer = await stack.createUser('CUSTOMER', 'Dorothy Vaughan');

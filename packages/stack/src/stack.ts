@@ -34,7 +34,7 @@ export interface StackOptions {
   readonly host: string;
   readonly logLevel: string;
   readonly redisUrl?: string | undefined;
-  /** Redis channel of the bus; separate stacks on one Redis keep apart by using their own. */
+  /** Redis stream of the event log; separate stacks on one Redis keep apart by using their own. */
   readonly eventChannel?: string;
   readonly internalToken: string;
   readonly jwtSecret: string;
@@ -79,7 +79,7 @@ export interface RunningStack {
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const logger = createLogger({ service: 'rtc', level: options.logLevel });
-  const bus = createEventBus({ redisUrl: options.redisUrl, logger, ...(options.eventChannel ? { channel: options.eventChannel } : {}) });
+  const bus = createEventBus({ redisUrl: options.redisUrl, logger, stream: options.eventChannel });
   const pools: ReturnType<typeof createMysqlPool>[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   const stops: (() => Promise<void>)[] = [];

@@ -6,8 +6,11 @@ import WebSocket from 'ws';
 
 export interface LiveClient {
   readonly client: Client;
-  /** Subscribes and collects every result; `next()` waits for the next one. */
-  subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): LiveSubscription<T>;
+  /**
+   * Subscribes and collects every result; `next()` waits for the next one. It remembers the `eventPosition` of the
+   * last update and, when the client reconnects, subscribes again with `resumeAfter` it, to be sent what it missed.
+   */
+  subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: LiveSubscribeOptions): LiveSubscription<T>;
   /** The close code the server ended the connection with, once it did. */
   closed(): Promise<number>;
   dispose(): Promise<void>;
@@ -19,7 +22,21 @@ export interface LiveSubscription<T> {
   next(timeoutMs?: number): Promise<ExecutionResult<T>>;
   /** Resolves with the error the server sent for this operation. */
   failure(timeoutMs?: number): Promise<unknown>;
+  /** The event position of the last update received (what a resubscription resumes after). */
+  position(): string | undefined;
   stop(): void;
+}
+
+export interface LiveSubscribeOptions {
+  /** Resume after this event position from the start (as a client that reconnects from another process would). */
+  readonly resumeAfter?: string;
+}
+
+/** The `eventPosition` an event-driven update carries in its extensions. */
+export function eventPositionOf(result: { readonly extensions?: unknown }): string | undefined {
+  const extensions = result.extensions;
+  const position = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)['eventPosition'] : undefined;
+  return typeof position === 'string' ? position : undefined;
 }
 
 export type LiveConnectionParams = Record<string, unknown> | (() => Record<string, unknown>);
@@ -37,6 +54,8 @@ export function connectLive(httpUrl: string, connectionParams?: LiveConnectionPa
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts,
+    // A refused or reset connection is an error, not a close event: retried too, as a network fault would be.
+    shouldRetry: () => true,
     retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
     lazy: false,
     connectionParams,
@@ -45,26 +64,35 @@ export function connectLive(httpUrl: string, connectionParams?: LiveConnectionPa
   });
   return {
     client,
-    subscribe<T>(query: string, variables: Record<string, unknown> = {}): LiveSubscription<T> {
+    subscribe<T>(query: string, variables: Record<string, unknown> = {}, { resumeAfter }: LiveSubscribeOptions = {}): LiveSubscription<T> {
+      // graphql-ws sends this same object again on every reconnect, so the position written into it is what it resumes after.
+      const payload: { query: string; variables: Record<string, unknown>; extensions: Record<string, unknown> } = {
+        query,
+        variables,
+        extensions: resumeAfter === undefined ? {} : { resumeAfter },
+      };
+      let position = resumeAfter;
       const results: ExecutionResult<T>[] = [];
       const errors: unknown[] = [];
       const waiters: (() => void)[] = [];
       const wake = () => waiters.splice(0).forEach((waiter) => waiter());
       let delivered = 0;
-      const stop = client.subscribe<T>(
-        { query, variables },
-        {
-          next: (result) => {
-            results.push(result);
-            wake();
-          },
-          error: (error) => {
-            errors.push(error);
-            wake();
-          },
-          complete: () => wake(),
+      const stop = client.subscribe<T>(payload, {
+        next: (result) => {
+          const eventPosition = eventPositionOf(result);
+          if (eventPosition !== undefined) {
+            position = eventPosition;
+            payload.extensions = { ...payload.extensions, resumeAfter: eventPosition };
+          }
+          results.push(result);
+          wake();
         },
-      );
+        error: (error) => {
+          errors.push(error);
+          wake();
+        },
+        complete: () => wake(),
+      });
       const waitFor = (ready: () => boolean, timeoutMs: number, what: string) =>
         new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
@@ -87,6 +115,7 @@ export function connectLive(httpUrl: string, connectionParams?: LiveConnectionPa
           await waitFor(() => errors.length > 0, timeoutMs, 'error');
           return errors[0];
         },
+        position: () => position,
         stop,
       };
     },

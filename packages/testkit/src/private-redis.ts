@@ -1,54 +1,88 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
+/** A Redis server of a test's own (another port, no persistence) that the test may stop and start again. */
 export interface PrivateRedis {
   readonly url: string;
-  /** Kills the server (SIGKILL); start() brings it back on the same port, empty. */
+  readonly port: number;
+  /** Stops the server; like any Redis without persistence, it comes back empty. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
-function answers(port: number): Promise<boolean> {
+function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection(port, '127.0.0.1');
-    socket.once('connect', () => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
       socket.destroy();
-      resolve(true);
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
     });
     socket.once('error', () => resolve(false));
   });
 }
 
-/** A Redis server of the test's own on a free port, without persistence, so a test may kill it. Needs `redis-server`. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-redis-'));
   let child: ChildProcess | undefined;
+
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let attempt = 0; attempt < 80; attempt++) {
-      if (await answers(port)) return;
-      if (child.exitCode !== null) break;
+    if (child) return;
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
+    child = server;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (await answersPing(port)) return;
+      if (server.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`the private Redis on port ${port} did not start`);
-  };
-  const stop = async () => {
-    const running = child;
+    server.kill('SIGKILL');
     child = undefined;
-    if (!running || running.exitCode !== null) return;
+    throw new Error(`redis-server did not start on port ${port} (is it installed?)`);
+  };
+
+  const stop = async () => {
+    const server = child;
+    child = undefined;
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
+      server.once('exit', () => resolve());
+      server.kill('SIGKILL');
     });
   };
+
   await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    async close() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

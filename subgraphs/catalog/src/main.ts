@@ -10,6 +10,7 @@ await serveSubgraph({
   logLevel: env.LOG_LEVEL,
   databaseUrl: env.DATABASE_URL,
   redisUrl: env.REDIS_URL,
+  eventLogMaxLength: env.EVENT_LOG_MAX_LENGTH,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   traceServiceName: env.OTEL_SERVICE_NAME,
   shutdown: { graceSeconds: env.SHUTDOWN_GRACE_SECONDS, delaySeconds: env.SHUTDOWN_DELAY_SECONDS },
