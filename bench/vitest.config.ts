@@ -16,4 +16,7 @@ export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hook
   'src/simulation/restock-planner.test.ts',
   'src/simulation/second-report.test.ts',
   'src/simulation/weighted.test.ts',
+  'src/soak/interval-stats.test.ts',
+  'src/soak/judgement.test.ts',
+  'src/soak/options.test.ts',
 ]);
