@@ -23,7 +23,8 @@ const services: readonly StackService[] = ['gateway', 'users', 'catalog', 'order
 const operations = ['listing', 'product', 'my orders', 'checkout', 'pay'] as const;
 type Operation = (typeof operations)[number];
 const customerCount = 40;
-const sampleEveryMs = 5_000;
+// Often enough that the lowest heap of a minute falls right after a collection.
+const sampleEveryMs = 3_000;
 
 const listingQuery = /* GraphQL */ `
   query SoakListing {
@@ -295,6 +296,8 @@ async function main(): Promise<number> {
 
     let ticksBefore = 0;
     let placedBefore = 0;
+    let skippedBefore = 0;
+    let dropsBefore = 0;
     const report = async (seconds: number, label: string) => {
       const sample = await sampleStack(urls).catch(() => undefined);
       if (sample) addSample(window, sample);
@@ -303,6 +306,8 @@ async function main(): Promise<number> {
       const latest = window.latest;
       const unpaid = await unpaidOrders(options);
       const expected = (traffic.placed - placedBefore) * subscribers.length;
+      const drops = latest ? latest.gateway.slowSubscriberDrops - dropsBefore : Number.NaN;
+      if (latest) dropsBefore = latest.gateway.slowSubscriberDrops;
       console.log(`[${label}] ${total.toFixed(1)} ops/s: ${line}`);
       if (latest) {
         console.log(
@@ -322,11 +327,13 @@ async function main(): Promise<number> {
         );
       } else console.log('         the services did not answer /metrics');
       console.log(
-        `         live ticks ${ticks - ticksBefore} received for ${expected} expected; arrivals skipped (too many in flight) ${traffic.skipped}; failures ${formatFailures(failures)}` +
+        `         live ticks ${ticks - ticksBefore} received for ${expected} expected (the gateway dropped ${Number.isNaN(drops) ? '?' : drops} for slow subscribers); arrivals skipped (too many in flight) ${traffic.skipped - skippedBefore}; ` +
+          `failures ${formatFailures(failures)}` +
           (sampleFailures > 0 ? `; ${sampleFailures} metric scrapes failed` : ''),
       );
       ticksBefore = ticks;
       placedBefore = traffic.placed;
+      skippedBefore = traffic.skipped;
       memory.push(memoryOf(window));
       window = emptyWindow();
     };
@@ -347,11 +354,19 @@ async function main(): Promise<number> {
       if (backlog === 0) break;
       await sleep(1_000);
     }
-    await sleep(3_000);
+    // Ticks still on their way: wait while they keep arriving, within the same drain period.
+    for (let last = -1; ticks !== last && Date.now() - drainStarted < options.drainSeconds * 1000;) {
+      last = ticks;
+      await sleep(3_000);
+    }
     const drainSeconds = (Date.now() - drainStarted) / 1000;
+    const droppedInAll = await sampleStack(urls).then(
+      (sample) => String(sample.gateway.slowSubscriberDrops),
+      () => '?',
+    );
     console.log(
-      `after the traffic: outbox backlog ${backlog ?? '?'} (${drainSeconds.toFixed(0)} s of drain); ${traffic.placed} orders placed, ` +
-        `live ticks ${ticks} received for ${traffic.placed * subscribers.length} expected; unpaid orders ${(await unpaidOrders(options)) ?? '?'}`,
+      `after the traffic: outbox backlog ${backlog ?? '?'} (${drainSeconds.toFixed(0)} s of drain); ${traffic.placed} orders placed, ${traffic.skipped} arrivals skipped, ` +
+        `live ticks ${ticks} received for ${traffic.placed * subscribers.length} expected (the gateway dropped ${droppedInAll} for slow subscribers); unpaid orders ${(await unpaidOrders(options)) ?? '?'}`,
     );
 
     const verdicts = judgeSoak({ memory, backlogAfterDrain: backlog, errors: stats.failures });

@@ -11,6 +11,8 @@ export interface ProcessSample {
   readonly outboxPending: number;
   /** graphql-ws connections (the gateway's only). */
   readonly websockets: number;
+  /** Live updates the gateway did not send because their subscriber could not keep up, since it started. */
+  readonly slowSubscriberDrops: number;
 }
 
 export type StackSample = Record<StackService, ProcessSample>;
@@ -22,6 +24,7 @@ export function processSampleOf(metricsText: string): ProcessSample {
     openFds: sampleValue(metricsText, 'process_open_fds'),
     outboxPending: sampleValue(metricsText, 'rtc_outbox_pending_events'),
     websockets: sampleValue(metricsText, 'rtc_gateway_websocket_connections'),
+    slowSubscriberDrops: sampleValue(metricsText, 'rtc_gateway_slow_subscriber_drops_total'),
   };
 }
 
