@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { startTestStack, type TestStack } from '@rtc/stack/testing';
 import { postGraphQL } from '@rtc/testkit';
+import { countSideRows, rowProblems } from './checkout-rows';
 import { createRawCheckout, rawReservationReference, RawCheckoutError, rawVariants, type RawCheckout, type RawVariant } from './raw-checkout';
 
 type Database = 'users' | 'catalog' | 'inventory' | 'orders';
@@ -208,6 +209,15 @@ describe('raw checkout', () => {
       const units = earlier.previousAvailable - earlier.available;
       expect(next).toEqual({ ...earlier, previousAvailable: earlier.available, available: earlier.available - units, reserved: earlier.reserved + units });
     }
+  });
+
+  it('counts the rows of each side after a run through its idempotency keys', async () => {
+    const raw = await countSideRows(stack.serverUrl, stack.databases, 'straight-to-sql-');
+    expect(raw).toEqual({ orders: 2, orderLines: 4, orderPlacedEvents: 2, reservations: 2, reservationLines: 4, ledgerRows: 4 });
+    expect(rowProblems(raw)).toEqual([]);
+    expect(await countSideRows(stack.serverUrl, stack.databases, 'through-the-gateway')).toMatchObject({ orders: 1, orderLines: 2, ledgerRows: 2 });
+    // A wildcard in a prefix is taken as itself.
+    expect((await countSideRows(stack.serverUrl, stack.databases, 'straight_to%')).orders).toBe(0);
   });
 
   it.each(rawVariants)('%s: fails OUT_OF_STOCK naming the short product, having taken nothing, as reserveStock does', async (variant) => {
