@@ -3,6 +3,7 @@
 // subscribers on salesTicks against RTC run as one process per service over Redis, as deployed. Reports every
 // interval, then judges: memory flat, outbox backlog back to zero, no error but OUT_OF_STOCK; exit 1 when one fails.
 import { createPool, type RowDataPacket } from 'mysql2/promise';
+import { abortOnInterrupt } from './harness/bench-cli';
 import { startChildStack, StackStartError, stackPorts, type ChildStack, type StackService } from './harness/child-stack';
 import { createGraphQLHttp, GraphQLRequestError, type GraphQLHttp } from './harness/graphql-http';
 import { logIn, logInCustomers, type Customer } from './harness/log-in';
@@ -54,7 +55,16 @@ const payOrderMutation = /* GraphQL */ `
 const ticksSubscription = 'subscription SoakTicks { salesTicks { at order { id total { amount currency } lines { quantity product { name } } } } }';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 
 function codeOf(error: unknown): string {
@@ -63,16 +73,27 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? `NETWORK_${code}` : 'CLIENT_ERROR';
 }
 
-/** Fires `fire` `rate` times a second on a fixed schedule until `until`; an arrival while `maxInFlight` are pending is skipped. */
-async function openLoop(rate: number, until: number, maxInFlight: number, fire: (n: number) => Promise<void>, onSkip: () => void): Promise<void> {
+/**
+ * Fires `fire` `rate` times a second on a fixed schedule until `until` (or an interrupt); an arrival while
+ * `maxInFlight` are pending is skipped.
+ */
+async function openLoop(
+  rate: number,
+  until: number,
+  signal: AbortSignal,
+  maxInFlight: number,
+  fire: (n: number) => Promise<void>,
+  onSkip: () => void,
+): Promise<void> {
   if (rate <= 0) return;
   const started = Date.now();
   const pending = new Set<Promise<void>>();
   for (let n = 0; ; n++) {
     const due = started + (n * 1000) / rate;
-    if (due >= until) break;
+    if (due >= until || signal.aborted) break;
     const wait = due - Date.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) await sleep(wait, signal);
+    if (signal.aborted) break;
     if (pending.size >= maxInFlight) {
       onSkip();
       continue;
@@ -96,6 +117,7 @@ function startTraffic(
   customers: readonly Customer[],
   productIds: readonly number[],
   until: number,
+  signal: AbortSignal,
 ): Traffic & { done: Promise<void> } {
   const random = createRandom(20_251_129);
   const pickProduct = createWeightedPicker(zipfWeights(productIds.length, 1.0), random);
@@ -148,8 +170,8 @@ function startTraffic(
 
   const skip = () => void (traffic.skipped += 1);
   const done = Promise.all([
-    openLoop(options.checkoutRate, until, Math.max(16, Math.ceil(options.checkoutRate * 4)), checkout, skip),
-    openLoop(options.readRate, until, Math.max(16, Math.ceil(options.readRate * 2)), read, skip),
+    openLoop(options.checkoutRate, until, signal, Math.max(16, Math.ceil(options.checkoutRate * 4)), checkout, skip),
+    openLoop(options.readRate, until, signal, Math.max(16, Math.ceil(options.readRate * 2)), read, skip),
   ]).then(() => undefined);
   return Object.assign(traffic, { done });
 }
@@ -283,7 +305,9 @@ async function main(): Promise<number> {
 
     const startedAt = Date.now();
     const until = startedAt + options.durationSeconds * 1000;
-    const traffic = startTraffic(options, stats, http, customers, productIds, until);
+    // Ctrl-C ends the traffic early; the drain, the totals and the judgement still run.
+    const interrupted = abortOnInterrupt('requests');
+    const traffic = startTraffic(options, stats, http, customers, productIds, until, interrupted);
     const memory: Record<string, ProcessMemory>[] = [];
     let window = emptyWindow();
     let sampleFailures = 0;
@@ -339,7 +363,8 @@ async function main(): Promise<number> {
     };
 
     for (let interval = 1; startedAt + interval * options.intervalSeconds * 1000 <= until + 500; interval++) {
-      await sleep(Math.max(0, startedAt + interval * options.intervalSeconds * 1000 - Date.now()));
+      await sleep(Math.max(0, startedAt + interval * options.intervalSeconds * 1000 - Date.now()), interrupted);
+      if (interrupted.aborted) break;
       await report(options.intervalSeconds, clock(interval * options.intervalSeconds));
     }
     await traffic.done;

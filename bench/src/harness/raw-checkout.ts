@@ -185,10 +185,6 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` from (select \`product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
           ` from ${inv('stock')} where \`product_id\` in (${placeholders(lines)})) as \`after\` order by \`product_id\``,
       ),
-    /** The index of the stock UPDATE's result in the reserve batch: its affected rows tell whether every line was held. */
-    holdResult: 2,
-    /** Statements in the reserve batch. */
-    reserveStatements: 6,
     /** orders' write: the order, its lines, its OrderPlaced row (the id set in SQL), then the rollups in RTC's lock order. */
     write: (lines: number) =>
       memo(
@@ -205,10 +201,16 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`) values (?, ?, 1, ?, ?)` +
           ` on duplicate key update ${[add('orders'), add('revenue'), add('units')].join(', ')}`,
       ),
+    /** Both, for one transaction. */
+    reserveAndWrite(lines: number): string {
+      return memo(`both${lines}`, () => `${this.reserve(lines)}; ${this.write(lines)}`);
+    },
   };
 }
 
-type Statements = ReturnType<typeof createStatements>;
+/** The index of the stock UPDATE's result in the reserve batch, and how many statements the batch holds. */
+const holdResult = 2;
+const reserveStatements = 6;
 
 const inProductOrder = <T extends RawLine>(lines: readonly T[]): T[] => [...lines].sort((a, b) => a.productId - b.productId);
 
@@ -310,31 +312,32 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
     return result as T;
   };
 
-  /**
-   * Runs a batch as one transaction: in the same round trip as its commit when nothing needs checking first, else
-   * commits in a second round trip once `check` accepted the batch's results. Rolls back when either throws.
-   */
-  const inBatchTransaction = async <T>(
-    pool: Pool,
-    text: string,
-    values: readonly unknown[],
-    check: ((results: ResultSetHeader[]) => T) | null,
-  ): Promise<T | ResultSetHeader[]> => {
+  const onConnection = async <T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> => {
     const connection = await pool.getConnection();
     try {
-      try {
-        const results = await send<ResultSetHeader[]>(connection, `start transaction; ${text}${check ? '' : '; commit'}`, values);
-        // The first result is start transaction's.
-        if (!check) return results.slice(1);
-        const outcome = check(results.slice(1));
-        await send(connection, 'commit');
-        return outcome;
-      } catch (error) {
-        await send(connection, 'rollback').catch(() => undefined);
-        throw error;
-      }
+      return await work(connection);
     } finally {
       connection.release();
+    }
+  };
+
+  /**
+   * One transaction as one multi-statement batch; resolves with the results of the batch's own statements. With
+   * `check`, they are checked before the commit, sent in a second round trip; without, the commit rides in the batch.
+   * Any failure rolls back.
+   */
+  const runBatch = async (connection: PoolConnection, text: string, values: readonly unknown[], check?: (results: ResultSetHeader[]) => void) => {
+    try {
+      const results = await send<ResultSetHeader[]>(connection, `start transaction; ${text}${check ? '' : '; commit'}`, values);
+      const own = results.slice(1, check ? undefined : -1);
+      if (check) {
+        check(own);
+        await send(connection, 'commit');
+      }
+      return own;
+    } catch (error) {
+      await send(connection, 'rollback').catch(() => undefined);
+      throw error;
     }
   };
 
@@ -348,8 +351,9 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
       .map((line) => line.productId);
   };
 
-  const held = (statements: Statements, lines: readonly RawLine[]) => (results: ResultSetHeader[]) => {
-    if (results[statements.holdResult]!.affectedRows !== lines.length) throw new RawCheckoutError('OUT_OF_STOCK', 'a product is short');
+  // The stock UPDATE matched a row per line only if every line had its units available.
+  const held = (lines: readonly RawLine[]) => (results: ResultSetHeader[]) => {
+    if (results[holdResult]!.affectedRows !== lines.length) throw new RawCheckoutError('OUT_OF_STOCK', 'a product is short');
   };
 
   const namingShort = async (error: unknown, pool: Pool, stockTable: string, lines: readonly RawLine[]): Promise<never> => {
@@ -386,23 +390,17 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
         const payloadHash = rawPayloadHash(lines);
         const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
         await retrying(() =>
-          inBatchTransaction(
-            pools.inventory,
-            statements.reserve(lines.length),
-            reserveValues(reference, lines, reservationTtlSeconds, new Date()),
-            held(statements, lines),
+          onConnection(pools.inventory, (connection) =>
+            runBatch(connection, statements.reserve(lines.length), reserveValues(reference, lines, reservationTtlSeconds, new Date()), held(lines)),
           ),
         ).catch((error: unknown) => namingShort(error, pools.inventory, '`stock`', lines));
         // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
-        const written = (await retrying(() =>
-          inBatchTransaction(
-            pools.orders,
-            statements.write(priced.lines.length),
-            writeValues(userId, idempotencyKey, payloadHash, reference, priced, new Date()),
-            null,
+        const [order] = await retrying(() =>
+          onConnection(pools.orders, (connection) =>
+            runBatch(connection, statements.write(lines.length), writeValues(userId, idempotencyKey, payloadHash, reference, priced, new Date())),
           ),
-        )) as ResultSetHeader[];
-        const id = written[0]!.insertId;
+        );
+        const id = order!.insertId;
         return { id, status: 'PENDING', totalAmount: priced.totalAmount, currency: priced.currency, reservationRef: reference };
       },
       roundTrips: () => roundTrips,
@@ -423,8 +421,7 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
     variant,
     async placeOrder(userId, requested, idempotencyKey) {
       const lines = normalized(requested);
-      const connection = await server.getConnection();
-      try {
+      return onConnection(server, async (connection) => {
         const [known, products] = await send<[RowDataPacket[], ProductRow[]]>(connection, `${statements.orderByKey}; ${statements.prices(lines.length)}`, [
           userId,
           idempotencyKey,
@@ -434,26 +431,18 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
         const priced = priceOf(lines, products);
         const payloadHash = rawPayloadHash(lines);
         const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
-        const reserveText = statements.reserve(lines.length);
-        const id = await retrying(async () => {
+        const results = await retrying(() => {
           const at = new Date();
-          try {
-            const results = await send<ResultSetHeader[]>(connection, `start transaction; ${reserveText}; ${statements.write(lines.length)}`, [
-              ...reserveValues(reference, lines, reservationTtlSeconds, at),
-              ...writeValues(userId, idempotencyKey, payloadHash, reference, priced, at),
-            ]);
-            held(statements, lines)(results.slice(1));
-            await send(connection, 'commit');
-            return results[1 + statements.reserveStatements]!.insertId;
-          } catch (error) {
-            await send(connection, 'rollback').catch(() => undefined);
-            throw error;
-          }
+          return runBatch(
+            connection,
+            statements.reserveAndWrite(lines.length),
+            [...reserveValues(reference, lines, reservationTtlSeconds, at), ...writeValues(userId, idempotencyKey, payloadHash, reference, priced, at)],
+            held(lines),
+          );
         }).catch((error: unknown) => namingShort(error, server, qualified(databases.inventory)('stock'), lines));
+        const id = results[reserveStatements]!.insertId;
         return { id, status: 'PENDING', totalAmount: priced.totalAmount, currency: priced.currency, reservationRef: reference };
-      } finally {
-        connection.release();
-      }
+      });
     },
     roundTrips: () => roundTrips,
     close: () => server.end(),
