@@ -201,16 +201,19 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`) values (?, ?, 1, ?, ?)` +
           ` on duplicate key update ${[add('orders'), add('revenue'), add('units')].join(', ')}`,
       ),
-    /** Both, for one transaction. */
-    reserveAndWrite(lines: number): string {
-      return memo(`both${lines}`, () => `${this.reserve(lines)}; ${this.write(lines)}`);
+    /** One transaction: the reads, then the reservation in a transaction left open until they are checked. */
+    readAndReserve(lines: number): string {
+      return memo(`read-reserve${lines}`, () => `${this.orderByKey}; ${this.prices(lines)}; start transaction; ${this.reserve(lines)}`);
+    },
+    /** One transaction: the order, then the commit of everything. */
+    writeAndCommit(lines: number): string {
+      return memo(`write-commit${lines}`, () => `${this.write(lines)}; commit`);
     },
   };
 }
 
-/** The index of the stock UPDATE's result in the reserve batch, and how many statements the batch holds. */
+/** The index of the stock UPDATE's result in the reserve batch. */
 const holdResult = 2;
-const reserveStatements = 6;
 
 const inProductOrder = <T extends RawLine>(lines: readonly T[]): T[] => [...lines].sort((a, b) => a.productId - b.productId);
 
@@ -326,12 +329,17 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
    * `check`, they are checked before the commit, sent in a second round trip; without, the commit rides in the batch.
    * Any failure rolls back.
    */
-  const runBatch = async (connection: PoolConnection, text: string, values: readonly unknown[], check?: (results: ResultSetHeader[]) => void) => {
+  const runBatch = async (
+    connection: PoolConnection,
+    text: string,
+    values: readonly unknown[],
+    check?: (results: ResultSetHeader[]) => void | Promise<void>,
+  ) => {
     try {
       const results = await send<ResultSetHeader[]>(connection, `start transaction; ${text}${check ? '' : '; commit'}`, values);
       const own = results.slice(1, check ? undefined : -1);
       if (check) {
-        check(own);
+        await check(own);
         await send(connection, 'commit');
       }
       return own;
@@ -376,8 +384,11 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
       variant,
       async placeOrder(userId, requested, idempotencyKey) {
         const lines = normalized(requested);
-        // Each service's read on its own database, both in flight at once.
-        const [known, products] = await Promise.all([
+        const payloadHash = rawPayloadHash(lines);
+        const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
+        // Each service's read on its own database, in flight together with the reservation, which commits only once
+        // they said the order is new and its products on sale.
+        const reads = Promise.all([
           send<RowDataPacket[]>(pools.orders, statements.orderByKey, [userId, idempotencyKey]),
           send<ProductRow[]>(
             pools.catalog,
@@ -385,15 +396,21 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
             lines.map((line) => line.productId),
           ),
         ]);
-        if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
-        const priced = priceOf(lines, products);
-        const payloadHash = rawPayloadHash(lines);
-        const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
+        reads.catch(() => undefined);
+        const priceChecked = async () => {
+          const [known, products] = await reads;
+          if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
+          return priceOf(lines, products);
+        };
         await retrying(() =>
           onConnection(pools.inventory, (connection) =>
-            runBatch(connection, statements.reserve(lines.length), reserveValues(reference, lines, reservationTtlSeconds, new Date()), held(lines)),
+            runBatch(connection, statements.reserve(lines.length), reserveValues(reference, lines, reservationTtlSeconds, new Date()), async (results) => {
+              held(lines)(results);
+              await priceChecked();
+            }),
           ),
         ).catch((error: unknown) => namingShort(error, pools.inventory, '`stock`', lines));
+        const priced = await priceChecked();
         // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
         const [order] = await retrying(() =>
           onConnection(pools.orders, (connection) =>
@@ -421,28 +438,33 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
     variant,
     async placeOrder(userId, requested, idempotencyKey) {
       const lines = normalized(requested);
-      return onConnection(server, async (connection) => {
-        const [known, products] = await send<[RowDataPacket[], ProductRow[]]>(connection, `${statements.orderByKey}; ${statements.prices(lines.length)}`, [
-          userId,
-          idempotencyKey,
-          ...lines.map((line) => line.productId),
-        ]);
-        if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
-        const priced = priceOf(lines, products);
-        const payloadHash = rawPayloadHash(lines);
-        const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
-        const results = await retrying(() => {
+      const payloadHash = rawPayloadHash(lines);
+      const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
+      const order = await onConnection(server, (connection) =>
+        retrying(async () => {
           const at = new Date();
-          return runBatch(
-            connection,
-            statements.reserveAndWrite(lines.length),
-            [...reserveValues(reference, lines, reservationTtlSeconds, at), ...writeValues(userId, idempotencyKey, payloadHash, reference, priced, at)],
-            held(lines),
-          );
-        }).catch((error: unknown) => namingShort(error, server, qualified(databases.inventory)('stock'), lines));
-        const id = results[reserveStatements]!.insertId;
-        return { id, status: 'PENDING', totalAmount: priced.totalAmount, currency: priced.currency, reservationRef: reference };
-      });
+          try {
+            const [known, products, , ...reserved] = await send<[RowDataPacket[], ProductRow[], ...ResultSetHeader[]]>(
+              connection,
+              statements.readAndReserve(lines.length),
+              [userId, idempotencyKey, ...lines.map((line) => line.productId), ...reserveValues(reference, lines, reservationTtlSeconds, at)],
+            );
+            if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
+            const priced = priceOf(lines, products);
+            held(lines)(reserved);
+            const [written] = await send<ResultSetHeader[]>(
+              connection,
+              statements.writeAndCommit(lines.length),
+              writeValues(userId, idempotencyKey, payloadHash, reference, priced, at),
+            );
+            return { id: written!.insertId, priced };
+          } catch (error) {
+            await send(connection, 'rollback').catch(() => undefined);
+            throw error;
+          }
+        }),
+      ).catch((error: unknown) => namingShort(error, server, qualified(databases.inventory)('stock'), lines));
+      return { id: order.id, status: 'PENDING', totalAmount: order.priced.totalAmount, currency: order.priced.currency, reservationRef: reference };
     },
     roundTrips: () => roundTrips,
     close: () => server.end(),
