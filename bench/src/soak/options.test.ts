@@ -21,7 +21,7 @@ describe('soak options', () => {
   it('reads durations as 10m, 90s, 1h or plain seconds', () => {
     expect(parse(['--duration', '10m']).durationSeconds).toBe(600);
     expect(parse(['--duration', '90s']).durationSeconds).toBe(90);
-    expect(parse(['--duration', '1h', '--interval', '5m']).intervalSeconds).toBe(300);
+    expect(parse(['--duration', '13m', '--interval', '5m']).intervalSeconds).toBe(300);
     expect(parse(['--duration', '120', '--interval', '20s', '--drain', '2m'])).toMatchObject({ durationSeconds: 120, intervalSeconds: 20, drainSeconds: 120 });
   });
 
@@ -31,6 +31,12 @@ describe('soak options', () => {
     expect(() => parse(['--interval', '-5s'])).toThrow(/--interval/);
     expect(() => parse(['--duration', '0s'])).toThrow(/more than zero/);
     expect(() => parse(['--duration', '30s', '--interval', '1m'])).toThrow(/--interval \(60 s\) is longer than --duration \(30 s\)/);
+  });
+
+  it('keeps the run inside the life of the access tokens it logged in with', () => {
+    expect(parse(['--duration', '13m', '--drain', '60s']).durationSeconds).toBe(780);
+    expect(() => parse(['--duration', '1h'])).toThrow(/may take 14 minutes/);
+    expect(() => parse(['--duration', '13m', '--drain', '90s'])).toThrow(/may take 14 minutes/);
   });
 
   it('reads counts and rates, and refuses values out of range', () => {

@@ -23,12 +23,16 @@ export interface SoakOptions {
   readonly databaseUrl: string;
 }
 
+// Access tokens live 15 minutes (users' TOKEN_TTL_SECONDS); a socket whose token expires is closed with 4401.
+const maxRunSeconds = 14 * 60;
+
 export const soakUsage = `Usage: npm run bench:soak -- [--duration 10m] [options]
 
 Mixed storefront traffic, checkout and live subscribers against RTC run as one process per service (over Redis),
 with a report every interval and a judgement at the end (exit 1 when one fails).
 
-  --duration        how long the traffic runs: 600, 90s, 10m, 1h (default 10m)
+  --duration        how long the traffic runs: 600, 90s, 10m (default 10m; with --drain at most 14m, as the
+                    soak logs in once and access tokens last 15 minutes)
   --interval        time between reports (default 1m)
   --subscribers     graphql-ws subscribers on salesTicks (default 500)
   --checkout-rate   orders placed per second (default 5)
@@ -92,6 +96,12 @@ export function parseSoakOptions(argv: readonly string[], env: Readonly<Record<s
   const durationSeconds = durationOf('duration', values.duration, 600);
   const intervalSeconds = durationOf('interval', values.interval, 60);
   if (intervalSeconds > durationSeconds) throw new UsageError(`--interval (${intervalSeconds} s) is longer than --duration (${durationSeconds} s)`);
+  const drainSeconds = durationOf('drain', values.drain, 60);
+  if (durationSeconds + drainSeconds > maxRunSeconds) {
+    throw new UsageError(
+      `--duration and --drain together may take ${maxRunSeconds / 60} minutes: the soak logs in once, and the store's access tokens last 15 minutes`,
+    );
+  }
   const databaseUrl = env['DATABASE_URL'] ?? 'mysql://root@127.0.0.1:3306';
   try {
     assertLoopbackUrl(databaseUrl, 'DATABASE_URL');
@@ -107,7 +117,7 @@ export function parseSoakOptions(argv: readonly string[], env: Readonly<Record<s
     checkoutRate: numberOf('checkout-rate', values['checkout-rate'], 5, { min: 0, max: 10_000 }),
     readRate: numberOf('read-rate', values['read-rate'], 30, { min: 0, max: 100_000 }),
     payShare: numberOf('pay-share', values['pay-share'], 0.8, { min: 0, max: 1 }),
-    drainSeconds: durationOf('drain', values.drain, 60),
+    drainSeconds,
     basePort: numberOf('base-port', values['base-port'], 4300, { min: 1024, max: 65_530, integer: true }),
     databaseUrl: server.toString(),
   };
