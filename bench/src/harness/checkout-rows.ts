@@ -35,33 +35,36 @@ const quoted = (name: string) => `\`${name.replace(/`/g, '')}\``;
 
 /**
  * Counts, for orders whose idempotency key starts with `keyPrefix`, their lines, OrderPlaced rows, reservations,
- * reserved lines and RESERVATION ledger rows. Both databases share the server, so one connection joins them.
+ * reserved lines and RESERVATION ledger rows. The side's order ids and references are read first and the counts
+ * taken by list (the ledger has no index on its reference, so a join would scan it once per order).
  */
 export async function countSideRows(serverUrl: string, databases: Record<StoreDatabase, string>, keyPrefix: string): Promise<SideRows> {
   const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
   const orders = quoted(databases.orders);
   const inventory = quoted(databases.inventory);
-  const mine = `select \`id\`, \`reservation_ref\` from ${orders}.\`orders\` where \`idempotency_key\` like ?`;
-  const like = `${keyPrefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const count = async (sql: string, values: unknown[]) => {
+    const [[row]] = await pool.query<RowDataPacket[]>(sql, values);
+    return Number(row!['n']);
+  };
   try {
-    const [[row]] = await pool.query<RowDataPacket[]>(
-      `select
-         (select count(*) from (${mine}) as o) as orders,
-         (select count(*) from ${orders}.\`order_lines\` l join (${mine}) as o on l.\`order_id\` = o.\`id\`) as order_lines,
-         (select count(*) from ${orders}.\`outbox\` e join (${mine}) as o on e.\`aggregate_id\` = cast(o.\`id\` as char) where e.\`type\` = 'OrderPlaced') as order_placed,
-         (select count(*) from ${inventory}.\`reservations\` r join (${mine}) as o on r.\`reference\` = o.\`reservation_ref\`) as reservations,
-         (select count(*) from ${inventory}.\`reservation_lines\` rl join ${inventory}.\`reservations\` r on rl.\`reservation_id\` = r.\`id\`
-            join (${mine}) as o on r.\`reference\` = o.\`reservation_ref\`) as reservation_lines,
-         (select count(*) from ${inventory}.\`stock_ledger\` s join (${mine}) as o on s.\`reference\` = o.\`reservation_ref\` where s.\`kind\` = 'RESERVATION') as ledger_rows`,
-      [like, like, like, like, like, like],
-    );
+    const [placed] = await pool.query<RowDataPacket[]>(`select \`id\`, \`reservation_ref\` from ${orders}.\`orders\` where \`idempotency_key\` like ?`, [
+      `${keyPrefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`,
+    ]);
+    if (placed.length === 0) return { orders: 0, orderLines: 0, orderPlacedEvents: 0, reservations: 0, reservationLines: 0, ledgerRows: 0 };
+    const ids = placed.map((row) => Number(row['id']));
+    const references = placed.map((row) => String(row['reservation_ref']));
     return {
-      orders: Number(row!['orders']),
-      orderLines: Number(row!['order_lines']),
-      orderPlacedEvents: Number(row!['order_placed']),
-      reservations: Number(row!['reservations']),
-      reservationLines: Number(row!['reservation_lines']),
-      ledgerRows: Number(row!['ledger_rows']),
+      orders: placed.length,
+      orderLines: await count(`select count(*) as n from ${orders}.\`order_lines\` where \`order_id\` in (?)`, [ids]),
+      orderPlacedEvents: await count(`select count(*) as n from ${orders}.\`outbox\` where \`type\` = 'OrderPlaced' and \`aggregate_id\` in (?)`, [
+        ids.map(String),
+      ]),
+      reservations: await count(`select count(*) as n from ${inventory}.\`reservations\` where \`reference\` in (?)`, [references]),
+      reservationLines: await count(
+        `select count(*) as n from ${inventory}.\`reservation_lines\` l join ${inventory}.\`reservations\` r on l.\`reservation_id\` = r.\`id\` where r.\`reference\` in (?)`,
+        [references],
+      ),
+      ledgerRows: await count(`select count(*) as n from ${inventory}.\`stock_ledger\` where \`kind\` = 'RESERVATION' and \`reference\` in (?)`, [references]),
     };
   } finally {
     await pool.end();
