@@ -1,8 +1,10 @@
 import { defineTestConfig, withUnitTier } from '@rtc/testkit/vitest-config';
 
 export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }), [
+  'src/harness/checkout-rows.test.ts',
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',
+  'src/harness/machine.test.ts',
   'src/harness/rounds.test.ts',
   'src/live/prometheus-text.test.ts',
   'src/simulation/arrivals.test.ts',
@@ -14,4 +16,7 @@ export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hook
   'src/simulation/restock-planner.test.ts',
   'src/simulation/second-report.test.ts',
   'src/simulation/weighted.test.ts',
+  'src/soak/interval-stats.test.ts',
+  'src/soak/judgement.test.ts',
+  'src/soak/options.test.ts',
 ]);

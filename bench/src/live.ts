@@ -8,6 +8,7 @@ import { startChildStack, stackPorts } from './harness/child-stack';
 import { createGraphQLHttp } from './harness/graphql-http';
 import { createLatencyRecorder } from './harness/latency';
 import { logIn, logInCustomers } from './harness/log-in';
+import { machineLine } from './harness/machine';
 import { sampleValue, scrape } from './live/prometheus-text';
 import { inBatches, openSubscriber, type Subscriber } from './live/ws-subscriber';
 
@@ -41,6 +42,7 @@ const operations = [
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+console.log(machineLine());
 const stack = await startChildStack({ databaseUrl: args.database!, databasePrefix: prefix, ports: stackPorts(Number(args['base-port'])) });
 const metricsUrl = `${stack.gatewayUrl}/metrics`;
 const http = createGraphQLHttp(stack.graphqlUrl, { connections: 8 });
@@ -154,6 +156,7 @@ try {
   console.log(
     `  open sockets after: ${sampleValue(afterSecond, 'rtc_gateway_websocket_connections')}, active subscriptions: ${sampleValue(afterSecond, 'rtc_gateway_subscriptions')}`,
   );
+  console.log(`  ${machineLine()}`);
 } finally {
   await http.close();
   await stack.stop();

@@ -11,6 +11,7 @@ import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
+import { machineLine } from './harness/machine';
 import { storeDatabases, storeIsSeeded } from './harness/store-setup';
 import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
   const options = readBenchOptions('npx tsx bench/src/metrics-overhead.ts', defaults);
   if (typeof options === 'number') return options;
   const interrupted = abortOnInterrupt('requests');
+  console.log(machineLine());
 
   const started: Partial<Record<Side, Target>> = {};
   try {
@@ -149,6 +151,7 @@ async function main(): Promise<number> {
     console.log(
       `on/off ${ratio.toFixed(3)}x of the medians, ${paired.toFixed(3)}x round by round (target >= ${target}x: ${ratio >= target ? 'met' : 'missed'})`,
     );
+    console.log(machineLine());
     return on.throughput > 0 && off.throughput > 0 ? 0 : 1;
   } finally {
     for (const [side, target] of Object.entries(started) as [Side, Target][]) {

@@ -1,4 +1,5 @@
 // npm run simulate -- --rate 5 --duration 5m: realistic orders through the gateway so the dashboard moves.
+import { machineLine } from './harness/machine';
 import { createGatewayClient } from './simulation/gateway-client';
 import { parseSimulationOptions, usage, UsageError } from './simulation/options';
 import { runSimulation } from './simulation/simulator';
@@ -25,6 +26,8 @@ async function main(): Promise<number> {
   });
   process.once('SIGTERM', () => interrupted.abort());
 
+  // The figures below are this machine's (the load generator's), and the gateway's when it runs here too.
+  console.log(machineLine());
   try {
     await runSimulation(options, { run: createGatewayClient(options.gatewayUrl), log: (line) => console.log(line), signal: interrupted.signal });
     return 0;

@@ -25,6 +25,8 @@ export interface ChildStackOptions {
   readonly metricsEnabled?: boolean;
   /** One process for all services, or one per service over a Redis bus as in production. */
   readonly topology?: 'single-process' | 'process-per-service';
+  /** The process-per-service topology's Redis; the machine's own (redis://127.0.0.1:6379) when absent. */
+  readonly redisUrl?: string;
   readonly logLevel?: string;
   /** `auto` seeds an empty store, `never` leaves it empty. */
   readonly seed?: 'auto' | 'never';
@@ -127,7 +129,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
     RTC_DATABASE_USERS: 'shared',
     // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.
-    ...(options.topology === 'process-per-service' ? { REDIS_URL: 'redis://127.0.0.1:6379' } : {}),
+    ...(options.topology === 'process-per-service' ? { REDIS_URL: options.redisUrl ?? 'redis://127.0.0.1:6379' } : {}),
     GATEWAY_PORT: String(options.ports.gateway),
     USERS_PORT: String(options.ports.users),
     CATALOG_PORT: String(options.ports.catalog),

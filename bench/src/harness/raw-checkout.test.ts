@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { startTestStack, type TestStack } from '@rtc/stack/testing';
 import { postGraphQL } from '@rtc/testkit';
-import { createRawCheckout, rawReservationReference, RawCheckoutError, type RawCheckout } from './raw-checkout';
+import { countSideRows, rowProblems } from './checkout-rows';
+import { createRawCheckout, rawReservationReference, RawCheckoutError, rawVariants, type RawCheckout, type RawVariant } from './raw-checkout';
 
 type Database = 'users' | 'catalog' | 'inventory' | 'orders';
 const databases: readonly Database[] = ['users', 'catalog', 'inventory', 'orders'];
@@ -17,7 +18,9 @@ const summed: Record<string, string> = {
 
 let stack: TestStack;
 let pools: Record<Database, Pool>;
-let raw: RawCheckout;
+let raws: Record<RawVariant, RawCheckout>;
+let realChanges: Record<string, [number[], number[]]>;
+let realTotal: number;
 let productIds: number[];
 let userId: number;
 let token: string;
@@ -80,50 +83,65 @@ beforeAll(async () => {
   const customer = await stack.createUser('CUSTOMER');
   userId = Number(customer.id);
   token = customer.token;
-  raw = createRawCheckout({ serverUrl: stack.serverUrl, databases: stack.databases, connectionLimit: 2 });
+  raws = Object.fromEntries(
+    rawVariants.map((variant) => [variant, createRawCheckout({ serverUrl: stack.serverUrl, databases: stack.databases, connectionLimit: 2, variant })]),
+  ) as Record<RawVariant, RawCheckout>;
 });
 
 afterAll(async () => {
-  await raw?.close();
+  await Promise.all(Object.values(raws ?? {}).map((raw) => raw.close()));
   await Promise.all(Object.values(pools ?? {}).map((pool) => pool.end()));
   await stack?.stop();
 });
 
 describe('raw checkout', () => {
-  it('writes the same rows, stock moves and events as placeOrder through the gateway', async () => {
-    const lines = [
-      { productId: productIds[1]!, quantity: 2 },
-      { productId: productIds[0]!, quantity: 1 },
-    ];
+  const lines = () => [
+    { productId: productIds[1]!, quantity: 2 },
+    { productId: productIds[0]!, quantity: 1 },
+  ];
+
+  it('places the reference order through the gateway', async () => {
     const start = await fingerprint();
     const real = await postGraphQL<{ placeOrder: { id: string; status: string; total: { amount: number } } }>(
       stack.graphqlUrl,
       'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status total { amount } } }',
-      { input: { lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })), idempotencyKey: 'through-the-gateway' } },
+      { input: { lines: lines().map((line) => ({ productId: String(line.productId), quantity: line.quantity })), idempotencyKey: 'through-the-gateway' } },
       { token },
     );
     expect(real.errors).toBeUndefined();
-    const afterReal = await fingerprint();
-    const order = await raw.placeOrder(userId, lines, 'straight-to-sql');
-    const afterRaw = await fingerprint();
-
-    const realChanges = changes(start, afterReal);
-    const rawChanges = changes(afterReal, afterRaw);
-    expect(Object.keys(rawChanges).sort()).toEqual(Object.keys(realChanges).sort());
-    expect(deltas(rawChanges)).toEqual(deltas(realChanges));
+    realChanges = changes(start, await fingerprint());
+    realTotal = real.data!.placeOrder.total.amount;
     expect(Object.keys(realChanges)).toEqual(expect.arrayContaining(['orders.orders', 'orders.outbox', 'inventory.reservations', 'inventory.stock_ledger']));
-    expect(order).toMatchObject({ status: 'PENDING', totalAmount: real.data!.placeOrder.total.amount, currency: 'USD' });
   });
 
-  it('fills every column as the services do', async () => {
-    const [realOrder, rawOrder] = await rows<RowDataPacket>('orders', 'SELECT * FROM orders WHERE user_id = ? ORDER BY id', [userId]);
+  it.each(rawVariants)('%s: writes the same rows, stock moves and events as placeOrder through the gateway', async (variant) => {
+    const before = await fingerprint();
+    const order = await raws[variant].placeOrder(userId, lines(), `straight-to-sql-${variant}`);
+    const rawChanges = changes(before, await fingerprint());
+    expect(Object.keys(rawChanges).sort()).toEqual(Object.keys(realChanges).sort());
+    expect(deltas(rawChanges)).toEqual(deltas(realChanges));
+    expect(order).toMatchObject({ status: 'PENDING', totalAmount: realTotal, currency: 'USD' });
+  });
+
+  it('batches its statements: few round trips per order, fewest in one transaction', () => {
+    // Two transactions: the two reads, the reservation and its commit, the order with its commit.
+    expect(raws['two-transactions'].roundTrips()).toBe(5);
+    // One transaction: the reads with the reservation, then the order with the commit.
+    expect(raws['one-transaction'].roundTrips()).toBe(2);
+  });
+
+  it.each(rawVariants)('%s: fills every column as the services do', async (variant) => {
+    const orderOf = async (key: string) =>
+      (await rows<RowDataPacket>('orders', 'SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?', [userId, key]))[0]!;
+    const realOrder = await orderOf('through-the-gateway');
+    const rawOrder = await orderOf(`straight-to-sql-${variant}`);
     const comparable = (row: RowDataPacket) => ({ ...row, id: 0, idempotency_key: '', reservation_ref: '', placed_at: 0, updated_at: 0 });
-    expect(comparable(rawOrder!)).toEqual(comparable(realOrder!));
+    expect(comparable(rawOrder)).toEqual(comparable(realOrder));
     // Same lines both ways, so \`comparable\` already holds both payload hashes equal.
-    const payloadHash = String(realOrder!['payload_hash']);
+    const payloadHash = String(realOrder['payload_hash']);
     expect(payloadHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(rawOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'straight-to-sql', payloadHash));
-    expect(realOrder!['reservation_ref']).toBe(rawReservationReference(userId, 'through-the-gateway', payloadHash));
+    expect(rawOrder['reservation_ref']).toBe(rawReservationReference(userId, `straight-to-sql-${variant}`, payloadHash));
+    expect(realOrder['reservation_ref']).toBe(rawReservationReference(userId, 'through-the-gateway', payloadHash));
 
     const linesOf = async (orderId: number) =>
       (
@@ -131,7 +149,7 @@ describe('raw checkout', () => {
           orderId,
         ])
       ).map((row) => ({ ...row }));
-    expect(await linesOf(rawOrder!['id'])).toEqual(await linesOf(realOrder!['id']));
+    expect(await linesOf(rawOrder['id'])).toEqual(await linesOf(realOrder['id']));
 
     const ledgerOf = async (reference: string) =>
       (
@@ -141,9 +159,9 @@ describe('raw checkout', () => {
           [reference],
         )
       ).map((row) => ({ ...row }));
-    const realLedger = await ledgerOf(realOrder!['reservation_ref']);
+    const realLedger = await ledgerOf(realOrder['reservation_ref']);
     expect(realLedger).toHaveLength(2);
-    expect(await ledgerOf(rawOrder!['reservation_ref'])).toEqual(realLedger);
+    expect(await ledgerOf(rawOrder['reservation_ref'])).toEqual(realLedger);
 
     const reservationOf = async (reference: string) => {
       const [row] = await rows<RowDataPacket>('inventory', 'SELECT id, status, release_reason, expires_at, created_at FROM reservations WHERE reference = ?', [
@@ -159,7 +177,7 @@ describe('raw checkout', () => {
         lines: lines.map((line) => ({ ...line })),
       };
     };
-    expect(await reservationOf(rawOrder!['reservation_ref'])).toEqual(await reservationOf(realOrder!['reservation_ref']));
+    expect(await reservationOf(rawOrder['reservation_ref'])).toEqual(await reservationOf(realOrder['reservation_ref']));
   });
 
   it('writes events with the payloads the services write', async () => {
@@ -169,39 +187,76 @@ describe('raw checkout', () => {
         : value && typeof value === 'object'
           ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)]))
           : typeof value;
-    const [realPlaced, rawPlaced] = await rows<RowDataPacket>(
-      'orders',
-      "SELECT type, aggregate_type, payload FROM outbox WHERE type = 'OrderPlaced' ORDER BY id",
-    );
-    expect(shape(rawPlaced)).toEqual(shape(realPlaced));
-    expect(rawPlaced!['payload'].total).toEqual(realPlaced!['payload'].total);
+    const placed = await rows<RowDataPacket>('orders', "SELECT type, aggregate_type, aggregate_id, payload FROM outbox WHERE type = 'OrderPlaced' ORDER BY id");
+    expect(placed).toHaveLength(1 + rawVariants.length);
+    const [realPlaced, ...rawPlaced] = placed;
+    for (const event of rawPlaced) {
+      expect(shape(event)).toEqual(shape(realPlaced));
+      expect(event['payload'].total).toEqual(realPlaced!['payload'].total);
+      expect(event['payload'].lines).toEqual(realPlaced!['payload'].lines);
+      expect(event['payload'].orderId).toBe(event['aggregate_id']);
+    }
 
-    const stockEvents = await rows<RowDataPacket>('inventory', "SELECT aggregate_id, payload FROM outbox WHERE type = 'StockChanged' ORDER BY id");
-    expect(stockEvents).toHaveLength(4);
-    const [realFirst, realSecond, rawFirst, rawSecond] = stockEvents.map((row) => row['payload']);
-    expect(shape(rawFirst)).toEqual(shape(realFirst));
-    // The raw order took the same units after the real one: each figure moved on by those units.
-    for (const [real, next] of [
-      [realFirst, rawFirst],
-      [realSecond, rawSecond],
-    ]) {
-      const units = real.previousAvailable - real.available;
-      expect(next).toEqual({ ...real, previousAvailable: real.available, available: real.available - units, reserved: real.reserved + units });
+    // The real order's two events, then each raw order's: each took the same units after the one before, so every
+    // figure moved on by those units.
+    const stockEvents = (await rows<RowDataPacket>('inventory', "SELECT aggregate_id, payload FROM outbox WHERE type = 'StockChanged' ORDER BY id")).map(
+      (row) => row['payload'],
+    );
+    expect(stockEvents).toHaveLength(2 * (1 + rawVariants.length));
+    for (let index = 2; index < stockEvents.length; index++) {
+      const [earlier, next] = [stockEvents[index - 2], stockEvents[index]];
+      expect(shape(next)).toEqual(shape(earlier));
+      const units = earlier.previousAvailable - earlier.available;
+      expect(next).toEqual({ ...earlier, previousAvailable: earlier.available, available: earlier.available - units, reserved: earlier.reserved + units });
     }
   });
 
-  it('fails OUT_OF_STOCK having taken nothing, as reserveStock does', async () => {
+  it('counts the rows of each side after a run through its idempotency keys', async () => {
+    const raw = await countSideRows(stack.serverUrl, stack.databases, 'straight-to-sql-');
+    expect(raw).toEqual({ orders: 2, orderLines: 4, orderPlacedEvents: 2, reservations: 2, reservationLines: 4, ledgerRows: 4 });
+    expect(rowProblems(raw)).toEqual([]);
+    expect(await countSideRows(stack.serverUrl, stack.databases, 'through-the-gateway')).toMatchObject({ orders: 1, orderLines: 2, ledgerRows: 2 });
+    // A wildcard in a prefix is taken as itself.
+    expect((await countSideRows(stack.serverUrl, stack.databases, 'straight_to%')).orders).toBe(0);
+  });
+
+  it.each(rawVariants)('%s: refuses a key already used and a product off sale, having taken nothing', async (variant) => {
+    const [inserted] = await pools.catalog.query<ResultSetHeader>(
+      "INSERT INTO products (sku, name, description, price_amount, currency, active, category_id, created_at) SELECT CONCAT('OFF-', ?), 'Off sale', '', 100, 'USD', 0, category_id, NOW(3) FROM products LIMIT 1",
+      [variant],
+    );
+    const offSale = inserted.insertId;
+    await pools.inventory.query(
+      'INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, 100, 0, 100, 10, NOW(3))',
+      [offSale],
+    );
     const before = await fingerprint();
-    const attempt = raw.placeOrder(
+    const again = raws[variant].placeOrder(userId, lines(), `straight-to-sql-${variant}`);
+    await expect(again).rejects.toMatchObject({ code: 'CONFLICT' });
+    const unsellable = raws[variant].placeOrder(
+      userId,
+      [
+        { productId: productIds[0]!, quantity: 1 },
+        { productId: offSale, quantity: 1 },
+      ],
+      `off-sale-${variant}`,
+    );
+    await expect(unsellable).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: `BAD_USER_INPUT: unknown or inactive products: ${offSale}` });
+    expect(changes(before, await fingerprint())).toEqual({});
+  });
+
+  it.each(rawVariants)('%s: fails OUT_OF_STOCK naming the short product, having taken nothing, as reserveStock does', async (variant) => {
+    const before = await fingerprint();
+    const attempt = raws[variant].placeOrder(
       userId,
       [
         { productId: productIds[0]!, quantity: 1 },
         { productId: productIds[1]!, quantity: 99 },
       ],
-      'too-many',
+      `too-many-${variant}`,
     );
     await expect(attempt).rejects.toThrow(RawCheckoutError);
-    await expect(attempt).rejects.toMatchObject({ code: 'OUT_OF_STOCK' });
+    await expect(attempt).rejects.toMatchObject({ code: 'OUT_OF_STOCK', message: `OUT_OF_STOCK: products ${productIds[1]}` });
     expect(changes(before, await fingerprint())).toEqual({});
   });
 });

@@ -1,10 +1,19 @@
-// The ceiling a checkout through the gateway is measured against: the SQL that placeOrder runs, issued straight
-// from this process with mysql2, without HTTP, GraphQL or federation. Every statement mirrors one the services
-// run (orders: checkout/place-order.ts, checkout/checkout-intents.ts and rollups/write-rollups.ts; catalog: the Product entity loader;
-// inventory: reservations/reservations.ts and stock/stock-movements.ts; the kit's outbox). Change them together.
+// The ceilings a checkout through the gateway is measured against: the rows placeOrder writes (orders:
+// checkout/place-order.ts and rollups/write-rollups.ts; catalog: the Product entity loader; inventory:
+// reservations/reservations.ts and stock/stock-movements.ts; the kit's outbox), written straight from this process
+// with mysql2 as a careful engineer would: each transaction's statements batched into one multi-statement round trip,
+// one multi-row INSERT per table, one UPDATE … CASE for every line's stock, events built in SQL from the rows as they
+// now stand. Two variants:
+//   'two-transactions'  the split RTC runs: the reservation in inventory's database, the order in orders' database,
+//                       each on a pool of its own database;
+//   'one-transaction'   both in one transaction on one connection (the databases share a server): the ceiling.
+// Change them together with the services; raw-checkout.test.ts checks that every variant writes what RTC writes.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { createMysqlPool, inTransaction } from '@rtc/service-kit';
+import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { connectionOptionsOf } from '@rtc/service-kit';
+
+export const rawVariants = ['two-transactions', 'one-transaction'] as const;
+export type RawVariant = (typeof rawVariants)[number];
 
 export interface RawCheckoutDatabases {
   readonly catalog: string;
@@ -16,8 +25,9 @@ export interface RawCheckoutOptions {
   /** MySQL server URL without a database. */
   readonly serverUrl: string;
   readonly databases: RawCheckoutDatabases;
-  /** Per database; one is enough per concurrent checkout. */
+  /** Per pool; one is enough per concurrent checkout. */
   readonly connectionLimit: number;
+  readonly variant: RawVariant;
   /** What orders asks inventory to hold unpaid stock for: the local stack's 15 min payment window plus 2 min. */
   readonly reservationTtlSeconds?: number;
 }
@@ -36,7 +46,10 @@ export interface RawOrder {
 }
 
 export interface RawCheckout {
+  readonly variant: RawVariant;
   placeOrder(userId: number, lines: readonly RawLine[], idempotencyKey: string): Promise<RawOrder>;
+  /** Statements sent to the server so far (a multi-statement batch is one), including reads, commits and retries. */
+  roundTrips(): number;
   close(): Promise<void>;
 }
 
@@ -56,25 +69,19 @@ interface ProductRow extends RowDataPacket {
   active: number;
 }
 
-interface StockRow extends RowDataPacket {
-  product_id: number;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  low_stock_threshold: number;
-}
-
 interface PricedLine extends RawLine {
   readonly unitAmount: number;
   readonly lineAmount: number;
 }
 
+interface PricedOrder {
+  readonly currency: string;
+  readonly lines: readonly PricedLine[];
+  readonly totalAmount: number;
+  readonly itemCount: number;
+}
+
 const serviceActor = 'service';
-
-const orderColumns =
-  '`id`, `user_id`, `idempotency_key`, `reservation_ref`, `payload_hash`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`, `paid_at`, `shipped_at`, `delivered_at`, `cancelled_at`, `cancel_reason`, `payment_id`, `stock_released_at`';
-
-const tuples = (rows: number, columns: number) => Array.from({ length: rows }, () => `(${Array(columns).fill('?').join(', ')})`).join(', ');
 
 /** orders' orderFingerprint: sha256 of the lines in product order. */
 export function rawPayloadHash(lines: readonly RawLine[]): string {
@@ -88,11 +95,6 @@ export function rawPayloadHash(lines: readonly RawLine[]): string {
 /** orders' reservationReference: one reservation per (user, idempotency key, payload). */
 export function rawReservationReference(userId: number, idempotencyKey: string, payloadHash: string): string {
   return `order-${userId}-${createHash('sha256').update(`${payloadHash}:${idempotencyKey}`, 'utf8').digest('hex').slice(0, 32)}`;
-}
-
-function stockStatus(available: number, threshold: number): string {
-  if (available <= 0) return 'OUT_OF_STOCK';
-  return available <= threshold ? 'LOW_STOCK' : 'IN_STOCK';
 }
 
 function minuteOf(instant: Date): Date {
@@ -116,189 +118,355 @@ async function retrying<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function databasePool(serverUrl: string, database: string, connectionLimit: number): Pool {
+/** The services' pool settings (service-kit's createMysqlPool), plus multi-statement batches. */
+function createBatchPool(serverUrl: string, database: string | undefined, connectionLimit: number): Pool {
   const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  // The services' own pool settings, so only HTTP, GraphQL and Drizzle differ between the two sides.
-  return createMysqlPool({ url: url.toString(), connectionLimit });
+  url.pathname = database ? `/${database}` : '/';
+  return createPool({
+    ...connectionOptionsOf(url.toString()),
+    connectionLimit,
+    waitForConnections: true,
+    enableKeepAlive: true,
+    timezone: 'Z',
+    dateStrings: false,
+    supportBigNumbers: true,
+    decimalNumbers: true,
+    trace: false,
+    multipleStatements: true,
+  });
 }
 
-export function createRawCheckout({ serverUrl, databases, connectionLimit, reservationTtlSeconds = 15 * 60 + 120 }: RawCheckoutOptions): RawCheckout {
-  const catalog = databasePool(serverUrl, databases.catalog, connectionLimit);
-  const inventory = databasePool(serverUrl, databases.inventory, connectionLimit);
-  const orders = databasePool(serverUrl, databases.orders, connectionLimit);
+const placeholders = (count: number) => Array(count).fill('?').join(', ');
+const tuples = (rows: number, tuple: string) => Array(rows).fill(tuple).join(', ');
+/** `case product_id when ? then ? … end`: each line's quantity, picked by its product. */
+const quantityCase = (lines: number) => `case \`product_id\` ${Array(lines).fill('when ? then ?').join(' ')} end`;
+const quantityCaseValues = (lines: readonly RawLine[]) => lines.flatMap((line) => [line.productId, line.quantity]);
+const stockStatus = (available: string, threshold: string) =>
+  `case when ${available} <= 0 then 'OUT_OF_STOCK' when ${available} <= ${threshold} then 'LOW_STOCK' else 'IN_STOCK' end`;
+const add = (column: string) => `\`${column}\` = \`${column}\` + values(\`${column}\`)`;
 
-  /** catalog: the Product entity loader, one SELECT for every id of the `_entities` call. */
-  const price = async (lines: readonly RawLine[]) => {
-    const ids = lines.map((line) => line.productId);
-    const [rows] = await catalog.query<ProductRow[]>(
-      `select \`id\`, \`sku\`, \`name\`, \`description\`, \`price_amount\`, \`currency\`, \`active\`, \`category_id\`, \`created_at\` from \`products\` where \`products\`.\`id\` in (${ids.map(() => '?').join(', ')})`,
-      ids,
-    );
-    const byId = new Map(rows.map((row) => [Number(row.id), row]));
-    const missing = ids.filter((id) => !byId.get(id)?.active);
-    if (missing.length > 0) throw new RawCheckoutError('BAD_USER_INPUT', `unknown or inactive products: ${missing.join(', ')}`);
-    const currency = byId.get(ids[0]!)!.currency;
-    if (rows.some((row) => row.currency !== currency)) throw new RawCheckoutError('BAD_USER_INPUT', 'one order takes one currency');
-    const priced: PricedLine[] = lines.map((line) => {
-      const unitAmount = byId.get(line.productId)!.price_amount;
-      return { ...line, unitAmount, lineAmount: unitAmount * line.quantity };
-    });
-    return {
-      currency,
-      lines: priced,
-      totalAmount: priced.reduce((sum, line) => sum + line.lineAmount, 0),
-      itemCount: priced.reduce((sum, line) => sum + line.quantity, 0),
-    };
+/** Statement texts for a given number of lines, rendered once each; `table` qualifies a table name or leaves it bare. */
+function createStatements(table: { inventory: (name: string) => string; orders: (name: string) => string; catalog: (name: string) => string }) {
+  const cache = new Map<string, string>();
+  const memo = (key: string, render: () => string) => {
+    let text = cache.get(key);
+    if (text === undefined) cache.set(key, (text = render()));
+    return text;
   };
-
-  /** inventory: reserveStock for a reference it has not seen (reservations.ts reserveNew). */
-  // Like reserveNew, no read first: a reference seen before fails on the unique index.
-  const reserve = async (reference: string, requested: readonly RawLine[]) => {
-    const lines = [...requested].sort((a, b) => a.productId - b.productId);
-    await retrying(() =>
-      inTransaction(inventory, async (tx) => {
-        const at = new Date();
-        const header = await tx.run<ResultSetHeader>(
-          'insert into `reservations` (`reference`, `status`, `expires_at`, `created_at`, `updated_at`) values (?, ?, ?, ?, ?)',
-          [reference, 'HELD', new Date(at.getTime() + reservationTtlSeconds * 1000), at, at],
-        );
-        const short: number[] = [];
-        for (const line of lines) {
-          const result = await tx.run<ResultSetHeader>(
-            'update `stock` set `reserved` = `reserved` + ?, `available` = `available` - ?, `updated_at` = ? where `product_id` = ? and `available` >= ?',
-            [line.quantity, line.quantity, at, line.productId, line.quantity],
-          );
-          if (result.affectedRows === 0) short.push(line.productId);
-        }
-        if (short.length > 0) throw new RawCheckoutError('OUT_OF_STOCK', `products ${short.join(', ')}`);
-        await tx.run(
-          `insert into \`reservation_lines\` (\`reservation_id\`, \`product_id\`, \`quantity\`) values ${tuples(lines.length, 3)}`,
-          lines.flatMap((line) => [header.insertId, line.productId, line.quantity]),
-        );
-        // recordMovements: the rows as they now stand, one ledger row per line, one StockChanged per product.
-        const after = await tx.run<StockRow[]>(
-          'select `product_id`, `on_hand`, `reserved`, `available`, `low_stock_threshold`, `updated_at` from `stock` where `product_id` in (?) for update',
-          [lines.map((line) => line.productId)],
-        );
-        await tx.run(
-          `insert into \`stock_ledger\` (\`product_id\`, \`kind\`, \`delta_on_hand\`, \`delta_available\`, \`reference\`, \`reason\`, \`actor\`, \`created_at\`) values ${tuples(lines.length, 8)}`,
-          lines.flatMap((line) => [line.productId, 'RESERVATION', 0, -line.quantity, reference, null, serviceActor, at]),
-        );
-        const byProduct = new Map(after.map((row) => [Number(row.product_id), row]));
-        const events = lines.map((line) => {
-          const row = byProduct.get(line.productId)!;
-          const threshold = row.low_stock_threshold;
-          const previousAvailable = row.available + line.quantity;
-          return {
-            aggregateId: String(line.productId),
-            payload: {
-              productId: String(line.productId),
-              available: row.available,
-              onHand: row.on_hand,
-              reserved: row.reserved,
-              lowStockThreshold: threshold,
-              previousAvailable,
-              status: stockStatus(row.available, threshold),
-              previousStatus: stockStatus(previousAvailable, threshold),
-              movement: 'RESERVATION',
-            },
-          };
-        });
-        await tx.run(
-          `insert into \`outbox\` (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values ${tuples(events.length, 6)}`,
-          events.flatMap((event) => [randomUUID(), 'StockChanged', 'Stock', event.aggregateId, JSON.stringify(event.payload), at]),
-        );
-      }),
-    );
-  };
-
-  /** orders: the order, its lines, the OrderPlaced outbox row and the rollups in one transaction (place-order.ts write). */
-  const write = (userId: number, idempotencyKey: string, payloadHash: string, reference: string, priced: Awaited<ReturnType<typeof price>>) =>
-    retrying(() =>
-      inTransaction(orders, async (tx) => {
-        // checkout-intents.ts claim: the intent, still PENDING, goes with the order.
-        const claimed = await tx.run<ResultSetHeader>("delete from `checkout_intents` where `reservation_ref` = ? and `state` = 'PENDING'", [reference]);
-        if (claimed.affectedRows !== 1) throw new RawCheckoutError('CONFLICT', `checkout ${reference} was abandoned`);
-        const now = new Date();
-        const result = await tx.run<ResultSetHeader>(
-          'insert into `orders` (`user_id`, `idempotency_key`, `reservation_ref`, `payload_hash`, `status`, `currency`, `total_amount`, `item_count`, `placed_at`, `updated_at`) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [userId, idempotencyKey, reference, payloadHash, 'PENDING', priced.currency, priced.totalAmount, priced.itemCount, now, now],
-        );
-        const orderId = result.insertId;
-        await tx.run(
-          `insert into \`order_lines\` (\`order_id\`, \`product_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(priced.lines.length, 5)}`,
-          priced.lines.flatMap((line) => [orderId, line.productId, line.quantity, line.unitAmount, line.lineAmount]),
-        );
-        const payload = {
-          orderId: String(orderId),
-          userId: String(userId),
-          total: { amount: priced.totalAmount, currency: priced.currency },
-          units: priced.itemCount,
-          placedAt: now.toISOString(),
-          lines: priced.lines.map((line) => ({
-            productId: String(line.productId),
-            quantity: line.quantity,
-            lineTotal: { amount: line.lineAmount, currency: priced.currency },
-          })),
-        };
-        await tx.run('insert into `outbox` (`event_id`, `type`, `aggregate_type`, `aggregate_id`, `payload`, `occurred_at`) values (?, ?, ?, ?, ?, ?)', [
-          randomUUID(),
-          'OrderPlaced',
-          'Order',
-          String(orderId),
-          JSON.stringify(payload),
-          now,
-        ]);
-        // applyOrdersToRollups: customers, then products in id order, then the hot per-minute row.
-        await tx.run(
-          'insert into `customer_stats` (`user_id`, `first_order_at`, `orders`) values (?, ?, ?) on duplicate key update `first_order_at` = IF(`first_order_at` IS NULL OR VALUES(`first_order_at`) < `first_order_at`, VALUES(`first_order_at`), `first_order_at`), `orders` = `orders` + VALUES(`orders`)',
-          [userId, now, 1],
-        );
-        const minute = minuteOf(now);
-        const products = [...priced.lines].sort((a, b) => a.productId - b.productId);
-        await tx.run(
-          `insert into \`product_sales_by_minute\` (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`) values ${tuples(products.length, 6)} on duplicate key update \`orders\` = \`orders\` + VALUES(\`orders\`), \`units\` = \`units\` + VALUES(\`units\`), \`revenue\` = \`revenue\` + VALUES(\`revenue\`)`,
-          products.flatMap((line) => [priced.currency, minute, line.productId, 1, line.quantity, line.lineAmount]),
-        );
-        await tx.run(
-          'insert into `sales_by_minute` (`currency`, `minute`, `orders`, `revenue`, `units`) values (?, ?, ?, ?, ?) on duplicate key update `orders` = `orders` + VALUES(`orders`), `revenue` = `revenue` + VALUES(`revenue`), `units` = `units` + VALUES(`units`)',
-          [priced.currency, minute, 1, priced.totalAmount, priced.itemCount],
-        );
-        return { id: orderId, status: 'PENDING' as const, totalAmount: priced.totalAmount, currency: priced.currency, reservationRef: reference };
-      }),
-    );
-
+  const inv = table.inventory;
+  const ord = table.orders;
   return {
-    async placeOrder(userId, lines, idempotencyKey) {
-      if (lines.length === 0) throw new RawCheckoutError('BAD_USER_INPUT', 'an order needs at least one line');
-      if (new Set(lines.map((line) => line.productId)).size !== lines.length) throw new RawCheckoutError('BAD_USER_INPUT', 'one line per product');
-      const [known] = await orders.query<RowDataPacket[]>(
-        `select ${orderColumns} from \`orders\` where (\`orders\`.\`user_id\` = ? and \`orders\`.\`idempotency_key\` = ?) limit ?`,
-        [userId, idempotencyKey, 1],
-      );
-      if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
-      const priced = await price(lines);
+    orderByKey: `select \`id\` from ${ord('orders')} where \`user_id\` = ? and \`idempotency_key\` = ? limit 1`,
+    prices: (lines: number) =>
+      memo(
+        `prices${lines}`,
+        () => `select \`id\`, \`price_amount\`, \`currency\`, \`active\` from ${table.catalog('products')} where \`id\` in (${placeholders(lines)})`,
+      ),
+    /**
+     * inventory's reserveNew: the reservation, every line's units held by one UPDATE (rows locked in key order, as
+     * RTC's per-line updates in product order lock them), its lines, one ledger row per line and one StockChanged per
+     * product from the rows as they now stand. Values: reservation (5), update (see reserveValues), lines, ledger, event.
+     */
+    reserve: (lines: number) =>
+      memo(
+        `reserve${lines}`,
+        () =>
+          `insert into ${inv('reservations')} (\`reference\`, \`status\`, \`expires_at\`, \`created_at\`, \`updated_at\`) values (?, ?, ?, ?, ?);` +
+          ` set @rtc_reservation = last_insert_id();` +
+          ` update ${inv('stock')} set \`reserved\` = \`reserved\` + ${quantityCase(lines)}, \`available\` = \`available\` - ${quantityCase(lines)}, \`updated_at\` = ?` +
+          ` where \`product_id\` in (${placeholders(lines)}) and \`available\` >= ${quantityCase(lines)};` +
+          ` insert into ${inv('reservation_lines')} (\`reservation_id\`, \`product_id\`, \`quantity\`) values ${tuples(lines, '(@rtc_reservation, ?, ?)')};` +
+          ` insert into ${inv('stock_ledger')} (\`product_id\`, \`kind\`, \`delta_on_hand\`, \`delta_available\`, \`reference\`, \`reason\`, \`actor\`, \`created_at\`) values ${tuples(lines, "(?, 'RESERVATION', 0, ?, ?, null, ?, ?)")};` +
+          ` insert into ${inv('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`)` +
+          ` select uuid(), 'StockChanged', 'Stock', cast(\`product_id\` as char), json_object('productId', cast(\`product_id\` as char), 'available', \`available\`,` +
+          ` 'onHand', \`on_hand\`, 'reserved', \`reserved\`, 'lowStockThreshold', \`low_stock_threshold\`, 'previousAvailable', \`previous_available\`,` +
+          ` 'status', ${stockStatus('`available`', '`low_stock_threshold`')}, 'previousStatus', ${stockStatus('`previous_available`', '`low_stock_threshold`')},` +
+          ` 'movement', 'RESERVATION'), ?` +
+          ` from (select \`product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
+          ` from ${inv('stock')} where \`product_id\` in (${placeholders(lines)})) as \`after\` order by \`product_id\``,
+      ),
+    /** orders' write: the order, its lines, its OrderPlaced row (the id set in SQL), then the rollups in RTC's lock order. */
+    write: (lines: number) =>
+      memo(
+        `write${lines}`,
+        () =>
+          `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`) values (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?);` +
+          ` set @rtc_order = last_insert_id();` +
+          ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?)')};` +
+          ` insert into ${ord('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values (?, 'OrderPlaced', 'Order', cast(@rtc_order as char), json_set(?, '$.orderId', cast(@rtc_order as char)), ?);` +
+          ` insert into ${ord('customer_stats')} (\`user_id\`, \`first_order_at\`, \`orders\`) values (?, ?, 1) on duplicate key update` +
+          ` \`first_order_at\` = if(\`first_order_at\` is null or values(\`first_order_at\`) < \`first_order_at\`, values(\`first_order_at\`), \`first_order_at\`), ${add('orders')};` +
+          ` insert into ${ord('product_sales_by_minute')} (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`) values ${tuples(lines, '(?, ?, ?, 1, ?, ?)')}` +
+          ` on duplicate key update ${[add('orders'), add('units'), add('revenue')].join(', ')};` +
+          ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`) values (?, ?, 1, ?, ?)` +
+          ` on duplicate key update ${[add('orders'), add('revenue'), add('units')].join(', ')}`,
+      ),
+    /** One transaction: the reads, then the reservation in a transaction left open until they are checked. */
+    readAndReserve(lines: number): string {
+      return memo(`read-reserve${lines}`, () => `${this.orderByKey}; ${this.prices(lines)}; start transaction; ${this.reserve(lines)}`);
+    },
+    /** One transaction: the order, then the commit of everything. */
+    writeAndCommit(lines: number): string {
+      return memo(`write-commit${lines}`, () => `${this.write(lines)}; commit`);
+    },
+  };
+}
+
+/** The index of the stock UPDATE's result in the reserve batch. */
+const holdResult = 2;
+
+const inProductOrder = <T extends RawLine>(lines: readonly T[]): T[] => [...lines].sort((a, b) => a.productId - b.productId);
+
+/** inventory reserves, and writes its ledger, in product order. */
+function reserveValues(reference: string, requested: readonly RawLine[], ttlSeconds: number, at: Date): unknown[] {
+  const lines = inProductOrder(requested);
+  const quantities = quantityCaseValues(lines);
+  const ids = lines.map((line) => line.productId);
+  return [
+    reference,
+    'HELD',
+    new Date(at.getTime() + ttlSeconds * 1000),
+    at,
+    at,
+    ...quantities,
+    ...quantities,
+    at,
+    ...ids,
+    ...quantities,
+    ...lines.flatMap((line) => [line.productId, line.quantity]),
+    ...lines.flatMap((line) => [line.productId, -line.quantity, reference, serviceActor, at]),
+    at,
+    ...quantities,
+    ...ids,
+  ];
+}
+
+function writeValues(userId: number, idempotencyKey: string, payloadHash: string, reference: string, priced: PricedOrder, now: Date): unknown[] {
+  const minute = minuteOf(now);
+  // orders' orderPlacedEvent; the order id is not known yet, json_set puts it in.
+  const payload = {
+    orderId: '',
+    userId: String(userId),
+    total: { amount: priced.totalAmount, currency: priced.currency },
+    units: priced.itemCount,
+    placedAt: now.toISOString(),
+    lines: priced.lines.map((line) => ({
+      productId: String(line.productId),
+      quantity: line.quantity,
+      lineTotal: { amount: line.lineAmount, currency: priced.currency },
+    })),
+  };
+  return [
+    userId,
+    idempotencyKey,
+    reference,
+    payloadHash,
+    priced.currency,
+    priced.totalAmount,
+    priced.itemCount,
+    now,
+    now,
+    ...priced.lines.flatMap((line) => [line.productId, line.quantity, line.unitAmount, line.lineAmount]),
+    randomUUID(),
+    JSON.stringify(payload),
+    now,
+    userId,
+    now,
+    // The rollups in product order, as applyOrdersToRollups locks them.
+    ...inProductOrder(priced.lines).flatMap((line) => [priced.currency, minute, line.productId, line.quantity, line.lineAmount]),
+    priced.currency,
+    minute,
+    priced.totalAmount,
+    priced.itemCount,
+  ];
+}
+
+function priceOf(lines: readonly RawLine[], rows: readonly ProductRow[]): PricedOrder {
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  const missing = lines.filter((line) => !byId.get(line.productId)?.active).map((line) => line.productId);
+  if (missing.length > 0) throw new RawCheckoutError('BAD_USER_INPUT', `unknown or inactive products: ${missing.join(', ')}`);
+  const currency = byId.get(lines[0]!.productId)!.currency;
+  if (rows.some((row) => row.currency !== currency)) throw new RawCheckoutError('BAD_USER_INPUT', 'one order takes one currency');
+  const priced = lines.map((line) => {
+    const unitAmount = byId.get(line.productId)!.price_amount;
+    return { ...line, unitAmount, lineAmount: unitAmount * line.quantity };
+  });
+  return {
+    currency,
+    lines: priced,
+    totalAmount: priced.reduce((sum, line) => sum + line.lineAmount, 0),
+    itemCount: priced.reduce((sum, line) => sum + line.quantity, 0),
+  };
+}
+
+/** RTC's order-input rules that the benchmark can hit. The order keeps its lines in the order asked for. */
+function normalized(lines: readonly RawLine[]): readonly RawLine[] {
+  if (lines.length === 0) throw new RawCheckoutError('BAD_USER_INPUT', 'an order needs at least one line');
+  if (new Set(lines.map((line) => line.productId)).size !== lines.length) throw new RawCheckoutError('BAD_USER_INPUT', 'one line per product');
+  return lines;
+}
+
+export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
+  const { serverUrl, databases, connectionLimit, variant, reservationTtlSeconds = 15 * 60 + 120 } = options;
+  let roundTrips = 0;
+  const send = async <T>(client: Pool | PoolConnection, text: string, values: readonly unknown[] = []): Promise<T> => {
+    roundTrips += 1;
+    const [result] = await client.query(text, values as unknown[]);
+    return result as T;
+  };
+
+  const onConnection = async <T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> => {
+    const connection = await pool.getConnection();
+    try {
+      return await work(connection);
+    } finally {
+      connection.release();
+    }
+  };
+
+  /**
+   * One transaction as one multi-statement batch; resolves with the results of the batch's own statements. With
+   * `check`, they are checked before the commit, sent in a second round trip; without, the commit rides in the batch.
+   * Any failure rolls back.
+   */
+  const runBatch = async (
+    connection: PoolConnection,
+    text: string,
+    values: readonly unknown[],
+    check?: (results: ResultSetHeader[]) => void | Promise<void>,
+  ) => {
+    try {
+      const results = await send<ResultSetHeader[]>(connection, `start transaction; ${text}${check ? '' : '; commit'}`, values);
+      const own = results.slice(1, check ? undefined : -1);
+      if (check) {
+        await check(own);
+        await send(connection, 'commit');
+      }
+      return own;
+    } catch (error) {
+      await send(connection, 'rollback').catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const shortOf = async (pool: Pool, stockTable: string, lines: readonly RawLine[]): Promise<number[]> => {
+    const rows = await send<RowDataPacket[]>(pool, `select \`product_id\`, \`available\` from ${stockTable} where \`product_id\` in (?)`, [
+      lines.map((line) => line.productId),
+    ]);
+    const available = new Map(rows.map((row) => [Number(row['product_id']), Number(row['available'])]));
+    return inProductOrder(lines)
+      .filter((line) => (available.get(line.productId) ?? 0) < line.quantity)
+      .map((line) => line.productId);
+  };
+
+  // The stock UPDATE matched a row per line only if every line had its units available.
+  const held = (lines: readonly RawLine[]) => (results: ResultSetHeader[]) => {
+    if (results[holdResult]!.affectedRows !== lines.length) throw new RawCheckoutError('OUT_OF_STOCK', 'a product is short');
+  };
+
+  const namingShort = async (error: unknown, pool: Pool, stockTable: string, lines: readonly RawLine[]): Promise<never> => {
+    if (error instanceof RawCheckoutError && error.code === 'OUT_OF_STOCK') {
+      throw new RawCheckoutError('OUT_OF_STOCK', `products ${(await shortOf(pool, stockTable, lines)).join(', ')}`);
+    }
+    if ((error as { code?: string }).code === 'ER_DUP_ENTRY') throw new RawCheckoutError('CONFLICT', (error as Error).message);
+    throw error;
+  };
+
+  if (variant === 'two-transactions') {
+    const pools = {
+      catalog: createBatchPool(serverUrl, databases.catalog, connectionLimit),
+      inventory: createBatchPool(serverUrl, databases.inventory, connectionLimit),
+      orders: createBatchPool(serverUrl, databases.orders, connectionLimit),
+    };
+    const bare = (name: string) => `\`${name}\``;
+    const statements = createStatements({ inventory: bare, orders: bare, catalog: bare });
+    return {
+      variant,
+      async placeOrder(userId, requested, idempotencyKey) {
+        const lines = normalized(requested);
+        const payloadHash = rawPayloadHash(lines);
+        const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
+        // Each service's read on its own database, in flight together with the reservation, which commits only once
+        // they said the order is new and its products on sale.
+        const reads = Promise.all([
+          send<RowDataPacket[]>(pools.orders, statements.orderByKey, [userId, idempotencyKey]),
+          send<ProductRow[]>(
+            pools.catalog,
+            statements.prices(lines.length),
+            lines.map((line) => line.productId),
+          ),
+        ]);
+        reads.catch(() => undefined);
+        const priceChecked = async () => {
+          const [known, products] = await reads;
+          if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
+          return priceOf(lines, products);
+        };
+        await retrying(() =>
+          onConnection(pools.inventory, (connection) =>
+            runBatch(connection, statements.reserve(lines.length), reserveValues(reference, lines, reservationTtlSeconds, new Date()), async (results) => {
+              held(lines)(results);
+              await priceChecked();
+            }),
+          ),
+        ).catch((error: unknown) => namingShort(error, pools.inventory, '`stock`', lines));
+        const priced = await priceChecked();
+        // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
+        const [order] = await retrying(() =>
+          onConnection(pools.orders, (connection) =>
+            runBatch(connection, statements.write(lines.length), writeValues(userId, idempotencyKey, payloadHash, reference, priced, new Date())),
+          ),
+        );
+        const id = order!.insertId;
+        return { id, status: 'PENDING', totalAmount: priced.totalAmount, currency: priced.currency, reservationRef: reference };
+      },
+      roundTrips: () => roundTrips,
+      async close() {
+        await Promise.all(Object.values(pools).map((pool) => pool.end()));
+      },
+    };
+  }
+
+  const server = createBatchPool(serverUrl, undefined, connectionLimit);
+  const qualified = (database: string) => (name: string) => `\`${database}\`.\`${name}\``;
+  const statements = createStatements({
+    inventory: qualified(databases.inventory),
+    orders: qualified(databases.orders),
+    catalog: qualified(databases.catalog),
+  });
+  return {
+    variant,
+    async placeOrder(userId, requested, idempotencyKey) {
+      const lines = normalized(requested);
       const payloadHash = rawPayloadHash(lines);
       const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
-      // checkout-intents.ts open: the intent the reconciler would abandon if the order never came.
-      await orders.query(
-        "insert into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?) on duplicate key update `reservation_ref` = `reservation_ref`",
-        [reference, new Date()],
-      );
-      try {
-        await reserve(reference, lines);
-      } catch (error) {
-        if (error instanceof RawCheckoutError && error.code === 'OUT_OF_STOCK') {
-          await orders.query("delete from `checkout_intents` where `reservation_ref` = ? and `state` = 'PENDING'", [reference]);
-        }
-        throw error;
-      }
-      // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
-      return write(userId, idempotencyKey, payloadHash, reference, priced);
+      const order = await onConnection(server, (connection) =>
+        retrying(async () => {
+          const at = new Date();
+          try {
+            const [known, products, , ...reserved] = await send<[RowDataPacket[], ProductRow[], ...ResultSetHeader[]]>(
+              connection,
+              statements.readAndReserve(lines.length),
+              [userId, idempotencyKey, ...lines.map((line) => line.productId), ...reserveValues(reference, lines, reservationTtlSeconds, at)],
+            );
+            if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
+            const priced = priceOf(lines, products);
+            held(lines)(reserved);
+            const [written] = await send<ResultSetHeader[]>(
+              connection,
+              statements.writeAndCommit(lines.length),
+              writeValues(userId, idempotencyKey, payloadHash, reference, priced, at),
+            );
+            return { id: written!.insertId, priced };
+          } catch (error) {
+            await send(connection, 'rollback').catch(() => undefined);
+            throw error;
+          }
+        }),
+      ).catch((error: unknown) => namingShort(error, server, qualified(databases.inventory)('stock'), lines));
+      return { id: order.id, status: 'PENDING', totalAmount: order.priced.totalAmount, currency: order.priced.currency, reservationRef: reference };
     },
-    async close() {
-      await Promise.all([catalog.end(), inventory.end(), orders.end()]);
-    },
+    roundTrips: () => roundTrips,
+    close: () => server.end(),
   };
 }

@@ -25,6 +25,12 @@ describe('rounds', () => {
     expect(sideOrder(0, ['gateway', 'raw'])).toEqual(['gateway', 'raw']);
     expect(sideOrder(1, ['gateway', 'raw'])).toEqual(['raw', 'gateway']);
     expect(sideOrder(2, ['gateway', 'raw'])).toEqual(['gateway', 'raw']);
+    expect([0, 1, 2, 3].map((round) => sideOrder(round, ['a', 'b', 'c']))).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c', 'a'],
+      ['c', 'a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
   });
 
   it('prints a round on one line and a missing latency as a dash', () => {

@@ -58,9 +58,10 @@ export function topFailures(result: ClosedLoopResult, limit = 3): string[] {
     .map(([message, count]) => `${count}× ${message}`);
 }
 
-/** Sides take turns going first, so neither always runs on a database the other just warmed (or filled). */
-export function sideOrder<T>(round: number, sides: readonly [T, T]): [T, T] {
-  return round % 2 === 0 ? [sides[0], sides[1]] : [sides[1], sides[0]];
+/** Sides take turns going first (a rotation per round), so none always runs on a database another just warmed (or filled). */
+export function sideOrder<T>(round: number, sides: readonly T[]): T[] {
+  const shift = round % sides.length;
+  return [...sides.slice(shift), ...sides.slice(0, shift)];
 }
 
 /**

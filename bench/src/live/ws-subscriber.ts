@@ -6,6 +6,8 @@ export interface SubscriberOptions {
   readonly query: string;
   /** Called with the raw `next` message; only sampled subscribers pay for parsing it. */
   readonly onNext: (message: string) => void;
+  /** Called when the socket closes after the subscription started, with the close code; not after close(). */
+  readonly onClose?: (code: number) => void;
 }
 
 export interface Subscriber {
@@ -18,8 +20,12 @@ export interface Subscriber {
  * A bare graphql-transport-ws subscriber on `ws`: a full client per connection would cost the load generator
  * more CPU than the server spends, with 2,000 of them on two cores.
  */
-export function openSubscriber({ url, token, query, onNext }: SubscriberOptions): Subscriber {
+export function openSubscriber({ url, token, query, onNext, onClose }: SubscriberOptions): Subscriber {
   const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  let closing = false;
+  socket.on('close', (code) => {
+    if (!closing) onClose?.(code);
+  });
   const ready = new Promise<void>((resolve, reject) => {
     socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
     socket.once('error', reject);
@@ -40,6 +46,7 @@ export function openSubscriber({ url, token, query, onNext }: SubscriberOptions)
     ready,
     close: () =>
       new Promise((resolve) => {
+        closing = true;
         if (socket.readyState === WebSocket.CLOSED) return resolve();
         socket.once('close', () => resolve());
         socket.close(1000);
