@@ -254,7 +254,11 @@ describe('live dashboard in a real browser', () => {
     page.on('websocket', (socket) => {
       socket.on('framesent', ({ payload }) => {
         const message = JSON.parse(String(payload)) as { type: string; id: string; payload: (typeof subscribes)[number]['payload'] };
-        if (message.type === 'subscribe') subscribes.push(message);
+        if (message.type !== 'subscribe') return;
+        subscribes.push(message);
+        // A position the page remembers from an earlier socket counts as the last one it received.
+        const resumeAfter = message.payload.extensions?.resumeAfter;
+        if (resumeAfter) lastPosition.set(message.id, resumeAfter);
       });
       socket.on('framereceived', ({ payload }) => {
         const message = JSON.parse(String(payload)) as { type: string; id: string; payload?: { extensions?: { eventPosition?: string } } };
@@ -262,7 +266,7 @@ describe('live dashboard in a real browser', () => {
         if (message.type === 'next' && position) lastPosition.set(message.id, position);
       });
     });
-    // A first socket seen from the start, so every position it delivers is known.
+    // A first socket seen from the start, so every position it is sent or resumes from is known.
     relay.drop(0);
     await connectionState('reconnecting', 5_000);
     await connectionState('live', 15_000);
