@@ -3,6 +3,7 @@
 // subscribers on salesTicks against RTC run as one process per service over Redis, as deployed. Reports every
 // interval, then judges: memory flat, outbox backlog back to zero, no error but OUT_OF_STOCK; exit 1 when one fails.
 import { createPool, type RowDataPacket } from 'mysql2/promise';
+import { startPrivateRedis, type PrivateRedis } from '@rtc/testkit';
 import { abortOnInterrupt } from './harness/bench-cli';
 import { startChildStack, StackStartError, stackPorts, type ChildStack, type StackService } from './harness/child-stack';
 import { createGraphQLHttp, GraphQLRequestError, type GraphQLHttp } from './harness/graphql-http';
@@ -16,7 +17,6 @@ import { createWeightedPicker, zipfWeights } from './simulation/weighted';
 import { createIntervalStats, formatFailures, formatOperations, type IntervalStats } from './soak/interval-stats';
 import { formatVerdict, judgeSoak, type ProcessMemory } from './soak/judgement';
 import { parseSoakOptions, soakUsage, UsageError, type SoakOptions } from './soak/options';
-import { startPrivateRedis, type PrivateRedis } from './soak/private-redis';
 import { outboxBacklog, sampleStack, type StackSample } from './soak/process-metrics';
 
 const databasePrefix = 'rtc_bench_soak_';
@@ -242,7 +242,7 @@ async function main(): Promise<number> {
   const ports = stackPorts(options.basePort);
   let redis: PrivateRedis;
   try {
-    redis = await startPrivateRedis(options.basePort + 5);
+    redis = await startPrivateRedis({ port: options.basePort + 5 });
   } catch (error) {
     console.error(`A private Redis did not start: ${(error as Error).message}`);
     return 1;
@@ -259,7 +259,7 @@ async function main(): Promise<number> {
       redisUrl: redis.url,
     });
   } catch (error) {
-    await redis.stop();
+    await redis.close();
     if (!(error instanceof StackStartError)) throw error;
     console.error(`RTC did not start: ${error.message}`);
     return 1;
@@ -402,7 +402,7 @@ async function main(): Promise<number> {
     await inBatches(subscribers.length, 100, (index) => subscribers[index]!.close());
     await http.close();
     await stack.stop();
-    await redis.stop();
+    await redis.close();
   }
 }
 

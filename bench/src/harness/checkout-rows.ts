@@ -11,6 +11,8 @@ export interface SideRows {
   readonly reservations: number;
   readonly reservationLines: number;
   readonly ledgerRows: number;
+  /** Checkout intents still naming a placed order's reservation: the order's transaction must have claimed each. */
+  readonly intentsLeft: number;
 }
 
 /** Problems with one side's rows: every order has one OrderPlaced and one reservation, every line a reserved line and a ledger row. */
@@ -20,6 +22,7 @@ export function rowProblems(rows: SideRows): string[] {
   if (rows.reservations !== rows.orders) problems.push(`${rows.reservations} reservations for ${rows.orders} orders`);
   if (rows.reservationLines !== rows.orderLines) problems.push(`${rows.reservationLines} reserved lines for ${rows.orderLines} order lines`);
   if (rows.ledgerRows !== rows.orderLines) problems.push(`${rows.ledgerRows} ledger rows for ${rows.orderLines} order lines`);
+  if (rows.intentsLeft > 0) problems.push(`${rows.intentsLeft} checkout intents left by placed orders`);
   return problems;
 }
 
@@ -27,7 +30,7 @@ export function formatSideRows(side: string, rows: SideRows): string {
   const per = (count: number) => (rows.orders > 0 ? (count / rows.orders).toFixed(2) : '-');
   return (
     `${side.padEnd(12)} ${rows.orders} orders; per order ${per(rows.orderLines)} lines, ${per(rows.orderPlacedEvents)} OrderPlaced, ` +
-    `${per(rows.reservations)} reservation, ${per(rows.reservationLines)} reserved lines, ${per(rows.ledgerRows)} ledger rows`
+    `${per(rows.reservations)} reservation, ${per(rows.reservationLines)} reserved lines, ${per(rows.ledgerRows)} ledger rows, ${rows.intentsLeft} intents left`
   );
 }
 
@@ -35,7 +38,7 @@ const quoted = (name: string) => `\`${name.replace(/`/g, '')}\``;
 
 /**
  * Counts, for orders whose idempotency key starts with `keyPrefix`, their lines, OrderPlaced rows, reservations,
- * reserved lines and RESERVATION ledger rows. The side's order ids and references are read first and the counts
+ * reserved lines, RESERVATION ledger rows and the checkout intents left. The side's order ids and references are read first and the counts
  * taken by list (the ledger has no index on its reference, so a join would scan it once per order).
  */
 export async function countSideRows(serverUrl: string, databases: Record<StoreDatabase, string>, keyPrefix: string): Promise<SideRows> {
@@ -50,7 +53,7 @@ export async function countSideRows(serverUrl: string, databases: Record<StoreDa
     const [placed] = await pool.query<RowDataPacket[]>(`select \`id\`, \`reservation_ref\` from ${orders}.\`orders\` where \`idempotency_key\` like ?`, [
       `${keyPrefix.replace(/[\\%_]/g, (character) => `\\${character}`)}%`,
     ]);
-    if (placed.length === 0) return { orders: 0, orderLines: 0, orderPlacedEvents: 0, reservations: 0, reservationLines: 0, ledgerRows: 0 };
+    if (placed.length === 0) return { orders: 0, orderLines: 0, orderPlacedEvents: 0, reservations: 0, reservationLines: 0, ledgerRows: 0, intentsLeft: 0 };
     const ids = placed.map((row) => Number(row['id']));
     const references = placed.map((row) => String(row['reservation_ref']));
     return {
@@ -65,6 +68,7 @@ export async function countSideRows(serverUrl: string, databases: Record<StoreDa
         [references],
       ),
       ledgerRows: await count(`select count(*) as n from ${inventory}.\`stock_ledger\` where \`kind\` = 'RESERVATION' and \`reference\` in (?)`, [references]),
+      intentsLeft: await count(`select count(*) as n from ${orders}.\`checkout_intents\` where \`reservation_ref\` in (?)`, [references]),
     };
   } finally {
     await pool.end();

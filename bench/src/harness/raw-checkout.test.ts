@@ -3,7 +3,7 @@ import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 
 import { startTestStack, type TestStack } from '@rtc/stack/testing';
 import { postGraphQL } from '@rtc/testkit';
 import { countSideRows, rowProblems } from './checkout-rows';
-import { createRawCheckout, rawReservationReference, RawCheckoutError, rawVariants, type RawCheckout, type RawVariant } from './raw-checkout';
+import { createRawCheckout, rawPayloadHash, rawReservationReference, RawCheckoutError, rawVariants, type RawCheckout, type RawVariant } from './raw-checkout';
 
 type Database = 'users' | 'catalog' | 'inventory' | 'orders';
 const databases: readonly Database[] = ['users', 'catalog', 'inventory', 'orders'];
@@ -15,6 +15,12 @@ const summed: Record<string, string> = {
   'orders.product_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue)',
   'inventory.stock': 'SUM(on_hand), SUM(available), SUM(reserved)',
 };
+
+// Intents come and go within one checkout, so their count does not move: triggers log every write to them instead.
+const intentLog = 'orders.test_intent_writes';
+const intentLogged = (operation: 'INSERT' | 'UPDATE' | 'DELETE', row: 'NEW' | 'OLD') =>
+  `CREATE TRIGGER test_intent_${operation.toLowerCase()} AFTER ${operation} ON checkout_intents FOR EACH ROW` +
+  ` INSERT INTO test_intent_writes (reservation_ref, operation, state) VALUES (${row}.reservation_ref, '${operation}', ${row}.state)`;
 
 let stack: TestStack;
 let pools: Record<Database, Pool>;
@@ -53,6 +59,12 @@ function changes(before: Map<string, string>, after: Map<string, string>): Recor
   return changed;
 }
 
+/** What a checkout leaves behind, whatever it wrote to checkout_intents on the way. */
+const net = (changed: Record<string, [number[], number[]]>) => Object.fromEntries(Object.entries(changed).filter(([table]) => table !== intentLog));
+
+/** The one-transaction ceiling writes no intent (see raw-checkout.ts): everything else as RTC. */
+const expectedOf = (variant: RawVariant, changed: Record<string, [number[], number[]]>) => (variant === 'one-transaction' ? net(changed) : changed);
+
 const deltas = (changed: Record<string, [number[], number[]]>) =>
   Object.fromEntries(Object.entries(changed).map(([table, [from, to]]) => [table, to.map((value, index) => value - from[index]!)]));
 
@@ -80,6 +92,12 @@ beforeAll(async () => {
       [id],
     );
   }
+  await pools.orders.query(
+    'CREATE TABLE test_intent_writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, reservation_ref VARCHAR(64) NOT NULL, operation VARCHAR(8) NOT NULL, state VARCHAR(16) NOT NULL)',
+  );
+  await pools.orders.query(intentLogged('INSERT', 'NEW'));
+  await pools.orders.query(intentLogged('UPDATE', 'NEW'));
+  await pools.orders.query(intentLogged('DELETE', 'OLD'));
   const customer = await stack.createUser('CUSTOMER');
   userId = Number(customer.id);
   token = customer.token;
@@ -111,15 +129,18 @@ describe('raw checkout', () => {
     expect(real.errors).toBeUndefined();
     realChanges = changes(start, await fingerprint());
     realTotal = real.data!.placeOrder.total.amount;
-    expect(Object.keys(realChanges)).toEqual(expect.arrayContaining(['orders.orders', 'orders.outbox', 'inventory.reservations', 'inventory.stock_ledger']));
+    expect(Object.keys(realChanges)).toEqual(
+      expect.arrayContaining(['orders.orders', 'orders.outbox', 'inventory.reservations', 'inventory.stock_ledger', intentLog]),
+    );
   });
 
   it.each(rawVariants)('%s: writes the same rows, stock moves and events as placeOrder through the gateway', async (variant) => {
     const before = await fingerprint();
     const order = await raws[variant].placeOrder(userId, lines(), `straight-to-sql-${variant}`);
     const rawChanges = changes(before, await fingerprint());
-    expect(Object.keys(rawChanges).sort()).toEqual(Object.keys(realChanges).sort());
-    expect(deltas(rawChanges)).toEqual(deltas(realChanges));
+    const expected = expectedOf(variant, realChanges);
+    expect(Object.keys(rawChanges).sort()).toEqual(Object.keys(expected).sort());
+    expect(deltas(rawChanges)).toEqual(deltas(expected));
     expect(order).toMatchObject({ status: 'PENDING', totalAmount: realTotal, currency: 'USD' });
   });
 
@@ -180,6 +201,29 @@ describe('raw checkout', () => {
     expect(await reservationOf(rawOrder['reservation_ref'])).toEqual(await reservationOf(realOrder['reservation_ref']));
   });
 
+  it.each(rawVariants)('%s: records and claims the checkout intent as placeOrder does, or leaves none', async (variant) => {
+    const referenceOf = async (key: string) =>
+      String(
+        (await rows<RowDataPacket>('orders', 'SELECT reservation_ref FROM orders WHERE user_id = ? AND idempotency_key = ?', [userId, key]))[0]![
+          'reservation_ref'
+        ],
+      );
+    const writesTo = async (reference: string) =>
+      (await rows<RowDataPacket>('orders', 'SELECT operation, state FROM test_intent_writes WHERE reservation_ref = ? ORDER BY id', [reference])).map(
+        (row) => ({
+          ...row,
+        }),
+      );
+    const real = await writesTo(await referenceOf('through-the-gateway'));
+    expect(real).toEqual([
+      { operation: 'INSERT', state: 'PENDING' },
+      { operation: 'DELETE', state: 'PENDING' },
+    ]);
+    const reference = await referenceOf(`straight-to-sql-${variant}`);
+    expect(await writesTo(reference)).toEqual(variant === 'one-transaction' ? [] : real);
+    expect(await rows('orders', 'SELECT * FROM checkout_intents WHERE reservation_ref = ?', [reference])).toEqual([]);
+  });
+
   it('writes events with the payloads the services write', async () => {
     const shape = (value: unknown): unknown =>
       Array.isArray(value)
@@ -213,7 +257,7 @@ describe('raw checkout', () => {
 
   it('counts the rows of each side after a run through its idempotency keys', async () => {
     const raw = await countSideRows(stack.serverUrl, stack.databases, 'straight-to-sql-');
-    expect(raw).toEqual({ orders: 2, orderLines: 4, orderPlacedEvents: 2, reservations: 2, reservationLines: 4, ledgerRows: 4 });
+    expect(raw).toEqual({ orders: 2, orderLines: 4, orderPlacedEvents: 2, reservations: 2, reservationLines: 4, ledgerRows: 4, intentsLeft: 0 });
     expect(rowProblems(raw)).toEqual([]);
     expect(await countSideRows(stack.serverUrl, stack.databases, 'through-the-gateway')).toMatchObject({ orders: 1, orderLines: 2, ledgerRows: 2 });
     // A wildcard in a prefix is taken as itself.
@@ -242,21 +286,63 @@ describe('raw checkout', () => {
       `off-sale-${variant}`,
     );
     await expect(unsellable).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: `BAD_USER_INPUT: unknown or inactive products: ${offSale}` });
-    expect(changes(before, await fingerprint())).toEqual({});
+    // RTC refuses both before it records an intent; the two-transaction side records it with its read and drops it.
+    expect(net(changes(before, await fingerprint()))).toEqual({});
   });
 
-  it.each(rawVariants)('%s: fails OUT_OF_STOCK naming the short product, having taken nothing, as reserveStock does', async (variant) => {
+  let realOutOfStock: Record<string, [number[], number[]]> | undefined;
+  it.each(rawVariants)('%s: fails OUT_OF_STOCK naming the short product, having taken nothing, as placeOrder does', async (variant) => {
+    const tooMany = [
+      { productId: productIds[0]!, quantity: 1 },
+      { productId: productIds[1]!, quantity: 99 },
+    ];
+    if (!realOutOfStock) {
+      const start = await fingerprint();
+      const real = await postGraphQL(
+        stack.graphqlUrl,
+        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        { input: { lines: tooMany.map((line) => ({ productId: String(line.productId), quantity: line.quantity })), idempotencyKey: 'too-many-gateway' } },
+        { token },
+      );
+      expect(real.errors?.[0]?.extensions?.['code']).toBe('OUT_OF_STOCK');
+      realOutOfStock = changes(start, await fingerprint());
+      // RTC recorded the intent, then dropped it: nothing else moved.
+      expect(Object.keys(realOutOfStock)).toEqual([intentLog]);
+    }
     const before = await fingerprint();
-    const attempt = raws[variant].placeOrder(
-      userId,
-      [
-        { productId: productIds[0]!, quantity: 1 },
-        { productId: productIds[1]!, quantity: 99 },
-      ],
-      `too-many-${variant}`,
-    );
+    const attempt = raws[variant].placeOrder(userId, tooMany, `too-many-${variant}`);
     await expect(attempt).rejects.toThrow(RawCheckoutError);
     await expect(attempt).rejects.toMatchObject({ code: 'OUT_OF_STOCK', message: `OUT_OF_STOCK: products ${productIds[1]}` });
-    expect(changes(before, await fingerprint())).toEqual({});
+    expect(deltas(changes(before, await fingerprint()))).toEqual(deltas(expectedOf(variant, realOutOfStock)));
+  });
+
+  it('two-transactions: refuses a reference given up before it reserved, having taken nothing', async () => {
+    const key = 'given-up-early';
+    const reference = rawReservationReference(userId, key, rawPayloadHash(lines()));
+    await pools.orders.query("INSERT INTO checkout_intents (reservation_ref, state, created_at) VALUES (?, 'ABANDONED', NOW(3))", [reference]);
+    const before = await fingerprint();
+    await expect(raws['two-transactions'].placeOrder(userId, lines(), key)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(net(changes(before, await fingerprint()))).toEqual({});
+    expect(await rows('orders', 'SELECT state FROM checkout_intents WHERE reservation_ref = ?', [reference])).toEqual([{ state: 'ABANDONED' }]);
+  });
+
+  it('two-transactions: writes no order when its intent is given up between the reservation and the order', async () => {
+    const key = 'given-up-while-reserving';
+    const reference = rawReservationReference(userId, key, rawPayloadHash(lines()));
+    // As the reconciler would, once the reservation has committed: the order's claim must then fail.
+    await pools.inventory.query(
+      `CREATE TRIGGER test_give_up AFTER INSERT ON reservations FOR EACH ROW UPDATE \`${stack.databases.orders}\`.checkout_intents SET state = 'ABANDONED' WHERE reservation_ref = NEW.reference`,
+    );
+    try {
+      const before = await fingerprint();
+      await expect(raws['two-transactions'].placeOrder(userId, lines(), key)).rejects.toMatchObject({ code: 'CONFLICT' });
+      const after = changes(before, await fingerprint());
+      expect(Object.keys(after)).not.toContain('orders.orders');
+      expect(Object.keys(after)).toContain('inventory.reservations');
+      expect(await rows('orders', 'SELECT state FROM checkout_intents WHERE reservation_ref = ?', [reference])).toEqual([{ state: 'ABANDONED' }]);
+      expect(Object.keys(after)).not.toContain('orders.outbox');
+    } finally {
+      await pools.inventory.query('DROP TRIGGER test_give_up');
+    }
   });
 });

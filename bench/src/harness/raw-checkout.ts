@@ -4,9 +4,14 @@
 // with mysql2 as a careful engineer would: each transaction's statements batched into one multi-statement round trip,
 // one multi-row INSERT per table, one UPDATE … CASE for every line's stock, events built in SQL from the rows as they
 // now stand. Two variants:
-//   'two-transactions'  the split RTC runs: the reservation in inventory's database, the order in orders' database,
-//                       each on a pool of its own database;
-//   'one-transaction'   both in one transaction on one connection (the databases share a server): the ceiling.
+//   'two-transactions'  the split RTC runs: the checkout intent recorded (and committed) in orders' database, the
+//                       reservation in inventory's, then the order in orders' database claiming the intent, each on a
+//                       pool of its own database;
+//   'one-transaction'   both in one transaction on one connection (the databases share a server): the ceiling. It
+//                       writes no checkout intent: the intent only bridges the gap between RTC's two commits, and with
+//                       one commit there is none. checkout_intents ends as RTC leaves it (a placed order's intent is
+//                       deleted, so are those of refused checkouts), and a reference RTC abandoned is still refused by
+//                       inventory's unique reservation reference.
 // Change them together with the services; raw-checkout.test.ts checks that every variant writes what RTC writes.
 import { createHash, randomUUID } from 'node:crypto';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
@@ -82,6 +87,8 @@ interface PricedOrder {
 }
 
 const serviceActor = 'service';
+// As orders' checkoutAbandonedMessage: the reconciler (or a failed attempt) gave the reference up.
+const abandonedMessage = 'An earlier checkout with this idempotencyKey failed; place the order with a new key';
 
 /** orders' orderFingerprint: sha256 of the lines in product order. */
 export function rawPayloadHash(lines: readonly RawLine[]): string {
@@ -155,8 +162,20 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
   };
   const inv = table.inventory;
   const ord = table.orders;
+  const dropPendingIntent = `delete from ${ord('checkout_intents')} where \`reservation_ref\` = ? and \`state\` = 'PENDING'`;
+  const orderByKey = `select \`id\` from ${ord('orders')} where \`user_id\` = ? and \`idempotency_key\` = ? limit 1`;
   return {
-    orderByKey: `select \`id\` from ${ord('orders')} where \`user_id\` = ? and \`idempotency_key\` = ? limit 1`,
+    orderByKey,
+    /**
+     * orders' reads, then its checkout intent (PENDING, kept when it exists), in autocommit: committed when the batch
+     * answers, before any reservation. Values: user, key, reference, created at. `insert ignore` rather than
+     * CheckoutIntents.open's `on duplicate key update`: with mysql2's default CLIENT_FOUND_ROWS flag that reports 1
+     * row for an existing intent too, so it cannot tell an abandoned reference from a new one; this reports 0.
+     */
+    orderByKeyAndOpen: `${orderByKey}; insert ignore into ${ord('checkout_intents')} (\`reservation_ref\`, \`state\`, \`created_at\`) values (?, 'PENDING', ?)`,
+    intentState: `select \`state\` from ${ord('checkout_intents')} where \`reservation_ref\` = ?`,
+    /** CheckoutIntents.forget, and the claim that opens the order's transaction. */
+    dropPendingIntent,
     prices: (lines: number) =>
       memo(
         `prices${lines}`,
@@ -185,12 +204,19 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` from (select \`product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
           ` from ${inv('stock')} where \`product_id\` in (${placeholders(lines)})) as \`after\` order by \`product_id\``,
       ),
-    /** orders' write: the order, its lines, its OrderPlaced row (the id set in SQL), then the rollups in RTC's lock order. */
-    write: (lines: number) =>
+    /**
+     * orders' write: with `claim`, first the intent claimed (deleted while PENDING, value: the reference), then the
+     * order, its lines, its OrderPlaced row (the id set in SQL), then the rollups in RTC's lock order. An unclaimed
+     * intent makes the order's status NULL: the NOT NULL column fails the statement (ER_BAD_NULL_ERROR), the batch
+     * stops there and is rolled back, so the claim costs no round trip of its own.
+     */
+    write: (lines: number, claim: boolean) =>
       memo(
-        `write${lines}`,
+        `write${lines}${claim ? '-claim' : ''}`,
         () =>
-          `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`) values (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?);` +
+          (claim ? `${dropPendingIntent}; set @rtc_claimed = row_count(); ` : '') +
+          `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`)` +
+          ` values (?, ?, ?, ?, ${claim ? "if(@rtc_claimed = 1, 'PENDING', null)" : "'PENDING'"}, ?, ?, ?, ?, ?);` +
           ` set @rtc_order = last_insert_id();` +
           ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?)')};` +
           ` insert into ${ord('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values (?, 'OrderPlaced', 'Order', cast(@rtc_order as char), json_set(?, '$.orderId', cast(@rtc_order as char)), ?);` +
@@ -205,15 +231,17 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
     readAndReserve(lines: number): string {
       return memo(`read-reserve${lines}`, () => `${this.orderByKey}; ${this.prices(lines)}; start transaction; ${this.reserve(lines)}`);
     },
-    /** One transaction: the order, then the commit of everything. */
+    /** One transaction: the order (no intent, see the top of this file), then the commit of everything. */
     writeAndCommit(lines: number): string {
-      return memo(`write-commit${lines}`, () => `${this.write(lines)}; commit`);
+      return memo(`write-commit${lines}`, () => `${this.write(lines, false)}; commit`);
     },
   };
 }
 
 /** The index of the stock UPDATE's result in the reserve batch. */
 const holdResult = 2;
+/** The index of the order INSERT's result in a write batch that claims the intent first (delete, set, insert). */
+const claimedOrderResult = 2;
 
 const inProductOrder = <T extends RawLine>(lines: readonly T[]): T[] => [...lines].sort((a, b) => a.productId - b.productId);
 
@@ -241,7 +269,15 @@ function reserveValues(reference: string, requested: readonly RawLine[], ttlSeco
   ];
 }
 
-function writeValues(userId: number, idempotencyKey: string, payloadHash: string, reference: string, priced: PricedOrder, now: Date): unknown[] {
+function writeValues(
+  userId: number,
+  idempotencyKey: string,
+  payloadHash: string,
+  reference: string,
+  priced: PricedOrder,
+  now: Date,
+  claim: boolean,
+): unknown[] {
   const minute = minuteOf(now);
   // orders' orderPlacedEvent; the order id is not known yet, json_set puts it in.
   const payload = {
@@ -257,6 +293,7 @@ function writeValues(userId: number, idempotencyKey: string, payloadHash: string
     })),
   };
   return [
+    ...(claim ? [reference] : []),
     userId,
     idempotencyKey,
     reference,
@@ -386,37 +423,56 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
         const lines = normalized(requested);
         const payloadHash = rawPayloadHash(lines);
         const reference = rawReservationReference(userId, idempotencyKey, payloadHash);
-        // Each service's read on its own database, in flight together with the reservation, which commits only once
-        // they said the order is new and its products on sale.
-        const reads = Promise.all([
-          send<RowDataPacket[]>(pools.orders, statements.orderByKey, [userId, idempotencyKey]),
-          send<ProductRow[]>(
-            pools.catalog,
-            statements.prices(lines.length),
-            lines.map((line) => line.productId),
-          ),
-        ]);
-        reads.catch(() => undefined);
+        // Each service's read on its own database, orders' with the checkout intent in the same round trip; the
+        // reservation starts once that intent is committed, as RTC's does, and commits only once the reads said the
+        // order is new and its products on sale.
+        const opened = send<[RowDataPacket[], ResultSetHeader]>(pools.orders, statements.orderByKeyAndOpen, [userId, idempotencyKey, reference, new Date()]);
+        const prices = send<ProductRow[]>(
+          pools.catalog,
+          statements.prices(lines.length),
+          lines.map((line) => line.productId),
+        );
+        prices.catch(() => undefined);
+        const [known, intent] = await opened;
+        const recorded = intent.affectedRows === 1;
         const priceChecked = async () => {
-          const [known, products] = await reads;
           if (known.length > 0) throw new RawCheckoutError('CONFLICT', `order with key ${idempotencyKey} exists; use a fresh key`);
-          return priceOf(lines, products);
+          return priceOf(lines, await prices);
         };
+        // RTC refuses a known key and products off sale before it records the intent, and drops it after
+        // OUT_OF_STOCK: either way no intent of this attempt is left behind.
+        const dropIntent = async (error: unknown): Promise<never> => {
+          const refused = known.length > 0 || (error instanceof RawCheckoutError && (error.code === 'OUT_OF_STOCK' || error.code === 'BAD_USER_INPUT'));
+          if (recorded && refused) await send(pools.orders, statements.dropPendingIntent, [reference]).catch(() => undefined);
+          throw error;
+        };
+        if (!recorded) {
+          await priceChecked().catch(dropIntent);
+          const [row] = await send<RowDataPacket[]>(pools.orders, statements.intentState, [reference]);
+          if (row?.['state'] === 'ABANDONED') throw new RawCheckoutError('CONFLICT', abandonedMessage);
+        }
         await retrying(() =>
           onConnection(pools.inventory, (connection) =>
             runBatch(connection, statements.reserve(lines.length), reserveValues(reference, lines, reservationTtlSeconds, new Date()), async (results) => {
-              held(lines)(results);
               await priceChecked();
+              held(lines)(results);
             }),
           ),
-        ).catch((error: unknown) => namingShort(error, pools.inventory, '`stock`', lines));
+        )
+          .catch((error: unknown) => namingShort(error, pools.inventory, '`stock`', lines))
+          .catch(dropIntent);
         const priced = await priceChecked();
-        // A failed write leaves the reservation to inventory's expiry job; the benchmark counts it as a failure.
-        const [order] = await retrying(() =>
+        // A failed write leaves the intent PENDING: RTC's reconciler abandons it and releases the reservation, as it
+        // would RTC's own. The benchmark counts it as a failure.
+        const written = await retrying(() =>
           onConnection(pools.orders, (connection) =>
-            runBatch(connection, statements.write(lines.length), writeValues(userId, idempotencyKey, payloadHash, reference, priced, new Date())),
+            runBatch(connection, statements.write(lines.length, true), writeValues(userId, idempotencyKey, payloadHash, reference, priced, new Date(), true)),
           ),
-        );
+        ).catch((error: unknown) => {
+          if ((error as { code?: string }).code === 'ER_BAD_NULL_ERROR') throw new RawCheckoutError('CONFLICT', abandonedMessage);
+          throw error;
+        });
+        const order = written[claimedOrderResult]!;
         const id = order!.insertId;
         return { id, status: 'PENDING', totalAmount: priced.totalAmount, currency: priced.currency, reservationRef: reference };
       },
@@ -455,7 +511,7 @@ export function createRawCheckout(options: RawCheckoutOptions): RawCheckout {
             const [written] = await send<ResultSetHeader[]>(
               connection,
               statements.writeAndCommit(lines.length),
-              writeValues(userId, idempotencyKey, payloadHash, reference, priced, at),
+              writeValues(userId, idempotencyKey, payloadHash, reference, priced, at, false),
             );
             return { id: written!.insertId, priced };
           } catch (error) {

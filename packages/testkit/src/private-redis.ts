@@ -4,7 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A Redis server of a test's own (another port, no persistence) that the test may stop and start again. */
+/** A Redis server of a test's or a run's own (another port, no persistence) that it may stop and start again. */
 export interface PrivateRedis {
   readonly url: string;
   readonly port: number;
@@ -26,6 +26,12 @@ function freePort(): Promise<number> {
   });
 }
 
+export interface PrivateRedisOptions {
+  /** A fixed port (refused when something already answers there); a free one by default. */
+  readonly port?: number;
+  readonly binary?: string;
+}
+
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
@@ -43,30 +49,39 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+export async function startPrivateRedis({ port: fixedPort, binary = 'redis-server' }: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  if (fixedPort !== undefined && (await answersPing(fixedPort))) throw new Error(`something already answers on 127.0.0.1:${fixedPort}; pick another port`);
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'rtc-redis-'));
   let child: ChildProcess | undefined;
+  // A process that ends without close() (a failed run, a crashed test) leaves no server behind.
+  const killOnExit = () => child?.kill('SIGKILL');
 
   const start = async () => {
     if (child) return;
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-      stdio: 'ignore',
+    const server = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     child = server;
+    process.once('exit', killOnExit);
+    let failure: string | undefined;
+    server.once('error', (error) => (failure = `${binary} did not start: ${error.message}`));
+    server.stderr?.on('data', (data) => (failure ??= String(data).trim() || undefined));
     for (let attempt = 0; attempt < 100; attempt++) {
       if (await answersPing(port)) return;
-      if (server.exitCode !== null) break;
+      if (server.exitCode !== null || failure?.includes('did not start')) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     server.kill('SIGKILL');
     child = undefined;
-    throw new Error(`redis-server did not start on port ${port} (is it installed?)`);
+    process.removeListener('exit', killOnExit);
+    throw new Error(failure ?? `${binary} did not answer on 127.0.0.1:${port} within 10 s (is it installed?)`);
   };
 
   const stop = async () => {
     const server = child;
     child = undefined;
+    process.removeListener('exit', killOnExit);
     if (!server || server.exitCode !== null || server.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       server.once('exit', () => resolve());
@@ -74,7 +89,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     });
   };
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

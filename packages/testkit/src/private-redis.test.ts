@@ -26,29 +26,40 @@ async function send(port: number, command: string): Promise<string> {
 
 let redis: PrivateRedis | undefined;
 afterEach(async () => {
-  await redis?.stop();
+  await redis?.close();
   redis = undefined;
 });
 
 describe('private redis', () => {
-  it('starts a redis-server of its own that answers, and stops it', async () => {
-    const port = await freePort();
-    redis = await startPrivateRedis(port);
-    expect(redis.url).toBe(`redis://127.0.0.1:${port}`);
-    expect(await send(port, 'SET soak 1')).toBe('+OK');
-    expect(await send(port, 'CONFIG GET save')).toBe('*2');
-    await redis.stop();
+  it('starts a redis-server of its own without persistence on a free port, and closes it', async () => {
+    redis = await startPrivateRedis();
+    expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
+    expect(await send(redis.port, 'SET private 1')).toBe('+OK');
+    expect(await send(redis.port, 'CONFIG GET save')).toBe('*2');
+    const { port } = redis;
+    await redis.close();
     redis = undefined;
     expect(await send(port, 'PING')).toBe('ECONNREFUSED');
   });
 
-  it('refuses a port where a redis already answers', async () => {
+  it('comes back empty after a stop and a start', async () => {
+    redis = await startPrivateRedis();
+    expect(await send(redis.port, 'SET kept 1')).toBe('+OK');
+    await redis.stop();
+    expect(await send(redis.port, 'PING')).toBe('ECONNREFUSED');
+    await redis.start();
+    expect(await send(redis.port, 'EXISTS kept')).toBe(':0');
+  });
+
+  it('starts on the port asked for, and refuses it when a redis already answers there', async () => {
     const port = await freePort();
-    redis = await startPrivateRedis(port);
-    await expect(startPrivateRedis(port)).rejects.toThrow(/already answers/);
+    redis = await startPrivateRedis({ port });
+    expect(redis.url).toBe(`redis://127.0.0.1:${port}`);
+    expect(await send(port, 'PING')).toBe('+PONG');
+    await expect(startPrivateRedis({ port })).rejects.toThrow(/already answers/);
   });
 
   it('says so when the binary does not exist', async () => {
-    await expect(startPrivateRedis(await freePort(), 'redis-server-that-is-not-installed')).rejects.toThrow(/did not start/);
+    await expect(startPrivateRedis({ binary: 'redis-server-that-is-not-installed' })).rejects.toThrow(/did not start/);
   });
 });
