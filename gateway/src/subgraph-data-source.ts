@@ -161,7 +161,8 @@ export interface SubgraphDataSourceOptions {
  * Sends each fetch of a query plan to one subgraph over pooled keep-alive connections,
  * carrying the internal token, the verified caller and the request id. A subgraph that cannot be reached, answers
  * too slowly or fails with a 5xx becomes SERVICE_UNAVAILABLE for the fields of this fetch, without its address or
- * the transport's error; the rest of the plan still answers.
+ * the transport's error; the rest of the plan still answers. Identical reads in flight at the same moment, for the same
+ * caller scope, share one call (see gateway/README.md).
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly internalToken: string;
