@@ -47,6 +47,7 @@ export function loadGatewayEnv() {
       SUBGRAPH_QUERY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(defaultSubgraphCallPolicy.queryTimeoutMs),
       SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(defaultSubgraphCallPolicy.mutationTimeoutMs),
       SUBGRAPH_READ_RETRIES: z.coerce.number().int().min(0).max(3).default(defaultSubgraphCallPolicy.queryRetries),
+      SUBGRAPH_MERGE_READS: z.stringbool().default(true),
       SUBGRAPH_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
       SUBGRAPH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
       WS_PING_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(12),

@@ -65,6 +65,8 @@ export interface GatewayConfig {
   readonly accountRecheckMs?: number;
   /** Timeouts and read retries of subgraph fetches; absent, defaultSubgraphCallPolicy. */
   readonly subgraphCalls?: SubgraphCallPolicy;
+  /** Identical subgraph reads in flight at the same moment, for the same caller scope, share one call. Default true. */
+  readonly mergeSubgraphReads?: boolean;
   /** How often each subgraph's `/healthz` is checked for `/readyz`, and how long a check may take. Default 2 s and 1 s. */
   readonly subgraphChecks?: { readonly intervalMs: number; readonly timeoutMs: number };
   /** graphql-ws keep-alive: ping interval, and the unsent bytes a socket may hold before it is closed. Default 12 s and 4 MiB. */
@@ -112,6 +114,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
         fetch: subgraphFetch,
         metrics: fetchMetrics,
         policy: config.subgraphCalls ?? defaultSubgraphCallPolicy,
+        mergeReads: config.mergeSubgraphReads ?? true,
       }),
   });
   const apollo = new ApolloServer<GatewayContext>({

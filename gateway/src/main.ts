@@ -31,6 +31,7 @@ const gateway = await createGateway(
     trustedProxies: env.TRUST_PROXY,
     accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
     subgraphCalls: subgraphCallsOf(env),
+    mergeSubgraphReads: env.SUBGRAPH_MERGE_READS,
     subgraphChecks: { intervalMs: env.SUBGRAPH_CHECK_INTERVAL_MS, timeoutMs: env.SUBGRAPH_CHECK_TIMEOUT_MS },
     socketKeepAlive: { pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000, maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES },
   },

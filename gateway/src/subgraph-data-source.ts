@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { stringify } from 'safe-stable-stringify';
 import {
   callerHeadersOf,
   Counter,
+  createSingleFlight,
   ErrorCode,
   InternalHeader,
   Histogram,
@@ -12,6 +14,8 @@ import {
   upstreamFailureOf,
   withRetry,
   type PooledFetch,
+  type PooledResponse,
+  type SingleFlight,
   type ServiceMetrics,
 } from '@rtc/service-kit';
 import type { GatewayContext } from './context';
@@ -29,8 +33,30 @@ export interface SubgraphCallPolicy {
 
 export const defaultSubgraphCallPolicy: SubgraphCallPolicy = { queryTimeoutMs: 2_500, mutationTimeoutMs: 10_000, queryRetries: 1, retryBackoffMs: 50 };
 
-// The data source is shared by concurrent requests; the timeout of the fetch in progress travels with it.
-const fetchTimeout = new AsyncLocalStorage<number>();
+interface FetchScope {
+  readonly timeoutMs: number;
+  /** A read's document and variables (canonical JSON); absent for a mutation, which never shares a call. */
+  readonly readKey?: string | undefined;
+}
+
+// The data source is shared by concurrent requests; the timeout and merge key of the fetch in progress travel with it.
+const fetchScope = new AsyncLocalStorage<FetchScope>();
+
+/**
+ * Headers that differ per request but never change what a subgraph answers to a read, left out of the merge key so
+ * they do not defeat merging: the request id, and the client's address (counted only by users' signUp and logIn,
+ * mutations). Every other header is in the key: the internal token, and the caller's user id and role, so no caller
+ * ever receives an answer made for another.
+ */
+const headersOutsideMergeKey: ReadonlySet<string> = new Set([InternalHeader.RequestId, InternalHeader.ClientAddress]);
+
+function scopeOf(headers: Readonly<Record<string, string>> = {}): string {
+  return Object.keys(headers)
+    .filter((name) => !headersOutsideMergeKey.has(name))
+    .sort()
+    .map((name) => `${name}:${headers[name]}`)
+    .join('\n');
+}
 
 const retriedStatuses: readonly number[] = [502, 503, 504];
 
@@ -56,6 +82,7 @@ function refusalIn(body: unknown): GraphQLError | null {
 export interface SubgraphFetchMetrics {
   readonly duration: Histogram<'subgraph'>;
   readonly errors: Counter<'subgraph'>;
+  readonly merged: Counter<'subgraph'>;
 }
 
 export function createSubgraphFetchMetrics(metrics: ServiceMetrics): SubgraphFetchMetrics {
@@ -73,11 +100,31 @@ export function createSubgraphFetchMetrics(metrics: ServiceMetrics): SubgraphFet
       labelNames: ['subgraph'],
       registers: [metrics.registry],
     }),
+    merged: new Counter({
+      name: 'rtc_gateway_subgraph_requests_merged_total',
+      help: 'Subgraph reads that shared an identical read already in flight instead of making a call of their own',
+      labelNames: ['subgraph'],
+      registers: [metrics.registry],
+    }),
   };
 }
 
 function withTimeout(fetch: PooledFetch): PooledFetch {
-  return (input, init) => fetch(input, { ...init, timeoutMs: fetchTimeout.getStore() });
+  return (input, init) => fetch(input, { ...init, timeoutMs: fetchScope.getStore()?.timeoutMs });
+}
+
+/**
+ * Identical reads in flight at the same moment (same subgraph, document, variables and caller scope) share one call.
+ * They share the answer's text, not its parsed objects: PooledResponse.json() parses anew for each of them, so no two
+ * requests ever hold the same result objects while the gateway merges the rest of their plans into them.
+ */
+function mergingReads(subgraph: string, fetch: PooledFetch, flight: SingleFlight<PooledResponse>, merged: Counter<'subgraph'> | undefined): PooledFetch {
+  const onJoin = merged ? () => merged.inc({ subgraph }) : undefined;
+  return (input, init) => {
+    const scope = fetchScope.getStore();
+    if (scope?.readKey === undefined) return fetch(input, init);
+    return flight(`${input}\n${scopeOf(init?.headers)}\n${scope.readKey}`, () => fetch(input, init), { onJoin, waitMs: scope.timeoutMs });
+  };
 }
 
 function timedFetch(subgraph: string, fetch: PooledFetch, metrics: SubgraphFetchMetrics): PooledFetch {
@@ -106,35 +153,45 @@ export interface SubgraphDataSourceOptions {
   readonly metrics?: SubgraphFetchMetrics | undefined;
   /** Absent: defaultSubgraphCallPolicy. */
   readonly policy?: SubgraphCallPolicy | undefined;
+  /** Identical reads in flight at the same moment share one call (see mergingReads); default true. */
+  readonly mergeReads?: boolean | undefined;
 }
 
 /**
  * Sends each fetch of a query plan to one subgraph over pooled keep-alive connections,
  * carrying the internal token, the verified caller and the request id. A subgraph that cannot be reached, answers
  * too slowly or fails with a 5xx becomes SERVICE_UNAVAILABLE for the fields of this fetch, without its address or
- * the transport's error; the rest of the plan still answers.
+ * the transport's error; the rest of the plan still answers. Identical reads in flight at the same moment, for the same
+ * caller scope, share one call (see gateway/README.md).
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly internalToken: string;
   private readonly policy: SubgraphCallPolicy;
+  private readonly mergeReads: boolean;
 
-  constructor({ name, url, internalToken, fetch, metrics, policy = defaultSubgraphCallPolicy }: SubgraphDataSourceOptions) {
+  constructor({ name, url, internalToken, fetch, metrics, policy = defaultSubgraphCallPolicy, mergeReads = true }: SubgraphDataSourceOptions) {
     const timed = withTimeout(fetch);
+    const measured = metrics ? timedFetch(name, timed, metrics) : timed;
     super({
       url,
-      fetcher: (metrics ? timedFetch(name, timed, metrics) : timed) as unknown as NonNullable<
+      fetcher: (mergeReads ? mergingReads(name, measured, createSingleFlight(), metrics?.merged) : measured) as unknown as NonNullable<
         ConstructorParameters<typeof RemoteGraphQLDataSource>[0]
       >['fetcher'],
     });
     this.internalToken = internalToken;
     this.policy = policy;
+    this.mergeReads = mergeReads;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     // The subgraph operation of a fetch: the root mutation itself, or a query (e.g. `_entities`) under any operation.
     const mutation = /^\s*mutation\b/.test(options.request.query ?? '');
     const { queryTimeoutMs, mutationTimeoutMs, queryRetries, retryBackoffMs } = this.policy;
-    const send = () => fetchTimeout.run(mutation ? mutationTimeoutMs : queryTimeoutMs, () => super.process(options));
+    const { query, operationName, variables, extensions } = options.request;
+    const scope: FetchScope = mutation
+      ? { timeoutMs: mutationTimeoutMs }
+      : { timeoutMs: queryTimeoutMs, readKey: this.mergeReads ? stringify({ query, operationName, variables, extensions }) : undefined };
+    const send = () => fetchScope.run(scope, () => super.process(options));
     try {
       if (mutation) return await send();
       // A timed-out read is not retried: its budget is spent, and the subgraph is likely still busy with it.

@@ -23,6 +23,8 @@ export interface ChildStackOptions {
   readonly databasePrefix: string;
   readonly ports: Record<StackService, number>;
   readonly metricsEnabled?: boolean;
+  /** The gateway's merging of identical subgraph reads in flight (SUBGRAPH_MERGE_READS); default on. */
+  readonly mergeSubgraphReads?: boolean;
   /** One process for all services, or one per service over a Redis bus as in production. */
   readonly topology?: 'single-process' | 'process-per-service';
   /** The process-per-service topology's Redis; the machine's own (redis://127.0.0.1:6379) when absent. */
@@ -125,6 +127,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? 'warn',
     METRICS_ENABLED: String(options.metricsEnabled ?? true),
+    SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
     // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
     RTC_DATABASE_USERS: 'shared',

@@ -26,6 +26,7 @@ export * from './lease';
 export * from './mysql-errors';
 export * from './transaction-retry';
 export * from './pooled-http';
+export * from './single-flight';
 export * from './quiet-errors';
 export * from './trusted-documents';
 export * from './rate-limit';

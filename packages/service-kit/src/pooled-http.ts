@@ -124,8 +124,9 @@ export function createPooledFetch({ connections = 64, timeoutMs = 10_000, connec
   });
 }
 
+/** The code of a call that ran out of its own time budget: upstreamFailureOf calls it a timeout. */
+export const deadlineCode = 'RTC_DEADLINE_EXCEEDED';
 // undici's codes and the socket's own: see undici's docs/api/Errors.md.
-const deadlineCode = 'RTC_DEADLINE_EXCEEDED';
 const timeoutCodes: ReadonlySet<string> = new Set([deadlineCode, 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const unreachableCodes: ReadonlySet<string> = new Set([
   'ECONNREFUSED',

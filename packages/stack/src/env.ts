@@ -20,6 +20,7 @@ export function loadStackEnv() {
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
         .default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
+      SUBGRAPH_MERGE_READS: z.stringbool().default(true),
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),

@@ -82,6 +82,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       ORDERS_URL: graphqlOf('orders'),
       INVENTORY_URL: graphqlOf('inventory'),
       METRICS_ENABLED: String(options.gatewayMetrics ?? true),
+      SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
     },
   };
 

@@ -42,6 +42,8 @@ export interface StackOptions {
   readonly storeCurrency: string;
   /** Gateway request metrics; off only to measure their cost. */
   readonly gatewayMetrics?: boolean;
+  /** The gateway's merging of identical subgraph reads in flight; default on. */
+  readonly mergeSubgraphReads?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
   /** `safelist` runs only the trusted documents, as production does; open by default. */
@@ -122,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         bodyLimitBytes: 1_000_000,
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
+        mergeSubgraphReads: options.mergeSubgraphReads ?? true,
         trustedDocuments: options.trustedDocuments ?? 'open',
         rateLimits: {
           ...(options.rateLimits?.api ?? developmentApiRateLimits),

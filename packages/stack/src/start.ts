@@ -75,6 +75,7 @@ const stackOptions = {
   storeTimeZone: env.STORE_TIMEZONE,
   storeCurrency: env.STORE_CURRENCY,
   gatewayMetrics: env.METRICS_ENABLED,
+  mergeSubgraphReads: env.SUBGRAPH_MERGE_READS,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
 };
 

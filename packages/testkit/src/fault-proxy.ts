@@ -14,6 +14,8 @@ export interface FaultProxy {
   set(mode: FaultMode): Promise<void>;
   /** The next `count` requests reach the target, but the connection breaks before its answer comes back. */
   breakNextAnswers(count: number): void;
+  /** From now on every answer reaches the caller `ms` later (0: at once), as from a busy subgraph. */
+  delayAnswers(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let mode: FaultMode = 'pass';
   let requests = 0;
   let answersToBreak = 0;
+  let answerDelayMs = 0;
 
   const handle = (client: Socket) => {
     sockets.add(client);
@@ -53,7 +56,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         upstream.destroy();
         return;
       }
-      if (mode !== 'frozen') client.write(chunk);
+      if (answerDelayMs === 0) {
+        if (mode !== 'frozen') client.write(chunk);
+        return;
+      }
+      setTimeout(() => {
+        if (mode !== 'frozen' && !client.destroyed) client.write(chunk);
+      }, answerDelayMs);
     });
   };
 
@@ -91,6 +100,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     },
     breakNextAnswers(count) {
       answersToBreak = count;
+    },
+    delayAnswers(ms) {
+      answerDelayMs = ms;
     },
     async close() {
       const closed = mode === 'down' ? Promise.resolve() : stopListening();
