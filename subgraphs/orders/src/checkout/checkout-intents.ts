@@ -45,7 +45,8 @@ export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
   return {
     async open(reference, now) {
       const [result] = await db.$client.query<ResultSetHeader>(
-        "insert into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?) on duplicate key update `reservation_ref` = `reservation_ref`",
+        // Not `on duplicate key update`: mysql2 asks for found rows, so an existing intent would also answer 1 affected row.
+        "insert ignore into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?)",
         [reference, toDb(now)],
       );
       if (result.affectedRows === 1) return 'PENDING';

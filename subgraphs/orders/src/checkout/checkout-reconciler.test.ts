@@ -113,6 +113,9 @@ describe('a checkout that dies between its reservation and its order', () => {
       /^rtc_checkouts_abandoned_total(\{[^}]*\})? 1$/m,
     );
 
+    const intents = createCheckoutIntents(createOrdersDb(ordersPool));
+    expect(await intents.open(reference, new Date())).toBe('ABANDONED');
+    expect(await stockOf(lamp)).toEqual({ available: 10, reserved: 0 });
     const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, quantity: 4 }] } }, { userId: '501' });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     const fresh = await stack.call<{ placeOrder: { id: string } }>(
