@@ -85,6 +85,13 @@ describe('cart', () => {
     await queryRows(stack.catalogDb.url, 'UPDATE products SET active = TRUE WHERE id = ?', [pen]);
   });
 
+  it('adds the same new product from many concurrent requests into one line holding every unit', async () => {
+    const erin: Caller = { userId: '303' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => stack.call(addToCart, { p: ink, q: 2 }, erin)));
+    expect(results.flatMap((result) => errorCodes(result))).toEqual([]);
+    expect(summary(await cartOf(erin))).toEqual([[ink, 16, 1_200, 19_200]]);
+  });
+
   it('keeps one cart per user', async () => {
     expect(summary(await cartOf(carol))).toEqual([]);
     expect((await cartOf(dave)).lines.length).toBe(2);

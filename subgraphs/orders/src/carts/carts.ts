@@ -1,5 +1,5 @@
 import { and, asc, count, eq } from 'drizzle-orm';
-import { badInput, type Money } from '@rtc/service-kit';
+import { badInput, isDuplicateKey, isTransientTransactionError, retryTransaction, type Money } from '@rtc/service-kit';
 import type { Catalog, CatalogProduct } from '../clients/catalog';
 import type { OrdersDb } from '../db/client';
 import { cartLines, type CartLineRow } from '../db/schema';
@@ -71,7 +71,14 @@ export function createCarts({ db, catalog, storeCurrency }: { db: OrdersDb; cata
     }
   };
 
-  const setQuantity = async (userId: number, productId: number, quantity: number, adding: boolean) => {
+  // Two first adds of a product race past the locking read (no row to lock yet); the loser's insert meets the winner's
+  // row or deadlocks on the gap, and its second run finds the line and updates it.
+  const setQuantity = (userId: number, productId: number, quantity: number, adding: boolean) =>
+    retryTransaction(() => writeQuantity(userId, productId, quantity, adding), {
+      isTransient: (error) => isTransientTransactionError(error) || isDuplicateKey(error),
+    });
+
+  const writeQuantity = async (userId: number, productId: number, quantity: number, adding: boolean) => {
     await db.transaction(async (tx) => {
       const now = new Date();
       const [current] = await tx
