@@ -2,10 +2,13 @@
 // Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
 // then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
 // cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPool } from 'mysql2/promise';
 import { startChildStack, stackPorts } from './harness/child-stack';
 import { createGraphQLHttp } from './harness/graphql-http';
+import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
 import { createLatencyRecorder } from './harness/latency';
 import { logIn, logInCustomers } from './harness/log-in';
 import { machineLine } from './harness/machine';
@@ -22,6 +25,9 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: '10' },
     'base-port': { type: 'string', default: '4200' },
     database: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
+    'database-prefix': { type: 'string', default: 'rtc_live_' },
+    // Writes RTC's CPU profile into a folder of DIR and prints where the time went while orders were placed.
+    profile: { type: 'string' },
   },
 });
 const subscriberCount = Number(args.subscribers);
@@ -29,7 +35,7 @@ const rate = Number(args.rate);
 const durationSeconds = Number(args.duration);
 const cycles = Number(args.cycles);
 const sampleEvery = Number(args.sample);
-const prefix = 'rtc_live_';
+const prefix = args['database-prefix']!;
 
 // Distinct operations: each is one group at the gateway, so one federated resolution per event.
 const operations = [
@@ -43,7 +49,16 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 console.log(machineLine());
-const stack = await startChildStack({ databaseUrl: args.database!, databasePrefix: prefix, ports: stackPorts(Number(args['base-port'])) });
+const profileDir = args.profile ? resolve(args.profile, `live-${Date.now()}`) : undefined;
+if (profileDir) await mkdir(profileDir, { recursive: true });
+const stack = await startChildStack({
+  databaseUrl: args.database!,
+  databasePrefix: prefix,
+  ports: stackPorts(Number(args['base-port'])),
+  ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+});
+let ordersWindow: TimeWindow | undefined;
+let ordersCpuMs: number | undefined;
 const metricsUrl = `${stack.gatewayUrl}/metrics`;
 const http = createGraphQLHttp(stack.graphqlUrl, { connections: 8 });
 process.once('SIGINT', () => void stack.stop().then(() => process.exit(130)));
@@ -86,6 +101,8 @@ try {
   let placed = 0;
   let failed = 0;
   const started = Date.now();
+  const windowFrom = monotonicMicros();
+  const cpuBefore = stack.cpuMs();
   const inFlight: Promise<void>[] = [];
   for (let n = 0; n < rate * durationSeconds; n++) {
     const due = started + (n * 1000) / rate;
@@ -107,7 +124,17 @@ try {
     );
   }
   await Promise.all(inFlight);
-  await sleep(2_000);
+  // A gateway that fell behind is still sending: wait until nothing more arrives for 2 s, so what is counted as
+  // undelivered was really not sent, and say how long the backlog took to clear.
+  const lastOrderAt = Date.now();
+  for (let seen = -1; seen !== received && Date.now() - lastOrderAt < 120_000;) {
+    seen = received;
+    await sleep(2_000);
+  }
+  const drainedMs = Date.now() - lastOrderAt - 2_000;
+  ordersWindow = { fromUs: windowFrom, toUs: monotonicMicros() };
+  const cpuAfter = stack.cpuMs();
+  if (cpuBefore !== undefined && cpuAfter !== undefined) ordersCpuMs = cpuAfter - cpuBefore;
   const after = await scrape(metricsUrl);
   const resolutions =
     sampleValue(after, 'rtc_gateway_subscription_resolutions_total', { field: 'salesTicks' }) -
@@ -122,6 +149,12 @@ try {
   );
   console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
+  console.log(`  last update received ${Math.max(0, drainedMs / 1000).toFixed(1)} s after the last order was answered`);
+  if (ordersCpuMs !== undefined) {
+    console.log(
+      `  RTC CPU while orders were placed: ${(ordersCpuMs / 1000).toFixed(1)} s, ${((ordersCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,
+    );
+  }
   await inBatches(subscribers.length, 200, (index) => subscribers[index]!.close());
 
   // 3. Memory over connect/disconnect cycles, in two halves: a leak grows the heap again in the second half,
@@ -159,5 +192,10 @@ try {
   console.log(`  ${machineLine()}`);
 } finally {
   await http.close();
-  await stack.stop();
+  const code = await stack.stop();
+  if (profileDir) {
+    const { file, profile } = await readMainProfile(profileDir);
+    const summary = summarizeProfile(profile, { top: 25, ...(ordersWindow ? { windows: [ordersWindow] } : {}) });
+    console.log(`\nRTC CPU profile (exit ${code}) ${ordersWindow ? 'while orders were placed' : 'of the whole run'}: ${file}\n${formatSummary(summary)}`);
+  }
 }

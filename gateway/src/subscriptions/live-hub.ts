@@ -63,11 +63,20 @@ interface Group {
   readonly resuming: Map<LiveSink, HeldUpdate[]>;
   /** The group's recent updates by event id, so a replay reuses what the group (or another replay) resolved already. */
   readonly recent: Map<string, Promise<string | null>>;
+  /** Sends of the group's updates, chained so that they leave in event order whenever their resolutions finish. */
   chain: Promise<void>;
+  /** The group's latest resolutions, at most `resolutionsInFlightPerGroup`: the next one starts when the oldest has settled. */
+  readonly resolving: Promise<unknown>[];
 }
 
 /** How many resolved updates a group keeps for replays. */
 const recentUpdatesPerGroup = 2_000;
+/**
+ * Federated resolutions a group runs at once. Resolving one event after another, a group could not keep up with
+ * events that come faster than one resolution takes (a few round trips to subgraphs and MySQL); in order, its
+ * updates would fall further behind without the gateway being busy.
+ */
+const resolutionsInFlightPerGroup = 8;
 /** Events read from the log per page of a replay. */
 const replayPageSize = 500;
 
@@ -229,13 +238,21 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       if (group.spec?.eventType !== event.type) continue;
       const update = group.spec.toUpdate(event, group.subscription.args);
       if (!update) continue;
-      // Chained per group, so a group's updates leave in event order.
+      // Resolved alongside the group's earlier events, sent after them: a group's updates leave in event order.
+      const resolveNext = () => updateOf(group, event, update);
+      const oldest = group.resolving.length >= resolutionsInFlightPerGroup ? group.resolving.shift() : undefined;
+      const payload = oldest ? oldest.then(resolveNext, resolveNext) : resolveNext();
+      group.resolving.push(payload);
       group.chain = group.chain
-        .then(() => updateOf(group, event, update))
-        .then((payload) => {
-          if (payload) publishTraced(group, payload, event);
+        .then(() => payload)
+        .then((resolved) => {
+          if (resolved) publishTraced(group, resolved, event);
         })
-        .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'));
+        .catch((error: unknown) => logger.error({ err: error, field: group.subscription.rootField }, 'live update failed'))
+        .finally(() => {
+          const index = group.resolving.indexOf(payload);
+          if (index >= 0) void group.resolving.splice(index, 1);
+        });
     }
   };
   // Not a durable consumer: a restarted gateway primes its sales window from the rollups (replaying acknowledged events
@@ -355,7 +372,7 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       if (!group) {
         const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
         const entityQuery = spec ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query : null;
-        group = { subscription, spec, entityQuery, subscribers: new Map(), resuming: new Map(), recent: new Map(), chain: Promise.resolve() };
+        group = { subscription, spec, entityQuery, subscribers: new Map(), resuming: new Map(), recent: new Map(), chain: Promise.resolve(), resolving: [] };
         groups.set(key, group);
       }
       const owner = group;

@@ -24,6 +24,7 @@ import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
 import { guardSockets, SocketCloseCode } from './socket-guard';
 import { KeepAliveCloseCode, keepSocketsAlive, type SocketKeepAlive } from './socket-keepalive';
+import { batchSocketWrites, type SocketWrites } from './socket-writes';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
 
@@ -59,11 +60,11 @@ export interface SubscriptionServerOptions {
  * Writes a group's serialized result as a graphql-ws `next` message for one subscription. A socket past the buffer
  * bound is closed rather than skipped over: a gap the client cannot see is worse than a reconnect that resumes.
  */
-function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive): LiveSink {
+function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writes: SocketWrites): LiveSink {
   const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   return (payload) => {
     if (!keepAlive.admit(socket)) return;
-    socket.send(`${prefix}${payload}}`);
+    writes.send(socket, `${prefix}${payload}}`);
   };
 }
 
@@ -135,6 +136,7 @@ export function attachSubscriptionServer({
     socket.once('close', () => connections.dec());
   });
   const keepAlive = keepSocketsAlive({ wss, ...keepAliveOptions, metrics, logger });
+  const writes = batchSocketWrites(wss);
   let closing: Promise<void> | undefined;
   const admitAndUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = admission ? await admission.sockets.admit(admission.addressOf(req)) : undefined;
@@ -229,7 +231,7 @@ export function attachSubscriptionServer({
       document,
       operationName: payload.operationName,
       variableValues: variables,
-      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, keepAlive), resumeAfter: resumeAfter ?? undefined },
+      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, keepAlive, writes), resumeAfter: resumeAfter ?? undefined },
     };
     return executionArgs;
   };
@@ -283,6 +285,7 @@ export function attachSubscriptionServer({
     // The upgrade listener stays: while the gateway drains, it turns new sockets away with 503.
     guard.stop();
     keepAlive.stop();
+    writes.flush();
     const closed = [...wss.clients].map((client) => {
       const done = new Promise<void>((resolve) => (client.readyState === WebSocket.CLOSED ? resolve() : client.once('close', () => resolve())));
       keepAlive.close(client, KeepAliveCloseCode.GoingAway, 'Gateway shutting down');

@@ -1,0 +1,75 @@
+import { buildSchema, parse } from 'graphql';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createInProcessBus, createLogger, createServiceMetrics, newEventId, type Caller } from '@rtc/service-kit';
+import { createSalesWindow } from '@rtc/orders/live-sales';
+import { entityIdVariable } from './entity-query';
+import { createLiveHub, type FederatedResolver, type LiveHub } from './live-hub';
+
+const schema = buildSchema(`
+  type Query { order(id: ID!): Order }
+  type Order { id: ID! total: Int! }
+  type SalesTick { at: String! order: Order! }
+  type Subscription { salesTicks: SalesTick! }
+`);
+const query = 'subscription Ticks { salesTicks { at order { id total } } }';
+const analyst: Caller = { userId: '2', role: 'ANALYST' };
+
+const hubs: LiveHub[] = [];
+afterEach(async () => {
+  for (const hub of hubs.splice(0)) await hub.stop();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('live hub fan-out', () => {
+  it('resolves a group’s events side by side, a bounded number at once, and sends their updates in event order', async () => {
+    const bus = createInProcessBus();
+    let running = 0;
+    let mostAtOnce = 0;
+    // The first orders resolve slowest, so updates finishing out of order would show.
+    const resolve: FederatedResolver = async (_caller, _query, variables) => {
+      const id = String(variables[entityIdVariable]);
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(Math.max(5, 200 - Number(id) * 10));
+      running -= 1;
+      return { data: { order: { id, total: Number(id) * 100 } } };
+    };
+    const hub = createLiveHub({
+      schema: () => schema,
+      resolve,
+      bus,
+      salesWindow: createSalesWindow(),
+      storeCurrency: 'USD',
+      metrics: createServiceMetrics('gateway-test', { defaults: false }),
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    });
+    hubs.push(hub);
+    const received: { id: string; position: string }[] = [];
+    hub.subscribe(
+      { query, document: parse(query), operationName: 'Ticks', variables: {}, rootField: 'salesTicks', args: {} },
+      (payload) => {
+        const result = JSON.parse(payload) as { data: { salesTicks: { order: { id: string } } }; extensions: { eventPosition: string } };
+        received.push({ id: result.data.salesTicks.order.id, position: result.extensions.eventPosition });
+      },
+      analyst,
+    );
+    const orders = Array.from({ length: 30 }, (_, index) => String(index + 1));
+    for (const orderId of orders) {
+      await bus.publish({
+        id: newEventId(),
+        type: 'OrderPlaced',
+        aggregateType: 'Order',
+        aggregateId: orderId,
+        occurredAt: new Date().toISOString(),
+        payload: { orderId, total: { amount: 100, currency: 'USD' }, units: 1 },
+      });
+    }
+    const deadline = Date.now() + 20_000;
+    while (received.length < orders.length && Date.now() < deadline) await sleep(20);
+    expect(received.map((update) => update.id)).toEqual(orders);
+    expect(received.map((update) => update.position)).toEqual(orders);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(8);
+  });
+});
