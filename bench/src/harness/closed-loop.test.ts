@@ -116,9 +116,9 @@ describe('closed loop', () => {
       operation: () => sleep(10),
     });
     const outerMs = performance.now() - started;
-    // 50 ms of server CPU over the load's wall time: at least its 100 ms, at most what this test waited.
+    // 50 ms of server CPU over the load's wall time: about its 100 ms at least, at most what this test waited.
     expect(result.serverCores).toBeGreaterThanOrEqual(50 / outerMs);
-    expect(result.serverCores).toBeLessThanOrEqual(0.5);
+    expect(result.serverCores).toBeLessThan(0.55);
     expect((await runClosedLoop({ concurrency: 1, durationMs: 10, operation: () => sleep(1) })).serverCores).toBeUndefined();
   });
 });
