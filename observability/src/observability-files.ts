@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,3 +19,11 @@ export const observabilityFiles = {
   dashboardProvisioning: at('grafana/provisioning/dashboards/rtc.yml'),
   runbook: at('RUNBOOK.md'),
 } as const;
+
+/** The `promtool test rules` files (prometheus/tests/*.test.yml), sorted. */
+export async function listRuleTestFiles(): Promise<string[]> {
+  return (await readdir(observabilityFiles.ruleTestsDir))
+    .filter((name) => name.endsWith('.test.yml'))
+    .sort()
+    .map((name) => join(observabilityFiles.ruleTestsDir, name));
+}

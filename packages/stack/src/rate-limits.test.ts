@@ -188,7 +188,7 @@ describe.each([
     const store = createRateLimitStore({ redisUrl: redisUrl });
     try {
       await new Promise((resolve) => store.redis!.once('ready', resolve));
-      const keys = await store.redis!.keys('rtc:test:*:rate:gateway:api-address*');
+      const keys = await store.redis!.keys(`${stack.redisPrefix}:rate:gateway:api-address*`);
       if (stackRedisUrl) expect(keys.length).toBeGreaterThan(0);
       else expect(keys).toEqual([]);
     } finally {

@@ -9,6 +9,8 @@ import { startStack, type RunningStack, type StackOptions } from './stack';
 export interface TestStack extends RunningStack {
   readonly serverUrl: string;
   readonly databases: Record<SubgraphName, string>;
+  /** Every Redis key this stack writes (event log, rate-limit counters) starts with it, so tests look at their own keys only. */
+  readonly redisPrefix: string;
   /** A user of `role` in the users database, with a token the gateway accepts. */
   createUser(role?: Role, name?: string): Promise<{ id: string; token: string }>;
   databaseUrl(name: SubgraphName): string;
@@ -29,6 +31,7 @@ export interface TestStackOptions {
 /** RTC in-process on fresh databases of its own and free ports; stop() drops the databases. */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const suffix = randomBytes(4).toString('hex');
+  const redisPrefix = `rtc:test:${suffix}`;
   const databases = databaseNames(`rtc_test_${suffix}_`);
   const serverUrl = options.serverUrl ?? testServerUrl();
   const accounts = options.databaseUsers === 'per-service' ? randomDatabaseAccounts(databases) : undefined;
@@ -42,7 +45,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     host: '127.0.0.1',
     logLevel: 'silent',
     redisUrl: options.redisUrl,
-    eventChannel: `rtc:test:${suffix}`,
+    eventChannel: redisPrefix,
     internalToken: testInternalToken,
     jwtSecret: testJwtSecret,
     storeTimeZone: 'UTC',
@@ -60,6 +63,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ...stack,
     serverUrl,
     databases,
+    redisPrefix,
     databaseUrl,
     async createUser(role: Role = 'CUSTOMER', name = `${role.toLowerCase()} ${++users}`) {
       const email = `${randomBytes(6).toString('hex')}@test.rtc.example`;
