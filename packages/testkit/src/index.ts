@@ -5,3 +5,4 @@ export * from './live-client';
 export * from './raw-http';
 export * from './raw-socket';
 export * from './otlp-receiver';
+export * from './private-servers';
