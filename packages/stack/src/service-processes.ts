@@ -31,7 +31,8 @@ export interface ProcessExit {
 export interface ServiceProcess {
   readonly name: string;
   readonly url: string;
-  readonly pid: number | undefined;
+  /** The current process. */
+  readonly child: ChildProcess;
   /** Whether the current process has exited. */
   readonly running: boolean;
   /** Sends a signal to the current process (SIGSTOP freezes it, SIGCONT thaws it). */
@@ -52,6 +53,10 @@ export interface ServiceProcesses {
   readonly processes: Record<ServiceName, ServiceProcess>;
   /** Every gateway replica, the first being `processes.gateway`. */
   readonly gateways: readonly ServiceProcess[];
+  /** The running process of a service, e.g. to signal it. */
+  processOf(name: ServiceName): ChildProcess;
+  /** Starts a service again (after it exited) with the same environment, and waits until it is ready. */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,8 +64,10 @@ export interface ServiceProcessOptions extends StackOptions {
   readonly redisUrl: string;
   /** Ports of further gateway replicas beside `ports.gateway`, all reading the same bus. */
   readonly gatewayReplicaPorts?: readonly number[];
-  /** Extra environment per service, on top of what the stack sets. */
-  readonly environment?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Extra environment per service, e.g. shorter intervals for a test. */
+  readonly extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** `production` runs every service as deployed: masked errors, no stack traces, no introspection. */
+  readonly nodeEnv?: 'development' | 'production';
   /** Appends each process's output to `<logDir>/<name>.log` instead of this process's stdout. */
   readonly logDir?: string;
 }
@@ -100,8 +107,8 @@ function manageProcess(name: string, entryPoint: string, url: string, env: Recor
   return {
     name,
     url,
-    get pid() {
-      return child.pid;
+    get child() {
+      return child;
     },
     get running() {
       return child.exitCode === null && child.signalCode === null;
@@ -140,7 +147,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
   const urls = Object.fromEntries(startOrder.map((name) => [name, `http://${options.host}:${options.ports[name]}`])) as Record<ServiceName, string>;
   const graphqlOf = (name: ServiceName) => `${urls[name]}/graphql`;
   const common = {
-    NODE_ENV: 'development',
+    NODE_ENV: options.nodeEnv ?? 'development',
     LOG_LEVEL: options.logLevel,
     INTERNAL_TOKEN: options.internalToken,
     JWT_SECRET: options.jwtSecret,
@@ -169,7 +176,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
   const environmentOf = (name: ServiceName, port: number, serviceName: string) => ({
     ...common,
     ...environments[name],
-    ...options.environment?.[name],
+    ...options.extraEnv?.[name],
     PORT: String(port),
     OTEL_SERVICE_NAME: serviceName,
   });
@@ -198,5 +205,13 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     await stop();
     throw error;
   }
-  return { gatewayUrl: urls.gateway, urls, processes, gateways, stop };
+  return {
+    gatewayUrl: urls.gateway,
+    urls,
+    processes,
+    gateways,
+    processOf: (name) => processes[name].child,
+    restart: (name) => processes[name].restart(),
+    stop,
+  };
 }

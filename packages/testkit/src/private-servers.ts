@@ -98,7 +98,7 @@ async function databaseAnswers(url: string): Promise<boolean> {
  * free port (as the mysql account when the tests run as root). Durability is relaxed (flush once a second): a graceful
  * stop still writes everything, and a test never kills it with SIGKILL.
  */
-export async function startPrivateMariaDb(options: { readonly port?: number } = {}): Promise<PrivateServer> {
+export async function startPrivateMariaDbServer(options: { readonly port?: number } = {}): Promise<PrivateServer> {
   const server = findBinary(['mariadbd', 'mysqld']);
   const installer = findBinary(['mariadb-install-db', 'mysql_install_db']);
   const port = options.port ?? (await freePort());
@@ -171,7 +171,7 @@ function redisAnswers(port: number): Promise<boolean> {
  * A Redis server of the test's own on a free port. It keeps an append-only file, so a stop and start loses nothing
  * written before the stop, as a managed Redis with persistence would.
  */
-export async function startPrivateRedis(options: { readonly port?: number } = {}): Promise<PrivateServer> {
+export async function startPrivateRedisServer(options: { readonly port?: number } = {}): Promise<PrivateServer> {
   const server = findBinary(['redis-server']);
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'rtc-redis-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signAccessToken, withDatabase } from '@rtc/service-kit';
-import { freePort, queryRows, startPrivateMariaDb, startPrivateRedis, testInternalToken, testJwtSecret, type PrivateServer } from '@rtc/testkit';
+import { freePort, queryRows, startPrivateMariaDbServer, startPrivateRedisServer, testInternalToken, testJwtSecret, type PrivateServer } from '@rtc/testkit';
 import { databaseNames, migrateAll } from '../databases';
 import { createProducts } from '../fixtures';
 import { startServiceProcesses, type ServiceProcesses } from '../service-processes';
@@ -19,7 +19,7 @@ export interface FaultRunOptions {
   readonly ordersPerSecond?: number;
   readonly customers?: number;
   /** Extra environment per service. */
-  readonly environment?: Partial<Record<ServiceName, Record<string, string>>>;
+  readonly extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 export interface FaultWindow {
@@ -71,7 +71,7 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const [mariadb, redis] = await Promise.all([startPrivateMariaDb(), startPrivateRedis()]);
+    const [mariadb, redis] = await Promise.all([startPrivateMariaDbServer(), startPrivateRedisServer()]);
     cleanups.push(
       () => mariadb.dispose(),
       () => redis.dispose(),
@@ -94,7 +94,10 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
       storeTimeZone: 'UTC',
       storeCurrency: 'USD',
       logDir,
-      ...(options.environment ? { environment: options.environment } : {}),
+      // What clients of a production store see: masked errors, no stack traces. The load's own operations are not
+      // trusted documents, so the gateway runs them as a development store would.
+      nodeEnv: 'production',
+      extraEnv: { ...options.extraEnv, gateway: { TRUSTED_DOCUMENTS: 'open', ...options.extraEnv?.gateway } },
     });
     cleanups.push(() => services.stop());
 
@@ -157,7 +160,9 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
           await load.stop();
           await load.settle(30_000);
         }
-        const report = await checkInvariants({ databases: orderDatabases, placed: load.orders, subscribers, fault: { from, to } });
+        // Reservations of checkouts cut off by the fault are released within a minute of it.
+        const settleUntil = Math.max(Date.now() + 15_000, to + 70_000);
+        const report = await checkInvariants({ databases: orderDatabases, placed: load.orders, subscribers, fault: { from, to }, settleUntil });
         return { fault: { from, to }, report };
       },
       async dispose({ keepLogs = false } = {}) {

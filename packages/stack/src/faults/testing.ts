@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
+import type { ProcessExit } from '../service-processes';
 import type { InvariantReport } from './check-invariants';
 import { startFaultRun, type FaultOutcome, type FaultRun, type FaultRunOptions } from './fault-run';
 
@@ -59,4 +60,15 @@ export function faultTest(
     },
     180_000,
   );
+}
+
+/** SIGKILLs a service while checkouts are in flight, then starts it again at once, as an orchestrator would. */
+export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders'): Promise<{ inFlight: number; exit: ProcessExit }> {
+  const service = run.services.processes[name];
+  const deadline = Date.now() + 5_000;
+  while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(5);
+  const inFlight = run.load.inFlight;
+  const exit = await service.kill();
+  await service.restart();
+  return { inFlight, exit };
 }
