@@ -93,6 +93,7 @@ export function confirmedOrdersExistOnce(state: StoreState, placed: readonly Log
 /** An order the API never confirmed may exist only cancelled, with its stock given back. */
 export function noUnconfirmedOrders(state: StoreState, placed: readonly LogicalOrder[]): string[] {
   const confirmed = new Set(placed.flatMap((order) => (order.orderId ? [order.orderId] : [])));
+  const abandonedKeys = new Set(placed.flatMap((order) => (order.abandoned ? [order.idempotencyKey] : [])));
   const refusedKeys = new Map(placed.flatMap((order) => (order.refusal ? [[order.idempotencyKey, order.refusal] as const] : [])));
   const problems: string[] = [];
   for (const row of state.orders) {
@@ -102,7 +103,7 @@ export function noUnconfirmedOrders(state: StoreState, placed: readonly LogicalO
     if (!released) {
       const refused = refusedKeys.get(row.idempotencyKey);
       problems.push(
-        `order ${row.id} (key ${row.idempotencyKey}) exists, ${row.status}, reservation ${reservation}, but the API ${refused ? `refused it with ${refused}` : 'never confirmed it'}`,
+        `order ${row.id} (key ${row.idempotencyKey}) exists, ${row.status}, reservation ${reservation}, but the API ${refused ? `refused it with ${refused}` : 'never confirmed it'}${abandonedKeys.has(row.idempotencyKey) ? ' (its customer gave up)' : ''}`,
       );
     }
   }
@@ -159,7 +160,7 @@ export function oneTickPerOrder(state: StoreState, subscribers: readonly TickSub
 
 /** After recovery, every order has an answer: confirmed or refused with a final code, none still failing. */
 export function everyOrderAnswered(placed: readonly LogicalOrder[]): string[] {
-  const open = placed.filter((order) => !order.orderId && !order.refusal);
+  const open = placed.filter((order) => !order.orderId && !order.refusal && !order.abandoned);
   if (open.length === 0) return [];
   const lastCodes = open.map(
     (order) =>
@@ -275,6 +276,7 @@ export interface InvariantReport {
     confirmed: number;
     refused: Record<string, number>;
     unanswered: number;
+    abandoned: number;
     orders: number;
     attempts: number;
     subscriberErrors: number;
@@ -329,7 +331,8 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
       placed: input.placed.length,
       confirmed: input.placed.filter((order) => order.orderId).length,
       refused,
-      unanswered: input.placed.filter((order) => !order.orderId && !order.refusal).length,
+      unanswered: input.placed.filter((order) => !order.orderId && !order.refusal && !order.abandoned).length,
+      abandoned: input.placed.filter((order) => order.abandoned).length,
       orders: state.orders.length,
       attempts: input.placed.reduce((sum, order) => sum + order.attempts.length, 0),
       subscriberErrors: subscriberErrors.length,

@@ -33,6 +33,8 @@ export interface LogicalOrder {
   orderId: string | null;
   /** The code of a final refusal (OUT_OF_STOCK, CONFLICT…); null while confirmed or unanswered. */
   refusal: string | null;
+  /** The customer gave up after the attempt in flight (closed the tab): no retry, ever. */
+  abandoned: boolean;
 }
 
 export interface Customer {
@@ -60,6 +62,11 @@ export interface CheckoutLoad {
   readonly orders: readonly LogicalOrder[];
   /** Checkouts waiting for an answer right now. */
   readonly inFlight: number;
+  /**
+   * The customers of every checkout in flight give up after the attempt they are waiting for: a checkout cut off by a
+   * crash then has nobody to retry it, and only the store can give its stock back. Returns how many.
+   */
+  abandonInFlight(): number;
   /** Places one order now and waits for its answer (retried like the others). */
   placeOne(): Promise<LogicalOrder>;
   start(): void;
@@ -111,6 +118,7 @@ export function createCheckoutLoad({
 }: CheckoutLoadOptions): CheckoutLoad {
   const orders: LogicalOrder[] = [];
   const pending = new Set<Promise<void>>();
+  const active = new Set<LogicalOrder>();
   let timer: NodeJS.Timeout | undefined;
   const totalWeight = products.reduce((sum, product) => sum + product.weight, 0);
 
@@ -217,9 +225,14 @@ export function createCheckoutLoad({
 
   const place = async (order: LogicalOrder) => {
     const token = tokenOf.get(order.userId)!;
-    for (let tries = 0; tries < attemptsPerOrder && !answered(order); tries++) {
-      if (tries > 0) await sleep(1_000);
-      await attempt(order, token);
+    active.add(order);
+    try {
+      for (let tries = 0; tries < attemptsPerOrder && !answered(order) && !order.abandoned; tries++) {
+        if (tries > 0) await sleep(1_000);
+        await attempt(order, token);
+      }
+    } finally {
+      active.delete(order);
     }
   };
 
@@ -237,6 +250,7 @@ export function createCheckoutLoad({
       attempts: [],
       orderId: null,
       refusal: null,
+      abandoned: false,
     };
     orders.push(order);
     return order;
@@ -245,7 +259,11 @@ export function createCheckoutLoad({
   return {
     orders,
     get inFlight() {
-      return pending.size;
+      return active.size;
+    },
+    abandonInFlight() {
+      for (const order of active) order.abandoned = true;
+      return active.size;
     },
     async placeOne() {
       const order = newOrder();
@@ -261,7 +279,11 @@ export function createCheckoutLoad({
     },
     async settle(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      for (let open = orders.filter((order) => !answered(order)); open.length > 0 && Date.now() < deadline; open = open.filter((order) => !answered(order))) {
+      for (
+        let open = orders.filter((order) => !answered(order) && !order.abandoned);
+        open.length > 0 && Date.now() < deadline;
+        open = open.filter((order) => !answered(order))
+      ) {
         // A dozen at a time: the rate of the load itself, not a burst on a store that just recovered.
         for (let from = 0; from < open.length; from += 12) {
           await Promise.all(open.slice(from, from + 12).map((order) => attempt(order, tokenOf.get(order.userId)!)));

@@ -5,6 +5,7 @@ import { signAccessToken, withDatabase } from '@rtc/service-kit';
 import { freePort, queryRows, startPrivateMariaDbServer, startPrivateRedisServer, testInternalToken, testJwtSecret, type PrivateServer } from '@rtc/testkit';
 import { databaseNames, migrateAll } from '../databases';
 import { createProducts } from '../fixtures';
+import type { SubgraphName } from '@rtc/gateway';
 import { startServiceProcesses, type ServiceProcesses } from '../service-processes';
 import type { ServiceName } from '../stack';
 import { checkInvariants, type InvariantReport, type StoreDatabases } from './check-invariants';
@@ -41,6 +42,8 @@ export interface FaultRun {
   readonly load: CheckoutLoad;
   readonly subscribers: readonly TickSubscriber[];
   readonly databases: StoreDatabases;
+  /** The store's database names on the private server. */
+  readonly databaseNames: Record<SubgraphName, string>;
   /** Where every service process writes its log. */
   readonly logDir: string;
   /**
@@ -146,6 +149,7 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
       load,
       subscribers,
       databases: orderDatabases,
+      databaseNames: databases,
       logDir,
       async run(fault, { beforeMs = 8_000, afterMs = 12_000 } = {}) {
         load.start();

@@ -12,6 +12,7 @@ describe('fault: orders killed (SIGKILL) mid-checkout and restarted', () => {
     () => {
       expect.soft(killed?.exit.signal, 'orders died of SIGKILL').toBe('SIGKILL');
       expect.soft(killed?.inFlight, 'checkouts were in flight when orders died').toBeGreaterThan(0);
+      expect.soft(killed?.reservedWithoutOrder, 'the kill cut a checkout between its reservation and its order').toBeGreaterThan(0);
     },
   );
 });

@@ -1,3 +1,4 @@
+import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import type { ProcessExit } from '../service-processes';
 import type { InvariantReport } from './check-invariants';
@@ -22,10 +23,15 @@ export function expectInvariants({ report, fault }: FaultOutcome): void {
   const { counts, latency } = report;
   console.info(
     `fault ${((fault.to - fault.from) / 1_000).toFixed(1)} s; orders placed ${counts.placed}, confirmed ${counts.confirmed}, refused ${JSON.stringify(counts.refused)}, ` +
-      `unanswered ${counts.unanswered}, in the store ${counts.orders}, requests ${counts.attempts}; checkout during the fault: ${latency.count} requests, ` +
+      `unanswered ${counts.unanswered}, abandoned ${counts.abandoned}, in the store ${counts.orders}, requests ${counts.attempts}; checkout during the fault: ${latency.count} requests, ` +
       `p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms; subscriber errors ${counts.subscriberErrors}`,
   );
-  for (const [key, name] of checks) expect.soft(report[key], name).toEqual([]);
+  for (const [key, name] of checks) {
+    const problems = report[key] as string[];
+    // Printed as well: vitest folds identical assertion messages of several files into one report.
+    if (problems.length > 0) console.info(`${name}: FAILED\n  ${problems.join('\n  ')}`);
+    expect.soft(problems, name).toEqual([]);
+  }
 }
 
 /**
@@ -62,13 +68,40 @@ export function faultTest(
   );
 }
 
-/** SIGKILLs a service while checkouts are in flight, then starts it again at once, as an orchestrator would. */
-export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders'): Promise<{ inFlight: number; exit: ProcessExit }> {
+export interface MidCheckoutKill {
+  /** Checkouts waiting for an answer when the service died; their customers give up after it (nobody retries them). */
+  readonly inFlight: number;
+  /** Reservations held without their order right after the kill: checkouts cut between reserving and writing the order. */
+  readonly reservedWithoutOrder: number;
+  readonly exit: ProcessExit;
+}
+
+/**
+ * SIGKILLs a service mid-checkout, then starts it again at once, as an orchestrator would. Orders is killed at a
+ * moment when a checkout has reserved its stock and not yet written its order (within 10 s, or at the end of them).
+ */
+export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders'): Promise<MidCheckoutKill> {
   const service = run.services.processes[name];
-  const deadline = Date.now() + 5_000;
-  while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(5);
-  const inFlight = run.load.inFlight;
-  const exit = await service.kill();
-  await service.restart();
-  return { inFlight, exit };
+  const pool = createPool({ uri: run.mariadb.url, connectionLimit: 1 });
+  const { inventory, orders } = run.databaseNames;
+  const reservedWithoutOrder = async () => {
+    const [rows] = await pool.query<RowDataPacket[]>(
+      `SELECT COUNT(*) AS n FROM \`${inventory}\`.reservations r LEFT JOIN \`${orders}\`.orders o ON o.reservation_ref = r.reference
+        WHERE r.status = 'HELD' AND o.id IS NULL`,
+    );
+    return Number(rows[0]!['n']);
+  };
+  try {
+    const deadline = Date.now() + 10_000;
+    if (name === 'orders') while ((await reservedWithoutOrder()) === 0 && Date.now() < deadline) await sleep(2);
+    else while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(5);
+    const exit = await service.kill();
+    const inFlight = run.load.abandonInFlight();
+    const left = await reservedWithoutOrder();
+    console.info(`${name} killed with ${inFlight} checkouts in flight and ${left} reservations held without their order`);
+    await service.restart();
+    return { inFlight, reservedWithoutOrder: left, exit };
+  } finally {
+    await pool.end();
+  }
 }
