@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { queryRows } from '@rtc/testkit';
 import type { ClientError, LogicalOrder } from './checkout-load';
 import type { TickSubscriber } from './tick-subscribers';
@@ -244,6 +246,20 @@ export function failuresCodedAndClean(errors: readonly ClientError[], allowedCod
   return [...problems].map(([kind, { count, example }]) => `${kind}: ${count}×, e.g. ${example.slice(0, 400)}`);
 }
 
+// An error event nobody listened to (ioredis prints these), a rejection nobody handled, a process that died of one.
+const unhandled = /Unhandled error event|UnhandledPromiseRejection|unhandledRejection|^Node\.js v\d+/m;
+
+/** No service process logged an unhandled error or died of an uncaught exception (their logs are in `logDir`). */
+export function serviceLogsClean(logDir: string): string[] {
+  const problems: string[] = [];
+  for (const file of readdirSync(logDir).filter((name) => name.endsWith('.log'))) {
+    const lines = readFileSync(join(logDir, file), 'utf8').split('\n');
+    const hits = lines.filter((line) => unhandled.test(line));
+    if (hits.length > 0) problems.push(`${file}: ${hits.length} lines like ${hits[0]!.slice(0, 200)}`);
+  }
+  return problems;
+}
+
 function sample(items: readonly string[], size = 8): string {
   return items.length > size ? `${items.slice(0, size).join(', ')}, … ${items.length - size} more` : items.join(', ');
 }
@@ -252,6 +268,8 @@ export interface InvariantInput {
   readonly databases: StoreDatabases;
   readonly placed: readonly LogicalOrder[];
   readonly subscribers: readonly TickSubscriber[];
+  /** Where the service processes wrote their logs. */
+  readonly logDir: string;
   /** The fault's start and end (epoch ms): checkout latency is measured between them. */
   readonly fault: { readonly from: number; readonly to: number };
   /** Until when (epoch ms) reservations and ticks may settle: a crashed checkout's reservation goes back within a minute. */
@@ -270,6 +288,7 @@ export interface InvariantReport {
   readonly everyOrderAnswered: string[];
   readonly checkoutP99: string[];
   readonly failuresCodedAndClean: string[];
+  readonly serviceLogsClean: string[];
   readonly latency: LatencySummary;
   readonly counts: {
     placed: number;
@@ -326,6 +345,7 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
       ),
       ...failuresCodedAndClean(subscriberErrors, subscriberCodes),
     ],
+    serviceLogsClean: serviceLogsClean(input.logDir),
     latency,
     counts: {
       placed: input.placed.length,

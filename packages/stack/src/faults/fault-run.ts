@@ -166,7 +166,7 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
         }
         // Reservations of checkouts cut off by the fault are released within a minute of it.
         const settleUntil = Math.max(Date.now() + 15_000, to + 70_000);
-        const report = await checkInvariants({ databases: orderDatabases, placed: load.orders, subscribers, fault: { from, to }, settleUntil });
+        const report = await checkInvariants({ databases: orderDatabases, placed: load.orders, subscribers, logDir, fault: { from, to }, settleUntil });
         return { fault: { from, to }, report };
       },
       async dispose({ keepLogs = false } = {}) {

@@ -6,16 +6,17 @@ import { startFaultRun, type FaultOutcome, type FaultRun, type FaultRunOptions }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// What every fault test checks after recovery, in the words its name uses.
-const checks: readonly [keyof InvariantReport, string][] = [
-  ['confirmedOrdersExistOnce', 'every confirmed order exists exactly once'],
-  ['noUnconfirmedOrders', 'no unconfirmed order exists unless cancelled with its stock released'],
-  ['stockMatchesLedger', 'stock equals the ledger for every product'],
-  ['noReservationWithoutOrder', 'no reservation without an order is held'],
-  ['oneTickPerOrder', 'every subscriber received exactly one tick per committed order'],
-  ['everyOrderAnswered', 'every order was answered once the store recovered'],
-  ['checkoutP99', "checkout's p99 during the fault is under 1 s"],
-  ['failuresCodedAndClean', 'every failure the clients saw carried a stable code and no internal detail'],
+// What every fault test checks after recovery: the words of its name, and of its assertion.
+const checks: readonly [keyof InvariantReport, string, string][] = [
+  ['confirmedOrdersExistOnce', 'confirmed orders exist exactly once', 'every confirmed order exists exactly once'],
+  ['noUnconfirmedOrders', 'no unconfirmed order', 'no unconfirmed order exists unless cancelled with its stock released'],
+  ['stockMatchesLedger', 'stock = ledger', 'stock equals the ledger for every product'],
+  ['noReservationWithoutOrder', 'no reservation held without an order', 'no reservation without an order is held'],
+  ['oneTickPerOrder', 'one tick per order per subscriber', 'every subscriber received exactly one tick per committed order'],
+  ['everyOrderAnswered', 'every order answered after recovery', 'every order was answered once the store recovered'],
+  ['checkoutP99', 'checkout p99 < 1 s during the fault', "checkout's p99 during the fault is under 1 s"],
+  ['failuresCodedAndClean', 'failures coded without internals', 'every failure the clients saw carried a stable code and no internal detail'],
+  ['serviceLogsClean', 'no unhandled error in service logs', 'no service logged an unhandled error or died of one'],
 ];
 
 /** Soft-asserts every invariant, so one run reports all that broke, each under its own name. */
@@ -26,7 +27,7 @@ export function expectInvariants({ report, fault }: FaultOutcome): void {
       `unanswered ${counts.unanswered}, abandoned ${counts.abandoned}, in the store ${counts.orders}, requests ${counts.attempts}; checkout during the fault: ${latency.count} requests, ` +
       `p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms; subscriber errors ${counts.subscriberErrors}`,
   );
-  for (const [key, name] of checks) {
+  for (const [key, , name] of checks) {
     const problems = report[key] as string[];
     // Printed as well: vitest folds identical assertion messages of several files into one report.
     if (problems.length > 0) console.info(`${name}: FAILED\n  ${problems.join('\n  ')}`);
@@ -36,15 +37,18 @@ export function expectInvariants({ report, fault }: FaultOutcome): void {
 
 /**
  * One fault test in a file of its own: a store on private servers started before it, the fault applied under load,
- * every invariant checked after recovery, and `extra` for what only this fault can check. The services' logs are kept
+ * every invariant checked after recovery, and `extra` for what only this fault can check (named in `extraChecks`).
+ * The test's name states the fault and every check. The services' logs are kept
  * (and their directory printed) when it fails.
  */
 export function faultTest(
-  title: string,
+  { fault: faultName, extraChecks = [] }: { readonly fault: string; readonly extraChecks?: readonly string[] },
   options: FaultRunOptions,
   fault: (run: FaultRun) => Promise<void>,
   extra?: (run: FaultRun, outcome: FaultOutcome) => void | Promise<void>,
 ): void {
+  const load = `${options.ordersPerSecond ?? 12} orders/s, ${options.subscribers ?? 20} subscribers`;
+  const title = `${faultName} (${load}): ${[...extraChecks, ...checks.map(([, short]) => short)].join(', ')}`;
   let run: FaultRun | undefined;
   let keepLogs = false;
   beforeAll(async () => {
