@@ -149,7 +149,9 @@ export function oneTickPerOrder(state: StoreState, subscribers: readonly TickSub
     const counts = new Map<string, number>();
     for (const id of subscriber.orderIds()) counts.set(id, (counts.get(id) ?? 0) + 1);
     const missing = [...expected].filter((id) => !counts.has(id));
-    const doubled = [...counts].filter(([, count]) => count > 1).map(([id, count]) => `${id}×${count}`);
+    const doubled = [...counts]
+      .filter(([, count]) => count > 1)
+      .map(([id, count]) => `${id}×${count} at event positions ${subscriber.positionsOf(id).join(' and ')}`);
     const unknown = [...counts.keys()].filter((id) => !expected.has(id));
     if (missing.length) note(`missed ${missing.length} of ${expected.size} ticks (${sample(missing)})`, subscriber.index);
     if (doubled.length) note(`received ${doubled.length} ticks more than once (${sample(doubled)})`, subscriber.index);
@@ -179,6 +181,8 @@ export interface LatencySummary {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /** The slowest requests: when they started (ms after the fault began), how long they took, what they got. */
+  readonly slowest: readonly string[];
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -188,19 +192,29 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /** Latency of every checkout request started between `from` and `to` (epoch ms), answered or not. */
 export function checkoutLatency(placed: readonly LogicalOrder[], from: number, to: number): LatencySummary {
-  const durations = placed
+  const attempts = placed
     .flatMap((order) => order.attempts)
     .filter((attempt) => attempt.startedAt >= from && attempt.startedAt <= to)
-    .map((attempt) => attempt.durationMs)
-    .sort((a, b) => a - b);
-  return { count: durations.length, p50: percentile(durations, 50), p99: percentile(durations, 99), max: durations.at(-1) ?? 0 };
+    .sort((a, b) => a.durationMs - b.durationMs);
+  const durations = attempts.map((attempt) => attempt.durationMs);
+  const slowest = attempts
+    .slice(-3)
+    .reverse()
+    .map((attempt) => {
+      const answer = attempt.orderId ? 'confirmed' : attempt.errors.map((error) => error.code ?? error.message).join('+');
+      return `${attempt.durationMs} ms from +${((attempt.startedAt - from) / 1_000).toFixed(1)} s (${answer})`;
+    });
+  return { count: durations.length, p50: percentile(durations, 50), p99: percentile(durations, 99), max: durations.at(-1) ?? 0, slowest };
 }
 
 export function checkoutP99Under(summary: LatencySummary, limitMs: number): string[] {
   if (summary.count < 20) return [`only ${summary.count} checkouts started during the fault: too few to measure`];
   return summary.p99 < limitMs
     ? []
-    : [`checkout p99 during the fault was ${summary.p99} ms (p50 ${summary.p50}, max ${summary.max}, ${summary.count} requests), not under ${limitMs} ms`];
+    : [
+        `checkout p99 during the fault was ${summary.p99} ms (p50 ${summary.p50}, max ${summary.max}, ${summary.count} requests), not under ${limitMs} ms; ` +
+          `slowest: ${summary.slowest.join(', ')}`,
+      ];
 }
 
 // What a client must never see: SQL, addresses, driver and HTTP-client error names, stack traces, source paths.

@@ -17,6 +17,8 @@ export interface TickSubscriber {
   readonly subscription: LiveSubscription<TickData>;
   /** Order ids of the ticks received, in arrival order (duplicates kept). */
   orderIds(): string[];
+  /** The `eventPosition` extension of each tick received for an order ('none' where a tick carried none). */
+  positionsOf(orderId: string): string[];
   /** Ticks without an order id and operation errors, as the client saw them. */
   errors(): ClientError[];
 }
@@ -54,6 +56,10 @@ export function connectTickSubscribers(balancer: GatewayBalancer, staffToken: st
       firstGateway,
       client,
       subscription,
+      positionsOf: (orderId) =>
+        subscription.results
+          .filter((result) => result.data?.salesTicks?.order?.id === orderId)
+          .map((result) => String((result.extensions as { eventPosition?: unknown } | undefined)?.eventPosition ?? 'none')),
       orderIds: () => subscription.results.flatMap((result) => (result.data?.salesTicks?.order?.id ? [result.data.salesTicks.order.id] : [])),
       errors: () => [
         ...subscription.results
