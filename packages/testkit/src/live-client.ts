@@ -13,6 +13,8 @@ export interface LiveClient {
   subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: LiveSubscribeOptions): LiveSubscription<T>;
   /** The close code the server ended the connection with, once it did. */
   closed(): Promise<number>;
+  /** Every close code seen so far, one per connection that ended (a client that reconnects sees several). */
+  readonly closeCodes: readonly number[];
   dispose(): Promise<void>;
 }
 
@@ -46,12 +48,21 @@ export interface LiveClientOptions {
   readonly retryAttempts?: number;
 }
 
-/** A graphql-ws client for tests: no retries by default, so refusals and close codes stay visible. */
-export function connectLive(httpUrl: string, connectionParams?: LiveConnectionParams, { retryAttempts = 0 }: LiveClientOptions = {}): LiveClient {
+/**
+ * A graphql-ws client for tests: no retries by default, so refusals and close codes stay visible. `httpUrl` may be a
+ * function, asked again at every reconnect (a client that moves to another gateway replica).
+ */
+export function connectLive(
+  httpUrl: string | (() => string),
+  connectionParams?: LiveConnectionParams,
+  { retryAttempts = 0 }: LiveClientOptions = {},
+): LiveClient {
   let resolveClosed: (code: number) => void = () => undefined;
   const closedCode = new Promise<number>((resolve) => (resolveClosed = resolve));
+  const closeCodes: number[] = [];
+  const wsUrl = (url: string) => url.replace(/^http/, 'ws');
   const client = createClient({
-    url: httpUrl.replace(/^http/, 'ws'),
+    url: typeof httpUrl === 'string' ? wsUrl(httpUrl) : () => wsUrl(httpUrl()),
     webSocketImpl: WebSocket,
     retryAttempts,
     // A refused or reset connection is an error, not a close event: retried too, as a network fault would be.
@@ -59,7 +70,12 @@ export function connectLive(httpUrl: string, connectionParams?: LiveConnectionPa
     retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
     lazy: false,
     connectionParams,
-    on: { closed: (event) => resolveClosed((event as { code: number }).code) },
+    on: {
+      closed: (event) => {
+        closeCodes.push((event as { code: number }).code);
+        resolveClosed((event as { code: number }).code);
+      },
+    },
     onNonLazyError: () => undefined,
   });
   return {
@@ -120,6 +136,7 @@ export function connectLive(httpUrl: string, connectionParams?: LiveConnectionPa
       };
     },
     closed: () => closedCode,
+    closeCodes,
     dispose: () => client.dispose() as Promise<void>,
   };
 }
