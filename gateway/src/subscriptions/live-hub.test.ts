@@ -1,6 +1,6 @@
 import { buildSchema, parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInProcessBus, createLogger, createServiceMetrics, newEventId, type Caller } from '@rtc/service-kit';
+import { createInProcessBus, createLogger, createServiceMetrics, newEventId, type Caller, type EventBus } from '@rtc/service-kit';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { entityIdVariable } from './entity-query';
 import { createLiveHub, type FederatedResolver, type LiveHub } from './live-hub';
@@ -71,5 +71,57 @@ describe('live hub fan-out', () => {
     expect(received.map((update) => update.position)).toEqual(orders);
     expect(mostAtOnce).toBeGreaterThan(1);
     expect(mostAtOnce).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('live hub resume', () => {
+  it('sends a resuming subscriber an event its replay read from the log before the live consumer got it only once', async () => {
+    const log = createInProcessBus();
+    // The live consumer lags the log, as a Redis stream reader may behind a replay's own read.
+    const bus: EventBus = {
+      ...log,
+      subscribe: (handler, options) => log.subscribe((event) => void sleep(150).then(() => handler(event)), options),
+    };
+    const resolve: FederatedResolver = async (_caller, _query, variables) => {
+      const id = String(variables[entityIdVariable]);
+      return { data: { order: { id, total: Number(id) * 100 } } };
+    };
+    const hub = createLiveHub({
+      schema: () => schema,
+      resolve,
+      bus,
+      salesWindow: createSalesWindow(),
+      storeCurrency: 'USD',
+      metrics: createServiceMetrics('gateway-test', { defaults: false }),
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    });
+    hubs.push(hub);
+    const subscription = { query, document: parse(query), operationName: 'Ticks', variables: {}, rootField: 'salesTicks', args: {} };
+    const receivedBy = (list: string[]) => (payload: string) => {
+      const result = JSON.parse(payload) as { data: { salesTicks: { order: { id: string } } } };
+      list.push(result.data.salesTicks.order.id);
+    };
+    const first: string[] = [];
+    hub.subscribe(subscription, receivedBy(first), analyst);
+    const place = (orderId: string) =>
+      bus.publish({
+        id: newEventId(),
+        type: 'OrderPlaced',
+        aggregateType: 'Order',
+        aggregateId: orderId,
+        occurredAt: new Date().toISOString(),
+        payload: { orderId, total: { amount: 100, currency: 'USD' }, units: 1 },
+      });
+    await place('1');
+    await expect.poll(() => first, { timeout: 5_000 }).toEqual(['1']);
+
+    await place('2');
+    const resumed: string[] = [];
+    hub.subscribe(subscription, receivedBy(resumed), analyst, { resumeAfter: '1' });
+    await expect.poll(() => first, { timeout: 5_000 }).toEqual(['1', '2']);
+    await place('3');
+    await expect.poll(() => resumed, { timeout: 5_000 }).toEqual(['2', '3']);
+    await sleep(300);
+    expect(resumed).toEqual(['2', '3']);
   });
 });

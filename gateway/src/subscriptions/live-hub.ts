@@ -61,6 +61,11 @@ interface Group {
   readonly subscribers: Map<LiveSink, Caller>;
   /** Subscribers still being replayed to, with the live updates that arrived meanwhile. */
   readonly resuming: Map<LiveSink, HeldUpdate[]>;
+  /**
+   * Subscribers whose replay reached further than the live updates sent so far: an update whose resolution began before
+   * the replay read its event must not reach them a second time. Cleared once a later event goes out.
+   */
+  readonly replayedThrough: Map<LiveSink, string>;
   /** The group's recent updates by event id, so a replay reuses what the group (or another replay) resolved already. */
   readonly recent: Map<string, Promise<string | null>>;
   /** Sends of the group's updates, chained so that they leave in event order whenever their resolutions finish. */
@@ -165,8 +170,18 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   const publish = (group: Group, payload: string, event?: LoggedEvent) => {
     for (const send of group.subscribers.keys()) {
       const held = event ? group.resuming.get(send) : undefined;
-      if (held) held.push({ eventId: event!.id, position: event!.position, payload });
-      else send(payload);
+      if (held) {
+        held.push({ eventId: event!.id, position: event!.position, payload });
+        continue;
+      }
+      if (event && group.replayedThrough.size > 0) {
+        const through = group.replayedThrough.get(send);
+        if (through !== undefined) {
+          if (bus.comparePositions(event.position, through) <= 0) continue;
+          group.replayedThrough.delete(send);
+        }
+      }
+      send(payload);
     }
     delivered.inc({ field: group.subscription.rootField }, group.subscribers.size);
   };
@@ -355,7 +370,9 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       for (const update of held) {
         if (sent.has(update.eventId) || bus.comparePositions(update.position, resumeAfter) <= 0) continue;
         sink(update.payload);
+        if (bus.comparePositions(update.position, position) > 0) position = update.position;
       }
+      if (group.subscribers.has(sink) && position !== resumeAfter) group.replayedThrough.set(sink, position);
     }
   };
 
@@ -372,13 +389,24 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
       if (!group) {
         const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
         const entityQuery = spec ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query : null;
-        group = { subscription, spec, entityQuery, subscribers: new Map(), resuming: new Map(), recent: new Map(), chain: Promise.resolve(), resolving: [] };
+        group = {
+          subscription,
+          spec,
+          entityQuery,
+          subscribers: new Map(),
+          resuming: new Map(),
+          replayedThrough: new Map(),
+          recent: new Map(),
+          chain: Promise.resolve(),
+          resolving: [],
+        };
         groups.set(key, group);
       }
       const owner = group;
       const iterator = createParkedIterator<ExecutionResult>(() => {
         owner.subscribers.delete(sink);
         owner.resuming.delete(sink);
+        owner.replayedThrough.delete(sink);
         active.dec({ field: subscription.rootField });
         if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
       });
