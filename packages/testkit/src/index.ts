@@ -9,4 +9,4 @@ export * from './private-mariadb';
 export * from './fault-proxy';
 export * from './private-redis';
 export * from './tcp-proxy';
-export * from './private-servers';
+export { freePort, type PrivateServer } from './server-process';
