@@ -1,6 +1,5 @@
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { findBinary, startServerProcess, type PrivateServer } from './server-process';
+import { findBinary, probe, startServerProcess, type PrivateServer } from './server-process';
 
 export interface PrivateRedisOptions {
   /** A fixed port (refused when something already listens there); a free one by default. */
@@ -13,20 +12,6 @@ export interface PrivateRedisOptions {
   readonly binary?: string;
 }
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    const finish = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1_000, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('data', (data) => finish(data.toString().startsWith('+PONG')));
-    socket.once('connect', () => socket.write('PING\r\n'));
-  });
-}
-
 /** A Redis server of a test's or a run's own, which it may stop and start again. */
 export async function startPrivateRedis({ port, keepData = false, binary = findBinary(['redis-server']) }: PrivateRedisOptions = {}): Promise<PrivateServer> {
   return startServerProcess({
@@ -34,7 +19,7 @@ export async function startPrivateRedis({ port, keepData = false, binary = findB
     binary,
     port,
     url: (port) => `redis://127.0.0.1:${port}`,
-    answers,
+    answers: async (port) => (await probe(port, 'PING\r\n'))?.startsWith('+PONG') === true,
     args: (port, dir) => [
       '--port',
       String(port),

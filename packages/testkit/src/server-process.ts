@@ -36,16 +36,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-function accepts(port: number): Promise<boolean> {
+/**
+ * Connects to 127.0.0.1:`port`, writes `request` if given, and resolves with the first answer (`''` on connect when
+ * there is no request), or undefined when nothing answers within a second.
+ */
+export function probe(port: number, request?: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    const finish = (answer: boolean) => {
+    const finish = (answer: string | undefined) => {
       socket.destroy();
       resolve(answer);
     };
-    socket.setTimeout(1_000, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
+    socket.setTimeout(1_000, () => finish(undefined));
+    socket.once('error', () => finish(undefined));
+    socket.once('data', (data) => finish(data.toString()));
+    socket.once('connect', () => (request === undefined ? finish('') : socket.write(request)));
   });
 }
 
@@ -88,7 +93,8 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Starts `spec.binary` in a temporary directory and gives it the lifecycle of a PrivateServer. */
 export async function startServerProcess(spec: ServerProcessSpec): Promise<PrivateServer> {
-  if (spec.port !== undefined && (await accepts(spec.port))) throw new Error(`something already answers on 127.0.0.1:${spec.port}; pick another port`);
+  if (spec.port !== undefined && (await probe(spec.port)) !== undefined)
+    throw new Error(`something already answers on 127.0.0.1:${spec.port}; pick another port`);
   const port = spec.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), `rtc-${spec.name.toLowerCase()}-`));
   const what = `the private ${spec.name} on port ${port}${spec.logFile ? ` (log: ${spec.logFile(dir)})` : ''}`;
