@@ -121,9 +121,10 @@ export async function startServerProcess(spec: ServerProcessSpec): Promise<Priva
   };
 
   const start = async () => {
-    if (child) return;
+    if (child && child.exitCode === null && child.signalCode === null) return;
     const server = spawn(spec.binary, spec.args(port, dir), { stdio: ['ignore', 'ignore', 'pipe'] });
     child = server;
+    process.removeListener('exit', killOnExit);
     process.once('exit', killOnExit);
     let failure: string | undefined;
     server.once('error', (error) => (failure = `did not start: ${error.message}`));
