@@ -3,7 +3,7 @@
 // subscribers on salesTicks against RTC run as one process per service over Redis, as deployed. Reports every
 // interval, then judges: memory flat, outbox backlog back to zero, no error but OUT_OF_STOCK; exit 1 when one fails.
 import { createPool, type RowDataPacket } from 'mysql2/promise';
-import { startPrivateRedis, type PrivateRedis } from '@rtc/testkit';
+import { startPrivateRedis, type PrivateServer } from '@rtc/testkit';
 import { abortOnInterrupt } from './harness/bench-cli';
 import { startChildStack, StackStartError, stackPorts, type ChildStack, type StackService } from './harness/child-stack';
 import { createGraphQLHttp, GraphQLRequestError, type GraphQLHttp } from './harness/graphql-http';
@@ -240,7 +240,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const ports = stackPorts(options.basePort);
-  let redis: PrivateRedis;
+  let redis: PrivateServer;
   try {
     redis = await startPrivateRedis({ port: options.basePort + 5 });
   } catch (error) {

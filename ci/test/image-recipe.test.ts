@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { services } from '@rtc/manifests';
+import { freePort } from '@rtc/testkit';
 import { DockerfileParser } from 'dockerfile-ast';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,17 +70,6 @@ describe('Dockerfile.base', () => {
     expect(names.filter((name) => /SECRET|TOKEN|PASSWORD|DATABASE_URL|REDIS_URL/.test(name))).toEqual([]);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForStatus(url: string, status: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;

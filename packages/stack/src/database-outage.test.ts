@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, postGraphQL, startPrivateMariadb, type GraphQLResult, type PrivateMariadb } from '@rtc/testkit';
+import { errorCodes, postGraphQL, startPrivateMariadb, type GraphQLResult, type PrivateServer } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
 // RTC on a MariaDB of this test's own, which it stops (SIGKILL) and starts again under the running services.
-let mariadb: PrivateMariadb;
+let mariadb: PrivateServer;
 let stack: TestStack;
 let customer: { id: string; token: string };
 let product: CreatedProduct;
@@ -28,7 +28,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number 
 
 beforeAll(async () => {
   mariadb = await startPrivateMariadb();
-  stack = await startTestStack({ serverUrl: mariadb.serverUrl });
+  stack = await startTestStack({ serverUrl: mariadb.url });
   const admin = await stack.createUser('ADMIN');
   customer = await stack.createUser('CUSTOMER');
   [product] = (await createProducts(stack.graphqlUrl, admin.token, [{ price: 990, stock: 100 }])) as [CreatedProduct];
@@ -39,12 +39,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await mariadb?.start().catch(() => undefined);
   await stack?.stop();
-  await mariadb?.destroy();
+  await mariadb?.close();
 });
 
 describe('MariaDB stopped under running services', () => {
   it('answers a read with SERVICE_UNAVAILABLE in a 503, without SQL, in under a second, and serves again once MariaDB is back, without a restart', async () => {
-    await mariadb.stop();
+    await mariadb.stop({ kill: true });
     try {
       const { result, ms } = await timed(() => postGraphQL(stack.graphqlUrl, productQuery, { id: product.id }));
       expect(result.status, JSON.stringify(result.errors)).toBe(503);
@@ -64,7 +64,7 @@ describe('MariaDB stopped under running services', () => {
   });
 
   it('answers checkout with SERVICE_UNAVAILABLE, and checkout works again once MariaDB is back', async () => {
-    await mariadb.stop();
+    await mariadb.stop({ kill: true });
     try {
       const { result, ms } = await timed(() => placeOrder(stack.graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
       expect(result.status, JSON.stringify(result.errors)).toBe(503);

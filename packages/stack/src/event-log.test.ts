@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createRedisBus, newEventId, type DomainEvent, type EventBus, type LoggedEvent } from '@rtc/service-kit';
-import { startPrivateRedis, type PrivateRedis } from '@rtc/testkit';
+import { startPrivateRedis, type PrivateServer } from '@rtc/testkit';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
-let redis: PrivateRedis;
+let redis: PrivateServer;
 const buses: EventBus[] = [];
 
 beforeAll(async () => {
@@ -74,7 +74,7 @@ describe('the Redis stream event log', () => {
     await publisher.publish(event('before'));
     await until(() => seen.length === 1);
 
-    await redis.stop();
+    await redis.stop({ kill: true });
     await expect(publisher.publish(event('lost'))).rejects.toThrow();
     await redis.start();
     for (const id of ['after-1', 'after-2']) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalHeader, signAccessToken, withDatabase } from '@rtc/service-kit';
 import {
   connectLive,
+  freePort,
   openKeepAlive,
   openRawLiveSocket,
   queryRows,
@@ -17,15 +17,6 @@ import {
 } from '@rtc/testkit';
 import { databaseNames, dropAll, migrateAll } from './databases';
 import { startServiceProcesses, type ServiceProcesses } from './service-processes';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Resolves with the exit code (or signal) once `child` has exited, or 'running' if it has not within `timeoutMs`. */
 function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | string> {

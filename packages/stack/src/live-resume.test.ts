@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLive, postGraphQL, queryRows, startPrivateRedis, startTcpProxy, type LiveClient, type PrivateRedis } from '@rtc/testkit';
+import { connectLive, postGraphQL, queryRows, startFaultProxy, startPrivateRedis, type LiveClient, type PrivateServer } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
 const run = promisify(execFile);
@@ -11,7 +11,7 @@ interface Tick {
 }
 const ticksQuery = 'subscription { salesTicks { order { id user { name } } } }';
 
-let redis: PrivateRedis;
+let redis: PrivateServer;
 let stack: TestStack;
 let admin: { id: string; token: string };
 let customer: { id: string; token: string };
@@ -54,7 +54,7 @@ describe('live updates through a Redis outage and a reconnect', () => {
     const first = await order();
     await ticks.next(15_000);
 
-    await redis.stop();
+    await redis.stop({ kill: true });
     const placed: string[] = [];
     const durations: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -126,18 +126,18 @@ describe('live updates through a Redis outage and a reconnect', () => {
   });
 
   it('the live client reconnects after its connection was cut and resumes where it left off', async () => {
-    const proxy = await startTcpProxy(stack.graphqlUrl);
+    const proxy = await startFaultProxy(stack.graphqlUrl);
     try {
-      const client = connect(proxy.urlOf(stack.graphqlUrl), 100);
+      const client = connect(proxy.url, 100);
       const ticks = client.subscribe<Tick>(ticksQuery);
       await settle();
       const first = await order();
       await ticks.next(15_000);
 
-      proxy.cut();
+      await proxy.set('down');
       const missed = [await order(), await order()];
       await settle(500);
-      proxy.restore();
+      await proxy.set('pass');
       for (let i = 0; i < missed.length; i++) await ticks.next(15_000);
       await settle(1_000);
       expect(idsOf(ticks.results)).toEqual([first, ...missed]);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter, createRateLimitStore, createServiceMetrics, type Logger, type RateLimitStore } from '@rtc/service-kit';
-import { startPrivateRedis, type PrivateRedis } from '@rtc/testkit';
+import { startPrivateRedis, type PrivateServer } from '@rtc/testkit';
 
 // Rate limits on a Redis of this test's own, which it kills and starts again.
-let redis: PrivateRedis;
+let redis: PrivateServer;
 let store: RateLimitStore;
 const metrics = createServiceMetrics('rate-limit-outage', { defaults: false });
 const logLines: { level: string; msg: string }[] = [];
@@ -43,7 +43,7 @@ describe('rate limits while their Redis is down', () => {
   it('keep counting in memory, fast, say so once in the log and in rtc_rate_limit_redis_up, and use Redis again once it is back', async () => {
     const limiter = createRateLimiter(store, 'logins', { points: 3, windowSeconds: 60 });
     expect(await redisUp()).toBe(1);
-    await redis.stop();
+    await redis.stop({ kill: true });
     await until(async () => (await redisUp()) === 0);
 
     const started = performance.now();

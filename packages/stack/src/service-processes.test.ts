@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken, withDatabase } from '@rtc/service-kit';
-import { connectLive, queryRows, testInternalToken, testJwtSecret, testServerUrl, type LiveClient } from '@rtc/testkit';
+import { connectLive, freePort, queryRows, testInternalToken, testJwtSecret, testServerUrl, type LiveClient } from '@rtc/testkit';
 import { databaseNames, dropAll, migrateAll } from './databases';
 import { createProducts, placeOrder } from './fixtures';
 import { startServiceProcesses, type ServiceProcesses } from './service-processes';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const suffix = randomBytes(4).toString('hex');
 const databases = databaseNames(`rtc_test_${suffix}_`);

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, defaultOperationLimits, type Gateway } from '@rtc/gateway';
 import { createLogger, createServiceMetrics } from '@rtc/service-kit';
-import { errorCodes, postGraphQL, testInternalToken, testJwtSecret, type GraphQLResult } from '@rtc/testkit';
+import { errorCodes, freePort, postGraphQL, testInternalToken, testJwtSecret, type GraphQLResult } from '@rtc/testkit';
 import { serviceNodeFlags } from './node-flags';
 import { createProducts, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
@@ -20,14 +19,6 @@ let catalogPort: number;
 let catalog: ChildProcess;
 let gateway: Gateway;
 let graphqlUrl: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startCatalog(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', 'subgraphs/catalog/src/main.ts'], {

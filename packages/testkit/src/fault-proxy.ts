@@ -22,7 +22,7 @@ export interface FaultProxy {
 // Each request of an HTTP/1.1 client starts a chunk with its request line; RTC's callers send POST or GET.
 const requestLine = /^(POST|GET) \//;
 
-/** A TCP proxy in front of one HTTP service that a test can take down, freeze or make break connections. */
+/** A TCP proxy in front of one HTTP or WebSocket service that a test can take down, freeze or make break connections. */
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();

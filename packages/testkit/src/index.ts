@@ -8,5 +8,4 @@ export * from './otlp-receiver';
 export * from './private-mariadb';
 export * from './fault-proxy';
 export * from './private-redis';
-export * from './tcp-proxy';
-export * from './private-servers';
+export { freePort, type PrivateServer } from './server-process';

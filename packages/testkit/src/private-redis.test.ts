@@ -1,15 +1,8 @@
-import { createConnection, createServer } from 'node:net';
-import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPrivateRedis, type PrivateRedis } from './private-redis';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { startPrivateRedis } from './private-redis';
+import { freePort, type PrivateServer } from './server-process';
 
 /** One RESP command's first answer line, or the connection error's code. */
 async function send(port: number, command: string): Promise<string> {
@@ -24,7 +17,7 @@ async function send(port: number, command: string): Promise<string> {
   });
 }
 
-let redis: PrivateRedis | undefined;
+let redis: PrivateServer | undefined;
 afterEach(async () => {
   await redis?.close();
   redis = undefined;
@@ -36,10 +29,12 @@ describe('private redis', () => {
     expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
     expect(await send(redis.port, 'SET private 1')).toBe('+OK');
     expect(await send(redis.port, 'CONFIG GET save')).toBe('*2');
-    const { port } = redis;
+    const { port, dir } = redis;
+    expect(existsSync(dir)).toBe(true);
     await redis.close();
     redis = undefined;
     expect(await send(port, 'PING')).toBe('ECONNREFUSED');
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('comes back empty after a stop and a start', async () => {
@@ -49,6 +44,23 @@ describe('private redis', () => {
     expect(await send(redis.port, 'PING')).toBe('ECONNREFUSED');
     await redis.start();
     expect(await send(redis.port, 'EXISTS kept')).toBe(':0');
+  });
+
+  it('keeps what was written before a stop when asked to keep its data', async () => {
+    redis = await startPrivateRedis({ keepData: true });
+    expect(await send(redis.port, 'SET kept 1')).toBe('+OK');
+    await redis.stop();
+    expect(await send(redis.port, 'PING')).toBe('ECONNREFUSED');
+    await redis.start();
+    expect(await send(redis.port, 'EXISTS kept')).toBe(':1');
+  });
+
+  it('kills it at once when asked, and starts again on the same port', async () => {
+    redis = await startPrivateRedis();
+    await redis.stop({ kill: true });
+    expect(await send(redis.port, 'PING')).toBe('ECONNREFUSED');
+    await redis.start();
+    expect(await send(redis.port, 'PING')).toBe('+PONG');
   });
 
   it('starts on the port asked for, and refuses it when a redis already answers there', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signAccessToken, withDatabase } from '@rtc/service-kit';
-import { freePort, queryRows, startPrivateMariaDbServer, startPrivateRedisServer, testInternalToken, testJwtSecret, type PrivateServer } from '@rtc/testkit';
+import { freePort, queryRows, startPrivateMariadb, startPrivateRedis, testInternalToken, testJwtSecret, type PrivateServer } from '@rtc/testkit';
 import { databaseNames, migrateAll } from '../databases';
 import { createProducts } from '../fixtures';
 import type { SubgraphName } from '@rtc/gateway';
@@ -74,10 +74,10 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const [mariadb, redis] = await Promise.all([startPrivateMariaDbServer(), startPrivateRedisServer()]);
+    const [mariadb, redis] = await Promise.all([startPrivateMariadb(), startPrivateRedis({ keepData: true })]);
     cleanups.push(
-      () => mariadb.dispose(),
-      () => redis.dispose(),
+      () => mariadb.close(),
+      () => redis.close(),
     );
     const databases = databaseNames('rtc_');
     await migrateAll(mariadb.url, databases);
