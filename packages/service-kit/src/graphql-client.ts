@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { callerHeadersOf, type Caller } from './caller';
+import type { CircuitBreaker } from './circuit-breaker';
 import { serviceUnavailable } from './errors';
 import { createPooledFetch, upstreamFailureOf, withRetry, type PooledFetch, type RetryPolicy } from './pooled-http';
 import type { Tracer } from './tracing';
@@ -13,6 +14,8 @@ export interface GraphQLClientOptions {
   readonly fetch?: PooledFetch;
   /** Traces the client's own pools; a shared `fetch` brings its own tracing. */
   readonly tracer?: Tracer | undefined;
+  /** Fails calls at once while the service is known to be down (see createCircuitBreaker). */
+  readonly breaker?: CircuitBreaker | undefined;
 }
 
 export interface RequestOptions {
@@ -48,34 +51,37 @@ export function createGraphQLClient({
   timeoutMs = 5_000,
   tracer,
   fetch = createPooledFetch({ timeoutMs, tracer }),
+  breaker,
 }: GraphQLClientOptions): GraphQLClient {
+  const request = async <T>(query: string, variables: Record<string, unknown>, options: RequestOptions): Promise<T> => {
+    const send = () =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
+        },
+        body: JSON.stringify({ query, variables }),
+        timeoutMs,
+      });
+    let response: Awaited<ReturnType<PooledFetch>>;
+    try {
+      response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
+    } catch (error) {
+      if (upstreamFailureOf(error)) throw serviceUnavailable();
+      throw error;
+    }
+    const body = (await response.json().catch(() => null)) as GraphQLResponse<T> | null;
+    const first = body?.errors?.[0];
+    if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
+    if (!response.ok || body?.data === undefined || body.data === null) {
+      if (!body || response.status >= 500) throw serviceUnavailable();
+      throw new Error(`${url} answered ${response.status} without data`);
+    }
+    return body.data;
+  };
   return {
-    async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
-      const send = () =>
-        fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
-          },
-          body: JSON.stringify({ query, variables }),
-          timeoutMs,
-        });
-      let response: Awaited<ReturnType<PooledFetch>>;
-      try {
-        response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
-      } catch (error) {
-        if (upstreamFailureOf(error)) throw serviceUnavailable();
-        throw error;
-      }
-      const body = (await response.json().catch(() => null)) as GraphQLResponse<T> | null;
-      const first = body?.errors?.[0];
-      if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
-      if (!response.ok || body?.data === undefined || body.data === null) {
-        if (!body || response.status >= 500) throw serviceUnavailable();
-        throw new Error(`${url} answered ${response.status} without data`);
-      }
-      return body.data;
-    },
+    request: (query, variables = {}, options = {}) =>
+      breaker ? breaker.execute(() => request(query, variables, options)) : request(query, variables, options),
   };
 }
