@@ -142,6 +142,7 @@ export function createLiveHub({
   entityRetryMs = 60_000,
 }: LiveHubOptions) {
   const groups = new Map<string, Group>();
+  let stopped = false;
   const isNew = createDeduplicator();
   const active = new Gauge({
     name: 'rtc_gateway_subscriptions',
@@ -222,9 +223,10 @@ export function createLiveHub({
         unavailable = true;
       }
       const waitMs = Math.min(firstRetryBackoffMs * 2 ** attempt, maxRetryBackoffMs, deadline - Date.now());
-      if (!unavailable || waitMs <= 0 || group.subscribers.size === 0) return entity;
+      if (!unavailable || waitMs <= 0 || stopped || group.subscribers.size === 0) return entity;
       entityRetries.inc({ field: group.subscription.rootField });
-      await new Promise((resolve) => setTimeout(resolve, waitMs / 2 + Math.random() * (waitMs / 2)));
+      // Unref'd: a pending retry never holds a stopping gateway open.
+      await new Promise((resolve) => setTimeout(resolve, waitMs / 2 + Math.random() * (waitMs / 2)).unref());
     }
   };
 
@@ -449,6 +451,7 @@ export function createLiveHub({
     /** Whether `value` may be given as `resumeAfter`: a position of the event log's form. */
     isPosition: (value: unknown): value is string => bus.isPosition(value),
     async stop(): Promise<void> {
+      stopped = true;
       clearInterval(statsTimer);
       unsubscribeBus();
       groups.clear();
