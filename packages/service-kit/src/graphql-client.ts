@@ -53,35 +53,34 @@ export function createGraphQLClient({
   fetch = createPooledFetch({ timeoutMs, tracer }),
   breaker,
 }: GraphQLClientOptions): GraphQLClient {
-  const request = async <T>(query: string, variables: Record<string, unknown>, options: RequestOptions): Promise<T> => {
-    const send = () =>
-      fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
-        },
-        body: JSON.stringify({ query, variables }),
-        timeoutMs,
-      });
-    let response: Awaited<ReturnType<PooledFetch>>;
-    try {
-      response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
-    } catch (error) {
-      if (upstreamFailureOf(error)) throw serviceUnavailable();
-      throw error;
-    }
-    const body = (await response.json().catch(() => null)) as GraphQLResponse<T> | null;
-    const first = body?.errors?.[0];
-    if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
-    if (!response.ok || body?.data === undefined || body.data === null) {
-      if (!body || response.status >= 500) throw serviceUnavailable();
-      throw new Error(`${url} answered ${response.status} without data`);
-    }
-    return body.data;
+  const client: GraphQLClient = {
+    async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
+      const send = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
+          },
+          body: JSON.stringify({ query, variables }),
+          timeoutMs,
+        });
+      let response: Awaited<ReturnType<PooledFetch>>;
+      try {
+        response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
+      } catch (error) {
+        if (upstreamFailureOf(error)) throw serviceUnavailable();
+        throw error;
+      }
+      const body = (await response.json().catch(() => null)) as GraphQLResponse<T> | null;
+      const first = body?.errors?.[0];
+      if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
+      if (!response.ok || body?.data === undefined || body.data === null) {
+        if (!body || response.status >= 500) throw serviceUnavailable();
+        throw new Error(`${url} answered ${response.status} without data`);
+      }
+      return body.data;
+    },
   };
-  return {
-    request: (query, variables = {}, options = {}) =>
-      breaker ? breaker.execute(() => request(query, variables, options)) : request(query, variables, options),
-  };
+  return breaker ? { request: (query, variables, options) => breaker.execute(() => client.request(query, variables, options)) } : client;
 }
