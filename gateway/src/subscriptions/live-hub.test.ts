@@ -1,6 +1,6 @@
 import { buildSchema, parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInProcessBus, createLogger, createServiceMetrics, newEventId, type Caller, type EventBus } from '@rtc/service-kit';
+import { createInProcessBus, createLogger, createServiceMetrics, newEventId, serviceUnavailable, type Caller, type EventBus } from '@rtc/service-kit';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { entityIdVariable } from './entity-query';
 import { createLiveHub, type FederatedResolver, type LiveHub } from './live-hub';
@@ -71,6 +71,66 @@ describe('live hub fan-out', () => {
     expect(received.map((update) => update.position)).toEqual(orders);
     expect(mostAtOnce).toBeGreaterThan(1);
     expect(mostAtOnce).toBeLessThanOrEqual(8);
+  });
+
+  describe('while a service a tick needs is unavailable', () => {
+    const subscription = { query, document: parse(query), operationName: 'Ticks', variables: {}, rootField: 'salesTicks', args: {} };
+    const publishOrder = (bus: EventBus, orderId: string) =>
+      bus.publish({
+        id: newEventId(),
+        type: 'OrderPlaced',
+        aggregateType: 'Order',
+        aggregateId: orderId,
+        occurredAt: new Date().toISOString(),
+        payload: { orderId, total: { amount: 100, currency: 'USD' }, units: 1 },
+      });
+    const startHub = (resolve: FederatedResolver, entityRetryMs: number) => {
+      const bus = createInProcessBus();
+      const hub = createLiveHub({
+        schema: () => schema,
+        resolve,
+        bus,
+        salesWindow: createSalesWindow(),
+        storeCurrency: 'USD',
+        metrics: createServiceMetrics('gateway-test', { defaults: false }),
+        logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+        entityRetryMs,
+      });
+      hubs.push(hub);
+      const received: { data: unknown; errors?: { extensions?: { code?: string } }[] }[] = [];
+      hub.subscribe(subscription, (payload) => received.push(JSON.parse(payload) as (typeof received)[number]), analyst);
+      return { bus, received };
+    };
+
+    it('retries the resolution and sends the group’s updates whole and in order once it is back', async () => {
+      let down = true;
+      const { bus, received } = startHub(async (_caller, _query, variables) => {
+        const id = String(variables[entityIdVariable]);
+        if (down && id === '1') return { data: { order: null }, errors: [serviceUnavailable()] };
+        if (down) throw Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' });
+        return { data: { order: { id, total: 100 } } };
+      }, 30_000);
+      await publishOrder(bus, '1');
+      await publishOrder(bus, '2');
+      await sleep(700);
+      expect(received).toEqual([]);
+      down = false;
+      const deadline = Date.now() + 10_000;
+      while (received.length < 2 && Date.now() < deadline) await sleep(20);
+      expect(received.map((result) => result.errors)).toEqual([undefined, undefined]);
+      expect(received.map((result) => (result.data as { salesTicks: { order: { id: string } } }).salesTicks.order.id)).toEqual(['1', '2']);
+    });
+
+    it('sends the update with a SERVICE_UNAVAILABLE error once its retries are spent', async () => {
+      const { bus, received } = startHub(async () => {
+        throw Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' });
+      }, 400);
+      await publishOrder(bus, '1');
+      const deadline = Date.now() + 5_000;
+      while (received.length < 1 && Date.now() < deadline) await sleep(20);
+      expect(received[0]?.data).toBeNull();
+      expect(received[0]?.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    });
   });
 });
 

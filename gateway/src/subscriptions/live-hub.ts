@@ -3,8 +3,10 @@ import {
   contextFrom,
   createDeduplicator,
   Counter,
+  ErrorCode,
   Gauge,
   inSpan,
+  serviceUnavailable,
   SpanKind,
   type Caller,
   type EventBus,
@@ -109,7 +111,15 @@ export interface LiveHubOptions {
   /** Present when tracing is on: each event is a span (continuing its publisher's trace) with its resolutions and sends. */
   readonly tracer?: Tracer | undefined;
   readonly statsIntervalMs?: number;
+  /**
+   * How long an update whose entity cannot be resolved for now (SERVICE_UNAVAILABLE, or no answer at all) is retried
+   * before it is sent with its error; the group's later updates wait behind it. Default 60 s.
+   */
+  readonly entityRetryMs?: number;
 }
+
+const firstRetryBackoffMs = 250;
+const maxRetryBackoffMs = 5_000;
 
 // Entity data comes back keyed by response key (aliases), the payload's own fields by field name.
 const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, _args, _context, info) => {
@@ -124,8 +134,20 @@ const responseKeyResolver: GraphQLFieldResolver<unknown, unknown> = (source, _ar
  * and each event is resolved once per group, through one federated query as a caller of that scope,
  * whatever the group's size.
  */
-export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency, metrics, logger, tracer, statsIntervalMs = 1_000 }: LiveHubOptions) {
+export function createLiveHub({
+  schema,
+  resolve,
+  bus,
+  salesWindow,
+  storeCurrency,
+  metrics,
+  logger,
+  tracer,
+  statsIntervalMs = 1_000,
+  entityRetryMs = 60_000,
+}: LiveHubOptions) {
   const groups = new Map<string, Group>();
+  let stopped = false;
   const isNew = createDeduplicator();
   const active = new Gauge({
     name: 'rtc_gateway_subscriptions',
@@ -142,6 +164,12 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
   const replayed = new Counter({
     name: 'rtc_gateway_events_replayed_total',
     help: 'Subscription updates replayed to resuming subscribers (resumeAfter)',
+    labelNames: ['field'],
+    registers: [metrics.registry],
+  });
+  const entityRetries = new Counter({
+    name: 'rtc_gateway_subscription_resolution_retries_total',
+    help: 'Federated resolutions of subscription updates tried again because a service they need was unavailable',
     labelNames: ['field'],
     registers: [metrics.registry],
   });
@@ -190,8 +218,31 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     resolutions.inc({ field: group.subscription.rootField });
     if (!group.entityQuery) return executeLocally(group, update.fields);
     if (!caller) return null;
-    const entity = await resolve(caller, group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
+    const entity = await resolveEntity(group, caller, group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
     return executeLocally(group, { ...update.fields, ...(entity.data ?? {}) }, entity.errors);
+  };
+
+  // A dependency that is down (a database restarting, a service being replaced) usually returns within seconds: the
+  // update then arrives whole and late rather than at once and broken.
+  const resolveEntity = async (group: Group, caller: Caller, query: string, variables: Record<string, unknown>): Promise<ExecutionResult> => {
+    const deadline = Date.now() + entityRetryMs;
+    for (let attempt = 0; ; attempt += 1) {
+      let entity: ExecutionResult;
+      let unavailable: boolean;
+      try {
+        entity = await resolve(caller, query, variables);
+        unavailable = entity.errors?.some((error) => error.extensions?.['code'] === ErrorCode.ServiceUnavailable) ?? false;
+      } catch (error) {
+        logger.debug({ err: error, field: group.subscription.rootField }, 'live update could not be resolved');
+        entity = { data: null, errors: [serviceUnavailable()] };
+        unavailable = true;
+      }
+      const waitMs = Math.min(firstRetryBackoffMs * 2 ** attempt, maxRetryBackoffMs, deadline - Date.now());
+      if (!unavailable || waitMs <= 0 || stopped || group.subscribers.size === 0) return entity;
+      entityRetries.inc({ field: group.subscription.rootField });
+      // Unref'd: a pending retry never holds a stopping gateway open.
+      await new Promise((resolve) => setTimeout(resolve, waitMs / 2 + Math.random() * (waitMs / 2)).unref());
+    }
   };
 
   const fieldOf = (group: Group) => ({ 'rtc.live.field': group.subscription.rootField, 'rtc.live.subscribers': group.subscribers.size });
@@ -428,6 +479,7 @@ export function createLiveHub({ schema, resolve, bus, salesWindow, storeCurrency
     /** Whether `value` may be given as `resumeAfter`: a position of the event log's form. */
     isPosition: (value: unknown): value is string => bus.isPosition(value),
     async stop(): Promise<void> {
+      stopped = true;
       clearInterval(statsTimer);
       unsubscribeBus();
       groups.clear();

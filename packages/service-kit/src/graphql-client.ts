@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { callerHeadersOf, type Caller } from './caller';
+import type { CircuitBreaker } from './circuit-breaker';
 import { serviceUnavailable } from './errors';
 import { createPooledFetch, upstreamFailureOf, withRetry, type PooledFetch, type RetryPolicy } from './pooled-http';
 import type { Tracer } from './tracing';
@@ -13,6 +14,8 @@ export interface GraphQLClientOptions {
   readonly fetch?: PooledFetch;
   /** Traces the client's own pools; a shared `fetch` brings its own tracing. */
   readonly tracer?: Tracer | undefined;
+  /** Fails calls at once while the service is known to be down (see createCircuitBreaker). */
+  readonly breaker?: CircuitBreaker | undefined;
 }
 
 export interface RequestOptions {
@@ -48,8 +51,9 @@ export function createGraphQLClient({
   timeoutMs = 5_000,
   tracer,
   fetch = createPooledFetch({ timeoutMs, tracer }),
+  breaker,
 }: GraphQLClientOptions): GraphQLClient {
-  return {
+  const client: GraphQLClient = {
     async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
       const send = () =>
         fetch(url, {
@@ -78,4 +82,5 @@ export function createGraphQLClient({
       return body.data;
     },
   };
+  return breaker ? { request: (query, variables, options) => breaker.execute(() => client.request(query, variables, options)) } : client;
 }

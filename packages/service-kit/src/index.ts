@@ -4,6 +4,7 @@ export * from './caller';
 export * from './env';
 export * from './errors';
 export * from './events';
+export * from './circuit-breaker';
 export * from './graphql-client';
 export * from './http-server';
 export * from './jwt';

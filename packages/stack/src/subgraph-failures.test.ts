@@ -233,6 +233,37 @@ describe('checkout when a service orders calls fails', () => {
     expect(await ordersOf(customer.id)).toBe(ordersBefore);
   });
 
+  it('stops waiting on a frozen catalog after a few checkouts: the next fail at once, and checkout recovers by itself once catalog answers', async () => {
+    const ordersBefore = await ordersOf(customer.id);
+    const durations: number[] = [];
+    await ordersCatalog.set('frozen');
+    try {
+      for (let i = 0; i < 10; i++) {
+        const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
+        expectUnavailable(result);
+        durations.push(ms);
+      }
+    } finally {
+      await ordersCatalog.set('pass');
+    }
+    let recovered: Awaited<ReturnType<typeof placeOrder>> | undefined;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      recovered = await placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
+      if (!recovered.errors) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(recovered?.errors).toBeUndefined();
+    expect(await ordersOf(customer.id)).toBe(ordersBefore + 1);
+
+    // The breaker opens after five timeouts in a row (orders' default; the frozen checkout of the test before may be
+    // the first); every later checkout fails without waiting for catalog.
+    const waited = durations.filter((ms) => ms >= catalogTimeoutMs - 50).length;
+    expect(waited, durations.join(', ')).toBeGreaterThanOrEqual(4);
+    expect(waited, durations.join(', ')).toBeLessThanOrEqual(5);
+    expect(Math.max(...durations.slice(5)), durations.join(', ')).toBeLessThan(catalogTimeoutMs / 4);
+  });
+
   it('sends a reservation whose answer was lost again by its reference: one order, one reservation', async () => {
     const idempotencyKey = randomBytes(8).toString('hex');
     const before = ordersInventory.requests;

@@ -23,6 +23,7 @@ await serveSubgraph({
         inventoryUrl: env.INVENTORY_URL,
         catalogTimeoutMs: env.CATALOG_TIMEOUT_MS,
         inventoryTimeoutMs: env.INVENTORY_TIMEOUT_MS,
+        breaker: { failures: env.DEPENDENCY_BREAKER_FAILURES, coolOffMs: env.DEPENDENCY_BREAKER_COOL_OFF_MS },
         storeTimeZone: env.STORE_TIMEZONE,
         storeCurrency: env.STORE_CURRENCY,
         paymentTtlSeconds: env.ORDER_PAYMENT_TTL_SECONDS,

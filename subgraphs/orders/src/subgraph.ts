@@ -3,11 +3,14 @@ import { asc, inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
 import {
   createBatchLoader,
+  createBreakerStateGauge,
+  createCircuitBreaker,
   createGraphQLClient,
   createGroupLoader,
   createLeasedJob,
   createServiceRelay,
   createSubgraphServer,
+  type CircuitBreakerOptions,
   type ServiceDeps,
 } from '@rtc/service-kit';
 import { createSalesAnalytics } from './analytics/sales-analytics';
@@ -37,6 +40,8 @@ export interface OrdersConfig {
   readonly catalogTimeoutMs?: number;
   /** How long a reservation call may take; default 3 s. */
   readonly inventoryTimeoutMs?: number;
+  /** When calls to catalog or inventory start failing at once rather than waiting out their deadline. */
+  readonly breaker?: CircuitBreakerOptions;
   readonly storeTimeZone: string;
   readonly storeCurrency: string;
   /** PENDING orders are cancelled this long after they were placed. */
@@ -65,10 +70,17 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const { pool, logger, metrics } = deps;
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
+  const breakerState = createBreakerStateGauge(metrics.registry);
   const catalog =
     overrides.catalog ??
     createCatalog(
-      createGraphQLClient({ url: config.catalogUrl, internalToken: config.internalToken, timeoutMs: config.catalogTimeoutMs ?? 800, tracer: deps.tracer }),
+      createGraphQLClient({
+        url: config.catalogUrl,
+        internalToken: config.internalToken,
+        timeoutMs: config.catalogTimeoutMs ?? 800,
+        tracer: deps.tracer,
+        breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
+      }),
     );
   const inventory =
     overrides.inventory ??
@@ -78,6 +90,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
         internalToken: config.internalToken,
         timeoutMs: config.inventoryTimeoutMs ?? 3_000,
         tracer: deps.tracer,
+        breaker: createCircuitBreaker('inventory', config.breaker, breakerState),
       }),
     );
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
