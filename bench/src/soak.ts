@@ -176,7 +176,7 @@ function startTraffic(
   return Object.assign(traffic, { done });
 }
 
-/** Per interval, each process's samples: RSS summed for a mean, the lowest heap used, and the latest sample. */
+/** Per interval, each process's samples: RSS summed for a mean, the lowest old-generation heap used, and the latest sample. */
 interface MemoryWindow {
   readonly rss: Map<StackService, { sum: number; count: number }>;
   readonly heapFloor: Map<StackService, number>;
@@ -335,7 +335,7 @@ async function main(): Promise<number> {
       console.log(`[${label}] ${total.toFixed(1)} ops/s: ${line}`);
       if (latest) {
         console.log(
-          `         memory MB (RSS mean / lowest heap used): ${Object.entries(memoryOf(window))
+          `         memory MB (RSS mean / lowest old-generation heap used): ${Object.entries(memoryOf(window))
             .map(([service, m]) => `${service} ${mb(m.rssBytes)}/${mb(m.heapUsedBytes)}`)
             .join('  ')}`,
         );
@@ -351,7 +351,7 @@ async function main(): Promise<number> {
         );
       } else console.log('         the services did not answer /metrics');
       console.log(
-        `         live ticks ${ticks - ticksBefore} received for ${expected} expected (the gateway dropped ${Number.isNaN(drops) ? '?' : drops} for slow subscribers); arrivals skipped (too many in flight) ${traffic.skipped - skippedBefore}; ` +
+        `         live ticks ${ticks - ticksBefore} received for ${expected} expected (the gateway closed ${Number.isNaN(drops) ? '?' : drops} sockets of slow readers); arrivals skipped (too many in flight) ${traffic.skipped - skippedBefore}; ` +
           `failures ${formatFailures(failures)}` +
           (sampleFailures > 0 ? `; ${sampleFailures} metric scrapes failed` : ''),
       );
@@ -391,7 +391,7 @@ async function main(): Promise<number> {
     );
     console.log(
       `after the traffic: outbox backlog ${backlog ?? '?'} (${drainSeconds.toFixed(0)} s of drain); ${traffic.placed} orders placed, ${traffic.skipped} arrivals skipped, ` +
-        `live ticks ${ticks} received for ${traffic.placed * subscribers.length} expected (the gateway dropped ${droppedInAll} for slow subscribers); unpaid orders ${(await unpaidOrders(options)) ?? '?'}`,
+        `live ticks ${ticks} received for ${traffic.placed * subscribers.length} expected (the gateway closed ${droppedInAll} sockets of slow readers); unpaid orders ${(await unpaidOrders(options)) ?? '?'}`,
     );
 
     const verdicts = judgeSoak({ memory, backlogAfterDrain: backlog, errors: stats.failures });

@@ -1,4 +1,4 @@
-/** One process's memory over one interval: the mean of its RSS samples and the lowest heap used (after a collection). */
+/** One process's memory over one interval: the mean of its RSS samples and the lowest old-generation heap used. */
 export interface ProcessMemory {
   readonly rssBytes: number;
   readonly heapUsedBytes: number;

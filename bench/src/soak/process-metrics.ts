@@ -4,6 +4,10 @@ import type { StackService } from '../harness/child-stack';
 /** What one service process reports on its /metrics (prom-client's default metrics and RTC's own). */
 export interface ProcessSample {
   readonly rssBytes: number;
+  /**
+   * The old generation's heap in use: what a leak grows. The whole heap in use also holds up to the young generation's
+   * 64 MB semi-spaces of short-lived garbage, which moved the per-minute floor by tens of MB with no trend.
+   */
   readonly heapUsedBytes: number;
   /** Open file descriptors: the process's sockets (clients, database, Redis) and a few files. */
   readonly openFds: number;
@@ -11,7 +15,7 @@ export interface ProcessSample {
   readonly outboxPending: number;
   /** graphql-ws connections (the gateway's only). */
   readonly websockets: number;
-  /** Live updates the gateway did not send because their subscriber could not keep up, since it started. */
+  /** Sockets the gateway closed because their client stopped reading (1013), since it started. */
   readonly slowSubscriberDrops: number;
 }
 
@@ -20,11 +24,11 @@ export type StackSample = Record<StackService, ProcessSample>;
 export function processSampleOf(metricsText: string): ProcessSample {
   return {
     rssBytes: sampleValue(metricsText, 'process_resident_memory_bytes'),
-    heapUsedBytes: sampleValue(metricsText, 'nodejs_heap_size_used_bytes'),
+    heapUsedBytes: sampleValue(metricsText, 'nodejs_heap_space_size_used_bytes', { space: 'old' }),
     openFds: sampleValue(metricsText, 'process_open_fds'),
     outboxPending: sampleValue(metricsText, 'rtc_outbox_pending_events'),
     websockets: sampleValue(metricsText, 'rtc_gateway_websocket_connections'),
-    slowSubscriberDrops: sampleValue(metricsText, 'rtc_gateway_slow_subscriber_drops_total'),
+    slowSubscriberDrops: sampleValue(metricsText, 'rtc_gateway_socket_drops_total', { reason: 'slow_reader' }),
   };
 }
 
