@@ -52,8 +52,9 @@ beforeAll(async () => {
       '7',
       '--decline-rate',
       '0',
+      // High enough that a 4 s run certainly cancels some orders before its follow-ups are cut at the end.
       '--cancel-rate',
-      '0.2',
+      '0.6',
     ],
     () => 0,
   )!;
