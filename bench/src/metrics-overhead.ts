@@ -12,7 +12,7 @@ import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
-import { storeDatabases, storeIsSeeded } from './harness/store-setup';
+import { seedStoreOnce } from './harness/seed-store';
 import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 
 // Short rounds, many turns: a small difference needs the two sides measured close together in time.
@@ -94,17 +94,7 @@ async function main(): Promise<number> {
 
   const started: Partial<Record<Side, Target>> = {};
   try {
-    if (!(await storeIsSeeded(options.databaseUrl, storeDatabases(databasePrefix)))) {
-      // A child of its own seeds the store: a measured stack that had seeded would carry the seed's heap into its rounds.
-      console.log(`seeding the ${databasePrefix}* store (first run only)`);
-      try {
-        await (await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports: stackPorts(4110), logLevel: 'warn' })).stop();
-      } catch (error) {
-        if (!(error instanceof StackStartError)) throw error;
-        console.error(`RTC did not start to seed the store: ${error.message}`);
-        return 1;
-      }
-    }
+    if (!(await seedStoreOnce(options.databaseUrl, databasePrefix, 4110))) return 1;
     // One after the other: the first migrates (nothing to do once seeded) while the second waits.
     for (const [side, basePort] of [
       ['metrics on', 4110],

@@ -10,7 +10,7 @@ import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
-import { storeDatabases, storeIsSeeded } from './harness/store-setup';
+import { seedStoreOnce } from './harness/seed-store';
 import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 
 const defaults = { concurrency: 50, durationSeconds: 5, rounds: 4, warmupSeconds: 3, topology: 'single-process' } as const;
@@ -80,16 +80,7 @@ async function main(): Promise<number> {
 
   const started: Partial<Record<Side, Target>> = {};
   try {
-    if (!(await storeIsSeeded(options.databaseUrl, storeDatabases(databasePrefix)))) {
-      console.log(`seeding the ${databasePrefix}* store (first run only)`);
-      try {
-        await (await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports: stackPorts(4130), logLevel: 'warn' })).stop();
-      } catch (error) {
-        if (!(error instanceof StackStartError)) throw error;
-        console.error(`RTC did not start to seed the store: ${error.message}`);
-        return 1;
-      }
-    }
+    if (!(await seedStoreOnce(options.databaseUrl, databasePrefix, 4130))) return 1;
     for (const [side, basePort] of [
       ['merging on', 4130],
       ['merging off', 4140],
