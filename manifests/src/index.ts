@@ -5,5 +5,13 @@ export { parseImageReference, formatImageReference, parseObjects, renderKustomiz
 export type { ImageReference } from './render-kustomization';
 export { awsAccountOf, isMigrationJob, isOverlay, manifestsDirectory, overlayDirectory, overlays, renderOverlay, toYaml } from './render-overlay';
 export type { Overlay, RenderOverlayOptions } from './render-overlay';
+export {
+  albDeregistrationDelaySeconds,
+  databaseSecretName,
+  platformNamespaces,
+  platformSecretKeys,
+  platformSecretName,
+  podReadinessGateLabel,
+} from './platform-contract';
 export { baseImageName, getService, isServiceName, serviceNames, services, subgraphs, workloadNamespace } from './services';
 export type { RtcService, ServiceName } from './services';
