@@ -22,3 +22,24 @@ describe('MySQL connection options', () => {
     expect(() => databaseNameOf('mysql://u@h:3306/')).toThrow('DATABASE_URL');
   });
 });
+
+describe('MySQL TLS settings a service refuses at start', () => {
+  it('names an ssl-mode MySQL does not know', () => {
+    expect(() => connectionOptionsOf('mysql://u@db.example/db?ssl-mode=VERIFY')).toThrow(/ssl-mode must be one of .*VERIFY_IDENTITY, got "VERIFY"/);
+  });
+
+  it('refuses VERIFY_IDENTITY on an address, whose name mysql2 would not check', () => {
+    expect(() => connectionOptionsOf('mysql://u@10.0.0.5/db?ssl-mode=VERIFY_IDENTITY')).toThrow(/needs the host name .* got the address 10\.0\.0\.5/);
+  });
+
+  it('names a CA file that cannot be read', () => {
+    expect(() => connectionOptionsOf('mysql://u@db.example/db?ssl-mode=VERIFY_IDENTITY&ssl-ca=/nonexistent/ca.pem')).toThrow(
+      /ssl-ca names \/nonexistent\/ca\.pem/,
+    );
+  });
+
+  it('verifies the host name for VERIFY_IDENTITY and the chain alone for VERIFY_CA', () => {
+    expect(connectionOptionsOf('mysql://u@db.example/db?ssl-mode=VERIFY_IDENTITY').ssl).toMatchObject({ rejectUnauthorized: true, verifyIdentity: true });
+    expect(connectionOptionsOf('mysql://u@db.example/db?ssl-mode=VERIFY_CA').ssl).toMatchObject({ rejectUnauthorized: true, verifyIdentity: false });
+  });
+});

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { createPool, type Pool, type PoolOptions, type SslOptions } from 'mysql2/promise';
 import { Gauge } from 'prom-client';
 import type { ServiceMetrics } from './metrics';
@@ -29,26 +30,50 @@ export function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
+/** MySQL's `--ssl-mode` values, as a DATABASE_URL names them. */
+export const sslModes = ['DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'] as const;
+export type SslMode = (typeof sslModes)[number];
+
+function isSslMode(value: string): value is SslMode {
+  return (sslModes as readonly string[]).includes(value);
+}
+
+function readCaFile(caFile: string): string {
+  try {
+    return readFileSync(caFile, 'utf8');
+  } catch (error) {
+    throw new Error(`DATABASE_URL ssl-ca names ${caFile}, which cannot be read: ${(error as Error).message}`);
+  }
+}
+
 /**
- * TLS from the URL's `ssl-mode` (MySQL's names: REQUIRED encrypts, VERIFY_CA and VERIFY_IDENTITY also check
- * the server's certificate against `ssl-ca`, a PEM file), e.g. `mysql://u:p@rds-host/rtc_orders?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/rds/ca.pem`.
+ * TLS from the URL's `ssl-mode` (MySQL's names: REQUIRED encrypts; VERIFY_CA also checks the server's certificate
+ * against `ssl-ca`, a PEM file; VERIFY_IDENTITY also checks that the certificate names the URL's host), e.g.
+ * `mysql://u:p@rds-host/rtc_orders?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/rds/global-bundle.pem`.
+ * Without `ssl-ca` the verifying modes trust Node's built-in CAs. A URL that cannot be honoured is refused here, at start.
  */
 export function connectionOptionsOf(url: string): { uri: string; ssl?: SslOptions } {
   const parsed = new URL(url);
-  const mode = parsed.searchParams.get('ssl-mode')?.toUpperCase();
+  const mode = (parsed.searchParams.get('ssl-mode') ?? 'DISABLED').toUpperCase();
   const caFile = parsed.searchParams.get('ssl-ca');
   parsed.searchParams.delete('ssl-mode');
   parsed.searchParams.delete('ssl-ca');
   const uri = parsed.toString();
-  if (!mode || mode === 'DISABLED' || mode === 'PREFERRED') return { uri };
+  if (!isSslMode(mode)) throw new Error(`DATABASE_URL ssl-mode must be one of ${sslModes.join(', ')}, got "${mode}"`);
+  if (mode === 'DISABLED' || mode === 'PREFERRED') return { uri };
+  // mysql2 checks an address against the name "localhost", so only a host name can be verified.
+  if (mode === 'VERIFY_IDENTITY' && isIP(parsed.hostname.replace(/^\[|\]$/g, '')) !== 0) {
+    throw new Error(`DATABASE_URL ssl-mode=VERIFY_IDENTITY needs the host name on the server's certificate, got the address ${parsed.hostname}`);
+  }
   const verify = mode === 'VERIFY_CA' || mode === 'VERIFY_IDENTITY';
   return {
     uri,
     ssl: {
       minVersion: 'TLSv1.2',
       rejectUnauthorized: verify,
-      ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}),
-      ...(mode === 'VERIFY_CA' ? { checkServerIdentity: () => undefined } : {}),
+      // mysql2 checks the host name against the certificate only when told so; rejectUnauthorized alone checks the chain.
+      verifyIdentity: mode === 'VERIFY_IDENTITY',
+      ...(caFile ? { ca: readCaFile(caFile) } : {}),
     },
   };
 }

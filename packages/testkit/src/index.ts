@@ -8,4 +8,5 @@ export * from './otlp-receiver';
 export * from './private-mariadb';
 export * from './fault-proxy';
 export * from './private-redis';
+export * from './test-certificates';
 export { freePort, type PrivateServer } from './server-process';

@@ -6,19 +6,42 @@ import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { findBinary, startServerProcess, type PrivateServer } from './server-process';
 
+export interface PrivateMariadbTls {
+  /** PEM files: the CA the server trusts, and the certificate and key it presents. */
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Refuse every connection that is not over TLS (`require_secure_transport=ON`, as RDS's parameter group sets it). */
+  readonly requireSecureTransport: boolean;
+}
+
 export interface PrivateMariadbOptions {
   /** A fixed port (refused when something already listens there); a free one by default. */
   readonly port?: number;
+  /** Serve TLS with these files; without it the server speaks plain TCP only. */
+  readonly tls?: PrivateMariadbTls;
 }
 
-async function answers(port: number): Promise<boolean> {
+async function answers(port: number, tls: boolean): Promise<boolean> {
   try {
-    const connection = await createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 1_000 });
+    // The readiness probe only asks whether the server is up, so it accepts any certificate.
+    const ssl = tls ? { ssl: { rejectUnauthorized: false } } : {};
+    const connection = await createConnection({ host: '127.0.0.1', port, user: 'root', connectTimeout: 1_000, ...ssl });
     await connection.end();
     return true;
   } catch {
     return false;
   }
+}
+
+function tlsArgs(tls: PrivateMariadbTls | undefined): string[] {
+  if (!tls) return [];
+  return [
+    `--ssl-ca=${tls.caFile}`,
+    `--ssl-cert=${tls.certFile}`,
+    `--ssl-key=${tls.keyFile}`,
+    `--require-secure-transport=${tls.requireSecureTransport ? 'ON' : 'OFF'}`,
+  ];
 }
 
 /**
@@ -33,7 +56,7 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): 
     binary: findBinary(['mariadbd', 'mysqld']),
     port: options.port,
     url: (port) => `mysql://root@127.0.0.1:${port}/`,
-    answers,
+    answers: (port) => answers(port, options.tls !== undefined),
     async prepare(dir) {
       const dataDir = join(dir, 'data');
       mkdirSync(dataDir);
@@ -59,6 +82,7 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): 
       '--innodb-log-file-size=64M',
       '--innodb-flush-log-at-trx-commit=2',
       '--max-connections=400',
+      ...tlsArgs(options.tls),
     ],
     logFile: (dir) => join(dir, 'error.log'),
     startTimeoutMs: 60_000,
