@@ -8,10 +8,14 @@ export type { Overlay, RenderOverlayOptions } from './render-overlay';
 export {
   albDeregistrationDelaySeconds,
   databaseSecretName,
+  nodeCapacity,
+  pipelineIdentities,
   platformNamespaces,
   platformSecretKeys,
   platformSecretName,
   podReadinessGateLabel,
+  rdsCaBundlePath,
 } from './platform-contract';
+export type { NodeCapacity, PipelineIdentity } from './platform-contract';
 export { baseImageName, getService, isServiceName, serviceNames, services, subgraphs, workloadNamespace } from './services';
 export type { RtcService, ServiceName } from './services';

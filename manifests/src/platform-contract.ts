@@ -28,3 +28,38 @@ export const platformSecretKeys = ['JWT_SECRET', 'INTERNAL_TOKEN', 'REDIS_URL'] 
 export function databaseSecretName(stack: string, service: string): string {
   return `rtc/${stack}/${service}/database`;
 }
+
+/** Where every image carries the RDS CA bundle; the DATABASE_URL Pulumi stores names it as `ssl-ca`. */
+export const rdsCaBundlePath = '/etc/ssl/rds/global-bundle.pem';
+
+/** A Kubernetes ServiceAccount the pipeline runs as. */
+export interface PipelineIdentity {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * Who the pipeline runs as. Builds of any branch run as `build`, which holds no cloud rights; only main's deploy step
+ * runs as `deploy`, whose namespace alone may assume the deploy role (ECR push, RTC's namespace of the cluster).
+ */
+export const pipelineIdentities = {
+  build: { namespace: 'jenkins', serviceAccount: 'jenkins-agent' },
+  deploy: { namespace: 'jenkins-deploy', serviceAccount: 'rtc-deployer' },
+} as const satisfies Record<string, PipelineIdentity>;
+
+/** What the nodes of one stack can hold at most, once the autoscaler has grown the node group to its maximum. */
+export interface NodeCapacity {
+  /** The node group's maximum size (Pulumi.<stack>.yaml). */
+  readonly maxNodes: number;
+  /** Per node: what the kubelet offers pods, less the DaemonSets every node runs (CNI, CSI, logs, node exporter). */
+  readonly cpuMillisPerNode: number;
+  readonly memoryMiPerNode: number;
+}
+
+/** Per stack; a Pulumi test checks them against the node groups, a manifests test checks HPA maxima against them. */
+export const nodeCapacity = {
+  // t3.large / t3a.large: 2 vCPU, 8 GiB.
+  dev: { maxNodes: 4, cpuMillisPerNode: 1_400, memoryMiPerNode: 5_800 },
+  // m6i.large: 2 vCPU, 8 GiB.
+  prod: { maxNodes: 9, cpuMillisPerNode: 1_400, memoryMiPerNode: 5_800 },
+} as const satisfies Record<string, NodeCapacity>;
