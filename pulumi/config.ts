@@ -18,7 +18,7 @@ export interface NodeGroupSettings {
 }
 
 export interface ClusterSettings {
-  /** Kubernetes minor version of the control plane and the node groups. */
+  /** Kubernetes minor version of the control plane and the node groups; one inside EKS standard support (pulumi/README.md). */
   readonly version: string;
   /** CIDRs allowed on the public API endpoint; empty turns the public endpoint off. */
   readonly publicAccessCidrs: string[];
@@ -55,6 +55,10 @@ export interface RegistrySettings {
 export interface EdgeSettings {
   /** The public name of the gateway, e.g. api.rtc.example.com. */
   readonly domainName: string;
+  /** Where staff reach Grafana (its own login) through the same load balancer, e.g. grafana.rtc.example.com. */
+  readonly grafanaDomainName: string;
+  /** Days the load balancer's access logs are kept in their S3 bucket. */
+  readonly accessLogRetentionDays: number;
   /** The Route 53 hosted zone that holds domainName (DNS validation and the alias record). */
   readonly hostedZoneId: string;
   /** Requests per source IP in any 5 minutes before AWS WAF blocks it. */
@@ -64,7 +68,7 @@ export interface EdgeSettings {
 
 export interface MonitoringSettings {
   readonly logRetentionDays: number;
-  /** Addresses subscribed to the alarm topic (each confirms by email). */
+  /** Addresses subscribed to the alarm topic (each confirms by email); CloudWatch alarms and Alertmanager both publish there. */
   readonly alarmEmails: string[];
   /** Alarm when RDS holds more connections than this (keep it under the instance's max_connections). */
   readonly databaseConnectionsAlarm: number;
@@ -75,16 +79,6 @@ export interface MonitoringSettings {
 export interface JenkinsSettings {
   readonly instanceType: string;
   readonly volumeSizeGb: number;
-}
-
-/** Secrets set with `pulumi config set --secret`; they never appear in a stack file in plain text. */
-export interface StackSecrets {
-  /** ElastiCache AUTH token (16 to 128 printable characters). */
-  readonly redisAuthToken: pulumi.Output<string>;
-  /** JWT_SECRET: users signs, the gateway verifies. */
-  readonly jwtSecret: pulumi.Output<string>;
-  /** INTERNAL_TOKEN for service-to-service calls. */
-  readonly internalToken: pulumi.Output<string>;
 }
 
 export interface StackConfig {
@@ -100,11 +94,8 @@ export interface StackConfig {
   readonly edge: EdgeSettings;
   readonly monitoring: MonitoringSettings;
   readonly jenkins: JenkinsSettings;
-  /** The kustomize overlay with RTC's workloads, relative to this project. */
-  readonly manifestsOverlay: string;
   /** The folder with prometheus/rules/*.yml and grafana/dashboards/*.json, relative to this project. */
   readonly observabilityDir: string;
-  readonly secrets: StackSecrets;
 }
 
 /** Reads the stack's configuration once, so every component receives typed settings. */
@@ -131,12 +122,6 @@ export function loadStackConfig(): StackConfig {
     edge: config.requireObject<EdgeSettings>('edge'),
     monitoring: config.requireObject<MonitoringSettings>('monitoring'),
     jenkins: config.requireObject<JenkinsSettings>('jenkins'),
-    manifestsOverlay: config.get('manifestsOverlay') ?? `../manifests/overlays/${stack}`,
     observabilityDir: config.get('observabilityDir') ?? '../observability',
-    secrets: {
-      redisAuthToken: config.requireSecret('redisAuthToken'),
-      jwtSecret: config.requireSecret('jwtSecret'),
-      internalToken: config.requireSecret('internalToken'),
-    },
   };
 }

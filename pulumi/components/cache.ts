@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
 import type { CacheSettings } from '../config.js';
 import type { Network } from './network.js';
 
@@ -7,8 +8,6 @@ export interface CacheArgs {
   readonly prefix: string;
   readonly settings: CacheSettings;
   readonly network: Network;
-  /** ElastiCache AUTH token, from `pulumi config set --secret rtc:redisAuthToken`. */
-  readonly authToken: pulumi.Input<string>;
   readonly logRetentionDays: number;
   readonly tags: Record<string, string>;
 }
@@ -29,6 +28,8 @@ export class Cache extends pulumi.ComponentResource {
     super('rtc:cache:Cache', name, {}, opts);
     const { prefix, settings, network, tags } = args;
     const failover = settings.nodes >= 2;
+    // Letters and digits only: ElastiCache refuses some symbols and the token sits in a URL.
+    const authToken = new random.RandomPassword(`${name}-auth-token`, { length: 48, special: false }, { parent: this }).result;
 
     const key = new aws.kms.Key(
       `${name}-key`,
@@ -64,7 +65,7 @@ export class Cache extends pulumi.ComponentResource {
         transitEncryptionEnabled: true,
         atRestEncryptionEnabled: true,
         kmsKeyId: key.arn,
-        authToken: args.authToken,
+        authToken,
         autoMinorVersionUpgrade: true,
         snapshotRetentionLimit: 1,
         logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
@@ -73,7 +74,7 @@ export class Cache extends pulumi.ComponentResource {
       { parent: this },
     );
     this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
-    this.url = pulumi.secret(pulumi.interpolate`rediss://:${args.authToken}@${this.primaryEndpoint}:${redisPort}`);
+    this.url = pulumi.secret(pulumi.interpolate`rediss://:${authToken}@${this.primaryEndpoint}:${redisPort}`);
 
     this.registerOutputs({ primaryEndpoint: this.primaryEndpoint });
   }

@@ -3,6 +3,7 @@
  * Raise them deliberately (`helm search repo <chart> --versions`) and read the chart's upgrade notes.
  */
 export const charts = {
+  clusterAutoscaler: { repo: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.50.1' },
   awsLoadBalancerController: { repo: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '1.13.0' },
   kubePrometheusStack: { repo: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '80.7.0' },
   openTelemetryCollector: {

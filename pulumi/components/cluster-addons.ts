@@ -2,36 +2,58 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
+import { platformNamespaces } from '@rtc/manifests';
 import type { MonitoringSettings } from '../config.js';
 import { charts } from './chart-versions.js';
-import { irsaTrustPolicy, type OidcProvider } from './iam-documents.js';
+import { irsaTrustPolicy, policyDocument, type OidcProvider } from './iam-documents.js';
 import type { ObservabilityFiles } from './observability-files.js';
 
 export interface ClusterAddonsArgs {
   readonly prefix: string;
+  readonly stack: string;
   readonly provider: k8s.Provider;
+  readonly clusterName: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  /** The stack's alarm topic: Alertmanager publishes there too, so the on-call hears one voice. */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Where staff open Grafana (https://...), so its links and cookies are right. */
+  readonly grafanaUrl: pulumi.Input<string>;
+  /** The KMS key of the stack's secrets, for Grafana's admin password. */
+  readonly secretsKeyArn: pulumi.Input<string>;
   /** The cluster's OIDC provider: the trace collector writes to X-Ray through its own IRSA role. */
   readonly oidc: OidcProvider;
   readonly tags: Record<string, string>;
   readonly monitoring: MonitoringSettings;
+  readonly logRetentionDays: number;
   /** RTC's Prometheus rules and Grafana dashboards, read from the observability folder. */
   readonly observability: ObservabilityFiles;
 }
 
-export const monitoringNamespace = 'monitoring';
+export const monitoringNamespace = platformNamespaces.monitoring;
 /** The helm release name; kube-prometheus-stack names its objects after it. */
 export const prometheusRelease = 'kube-prometheus-stack';
+/** Grafana's Service as kube-prometheus-stack names it; the load balancer's Grafana target group binds to it. */
+export const grafanaService = { namespace: monitoringNamespace, name: `${prometheusRelease}-grafana`, port: 80 } as const;
+/** Alertmanager's ServiceAccount as the chart names it; it publishes to SNS with its own IRSA role. */
+const alertmanagerAccount = { namespace: monitoringNamespace, name: `${prometheusRelease}-alertmanager` };
+const clusterAutoscalerAccount = { namespace: 'kube-system', name: 'cluster-autoscaler' };
+const cloudWatchAgentAccount = { namespace: 'amazon-cloudwatch', name: 'cloudwatch-agent' };
+/** The log groups the CloudWatch Observability add-on writes container logs and metrics to. */
+export const containerLogGroups = ['application', 'dataplane', 'host', 'performance'];
 /** The trace collector's ServiceAccount and Service: services send OTLP/HTTP to otel-collector.monitoring:4318. */
 export const traceCollector = { namespace: monitoringNamespace, name: 'otel-collector', otlpHttpPort: 4318 } as const;
 
 /**
- * What every workload relies on: metrics-server (HPA), an encrypted gp3 StorageClass, the Secrets Store
- * CSI driver with its AWS provider (database secrets reach pods through their own IRSA role), and
- * kube-prometheus-stack loaded with RTC's rules and dashboards, and an OpenTelemetry collector that receives every
- * service's spans over OTLP and sends them to AWS X-Ray.
+ * What every workload relies on: metrics-server (HPA), the cluster autoscaler (node groups grow to their maximum), an
+ * encrypted gp3 StorageClass, the Secrets Store CSI driver with its AWS provider (secrets reach pods through their own
+ * IRSA role), kube-prometheus-stack loaded with RTC's rules and dashboards (Alertmanager publishing to the stack's SNS
+ * topic, Grafana behind its own login with the admin password in Secrets Manager), the CloudWatch Observability
+ * add-on shipping every container's logs to log groups with the stack's retention, and an OpenTelemetry collector
+ * that receives every service's spans over OTLP and sends them to AWS X-Ray.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
-  readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** The Secrets Manager secret holding Grafana's admin user and password. */
+  readonly grafanaAdminSecretName: pulumi.Output<string>;
   /** Resources the workloads need first (CRDs of the CSI driver and the Prometheus operator). */
   readonly ready: pulumi.Resource[];
 
@@ -48,6 +70,73 @@ export class ClusterAddons extends pulumi.ComponentResource {
         version: charts.metricsServer.version,
         repositoryOpts: { repo: charts.metricsServer.repo },
         values: { replicas: 2 },
+      },
+      k8sOpts,
+    );
+
+    const region = args.region;
+    const autoscalerRole = new aws.iam.Role(
+      `${name}-cluster-autoscaler`,
+      {
+        name: `${args.prefix}-cluster-autoscaler`,
+        description: "IRSA role of the cluster autoscaler: resizes this cluster's node groups only",
+        assumeRolePolicy: irsaTrustPolicy(args.oidc, clusterAutoscalerAccount),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-cluster-autoscaler`,
+      {
+        role: autoscalerRole.id,
+        name: 'resize-own-node-groups',
+        policy: policyDocument([
+          {
+            Sid: 'Discover',
+            Effect: 'Allow',
+            Action: [
+              'autoscaling:DescribeAutoScalingGroups',
+              'autoscaling:DescribeAutoScalingInstances',
+              'autoscaling:DescribeLaunchConfigurations',
+              'autoscaling:DescribeScalingActivities',
+              'autoscaling:DescribeTags',
+              'ec2:DescribeImages',
+              'ec2:DescribeInstanceTypes',
+              'ec2:DescribeLaunchTemplateVersions',
+              'ec2:GetInstanceTypesFromInstanceRequirements',
+              'eks:DescribeNodegroup',
+            ],
+            Resource: '*',
+          },
+          {
+            // EKS tags the Auto Scaling group of every managed node group with its cluster's name.
+            Sid: 'ResizeOwnNodeGroups',
+            Effect: 'Allow',
+            Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:ResourceTag/eks:cluster-name': args.clusterName } },
+          },
+        ]),
+      },
+      { parent: this },
+    );
+    new k8s.helm.v3.Release(
+      `${name}-cluster-autoscaler`,
+      {
+        name: 'cluster-autoscaler',
+        namespace: clusterAutoscalerAccount.namespace,
+        chart: charts.clusterAutoscaler.chart,
+        version: charts.clusterAutoscaler.version,
+        repositoryOpts: { repo: charts.clusterAutoscaler.repo },
+        values: {
+          cloudProvider: 'aws',
+          awsRegion: region,
+          autoDiscovery: { clusterName: args.clusterName },
+          rbac: {
+            serviceAccount: { create: true, name: clusterAutoscalerAccount.name, annotations: { 'eks.amazonaws.com/role-arn': autoscalerRole.arn } },
+          },
+          extraArgs: { 'balance-similar-node-groups': true, 'skip-nodes-with-system-pods': false, expander: 'least-waste' },
+        },
       },
       k8sOpts,
     );
@@ -108,7 +197,44 @@ export class ClusterAddons extends pulumi.ComponentResource {
         ),
     );
 
-    this.grafanaAdminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, { parent: this }).result;
+    const grafanaAdminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this }).result;
+    const grafanaAdminSecret = new aws.secretsmanager.Secret(
+      `${name}-grafana-admin`,
+      {
+        name: `rtc/${args.stack}/grafana`,
+        description: "Grafana's admin login; staff sign in with it, then give colleagues their own users",
+        kmsKeyId: args.secretsKeyArn,
+        recoveryWindowInDays: 7,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-grafana-admin`,
+      { secretId: grafanaAdminSecret.id, secretString: pulumi.jsonStringify({ username: 'admin', password: grafanaAdminPassword }) },
+      { parent: this },
+    );
+    this.grafanaAdminSecretName = grafanaAdminSecret.name;
+
+    const alertmanagerRole = new aws.iam.Role(
+      `${name}-alertmanager`,
+      {
+        name: `${args.prefix}-alertmanager`,
+        description: "IRSA role of Alertmanager: publishes to the stack's alarm topic",
+        assumeRolePolicy: irsaTrustPolicy(args.oidc, alertmanagerAccount),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-alertmanager`,
+      {
+        role: alertmanagerRole.id,
+        name: 'publish-alarms',
+        policy: policyDocument([{ Sid: 'PublishAlarms', Effect: 'Allow', Action: 'sns:Publish', Resource: args.alarmTopicArn }]),
+      },
+      { parent: this },
+    );
     const prometheus = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
       {
@@ -137,9 +263,21 @@ export class ClusterAddons extends pulumi.ComponentResource {
             },
           },
           additionalPrometheusRulesMap: Object.fromEntries(args.observability.rules.map((rule) => [`rtc-${rule.name}`, { groups: rule.groups }])),
+          alertmanager: {
+            serviceAccount: { create: true, name: alertmanagerAccount.name, annotations: { 'eks.amazonaws.com/role-arn': alertmanagerRole.arn } },
+            config: alertmanagerConfig(args.alarmTopicArn, region),
+          },
           grafana: {
-            adminPassword: this.grafanaAdminPassword,
+            adminUser: 'admin',
+            adminPassword: grafanaAdminPassword,
             sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
+            // Staff reach Grafana through the load balancer and sign in; nobody browses it anonymously or signs up.
+            'grafana.ini': {
+              server: { root_url: args.grafanaUrl },
+              'auth.anonymous': { enabled: false },
+              users: { allow_sign_up: false },
+              security: { cookie_secure: true, disable_gravatar: true },
+            },
           },
         },
       },
@@ -162,7 +300,6 @@ export class ClusterAddons extends pulumi.ComponentResource {
       { role: collectorRole.name, policyArn: 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess' },
       { parent: this },
     );
-    const region = aws.getRegionOutput({}, { parent: this }).region;
     const collector = new k8s.helm.v3.Release(
       `${name}-otel-collector`,
       {
@@ -190,7 +327,71 @@ export class ClusterAddons extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [metricsServer] },
     );
 
+    // Container logs: the add-on's Fluent Bit writes to these groups; creating them first sets the retention.
+    const logGroups = containerLogGroups.map(
+      (group) =>
+        new aws.cloudwatch.LogGroup(
+          `${name}-container-${group}`,
+          { name: pulumi.interpolate`/aws/containerinsights/${args.clusterName}/${group}`, retentionInDays: args.logRetentionDays, tags: args.tags },
+          { parent: this },
+        ),
+    );
+    const cloudWatchAgentRole = new aws.iam.Role(
+      `${name}-cloudwatch-agent`,
+      {
+        name: `${args.prefix}-cloudwatch-agent`,
+        description: 'IRSA role of the CloudWatch agent and Fluent Bit: container logs and metrics to CloudWatch',
+        assumeRolePolicy: irsaTrustPolicy(args.oidc, cloudWatchAgentAccount),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-cloudwatch-agent`,
+      { role: cloudWatchAgentRole.name, policyArn: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy' },
+      { parent: this },
+    );
+    new aws.eks.Addon(
+      `${name}-cloudwatch-observability`,
+      {
+        clusterName: args.clusterName,
+        addonName: 'amazon-cloudwatch-observability',
+        serviceAccountRoleArn: cloudWatchAgentRole.arn,
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        tags: args.tags,
+      },
+      { parent: this, dependsOn: logGroups },
+    );
+
     this.ready = [csiDriver, awsProvider, prometheus, storageClass, collector];
-    this.registerOutputs({});
+    this.registerOutputs({ grafanaAdminSecretName: this.grafanaAdminSecretName });
   }
+}
+
+/** Every alert goes to the stack's SNS topic (signed with Alertmanager's IRSA role); resolutions too. */
+export function alertmanagerConfig(topicArn: pulumi.Input<string>, region: pulumi.Input<string>): pulumi.Output<object> {
+  return pulumi.all([topicArn, region]).apply(([topic, awsRegion]): object => ({
+    route: {
+      receiver: 'sns',
+      group_by: ['alertname', 'namespace', 'service'],
+      group_wait: '30s',
+      group_interval: '5m',
+      repeat_interval: '4h',
+      routes: [{ receiver: 'null', matchers: ['alertname = "Watchdog"'] }],
+    },
+    receivers: [
+      { name: 'null' },
+      {
+        name: 'sns',
+        sns_configs: [
+          {
+            topic_arn: topic,
+            sigv4: { region: awsRegion },
+            send_resolved: true,
+            subject: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
+          },
+        ],
+      },
+    ],
+  }));
 }

@@ -18,6 +18,15 @@ export interface ClusterArgs {
 /** Every control-plane log type EKS can send to CloudWatch. */
 export const controlPlaneLogTypes = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
+/** EKS standard support only: a version past it fails the upgrade policy instead of silently billing extended support. */
+export const upgradeSupportType = 'STANDARD';
+
+const clusterPolicies = [
+  'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+  // Security groups for pods: the control plane manages the trunk and branch interfaces.
+  'arn:aws:iam::aws:policy/AmazonEKSVPCResourceController',
+];
+
 const nodePolicies = [
   'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
   'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
@@ -66,11 +75,22 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const serviceRole = new aws.iam.Role(
+      `${name}-control-plane`,
+      { name: `${prefix}-eks-cluster`, assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com'), tags },
+      { parent: this },
+    );
+    const serviceRolePolicies = clusterPolicies.map(
+      (policyArn, index) => new aws.iam.RolePolicyAttachment(`${name}-control-plane-${index}`, { role: serviceRole.name, policyArn }, { parent: this }),
+    );
+
     const cluster = new eks.Cluster(
       `${name}-eks`,
       {
         name: clusterName,
         version: settings.version,
+        upgradePolicy: { supportType: upgradeSupportType },
+        serviceRole,
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
@@ -85,10 +105,11 @@ export class Cluster extends pulumi.ComponentResource {
         encryptionConfigKeyArn: this.secretsKey.arn,
         createOidcProvider: true,
         deletionProtection: settings.deletionProtection,
-        vpcCniOptions: { enableNetworkPolicy: true },
+        // Network policies inside the cluster; pod ENIs so RDS and Redis admit only the pods' own security groups.
+        vpcCniOptions: { enableNetworkPolicy: true, enablePodEni: true },
         tags,
       },
-      { parent: this, dependsOn: [controlPlaneLogs] },
+      { parent: this, dependsOn: [controlPlaneLogs, ...serviceRolePolicies] },
     );
 
     this.name = cluster.eksCluster.name;
@@ -137,6 +158,8 @@ export class Cluster extends pulumi.ComponentResource {
           instanceTypes: group.instanceTypes,
           capacityType: group.capacityType,
           scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
+          // The cluster autoscaler owns the desired size after creation; a later `pulumi up` must not reset it.
+          ignoreScalingChanges: true,
           launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
           labels: { 'rtc/node-group': group.name },
           tags,

@@ -17,6 +17,8 @@ export interface DatabaseUsersArgs {
   readonly masterSecretArn: pulumi.Input<string>;
   readonly serviceSecrets: readonly ServiceDatabaseSecret[];
   readonly secretsKeyArn: pulumi.Input<string>;
+  /** The security groups the job's pod runs under: the cluster's, and the one RDS admits. */
+  readonly podSecurityGroupIds: pulumi.Input<string>[];
   /** What must run first (the Secrets Store CSI driver). */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
   readonly tags: Record<string, string>;
@@ -158,6 +160,18 @@ export class DatabaseUsers extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: args.dependsOn },
     );
 
+    // RDS admits only the database clients' security group, which this policy gives the job's pod.
+    const securityGroups = new k8s.apiextensions.CustomResource(
+      `${name}-security-groups`,
+      {
+        apiVersion: 'vpcresources.k8s.aws/v1beta1',
+        kind: 'SecurityGroupPolicy',
+        metadata: { name: serviceAccount, namespace: namespace.metadata.name },
+        spec: { serviceAccountSelector: { matchLabels: {} }, securityGroups: { groupIds: args.podSecurityGroupIds } },
+      },
+      k8sOpts,
+    );
+
     const script = bootstrapScript(args.serviceSecrets);
     // A new name when the script changes (a service added): Jobs are immutable.
     const revision = createHash('sha256').update(script).digest('hex').slice(0, 8);
@@ -191,7 +205,7 @@ export class DatabaseUsers extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [providerClass], deleteBeforeReplace: true },
+      { ...k8sOpts, dependsOn: [providerClass, securityGroups], deleteBeforeReplace: true },
     );
 
     this.registerOutputs({});

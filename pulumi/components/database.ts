@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
+import { databaseSecretName, rdsCaBundlePath } from '@rtc/manifests';
 import type { DatabaseSettings } from '../config.js';
 import type { RtcService } from '../services.js';
 import type { Network } from './network.js';
@@ -29,6 +30,15 @@ export interface ServiceDatabaseSecret {
 }
 
 const mysqlPort = 3306;
+
+/**
+ * The DATABASE_URL a service connects with: TLS that checks the certificate against the RDS CA bundle every image
+ * carries and that it names this host (the parameter group refuses plain connections, the users REQUIRE SSL).
+ */
+export function databaseUrl(user: string, password: string, host: string, database: string): string {
+  const query = new URLSearchParams({ 'ssl-mode': 'VERIFY_IDENTITY', 'ssl-ca': rdsCaBundlePath });
+  return `mysql://${user}:${password}@${host}:${mysqlPort}/${database}?${query.toString().replaceAll('%2F', '/')}`;
+}
 
 /** The MySQL account of a service's migrations (MySQL user names hold 32 characters at most). */
 export function migrationUserOf(service: string): string {
@@ -149,7 +159,7 @@ export class Database extends pulumi.ComponentResource {
       const secret = new aws.secretsmanager.Secret(
         `${name}-${service.name}`,
         {
-          name: `rtc/${args.stack}/${service.name}/database`,
+          name: databaseSecretName(args.stack, service.name),
           description: `MySQL credentials of the ${service.name} subgraph and of its migrations (database ${service.database} only)`,
           kmsKeyId: this.key.arn,
           recoveryWindowInDays: 7,
@@ -167,10 +177,12 @@ export class Database extends pulumi.ComponentResource {
             host: this.address,
             port: mysqlPort,
             dbname: service.database,
-            url: pulumi.interpolate`mysql://${service.name}:${password.result}@${this.address}:${mysqlPort}/${service.database}`,
+            DATABASE_URL: pulumi.all([password.result, this.address]).apply(([secret, host]) => databaseUrl(service.name, secret, host, service.database)),
             migrationUsername,
             migrationPassword: migrationPassword.result,
-            migrationUrl: pulumi.interpolate`mysql://${migrationUsername}:${migrationPassword.result}@${this.address}:${mysqlPort}/${service.database}`,
+            migrationUrl: pulumi
+              .all([migrationPassword.result, this.address])
+              .apply(([secret, host]) => databaseUrl(migrationUsername, secret, host, service.database)),
           }),
         },
         { parent: this },

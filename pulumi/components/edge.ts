@@ -1,11 +1,12 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { albDeregistrationDelaySeconds } from '@rtc/manifests';
 import type { EdgeSettings } from '../config.js';
 import { gatewayService } from '../services.js';
 import { charts } from './chart-versions.js';
 import { irsaTrustPolicy, policyDocument, type OidcProvider } from './iam-documents.js';
-import type { Network } from './network.js';
+import { grafanaPort, type Network } from './network.js';
 
 export interface EdgeArgs {
   readonly prefix: string;
@@ -14,8 +15,8 @@ export interface EdgeArgs {
   readonly clusterName: pulumi.Input<string>;
   readonly oidc: OidcProvider;
   readonly provider: k8s.Provider;
-  /** Namespace of the gateway Service the load balancer forwards to. */
-  readonly workloadNamespace: pulumi.Input<string>;
+  /** Grafana's Service (kube-prometheus-stack's), which staff reach through the same load balancer. */
+  readonly grafanaService: { readonly namespace: pulumi.Input<string>; readonly name: pulumi.Input<string>; readonly port: number };
   readonly logRetentionDays: number;
   readonly tags: Record<string, string>;
 }
@@ -36,14 +37,22 @@ export const managedRuleGroups = [
 
 const loadBalancerControllerAccount = { namespace: 'kube-system', name: 'aws-load-balancer-controller' };
 
+/** Where in each access log bucket the load balancer writes. */
+export const accessLogPrefix = 'alb';
+
 /**
- * The public edge: an internet-facing ALB (HTTPS only, TLS 1.2+, ACM certificate validated in Route 53)
- * behind AWS WAF (per-IP rate limit and the AWS managed rule sets), forwarding to the gateway pods that
- * the AWS Load Balancer Controller registers through a TargetGroupBinding.
+ * The public edge: an internet-facing ALB (HTTPS only, TLS 1.2+, ACM certificate validated in Route 53) behind AWS
+ * WAF (per-IP rate limit and the AWS managed rule sets), with access logs kept in S3 for the stack's retention. It
+ * forwards to the gateway pods, which the AWS Load Balancer Controller registers through the release overlay's
+ * TargetGroupBinding (the overlay takes the exported target group ARN), and staff on Grafana's own host name to
+ * Grafana, whose TargetGroupBinding is this program's.
  */
 export class Edge extends pulumi.ComponentResource {
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
+  readonly grafanaTargetGroup: aws.lb.TargetGroup;
+  readonly accessLogBucket: aws.s3.Bucket;
+  readonly grafanaUrl: pulumi.Output<string>;
   readonly webAcl: aws.wafv2.WebAcl;
   readonly gatewayUrl: pulumi.Output<string>;
 
@@ -52,22 +61,83 @@ export class Edge extends pulumi.ComponentResource {
     const { prefix, settings, network, tags } = args;
     const region = aws.getRegionOutput({}, { parent: this }).region;
 
-    const certificate = new aws.acm.Certificate(`${name}-cert`, { domainName: settings.domainName, validationMethod: 'DNS', tags }, { parent: this });
-    const validationRecord = new aws.route53.Record(
-      `${name}-cert-validation`,
+    const hostNames = [settings.domainName, settings.grafanaDomainName];
+    const certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      { domainName: settings.domainName, subjectAlternativeNames: [settings.grafanaDomainName], validationMethod: 'DNS', tags },
+      { parent: this },
+    );
+    const validationRecords = hostNames.map((hostName, index) => {
+      const option = certificate.domainValidationOptions.apply((options) => options.find((candidate) => candidate.domainName === hostName) ?? options[index]!);
+      return new aws.route53.Record(
+        `${name}-cert-validation-${index}`,
+        {
+          zoneId: settings.hostedZoneId,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 300,
+          allowOverwrite: true,
+        },
+        { parent: this },
+      );
+    });
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-cert`,
+      { certificateArn: certificate.arn, validationRecordFqdns: validationRecords.map((record) => record.fqdn) },
+      { parent: this },
+    );
+
+    // ALB access logs: SSE-S3 (the only encryption ALB log delivery supports), no public access, expired after the retention.
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    this.accessLogBucket = new aws.s3.Bucket(
+      `${name}-access-logs`,
+      { bucket: pulumi.interpolate`${prefix}-alb-access-logs-${accountId}`, forceDestroy: false, tags },
+      { parent: this },
+    );
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-access-logs`,
+      { bucket: this.accessLogBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      { parent: this },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-access-logs`,
+      { bucket: this.accessLogBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-access-logs`,
       {
-        zoneId: settings.hostedZoneId,
-        name: certificate.domainValidationOptions[0]!.resourceRecordName,
-        type: certificate.domainValidationOptions[0]!.resourceRecordType,
-        records: [certificate.domainValidationOptions[0]!.resourceRecordValue],
-        ttl: 300,
-        allowOverwrite: true,
+        bucket: this.accessLogBucket.id,
+        rules: [
+          { id: 'expire-access-logs', status: 'Enabled', filter: { prefix: `${accessLogPrefix}/` }, expiration: { days: settings.accessLogRetentionDays } },
+        ],
       },
       { parent: this },
     );
-    const validation = new aws.acm.CertificateValidation(
-      `${name}-cert`,
-      { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+    const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+    const accessLogPolicy = new aws.s3.BucketPolicy(
+      `${name}-access-logs`,
+      {
+        bucket: this.accessLogBucket.id,
+        policy: policyDocument([
+          {
+            Sid: 'AlbLogDelivery',
+            Effect: 'Allow',
+            Principal: { AWS: elbAccount.arn },
+            Action: 's3:PutObject',
+            Resource: pulumi.interpolate`${this.accessLogBucket.arn}/${accessLogPrefix}/AWSLogs/${accountId}/*`,
+          },
+          {
+            Sid: 'TlsOnly',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: [this.accessLogBucket.arn, pulumi.interpolate`${this.accessLogBucket.arn}/*`],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ]),
+      },
       { parent: this },
     );
 
@@ -83,9 +153,10 @@ export class Edge extends pulumi.ComponentResource {
         enableDeletionProtection: settings.albDeletionProtection,
         // Subscriptions hold WebSockets open; graphql-ws pings well within this.
         idleTimeout: 300,
+        accessLogs: { bucket: this.accessLogBucket.id, prefix: accessLogPrefix, enabled: true },
         tags,
       },
-      { parent: this },
+      { parent: this, dependsOn: [accessLogPolicy] },
     );
     this.targetGroup = new aws.lb.TargetGroup(
       `${name}-gateway`,
@@ -95,13 +166,28 @@ export class Edge extends pulumi.ComponentResource {
         targetType: 'ip',
         protocol: 'HTTP',
         port: gatewayService.port,
-        deregistrationDelay: 30,
+        // The gateway's preStop outlasts this (the manifests test it against the same contract value).
+        deregistrationDelay: albDeregistrationDelaySeconds,
         healthCheck: { path: '/readyz', port: 'traffic-port', matcher: '200', interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
         tags,
       },
       { parent: this },
     );
-    new aws.lb.Listener(
+    this.grafanaTargetGroup = new aws.lb.TargetGroup(
+      `${name}-grafana`,
+      {
+        name: `${prefix}-grafana`,
+        vpcId: network.vpcId,
+        targetType: 'ip',
+        protocol: 'HTTP',
+        port: grafanaPort,
+        deregistrationDelay: albDeregistrationDelaySeconds,
+        healthCheck: { path: '/api/health', port: 'traffic-port', matcher: '200', interval: 30, healthyThreshold: 2, unhealthyThreshold: 3 },
+        tags,
+      },
+      { parent: this },
+    );
+    const listener = new aws.lb.Listener(
       `${name}-https`,
       {
         loadBalancerArn: this.loadBalancer.arn,
@@ -110,6 +196,17 @@ export class Edge extends pulumi.ComponentResource {
         sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
         certificateArn: validation.certificateArn,
         defaultActions: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.lb.ListenerRule(
+      `${name}-grafana`,
+      {
+        listenerArn: listener.arn,
+        priority: 10,
+        conditions: [{ hostHeader: { values: [settings.grafanaDomainName] } }],
+        actions: [{ type: 'forward', targetGroupArn: this.grafanaTargetGroup.arn }],
         tags,
       },
       { parent: this },
@@ -181,19 +278,23 @@ export class Edge extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new aws.route53.Record(
-      `${name}-gateway`,
-      {
-        zoneId: settings.hostedZoneId,
-        name: settings.domainName,
-        type: 'A',
-        aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
-      },
-      { parent: this },
+    hostNames.forEach(
+      (hostName, index) =>
+        new aws.route53.Record(
+          `${name}-${index === 0 ? 'gateway' : 'grafana'}`,
+          {
+            zoneId: settings.hostedZoneId,
+            name: hostName,
+            type: 'A',
+            aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+          },
+          { parent: this },
+        ),
     );
     this.gatewayUrl = pulumi.output(`https://${settings.domainName}`);
+    this.grafanaUrl = pulumi.output(`https://${settings.grafanaDomainName}`);
 
-    // The controller only registers pod IPs in the target group above; it creates no load balancers.
+    // The controller only registers pod IPs in the target groups above; it creates no load balancers.
     const controllerRole = new aws.iam.Role(
       `${name}-lb-controller`,
       { name: `${prefix}-lb-controller`, assumeRolePolicy: irsaTrustPolicy(args.oidc, loadBalancerControllerAccount), tags },
@@ -228,7 +329,7 @@ export class Edge extends pulumi.ComponentResource {
             Sid: 'RegisterGatewayPods',
             Effect: 'Allow',
             Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
-            Resource: this.targetGroup.arn,
+            Resource: [this.targetGroup.arn, this.grafanaTargetGroup.arn],
           },
         ]),
       },
@@ -259,14 +360,14 @@ export class Edge extends pulumi.ComponentResource {
       { parent: this, provider: args.provider },
     );
     new k8s.apiextensions.CustomResource(
-      `${name}-gateway-targets`,
+      `${name}-grafana-targets`,
       {
         apiVersion: 'elbv2.k8s.aws/v1beta1',
         kind: 'TargetGroupBinding',
-        metadata: { name: 'gateway', namespace: args.workloadNamespace },
+        metadata: { name: 'grafana', namespace: args.grafanaService.namespace },
         spec: {
-          serviceRef: { name: gatewayService.name, port: gatewayService.port },
-          targetGroupARN: this.targetGroup.arn,
+          serviceRef: { name: args.grafanaService.name, port: args.grafanaService.port },
+          targetGroupARN: this.grafanaTargetGroup.arn,
           targetType: 'ip',
         },
       },

@@ -1,8 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { pipelineIdentities } from '@rtc/manifests';
 import type { RtcService } from '../services.js';
 import type { ServiceDatabaseSecret } from './database.js';
-import { irsaTrustPolicy, irsaTrustStatement, policyDocument, type OidcProvider, type ServiceAccountRef } from './iam-documents.js';
+import { irsaTrustPolicy, policyDocument, serviceTrustPolicy, type OidcProvider, type Statement } from './iam-documents.js';
 
 export interface IamArgs {
   readonly prefix: string;
@@ -12,17 +13,15 @@ export interface IamArgs {
   readonly oidc: OidcProvider;
   /** Each subgraph's database secret; a service role may read its own and no other. */
   readonly databaseSecrets: readonly ServiceDatabaseSecret[];
-  /** The KMS key that encrypts the database secrets. */
+  /** The secret every service reads (JWT_SECRET, INTERNAL_TOKEN, REDIS_URL). */
+  readonly platformSecretArn: pulumi.Input<string>;
+  /** The KMS key that encrypts the database and platform secrets. */
   readonly secretsKeyArn: pulumi.Input<string>;
-  /** What CI pushes to. */
+  /** What the deploy step pushes to. */
   readonly repositoryArns: pulumi.Input<string>[];
-  /** What CI deploys to. */
+  /** What the deploy step deploys to. */
   readonly clusterName: pulumi.Input<string>;
   readonly clusterArn: pulumi.Input<string>;
-  /** Namespaces CI may change: the workloads and its own build agents. */
-  readonly ciNamespaces: string[];
-  /** The ServiceAccount of the Jenkins build agent pods, which act as the CI role. */
-  readonly ciAgentServiceAccount: ServiceAccountRef;
   readonly tags: Record<string, string>;
 }
 
@@ -41,25 +40,35 @@ export const ecrPushActions = [
 /** Session Manager reaches the Jenkins controller only if its instance role carries this policy. */
 export const sessionManagerPolicyArn = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore';
 
-/** The EKS access policy CI holds, scoped to its namespaces: deploy workloads, no RBAC or cluster-wide rights. */
-export const ciAccessPolicyArn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
-/** Kubernetes group of the CI role: RBAC in RTC's namespace grants it what the EKS edit policy lacks (ServiceMonitors). */
-export const ciKubernetesGroup = 'rtc-ci-releasers';
+/** The EKS access policy a namespace-scoped entry holds: workloads, no RBAC or cluster-wide rights. */
+export const namespaceEditPolicyArn = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy';
+/** Kubernetes group of the deploy role: RBAC in RTC's namespace grants it the custom resources the edit policy lacks. */
+export const deployKubernetesGroup = 'rtc-deployers';
 
 /**
- * IAM for workloads and CI: one IRSA role per service that reads only that service's database secret (the
- * gateway reads none), and a CI role (the Jenkins instance profile and its agent pods) that can push to the
- * RTC repositories and deploy into its namespaces of the cluster, nothing more.
+ * IAM for workloads and the pipeline. One IRSA role per service that reads only its own database secret and the
+ * platform secret (the gateway: the platform secret alone). The Jenkins controller's instance role may use Session
+ * Manager and launch agent pods in its two namespaces, nothing in AWS; build agents of any branch run with no role at
+ * all. The deploy role, assumable only from the deploy namespace's ServiceAccount that main's deploy step runs as,
+ * pushes to the RTC repositories and applies the release overlay to RTC's namespace.
  */
 export class Iam extends pulumi.ComponentResource {
   readonly serviceRoles: Record<string, aws.iam.Role>;
-  readonly ciRole: aws.iam.Role;
-  readonly ciInstanceProfile: aws.iam.InstanceProfile;
+  readonly jenkinsControllerRole: aws.iam.Role;
+  readonly jenkinsInstanceProfile: aws.iam.InstanceProfile;
+  readonly deployRole: aws.iam.Role;
 
   constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
     super('rtc:iam:Iam', name, {}, opts);
     const { prefix, tags } = args;
     const region = aws.getRegionOutput({}, { parent: this }).region;
+    const decryptThroughSecretsManager: Statement = {
+      Sid: 'DecryptThroughSecretsManager',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: args.secretsKeyArn,
+      Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+    };
 
     this.serviceRoles = Object.fromEntries(
       args.services.map((service) => {
@@ -73,53 +82,88 @@ export class Iam extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-        const secret = args.databaseSecrets.find((candidate) => candidate.service === service.name);
-        if (secret) {
-          new aws.iam.RolePolicy(
-            `${name}-${service.name}-secret`,
-            {
-              role: role.id,
-              name: 'read-own-database-secret',
-              policy: policyDocument([
-                {
-                  Sid: 'ReadOwnDatabaseSecret',
-                  Effect: 'Allow',
-                  Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-                  Resource: secret.secretArn,
-                },
-                {
-                  Sid: 'DecryptThroughSecretsManager',
-                  Effect: 'Allow',
-                  Action: 'kms:Decrypt',
-                  Resource: args.secretsKeyArn,
-                  Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
-                },
-              ]),
-            },
-            { parent: this },
-          );
-        }
+        const databaseSecret = args.databaseSecrets.find((candidate) => candidate.service === service.name);
+        new aws.iam.RolePolicy(
+          `${name}-${service.name}-secret`,
+          {
+            role: role.id,
+            name: 'read-own-secrets',
+            policy: policyDocument([
+              {
+                Sid: 'ReadOwnSecrets',
+                Effect: 'Allow',
+                Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+                Resource: databaseSecret ? [args.platformSecretArn, databaseSecret.secretArn] : [args.platformSecretArn],
+              },
+              decryptThroughSecretsManager,
+            ]),
+          },
+          { parent: this },
+        );
         return [service.name, role];
       }),
     );
 
-    this.ciRole = new aws.iam.Role(
-      `${name}-ci`,
+    this.jenkinsControllerRole = new aws.iam.Role(
+      `${name}-jenkins-controller`,
       {
-        name: `${prefix}-ci`,
-        description: 'Jenkins: push RTC images to ECR and deploy to the RTC namespaces of EKS',
-        assumeRolePolicy: policyDocument([
-          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          irsaTrustStatement(args.oidc, args.ciAgentServiceAccount),
-        ]),
+        name: `${prefix}-jenkins-controller`,
+        description: 'Jenkins controller: Session Manager and agent pods in its namespaces; no AWS rights beyond',
+        assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-jenkins-controller-ssm`,
+      { role: this.jenkinsControllerRole.name, policyArn: sessionManagerPolicyArn },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-jenkins-controller`,
+      {
+        role: this.jenkinsControllerRole.id,
+        name: 'find-cluster',
+        policy: policyDocument([{ Sid: 'FindCluster', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: args.clusterArn }]),
+      },
+      { parent: this },
+    );
+    this.jenkinsInstanceProfile = new aws.iam.InstanceProfile(
+      `${name}-jenkins-controller`,
+      { name: `${prefix}-jenkins-controller`, role: this.jenkinsControllerRole.name, tags },
+      { parent: this },
+    );
+    const controllerAccess = new aws.eks.AccessEntry(
+      `${name}-jenkins-controller`,
+      { clusterName: args.clusterName, principalArn: this.jenkinsControllerRole.arn, type: 'STANDARD', tags },
+      { parent: this },
+    );
+    new aws.eks.AccessPolicyAssociation(
+      `${name}-jenkins-controller`,
+      {
+        clusterName: args.clusterName,
+        principalArn: this.jenkinsControllerRole.arn,
+        policyArn: namespaceEditPolicyArn,
+        accessScope: { type: 'namespace', namespaces: [pipelineIdentities.build.namespace, pipelineIdentities.deploy.namespace] },
+      },
+      { parent: this, dependsOn: [controllerAccess] },
+    );
+
+    this.deployRole = new aws.iam.Role(
+      `${name}-deploy`,
+      {
+        name: `${prefix}-deploy`,
+        description: "main's deploy step: push RTC images to ECR and apply the release overlay to RTC's namespace",
+        assumeRolePolicy: irsaTrustPolicy(args.oidc, { namespace: pipelineIdentities.deploy.namespace, name: pipelineIdentities.deploy.serviceAccount }),
+        maxSessionDuration: 3600,
         tags,
       },
       { parent: this },
     );
     new aws.iam.RolePolicy(
-      `${name}-ci`,
+      `${name}-deploy`,
       {
-        role: this.ciRole.id,
+        role: this.deployRole.id,
         name: 'push-images-and-deploy',
         policy: policyDocument([
           { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
@@ -129,25 +173,22 @@ export class Iam extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicyAttachment(`${name}-ci-ssm`, { role: this.ciRole.name, policyArn: sessionManagerPolicyArn }, { parent: this });
-    this.ciInstanceProfile = new aws.iam.InstanceProfile(`${name}-ci`, { name: `${prefix}-ci`, role: this.ciRole.name, tags }, { parent: this });
-
-    const ciAccess = new aws.eks.AccessEntry(
-      `${name}-ci`,
-      { clusterName: args.clusterName, principalArn: this.ciRole.arn, type: 'STANDARD', kubernetesGroups: [ciKubernetesGroup], tags },
+    const deployAccess = new aws.eks.AccessEntry(
+      `${name}-deploy`,
+      { clusterName: args.clusterName, principalArn: this.deployRole.arn, type: 'STANDARD', kubernetesGroups: [deployKubernetesGroup], tags },
       { parent: this },
     );
     new aws.eks.AccessPolicyAssociation(
-      `${name}-ci`,
+      `${name}-deploy`,
       {
         clusterName: args.clusterName,
-        principalArn: this.ciRole.arn,
-        policyArn: ciAccessPolicyArn,
-        accessScope: { type: 'namespace', namespaces: args.ciNamespaces },
+        principalArn: this.deployRole.arn,
+        policyArn: namespaceEditPolicyArn,
+        accessScope: { type: 'namespace', namespaces: [args.workloadNamespace] },
       },
-      { parent: this, dependsOn: [ciAccess] },
+      { parent: this, dependsOn: [deployAccess] },
     );
 
-    this.registerOutputs({ ciRoleArn: this.ciRole.arn });
+    this.registerOutputs({ deployRoleArn: this.deployRole.arn });
   }
 }

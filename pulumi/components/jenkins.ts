@@ -1,22 +1,21 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { pipelineIdentities } from '@rtc/manifests';
 import type { JenkinsSettings } from '../config.js';
-import type { ServiceAccountRef } from './iam-documents.js';
 import type { Network } from './network.js';
 
 export interface JenkinsArgs {
   readonly prefix: string;
   readonly settings: JenkinsSettings;
   readonly network: Network;
-  /** The CI role's instance profile: ECR push, deploy to EKS, Session Manager. */
+  /** The controller's instance profile: Session Manager and agent pods, no AWS rights beyond. */
   readonly instanceProfileName: pulumi.Input<string>;
-  readonly ciRoleArn: pulumi.Input<string>;
+  /** The role only main's deploy step runs as. */
+  readonly deployRoleArn: pulumi.Input<string>;
   /** The EKS cluster security group, which guards the private API endpoint. */
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   readonly provider: k8s.Provider;
-  /** Where the build agent pods run, and the ServiceAccount that gives them the CI role. */
-  readonly agentServiceAccount: ServiceAccountRef;
   readonly tags: Record<string, string>;
 }
 
@@ -31,9 +30,11 @@ systemctl enable --now jenkins
 `;
 
 /**
- * The Jenkins controller on EC2: a private subnet, no public address, no inbound SSH (operators use
- * Session Manager), IMDSv2 only, an encrypted volume, the CI role as its instance profile. Its build
- * agents run as pods in EKS under a ServiceAccount bound to the same CI role.
+ * The Jenkins controller on EC2: a private subnet, no public address, no inbound SSH (operators use Session Manager),
+ * IMDSv2 only, an encrypted volume. Its agents run as pods in EKS: builds of any branch in the build namespace under a
+ * ServiceAccount with no IAM role (no cloud rights); main's deploy step alone in the deploy namespace, whose
+ * ServiceAccount is the only principal the deploy role trusts. Jenkins offers the deploy namespace's pod template to
+ * main's deploy stage only (a Kubernetes cloud restricted to that job's folder; ci/README.md).
  */
 export class Jenkins extends pulumi.ComponentResource {
   readonly instance: aws.ec2.Instance;
@@ -78,22 +79,27 @@ export class Jenkins extends pulumi.ComponentResource {
     );
 
     const k8sOpts = { parent: this, provider: args.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-agents`,
-      { metadata: { name: args.agentServiceAccount.namespace, labels: { 'app.kubernetes.io/part-of': 'rtc-ci' } } },
-      k8sOpts,
-    );
-    new k8s.core.v1.ServiceAccount(
-      `${name}-agent`,
-      {
-        metadata: {
-          name: args.agentServiceAccount.name,
-          namespace: namespace.metadata.name,
-          annotations: { 'eks.amazonaws.com/role-arn': args.ciRoleArn },
+    const identities: { identity: string; namespace: string; serviceAccount: string; annotations: Record<string, pulumi.Input<string>> }[] = [
+      { identity: 'build', ...pipelineIdentities.build, annotations: {} },
+      { identity: 'deploy', ...pipelineIdentities.deploy, annotations: { 'eks.amazonaws.com/role-arn': args.deployRoleArn } },
+    ];
+    for (const { identity, namespace, serviceAccount, annotations } of identities) {
+      const created = new k8s.core.v1.Namespace(
+        `${name}-${identity}`,
+        {
+          metadata: {
+            name: namespace,
+            labels: { 'app.kubernetes.io/part-of': 'rtc-ci', 'rtc/pipeline-identity': identity },
+          },
         },
-      },
-      k8sOpts,
-    );
+        k8sOpts,
+      );
+      new k8s.core.v1.ServiceAccount(
+        `${name}-${identity}-agent`,
+        { metadata: { name: serviceAccount, namespace: created.metadata.name, annotations } },
+        k8sOpts,
+      );
+    }
 
     this.registerOutputs({ instanceId: this.instance.id });
   }

@@ -17,6 +17,8 @@ export interface NetworkArgs {
 const mysqlPort = 3306;
 const redisPort = 6379;
 const httpsPort = 443;
+/** Grafana's port on its pods; the load balancer forwards staff to it. */
+export const grafanaPort = 3000;
 /** Jenkins web UI and the inbound agent port, reached only by build agents in the cluster. */
 const jenkinsPorts = [8080, 50000];
 
@@ -36,6 +38,16 @@ export class Network extends pulumi.ComponentResource {
   readonly databaseSecurityGroup: aws.ec2.SecurityGroup;
   readonly cacheSecurityGroup: aws.ec2.SecurityGroup;
   readonly jenkinsSecurityGroup: aws.ec2.SecurityGroup;
+  /**
+   * Security groups for pods (the VPC CNI gives the pods a SecurityGroupPolicy selects an ENI of their own): the gateway
+   * pods', which the load balancer reaches; the database clients' (the subgraphs and the user bootstrap), the only
+   * group RDS admits; the cache clients' (the gateway and the subgraphs), the only group Redis admits.
+   */
+  readonly podSecurityGroups: {
+    readonly gateway: aws.ec2.SecurityGroup;
+    readonly databaseClients: aws.ec2.SecurityGroup;
+    readonly cacheClients: aws.ec2.SecurityGroup;
+  };
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('rtc:network:Network', name, {}, opts);
@@ -72,9 +84,14 @@ export class Network extends pulumi.ComponentResource {
       );
     this.albSecurityGroup = group('alb', 'RTC public load balancer: HTTPS from the internet to the gateway');
     this.nodeSecurityGroup = group('nodes', 'RTC EKS nodes and pods');
-    this.databaseSecurityGroup = group('database', 'RTC RDS MySQL: 3306 from the EKS nodes only');
-    this.cacheSecurityGroup = group('cache', 'RTC ElastiCache Redis: 6379 from the EKS nodes only');
+    this.databaseSecurityGroup = group('database', 'RTC RDS MySQL: 3306 from the database client pods only');
+    this.cacheSecurityGroup = group('cache', 'RTC ElastiCache Redis: 6379 from the cache client pods only');
     this.jenkinsSecurityGroup = group('jenkins', 'RTC Jenkins controller: no inbound but its build agents');
+    this.podSecurityGroups = {
+      gateway: group('pods-gateway', 'RTC gateway pods: the load balancer reaches them on the gateway port'),
+      databaseClients: group('pods-database-clients', 'RTC pods that may reach RDS MySQL (subgraphs, user bootstrap)'),
+      cacheClients: group('pods-cache-clients', 'RTC pods that may reach ElastiCache Redis (gateway, subgraphs)'),
+    };
 
     const ingress = (rule: string, args: aws.vpc.SecurityGroupIngressRuleArgs) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-${rule}`, { ...args, tags }, { parent: this });
@@ -96,15 +113,31 @@ export class Network extends pulumi.ComponentResource {
       ipProtocol: 'tcp',
       fromPort: gatewayService.port,
       toPort: gatewayService.port,
-      referencedSecurityGroupId: this.nodeSecurityGroup.id,
+      referencedSecurityGroupId: this.podSecurityGroups.gateway.id,
     });
-
-    ingress('nodes-gateway-from-alb', {
-      securityGroupId: this.nodeSecurityGroup.id,
+    ingress('pods-gateway-from-alb', {
+      securityGroupId: this.podSecurityGroups.gateway.id,
       description: 'load balancer to the gateway pods',
       ipProtocol: 'tcp',
       fromPort: gatewayService.port,
       toPort: gatewayService.port,
+      referencedSecurityGroupId: this.albSecurityGroup.id,
+    });
+    // Grafana runs on the nodes' own interfaces (no pod security group), so the nodes admit it.
+    egress('alb-to-grafana', {
+      securityGroupId: this.albSecurityGroup.id,
+      description: 'to the Grafana pods',
+      ipProtocol: 'tcp',
+      fromPort: grafanaPort,
+      toPort: grafanaPort,
+      referencedSecurityGroupId: this.nodeSecurityGroup.id,
+    });
+    ingress('nodes-grafana-from-alb', {
+      securityGroupId: this.nodeSecurityGroup.id,
+      description: 'load balancer to the Grafana pods',
+      ipProtocol: 'tcp',
+      fromPort: grafanaPort,
+      toPort: grafanaPort,
       referencedSecurityGroupId: this.albSecurityGroup.id,
     });
     // Pod-to-pod traffic crosses nodes; NetworkPolicy narrows it inside the cluster.
@@ -122,21 +155,21 @@ export class Network extends pulumi.ComponentResource {
       cidrIpv4: '0.0.0.0/0',
     });
 
-    ingress('database-from-nodes', {
+    ingress('database-from-clients', {
       securityGroupId: this.databaseSecurityGroup.id,
-      description: 'MySQL from the EKS nodes',
+      description: 'MySQL from the database client pods',
       ipProtocol: 'tcp',
       fromPort: mysqlPort,
       toPort: mysqlPort,
-      referencedSecurityGroupId: this.nodeSecurityGroup.id,
+      referencedSecurityGroupId: this.podSecurityGroups.databaseClients.id,
     });
-    ingress('cache-from-nodes', {
+    ingress('cache-from-clients', {
       securityGroupId: this.cacheSecurityGroup.id,
-      description: 'Redis from the EKS nodes',
+      description: 'Redis from the cache client pods',
       ipProtocol: 'tcp',
       fromPort: redisPort,
       toPort: redisPort,
-      referencedSecurityGroupId: this.nodeSecurityGroup.id,
+      referencedSecurityGroupId: this.podSecurityGroups.cacheClients.id,
     });
 
     for (const port of jenkinsPorts) {

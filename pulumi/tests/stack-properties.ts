@@ -4,14 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StackConfig } from '../config.js';
-import { buildStack, readStackConfig, testSecrets, type BuiltStack } from './harness/build-stack.js';
+import { albDeregistrationDelaySeconds, nodeCapacity, pipelineIdentities, podReadinessGateLabel } from '@rtc/manifests';
+import { buildStack, readStackConfig, type BuiltStack } from './harness/build-stack.js';
 import { asList, idOf, statementsOf } from './harness/inspect.js';
-import { arnOf, eksClusterSecurityGroupId, oidcIssuer, oidcProviderArn, type CapturedResource } from './harness/mock-cloud.js';
+import { arnOf, eksClusterSecurityGroupId, elbAccount, oidcIssuer, oidcProviderArn, type CapturedResource } from './harness/mock-cloud.js';
 import { violationsOf } from './harness/run-policies.js';
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const services = ['gateway', 'users', 'catalog', 'orders', 'inventory'];
-const subgraphs = ['users', 'catalog', 'orders', 'inventory'];
+const services = ['gateway', 'users', 'catalog', 'orders', 'inventory', 'activity'];
+const subgraphs = ['users', 'catalog', 'orders', 'inventory', 'activity'];
 
 type Settings = Pick<StackConfig, 'network' | 'cluster' | 'database' | 'cache' | 'registry' | 'edge' | 'monitoring' | 'jenkins'>;
 
@@ -80,27 +81,54 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       }
     });
 
-    it('lets the load balancer reach only the gateway port on the nodes', () => {
+    it("lets the load balancer reach only the gateway pods' port and Grafana's", () => {
       expect(
         egressRules()
           .filter((rule) => rule.inputs.securityGroupId === sgId('alb'))
-          .map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId]),
-      ).toEqual([[4000, sgId('nodes')]]);
+          .map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId])
+          .sort(),
+      ).toEqual([
+        [3000, sgId('nodes')],
+        [4000, sgId('pods-gateway')],
+      ]);
       const fromAlb = ingressRules().filter((rule) => rule.inputs.referencedSecurityGroupId === sgId('alb'));
-      expect(fromAlb.map((rule) => [rule.inputs.securityGroupId, rule.inputs.fromPort, rule.inputs.toPort])).toEqual([[sgId('nodes'), 4000, 4000]]);
+      expect(fromAlb.map((rule) => [rule.inputs.securityGroupId, rule.inputs.fromPort, rule.inputs.toPort]).sort()).toEqual([
+        [sgId('nodes'), 3000, 3000],
+        [sgId('pods-gateway'), 4000, 4000],
+      ]);
     });
 
-    it('admits MySQL (3306) and Redis (6379) from the nodes only, and lets neither call out', () => {
-      for (const [role, port] of [
-        ['database', 3306],
-        ['cache', 6379],
+    it("admits MySQL (3306) and Redis (6379) only from their clients' pod security groups, and lets neither call out", () => {
+      for (const [role, clients, port] of [
+        ['database', 'pods-database-clients', 3306],
+        ['cache', 'pods-cache-clients', 6379],
       ] as const) {
         const rules = rulesOf(ingressRules(), sgId(role));
         expect(rules.map((rule) => [rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.referencedSecurityGroupId])).toEqual([
-          ['tcp', port, port, sgId('nodes')],
+          ['tcp', port, port, sgId(clients)],
         ]);
         expect(rulesOf(egressRules(), sgId(role))).toEqual([]);
       }
+    });
+
+    it('gives the database clients group to the subgraphs and the user bootstrap only, the cache clients group to the gateway and the subgraphs', () => {
+      const policies = stack.ofType('kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy');
+      const byName = Object.fromEntries(policies.map((policy) => [`${policy.inputs.metadata.namespace}/${policy.inputs.metadata.name}`, policy.inputs.spec]));
+      expect(Object.keys(byName).sort()).toEqual(['rtc-ops/db-bootstrap', 'rtc/rtc-gateway', 'rtc/rtc-subgraphs']);
+      expect(byName['rtc/rtc-gateway'].podSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/name', operator: 'In', values: ['gateway'] }]);
+      expect(byName['rtc/rtc-gateway'].securityGroups.groupIds).toEqual([eksClusterSecurityGroupId, sgId('pods-gateway'), sgId('pods-cache-clients')]);
+      expect(byName['rtc/rtc-subgraphs'].podSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/name', operator: 'In', values: subgraphs }]);
+      expect(byName['rtc/rtc-subgraphs'].securityGroups.groupIds).toEqual([
+        eksClusterSecurityGroupId,
+        sgId('pods-database-clients'),
+        sgId('pods-cache-clients'),
+      ]);
+      expect(byName['rtc-ops/db-bootstrap'].securityGroups.groupIds).toEqual([eksClusterSecurityGroupId, sgId('pods-database-clients')]);
+      expect(stack.one('eks:index:Cluster').inputs.vpcCniOptions).toMatchObject({ enablePodEni: true });
+      const controlPlane = stack
+        .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
+        .filter((attachment) => attachment.inputs.role === `${prefix}-eks-cluster`);
+      expect(controlPlane.map((attachment) => attachment.inputs.policyArn)).toContain('arn:aws:iam::aws:policy/AmazonEKSVPCResourceController');
     });
 
     it('sends rejected flows to a log group', () => {
@@ -132,6 +160,29 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const key = stack.one('aws:kms/key:Key', 'cluster-secrets');
       expect(key.inputs.enableKeyRotation).toBe(true);
       expect(eksCluster().inputs.encryptionConfigKeyArn).toContain(':key/cluster-secrets');
+    });
+
+    it('runs a Kubernetes version inside EKS standard support, and refuses extended support', () => {
+      const { inputs } = eksCluster();
+      expect(inputs.version).toBe(settings.cluster.version);
+      expect(Number(settings.cluster.version.split('.')[1])).toBeGreaterThanOrEqual(35);
+      expect(inputs.upgradePolicy).toEqual({ supportType: 'STANDARD' });
+      for (const group of stack.ofType('eks:index:ManagedNodeGroup')) expect(group.inputs.version).toBe(settings.cluster.version);
+    });
+
+    it('lets the cluster autoscaler grow the node groups to their maxima, which the platform contract publishes', () => {
+      const maxNodes = settings.cluster.nodeGroups.reduce((sum, group) => sum + group.maxSize, 0);
+      expect(nodeCapacity[stackName as keyof typeof nodeCapacity].maxNodes).toBe(maxNodes);
+      for (const group of stack.ofType('eks:index:ManagedNodeGroup')) expect(group.inputs.ignoreScalingChanges).toBe(true);
+      const autoscaler = stack.ofType('kubernetes:helm.sh/v3:Release').find((release) => release.inputs.chart === 'cluster-autoscaler')!;
+      expect(autoscaler.inputs.values.autoDiscovery).toEqual({ clusterName: prefix });
+      const role = stack.one('aws:iam/role:Role', 'addons-cluster-autoscaler');
+      expect(autoscaler.inputs.values.rbac.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(
+        arnOf('aws:iam/role:Role', `${prefix}-cluster-autoscaler`),
+      );
+      const resize = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === 'ResizeOwnNodeGroups')!;
+      expect(resize.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': prefix } });
+      expect(stack.outputs.nodeGroupMaxima).toEqual(Object.fromEntries(settings.cluster.nodeGroups.map((group) => [group.name, group.maxSize])));
     });
 
     it('creates an OIDC provider for IRSA and uses access entries, not aws-auth', () => {
@@ -203,15 +254,19 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     });
 
     it('keeps one KMS-encrypted secret per subgraph with its own user, database and DATABASE_URL', async () => {
-      const secrets = stack.ofType('aws:secretsmanager/secret:Secret');
+      const secrets = stack.ofType('aws:secretsmanager/secret:Secret').filter((secret) => secret.inputs.name.endsWith('/database'));
       expect(secrets.map((secret) => secret.inputs.name).sort()).toEqual(subgraphs.map((service) => `rtc/${stackName}/${service}/database`).sort());
       for (const service of subgraphs) {
         const version = stack.one('aws:secretsmanager/secretVersion:SecretVersion', `database-${service}`);
         const value = JSON.parse(version.inputs.secretString) as Record<string, unknown>;
         expect(value).toMatchObject({ username: service, migrationUsername: `${service}_migrator`, dbname: `rtc_${service}`, port: 3306 });
-        expect(value.url).toBe(`mysql://${service}:mock-password-database-${service}@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}`);
+        // TLS checked against the RDS CA bundle every image carries, and the host against the certificate.
+        const tls = '?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/rds/global-bundle.pem';
+        expect(value.DATABASE_URL).toBe(
+          `mysql://${service}:mock-password-database-${service}@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}${tls}`,
+        );
         expect(value.migrationUrl).toBe(
-          `mysql://${service}_migrator:mock-password-database-${service}-migration@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}`,
+          `mysql://${service}_migrator:mock-password-database-${service}-migration@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}${tls}`,
         );
       }
     });
@@ -245,11 +300,11 @@ export function describeStackProperties(stackName: string): { stack: () => Built
   });
 
   describe('cache', () => {
-    it('runs Redis with TLS, encryption at rest, the AUTH token from config, in the isolated subnets', () => {
+    it('runs Redis with TLS, encryption at rest, a generated AUTH token, in the isolated subnets', () => {
       const { inputs } = stack.one('aws:elasticache/replicationGroup:ReplicationGroup');
       expect(inputs.transitEncryptionEnabled).toBe(true);
       expect(inputs.atRestEncryptionEnabled).toBe(true);
-      expect(inputs.authToken).toBe(testSecrets['rtc:redisAuthToken']);
+      expect(inputs.authToken).toBe('mock-password-cache-auth-token');
       expect(inputs.securityGroupIds).toEqual([sgId('cache')]);
       expect(inputs.numCacheClusters).toBe(settings.cache.nodes);
       expect(inputs.automaticFailoverEnabled).toBe(settings.cache.nodes >= 2);
@@ -289,17 +344,16 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       }
     });
 
-    it('lets each subgraph read its own database secret and no other; the gateway reads none', () => {
-      const secretArns = Object.fromEntries(
-        subgraphs.map((service) => [service, `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rtc/${stackName}/${service}/database-AbCdEf`]),
-      );
-      expect(rolePolicies(serviceRole('gateway'))).toEqual([]);
-      for (const service of subgraphs) {
+    it('lets each service read the platform secret and its own database secret, no other; the gateway has no database secret', () => {
+      const secretArn = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
+      const platform = secretArn(`rtc/${stackName}/platform`);
+      for (const service of services) {
         const policies = rolePolicies(serviceRole(service));
         expect(policies).toHaveLength(1);
         const statements = statementsOf(policies[0]!.inputs.policy);
         const secretResources = statements.filter((statement) => asList(statement.Action).some((action) => action.startsWith('secretsmanager:')));
-        expect(secretResources.flatMap((statement) => asList(statement.Resource))).toEqual([secretArns[service]]);
+        const own = subgraphs.includes(service) ? [secretArn(`rtc/${stackName}/${service}/database`)] : [];
+        expect(secretResources.flatMap((statement) => asList(statement.Resource))).toEqual([platform, ...own]);
         const kms = statements.find((statement) => statement.Action === 'kms:Decrypt')!;
         expect(kms.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } });
         expect(statements.flatMap((statement) => asList(statement.Action)).sort()).toEqual([
@@ -310,42 +364,59 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       }
     });
 
-    it('lets CI push to the RTC repositories and deploy into its namespaces, nothing more', () => {
-      const ciRole = stack.one('aws:iam/role:Role', 'iam-ci');
-      const trust = statementsOf(ciRole.inputs.assumeRolePolicy);
-      expect(trust.map((statement) => statement.Principal)).toEqual([{ Service: 'ec2.amazonaws.com' }, { Federated: oidcProviderArn }]);
-      expect(trust[1]!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe('system:serviceaccount:jenkins:jenkins-agent');
-
-      const statements = statementsOf(rolePolicies(ciRole)[0]!.inputs.policy);
-      const repositoryArns = services.map((service) => arnOf('aws:ecr/repository:Repository', `${prefix}/${service}`));
-      expect(
-        statements.map((statement) => [
-          asList(statement.Action).every((action) => action.startsWith('ecr:') || action === 'eks:DescribeCluster'),
-          statement.Resource,
-        ]),
-      ).toEqual([
-        [true, '*'],
-        [true, repositoryArns],
-        [true, `arn:aws:eks:eu-west-1:123456789012:cluster/${prefix}`],
+    it('gives builds of any branch no cloud rights: the build agents run without a role, the controller only finds the cluster', () => {
+      const build = stack
+        .ofType('kubernetes:core/v1:ServiceAccount')
+        .find((account) => account.inputs.metadata.name === pipelineIdentities.build.serviceAccount)!;
+      expect(build.inputs.metadata.namespace).toBe(pipelineIdentities.build.namespace);
+      expect(build.inputs.metadata.annotations ?? {}).toEqual({});
+      for (const role of stack.ofType('aws:iam/role:Role')) {
+        expect(role.inputs.assumeRolePolicy, role.name).not.toContain(`system:serviceaccount:${pipelineIdentities.build.namespace}:`);
+      }
+      const controller = stack.one('aws:iam/role:Role', 'iam-jenkins-controller');
+      expect(statementsOf(controller.inputs.assumeRolePolicy).map((statement) => statement.Principal)).toEqual([{ Service: 'ec2.amazonaws.com' }]);
+      expect(rolePolicies(controller).flatMap((policy) => statementsOf(policy.inputs.policy).flatMap((statement) => asList(statement.Action)))).toEqual([
+        'eks:DescribeCluster',
       ]);
-      expect(asList(statements[0]!.Action)).toEqual(['ecr:GetAuthorizationToken']);
-      expect(rolePolicies(ciRole)).toHaveLength(1);
       const attachments = stack
         .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
-        .filter((attachment) => attachment.inputs.role === ciRole.inputs.name);
+        .filter((attachment) => attachment.inputs.role === controller.inputs.name);
       expect(attachments.map((attachment) => attachment.inputs.policyArn)).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore']);
+      const access = stack.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation', 'iam-jenkins-controller').inputs;
+      expect(access.accessScope).toEqual({ type: 'namespace', namespaces: ['jenkins', 'jenkins-deploy'] });
+    });
 
-      const access = stack.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation');
-      expect(access.inputs.policyArn).toBe('arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy');
-      expect(access.inputs.accessScope).toEqual({ type: 'namespace', namespaces: ['rtc', 'jenkins'] });
-      expect(stack.one('aws:eks/accessEntry:AccessEntry', 'iam-ci').inputs.kubernetesGroups).toEqual(['rtc-ci-releasers']);
+    it("lets only main's deploy step, by its namespace's ServiceAccount, assume the deploy role, which pushes images and deploys into rtc", () => {
+      const deployRole = stack.one('aws:iam/role:Role', 'iam-deploy');
+      const trust = statementsOf(deployRole.inputs.assumeRolePolicy);
+      expect(trust).toHaveLength(1);
+      expect(trust[0]!.Principal).toEqual({ Federated: oidcProviderArn });
+      expect(trust[0]!.Condition!.StringEquals).toEqual({
+        [`${oidcIssuer}:sub`]: 'system:serviceaccount:jenkins-deploy:rtc-deployer',
+        [`${oidcIssuer}:aud`]: 'sts.amazonaws.com',
+      });
+      const statements = statementsOf(rolePolicies(deployRole)[0]!.inputs.policy);
+      const repositoryArns = services.map((service) => arnOf('aws:ecr/repository:Repository', `${prefix}/${service}`));
+      expect(statements.map((statement) => [statement.Sid, statement.Resource])).toEqual([
+        ['EcrLogin', '*'],
+        ['PushRtcImages', repositoryArns],
+        ['FindCluster', `arn:aws:eks:eu-west-1:123456789012:cluster/${prefix}`],
+      ]);
+      expect(asList(statements[0]!.Action)).toEqual(['ecr:GetAuthorizationToken']);
+      const access = stack.one('aws:eks/accessPolicyAssociation:AccessPolicyAssociation', 'iam-deploy').inputs;
+      expect(access.policyArn).toBe('arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy');
+      expect(access.accessScope).toEqual({ type: 'namespace', namespaces: ['rtc'] });
+      expect(stack.one('aws:eks/accessEntry:AccessEntry', 'iam-deploy').inputs.kubernetesGroups).toEqual(['rtc-deployers']);
+      const deployer = stack
+        .ofType('kubernetes:core/v1:ServiceAccount')
+        .find((account) => account.inputs.metadata.name === pipelineIdentities.deploy.serviceAccount)!;
+      expect(deployer.inputs.metadata.namespace).toBe('jenkins-deploy');
+      expect(deployer.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-deploy`));
       const role = stack.one('kubernetes:rbac.authorization.k8s.io/v1:Role').inputs;
       expect(role.metadata).toMatchObject({ namespace: 'rtc' });
-      expect(role.rules).toEqual([
-        { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
-      ]);
+      expect(role.rules.map((rule: { resources: string[] }) => rule.resources[0])).toEqual(['servicemonitors', 'secretproviderclasses', 'targetgroupbindings']);
       const binding = stack.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding').inputs;
-      expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-ci-releasers' }]);
+      expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-deployers' }]);
     });
   });
 
@@ -403,13 +474,61 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const role = stack.one('aws:iam/role:Role', 'edge-lb-controller');
       expect(release.inputs.values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-lb-controller`));
       const writes = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === 'RegisterGatewayPods')!;
-      expect(writes.Resource).toBe(arnOf('aws:lb/targetGroup:TargetGroup', `${prefix}-gateway`));
-      const binding = stack.one('kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding').inputs;
-      expect(binding.spec).toMatchObject({ serviceRef: { name: 'gateway', port: 4000 }, targetType: 'ip' });
-      expect(binding.metadata.namespace).toBe('rtc');
+      expect(writes.Resource).toEqual([
+        arnOf('aws:lb/targetGroup:TargetGroup', `${prefix}-gateway`),
+        arnOf('aws:lb/targetGroup:TargetGroup', `${prefix}-grafana`),
+      ]);
     });
 
-    it('exports the gateway URL on the configured domain', () => {
+    it("leaves the gateway's TargetGroupBinding to the release overlay and exports the target group it binds to", () => {
+      const bindings = stack.ofType('kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding');
+      expect(bindings.map((binding) => binding.inputs.metadata.namespace)).toEqual(['monitoring']);
+      expect(stack.outputs.gatewayTargetGroupArn).toBe(arnOf('aws:lb/targetGroup:TargetGroup', `${prefix}-gateway`));
+    });
+
+    it('drains a target for as long as the platform contract says, which the gateway preStop outlasts', () => {
+      for (const group of stack.ofType('aws:lb/targetGroup:TargetGroup'))
+        expect(group.inputs.deregistrationDelay, group.name).toBe(albDeregistrationDelaySeconds);
+      expect(stack.one('aws:lb/targetGroup:TargetGroup', 'edge-gateway').inputs.healthCheck.path).toBe('/readyz');
+    });
+
+    it('writes access logs to a private, TLS-only bucket that the ELB log account alone may write, kept for the stack retention', () => {
+      const alb = stack.one('aws:lb/loadBalancer:LoadBalancer').inputs;
+      const bucket = stack.one('aws:s3/bucket:Bucket').inputs.bucket;
+      expect(bucket).toBe(`${prefix}-alb-access-logs-123456789012`);
+      expect(alb.accessLogs).toEqual({ bucket: `${stack.one('aws:s3/bucket:Bucket').name}-id`, prefix: 'alb', enabled: true });
+      expect(stack.one('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      const [delivery, tlsOnly] = statementsOf(stack.one('aws:s3/bucketPolicy:BucketPolicy').inputs.policy);
+      expect(delivery!.Principal).toEqual({ AWS: `arn:aws:iam::${elbAccount}:root` });
+      expect(delivery!.Resource).toBe(`arn:aws:s3:::${bucket}/alb/AWSLogs/123456789012/*`);
+      expect(tlsOnly).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+      const lifecycle = stack.one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs;
+      expect(lifecycle.rules[0].expiration).toEqual({ days: settings.edge.accessLogRetentionDays });
+    });
+
+    it('serves Grafana to staff on its own host name, behind its own login, with the admin password in Secrets Manager', () => {
+      const rule = stack.one('aws:lb/listenerRule:ListenerRule').inputs;
+      expect(rule.conditions).toEqual([{ hostHeader: { values: [settings.edge.grafanaDomainName] } }]);
+      expect(rule.actions[0].targetGroupArn).toBe(arnOf('aws:lb/targetGroup:TargetGroup', `${prefix}-grafana`));
+      expect(stack.one('aws:acm/certificate:Certificate').inputs.subjectAlternativeNames).toEqual([settings.edge.grafanaDomainName]);
+      expect(stack.one('aws:acm/certificateValidation:CertificateValidation').inputs.validationRecordFqdns).toHaveLength(2);
+      const binding = stack.one('kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding').inputs;
+      expect(binding.spec).toMatchObject({ serviceRef: { name: 'kube-prometheus-stack-grafana', port: 80 }, targetType: 'ip' });
+      const grafana = stack.ofType('kubernetes:helm.sh/v3:Release').find((release) => release.inputs.chart === 'kube-prometheus-stack')!.inputs.values.grafana;
+      expect(grafana['grafana.ini']).toMatchObject({ 'auth.anonymous': { enabled: false }, users: { allow_sign_up: false } });
+      expect(grafana['grafana.ini'].server.root_url).toBe(`https://${settings.edge.grafanaDomainName}`);
+      const secret = stack.one('aws:secretsmanager/secretVersion:SecretVersion', 'addons-grafana-admin');
+      expect(JSON.parse(secret.inputs.secretString)).toEqual({ username: 'admin', password: grafana.adminPassword });
+      expect(stack.outputs.grafanaAdminSecretName).toBe(`rtc/${stackName}/grafana`);
+    });
+
+    it('exports the gateway and Grafana URLs on the configured domains', () => {
+      expect(stack.outputs.grafanaUrl).toBe(`https://${settings.edge.grafanaDomainName}`);
       expect(stack.outputs.gatewayUrl).toBe(`https://${settings.edge.domainName}`);
     });
   });
@@ -500,27 +619,6 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       }
     });
 
-    it("brings each subgraph's DATABASE_URL from its own secret into a Kubernetes Secret of the name the manifests use", () => {
-      const classes = stack
-        .ofType('kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass')
-        .filter((candidate) => candidate.inputs.metadata.namespace === 'rtc');
-      expect(classes.map((providerClass) => providerClass.inputs.metadata.name).sort()).toEqual(subgraphs.map((service) => `${service}-database`).sort());
-      for (const providerClass of classes) {
-        const service = providerClass.inputs.metadata.name.replace(/-database$/, '');
-        const [object] = parse(providerClass.inputs.spec.parameters.objects) as { objectName: string; jmesPath: { path: string; objectAlias: string }[] }[];
-        expect(object!.objectName).toBe(`rtc/${stackName}/${service}/database`);
-        expect(object!.jmesPath).toEqual([
-          { path: 'url', objectAlias: 'DATABASE_URL' },
-          { path: 'migrationUrl', objectAlias: 'MIGRATION_DATABASE_URL' },
-        ]);
-        expect(providerClass.inputs.spec.secretObjects).toEqual([
-          { secretName: `${service}-database`, type: 'Opaque', data: [{ objectName: 'DATABASE_URL', key: 'DATABASE_URL' }] },
-          // The migration Job's DATABASE_URL: the migration account's, which may change tables.
-          { secretName: `${service}-database-migration`, type: 'Opaque', data: [{ objectName: 'MIGRATION_DATABASE_URL', key: 'DATABASE_URL' }] },
-        ]);
-      }
-    });
-
     it("keeps the database users job apart from the workloads' namespace", () => {
       const providerClass = stack
         .ofType('kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass')
@@ -533,40 +631,73 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       ]);
     });
 
-    it('writes the platform secret every service reads (REDIS_URL over TLS, INTERNAL_TOKEN, JWT_SECRET)', () => {
-      const secret = stack.one('kubernetes:core/v1:Secret').inputs;
-      expect(secret.metadata).toMatchObject({ name: 'rtc-platform', namespace: 'rtc' });
-      expect(secret.stringData).toEqual({
-        REDIS_URL: `rediss://:${testSecrets['rtc:redisAuthToken']}@master.${prefix}-bus.cache.amazonaws.com:6379`,
-        INTERNAL_TOKEN: testSecrets['rtc:internalToken'],
-        JWT_SECRET: testSecrets['rtc:jwtSecret'],
+    it('keeps the platform secret every service reads in Secrets Manager (REDIS_URL over TLS, INTERNAL_TOKEN, JWT_SECRET), no Kubernetes Secret', () => {
+      const secret = stack.one('aws:secretsmanager/secret:Secret', 'platform-secrets-platform').inputs;
+      expect(secret.name).toBe(`rtc/${stackName}/platform`);
+      expect(secret.kmsKeyId).toContain(':key/database-key');
+      const version = stack.one('aws:secretsmanager/secretVersion:SecretVersion', 'platform-secrets-platform');
+      expect(version.secretInputs).toContain('secretString');
+      expect(JSON.parse(version.inputs.secretString)).toEqual({
+        JWT_SECRET: 'mock-password-platform-secrets-jwt-secret',
+        INTERNAL_TOKEN: 'mock-password-platform-secrets-internal-token',
+        REDIS_URL: `rediss://:mock-password-cache-auth-token@master.${prefix}-bus.cache.amazonaws.com:6379`,
       });
+      expect(stack.ofType('kubernetes:core/v1:Secret')).toEqual([]);
+      expect(stack.outputs.platformSecretName).toBe(`rtc/${stackName}/platform`);
     });
 
-    it("deploys the stack's kustomize overlay from manifests/ into a restricted namespace", () => {
-      const overlay = stack.one('kubernetes:kustomize:Directory').inputs;
-      expect(overlay.directory).toBe(path.join(repoDir, 'manifests', 'overlays', stackName));
-      expect(stack.ofType('kubernetes:apps/v1:Deployment').length).toBeGreaterThan(0);
+    it('creates the namespace the releases deploy into: restricted Pod Security, pod readiness gates injected', () => {
       const namespace = stack.ofType('kubernetes:core/v1:Namespace').find((candidate) => candidate.inputs.metadata.name === 'rtc')!;
-      expect(namespace.inputs.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    });
-  });
-
-  describe('workload identity', () => {
-    it("annotates each ServiceAccount the overlay declares with its service's role, replacing the overlay's placeholder", () => {
-      for (const service of services) {
-        const account = stack.ofType('kubernetes:core/v1:ServiceAccount').find((candidate) => candidate.inputs.metadata.name === service);
-        expect(account?.inputs.metadata.annotations['eks.amazonaws.com/role-arn'], service).toBe(arnOf('aws:iam/role:Role', `${prefix}-svc-${service}`));
-      }
+      expect(namespace.inputs.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', [podReadinessGateLabel]: 'enabled' });
     });
 
-    it("marks the platform secret's values as Pulumi secrets", () => {
-      expect(stack.one('kubernetes:core/v1:Secret').secretInputs).toContain('stringData');
+    it('owns no workload: no Deployment, no Job on an RTC image, nothing of the release overlay, nothing that waits for an image tag', () => {
+      const ownedByReleases = ['apps/v1:Deployment', 'core/v1:Service', 'autoscaling/v2:HorizontalPodAutoscaler', 'policy/v1:PodDisruptionBudget'];
+      for (const kind of ownedByReleases) expect(stack.ofType(`kubernetes:${kind}`), kind).toEqual([]);
+      expect(stack.ofType('kubernetes:kustomize:Directory')).toEqual([]);
+      expect(stack.ofType('kubernetes:kustomize/v2:Directory')).toEqual([]);
+      const inRtc = stack.resources.filter((resource) => resource.type.startsWith('kubernetes:') && resource.inputs.metadata?.namespace === 'rtc');
+      expect(inRtc.map((resource) => resource.inputs.kind ?? resource.type.split(':').pop()).sort()).toEqual([
+        'Role',
+        'RoleBinding',
+        'SecurityGroupPolicy',
+        'SecurityGroupPolicy',
+      ]);
+      // The one Job, the database users' bootstrap, runs a public MySQL client image that exists before any release.
+      const jobs = stack.ofType('kubernetes:batch/v1:Job');
+      expect(jobs).toHaveLength(1);
+      const images = jobs.flatMap((job) => job.inputs.spec.template.spec.containers.map((container: { image: string }) => container.image));
+      expect(images).toEqual(['public.ecr.aws/docker/library/mysql:8.4']);
+      const serialized = JSON.stringify(stack.resources.map((resource) => resource.inputs));
+      expect(serialized).not.toMatch(/\.dkr\.ecr\./);
+    });
+
+    it("routes Alertmanager's alerts to the stack's SNS topic, signed with its own role that may publish there alone", () => {
+      const values = stack.ofType('kubernetes:helm.sh/v3:Release').find((release) => release.inputs.chart === 'kube-prometheus-stack')!.inputs.values;
+      const topicArn = arnOf('aws:sns/topic:Topic', `${prefix}-alarms`);
+      const { route, receivers } = values.alertmanager.config;
+      expect(route.receiver).toBe('sns');
+      expect(receivers.find((receiver: { name: string }) => receiver.name === 'sns').sns_configs).toEqual([
+        expect.objectContaining({ topic_arn: topicArn, sigv4: { region: 'eu-west-1' }, send_resolved: true }),
+      ]);
+      const role = stack.one('aws:iam/role:Role', 'addons-alertmanager');
+      expect(values.alertmanager.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-alertmanager`));
+      const [trust] = statementsOf(role.inputs.assumeRolePolicy);
+      expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe('system:serviceaccount:monitoring:kube-prometheus-stack-alertmanager');
+      const [publish] = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy);
+      expect(publish).toMatchObject({ Action: 'sns:Publish', Resource: topicArn });
+    });
+
+    it("ships every container's logs to CloudWatch log groups kept for the stack's retention", () => {
+      const addon = stack.ofType('aws:eks/addon:Addon').find((candidate) => candidate.inputs.addonName === 'amazon-cloudwatch-observability')!;
+      expect(addon.inputs.serviceAccountRoleArn).toBe(arnOf('aws:iam/role:Role', `${prefix}-cloudwatch-agent`));
+      const groups = stack.ofType('aws:cloudwatch/logGroup:LogGroup').map((group) => group.inputs.name);
+      for (const group of ['application', 'dataplane', 'host', 'performance']) expect(groups).toContain(`/aws/containerinsights/${prefix}/${group}`);
     });
   });
 
   describe('jenkins', () => {
-    it('runs the controller in a private subnet, without public address or SSH key, IMDSv2 only, as the CI role', () => {
+    it('runs the controller in a private subnet, without public address or SSH key, IMDSv2 only, as its own role', () => {
       const instance = stack.one('aws:ec2/instance:Instance').inputs;
       expect(instance.subnetId).toBe('subnet-private-a');
       expect(instance.associatePublicIpAddress).toBe(false);
@@ -575,7 +706,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(instance.rootBlockDevice.encrypted).toBe(true);
       expect(instance.vpcSecurityGroupIds).toEqual([sgId('jenkins')]);
       expect(instance.iamInstanceProfile).toBe(stack.one('aws:iam/instanceProfile:InstanceProfile').inputs.name);
-      expect(stack.one('aws:iam/instanceProfile:InstanceProfile').inputs.role).toBe(`${prefix}-ci`);
+      expect(stack.one('aws:iam/instanceProfile:InstanceProfile').inputs.role).toBe(`${prefix}-jenkins-controller`);
     });
 
     it('is reached by its agents only, and reaches the private cluster endpoint', () => {
@@ -586,11 +717,6 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       ]);
       const toApi = rulesOf(ingressRules(), eksClusterSecurityGroupId);
       expect(toApi.map((rule) => [rule.inputs.fromPort, rule.inputs.referencedSecurityGroupId])).toEqual([[443, sgId('jenkins')]]);
-    });
-
-    it('gives its agent pods the CI role through their ServiceAccount', () => {
-      const account = stack.ofType('kubernetes:core/v1:ServiceAccount').find((candidate) => candidate.inputs.metadata.name === 'jenkins-agent')!;
-      expect(account.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-ci`));
     });
   });
 

@@ -7,13 +7,6 @@ import { createMockCloud, type CapturedResource } from './mock-cloud.js';
 
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Secrets an operator sets with `pulumi config set --secret`; stack files never hold them. */
-export const testSecrets = {
-  'rtc:redisAuthToken': 'test-redis-auth-token-0123456789',
-  'rtc:jwtSecret': 'test-jwt-secret',
-  'rtc:internalToken': 'test-internal-token',
-};
-
 /** The stack's Pulumi.<stack>.yaml as the CLI hands it to the program: structured values JSON-encoded. */
 export function readStackConfig(stack: string): Record<string, string> {
   const file = parse(readFileSync(path.join(projectDir, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> };
@@ -39,7 +32,7 @@ function unwrap(value: unknown): Promise<unknown> {
  * test file, so each file builds one stack.
  */
 export async function buildStack(stack: string): Promise<BuiltStack> {
-  pulumi.runtime.setAllConfig({ ...readStackConfig(stack), ...testSecrets }, Object.keys(testSecrets));
+  pulumi.runtime.setAllConfig(readStackConfig(stack));
   const { mocks, resources } = createMockCloud();
   await pulumi.runtime.setMocks(mocks, 'rtc', stack, false);
   const program = (await import('../../index.js')) as Record<string, unknown>;

@@ -27,28 +27,13 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-/** What kustomize would render from an overlay: enough objects to see the program's transformation at work. */
-export function renderedOverlay(): Record<string, unknown>[] {
-  return ['gateway', 'users', 'catalog', 'orders', 'inventory'].flatMap((service) => [
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: service, namespace: 'rtc', annotations: { 'eks.amazonaws.com/role-arn': 'set-by-overlay' } },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: service, namespace: 'rtc' },
-      spec: { template: { spec: { serviceAccountName: service, containers: [{ name: service, image: `rtc/${service}` }] } } },
-    },
-  ]);
-}
-
 export const account = '123456789012';
 export const region = 'eu-west-1';
 export const oidcIssuer = `oidc.eks.${region}.amazonaws.com/id/EXAMPLE0123456789`;
 export const oidcProviderArn = `arn:aws:iam::${account}:oidc-provider/${oidcIssuer}`;
 export const eksClusterSecurityGroupId = 'sg-eks-cluster';
+/** Elastic Load Balancing's log delivery account in eu-west-1. */
+export const elbAccount = '156460612806';
 
 /** The ARN the mocks give an AWS resource of this type and physical name. */
 export function arnOf(type: string, physicalName: string): string {
@@ -103,15 +88,15 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
     case 'aws:acm/certificate:Certificate':
       return {
         ...common,
-        domainValidationOptions: [
-          {
-            domainName: inputs.domainName,
-            resourceRecordName: `_x.${inputs.domainName}.`,
-            resourceRecordType: 'CNAME',
-            resourceRecordValue: '_y.acm-validations.aws.',
-          },
-        ],
+        domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((domainName: string) => ({
+          domainName,
+          resourceRecordName: `_x.${domainName}.`,
+          resourceRecordType: 'CNAME',
+          resourceRecordValue: '_y.acm-validations.aws.',
+        })),
       };
+    case 'aws:s3/bucket:Bucket':
+      return { ...common, arn: `arn:aws:s3:::${inputs.bucket}`, bucket: inputs.bucket };
     case 'aws:route53/record:Record':
       return { fqdn: inputs.name };
     case 'aws:ec2/launchTemplate:LaunchTemplate':
@@ -143,8 +128,8 @@ export function createMockCloud(): { mocks: pulumi.runtime.Mocks; resources: Cap
           return { name: region, region, id: region };
         case 'aws:index/getPartition:getPartition':
           return { partition: 'aws', dnsSuffix: 'amazonaws.com' };
-        case 'kubernetes:kustomize:directory':
-          return { result: renderedOverlay() };
+        case 'aws:elb/getServiceAccount:getServiceAccount':
+          return { id: elbAccount, arn: `arn:aws:iam::${elbAccount}:root` };
         case 'aws:ssm/getParameter:getParameter':
           return { name: args.inputs.name, value: 'ami-0a1b2c3d4e5f67890', type: 'String' };
         default:
