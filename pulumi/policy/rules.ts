@@ -28,6 +28,8 @@ interface PolicyStatement {
   Effect?: string;
   Action?: string | string[];
   Resource?: string | string[];
+  Principal?: string | Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 function statementsOf(policy: unknown): PolicyStatement[] {
@@ -54,6 +56,62 @@ function checkPolicyDocument(policy: unknown, report: ReportViolation): void {
     }
   }
 }
+
+/** Managed policies that hand out the whole account (or its IAM, which amounts to the same). */
+export const administratorPolicyArns = [
+  'arn:aws:iam::aws:policy/AdministratorAccess',
+  'arn:aws:iam::aws:policy/PowerUserAccess',
+  'arn:aws:iam::aws:policy/IAMFullAccess',
+];
+/** EKS access policies that administer the whole cluster. */
+export const clusterAdminAccessPolicies = [
+  'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+  'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy',
+];
+
+function checkAdministratorPolicy(policyArn: string | undefined, report: ReportViolation): void {
+  if (policyArn && administratorPolicyArns.includes(policyArn)) report(`${policyArn} is attached; grant the actions the principal needs`);
+}
+
+const conditionKeysOf = (statement: PolicyStatement): string[] => Object.values(statement.Condition ?? {}).flatMap((test) => Object.keys(test));
+const conditionValuesOf = (statement: PolicyStatement, keySuffix: string): string[] =>
+  Object.values(statement.Condition ?? {}).flatMap((test) =>
+    Object.entries(test)
+      .filter(([key]) => key.endsWith(keySuffix))
+      .flatMap(([, value]) => asList(value)),
+  );
+
+/**
+ * A role that a Kubernetes workload assumes must name which one: IRSA (web identity from the cluster's OIDC provider)
+ * by the token's `sub` (system:serviceaccount:<namespace>:<name>, no wildcard), Pod Identity by the session tags of the
+ * namespace and the ServiceAccount. Otherwise every pod of the cluster may assume it.
+ */
+function checkWorkloadTrust(policy: unknown, report: ReportViolation): void {
+  for (const statement of statementsOf(policy)) {
+    if (statement.Effect !== 'Allow' || typeof statement.Principal !== 'object') continue;
+    const actions = asList(statement.Action);
+    const federated = asList(statement.Principal.Federated);
+    if (actions.includes('sts:AssumeRoleWithWebIdentity') && federated.some((principal) => principal.includes(':oidc-provider/'))) {
+      const subjects = conditionValuesOf(statement, ':sub');
+      if (subjects.length === 0) report('an IRSA trust statement has no condition on the token subject; any pod of the cluster may assume the role');
+      for (const subject of subjects) {
+        if (!/^system:serviceaccount:[^:*?]+:[^:*?]+$/.test(subject))
+          report(`IRSA subject "${subject}" is not one ServiceAccount (system:serviceaccount:<namespace>:<name>)`);
+      }
+    }
+    if (asList(statement.Principal.Service).includes('pods.eks.amazonaws.com')) {
+      const keys = conditionKeysOf(statement);
+      for (const tag of ['aws:RequestTag/kubernetes-namespace', 'aws:RequestTag/kubernetes-service-account']) {
+        if (!keys.includes(tag)) report(`a Pod Identity trust statement has no condition on ${tag}; any associated pod may assume the role`);
+      }
+    }
+  }
+}
+
+/** The stack a resource belongs to, from its URN (`urn:pulumi:<stack>::<project>::...`). */
+const stackOf = (urn: string): string => urn.split(':')[2] ?? '';
+/** Production stacks: `prod` and any stack whose name starts with it. */
+const isProduction = (urn: string): boolean => stackOf(urn).startsWith('prod');
 
 /** RTC's rules for its AWS stacks. The tests run them over every resource of both stacks. */
 export const policies: ResourceValidationPolicy[] = [
@@ -163,6 +221,62 @@ export const policies: ResourceValidationPolicy[] = [
       validateResourceOfType(aws.iam.RolePolicy, (policy, _args, report) => checkPolicyDocument(policy.policy, report)),
       validateResourceOfType(aws.iam.Policy, (policy, _args, report) => checkPolicyDocument(policy.policy, report)),
     ],
+  },
+  {
+    name: 'workload-trust-names-its-subject',
+    description: 'IRSA trust policies name one ServiceAccount in a sub condition; Pod Identity trust policies condition on namespace and ServiceAccount tags.',
+    enforcementLevel: 'mandatory',
+    validateResource: validateResourceOfType(aws.iam.Role, (role, _args, report) => checkWorkloadTrust(role.assumeRolePolicy, report)),
+  },
+  {
+    name: 'no-administrator-policies',
+    description: 'No principal gets AdministratorAccess, PowerUserAccess or IAMFullAccess, nor administers the whole EKS cluster.',
+    enforcementLevel: 'mandatory',
+    validateResource: [
+      validateResourceOfType(aws.iam.RolePolicyAttachment, (attachment, _args, report) => checkAdministratorPolicy(attachment.policyArn, report)),
+      validateResourceOfType(aws.iam.UserPolicyAttachment, (attachment, _args, report) => checkAdministratorPolicy(attachment.policyArn, report)),
+      validateResourceOfType(aws.iam.GroupPolicyAttachment, (attachment, _args, report) => checkAdministratorPolicy(attachment.policyArn, report)),
+      validateResourceOfType(aws.iam.PolicyAttachment, (attachment, _args, report) => checkAdministratorPolicy(attachment.policyArn, report)),
+      validateResourceOfType(aws.iam.Role, (role, _args, report) => {
+        for (const policyArn of role.managedPolicyArns ?? []) checkAdministratorPolicy(policyArn, report);
+      }),
+      validateResourceOfType(aws.eks.AccessPolicyAssociation, (association, _args, report) => {
+        if (clusterAdminAccessPolicies.includes(association.policyArn) && association.accessScope?.type === 'cluster') {
+          report(`${association.policyArn} over the whole cluster; scope the entry to its namespaces with a narrower policy`);
+        }
+      }),
+    ],
+  },
+  {
+    name: 'production-protected',
+    description: 'In production, the database, the cluster and the load balancer have deletion protection; RDS and Redis are Multi-AZ.',
+    enforcementLevel: 'mandatory',
+    validateResource: [
+      validateResourceOfType(aws.rds.Instance, (db, args, report) => {
+        if (!isProduction(args.urn)) return;
+        if (!db.deletionProtection) report('the production database has no deletion protection');
+        if (!db.multiAz) report('the production database is not Multi-AZ');
+      }),
+      validateResourceOfType(aws.lb.LoadBalancer, (loadBalancer, args, report) => {
+        if (isProduction(args.urn) && !loadBalancer.enableDeletionProtection) report('the production load balancer has no deletion protection');
+      }),
+      validateResourceOfType(aws.elasticache.ReplicationGroup, (group, args, report) => {
+        if (isProduction(args.urn) && (!group.multiAzEnabled || !group.automaticFailoverEnabled))
+          report('production Redis is not Multi-AZ with automatic failover');
+      }),
+      (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (args.type !== 'eks:index:Cluster' || !isProduction(args.urn)) return;
+        if (!(args.props as { deletionProtection?: boolean }).deletionProtection) report('the production cluster has no deletion protection');
+      },
+    ],
+  },
+  {
+    name: 'load-balancer-access-logs',
+    description: 'Every load balancer writes access logs to a bucket.',
+    enforcementLevel: 'mandatory',
+    validateResource: validateResourceOfType(aws.lb.LoadBalancer, (loadBalancer, _args, report) => {
+      if (!loadBalancer.accessLogs?.enabled || !loadBalancer.accessLogs.bucket) report('access logs are off; send them to the access log bucket');
+    }),
   },
   {
     name: 'eks-hardened',

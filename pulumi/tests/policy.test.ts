@@ -4,9 +4,19 @@ import { violationsOf } from './harness/run-policies.js';
 
 const policyNames = (violations: { policy: string }[]) => [...new Set(violations.map((violation) => violation.policy))];
 
-async function check(type: string, props: Record<string, unknown>) {
-  return violationsOf({ type, name: 'deliberately-bad', props });
+async function check(type: string, props: Record<string, unknown>, stack?: string) {
+  return violationsOf({ type, name: 'deliberately-bad', props, ...(stack ? { stack } : {}) });
 }
+
+const oidcProvider = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE';
+const issuer = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE';
+const trustPolicy = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const webIdentity = (condition?: Record<string, Record<string, string>>) => ({
+  Effect: 'Allow',
+  Principal: { Federated: oidcProvider },
+  Action: 'sts:AssumeRoleWithWebIdentity',
+  ...(condition ? { Condition: condition } : {}),
+});
 
 describe('the policy pack', () => {
   it('declares every rule mandatory', () => {
@@ -141,6 +151,98 @@ describe('the policy pack', () => {
       'no OIDC provider, so no IAM roles for service accounts',
       'the public API endpoint is open to the whole internet',
     ]);
+  });
+
+  it('rejects an IRSA trust policy without a subject condition, or with a wildcard subject', async () => {
+    const audienceOnly = await check('aws:iam/role:Role', {
+      assumeRolePolicy: trustPolicy(webIdentity({ StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com' } })),
+    });
+    expect(audienceOnly.map((violation) => [violation.policy, violation.message])).toEqual([
+      ['workload-trust-names-its-subject', 'an IRSA trust statement has no condition on the token subject; any pod of the cluster may assume the role'],
+    ]);
+    const wildcard = await check('aws:iam/role:Role', {
+      assumeRolePolicy: trustPolicy(webIdentity({ StringLike: { [`${issuer}:sub`]: 'system:serviceaccount:rtc:*' } })),
+    });
+    expect(wildcard.map((violation) => violation.message)).toEqual([
+      'IRSA subject "system:serviceaccount:rtc:*" is not one ServiceAccount (system:serviceaccount:<namespace>:<name>)',
+    ]);
+    const scoped = await check('aws:iam/role:Role', {
+      assumeRolePolicy: trustPolicy(
+        webIdentity({ StringEquals: { [`${issuer}:sub`]: 'system:serviceaccount:rtc:orders', [`${issuer}:aud`]: 'sts.amazonaws.com' } }),
+      ),
+    });
+    expect(scoped).toEqual([]);
+  });
+
+  it('rejects a Pod Identity trust policy that does not name the namespace and ServiceAccount', async () => {
+    const podIdentity = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] };
+    const open = await check('aws:iam/role:Role', { assumeRolePolicy: trustPolicy(podIdentity) });
+    expect(open.map((violation) => violation.message)).toEqual([
+      'a Pod Identity trust statement has no condition on aws:RequestTag/kubernetes-namespace; any associated pod may assume the role',
+      'a Pod Identity trust statement has no condition on aws:RequestTag/kubernetes-service-account; any associated pod may assume the role',
+    ]);
+    const scoped = await check('aws:iam/role:Role', {
+      assumeRolePolicy: trustPolicy({
+        ...podIdentity,
+        Condition: { StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'rtc', 'aws:RequestTag/kubernetes-service-account': 'orders' } },
+      }),
+    });
+    expect(scoped).toEqual([]);
+  });
+
+  it('rejects administrator policies however they are attached, and cluster-wide EKS administration', async () => {
+    const attachments = await Promise.all([
+      check('aws:iam/rolePolicyAttachment:RolePolicyAttachment', { role: 'ci', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+      check('aws:iam/userPolicyAttachment:UserPolicyAttachment', { user: 'ops', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }),
+      check('aws:iam/groupPolicyAttachment:GroupPolicyAttachment', { group: 'devs', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' }),
+      check('aws:iam/role:Role', { assumeRolePolicy: trustPolicy(), managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }),
+      check('aws:eks/accessPolicyAssociation:AccessPolicyAssociation', {
+        policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+        accessScope: { type: 'cluster' },
+      }),
+    ]);
+    for (const violations of attachments) expect(policyNames(violations)).toEqual(['no-administrator-policies']);
+    expect(
+      await check('aws:iam/rolePolicyAttachment:RolePolicyAttachment', { role: 'x', policyArn: 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess' }),
+    ).toEqual([]);
+  });
+
+  it('rejects production resources without deletion protection or Multi-AZ, and lets other stacks go without', async () => {
+    const database = {
+      publiclyAccessible: false,
+      storageEncrypted: true,
+      kmsKeyId: 'k',
+      backupRetentionPeriod: 7,
+      manageMasterUserPassword: true,
+      multiAz: false,
+      deletionProtection: false,
+    };
+    expect((await check('aws:rds/instance:Instance', database, 'prod')).map((violation) => violation.message)).toEqual([
+      'the production database has no deletion protection',
+      'the production database is not Multi-AZ',
+    ]);
+    expect(await check('aws:rds/instance:Instance', database, 'dev')).toEqual([]);
+    const cluster = {
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      encryptionConfigKeyArn: 'k',
+      createOidcProvider: true,
+      endpointPublicAccess: false,
+    };
+    expect((await check('eks:index:Cluster', { ...cluster, deletionProtection: false }, 'prod')).map((violation) => violation.message)).toEqual([
+      'the production cluster has no deletion protection',
+    ]);
+    const loadBalancer = { accessLogs: { enabled: true, bucket: 'logs' }, enableDeletionProtection: false };
+    expect(policyNames(await check('aws:lb/loadBalancer:LoadBalancer', loadBalancer, 'prod'))).toEqual(['production-protected']);
+    const redis = { transitEncryptionEnabled: true, atRestEncryptionEnabled: true, authToken: 't', multiAzEnabled: false, automaticFailoverEnabled: false };
+    expect(policyNames(await check('aws:elasticache/replicationGroup:ReplicationGroup', redis, 'prod'))).toEqual(['production-protected']);
+  });
+
+  it('rejects a load balancer without access logs', async () => {
+    const violations = await check('aws:lb/loadBalancer:LoadBalancer', { loadBalancerType: 'application', accessLogs: { enabled: false, bucket: 'logs' } });
+    expect(violations.map((violation) => [violation.policy, violation.message])).toEqual([
+      ['load-balancer-access-logs', 'access logs are off; send them to the access log bucket'],
+    ]);
+    expect(await check('aws:lb/loadBalancer:LoadBalancer', { loadBalancerType: 'application' })).toHaveLength(1);
   });
 
   it('leaves resources it has no rule for alone', async () => {

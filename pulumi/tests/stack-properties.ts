@@ -734,7 +734,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const violations = (
         await Promise.all(
           stack.resources.map(async (resource) =>
-            (await violationsOf({ type: resource.type, name: resource.name, props: resource.inputs })).map((violation) => ({
+            (await violationsOf({ type: resource.type, name: resource.name, props: resource.inputs, stack: stackName })).map((violation) => ({
               resource: resource.name,
               ...violation,
             })),

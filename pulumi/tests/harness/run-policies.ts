@@ -10,14 +10,14 @@ export interface Violation {
 
 /** Calls every policy's validateResource on one resource, as the policy engine would during a preview. */
 export async function violationsOf(
-  resource: { type: string; name: string; props: Record<string, unknown> },
+  resource: { type: string; name: string; props: Record<string, unknown>; stack?: string },
   pack: ResourceValidationPolicy[] = policies,
 ): Promise<Violation[]> {
   const found: Violation[] = [];
   const args: ResourceValidationArgs = {
     type: resource.type,
     name: resource.name,
-    urn: `urn:pulumi:test::rtc::${resource.type}::${resource.name}`,
+    urn: `urn:pulumi:${resource.stack ?? 'test'}::rtc::${resource.type}::${resource.name}`,
     props: resource.props,
     opts: {
       protect: false,
