@@ -91,6 +91,7 @@ const addons = new ClusterAddons('addons', {
   region,
   oidc: cluster.oidc,
   alarmTopicArn: monitoring.alarmTopic.arn,
+  alarmKeyArn: monitoring.alarmKey.arn,
   grafanaUrl: edge.grafanaUrl,
   secretsKeyArn: database.key.arn,
   tags,

@@ -16,6 +16,8 @@ export interface ClusterAddonsArgs {
   readonly region: pulumi.Input<string>;
   /** The stack's alarm topic: Alertmanager publishes there too, so the on-call hears one voice. */
   readonly alarmTopicArn: pulumi.Input<string>;
+  /** The KMS key of that topic. */
+  readonly alarmKeyArn: pulumi.Input<string>;
   /** Where staff open Grafana (https://...), so its links and cookies are right. */
   readonly grafanaUrl: pulumi.Input<string>;
   /** The KMS key of the stack's secrets, for Grafana's admin password. */
@@ -231,7 +233,16 @@ export class ClusterAddons extends pulumi.ComponentResource {
       {
         role: alertmanagerRole.id,
         name: 'publish-alarms',
-        policy: policyDocument([{ Sid: 'PublishAlarms', Effect: 'Allow', Action: 'sns:Publish', Resource: args.alarmTopicArn }]),
+        policy: policyDocument([
+          { Sid: 'PublishAlarms', Effect: 'Allow', Action: 'sns:Publish', Resource: args.alarmTopicArn },
+          {
+            Sid: 'EncryptThroughSns',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: args.alarmKeyArn,
+            Condition: { StringEquals: { 'kms:ViaService': pulumi.interpolate`sns.${region}.amazonaws.com` } },
+          },
+        ]),
       },
       { parent: this },
     );

@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { MonitoringSettings } from '../config.js';
+import { policyDocument } from './iam-documents.js';
 
 export interface MonitoringArgs {
   readonly prefix: string;
@@ -24,12 +25,43 @@ const gib = 1024 ** 3;
  */
 export class Monitoring extends pulumi.ComponentResource {
   readonly alarmTopic: aws.sns.Topic;
+  /** The topic's key; a publisher needs kms:GenerateDataKey on it. */
+  readonly alarmKey: aws.kms.Key;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super('rtc:monitoring:Monitoring', name, {}, opts);
     const { prefix, settings, tags } = args;
 
-    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-alarms`, kmsMasterKeyId: 'alias/aws/sns', tags }, { parent: this });
+    // A key of our own: CloudWatch alarms cannot publish to a topic under the AWS managed SNS key, whose policy nobody can extend.
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    this.alarmKey = new aws.kms.Key(
+      `${name}-alarms`,
+      {
+        description: `${prefix} alarm topic encryption`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: policyDocument([
+          {
+            Sid: 'AccountAdministersThroughIam',
+            Effect: 'Allow',
+            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` },
+            Action: 'kms:*',
+            Resource: '*',
+          },
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+          },
+        ]),
+        tags,
+      },
+      { parent: this },
+    );
+    this.alarmTopic = new aws.sns.Topic(`${name}-alarms`, { name: `${prefix}-alarms`, kmsMasterKeyId: this.alarmKey.arn, tags }, { parent: this });
     settings.alarmEmails.forEach(
       (endpoint, index) =>
         new aws.sns.TopicSubscription(`${name}-alarms-${index}`, { topic: this.alarmTopic.arn, protocol: 'email', endpoint }, { parent: this }),

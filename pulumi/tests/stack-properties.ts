@@ -684,8 +684,11 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(values.alertmanager.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-alertmanager`));
       const [trust] = statementsOf(role.inputs.assumeRolePolicy);
       expect(trust!.Condition!.StringEquals![`${oidcIssuer}:sub`]).toBe('system:serviceaccount:monitoring:kube-prometheus-stack-alertmanager');
-      const [publish] = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy);
+      const [publish, encrypt] = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy);
       expect(publish).toMatchObject({ Action: 'sns:Publish', Resource: topicArn });
+      expect(encrypt).toMatchObject({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: stack.one('aws:sns/topic:Topic').inputs.kmsMasterKeyId });
+      const keyPolicy = statementsOf(stack.one('aws:kms/key:Key', 'monitoring-alarms').inputs.policy);
+      expect(keyPolicy.find((statement) => statement.Sid === 'CloudWatchAlarmsPublish')!.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
     });
 
     it("ships every container's logs to CloudWatch log groups kept for the stack's retention", () => {
