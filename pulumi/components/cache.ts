@@ -66,6 +66,8 @@ export class Cache extends pulumi.ComponentResource {
         atRestEncryptionEnabled: true,
         kmsKeyId: key.arn,
         authToken,
+        // A new token is added beside the old one, so services still on the old one keep working until they restart.
+        authTokenUpdateStrategy: 'ROTATE',
         autoMinorVersionUpgrade: true,
         snapshotRetentionLimit: 1,
         logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],

@@ -305,6 +305,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(inputs.transitEncryptionEnabled).toBe(true);
       expect(inputs.atRestEncryptionEnabled).toBe(true);
       expect(inputs.authToken).toBe('mock-password-cache-auth-token');
+      expect(inputs.authTokenUpdateStrategy).toBe('ROTATE');
       expect(inputs.securityGroupIds).toEqual([sgId('cache')]);
       expect(inputs.numCacheClusters).toBe(settings.cache.nodes);
       expect(inputs.automaticFailoverEnabled).toBe(settings.cache.nodes >= 2);
