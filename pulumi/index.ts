@@ -88,6 +88,7 @@ const addons = new ClusterAddons('addons', {
   stack,
   provider: cluster.provider,
   clusterName: cluster.name,
+  clusterVersion: config.cluster.version,
   region,
   oidc: cluster.oidc,
   alarmTopicArn: monitoring.alarmTopic.arn,

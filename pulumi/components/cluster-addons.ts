@@ -13,6 +13,8 @@ export interface ClusterAddonsArgs {
   readonly stack: string;
   readonly provider: k8s.Provider;
   readonly clusterName: pulumi.Input<string>;
+  /** The cluster's Kubernetes minor version: the autoscaler's must match it. */
+  readonly clusterVersion: string;
   readonly region: pulumi.Input<string>;
   /** The stack's alarm topic: Alertmanager publishes there too, so the on-call hears one voice. */
   readonly alarmTopicArn: pulumi.Input<string>;
@@ -133,6 +135,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         values: {
           cloudProvider: 'aws',
           awsRegion: region,
+          image: { tag: `v${args.clusterVersion}.0` },
           autoDiscovery: { clusterName: args.clusterName },
           rbac: {
             serviceAccount: { create: true, name: clusterAutoscalerAccount.name, annotations: { 'eks.amazonaws.com/role-arn': autoscalerRole.arn } },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { instanceCapacity, systemReserve } from '../components/instance-capacity.js';
 import type { StackConfig } from '../config.js';
 import { albDeregistrationDelaySeconds, nodeCapacity, pipelineIdentities, podReadinessGateLabel } from '@rtc/manifests';
 import { buildStack, readStackConfig, type BuiltStack } from './harness/build-stack.js';
@@ -176,6 +177,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       for (const group of stack.ofType('eks:index:ManagedNodeGroup')) expect(group.inputs.ignoreScalingChanges).toBe(true);
       const autoscaler = stack.ofType('kubernetes:helm.sh/v3:Release').find((release) => release.inputs.chart === 'cluster-autoscaler')!;
       expect(autoscaler.inputs.values.autoDiscovery).toEqual({ clusterName: prefix });
+      expect(autoscaler.inputs.values.image.tag).toBe(`v${settings.cluster.version}.0`);
       const role = stack.one('aws:iam/role:Role', 'addons-cluster-autoscaler');
       expect(autoscaler.inputs.values.rbac.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(
         arnOf('aws:iam/role:Role', `${prefix}-cluster-autoscaler`),
@@ -183,6 +185,18 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const resize = statementsOf(rolePoliciesFor(stack, role)[0]!.inputs.policy).find((statement) => statement.Sid === 'ResizeOwnNodeGroups')!;
       expect(resize.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/eks:cluster-name': prefix } });
       expect(stack.outputs.nodeGroupMaxima).toEqual(Object.fromEntries(settings.cluster.nodeGroups.map((group) => [group.name, group.maxSize])));
+    });
+
+    it('publishes a per-node capacity that every instance type of the node groups holds after the system reserve', () => {
+      const capacity = nodeCapacity[stackName as keyof typeof nodeCapacity];
+      for (const group of settings.cluster.nodeGroups) {
+        for (const type of group.instanceTypes) {
+          const instance = instanceCapacity[type];
+          expect(instance, `${type} is missing from components/instance-capacity.ts`).toBeDefined();
+          expect(capacity.cpuMillisPerNode, type).toBeLessThanOrEqual(instance!.vcpus * 1000 - systemReserve.cpuMillis);
+          expect(capacity.memoryMiPerNode, type).toBeLessThanOrEqual(instance!.memoryMi - systemReserve.memoryMi);
+        }
+      }
     });
 
     it('creates an OIDC provider for IRSA and uses access entries, not aws-auth', () => {
