@@ -105,8 +105,9 @@ export class Cluster extends pulumi.ComponentResource {
         encryptionConfigKeyArn: this.secretsKey.arn,
         createOidcProvider: true,
         deletionProtection: settings.deletionProtection,
-        // Network policies inside the cluster; pod ENIs so RDS and Redis admit only the pods' own security groups.
-        vpcCniOptions: { enableNetworkPolicy: true, enablePodEni: true },
+        // Network policies inside the cluster; pod ENIs so RDS and Redis admit only the pods' own security groups. Such pods
+        // answer the kubelet's probes only with TCP early demux off.
+        vpcCniOptions: { enableNetworkPolicy: true, enablePodEni: true, disableTcpEarlyDemux: true },
         tags,
       },
       { parent: this, dependsOn: [controlPlaneLogs, ...serviceRolePolicies] },

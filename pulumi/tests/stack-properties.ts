@@ -125,7 +125,7 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         sgId('pods-cache-clients'),
       ]);
       expect(byName['rtc-ops/db-bootstrap'].securityGroups.groupIds).toEqual([eksClusterSecurityGroupId, sgId('pods-database-clients')]);
-      expect(stack.one('eks:index:Cluster').inputs.vpcCniOptions).toMatchObject({ enablePodEni: true });
+      expect(stack.one('eks:index:Cluster').inputs.vpcCniOptions).toMatchObject({ enablePodEni: true, disableTcpEarlyDemux: true });
       const controlPlane = stack
         .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
         .filter((attachment) => attachment.inputs.role === `${prefix}-eks-cluster`);
