@@ -25,6 +25,7 @@ export interface DatabaseUsersArgs {
 }
 
 const serviceAccount = 'db-bootstrap';
+const podLabels = { 'app.kubernetes.io/name': serviceAccount, 'app.kubernetes.io/part-of': 'rtc' };
 const secretsMount = '/mnt/secrets';
 /** The MySQL client image; its entrypoint is replaced by the script below. */
 export const mysqlClientImage = 'public.ecr.aws/docker/library/mysql:8.4';
@@ -167,7 +168,7 @@ export class DatabaseUsers extends pulumi.ComponentResource {
         apiVersion: 'vpcresources.k8s.aws/v1beta1',
         kind: 'SecurityGroupPolicy',
         metadata: { name: serviceAccount, namespace: namespace.metadata.name },
-        spec: { serviceAccountSelector: { matchLabels: {} }, securityGroups: { groupIds: args.podSecurityGroupIds } },
+        spec: { podSelector: { matchLabels: podLabels }, securityGroups: { groupIds: args.podSecurityGroupIds } },
       },
       k8sOpts,
     );
@@ -183,6 +184,7 @@ export class DatabaseUsers extends pulumi.ComponentResource {
           backoffLimit: 4,
           ttlSecondsAfterFinished: 3600,
           template: {
+            metadata: { labels: podLabels },
             spec: {
               serviceAccountName: account.metadata.name,
               restartPolicy: 'Never',

@@ -125,6 +125,8 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         sgId('pods-cache-clients'),
       ]);
       expect(byName['rtc-ops/db-bootstrap'].securityGroups.groupIds).toEqual([eksClusterSecurityGroupId, sgId('pods-database-clients')]);
+      const bootstrapPods = stack.one('kubernetes:batch/v1:Job').inputs.spec.template.metadata.labels;
+      expect(bootstrapPods).toMatchObject(byName['rtc-ops/db-bootstrap'].podSelector.matchLabels);
       expect(stack.one('eks:index:Cluster').inputs.vpcCniOptions).toMatchObject({ enablePodEni: true, disableTcpEarlyDemux: true });
       const controlPlane = stack
         .ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment')
