@@ -25,6 +25,8 @@ export interface ChildStackOptions {
   readonly metricsEnabled?: boolean;
   /** The gateway's merging of identical subgraph reads in flight (SUBGRAPH_MERGE_READS); default on. */
   readonly mergeSubgraphReads?: boolean;
+  /** The gateway's cache of anonymous public reads (RESPONSE_CACHE); default off. */
+  readonly responseCache?: boolean;
   /** One process for all services, or one per service over a Redis bus as in production. */
   readonly topology?: 'single-process' | 'process-per-service';
   /** The process-per-service topology's Redis; the machine's own (redis://127.0.0.1:6379) when absent. */
@@ -128,6 +130,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     LOG_LEVEL: options.logLevel ?? 'warn',
     METRICS_ENABLED: String(options.metricsEnabled ?? true),
     SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
+    RESPONSE_CACHE: String(options.responseCache ?? false),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
     // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
     RTC_DATABASE_USERS: 'shared',
