@@ -88,7 +88,7 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function assertPortFree(port: number): Promise<void> {
+export async function assertPortFree(port: number): Promise<void> {
   const server = createServer();
   try {
     server.listen(port, '127.0.0.1');
@@ -147,19 +147,53 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     ...serviceNodeFlags,
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
   ];
-  const child = spawn(process.execPath, [...nodeArgs, launcher], {
-    cwd: repositoryRoot,
+  const child = await startChildProcess({
+    name: 'RTC',
+    nodeArgs,
+    entry: launcher,
     env,
+    readyUrl: `http://127.0.0.1:${options.ports.gateway}/readyz`,
+    readyTimeoutMs: options.readyTimeoutMs ?? 300_000,
+    onOutput: options.onOutput ?? ((line: string) => process.stderr.write(`[rtc] ${line}\n`)),
+  });
+  const gatewayUrl = `http://127.0.0.1:${options.ports.gateway}`;
+  return { ...child, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql` };
+}
+
+export interface ChildProcessOptions {
+  /** How errors name it, e.g. `RTC` or `Hive Gateway`. */
+  readonly name: string;
+  readonly nodeArgs: readonly string[];
+  /** A script path relative to the repository root. */
+  readonly entry: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Ready once a GET of it answers 200. */
+  readonly readyUrl: string;
+  readonly readyTimeoutMs: number;
+  readonly onOutput: (line: string) => void;
+}
+
+export interface RunningChild {
+  readonly pid: number;
+  readonly exited: Promise<number | string>;
+  cpuMs(): number | undefined;
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+/** Spawns a node script of the repository and resolves once `readyUrl` answers 200; killed with this process. */
+export async function startChildProcess(options: ChildProcessOptions): Promise<RunningChild> {
+  const child = spawn(process.execPath, [...options.nodeArgs, options.entry], {
+    cwd: repositoryRoot,
+    env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
   const recent: string[] = [];
-  const onOutput = options.onOutput ?? ((line: string) => process.stderr.write(`[rtc] ${line}\n`));
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       recent.push(line);
       if (recent.length > 40) recent.shift();
-      onOutput(line);
+      options.onOutput(line);
     });
   }
 
@@ -169,7 +203,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
   });
   let ended = false;
   void exited.then(() => (ended = true));
-  // Never leave a stack running behind a crashed benchmark.
+  // Never leave a child running behind a crashed benchmark.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
@@ -187,22 +221,21 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     return exited;
   };
 
-  const gatewayUrl = `http://127.0.0.1:${options.ports.gateway}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 300_000);
+  const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (ended) {
       const code = await exited;
       process.removeListener('exit', killOnExit);
-      throw new StackStartError(`RTC exited (${code}) before it was ready:\n${recent.join('\n')}`);
+      throw new StackStartError(`${options.name} exited (${code}) before it was ready:\n${recent.join('\n')}`);
     }
-    if (await answersReady(`${gatewayUrl}/readyz`)) break;
+    if (await answersReady(options.readyUrl)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new StackStartError(`RTC was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${recent.join('\n')}`);
+      throw new StackStartError(`${options.name} was not ready within ${options.readyTimeoutMs} ms:\n${recent.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
   const pid = child.pid!;
-  return { pid, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql`, exited, cpuMs: () => (ended ? undefined : processCpuMs(pid)), stop };
+  return { pid, exited, cpuMs: () => (ended ? undefined : processCpuMs(pid)), stop };
 }
