@@ -35,7 +35,8 @@ const gateway = createGatewayRuntime<JWTAuthContextExtension>({
   propagateHeaders: {
     fromClientToSubgraphs: ({ context }) => {
       const payload = context.jwt?.payload as { sub?: unknown; role?: unknown } | undefined;
-      const caller = typeof payload?.sub === 'string' && typeof payload.role === 'string' ? { [header.userId]: payload.sub, [header.userRole]: payload.role } : {};
+      const caller =
+        typeof payload?.sub === 'string' && typeof payload.role === 'string' ? { [header.userId]: payload.sub, [header.userRole]: payload.role } : {};
       return { [header.token]: internalToken, ...caller };
     },
   },

@@ -93,7 +93,14 @@ async function main(): Promise<number> {
     const ports = stackPorts(basePort);
     console.log(`starting RTC's subgraphs (one process each) on 127.0.0.1:${ports.users}-${ports.inventory} (databases ${databasePrefix}*)`);
     try {
-      subgraphs = await startChildStack({ databaseUrl: options.databaseUrl, databasePrefix, ports, logLevel: 'warn', topology: 'process-per-service', redisUrl });
+      subgraphs = await startChildStack({
+        databaseUrl: options.databaseUrl,
+        databasePrefix,
+        ports,
+        logLevel: 'warn',
+        topology: 'process-per-service',
+        redisUrl,
+      });
       const { gateway: _ownGateway, ...subgraphPorts } = ports;
       const gateways: Record<Side, () => Promise<GatewayProcess>> = {
         RTC: () => startRtcGateway({ name: 'rtc', port: basePort + 10, subgraphs: subgraphPorts, responseCache: false, redisUrl }),
@@ -113,7 +120,9 @@ async function main(): Promise<number> {
     const targets = started as Record<Side, Target>;
     const customers = await logInCustomers(targets.RTC.http, { count: options.concurrency });
     await assertSameAnswers(targets, customers[0]!);
-    console.log(`${options.concurrency} connections, ${options.rounds} rounds of ${options.durationSeconds} s per side and query; CPU is the gateway's and the subgraphs'`);
+    console.log(
+      `${options.concurrency} connections, ${options.rounds} rounds of ${options.durationSeconds} s per side and query; CPU is the gateway's and the subgraphs'`,
+    );
 
     const summaries: string[] = [];
     for (const query of Object.keys(benchReadQueries) as BenchReadQuery[]) {

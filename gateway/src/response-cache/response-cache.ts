@@ -66,7 +66,10 @@ export function createResponseCache({ cache, maxTtlMs, metrics, logger }: Respon
           if (cached === undefined) return null;
           key = undefined;
           count('hit');
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: JSON.parse(cached) as Record<string, unknown> } } };
+          return {
+            http: { status: undefined, headers: new HeaderMap() },
+            body: { kind: 'single', singleResult: { data: JSON.parse(cached) as Record<string, unknown> } },
+          };
         },
         async willSendResponse({ response, overallCachePolicy, contextValue }) {
           if (key === undefined) return;
