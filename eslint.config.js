@@ -41,7 +41,7 @@ export default tseslint.config(
             '**/drizzle.config.ts',
             '**/testing.ts',
             '**/tests/**',
-            'bench/hive/**',
+            '**/bench/hive/**',
           ],
         },
       ],
