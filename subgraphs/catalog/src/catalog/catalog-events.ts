@@ -3,7 +3,7 @@ import type { NewEvent } from '@rtc/service-kit';
 /** What a `ProductChanged` event carries: which product, and which of its fields a storefront might show differently. */
 export interface ProductChangedPayload extends Record<string, unknown> {
   readonly productId: string;
-  /** The fields the change wrote (`price`, `active`, …); every field on creation. */
+  /** The product row's fields the change wrote (`priceAmount`, `active`, …); every field on creation. */
   readonly fields: readonly string[];
 }
 
