@@ -32,7 +32,17 @@ export default tseslint.config(
       'import-x/no-extraneous-dependencies': [
         'error',
         {
-          devDependencies: ['**/*.test.ts', '**/dashboard/**', '**/vitest.config.ts', '**/codegen.ts', '**/drizzle.config.ts', '**/testing.ts', '**/tests/**'],
+          // The benchmark's peer gateway is a devDependency of bench: it never ships.
+          devDependencies: [
+            '**/*.test.ts',
+            '**/dashboard/**',
+            '**/vitest.config.ts',
+            '**/codegen.ts',
+            '**/drizzle.config.ts',
+            '**/testing.ts',
+            '**/tests/**',
+            '**/bench/hive/**',
+          ],
         },
       ],
       'n/no-process-env': 'error',

@@ -6,6 +6,7 @@ export default withUnitTier(defineTestConfig(), [
   'src/authenticate.test.ts',
   'src/input-scalars.test.ts',
   'src/rate-limits/client-address.test.ts',
+  'src/response-cache/cache-tags.test.ts',
   'src/subscriptions/entity-query.test.ts',
   'src/subscriptions/live-fields.test.ts',
   'src/subscriptions/live-hub.test.ts',

@@ -10,6 +10,7 @@ import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
+import { benchReadQueries, type BenchReadQuery } from './harness/read-queries';
 import { seedStoreOnce } from './harness/seed-store';
 import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoundRatio, sideOrder, topFailures, type RoundFigures } from './harness/rounds';
 
@@ -17,19 +18,8 @@ const defaults = { concurrency: 50, durationSeconds: 5, rounds: 4, warmupSeconds
 // The read-only store bench:metrics uses: seeded once, never written.
 const databasePrefix = 'rtc_bench_reads_';
 
-const queries = {
-  listing: /* GraphQL */ `
-    query BenchListing {
-      products(first: 10) { edges { node { id name price { amount currency } stock { available } } } }
-    }
-  `,
-  'my orders': /* GraphQL */ `
-    query BenchMyOrders {
-      me { orders(first: 5) { edges { node { number total { amount } lines { quantity product { name stock { available } } } } } } }
-    }
-  `,
-} as const;
-type QueryName = keyof typeof queries;
+const queries = benchReadQueries;
+type QueryName = BenchReadQuery;
 
 type Side = 'merging on' | 'merging off';
 const sides = ['merging on', 'merging off'] as const;

@@ -5,4 +5,9 @@ export interface GatewayContext {
   /** The end user's address; absent on the gateway's own operations (live updates). */
   readonly clientAddress?: string;
   readonly requestId: string;
+  /**
+   * Present on anonymous requests while the response cache is on: each subgraph fetch adds the tags naming what it
+   * read (see response-cache/cache-tags.ts), under which the answer is stored.
+   */
+  readonly cacheTags?: Set<string>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GatewayRateLimits } from './gateway';
+import type { GatewayRateLimits, ResponseCacheConfig } from './gateway';
 import { assertProductionSecrets, commonEnv, jwtEnv, loadEnv, port } from '@rtc/service-kit';
 import { defaultOperationLimits } from './limits/operation-limits';
 import { defaultSubgraphCallPolicy, type SubgraphCallPolicy } from './subgraph-data-source';
@@ -48,6 +48,9 @@ export function loadGatewayEnv() {
       SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(defaultSubgraphCallPolicy.mutationTimeoutMs),
       SUBGRAPH_READ_RETRIES: z.coerce.number().int().min(0).max(3).default(defaultSubgraphCallPolicy.queryRetries),
       SUBGRAPH_MERGE_READS: z.stringbool().default(true),
+      RESPONSE_CACHE: z.stringbool().default(false),
+      RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+      RESPONSE_CACHE_MAX_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
       SUBGRAPH_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
       SUBGRAPH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
       WS_PING_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(12),
@@ -83,4 +86,10 @@ export function subgraphCallsOf(env: GatewayEnv): SubgraphCallPolicy {
     queryRetries: env.SUBGRAPH_READ_RETRIES,
     retryBackoffMs: defaultSubgraphCallPolicy.retryBackoffMs,
   };
+}
+
+/** Absent when RESPONSE_CACHE is off. */
+export function responseCacheOf(env: GatewayEnv): ResponseCacheConfig | undefined {
+  if (!env.RESPONSE_CACHE) return undefined;
+  return { maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES, maxTtlSeconds: env.RESPONSE_CACHE_MAX_TTL_SECONDS, redisUrl: env.REDIS_URL };
 }

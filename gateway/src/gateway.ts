@@ -15,6 +15,7 @@ import {
   createMetricsPlugin,
   createRateLimitStore,
   createServiceServer,
+  createTaggedCache,
   type EventBus,
   type Logger,
   type RouteHandler,
@@ -32,6 +33,7 @@ import { createRefusalStatusPlugin } from './rate-limits/refusal-status-plugin';
 import { createSocketAdmission } from './rate-limits/socket-admission';
 import { createSubgraphFetchMetrics, defaultSubgraphCallPolicy, SubgraphDataSource, type SubgraphCallPolicy } from './subgraph-data-source';
 import { createUnavailableStatusPlugin } from './unavailable-status-plugin';
+import { createResponseCache, evictOnEvents } from './response-cache/response-cache';
 import { readManifests } from './trusted-document-files';
 import { createTrustedDocuments, type TrustedDocumentsMode } from './trusted-documents/trusted-documents';
 import { createLiveHub } from './subscriptions/live-hub';
@@ -67,10 +69,20 @@ export interface GatewayConfig {
   readonly subgraphCalls?: SubgraphCallPolicy;
   /** Identical subgraph reads in flight at the same moment, for the same caller scope, share one call. Default true. */
   readonly mergeSubgraphReads?: boolean;
+  /** The cache of anonymous public reads (see gateway/README.md); absent, nothing is cached. */
+  readonly responseCache?: ResponseCacheConfig;
   /** How often each subgraph's `/healthz` is checked for `/readyz`, and how long a check may take. Default 2 s and 1 s. */
   readonly subgraphChecks?: { readonly intervalMs: number; readonly timeoutMs: number };
   /** graphql-ws keep-alive: ping interval, and the unsent bytes a socket may hold before it is closed. Default 12 s and 4 MiB. */
   readonly socketKeepAlive?: { readonly pingIntervalMs: number; readonly maxBufferedBytes: number };
+}
+
+export interface ResponseCacheConfig {
+  readonly maxEntries: number;
+  readonly maxTtlSeconds: number;
+  /** Entries shared by every replica in this Redis; absent, each process keeps its own in memory. */
+  readonly redisUrl?: string | undefined;
+  readonly keyPrefix?: string;
 }
 
 export const defaultSocketKeepAlive = { pingIntervalMs: 12_000, maxBufferedBytes: 4 * 1024 * 1024 };
@@ -102,6 +114,21 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const metricsEnabled = config.metricsEnabled ?? true;
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
   const subgraphFetch = createPooledFetch({ tracer });
+  const responseCache = config.responseCache
+    ? createResponseCache({
+        cache: createTaggedCache({
+          redisUrl: config.responseCache.redisUrl,
+          keyPrefix: config.responseCache.keyPrefix ?? 'rtc:gateway:responses',
+          maxEntries: config.responseCache.maxEntries,
+          maxTtlMs: config.responseCache.maxTtlSeconds * 1000,
+          logger: logger.child({ component: 'response-cache' }),
+        }),
+        maxTtlMs: config.responseCache.maxTtlSeconds * 1000,
+        metrics: metricsEnabled ? metrics : undefined,
+        logger: logger.child({ component: 'response-cache' }),
+      })
+    : undefined;
+  const stopEvicting = responseCache ? evictOnEvents(responseCache, bus) : () => undefined;
   const trustedDocuments = createTrustedDocuments(config.trustedDocuments ?? (config.production ? 'safelist' : 'open'), readManifests().values());
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(),
@@ -135,6 +162,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       createOperationLimitsPlugin(config.limits),
       createRefusalStatusPlugin(),
       createUnavailableStatusPlugin(),
+      ...(responseCache ? [responseCache.plugin] : []),
       ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
       ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
     ],
@@ -186,7 +214,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     context: async (req, requestId) => {
       const caller = await authenticator.callerOf(headerOf(req, 'authorization'));
       if (caller) await apiLimits.admitUser(caller.userId);
-      return { caller, clientAddress: addressOf(req), requestId };
+      return { caller, clientAddress: addressOf(req), requestId, ...(responseCache && !caller ? { cacheTags: new Set<string>() } : {}) };
     },
   });
   const subgraphReadiness = watchSubgraphReadiness({
@@ -251,6 +279,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       await apollo.stop();
       await subgraphFetch.close();
       await limitStore.close();
+      stopEvicting();
+      await responseCache?.close();
     },
   };
 }

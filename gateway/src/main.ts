@@ -1,5 +1,5 @@
 import { createEventBus, createLogger, createServiceMetrics, drainHttp, registerShutdown, startTracing } from '@rtc/service-kit';
-import { loadGatewayEnv, rateLimitsOf, subgraphCallsOf } from './env';
+import { loadGatewayEnv, rateLimitsOf, responseCacheOf, subgraphCallsOf } from './env';
 import { createGateway } from './gateway';
 
 const env = loadGatewayEnv();
@@ -32,6 +32,7 @@ const gateway = await createGateway(
     accountRecheckMs: env.ACCOUNT_RECHECK_SECONDS * 1000,
     subgraphCalls: subgraphCallsOf(env),
     mergeSubgraphReads: env.SUBGRAPH_MERGE_READS,
+    responseCache: responseCacheOf(env),
     subgraphChecks: { intervalMs: env.SUBGRAPH_CHECK_INTERVAL_MS, timeoutMs: env.SUBGRAPH_CHECK_TIMEOUT_MS },
     socketKeepAlive: { pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000, maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES },
   },

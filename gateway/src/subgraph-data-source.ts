@@ -19,6 +19,7 @@ import {
   type ServiceMetrics,
 } from '@rtc/service-kit';
 import type { GatewayContext } from './context';
+import { cacheTagsOfFetch } from './response-cache/cache-tags';
 
 /** How long each subgraph fetch may take, and how often a failed read is tried again. */
 export interface SubgraphCallPolicy {
@@ -168,6 +169,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly internalToken: string;
   private readonly policy: SubgraphCallPolicy;
   private readonly mergeReads: boolean;
+  private readonly subgraph: string;
 
   constructor({ name, url, internalToken, fetch, metrics, policy = defaultSubgraphCallPolicy, mergeReads = true }: SubgraphDataSourceOptions) {
     const timed = withTimeout(fetch);
@@ -181,6 +183,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.internalToken = internalToken;
     this.policy = policy;
     this.mergeReads = mergeReads;
+    this.subgraph = name;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -191,6 +194,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const scope: FetchScope = mutation
       ? { timeoutMs: mutationTimeoutMs }
       : { timeoutMs: queryTimeoutMs, readKey: this.mergeReads ? stringify({ query, operationName, variables, extensions }) : undefined };
+    const cacheTags = 'cacheTags' in options.context ? (options.context as GatewayContext).cacheTags : undefined;
+    if (cacheTags && !mutation) for (const tag of cacheTagsOfFetch(this.subgraph, variables)) cacheTags.add(tag);
     const send = () => fetchScope.run(scope, () => super.process(options));
     try {
       if (mutation) return await send();

@@ -25,6 +25,8 @@ export interface ChildStackOptions {
   readonly metricsEnabled?: boolean;
   /** The gateway's merging of identical subgraph reads in flight (SUBGRAPH_MERGE_READS); default on. */
   readonly mergeSubgraphReads?: boolean;
+  /** The gateway's cache of anonymous public reads (RESPONSE_CACHE); default off. */
+  readonly responseCache?: boolean;
   /** One process for all services, or one per service over a Redis bus as in production. */
   readonly topology?: 'single-process' | 'process-per-service';
   /** The process-per-service topology's Redis; the machine's own (redis://127.0.0.1:6379) when absent. */
@@ -86,7 +88,7 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-async function assertPortFree(port: number): Promise<void> {
+export async function assertPortFree(port: number): Promise<void> {
   const server = createServer();
   try {
     server.listen(port, '127.0.0.1');
@@ -128,6 +130,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     LOG_LEVEL: options.logLevel ?? 'warn',
     METRICS_ENABLED: String(options.metricsEnabled ?? true),
     SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
+    RESPONSE_CACHE: String(options.responseCache ?? false),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
     // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
     RTC_DATABASE_USERS: 'shared',
@@ -144,19 +147,53 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     ...serviceNodeFlags,
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
   ];
-  const child = spawn(process.execPath, [...nodeArgs, launcher], {
-    cwd: repositoryRoot,
+  const child = await startChildProcess({
+    name: 'RTC',
+    nodeArgs,
+    entry: launcher,
     env,
+    readyUrl: `http://127.0.0.1:${options.ports.gateway}/readyz`,
+    readyTimeoutMs: options.readyTimeoutMs ?? 300_000,
+    onOutput: options.onOutput ?? ((line: string) => process.stderr.write(`[rtc] ${line}\n`)),
+  });
+  const gatewayUrl = `http://127.0.0.1:${options.ports.gateway}`;
+  return { ...child, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql` };
+}
+
+export interface ChildProcessOptions {
+  /** How errors name it, e.g. `RTC` or `Hive Gateway`. */
+  readonly name: string;
+  readonly nodeArgs: readonly string[];
+  /** A script path relative to the repository root. */
+  readonly entry: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Ready once a GET of it answers 200. */
+  readonly readyUrl: string;
+  readonly readyTimeoutMs: number;
+  readonly onOutput: (line: string) => void;
+}
+
+export interface RunningChild {
+  readonly pid: number;
+  readonly exited: Promise<number | string>;
+  cpuMs(): number | undefined;
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+/** Spawns a node script of the repository and resolves once `readyUrl` answers 200; killed with this process. */
+export async function startChildProcess(options: ChildProcessOptions): Promise<RunningChild> {
+  const child = spawn(process.execPath, [...options.nodeArgs, options.entry], {
+    cwd: repositoryRoot,
+    env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
   const recent: string[] = [];
-  const onOutput = options.onOutput ?? ((line: string) => process.stderr.write(`[rtc] ${line}\n`));
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       recent.push(line);
       if (recent.length > 40) recent.shift();
-      onOutput(line);
+      options.onOutput(line);
     });
   }
 
@@ -166,7 +203,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
   });
   let ended = false;
   void exited.then(() => (ended = true));
-  // Never leave a stack running behind a crashed benchmark.
+  // Never leave a child running behind a crashed benchmark.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
@@ -184,22 +221,21 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     return exited;
   };
 
-  const gatewayUrl = `http://127.0.0.1:${options.ports.gateway}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 300_000);
+  const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (ended) {
       const code = await exited;
       process.removeListener('exit', killOnExit);
-      throw new StackStartError(`RTC exited (${code}) before it was ready:\n${recent.join('\n')}`);
+      throw new StackStartError(`${options.name} exited (${code}) before it was ready:\n${recent.join('\n')}`);
     }
-    if (await answersReady(`${gatewayUrl}/readyz`)) break;
+    if (await answersReady(options.readyUrl)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new StackStartError(`RTC was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${recent.join('\n')}`);
+      throw new StackStartError(`${options.name} was not ready within ${options.readyTimeoutMs} ms:\n${recent.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 
   const pid = child.pid!;
-  return { pid, gatewayUrl, graphqlUrl: `${gatewayUrl}/graphql`, exited, cpuMs: () => (ended ? undefined : processCpuMs(pid)), stop };
+  return { pid, exited, cpuMs: () => (ended ? undefined : processCpuMs(pid)), stop };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-export const eventTypes = ['OrderPlaced', 'OrderStatusChanged', 'StockChanged', 'UserSignedUp'] as const;
+export const eventTypes = ['OrderPlaced', 'OrderStatusChanged', 'StockChanged', 'UserSignedUp', 'ProductChanged', 'CategoryChanged'] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** What travels on the bus: entity keys and the few facts a live view needs, never whole rows. */

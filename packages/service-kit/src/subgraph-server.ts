@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
@@ -33,6 +34,12 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   readonly deps: ServiceDeps;
   readonly createContext: (base: BaseContext) => C;
   readonly plugins?: ApolloServerPlugin<C>[];
+  /**
+   * Honour the schema's `@cacheControl` hints and answer each read with a `Cache-Control` header (`max-age=N, public`
+   * when every field it resolved is cacheable, else `no-store`), which the gateway's response cache reads. Off: no
+   * header, so the gateway never caches an answer of this subgraph, and no hook runs per resolved field.
+   */
+  readonly cacheHints?: boolean;
 }
 
 export interface SubgraphServer<C extends BaseContext> {
@@ -69,9 +76,9 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
     formatError: production ? (formatted, error) => quietError(unavailableDependency(formatted, error)) : unavailableDependency,
     // registerShutdown owns SIGTERM: it closes the HTTP server first, then Apollo.
     stopOnTerminationSignals: false,
-    // RTC sets no cache hints and reports no traces: without these two, no hook runs per resolved field.
+    // Without cache hints and inline traces, no hook runs per resolved field.
     plugins: [
-      ApolloServerPluginCacheControlDisabled(),
+      options.cacheHints ? ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }) : ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       createMetricsPlugin(metrics),
       ...(production ? [createErrorLoggingPlugin<C>(logger)] : []),

@@ -21,6 +21,7 @@ export function loadStackEnv() {
         .default('USD'),
       METRICS_ENABLED: z.stringbool().default(true),
       SUBGRAPH_MERGE_READS: z.stringbool().default(true),
+      RESPONSE_CACHE: z.stringbool().default(false),
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),

@@ -3,3 +3,4 @@ export { migrateAll, dropAll, defaultDatabases, databaseNames } from './database
 export { seedIfEmpty } from './seed/seed';
 export { planStore, staffAccounts, customerPassword } from './seed/plan';
 export { serviceNodeFlags } from './node-flags';
+export { developmentLimitsEnv } from './development-limits';

@@ -172,6 +172,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       INVENTORY_URL: graphqlOf('inventory'),
       METRICS_ENABLED: String(options.gatewayMetrics ?? true),
       SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
+      RESPONSE_CACHE: String(options.responseCache ?? false),
     },
   };
   const environmentOf = (name: ServiceName, port: number, serviceName: string) => ({

@@ -44,6 +44,8 @@ export interface StackOptions {
   readonly gatewayMetrics?: boolean;
   /** The gateway's merging of identical subgraph reads in flight; default on. */
   readonly mergeSubgraphReads?: boolean;
+  /** The gateway's cache of anonymous public reads (RESPONSE_CACHE, with its default bounds); default off. */
+  readonly responseCache?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
   /** `safelist` runs only the trusted documents, as production does; open by default. */
@@ -125,6 +127,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         storeCurrency: options.storeCurrency,
         metricsEnabled: options.gatewayMetrics ?? true,
         mergeSubgraphReads: options.mergeSubgraphReads ?? true,
+        ...(options.responseCache
+          ? { responseCache: { maxEntries: 10_000, maxTtlSeconds: 60, redisUrl: options.redisUrl, keyPrefix: `${options.eventChannel ?? 'rtc'}:responses` } }
+          : {}),
         trustedDocuments: options.trustedDocuments ?? 'open',
         rateLimits: {
           ...(options.rateLimits?.api ?? developmentApiRateLimits),

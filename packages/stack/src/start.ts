@@ -76,6 +76,7 @@ const stackOptions = {
   storeCurrency: env.STORE_CURRENCY,
   gatewayMetrics: env.METRICS_ENABLED,
   mergeSubgraphReads: env.SUBGRAPH_MERGE_READS,
+  responseCache: env.RESPONSE_CACHE,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
 };
 

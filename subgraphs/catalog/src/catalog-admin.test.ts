@@ -206,6 +206,24 @@ describe('admin mutations', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('writes a ProductChanged event naming the fields of each change, and none for a refused one', async () => {
+    const events = async () =>
+      (
+        await queryRows<{ payload: string | { productId: string; fields: string[] } }>(
+          database.url,
+          "SELECT payload FROM outbox WHERE type = 'ProductChanged' AND aggregate_id = ? ORDER BY id",
+          [lamp.id],
+        )
+      ).map(({ payload }) => (typeof payload === 'string' ? (JSON.parse(payload) as { productId: string; fields: string[] }) : payload));
+    const before = await events();
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    expect(errorCodes(await run(updateProduct, { id: lamp.id, input: { price: 4_321 } }))).toEqual([]);
+    expectBadInput(await run(updateProduct, { id: lamp.id, input: { price: -1 } }), 'input.price');
+    expect(errorCodes(await run(updateProduct, { id: lamp.id, input: { categoryId: '99999' } }))).toEqual(['BAD_USER_INPUT']);
+    const after = await events();
+    expect(after.slice(before.length)).toEqual([{ productId: lamp.id, fields: ['priceAmount'] }]);
+  });
+
   it('answers NOT_FOUND when updating a product that does not exist', async () => {
     for (const id of ['99999999', 'abc']) {
       expect(errorCodes(await run(updateProduct, { id, input: { price: 1 } }))).toEqual(['NOT_FOUND']);

@@ -20,12 +20,14 @@ export interface CatalogConfig {
 export async function createCatalogSubgraph(config: CatalogConfig, deps: ServiceDeps) {
   const { pool } = deps;
   const db = createCatalogDb(pool);
-  // Catalog publishes no events yet; the relay keeps its outbox drained like every service's.
+  // Publishes ProductChanged and CategoryChanged, which evict the gateway's cached reads.
   const relay = createServiceRelay(deps);
-  const productService = createProducts(db);
-  const categoryService = createCategories(db);
+  const productService = createProducts(db, relay.nudge);
+  const categoryService = createCategories(db, relay.nudge);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
+    // Its public fields carry @cacheControl hints: the gateway caches anonymous reads of them.
+    cacheHints: true,
     typeDefs: catalogTypeDefs,
     resolvers,
     config,

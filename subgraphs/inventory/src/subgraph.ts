@@ -35,6 +35,8 @@ export async function createInventorySubgraph(config: InventoryConfig, deps: Ser
   const expiry = createExpiryJob({ reservations, intervalMs: config.expiryIntervalMs, logger: logger.child({ component: 'reservation-expiry' }) });
   const server = await createSubgraphServer<InventoryContext>({
     name: 'inventory',
+    // Its public fields carry @cacheControl hints: the gateway caches anonymous reads of them.
+    cacheHints: true,
     typeDefs: inventoryTypeDefs,
     resolvers,
     config,

@@ -1,7 +1,8 @@
 import { asc } from 'drizzle-orm';
-import { conflict, isDuplicateKey } from '@rtc/service-kit';
+import { appendToOutbox, conflict, isDuplicateKey, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
-import { categories, type CategoryRow } from '../db/schema';
+import { categories, outbox, type CategoryRow } from '../db/schema';
+import { categoryChangedEvent } from './catalog-events';
 import { parseCreateCategory, type CreateCategoryArgs } from './category-input';
 
 export interface Categories {
@@ -9,19 +10,25 @@ export interface Categories {
   create(input: CreateCategoryArgs): Promise<CategoryRow>;
 }
 
-export function createCategories(db: CatalogDb): Categories {
+export function createCategories(db: CatalogDb, onEventsWritten: () => void = () => undefined): Categories {
   return {
     list: () => db.select().from(categories).orderBy(asc(categories.name), asc(categories.id)),
 
     async create(input) {
       const values = { ...parseCreateCategory(input), createdAt: new Date() };
+      let created: CategoryRow;
       try {
-        const [result] = await db.insert(categories).values(values);
-        return { ...values, id: result.insertId };
+        created = await db.transaction(async (tx) => {
+          const [result] = await tx.insert(categories).values(values);
+          await appendToOutbox(runnerOnDrizzle(tx), outbox, [categoryChangedEvent(result.insertId)]);
+          return { ...values, id: result.insertId };
+        });
       } catch (error) {
         if (isDuplicateKey(error)) throw conflict(`A category with slug ${values.slug} already exists`);
         throw error;
       }
+      onEventsWritten();
+      return created;
     },
   };
 }

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { badInput, conflict, isDuplicateKey, isMissingReference, notFound, parseNumericId } from '@rtc/service-kit';
+import { appendToOutbox, badInput, conflict, isDuplicateKey, isMissingReference, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
-import { products, type ProductRow } from '../db/schema';
+import { outbox, products, type ProductRow } from '../db/schema';
+import { productChangedEvent } from './catalog-events';
 import { normalizeSku, parseCreateProduct, parseUpdateProduct, type CreateProductArgs, type UpdateProductArgs } from './product-input';
 import { parseProductListing, type ProductListingArgs } from './product-listing-args';
 import { listProducts, type ProductPage } from './product-listing';
@@ -19,7 +20,11 @@ function writeFailure(error: unknown, sku?: string): unknown {
   return error;
 }
 
-export function createProducts(db: CatalogDb): Products {
+/**
+ * `onEventsWritten` is told after each commit that wrote a `ProductChanged` event (the relay's nudge): the gateway
+ * evicts its cached reads of the product from it.
+ */
+export function createProducts(db: CatalogDb, onEventsWritten: () => void = () => undefined): Products {
   const byId = async (id: number) => (await db.select().from(products).where(eq(products.id, id)).limit(1))[0] ?? null;
 
   return {
@@ -37,24 +42,39 @@ export function createProducts(db: CatalogDb): Products {
 
     async create(input) {
       const values = { ...parseCreateProduct(input), createdAt: new Date() };
+      let created: ProductRow;
       try {
-        const [result] = await db.insert(products).values(values);
-        return { ...values, id: result.insertId };
+        created = await db.transaction(async (tx) => {
+          const [result] = await tx.insert(products).values(values);
+          await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(result.insertId, Object.keys(values))]);
+          return { ...values, id: result.insertId };
+        });
       } catch (error) {
         throw writeFailure(error, values.sku);
       }
+      onEventsWritten();
+      return created;
     },
 
     async update(id, input) {
       const changes = parseUpdateProduct(input);
       const productId = parseNumericId(id);
       if (productId === null) throw notFound('Product');
+      const fields = Object.keys(changes);
+      let changed: boolean;
       try {
-        // One statement: a failing foreign key leaves the row as it was.
-        await db.update(products).set(changes).where(eq(products.id, productId));
+        // The row and its ProductChanged event commit together; a failing foreign key leaves both unwritten.
+        changed = await db.transaction(async (tx) => {
+          if (fields.length === 0) return false;
+          const [result] = await tx.update(products).set(changes).where(eq(products.id, productId));
+          if (result.affectedRows === 0) return false;
+          await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(productId, fields)]);
+          return true;
+        });
       } catch (error) {
         throw writeFailure(error);
       }
+      if (changed) onEventsWritten();
       const updated = await byId(productId);
       if (!updated) throw notFound('Product');
       return updated;

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, defaultOperationLimits, type Gateway, type SubgraphName } from '@rtc/gateway';
+import { createLogger, createServiceMetrics, type Counter, type ServiceMetrics } from '@rtc/service-kit';
+import { postGraphQL, startFaultProxy, testInternalToken, testJwtSecret, type FaultProxy, type GraphQLResult } from '@rtc/testkit';
+import { developmentApiRateLimits } from './development-limits';
+import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
+
+// A gateway with the response cache on, on the test stack's subgraphs and event log, reaching each subgraph through a
+// proxy that counts the requests; the stack's own gateway (no cache) makes the changes.
+const eventDeliveryMs = 2_000;
+
+let stack: TestStack;
+let admin: { id: string; token: string };
+let customer: { id: string; token: string };
+let products: CreatedProduct[];
+let gateway: Gateway;
+let graphqlUrl: string;
+let metrics: ServiceMetrics;
+let proxies: Record<SubgraphName, FaultProxy>;
+
+const listing = 'query Listing { products(first: 10) { edges { node { id name price { amount } stock { available } inStock } } } }';
+const myOrders = 'query MyOrders { me { id orders(first: 5) { edges { node { id total { amount } } } } } }';
+
+interface ListingData {
+  products: { edges: { node: { id: string; name: string; price: { amount: number }; stock: { available: number }; inStock: boolean } }[] };
+}
+
+function dataOf<T>(result: GraphQLResult<T>): T {
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data!;
+}
+
+async function cacheCount(result: 'hit' | 'miss' | 'stored'): Promise<number> {
+  const metric = metrics.registry.getSingleMetric('rtc_gateway_response_cache_requests_total') as Counter | undefined;
+  return ((await metric?.get())?.values ?? []).find((value) => value.labels['result'] === result)?.value ?? 0;
+}
+
+/** Runs `run` and returns what it resolved with, beside how many requests each subgraph received meanwhile. */
+async function counting<T>(run: () => Promise<T>): Promise<{ result: T; requests: Record<SubgraphName, number> }> {
+  const before = Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.requests]));
+  const result = await run();
+  const requests = Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.requests - before[name]!])) as Record<SubgraphName, number>;
+  return { result, requests };
+}
+
+const nodeOf = (data: ListingData, id: string) => data.products.edges.find((edge) => edge.node.id === id)!.node;
+
+/** Reads the listing through the caching gateway until `seen` holds, for at most the event delivery time. */
+async function listingOnceItShows(seen: (data: ListingData) => boolean): Promise<ListingData> {
+  const deadline = Date.now() + eventDeliveryMs;
+  for (;;) {
+    const data = dataOf(await postGraphQL<ListingData>(graphqlUrl, listing));
+    if (seen(data) || Date.now() > deadline) return data;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function asAdmin(query: string, variables: Record<string, unknown>): Promise<void> {
+  dataOf(await postGraphQL(stack.graphqlUrl, query, variables, { token: admin.token }));
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  admin = await stack.createUser('ADMIN');
+  customer = await stack.createUser('CUSTOMER');
+  products = await createProducts(stack.graphqlUrl, admin.token, [
+    { price: 1_000, stock: 20 },
+    { price: 2_000, stock: 1 },
+    { price: 3_000, stock: 30 },
+  ]);
+  dataOf(await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }]));
+  proxies = {} as Record<SubgraphName, FaultProxy>;
+  for (const name of ['users', 'catalog', 'inventory', 'orders'] as const) proxies[name] = await startFaultProxy(`${stack.subgraphs[name].url}/graphql`);
+  metrics = createServiceMetrics('gateway', { defaults: false });
+  gateway = await createGateway(
+    {
+      production: false,
+      trustedDocuments: 'open',
+      internalToken: testInternalToken,
+      jwtSecret: testJwtSecret,
+      subgraphUrls: { users: proxies.users.url, catalog: proxies.catalog.url, inventory: proxies.inventory.url, orders: proxies.orders.url },
+      limits: defaultOperationLimits,
+      bodyLimitBytes: 1_000_000,
+      storeCurrency: 'USD',
+      rateLimits: developmentApiRateLimits,
+      responseCache: { maxEntries: 100, maxTtlSeconds: 60 },
+      // No readiness checks through the proxies while a test counts what reached them.
+      subgraphChecks: { intervalMs: 3_600_000, timeoutMs: 1_000 },
+    },
+    { logger: createLogger({ service: 'gateway', level: 'silent' }), metrics, bus: stack.bus },
+  );
+  graphqlUrl = `${await gateway.http.listen(0, '127.0.0.1')}/graphql`;
+}, 180_000);
+
+afterAll(async () => {
+  await gateway?.http.close();
+  await gateway?.stop();
+  for (const proxy of Object.values(proxies ?? {})) await proxy.close();
+  await stack?.stop();
+});
+
+describe('the response cache of anonymous public reads', () => {
+  it('serves a repeated anonymous listing without calling a subgraph, with the same answer', async () => {
+    const first = await counting(() => postGraphQL<ListingData>(graphqlUrl, listing));
+    expect(first.requests.catalog).toBeGreaterThanOrEqual(1);
+    expect(first.requests.inventory).toBeGreaterThanOrEqual(1);
+    const again = await counting(() => postGraphQL<ListingData>(graphqlUrl, listing));
+    expect(dataOf(again.result)).toEqual(dataOf(first.result));
+    expect(again.requests).toEqual({ users: 0, catalog: 0, inventory: 0, orders: 0 });
+    expect(await cacheCount('hit')).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it('shows a price change on the next read once its event arrives', async () => {
+    const product = products[2]!;
+    dataOf(await postGraphQL<ListingData>(graphqlUrl, listing));
+    await asAdmin('mutation Price($id: ID!) { updateProduct(id: $id, input: { price: 3333 }) { id } }', { id: product.id });
+    const data = await listingOnceItShows((seen) => nodeOf(seen, product.id).price.amount === 3_333);
+    expect(nodeOf(data, product.id).price.amount).toBe(3_333);
+  }, 30_000);
+
+  it('shows a restock on the next read once its event arrives', async () => {
+    const product = products[2]!;
+    const before = nodeOf(dataOf(await postGraphQL<ListingData>(graphqlUrl, listing)), product.id).stock.available;
+    await asAdmin('mutation Restock($id: ID!) { restock(productId: $id, quantity: 7, reason: "delivery") { available } }', { id: product.id });
+    const data = await listingOnceItShows((seen) => nodeOf(seen, product.id).stock.available === before + 7);
+    expect(nodeOf(data, product.id).stock.available).toBe(before + 7);
+  }, 30_000);
+
+  it('shows a sale that sells a product out on the next read once its event arrives', async () => {
+    const product = products[1]!;
+    expect(nodeOf(dataOf(await postGraphQL<ListingData>(graphqlUrl, listing)), product.id).inStock).toBe(true);
+    dataOf(await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
+    const data = await listingOnceItShows((seen) => !nodeOf(seen, product.id).inStock);
+    expect(nodeOf(data, product.id)).toMatchObject({ inStock: false, stock: { available: 0 } });
+  }, 30_000);
+
+  it('never stores nor serves an answer to a caller with a token, even one of public fields', async () => {
+    dataOf(await postGraphQL(graphqlUrl, listing));
+    const storedBefore = await cacheCount('stored');
+    const hitsBefore = await cacheCount('hit');
+    const { result, requests } = await counting(() => postGraphQL(graphqlUrl, listing, {}, { token: customer.token }));
+    dataOf(result);
+    expect(requests.catalog).toBe(1);
+    const orders = await counting(async () => [
+      await postGraphQL(graphqlUrl, myOrders, {}, { token: customer.token }),
+      await postGraphQL(graphqlUrl, myOrders, {}, { token: customer.token }),
+    ]);
+    for (const answer of orders.result) expect(dataOf(answer)).toMatchObject({ me: { id: customer.id } });
+    expect(orders.requests.orders).toBe(2);
+    expect(await cacheCount('stored')).toBe(storedBefore);
+    expect(await cacheCount('hit')).toBe(hitsBefore);
+  }, 30_000);
+
+  it('never stores an anonymous answer that reads a subgraph without cache hints', async () => {
+    const query = 'query Mixed { products(first: 1) { edges { node { id } } } me { id } }';
+    const first = await counting(() => postGraphQL(graphqlUrl, query));
+    const again = await counting(() => postGraphQL(graphqlUrl, query));
+    expect(again.result.data).toEqual(first.result.data);
+    expect(again.requests.catalog).toBe(1);
+    expect(again.requests.users).toBe(1);
+  }, 30_000);
+});
