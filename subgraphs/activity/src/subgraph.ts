@@ -66,6 +66,7 @@ export async function createActivitySubgraph(config: ActivityConfig, deps: Servi
   retention.start();
   return {
     ...server,
+    pool,
     ingest,
     orderFacts,
     retention,
