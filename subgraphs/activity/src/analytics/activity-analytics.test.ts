@@ -154,7 +154,7 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
     const cohorts = await activity.rows<{ cohort: string; customers: number; weeks: number }>(
       `SELECT DATE_FORMAT(cohort, '%Y-%m-%d') AS cohort, COUNT(*) AS customers, DATEDIFF(${week('?')}, cohort) DIV 7 AS weeks
          FROM (${firsts}) AS firsts GROUP BY cohort ORDER BY cohort`,
-      [new Date(windowTo.getTime() - 1), windowFrom, windowTo],
+      [new Date(windowTo.getTime() - 1), new Date(windowTo.getTime() - 1), windowFrom, windowTo],
     );
     const returns = await activity.rows<{ cohort: string; k: number; customers: number }>(
       `SELECT DATE_FORMAT(firsts.cohort, '%Y-%m-%d') AS cohort, DATEDIFF(${week('o.placed_at')}, firsts.cohort) DIV 7 AS k, COUNT(DISTINCT o.user_id) AS customers
