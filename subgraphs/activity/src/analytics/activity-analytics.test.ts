@@ -100,7 +100,13 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
 
   it('cart abandonment finds carts with no order within the hour after the last addition, their value and products', async () => {
     const result = await activity.call<{
-      cartAbandonment: { carts: number; abandoned: number; abandonmentRate: number; abandonedValue: { amount: number }; topProducts: { product: { id: string }; carts: number; units: number }[] };
+      cartAbandonment: {
+        carts: number;
+        abandoned: number;
+        abandonmentRate: number;
+        abandonedValue: { amount: number };
+        topProducts: { product: { id: string }; carts: number; units: number }[];
+      };
     }>(
       'query($from: DateTime!, $to: DateTime!) { cartAbandonment(from: $from, to: $to, limit: 5) { carts abandoned abandonmentRate abandonedValue { amount currency } topProducts { product { id } carts units } } }',
       range,
@@ -136,7 +142,12 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
 
   it('customer retention gives the returning rate and each weekly cohort’s share of buyers who came back', async () => {
     const result = await activity.call<{
-      customerRetention: { customers: number; returningCustomers: number; returningRate: number; cohorts: { weekStart: string; customers: number; retention: number[] }[] };
+      customerRetention: {
+        customers: number;
+        returningCustomers: number;
+        returningRate: number;
+        cohorts: { weekStart: string; customers: number; retention: number[] }[];
+      };
     }>(
       'query($from: DateTime!, $to: DateTime!) { customerRetention(from: $from, to: $to) { customers returningCustomers returningRate cohorts { weekStart customers retention } } }',
       range,
@@ -182,7 +193,16 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
 
   it('daily order figures follow the store’s days: orders, customers, orders per customer and net average order value', async () => {
     const result = await activity.call<{
-      dailyOrderStats: { day: string; start: string; orders: number; customers: number; ordersPerCustomer: number; netOrders: number; netRevenue: { amount: number }; averageOrderValue: { amount: number } }[];
+      dailyOrderStats: {
+        day: string;
+        start: string;
+        orders: number;
+        customers: number;
+        ordersPerCustomer: number;
+        netOrders: number;
+        netRevenue: { amount: number };
+        averageOrderValue: { amount: number };
+      }[];
     }>(
       'query($from: DateTime!, $to: DateTime!) { dailyOrderStats(from: $from, to: $to) { day start orders customers ordersPerCustomer netOrders netRevenue { amount } averageOrderValue { amount } } }',
       range,
