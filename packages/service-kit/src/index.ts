@@ -33,3 +33,4 @@ export * from './trusted-documents';
 export * from './rate-limit';
 export * from './tracing';
 export * from './tagged-cache';
+export * from './zoned-time';

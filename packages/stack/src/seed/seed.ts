@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/mysql2';
+import { activitySchema } from '@rtc/activity';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import { catalogSchema } from '@rtc/catalog';
 import type { SubgraphName } from '@rtc/gateway';
@@ -124,11 +125,29 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
   progress('sales rollups');
 }
 
+/** The seeded history as the activity service would have read it from the order events. */
+async function seedOrderFacts(pool: Pool, plan: StorePlan, currency: string): Promise<void> {
+  await insertChunked(
+    pool,
+    activitySchema.orderFacts,
+    plan.orders.map((order) => ({
+      orderId: order.id,
+      userId: order.userId,
+      placedAt: order.placedAt,
+      totalAmount: order.total,
+      currency,
+      status: order.status,
+      paid: order.paidAt !== null,
+    })),
+  );
+}
+
 const seededTables: Record<SubgraphName, readonly string[]> = {
   users: ['users', 'outbox'],
   catalog: ['products', 'categories'],
   inventory: ['stock_ledger', 'stock', 'outbox'],
   orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'customer_stats', 'outbox'],
+  activity: ['order_facts'],
 };
 
 async function clearSeededTables(pools: Record<SubgraphName, Pool>): Promise<void> {
@@ -155,7 +174,7 @@ export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphN
     if ((await rowCount(pools.users, 'users')) > 0 || (await rowCount(pools.orders, 'orders')) > 0) {
       throw new Error(
         'The catalog is empty but users or orders exist: an earlier seed stopped half-way, or this is a store without products. ' +
-          'Drop the rtc_users, rtc_catalog, rtc_orders and rtc_inventory databases to seed afresh, or set RTC_SEED=never.',
+          'Drop the rtc_users, rtc_catalog, rtc_orders, rtc_inventory and rtc_activity databases to seed afresh, or set RTC_SEED=never.',
       );
     }
     const started = Date.now();
@@ -174,6 +193,8 @@ export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphN
     await seedInventory(pools.inventory, plan, now);
     progress(`stock for ${plan.stock.length} products`);
     await seedOrders(pools.orders, plan, options.currency, progress);
+    await seedOrderFacts(pools.activity, plan, options.currency);
+    progress(`order facts for activity ${plan.orders.length}`);
     await seedCatalog(pools.catalog, plan, options.currency);
     progress(`catalog ${plan.categories.length} categories, ${plan.products.length} products`);
     progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
