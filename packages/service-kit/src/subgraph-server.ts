@@ -7,6 +7,7 @@ import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
 import { InternalHeader, readCaller, readClientAddress, type Caller } from './caller';
 import { createServiceServer, sendRefusal, type ServiceServer } from './http-server';
+import { createInternalRoutes, type AnyInternalProcedure } from './internal-rpc';
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';
@@ -33,6 +34,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   readonly deps: ServiceDeps;
   readonly createContext: (base: BaseContext) => C;
   readonly plugins?: ApolloServerPlugin<C>[];
+  /** Service-to-service procedures served beside `/graphql` at `/internal/<name>` (see createInternalRoutes). */
+  readonly procedures?: readonly AnyInternalProcedure[];
 }
 
 export interface SubgraphServer<C extends BaseContext> {
@@ -105,6 +108,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
         }
         await graphql(req, res, requestId);
       },
+      ...createInternalRoutes(options.procedures ?? [], { service: name, internalToken, metrics, logger }),
     },
   });
   return { apollo, http };
