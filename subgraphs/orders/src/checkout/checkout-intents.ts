@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { conflict, retryTransaction, runnerOnDrizzle, type ResultSetHeader, type SqlRunner } from '@rtc/service-kit';
+import { conflict, retryTransaction, runnerOnDrizzle, type ResultSetHeader, type Statement } from '@rtc/service-kit';
 import type { OrdersDb } from '../db/client';
 import { checkoutIntents } from '../db/schema';
 
@@ -12,8 +12,10 @@ import { checkoutIntents } from '../db/schema';
 export interface CheckoutIntents {
   /** Records a checkout about to reserve; ABANDONED when an earlier attempt with this reference was given up. */
   open(reference: string, now: Date): Promise<'PENDING' | 'ABANDONED'>;
-  /** Inside the order's transaction: claims the reference, or throws CONFLICT when it was abandoned. */
-  claim(tx: SqlRunner, reference: string): Promise<void>;
+  /** Inside the order's transaction, first: claims the reference; its result goes to `checkClaim`. */
+  claimStatement(reference: string): Statement;
+  /** Throws CONFLICT unless the claim statement took the PENDING intent. */
+  checkClaim(result: ResultSetHeader): void;
   /** Drops a PENDING reference that inventory refused outright (nothing was held). */
   forget(reference: string): Promise<void>;
   /**
@@ -39,6 +41,10 @@ const claimIntent = "delete from `checkout_intents` where `reservation_ref` = ? 
 // A locking read: sees every order committed before this transaction took the intent's lock, whatever its snapshot.
 const ordersUsing = 'select `reservation_ref` from `orders` where `reservation_ref` in (?) lock in share mode';
 
+function checkClaimed(result: ResultSetHeader): void {
+  if (result.affectedRows !== 1) throw conflict(checkoutAbandonedMessage);
+}
+
 export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
   const toDb = (at: Date) => checkoutIntents.createdAt.mapToDriverValue(at);
 
@@ -54,10 +60,9 @@ export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
       return row?.state ?? 'PENDING';
     },
 
-    async claim(tx, reference) {
-      const result = await tx.run<ResultSetHeader>(claimIntent, [reference]);
-      if (result.affectedRows !== 1) throw conflict(checkoutAbandonedMessage);
-    },
+    claimStatement: (reference) => ({ text: claimIntent, values: [reference] }),
+
+    checkClaim: checkClaimed,
 
     async forget(reference) {
       await db.$client.query(claimIntent, [reference]);
