@@ -76,7 +76,11 @@ describe('internal procedures', () => {
   });
 
   it('refuses a call made on behalf of a user (403): procedures are for services alone', async () => {
-    const answer = await post('/internal/add', '{"a":1,"b":2}', { [InternalHeader.Token]: internalToken, [InternalHeader.UserId]: '7', [InternalHeader.UserRole]: 'ADMIN' });
+    const answer = await post('/internal/add', '{"a":1,"b":2}', {
+      [InternalHeader.Token]: internalToken,
+      [InternalHeader.UserId]: '7',
+      [InternalHeader.UserRole]: 'ADMIN',
+    });
     expect(answer).toMatchObject({ status: 403, body: { errors: [{ extensions: { code: ErrorCode.Forbidden } }] } });
   });
 

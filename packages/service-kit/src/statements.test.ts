@@ -123,7 +123,10 @@ describe('rendered statements', () => {
     await expect(
       inTransaction(pool, async (tx) => {
         await addHits.run(tx, [{ name: 'undone', hits: 1, details: null, seenAt }]);
-        await tx.commitWith([addHits.statement([{ name: 'undone-too', hits: 1, details: null, seenAt }]), { text: 'select * from `no_such_table`', values: [] }]);
+        await tx.commitWith([
+          addHits.statement([{ name: 'undone-too', hits: 1, details: null, seenAt }]),
+          { text: 'select * from `no_such_table`', values: [] },
+        ]);
       }),
     ).rejects.toThrow(/no_such_table/);
     expect((await rows()).map((row) => row.name).filter((name) => name.startsWith('undone'))).toEqual([]);

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 const reserve = (reference: string, lines: [string, number][]) =>
-  client.call<{ reference: string; status: string }>('reserve-stock', { reference, ttlSeconds: 60, lines: lines.map(([productId, quantity]) => ({ productId, quantity })) });
+  client.call<{ reference: string; status: string }>('reserve-stock', {
+    reference,
+    ttlSeconds: 60,
+    lines: lines.map(([productId, quantity]) => ({ productId, quantity })),
+  });
 
 describe('reservation procedures', () => {
   it('reserves, commits and releases as the internal mutations do, each idempotent by its reference', async () => {
@@ -69,7 +73,12 @@ describe('reservation procedures', () => {
     const origin = new URL(inventory.service.graphqlUrl).origin;
     const asUser = await fetch(`${origin}/internal/reserve-stock`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [InternalHeader.Token]: testInternalToken, [InternalHeader.UserId]: '1', [InternalHeader.UserRole]: 'ADMIN' },
+      headers: {
+        'content-type': 'application/json',
+        [InternalHeader.Token]: testInternalToken,
+        [InternalHeader.UserId]: '1',
+        [InternalHeader.UserRole]: 'ADMIN',
+      },
       body: JSON.stringify({ reference: 'proc-x', lines: [{ productId: '300', quantity: 1 }] }),
     });
     expect(asUser.status).toBe(403);

@@ -126,7 +126,10 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
         reference: request.reference,
       }));
       const recorded = movementStatements(results[request.lines.length + 1] as LockedStockRow[], movements, actor, at);
-      await tx.commitWith([insertReservationLines.statement(request.lines.map((line) => ({ reservationId: header.insertId, ...line }))), ...recorded.statements]);
+      await tx.commitWith([
+        insertReservationLines.statement(request.lines.map((line) => ({ reservationId: header.insertId, ...line }))),
+        ...recorded.statements,
+      ]);
       return { id: header.insertId, reference: request.reference, status: 'HELD' as const, expiresAt, lines: request.lines };
     });
   };
