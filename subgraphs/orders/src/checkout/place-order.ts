@@ -145,13 +145,24 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     );
 
   const place = async (userId: number, idempotencyKey: string, fingerprint: string, given: RequestedLine[] | null): Promise<OrderRow> => {
-    const existing = await findByKey(userId, idempotencyKey);
-    if (existing) return firstOrderOf(existing, fingerprint);
-    const requested = given ?? (await cartOf(userId));
-    const products = await catalog.products(requested.map((line) => String(line.productId)));
-    const priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
     const reference = reservationReference(userId, idempotencyKey, fingerprint);
-    if ((await intents.open(reference, new Date())) === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
+    // The lookup of an earlier order and the intent in one round trip, before catalog is asked.
+    const opened = await intents.openUnlessOrdered(userId, idempotencyKey, reference, new Date());
+    if (opened.state === 'ORDERED') {
+      const existing = await findByKey(userId, idempotencyKey);
+      if (existing) return firstOrderOf(existing, fingerprint);
+    }
+    if (opened.state === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
+    let priced: PricedOrder;
+    try {
+      const requested = given ?? (await cartOf(userId));
+      const products = await catalog.products(requested.map((line) => String(line.productId)));
+      priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+    } catch (error) {
+      // Nothing reserved yet: the intent this call recorded goes, so a retry with this key starts afresh.
+      if (opened.created) await intents.forget(reference).catch(() => undefined);
+      throw error;
+    }
     let reservation;
     try {
       reservation = await inventory.reserve(reference, priced.lines, reservationTtlSeconds);
