@@ -93,7 +93,8 @@ export function tracingOfPool(pool: Pool): PoolTracing | undefined {
 
 /** Runs one statement in a client span named by its operation, e.g. `UPDATE rtc_inventory`. */
 export function traceStatement<T>({ tracer, database }: PoolTracing, text: string, run: () => Promise<T>): Promise<T> {
-  const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+  // A batch that opens a transaction is named by its first statement after the `begin`.
+  const operation = /^\s*(?:begin\s*;\s*)?(\w+)/i.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
   return inSpan(
     tracer,
     `${operation} ${database}`,
