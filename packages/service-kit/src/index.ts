@@ -6,6 +6,7 @@ export * from './errors';
 export * from './events';
 export * from './circuit-breaker';
 export * from './graphql-client';
+export * from './internal-rpc';
 export * from './http-server';
 export * from './jwt';
 export * from './logger';

@@ -7,7 +7,7 @@ import { newEventId, type DomainEvent, type EventType } from './events';
 import type { Logger } from './logger';
 import { createScrapeReading, type ServiceMetrics } from './metrics';
 import type { Pool } from './mysql';
-import { createRowInsert, type RowInsert, type SqlRunner } from './statements';
+import { createRowInsert, type RowInsert, type SqlRunner, type Statement } from './statements';
 import { contextFrom, currentTraceContext, inSpan, inTrace, SpanKind, type Tracer } from './tracing';
 
 /** Every service keeps its own `outbox` table in its own database; rows are written in the transaction of the change. */
@@ -62,6 +62,31 @@ function traceOf(eventId: string): Record<string, string> | undefined {
   return writtenInTrace.get(eventId);
 }
 
+/**
+ * The INSERT of events into the outbox, to send in the batch of the caller's transaction, and the events as they
+ * will be published.
+ */
+export function outboxStatement<P extends Record<string, unknown>>(
+  table: OutboxTable,
+  events: readonly NewEvent<P>[],
+  now = new Date(),
+): { statement: Statement; events: DomainEvent<P>[] } {
+  const rows = events.map((event) => ({ ...event, eventId: newEventId(), occurredAt: now }));
+  const statement = outboxInsertOf(table).statement(rows);
+  if (inTrace()) for (const row of rows) rememberTraceOf(row.eventId);
+  return {
+    statement,
+    events: rows.map((row) => ({
+      id: row.eventId,
+      type: row.type,
+      aggregateType: row.aggregateType,
+      aggregateId: row.aggregateId,
+      occurredAt: now.toISOString(),
+      payload: row.payload,
+    })),
+  };
+}
+
 /** Appends events to the outbox inside the caller's transaction. */
 export async function appendToOutbox<P extends Record<string, unknown>>(
   tx: SqlRunner,
@@ -70,17 +95,9 @@ export async function appendToOutbox<P extends Record<string, unknown>>(
   now = new Date(),
 ): Promise<DomainEvent<P>[]> {
   if (events.length === 0) return [];
-  const rows = events.map((event) => ({ ...event, eventId: newEventId(), occurredAt: now }));
-  await outboxInsertOf(table).run(tx, rows);
-  if (inTrace()) for (const row of rows) rememberTraceOf(row.eventId);
-  return rows.map((row) => ({
-    id: row.eventId,
-    type: row.type,
-    aggregateType: row.aggregateType,
-    aggregateId: row.aggregateId,
-    occurredAt: now.toISOString(),
-    payload: row.payload,
-  }));
+  const { statement, events: appended } = outboxStatement(table, events, now);
+  await tx.run(statement.text, statement.values);
+  return appended;
 }
 
 export interface OutboxRelayOptions {

@@ -5,7 +5,7 @@ import { createPool, type Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceMetrics } from './metrics';
 import { createMysqlPool, withDatabase } from './mysql';
-import { createRowInsert, inTransaction, readDateTime, runnerOn, runnerOnDrizzle } from './statements';
+import { createRowInsert, inTransaction, readDateTime, runBatch, runnerOn, runnerOnDrizzle, type ResultSetHeader } from './statements';
 
 const counters = mysqlTable('counters', {
   name: varchar('name', { length: 32 }).primaryKey(),
@@ -92,6 +92,46 @@ describe('rendered statements', () => {
     }
   });
 
+  it('sends a transaction of two batches in two round trips: begin with the first, commit with the last', async () => {
+    const metrics = createServiceMetrics('statements-batch-test');
+    const instrumented = createMysqlPool({ url: withDatabase(serverUrl, database), connectionLimit: 1, metrics });
+    const timedStatements = async () => (await metrics.dbQueryDuration.get()).values.find((value) => value.metricName?.endsWith('_count'))?.value ?? 0;
+    const seenAt = new Date();
+    try {
+      const before = await timedStatements();
+      const [first, second] = await inTransaction(instrumented, async (tx) => {
+        const opened = (await runBatch(tx, [
+          addHits.statement([{ name: 'batch-1', hits: 1, details: null, seenAt }]),
+          { text: 'select `hits` from `counters` where `name` = ?', values: ['batch-1'] },
+        ])) as [ResultSetHeader, { hits: number }[]];
+        return [opened, await tx.commitWith([addHits.statement([{ name: 'batch-2', hits: opened[1][0]!.hits + 1, details: null, seenAt }])])];
+      });
+      expect((await timedStatements()) - before).toBe(2);
+      expect(first[0].affectedRows).toBe(1);
+      expect((second[0] as ResultSetHeader).affectedRows).toBe(1);
+      expect((await rows()).filter((row) => row.name.startsWith('batch-')).map((row) => [row.name, row.hits])).toEqual([
+        ['batch-1', 1],
+        ['batch-2', 2],
+      ]);
+    } finally {
+      await instrumented.end();
+    }
+  });
+
+  it('rolls back a whole transaction when a statement of its commit batch fails', async () => {
+    const seenAt = new Date();
+    await expect(
+      inTransaction(pool, async (tx) => {
+        await addHits.run(tx, [{ name: 'undone', hits: 1, details: null, seenAt }]);
+        await tx.commitWith([
+          addHits.statement([{ name: 'undone-too', hits: 1, details: null, seenAt }]),
+          { text: 'select * from `no_such_table`', values: [] },
+        ]);
+      }),
+    ).rejects.toThrow(/no_such_table/);
+    expect((await rows()).map((row) => row.name).filter((name) => name.startsWith('undone'))).toEqual([]);
+  });
+
   it('runs inside a Drizzle transaction, expanding array values into lists', async () => {
     const db = drizzle(pool);
     await expect(
@@ -110,6 +150,6 @@ describe('rendered statements', () => {
         throw new Error('undo');
       }),
     ).rejects.toThrow('undo');
-    expect((await rows()).map((row) => row.hits)).toEqual([5, 1, 1]);
+    expect((await rows()).map((row) => row.hits)).toEqual([5, 1, 1, 2, 1]);
   });
 });

@@ -65,28 +65,79 @@ export function runnerOnDrizzle(db: AnyMysqlDb): SqlRunner {
   };
 }
 
-/** One transaction on a pool connection: `begin` … `commit`, or `rollback` when `work` throws. */
-export async function inTransaction<T>(pool: Pool, work: (runner: SqlRunner) => Promise<T>): Promise<T> {
+/** A statement with `?` placeholders and its values, to run alone or in a batch (see runBatch). */
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/**
+ * Several statements in one round trip (the pools run with multipleStatements); resolves with each statement's
+ * result in order. The server stops at the first that fails and the call rejects with its error.
+ */
+export async function runBatch(runner: SqlRunner, statements: readonly Statement[]): Promise<unknown[]> {
+  if (statements.length === 0) return [];
+  if (statements.length === 1) return [await runner.run<unknown>(statements[0]!.text, statements[0]!.values)];
+  const values: unknown[] = [];
+  for (const statement of statements) for (const value of statement.values) values.push(value);
+  return runner.run<unknown[]>(statements.map((statement) => statement.text).join('; '), values);
+}
+
+/** The runner of one transaction: its first statement carries the `begin`, and `commitWith` carries the `commit`. */
+export interface TransactionRunner extends SqlRunner {
+  /**
+   * The transaction's last statements and its commit in one round trip; resolves with their results. Nothing may
+   * run on the transaction after it.
+   */
+  commitWith(statements: readonly Statement[]): Promise<unknown[]>;
+}
+
+/**
+ * One transaction on a pool connection: `begin` … `commit`, or `rollback` when `work` throws. `begin` rides with
+ * the first statement and `commit` with `commitWith`'s, so a transaction of two batches costs two round trips.
+ */
+export async function inTransaction<T>(pool: Pool, work: (runner: TransactionRunner) => Promise<T>): Promise<T> {
   const tracing = tracingOfPool(pool);
   if (!tracing || !inTrace()) return runTransaction(pool, work);
   return inSpan(tracing.tracer, `transaction ${tracing.database}`, {}, () => runTransaction(pool, work, tracing));
 }
 
-async function runTransaction<T>(pool: Pool, work: (runner: SqlRunner) => Promise<T>, tracing?: PoolTracing): Promise<T> {
+async function runTransaction<T>(pool: Pool, work: (runner: TransactionRunner) => Promise<T>, tracing?: PoolTracing): Promise<T> {
   const connection = await pool.getConnection();
   try {
-    await connection.query('begin');
+    let runner = runnerOn(connection);
+    const metrics = metricsOfPool(pool);
+    if (metrics) runner = timedRunner(runner, metrics);
+    if (tracing) runner = tracedRunner(runner, tracing);
+    let begun = false;
+    let committed = false;
+    const transaction: TransactionRunner = {
+      async run<R>(text: string, values: readonly unknown[]) {
+        if (committed) throw new Error('the transaction was committed');
+        if (begun) return runner.run<R>(text, values);
+        begun = true;
+        // A batch's results stay a list; a single statement's result is returned as itself.
+        const [, ...results] = await runner.run<unknown[]>(`begin; ${text}`, values);
+        return (results.length === 1 ? results[0] : results) as R;
+      },
+      async commitWith(statements) {
+        if (committed) throw new Error('the transaction was committed');
+        const opening = begun ? [] : [{ text: 'begin', values: [] }];
+        begun = true;
+        const results = await runBatch(runner, [...opening, ...statements, { text: 'commit', values: [] }]);
+        committed = true;
+        return results.slice(opening.length, -1);
+      },
+    };
     try {
-      let runner = runnerOn(connection);
-      const metrics = metricsOfPool(pool);
-      if (metrics) runner = timedRunner(runner, metrics);
-      if (tracing) runner = tracedRunner(runner, tracing);
-      const result = await work(runner);
-      const commit = () => connection.query('commit');
-      await (tracing ? traceStatement(tracing, 'commit', commit) : commit());
+      const result = await work(transaction);
+      if (!committed) {
+        const commit = () => connection.query(begun ? 'commit' : 'begin; commit');
+        await (tracing ? traceStatement(tracing, 'commit', commit) : commit());
+      }
       return result;
     } catch (error) {
-      await connection.query('rollback').catch(() => undefined);
+      if (begun && !committed) await connection.query('rollback').catch(() => undefined);
       throw error;
     }
   } finally {
@@ -102,6 +153,8 @@ export interface RowInsertOptions {
 /** A multi-row INSERT into a Drizzle table, of the given columns; values go through the columns' own mapping. */
 export interface RowInsert<Row> {
   run(runner: SqlRunner, rows: readonly Row[]): Promise<ResultSetHeader>;
+  /** The same INSERT as a statement, to send in a batch. */
+  statement(rows: readonly Row[]): Statement;
 }
 
 // Row counts above this are rendered per call (bulk loads), not kept.
@@ -130,17 +183,22 @@ export function createRowInsert<T extends MySqlTable, K extends keyof T['$inferI
     if (!text) rendered.set(rows, (text = render(rows)));
     return text;
   };
-  return {
-    async run(runner, rows) {
-      if (rows.length === 0) throw new Error(`an insert into ${name} needs rows`);
-      const values: unknown[] = [];
-      for (const row of rows) {
-        for (const { key, column } of picked) {
-          const value = (row as Record<string, unknown>)[key];
-          values.push(value === undefined || value === null ? null : column.mapToDriverValue(value));
-        }
+  const statement = (rows: readonly Pick<T['$inferInsert'], K>[]): Statement => {
+    if (rows.length === 0) throw new Error(`an insert into ${name} needs rows`);
+    const values: unknown[] = [];
+    for (const row of rows) {
+      for (const { key, column } of picked) {
+        const value = (row as Record<string, unknown>)[key];
+        values.push(value === undefined || value === null ? null : column.mapToDriverValue(value));
       }
-      return runner.run<ResultSetHeader>(textFor(rows.length), values);
+    }
+    return { text: textFor(rows.length), values };
+  };
+  return {
+    statement,
+    async run(runner, rows) {
+      const { text, values } = statement(rows);
+      return runner.run<ResultSetHeader>(text, values);
     },
   };
 }

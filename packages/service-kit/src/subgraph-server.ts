@@ -8,6 +8,7 @@ import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
 import { InternalHeader, readCaller, readClientAddress, type Caller } from './caller';
 import { createServiceServer, sendRefusal, type ServiceServer } from './http-server';
+import { createInternalRoutes, type AnyInternalProcedure } from './internal-rpc';
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';
@@ -40,6 +41,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
    * header, so the gateway never caches an answer of this subgraph, and no hook runs per resolved field.
    */
   readonly cacheHints?: boolean;
+  /** Service-to-service procedures served beside `/graphql` at `/internal/<name>` (see createInternalRoutes). */
+  readonly procedures?: readonly AnyInternalProcedure[];
 }
 
 export interface SubgraphServer<C extends BaseContext> {
@@ -112,6 +115,7 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
         }
         await graphql(req, res, requestId);
       },
+      ...createInternalRoutes(options.procedures ?? [], { service: name, internalToken, metrics, logger }),
     },
   });
   return { apollo, http };

@@ -7,6 +7,7 @@ import { createProducts } from './catalog/products';
 import type { CatalogContext } from './context';
 import { createCatalogDb } from './db/client';
 import { categories, products } from './db/schema';
+import { createCheckoutProductsProcedure } from './internal/checkout-products';
 import { resolvers } from './resolvers';
 
 export const catalogTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
@@ -32,6 +33,7 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
     resolvers,
     config,
     deps,
+    procedures: [createCheckoutProductsProcedure(pool)],
     createContext: (base) => ({
       ...base,
       products: productService,

@@ -6,6 +6,7 @@ import type { InventoryContext } from './context';
 import { createInventoryDb } from './db/client';
 import { stock } from './db/schema';
 import { createExpiryJob } from './reservations/expiry-job';
+import { createReservationProcedures } from './reservations/reservation-procedures';
 import { createReservations } from './reservations/reservations';
 import { resolvers } from './resolvers';
 import { createStockAdmin } from './stock/stock-admin';
@@ -41,6 +42,7 @@ export async function createInventorySubgraph(config: InventoryConfig, deps: Ser
     resolvers,
     config,
     deps,
+    procedures: createReservationProcedures(reservations),
     createContext: (base) => ({
       ...base,
       stockAdmin,

@@ -5,8 +5,8 @@ import {
   createBatchLoader,
   createBreakerStateGauge,
   createCircuitBreaker,
-  createGraphQLClient,
   createGroupLoader,
+  createInternalClient,
   createLeasedJob,
   createServiceRelay,
   createSubgraphServer,
@@ -74,8 +74,8 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const catalog =
     overrides.catalog ??
     createCatalog(
-      createGraphQLClient({
-        url: config.catalogUrl,
+      createInternalClient({
+        baseUrl: config.catalogUrl,
         internalToken: config.internalToken,
         timeoutMs: config.catalogTimeoutMs ?? 800,
         tracer: deps.tracer,
@@ -85,8 +85,8 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const inventory =
     overrides.inventory ??
     createInventory(
-      createGraphQLClient({
-        url: config.inventoryUrl,
+      createInternalClient({
+        baseUrl: config.inventoryUrl,
         internalToken: config.internalToken,
         timeoutMs: config.inventoryTimeoutMs ?? 3_000,
         tracer: deps.tracer,

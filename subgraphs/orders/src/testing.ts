@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/mysql2';
 import { catalogMigrations, catalogSchema, createCatalogSubgraph } from '@rtc/catalog';
 import { createInventorySubgraph, inventoryMigrations, inventorySchema } from '@rtc/inventory';
-import { createGraphQLClient, createMysqlPool, type Role } from '@rtc/service-kit';
+import { createInternalClient, createMysqlPool, type Role } from '@rtc/service-kit';
 import {
   asService,
   asUser,
@@ -89,7 +89,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
     paymentMaxAmount: 1_000_000,
     ...config,
   };
-  const realInventory = createInventory(createGraphQLClient({ url: inventory.graphqlUrl, internalToken: testInternalToken }));
+  const realInventory = createInventory(createInternalClient({ baseUrl: inventory.graphqlUrl, internalToken: testInternalToken }));
   const overrides: OrdersOverrides = wrapInventory ? { inventory: wrapInventory(realInventory) } : {};
   const startOrders = () => startService('orders', ordersDb.url, (deps) => createOrdersSubgraph(ordersConfig, deps, overrides));
   const orders = await startOrders();

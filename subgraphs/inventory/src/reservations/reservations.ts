@@ -7,12 +7,13 @@ import {
   notFound,
   outOfStock,
   retryTransaction,
+  runBatch,
   runnerOnDrizzle,
   type ResultSetHeader,
 } from '@rtc/service-kit';
 import type { InventoryDb, InventoryTx } from '../db/client';
 import { reservationLines, reservations, stock, type ReleaseReason, type ReservationLineRow, type ReservationRow } from '../db/schema';
-import { recordMovements, shiftStock, type Movement } from '../stock/stock-movements';
+import { lockStockRowsStatement, movementStatements, recordMovements, shiftStock, type LockedStockRow, type Movement } from '../stock/stock-movements';
 import type { ReservationRecord } from './reservation';
 import { toReserveRequest, type ReservedLine, type ReserveRequest, type ReserveStockInput } from './reserve-request';
 
@@ -102,21 +103,21 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
     const at = now();
     const expiresAt = new Date(at.getTime() + request.ttlSeconds * 1000);
     // Straight on the pool: the statements of a checkout's reservation are rendered once (see createRowInsert).
+    // Two round trips: the reservation, every line's hold and the rows' new figures; then the lines, the ledger,
+    // the events and the commit.
     return inTransaction(db.$client, async (tx) => {
-      // The unique reference makes a concurrent twin wait here, then fail as a duplicate and read this one.
-      const header = await insertReservation.run(tx, [{ reference: request.reference, status: 'HELD', expiresAt, createdAt: at, updatedAt: at }]);
-      const short: number[] = [];
       const updatedAt = stock.updatedAt.mapToDriverValue(at);
-      for (const line of request.lines) {
-        const result = await tx.run<ResultSetHeader>(holdUnits, [line.quantity, line.quantity, updatedAt, line.productId, line.quantity]);
-        if (result.affectedRows === 0) short.push(line.productId);
-      }
+      // The unique reference makes a concurrent twin wait here, then fail as a duplicate and read this one.
+      const results = await runBatch(tx, [
+        insertReservation.statement([{ reference: request.reference, status: 'HELD', expiresAt, createdAt: at, updatedAt: at }]),
+        // One statement per line, in product order: each takes units only while enough are available.
+        ...request.lines.map((line) => ({ text: holdUnits, values: [line.quantity, line.quantity, updatedAt, line.productId, line.quantity] })),
+        lockStockRowsStatement(request.lines.map((line) => line.productId)),
+      ]);
+      const header = results[0] as ResultSetHeader;
+      const short = request.lines.filter((_line, index) => (results[index + 1] as ResultSetHeader).affectedRows === 0).map((line) => line.productId);
       // Rolling back returns whatever this call took.
       if (short.length > 0) throw outOfStock(short.map(String));
-      await insertReservationLines.run(
-        tx,
-        request.lines.map((line) => ({ reservationId: header.insertId, ...line })),
-      );
       const movements: Movement[] = request.lines.map((line) => ({
         productId: line.productId,
         kind: 'RESERVATION',
@@ -124,7 +125,11 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
         deltaAvailable: -line.quantity,
         reference: request.reference,
       }));
-      await recordMovements(tx, movements, actor, at);
+      const recorded = movementStatements(results[request.lines.length + 1] as LockedStockRow[], movements, actor, at);
+      await tx.commitWith([
+        insertReservationLines.statement(request.lines.map((line) => ({ reservationId: header.insertId, ...line }))),
+        ...recorded.statements,
+      ]);
       return { id: header.insertId, reference: request.reference, status: 'HELD' as const, expiresAt, lines: request.lines };
     });
   };

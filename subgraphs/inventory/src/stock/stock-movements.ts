@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { appendToOutbox, createRowInsert, readDateTime, type SqlRunner } from '@rtc/service-kit';
+import { createRowInsert, outboxStatement, readDateTime, type SqlRunner, type Statement } from '@rtc/service-kit';
 import type { InventoryTx } from '../db/client';
 import { outbox, stock, stockLedger, type StockMovementKind, type StockRow } from '../db/schema';
 import { figuresBefore, stockChangedEvent } from './stock-changed';
@@ -34,7 +34,7 @@ export async function shiftStock(tx: InventoryTx, productId: number, deltaOnHand
 
 const insertLedgerRows = createRowInsert(stockLedger, ['productId', 'kind', 'deltaOnHand', 'deltaAvailable', 'reference', 'reason', 'actor', 'createdAt']);
 
-interface LockedStockRow {
+export interface LockedStockRow {
   product_id: number;
   on_hand: number;
   reserved: number;
@@ -46,14 +46,23 @@ interface LockedStockRow {
 const lockStockRows =
   'select `product_id`, `on_hand`, `reserved`, `available`, `low_stock_threshold`, `updated_at` from `stock` where `product_id` in (?) for update';
 
+/** Locks (and reads) the stock rows of these products: the figures StockChanged events report. */
+export function lockStockRowsStatement(productIds: readonly number[]): Statement {
+  return { text: lockStockRows, values: [productIds] };
+}
+
 /**
- * Records movements the transaction already applied: their ledger rows and one StockChanged event per product,
- * built from the rows as they now stand (locked). Returns those rows by product id.
+ * The ledger rows of movements the transaction already applied, and one StockChanged event per product built from
+ * the rows as they now stand (read by lockStockRowsStatement), as statements to send in the transaction's batch.
+ * Resolves the rows by product id too.
  */
-export async function recordMovements(tx: SqlRunner, movements: readonly Movement[], actor: string, now: Date): Promise<Map<number, StockRow>> {
+export function movementStatements(
+  locked: readonly LockedStockRow[],
+  movements: readonly Movement[],
+  actor: string,
+  now: Date,
+): { statements: Statement[]; byProduct: Map<number, StockRow> } {
   const productIds = [...new Set(movements.map((movement) => movement.productId))];
-  if (productIds.length === 0) return new Map();
-  const locked = await tx.run<LockedStockRow[]>(lockStockRows, [productIds]);
   const byProduct = new Map<number, StockRow>(
     locked.map((row) => [
       Number(row.product_id),
@@ -67,8 +76,7 @@ export async function recordMovements(tx: SqlRunner, movements: readonly Movemen
       },
     ]),
   );
-  await insertLedgerRows.run(
-    tx,
+  const ledger = insertLedgerRows.statement(
     movements.map((movement) => ({
       productId: movement.productId,
       kind: movement.kind,
@@ -88,6 +96,19 @@ export async function recordMovements(tx: SqlRunner, movements: readonly Movemen
     const deltaAvailable = own.reduce((sum, movement) => sum + movement.deltaAvailable, 0);
     return stockChangedEvent(figuresBefore(after, deltaOnHand, deltaAvailable), after, own[0]!.kind);
   });
-  await appendToOutbox(tx, outbox, events, now);
+  return { statements: [ledger, outboxStatement(outbox, events, now).statement], byProduct };
+}
+
+/**
+ * Records movements the transaction already applied: their ledger rows and one StockChanged event per product,
+ * built from the rows as they now stand (locked). Returns those rows by product id.
+ */
+export async function recordMovements(tx: SqlRunner, movements: readonly Movement[], actor: string, now: Date): Promise<Map<number, StockRow>> {
+  const productIds = [...new Set(movements.map((movement) => movement.productId))];
+  if (productIds.length === 0) return new Map();
+  const lock = lockStockRowsStatement(productIds);
+  const locked = await tx.run<LockedStockRow[]>(lock.text, lock.values);
+  const { statements, byProduct } = movementStatements(locked, movements, actor, now);
+  for (const { text, values } of statements) await tx.run(text, values);
   return byProduct;
 }

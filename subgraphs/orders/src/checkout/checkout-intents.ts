@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { conflict, retryTransaction, runnerOnDrizzle, type ResultSetHeader, type SqlRunner } from '@rtc/service-kit';
+import { conflict, retryTransaction, runBatch, runnerOn, runnerOnDrizzle, type ResultSetHeader, type Statement } from '@rtc/service-kit';
 import type { OrdersDb } from '../db/client';
 import { checkoutIntents } from '../db/schema';
 
@@ -12,8 +12,21 @@ import { checkoutIntents } from '../db/schema';
 export interface CheckoutIntents {
   /** Records a checkout about to reserve; ABANDONED when an earlier attempt with this reference was given up. */
   open(reference: string, now: Date): Promise<'PENDING' | 'ABANDONED'>;
-  /** Inside the order's transaction: claims the reference, or throws CONFLICT when it was abandoned. */
-  claim(tx: SqlRunner, reference: string): Promise<void>;
+  /**
+   * `open`, and in the same round trip whether the user already has an order with this idempotency key: then
+   * ORDERED, and no intent is left behind. `created` says this call recorded the intent (only then may a checkout
+   * that stops before reserving `forget` it).
+   */
+  openUnlessOrdered(
+    userId: number,
+    idempotencyKey: string,
+    reference: string,
+    now: Date,
+  ): Promise<{ state: 'PENDING' | 'ABANDONED' | 'ORDERED'; created: boolean }>;
+  /** Inside the order's transaction, first: claims the reference; its result goes to `checkClaim`. */
+  claimStatement(reference: string): Statement;
+  /** Throws CONFLICT unless the claim statement took the PENDING intent. */
+  checkClaim(result: ResultSetHeader): void;
   /** Drops a PENDING reference that inventory refused outright (nothing was held). */
   forget(reference: string): Promise<void>;
   /**
@@ -35,29 +48,47 @@ export const checkoutAbandonedMessage = 'An earlier checkout with this idempoten
 // No gap locks: these transactions must not hold up checkouts inserting their own rows next to the ones read here.
 const readCommitted = { isolationLevel: 'read committed' } as const;
 
+// Not `on duplicate key update`: mysql2 asks for found rows, so an existing intent would also answer 1 affected row.
+const openIntent = "insert ignore into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?)";
+const intentState = 'select `state` from `checkout_intents` where `reservation_ref` = ?';
+const orderWithKey = 'select `id` from `orders` where `user_id` = ? and `idempotency_key` = ? limit 1';
 const claimIntent = "delete from `checkout_intents` where `reservation_ref` = ? and `state` = 'PENDING'";
 // A locking read: sees every order committed before this transaction took the intent's lock, whatever its snapshot.
 const ordersUsing = 'select `reservation_ref` from `orders` where `reservation_ref` in (?) lock in share mode';
+
+function checkClaimed(result: ResultSetHeader): void {
+  if (result.affectedRows !== 1) throw conflict(checkoutAbandonedMessage);
+}
 
 export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
   const toDb = (at: Date) => checkoutIntents.createdAt.mapToDriverValue(at);
 
   return {
     async open(reference, now) {
-      const [result] = await db.$client.query<ResultSetHeader>(
-        // Not `on duplicate key update`: mysql2 asks for found rows, so an existing intent would also answer 1 affected row.
-        "insert ignore into `checkout_intents` (`reservation_ref`, `state`, `created_at`) values (?, 'PENDING', ?)",
-        [reference, toDb(now)],
-      );
+      const [result] = await db.$client.query<ResultSetHeader>(openIntent, [reference, toDb(now)]);
       if (result.affectedRows === 1) return 'PENDING';
       const [row] = await db.select({ state: checkoutIntents.state }).from(checkoutIntents).where(eq(checkoutIntents.reservationRef, reference));
       return row?.state ?? 'PENDING';
     },
 
-    async claim(tx, reference) {
-      const result = await tx.run<ResultSetHeader>(claimIntent, [reference]);
-      if (result.affectedRows !== 1) throw conflict(checkoutAbandonedMessage);
+    async openUnlessOrdered(userId, idempotencyKey, reference, now) {
+      const [ordered, opened, intent] = (await runBatch(runnerOn(db.$client), [
+        { text: orderWithKey, values: [userId, idempotencyKey] },
+        { text: openIntent, values: [reference, toDb(now)] },
+        { text: intentState, values: [reference] },
+      ])) as [unknown[], ResultSetHeader, { state: 'PENDING' | 'ABANDONED' }[]];
+      const created = opened.affectedRows === 1;
+      if (ordered.length > 0) {
+        // A repeat of a placed order: the intent this call recorded bridges nothing.
+        if (created) await db.$client.query(claimIntent, [reference]);
+        return { state: 'ORDERED', created: false };
+      }
+      return { state: intent[0]?.state ?? 'PENDING', created };
     },
+
+    claimStatement: (reference) => ({ text: claimIntent, values: [reference] }),
+
+    checkClaim: checkClaimed,
 
     async forget(reference) {
       await db.$client.query(claimIntent, [reference]);

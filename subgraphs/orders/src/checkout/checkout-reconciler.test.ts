@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphQLClient, createLogger, createMysqlPool, type Pool } from '@rtc/service-kit';
+import { createInternalClient, createLogger, createMysqlPool, type Pool } from '@rtc/service-kit';
 import { errorCodes, testInternalToken } from '@rtc/testkit';
 import { createInventory, type Inventory } from '../clients/inventory';
 import { createOrdersDb } from '../db/client';
@@ -132,7 +132,7 @@ describe('checkouts racing the reconciler', () => {
   it('never leave an order whose stock was released, nor stock held without an order, and stock equals the ledger', async () => {
     const reconcile = createCheckoutReconciler({
       intents: createCheckoutIntents(createOrdersDb(ordersPool)),
-      inventory: createInventory(createGraphQLClient({ url: stack.inventoryUrl, internalToken: testInternalToken })),
+      inventory: createInventory(createInternalClient({ baseUrl: stack.inventoryUrl, internalToken: testInternalToken })),
       logger: createLogger({ service: 'orders', level: 'silent' }),
       graceSeconds,
     });

@@ -156,6 +156,8 @@ describe('placeOrder', () => {
     // The same key from another customer is another order.
     const other = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '103' });
     expect(other.data?.placeOrder.id).not.toBe(first.data?.placeOrder.id);
+    // The repeat looked its order up with the intent in one round trip, and left no intent behind.
+    expect(await stack.orderRows('SELECT reservation_ref FROM checkout_intents')).toEqual([]);
   });
 
   it('treats the same lines in another order or split in two as the same payload', async () => {
@@ -387,6 +389,30 @@ describe('placeOrder', () => {
       { userId: '107' },
     );
     expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([retired, '555555']);
+    // The intent recorded before catalog was asked goes again: nothing was reserved, and the key may be retried.
+    const reference = reservationReference(
+      107,
+      'unknowns',
+      orderFingerprint([
+        { productId: Number(retired), quantity: 1 },
+        { productId: 555555, quantity: 1 },
+      ]),
+    );
+    expect(await stack.orderRows('SELECT state FROM checkout_intents WHERE reservation_ref = ?', [reference])).toEqual([]);
+    const retried = await stack.call(
+      placeOrder,
+      {
+        input: {
+          idempotencyKey: 'unknowns',
+          lines: [
+            { productId: retired, quantity: 1 },
+            { productId: '555555', quantity: 1 },
+          ],
+        },
+      },
+      { userId: '107' },
+    );
+    expect(errorCodes(retried)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('asks for a caller', async () => {

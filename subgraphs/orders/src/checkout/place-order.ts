@@ -1,7 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import {
-  appendToOutbox,
   badInput,
   conflict,
   ErrorCode,
@@ -9,7 +8,10 @@ import {
   idempotencyKeyReused,
   inTransaction,
   isDuplicateKey,
+  outboxStatement,
   retryTransaction,
+  runBatch,
+  type ResultSetHeader,
   type Caller,
   type Logger,
 } from '@rtc/service-kit';
@@ -18,7 +20,7 @@ import type { Inventory } from '../clients/inventory';
 import type { OrdersDb } from '../db/client';
 import { cartLines, orderLines, orders, outbox, type OrderRow } from '../db/schema';
 import { orderPlacedEvent } from '../orders/order-events';
-import { applyOrdersToRollups } from '../rollups/write-rollups';
+import { rollupStatements } from '../rollups/write-rollups';
 import { checkoutAbandonedMessage, createCheckoutIntents } from './checkout-intents';
 import { orderFingerprint } from './order-fingerprint';
 import { normalizeLines, validateIdempotencyKey, type LineInput, type RequestedLine } from './order-input';
@@ -100,12 +102,11 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     return order;
   };
 
+  // Two round trips: the claim with the order (whose id the rest needs), then everything else with the commit.
   const write = (userId: number, idempotencyKey: string, fingerprint: string, reference: string, priced: PricedOrder, fromCart: boolean) =>
     retryTransaction(() =>
       // Straight on the pool: these statements are rendered once (see createRowInsert), not built per order.
       inTransaction(db.$client, async (tx) => {
-        // First, so a reconciler that abandoned the reference wins and this order is never written.
-        await intents.claim(tx, reference);
         const now = new Date();
         const values = {
           userId,
@@ -119,10 +120,12 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           placedAt: now,
           updatedAt: now,
         };
-        const result = await insertOrder.run(tx, [values]);
+        // The claim first, so a reconciler that abandoned the reference wins and this order is never committed.
+        const [claimed, inserted] = (await runBatch(tx, [intents.claimStatement(reference), insertOrder.statement([values])])) as ResultSetHeader[];
+        intents.checkClaim(claimed!);
         const order: OrderRow = {
           ...values,
-          id: result.insertId,
+          id: inserted!.insertId,
           paidAt: null,
           shippedAt: null,
           deliveredAt: null,
@@ -131,25 +134,35 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           paymentId: null,
           stockReleasedAt: null,
         };
-        await insertOrderLines.run(
-          tx,
-          priced.lines.map((line) => ({ orderId: order.id, ...line })),
-        );
-        if (fromCart) await tx.run(removeOrderedFromCart, [userId, priced.lines.map((line) => line.productId)]);
-        await appendToOutbox(tx, outbox, [orderPlacedEvent(order, priced.lines)], now);
-        await applyOrdersToRollups(tx, [{ ...order, lines: priced.lines }]);
+        await tx.commitWith([
+          insertOrderLines.statement(priced.lines.map((line) => ({ orderId: order.id, ...line }))),
+          ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.productId)] }] : []),
+          outboxStatement(outbox, [orderPlacedEvent(order, priced.lines)], now).statement,
+          ...rollupStatements([{ ...order, lines: priced.lines }]),
+        ]);
         return order;
       }),
     );
 
   const place = async (userId: number, idempotencyKey: string, fingerprint: string, given: RequestedLine[] | null): Promise<OrderRow> => {
-    const existing = await findByKey(userId, idempotencyKey);
-    if (existing) return firstOrderOf(existing, fingerprint);
-    const requested = given ?? (await cartOf(userId));
-    const products = await catalog.products(requested.map((line) => String(line.productId)));
-    const priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
     const reference = reservationReference(userId, idempotencyKey, fingerprint);
-    if ((await intents.open(reference, new Date())) === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
+    // The lookup of an earlier order and the intent in one round trip, before catalog is asked.
+    const opened = await intents.openUnlessOrdered(userId, idempotencyKey, reference, new Date());
+    if (opened.state === 'ORDERED') {
+      const existing = await findByKey(userId, idempotencyKey);
+      if (existing) return firstOrderOf(existing, fingerprint);
+    }
+    if (opened.state === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
+    let priced: PricedOrder;
+    try {
+      const requested = given ?? (await cartOf(userId));
+      const products = await catalog.products(requested.map((line) => String(line.productId)));
+      priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+    } catch (error) {
+      // Nothing reserved yet: the intent this call recorded goes, so a retry with this key starts afresh.
+      if (opened.created) await intents.forget(reference).catch(() => undefined);
+      throw error;
+    }
     let reservation;
     try {
       reservation = await inventory.reserve(reference, priced.lines, reservationTtlSeconds);

@@ -1,4 +1,4 @@
-import type { GraphQLClient, Money } from '@rtc/service-kit';
+import type { InternalClient, Money } from '@rtc/service-kit';
 
 /** What checkout and carts need to know about a product, as the catalog says now. */
 export interface CatalogProduct {
@@ -14,35 +14,15 @@ export interface Catalog {
   products(ids: readonly string[]): Promise<Map<string, CatalogProduct | null>>;
 }
 
-const productsQuery = /* GraphQL */ `
-  query OrdersCatalogProducts($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Product {
-        id
-        sku
-        name
-        active
-        price {
-          amount
-          currency
-        }
-      }
-    }
-  }
-`;
-
-export function createCatalog(client: GraphQLClient): Catalog {
+/** Catalog's `checkout-products` procedure: one entry per id asked, null when unknown. */
+export function createCatalog(client: InternalClient): Catalog {
   return {
     async products(ids) {
       const unique = [...new Set(ids)];
       const found = new Map<string, CatalogProduct | null>(unique.map((id) => [id, null]));
       if (unique.length === 0) return found;
-      const data = await client.request<{ _entities: (CatalogProduct | null)[] }>(
-        productsQuery,
-        { representations: unique.map((id) => ({ __typename: 'Product', id })) },
-        { idempotent: true },
-      );
-      data._entities.forEach((product, index) => {
+      const data = await client.call<{ products: (CatalogProduct | null)[] }>('checkout-products', { ids: unique }, { idempotent: true });
+      data.products.forEach((product, index) => {
         if (product) found.set(unique[index]!, product);
       });
       return found;

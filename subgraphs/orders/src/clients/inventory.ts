@@ -1,4 +1,4 @@
-import type { GraphQLClient } from '@rtc/service-kit';
+import type { InternalClient } from '@rtc/service-kit';
 
 export type ReleaseReason = 'CANCELLED' | 'EXPIRED' | 'FAILED';
 
@@ -28,63 +28,20 @@ export interface Inventory {
   releaseMany(references: readonly string[], reason: ReleaseReason): Promise<number>;
 }
 
-const reserveMutation = /* GraphQL */ `
-  mutation OrdersReserveStock($input: ReserveStockInput!) {
-    reserveStock(input: $input) {
-      reference
-      status
-    }
-  }
-`;
-
-const commitMutation = /* GraphQL */ `
-  mutation OrdersCommitReservation($reference: String!) {
-    commitReservation(reference: $reference)
-  }
-`;
-
-const releaseMutation = /* GraphQL */ `
-  mutation OrdersReleaseReservation($reference: String!, $reason: ReleaseReason!) {
-    releaseReservation(reference: $reference, reason: $reason)
-  }
-`;
-
 // Every call names its reservation by reference and inventory answers a repeat with the first outcome, so each
 // may be sent again when its connection failed; the client never repeats one after a timeout.
 const byReference = { idempotent: true } as const;
-const releaseManyMutation = /* GraphQL */ `
-  mutation OrdersReleaseReservations($references: [String!]!, $reason: ReleaseReason!) {
-    releaseReservations(references: $references, reason: $reason)
-  }
-`;
 
-export function createInventory(client: GraphQLClient): Inventory {
+/** Inventory's reservation procedures (the internal twins of its `@inaccessible` reservation mutations). */
+export function createInventory(client: InternalClient): Inventory {
   return {
     async reserve(reference, lines, ttlSeconds) {
-      const data = await client.request<{ reserveStock: { status: ReservationStatus } }>(
-        reserveMutation,
-        {
-          input: {
-            reference,
-            ttlSeconds,
-            lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })),
-          },
-        },
-        byReference,
-      );
-      return data.reserveStock.status;
+      const input = { reference, ttlSeconds, lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })) };
+      const reserved = await client.call<{ status: ReservationStatus }>('reserve-stock', input, byReference);
+      return reserved.status;
     },
-    async commit(reference) {
-      const data = await client.request<{ commitReservation: boolean }>(commitMutation, { reference }, byReference);
-      return data.commitReservation;
-    },
-    async release(reference, reason) {
-      const data = await client.request<{ releaseReservation: boolean }>(releaseMutation, { reference, reason }, byReference);
-      return data.releaseReservation;
-    },
-    async releaseMany(references, reason) {
-      const data = await client.request<{ releaseReservations: number }>(releaseManyMutation, { references, reason }, byReference);
-      return data.releaseReservations;
-    },
+    commit: (reference) => client.call<boolean>('commit-reservation', { reference }, byReference),
+    release: (reference, reason) => client.call<boolean>('release-reservation', { reference, reason }, byReference),
+    releaseMany: (references, reason) => client.call<number>('release-reservations', { references, reason }, byReference),
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, min, ne, sql } from 'drizzle-orm';
-import { createRowInsert, runnerOnDrizzle, type SqlRunner } from '@rtc/service-kit';
+import { createRowInsert, runnerOnDrizzle, type SqlRunner, type Statement } from '@rtc/service-kit';
 import type { OrdersTx } from '../db/client';
 import { customerStats, orders, productSalesByMinute, salesByMinute } from '../db/schema';
 import { customerDeltas, rollupDeltas, type RollupOrder } from './rollup-deltas';
@@ -38,11 +38,6 @@ export async function applyToMinuteRollups(tx: SqlRunner, placed: readonly Rollu
   for (const rows of chunks(deltas.sales)) await upsertSales.run(tx, rows);
 }
 
-/** Records newly placed orders in each customer's first-order tracking. */
-export async function addOrdersToCustomerStats(tx: SqlRunner, placed: readonly Pick<RollupOrder, 'userId' | 'placedAt'>[]): Promise<void> {
-  for (const rows of chunks(customerDeltas(placed))) await upsertCustomerStats.run(tx, rows);
-}
-
 /**
  * After a customer's order was cancelled (in this transaction): one order fewer, and the first order is
  * recomputed from the orders that are still standing.
@@ -59,13 +54,24 @@ async function removeCancelledOrderFromCustomerStats(tx: OrdersTx, userId: numbe
 }
 
 /**
+ * The statements of applyOrdersToRollups, in its lock order, to send in the batch of the caller's transaction.
+ */
+export function rollupStatements(placed: readonly RollupOrder[]): Statement[] {
+  const deltas = rollupDeltas(placed, 1);
+  return [
+    ...chunks(customerDeltas(placed)).map((rows) => upsertCustomerStats.statement(rows)),
+    ...chunks(deltas.products).map((rows) => upsertProductSales.statement(rows)),
+    ...chunks(deltas.sales).map((rows) => upsertSales.statement(rows)),
+  ];
+}
+
+/**
  * Everything standing (not cancelled) orders add to the analytics tables: per-minute sales and product rollups
  * and first-order tracking. Live checkout and the history seeder both call it, so the two always agree.
  * Locks rows in one order (customers, products, then the per-minute row) to keep concurrent writers apart.
  */
 export async function applyOrdersToRollups(tx: SqlRunner, placed: readonly RollupOrder[]): Promise<void> {
-  await addOrdersToCustomerStats(tx, placed);
-  await applyToMinuteRollups(tx, placed, 1);
+  for (const { text, values } of rollupStatements(placed)) await tx.run(text, values);
 }
 
 /** Takes a just-cancelled order (its status already CANCELLED in this transaction) out of the analytics tables. */

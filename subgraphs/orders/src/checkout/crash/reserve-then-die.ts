@@ -1,6 +1,6 @@
 // Runs the real checkout in a process of its own and kills that process (SIGKILL) the moment inventory has reserved
 // the stock, before the order is written: the crash the checkout reconciler exists for. Used by checkout-reconciler.test.ts.
-import { createGraphQLClient, createLogger, createMysqlPool } from '@rtc/service-kit';
+import { createInternalClient, createLogger, createMysqlPool } from '@rtc/service-kit';
 import { createCatalog } from '../../clients/catalog';
 import { createInventory } from '../../clients/inventory';
 import { createOrdersDb } from '../../db/client';
@@ -11,7 +11,7 @@ if (!databaseUrl || !catalogUrl || !inventoryUrl || !internalToken || !userId ||
   throw new Error('usage: reserve-then-die <database-url> <catalog-url> <inventory-url> <internal-token> <user-id> <idempotency-key> <product-id> <quantity>');
 }
 
-const client = (url: string) => createGraphQLClient({ url, internalToken });
+const client = (baseUrl: string) => createInternalClient({ baseUrl, internalToken });
 const inventory = createInventory(client(inventoryUrl));
 const checkout = createCheckout({
   db: createOrdersDb(createMysqlPool({ url: databaseUrl, connectionLimit: 1 })),
