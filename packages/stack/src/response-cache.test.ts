@@ -70,7 +70,8 @@ beforeAll(async () => {
   ]);
   dataOf(await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }]));
   proxies = {} as Record<SubgraphName, FaultProxy>;
-  for (const name of ['users', 'catalog', 'inventory', 'orders'] as const) proxies[name] = await startFaultProxy(`${stack.subgraphs[name].url}/graphql`);
+  for (const name of ['users', 'catalog', 'inventory', 'orders', 'activity'] as const)
+    proxies[name] = await startFaultProxy(`${stack.subgraphs[name].url}/graphql`);
   metrics = createServiceMetrics('gateway', { defaults: false });
   gateway = await createGateway(
     {
@@ -78,7 +79,13 @@ beforeAll(async () => {
       trustedDocuments: 'open',
       internalToken: testInternalToken,
       jwtSecret: testJwtSecret,
-      subgraphUrls: { users: proxies.users.url, catalog: proxies.catalog.url, inventory: proxies.inventory.url, orders: proxies.orders.url },
+      subgraphUrls: {
+        users: proxies.users.url,
+        catalog: proxies.catalog.url,
+        inventory: proxies.inventory.url,
+        orders: proxies.orders.url,
+        activity: proxies.activity.url,
+      },
       limits: defaultOperationLimits,
       bodyLimitBytes: 1_000_000,
       storeCurrency: 'USD',
