@@ -42,6 +42,8 @@ export function serveClusterMetrics(): () => void {
 
 /** In a cluster's worker: `metrics` whose /metrics serves the whole cluster's, as summed by the primary. */
 export function withClusterExposition(metrics: ServiceMetrics, timeoutMs = 5_000): ServiceMetrics {
+  // prom-client answers the primary's requests for this worker's metrics once an AggregatorRegistry exists here.
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([metrics.registry]);
   let nextId = 0;
   const waiting = new Map<number, { resolve: (body: string) => void; reject: (error: Error) => void }>();
