@@ -105,9 +105,10 @@ try {
   let received = 0;
   let duplicates = 0;
   let closedEarly = 0;
+  let refused = 0;
   const collect = async () => {
     const report = await pool.report();
-    ({ received, duplicates, closedEarly } = report);
+    ({ received, duplicates, closedEarly, refused } = report);
     for (const ms of report.latencies) latency.record(Math.max(0, ms));
   };
   await sleep(1_000);
@@ -173,7 +174,7 @@ try {
   );
   console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
-  console.log(`  sampled subscribers: ${duplicates} duplicate ticks; sockets closed by the gateway: ${closedEarly}`);
+  console.log(`  sampled subscribers: ${duplicates} duplicate ticks; sockets closed by the gateway: ${closedEarly}; subscriptions refused: ${refused}`);
   console.log(`  last update received ${Math.max(0, drainedMs / 1000).toFixed(1)} s after the last order was answered`);
   if (ordersCpuMs !== undefined) {
     console.log(

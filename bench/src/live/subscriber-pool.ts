@@ -48,6 +48,7 @@ export async function startSubscriberPool({ url, token, operations, subscribers,
         received: reports.reduce((sum, report) => sum + report.received, 0),
         duplicates: reports.reduce((sum, report) => sum + report.duplicates, 0),
         closedEarly: reports.reduce((sum, report) => sum + report.closedEarly, 0),
+        refused: reports.reduce((sum, report) => sum + report.refused, 0),
         latencies: reports.flatMap((report) => report.latencies),
       };
     },

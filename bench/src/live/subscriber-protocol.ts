@@ -17,6 +17,8 @@ export interface ThreadReport {
   readonly duplicates: number;
   /** Subscribers whose socket the server closed. */
   readonly closedEarly: number;
+  /** Subscriptions the server refused with an error message. */
+  readonly refused: number;
   readonly latencies: readonly number[];
 }
 

@@ -9,6 +9,7 @@ let received = 0;
 let duplicates = 0;
 let latencies: number[] = [];
 let closedEarly = 0;
+let refused = 0;
 
 const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
   const index = first + offset;
@@ -19,6 +20,10 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
     token,
     query: operations[index % operations.length]!,
     onNext: (message) => {
+      if (message.startsWith('{"id":"1","type":"error"')) {
+        refused += 1;
+        return;
+      }
       if (!seen) {
         received += countTicks(message);
         return;
@@ -39,7 +44,7 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
 
 parentPort!.on('message', (request: ThreadRequest) => {
   if (request === 'report') {
-    const report: ThreadReport = { received, duplicates, closedEarly, latencies };
+    const report: ThreadReport = { received, duplicates, closedEarly, refused, latencies };
     latencies = [];
     parentPort!.postMessage(report);
   } else if (request === 'close') {

@@ -23,6 +23,8 @@ const declaredBounds: Readonly<Record<string, number>> = {
   // A day of MINUTE buckets is the longest series orders answers (sales-window's maxSpanOf).
   'Query.salesSeries': 1_440,
   'CustomerStats.topCustomers': 1,
+  // A coalesced message lists ticks the gateway resolved one at a time as orders came: priced as one tick.
+  'SalesTick.ticks': 1,
 };
 
 /** How many items a list field without a size argument may return. */

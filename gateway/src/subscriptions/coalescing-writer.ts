@@ -49,6 +49,9 @@ export interface CoalescingWriter {
   stop(): void;
 }
 
+/** Merged messages kept per group while a backlog lasts: a few runs of different lengths at once. */
+const maxMergedPerGroup = 64;
+
 /**
  * Writes coalescing subscribers' updates in time slices, round robin. Each subscriber gets everything pending for it
  * in one message, so when fan-out takes longer than the gap between events (many subscribers, or a connection
@@ -60,6 +63,19 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
   const dirty = new Set<CoalescingTarget>();
   let scheduled: NodeJS.Immediate | undefined;
   let retry: NodeJS.Timeout | undefined;
+  // Subscribers of one group equally far behind share one merged message, across slices, until the backlog clears.
+  const merged = new Map<CoalescingTarget['merge'], Map<string, string>>();
+  const mergeOnce = (target: CoalescingTarget, updates: readonly PendingUpdate[]) => {
+    let byRun = merged.get(target.merge);
+    if (!byRun) merged.set(target.merge, (byRun = new Map()));
+    const key = `${updates[0]!.eventId} ${updates.at(-1)!.eventId} ${updates.length}`;
+    let payload = byRun.get(key);
+    if (payload === undefined) {
+      if (byRun.size >= maxMergedPerGroup) byRun.clear();
+      byRun.set(key, (payload = target.merge(updates)));
+    }
+    return payload;
+  };
 
   const schedule = () => {
     if (scheduled) return;
@@ -73,16 +89,6 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
   const write = () => {
     scheduled = undefined;
     const until = performance.now() + sliceMs;
-    // Subscribers of one group that are equally far behind share one merged message.
-    const merged = new Map<CoalescingTarget['merge'], Map<string, string>>();
-    const mergeOnce = (target: CoalescingTarget, updates: readonly PendingUpdate[]) => {
-      let byRun = merged.get(target.merge);
-      if (!byRun) merged.set(target.merge, (byRun = new Map()));
-      const key = `${updates[0]!.eventId} ${updates.at(-1)!.eventId} ${updates.length}`;
-      let payload = byRun.get(key);
-      if (payload === undefined) byRun.set(key, (payload = target.merge(updates)));
-      return payload;
-    };
     const behind: CoalescingTarget[] = [];
     let sliceOver = false;
     for (const target of dirty) {
@@ -102,6 +108,7 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
       }
     }
     for (const target of behind) dirty.add(target);
+    if (dirty.size === 0) merged.clear();
     if (sliceOver) schedule();
     else if (dirty.size > 0) {
       retry = setTimeout(schedule, retryMs);
@@ -134,6 +141,7 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
       if (retry) clearTimeout(retry);
       pending.clear();
       dirty.clear();
+      merged.clear();
     },
   };
 }
