@@ -15,6 +15,7 @@ import { createLatencyRecorder } from './harness/latency';
 import { logIn, logInCustomers } from './harness/log-in';
 import { machineLine } from './harness/machine';
 import { sampleValue, scrape } from './live/prometheus-text';
+import { startPrivateRedis } from '@rtc/testkit';
 import { startSubscriberPool } from './live/subscriber-pool';
 import { inBatches, openSubscriber } from './live/ws-subscriber';
 
@@ -32,7 +33,7 @@ const { values: args } = parseArgs({
     // Subscribers ask for salesTicks(coalesce: true): one falling behind gets its pending ticks in one message.
     coalesce: { type: 'boolean', default: false },
     threads: { type: 'string', default: '2' },
-    // process-per-service runs each service in its own process over the machine's Redis, the gateway as --gateway-workers processes.
+    // process-per-service runs each service in its own process over a Redis of the run's own, the gateway as --gateway-workers processes.
     topology: { type: 'string', default: 'single-process' },
     'gateway-workers': { type: 'string', default: '1' },
     // Writes RTC's CPU profile into a folder of DIR and prints where the time went while orders were placed.
@@ -74,11 +75,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 console.log(machineLine());
 const profileDir = args.profile ? resolve(args.profile, `live-${Date.now()}`) : undefined;
 if (profileDir) await mkdir(profileDir, { recursive: true });
+// One process per service meets on a Redis of the run's own: nothing else's events reach its subscribers.
+const redis = topology === 'process-per-service' ? await startPrivateRedis({ port: Number(args['base-port']) + 5 }) : undefined;
 const stack = await startChildStack({
   databaseUrl: args.database!,
   databasePrefix: prefix,
   ports: stackPorts(Number(args['base-port'])),
   topology,
+  ...(redis ? { redisUrl: redis.url } : {}),
   ...(gatewayWorkers > 1 ? { gatewayWorkers } : {}),
   ...(profileDir ? { cpuProfileDir: profileDir } : {}),
 });
@@ -219,6 +223,7 @@ try {
 } finally {
   await http.close();
   const code = await stack.stop();
+  await redis?.close();
   if (profileDir) {
     const { file, profile } = await readMainProfile(profileDir);
     const summary = summarizeProfile(profile, { top: 25, ...(ordersWindow ? { windows: [ordersWindow] } : {}) });
