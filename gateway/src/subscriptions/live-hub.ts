@@ -261,7 +261,7 @@ export function createLiveHub({
     onSent: (updates) => delivered.inc({ field: group.subscription.rootField }, updates),
   });
 
-  /** The update's root value (listing itself alone under the field's list field) and the errors of its resolution. */
+  /** The update's root value (its own fields and the entity resolved for it) and the errors of that resolution. */
   const resolveUpdate = async (
     group: Group,
     update: LiveUpdate,
