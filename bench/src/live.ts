@@ -1,7 +1,9 @@
 // npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000
+//   [--coalesce] [--threads 2] [--topology process-per-service --gateway-workers 2]
 // Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
 // then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
-// cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports.
+// cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports; the subscribers
+// run in worker threads of their own, apart from the thread that places orders.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,9 @@ import { createLatencyRecorder } from './harness/latency';
 import { logIn, logInCustomers } from './harness/log-in';
 import { machineLine } from './harness/machine';
 import { sampleValue, scrape } from './live/prometheus-text';
-import { inBatches, openSubscriber, type Subscriber } from './live/ws-subscriber';
+import { startPrivateRedis } from '@rtc/testkit';
+import { startSubscriberPool } from './live/subscriber-pool';
+import { inBatches, openSubscriber } from './live/ws-subscriber';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +30,12 @@ const { values: args } = parseArgs({
     'base-port': { type: 'string', default: '4200' },
     database: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
     'database-prefix': { type: 'string', default: 'rtc_live_' },
+    // Subscribers ask for salesTicks(coalesce: true): one falling behind gets its pending ticks in one message.
+    coalesce: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '2' },
+    // process-per-service runs each service in its own process over a Redis of the run's own, the gateway as --gateway-workers processes.
+    topology: { type: 'string', default: 'single-process' },
+    'gateway-workers': { type: 'string', default: '1' },
     // Writes RTC's CPU profile into a folder of DIR and prints where the time went while orders were placed.
     profile: { type: 'string' },
   },
@@ -36,6 +46,17 @@ const durationSeconds = Number(args.duration);
 const cycles = Number(args.cycles);
 const sampleEvery = Number(args.sample);
 const prefix = args['database-prefix']!;
+const threads = Number(args.threads);
+const topology = args.topology === 'process-per-service' ? 'process-per-service' : 'single-process';
+const gatewayWorkers = Number(args['gateway-workers']);
+if (!(threads >= 1) || !(gatewayWorkers >= 1) || args.topology !== topology) {
+  console.error('--threads and --gateway-workers must be 1 or more, --topology single-process or process-per-service');
+  process.exit(2);
+}
+if (gatewayWorkers > 1 && topology !== 'process-per-service') {
+  console.error('--gateway-workers needs --topology process-per-service (the workers share the Redis event log)');
+  process.exit(2);
+}
 
 // Distinct operations: each is one group at the gateway, so one federated resolution per event.
 const operations = [
@@ -43,7 +64,10 @@ const operations = [
   'subscription B { salesTicks { at order { id itemCount lines { product { name } } } } }',
   'subscription C { salesTicks { at order { id status total { amount } } } }',
   'subscription D { salesTicks { at order { id user { name } } } }',
-].slice(0, Math.max(1, Math.min(4, Number(args.operations))));
+]
+  .slice(0, Math.max(1, Math.min(4, Number(args.operations))))
+  // Coalescing subscribers select their ticks under `ticks`, each with its own order and time.
+  .map((operation) => (args.coalesce ? operation.replace(/salesTicks \{ (.*) \} \}$/, 'salesTicks(coalesce: true) { ticks { $1 } } }') : operation));
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,10 +75,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 console.log(machineLine());
 const profileDir = args.profile ? resolve(args.profile, `live-${Date.now()}`) : undefined;
 if (profileDir) await mkdir(profileDir, { recursive: true });
+// One process per service meets on a Redis of the run's own: nothing else's events reach its subscribers.
+const redis = topology === 'process-per-service' ? await startPrivateRedis({ port: Number(args['base-port']) + 5 }) : undefined;
 const stack = await startChildStack({
   databaseUrl: args.database!,
   databasePrefix: prefix,
   ports: stackPorts(Number(args['base-port'])),
+  topology,
+  ...(redis ? { redisUrl: redis.url } : {}),
+  ...(gatewayWorkers > 1 ? { gatewayWorkers } : {}),
   ...(profileDir ? { cpuProfileDir: profileDir } : {}),
 });
 let ordersWindow: TimeWindow | undefined;
@@ -76,26 +105,24 @@ try {
 
   // 1. Subscribers.
   const latency = createLatencyRecorder();
+  const pool = await startSubscriberPool({ url: stack.graphqlUrl, token: analyst.token, operations, subscribers: subscriberCount, threads, sampleEvery });
   let received = 0;
-  const subscribers: Subscriber[] = await inBatches(subscriberCount, 100, async (index) => {
-    const sampled = index % sampleEvery === 0;
-    const subscriber = openSubscriber({
-      url: stack.graphqlUrl,
-      token: analyst.token,
-      query: operations[index % operations.length]!,
-      onNext: (message) => {
-        received += 1;
-        if (!sampled) return;
-        const at = (JSON.parse(message) as { payload: { data?: { salesTicks?: { at: string } } } }).payload.data?.salesTicks?.at;
-        if (at) latency.record(Date.now() - Date.parse(at));
-      },
-    });
-    await subscriber.ready;
-    return subscriber;
-  });
+  let duplicates = 0;
+  let closedEarly = 0;
+  let refused = 0;
+  const collect = async () => {
+    const report = await pool.report();
+    ({ received, duplicates, closedEarly, refused } = report);
+    for (const ms of report.latencies) latency.record(Math.max(0, ms));
+  };
   await sleep(1_000);
+  await collect();
+  const receivedBefore = received;
   const before = await scrape(metricsUrl);
-  console.log(`live: ${subscriberCount} subscribers on ${operations.length} distinct operations; placing ${rate} orders/s for ${durationSeconds} s`);
+  console.log(
+    `live: ${subscriberCount} subscribers on ${operations.length} distinct operations${args.coalesce ? ' (coalesce: true)' : ''} in ${threads} threads; ` +
+      `RTC ${topology}${gatewayWorkers > 1 ? `, gateway of ${gatewayWorkers} workers` : ''}; placing ${rate} orders/s for ${durationSeconds} s`,
+  );
 
   // 2. Orders at a fixed rate (open loop: a slow answer does not slow the schedule).
   let placed = 0;
@@ -130,7 +157,9 @@ try {
   for (let seen = -1; seen !== received && Date.now() - lastOrderAt < 120_000;) {
     seen = received;
     await sleep(2_000);
+    await collect();
   }
+  received -= receivedBefore;
   const drainedMs = Date.now() - lastOrderAt - 2_000;
   ordersWindow = { fromUs: windowFrom, toUs: monotonicMicros() };
   const cpuAfter = stack.cpuMs();
@@ -149,13 +178,14 @@ try {
   );
   console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
+  console.log(`  sampled subscribers: ${duplicates} duplicate ticks; sockets closed by the gateway: ${closedEarly}; subscriptions refused: ${refused}`);
   console.log(`  last update received ${Math.max(0, drainedMs / 1000).toFixed(1)} s after the last order was answered`);
   if (ordersCpuMs !== undefined) {
     console.log(
       `  RTC CPU while orders were placed: ${(ordersCpuMs / 1000).toFixed(1)} s, ${((ordersCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,
     );
   }
-  await inBatches(subscribers.length, 200, (index) => subscribers[index]!.close());
+  await pool.close();
 
   // 3. Memory over connect/disconnect cycles, in two halves: a leak grows the heap again in the second half,
   // while a flat service only returns to the level the first half warmed it up to.
@@ -193,6 +223,7 @@ try {
 } finally {
   await http.close();
   const code = await stack.stop();
+  await redis?.close();
   if (profileDir) {
     const { file, profile } = await readMainProfile(profileDir);
     const summary = summarizeProfile(profile, { top: 25, ...(ordersWindow ? { windows: [ordersWindow] } : {}) });

@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { GatewayRateLimits, ResponseCacheConfig } from './gateway';
-import { assertProductionSecrets, commonEnv, jwtEnv, loadEnv, port } from '@rtc/service-kit';
+import { assertProductionSecrets, commonEnv, EnvError, jwtEnv, loadEnv, port } from '@rtc/service-kit';
 import { defaultOperationLimits } from './limits/operation-limits';
 import { defaultSubgraphCallPolicy, type SubgraphCallPolicy } from './subgraph-data-source';
 
@@ -61,14 +62,25 @@ export function loadGatewayEnv() {
         .min(16 * 1024)
         .max(256 * 1024 * 1024)
         .default(4 * 1024 * 1024),
+      // Gateway processes behind the one port; auto: one per core. More than one needs the shared event log (REDIS_URL).
+      GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
     },
     process.env,
   );
   assertProductionSecrets(env);
+  if (typeof env.GATEWAY_WORKERS === 'number' && env.GATEWAY_WORKERS > 1 && !env.REDIS_URL) {
+    throw new EnvError(['GATEWAY_WORKERS: more than one worker needs REDIS_URL, the event log every worker reads (set it, or GATEWAY_WORKERS=1)']);
+  }
   return env;
 }
 
 export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;
+
+/** How many gateway processes serve the port: `auto` is one per core with a shared event log, and one without. */
+export function gatewayWorkersOf(env: Pick<GatewayEnv, 'GATEWAY_WORKERS' | 'REDIS_URL'>): number {
+  if (env.GATEWAY_WORKERS !== 'auto') return env.GATEWAY_WORKERS;
+  return env.REDIS_URL ? availableParallelism() : 1;
+}
 
 export function rateLimitsOf(env: GatewayEnv): GatewayRateLimits {
   return {

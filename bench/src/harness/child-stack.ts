@@ -31,6 +31,8 @@ export interface ChildStackOptions {
   readonly topology?: 'single-process' | 'process-per-service';
   /** The process-per-service topology's Redis; the machine's own (redis://127.0.0.1:6379) when absent. */
   readonly redisUrl?: string;
+  /** Gateway processes behind its port in the process-per-service topology (GATEWAY_WORKERS). */
+  readonly gatewayWorkers?: number | 'auto';
   readonly logLevel?: string;
   /** `auto` seeds an empty store, `never` leaves it empty. */
   readonly seed?: 'auto' | 'never';
@@ -136,6 +138,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     RTC_DATABASE_USERS: 'shared',
     // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.
     ...(options.topology === 'process-per-service' ? { REDIS_URL: options.redisUrl ?? 'redis://127.0.0.1:6379' } : {}),
+    ...(options.gatewayWorkers !== undefined ? { GATEWAY_WORKERS: String(options.gatewayWorkers) } : {}),
     GATEWAY_PORT: String(options.ports.gateway),
     USERS_PORT: String(options.ports.users),
     CATALOG_PORT: String(options.ports.catalog),

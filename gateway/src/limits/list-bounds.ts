@@ -31,6 +31,8 @@ const declaredBounds: Readonly<Record<string, number>> = {
   'CustomerRetention.cohorts': 54,
   'RetentionCohort.retention': 54,
   'Query.dailyOrderStats': 367,
+  // A coalesced message lists ticks the gateway resolved one at a time as orders came: priced as one tick.
+  'SalesTick.ticks': 1,
 };
 
 /** How many items a list field without a size argument may return. */

@@ -31,4 +31,11 @@ describe('planning the entity query of a subscription', () => {
   it('needs no query when the subscriber selects no entity', () => {
     expect(planEntityQuery(parse('subscription { salesTicks { at } }'), undefined, 'order', 'order').query).toBeNull();
   });
+
+  it('fetches the entity selected inside the list of items with the same query', () => {
+    const document = parse('subscription { salesTicks(coalesce: true) { order { id } ticks { at o: order { total } } } }');
+    expect(flat(planEntityQuery(document, undefined, 'order', 'order', 'ticks').query)).toBe(
+      'query Live_salesTicks($__rtcEntityId: ID!) { order: order(id: $__rtcEntityId) { id } o: order(id: $__rtcEntityId) { total } }',
+    );
+  });
 });

@@ -49,8 +49,16 @@ function namesUsedIn(nodes: readonly (FieldNode | FragmentDefinitionNode)[]): { 
  * Turns `subscription { salesTicks { at order { ...selection } } }` into
  * `query($__rtcEntityId: ID!) { order: order(id: $__rtcEntityId) { ...selection } }`, keeping aliases, fragments,
  * directives and the variables they use, so the gateway resolves the subscriber's selection through a query plan.
+ * With `listField`, the entity's selections inside that field (`salesTicks { ticks { order { … } } }`) join the query:
+ * selections of one field with one argument merge, whatever their sub-selections.
  */
-export function planEntityQuery(document: DocumentNode, operationName: string | null | undefined, entityField: string, queryField: string): EntityQueryPlan {
+export function planEntityQuery(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  entityField: string,
+  queryField: string,
+  listField?: string,
+): EntityQueryPlan {
   const operation = getOperationAST(document, operationName) as OperationDefinitionNode | null;
   if (!operation) throw new Error('no operation to plan');
   const fragments = new Map(
@@ -60,7 +68,12 @@ export function planEntityQuery(document: DocumentNode, operationName: string | 
   );
   const [root] = fieldsOf(operation.selectionSet, fragments);
   if (!root) throw new Error('a subscription selects one root field');
-  const entitySelections = root.selectionSet ? fieldsOf(root.selectionSet, fragments).filter((field) => field.name.value === entityField) : [];
+  const payloadFields = root.selectionSet ? fieldsOf(root.selectionSet, fragments) : [];
+  // The entity under the payload's list of items (salesTicks { ticks { order } }) is the same entity: one query serves both.
+  const itemFields = payloadFields
+    .filter((field) => listField !== undefined && field.name.value === listField && field.selectionSet)
+    .flatMap((field) => fieldsOf(field.selectionSet!, fragments));
+  const entitySelections = [...payloadFields, ...itemFields].filter((field) => field.name.value === entityField);
   if (entitySelections.length === 0) return { rootField: root.name.value, query: null };
 
   const rewritten: FieldNode[] = entitySelections.map((field) => ({

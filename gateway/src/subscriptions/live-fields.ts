@@ -14,6 +14,11 @@ export interface LiveFieldSpec {
   /** The payload field holding the entity, and the public query field that fetches it by id. */
   readonly entity: { readonly field: string; readonly queryField: string };
   readonly access: 'staff' | 'order-owner';
+  /**
+   * The payload's field listing the updates one message carries (each an item of the payload's own type): a
+   * subscription with `coalesce: true` that falls behind gets its pending updates there, in one message.
+   */
+  readonly listField?: string;
   toUpdate(event: DomainEvent, args: Record<string, unknown>): LiveUpdate | null;
 }
 
@@ -22,6 +27,7 @@ const salesTicks: LiveFieldSpec = {
   eventType: 'OrderPlaced',
   entity: { field: 'order', queryField: 'order' },
   access: 'staff',
+  listField: 'ticks',
   toUpdate: (event) => ({ entityId: String(event.payload['orderId']), fields: { at: event.occurredAt } }),
 };
 

@@ -8,8 +8,8 @@ import { createLiveHub, type FederatedResolver, type LiveHub } from './live-hub'
 const schema = buildSchema(`
   type Query { order(id: ID!): Order }
   type Order { id: ID! total: Int! }
-  type SalesTick { at: String! order: Order! }
-  type Subscription { salesTicks: SalesTick! }
+  type SalesTick { at: String! order: Order! ticks: [SalesTick!] }
+  type Subscription { salesTicks(coalesce: Boolean! = false): SalesTick! }
 `);
 const query = 'subscription Ticks { salesTicks { at order { id total } } }';
 const analyst: Caller = { userId: '2', role: 'ANALYST' };
@@ -183,5 +183,77 @@ describe('live hub resume', () => {
     await expect.poll(() => resumed, { timeout: 5_000 }).toEqual(['2', '3']);
     await sleep(300);
     expect(resumed).toEqual(['2', '3']);
+  });
+});
+
+describe('live hub coalescing', () => {
+  const coalescingQuery = 'subscription Ticks { salesTicks(coalesce: true) { order { id } ticks { at order { id total } } } }';
+  const place = (bus: EventBus, orderId: string) =>
+    bus.publish({
+      id: newEventId(),
+      type: 'OrderPlaced',
+      aggregateType: 'Order',
+      aggregateId: orderId,
+      occurredAt: new Date().toISOString(),
+      payload: { orderId, total: { amount: 100, currency: 'USD' }, units: 1 },
+    });
+  interface CoalescedMessage {
+    data: { salesTicks: { order: { id: string }; ticks: { order: { id: string; total: number } }[] } };
+    extensions: { eventPosition: string };
+  }
+
+  it('sends a subscriber that opted in and fell behind every pending order in one message, and one message per order once it keeps up', async () => {
+    const bus = createInProcessBus();
+    const hub = createLiveHub({
+      schema: () => schema,
+      resolve: async (_caller, _query, variables) => {
+        const id = String(variables[entityIdVariable]);
+        return { data: { order: { id, total: Number(id) * 100 } } };
+      },
+      bus,
+      salesWindow: createSalesWindow(),
+      storeCurrency: 'USD',
+      metrics: createServiceMetrics('gateway-test', { defaults: false }),
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    });
+    hubs.push(hub);
+    let behind = true;
+    let givenUp = false;
+    const coalesced: CoalescedMessage[] = [];
+    hub.subscribe(
+      { query: coalescingQuery, document: parse(coalescingQuery), operationName: 'Ticks', variables: {}, rootField: 'salesTicks', args: { coalesce: true } },
+      (payload) => coalesced.push(JSON.parse(payload) as CoalescedMessage),
+      analyst,
+      { flow: { behind: () => behind, giveUp: () => void (givenUp = true) } },
+    );
+    // A subscriber that did not opt in, on the same socket pressure, is sent each order on its own as before.
+    const plain: { data: { salesTicks: { order: { id: string } } }; extensions: { eventPosition: string } }[] = [];
+    hub.subscribe(
+      { query, document: parse(query), operationName: 'Ticks', variables: {}, rootField: 'salesTicks', args: {} },
+      (payload) => plain.push(JSON.parse(payload) as (typeof plain)[number]),
+      analyst,
+      { flow: { behind: () => behind, giveUp: () => undefined } },
+    );
+
+    const orders = Array.from({ length: 12 }, (_, index) => String(index + 1));
+    for (const orderId of orders) await place(bus, orderId);
+    await expect.poll(() => plain.length, { timeout: 5_000 }).toBe(12);
+    expect(plain.map((result) => result.data.salesTicks.order.id)).toEqual(orders);
+    expect(coalesced).toEqual([]);
+
+    behind = false;
+    await expect.poll(() => coalesced.length, { timeout: 5_000 }).toBe(1);
+    const [message] = coalesced;
+    expect(message!.data.salesTicks.ticks.map((tick) => tick.order)).toEqual(orders.map((id) => ({ id, total: Number(id) * 100 })));
+    expect(message!.data.salesTicks.order.id).toBe('12');
+    expect(message!.extensions.eventPosition).toBe('12');
+
+    await place(bus, '13');
+    await expect.poll(() => coalesced.length, { timeout: 5_000 }).toBe(2);
+    await place(bus, '14');
+    await expect.poll(() => coalesced.length, { timeout: 5_000 }).toBe(3);
+    expect(coalesced.slice(1).map((result) => result.data.salesTicks.ticks.map((tick) => tick.order.id))).toEqual([['13'], ['14']]);
+    expect(coalesced.slice(1).map((result) => result.extensions.eventPosition)).toEqual(['13', '14']);
+    expect(givenUp).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { execute, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import {
   contextFrom,
   createDeduplicator,
@@ -15,6 +15,7 @@ import {
   type ServiceMetrics,
   type Tracer,
 } from '@rtc/service-kit';
+import { createCoalescingWriter, type CoalescingTarget, type PendingUpdate, type SinkFlow } from './coalescing-writer';
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { createFunnelFeed, funnelStatsField } from './live-funnel';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
@@ -56,10 +57,23 @@ interface HeldUpdate {
   readonly payload: string;
 }
 
+/** An event's update for a group: serialized alone, with the root value and errors a merged message is built from. */
+interface ResolvedUpdate {
+  readonly payload: string;
+  readonly item: Record<string, unknown>;
+  readonly errors: readonly GraphQLError[];
+}
+
 interface Group {
   readonly subscription: LiveSubscription;
   readonly spec: LiveFieldSpec | null;
   readonly entityQuery: string | null;
+  /** Asked for `coalesce: true` on a field with a list of updates: its subscribers get what is pending in one message. */
+  readonly coalesce: boolean;
+  /** Each coalescing subscriber's place in the coalescing writer. */
+  readonly targets: Map<LiveSink, CoalescingTarget>;
+  /** Builds a coalesced message; one function per group, so its subscribers share what it built. */
+  merge?: CoalescingTarget['merge'];
   /** Each subscriber's sink and caller; every caller of a group has the same scope, so any of them may resolve it. */
   readonly subscribers: Map<LiveSink, Caller>;
   /** Subscribers still being replayed to, with the live updates that arrived meanwhile. */
@@ -70,7 +84,7 @@ interface Group {
    */
   readonly replayedThrough: Map<LiveSink, string>;
   /** The group's recent updates by event id, so a replay reuses what the group (or another replay) resolved already. */
-  readonly recent: Map<string, Promise<string | null>>;
+  readonly recent: Map<string, Promise<ResolvedUpdate | null>>;
   /** Sends of the group's updates, chained so that they leave in event order whenever their resolutions finish. */
   chain: Promise<void>;
   /** The group's latest resolutions, at most `resolutionsInFlightPerGroup`: the next one starts when the oldest has settled. */
@@ -91,7 +105,11 @@ const replayPageSize = 500;
 export interface LiveSubscribeOptions {
   /** The `eventPosition` of the last update this subscriber received: the matching events after it are replayed first. */
   readonly resumeAfter?: string | undefined;
+  /** How the subscriber's connection keeps up; a coalescing subscriber's updates wait while it is behind. */
+  readonly flow?: SinkFlow | undefined;
 }
+
+const alwaysKeepingUp: SinkFlow = { behind: () => false, giveUp: () => undefined };
 
 /**
  * Callers who see the same data: staff by role, a customer alone (their own orders, their own email). A group
@@ -148,6 +166,7 @@ export function createLiveHub({
   entityRetryMs = 60_000,
 }: LiveHubOptions) {
   const groups = new Map<string, Group>();
+  const coalescing = createCoalescingWriter();
   let stopped = false;
   const isNew = createDeduplicator();
   const active = new Gauge({
@@ -181,7 +200,7 @@ export function createLiveHub({
     registers: [metrics.registry],
   });
 
-  const executeLocally = (group: Group, payload: Record<string, unknown>, extraErrors: ExecutionResult['errors'] = []) => {
+  const executeLocally = (group: Group, payload: Record<string, unknown>, extraErrors: readonly GraphQLError[] = []) => {
     const { document, operationName, variables, rootField } = group.subscription;
     const result = execute({
       schema: schema(),
@@ -196,7 +215,8 @@ export function createLiveHub({
   };
 
   // One serialization per group and update, however many subscribers share it; subscribers being replayed to hold it.
-  const publish = (group: Group, payload: string, event?: LoggedEvent) => {
+  const publish = (group: Group, payload: string, event?: LoggedEvent, update?: ResolvedUpdate) => {
+    let sent = 0;
     for (const send of group.subscribers.keys()) {
       const held = event ? group.resuming.get(send) : undefined;
       if (held) {
@@ -210,17 +230,49 @@ export function createLiveHub({
           group.replayedThrough.delete(send);
         }
       }
+      const target = event && update ? group.targets.get(send) : undefined;
+      if (target) {
+        coalescing.enqueue(target, { eventId: event!.id, position: event!.position, payload, item: update!.item, errors: update!.errors });
+        continue;
+      }
       send(payload);
+      sent += 1;
     }
-    delivered.inc({ field: group.subscription.rootField }, group.subscribers.size);
+    if (sent > 0) delivered.inc({ field: group.subscription.rootField }, sent);
   };
 
-  const resolveUpdate = async (group: Group, update: LiveUpdate, caller = group.subscribers.values().next().value) => {
+  /** One message carrying `updates` in its list field, positioned at the last of them. */
+  const mergeOf = (group: Group) => {
+    const listField = group.spec!.listField!;
+    return (updates: readonly PendingUpdate[]): string => {
+      const last = updates.at(-1)!;
+      const result = executeLocally(
+        group,
+        { ...last.item, [listField]: updates.map((update) => update.item) },
+        updates.flatMap((update) => update.errors),
+      );
+      return JSON.stringify({ ...result, extensions: { ...result.extensions, eventPosition: last.position } });
+    };
+  };
+
+  const coalescingTarget = (group: Group, send: LiveSink, flow: SinkFlow, merge: CoalescingTarget['merge']): CoalescingTarget => ({
+    send,
+    flow,
+    merge,
+    onSent: (updates) => delivered.inc({ field: group.subscription.rootField }, updates),
+  });
+
+  /** The update's root value (its own fields and the entity resolved for it) and the errors of that resolution. */
+  const resolveUpdate = async (
+    group: Group,
+    update: LiveUpdate,
+    caller = group.subscribers.values().next().value,
+  ): Promise<{ item: Record<string, unknown>; errors: readonly GraphQLError[] } | null> => {
     resolutions.inc({ field: group.subscription.rootField });
-    if (!group.entityQuery) return executeLocally(group, update.fields);
+    if (!group.entityQuery) return { item: update.fields, errors: [] };
     if (!caller) return null;
     const entity = await resolveEntity(group, caller, group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
-    return executeLocally(group, { ...update.fields, ...(entity.data ?? {}) }, entity.errors);
+    return { item: { ...update.fields, ...(entity.data ?? {}) }, errors: entity.errors ?? [] };
   };
 
   // A dependency that is down (a database restarting, a service being replaced) usually returns within seconds: the
@@ -251,23 +303,27 @@ export function createLiveHub({
     tracer
       ? inSpan(tracer, `live resolve ${group.subscription.rootField}`, { attributes: fieldOf(group) }, () => resolveUpdate(group, update, caller))
       : resolveUpdate(group, update, caller);
-  const publishTraced = (group: Group, payload: string, event: LoggedEvent) =>
+  const publishTraced = (group: Group, update: ResolvedUpdate, event: LoggedEvent) =>
     tracer
       ? void inSpan(tracer, `live send ${group.subscription.rootField}`, { kind: SpanKind.PRODUCER, attributes: fieldOf(group) }, async () =>
-          publish(group, payload, event),
+          publish(group, update.payload, event, update),
         )
-      : publish(group, payload, event);
+      : publish(group, update.payload, event, update);
 
   /**
    * The serialized update of `event` for `group`, carrying the event's position; resolved once per group and event,
    * whether for the group's live subscribers or for a replay (then as `caller`, a subscriber of the group's scope).
    */
-  const updateOf = (group: Group, event: LoggedEvent, update: LiveUpdate, caller?: Caller): Promise<string | null> => {
+  const updateOf = (group: Group, event: LoggedEvent, update: LiveUpdate, caller?: Caller): Promise<ResolvedUpdate | null> => {
     const known = group.recent.get(event.id);
     if (known) return known;
-    const pending = resolveTraced(group, update, caller).then((result) =>
-      result ? JSON.stringify({ ...result, extensions: { ...result.extensions, eventPosition: event.position } }) : null,
-    );
+    const listField = group.spec?.listField;
+    const pending = resolveTraced(group, update, caller).then((resolved): ResolvedUpdate | null => {
+      if (!resolved) return null;
+      const item = listField ? { ...resolved.item, [listField]: null } : resolved.item;
+      const result = executeLocally(group, listField ? { ...item, [listField]: [item] } : item, resolved.errors);
+      return { payload: JSON.stringify({ ...result, extensions: { ...result.extensions, eventPosition: event.position } }), item, errors: resolved.errors };
+    });
     group.recent.set(event.id, pending);
     if (group.recent.size > recentUpdatesPerGroup) group.recent.delete(group.recent.keys().next().value!);
     pending.catch(() => group.recent.delete(event.id));
@@ -428,9 +484,9 @@ export function createLiveHub({
           if (!spec || spec.eventType !== event.type) continue;
           const update = spec.toUpdate(event, group.subscription.args);
           if (!update) continue;
-          const payload = await updateOf(group, event, update, caller);
-          if (!payload) continue;
-          sink(payload);
+          const resolved = await updateOf(group, event, update, caller);
+          if (!resolved) continue;
+          sink(resolved.payload);
           sent.add(event.id);
           replayed.inc({ field: group.subscription.rootField });
         }
@@ -458,17 +514,21 @@ export function createLiveHub({
       subscription: LiveSubscription,
       sink: LiveSink,
       caller: Caller,
-      { resumeAfter }: LiveSubscribeOptions = {},
+      { resumeAfter, flow = alwaysKeepingUp }: LiveSubscribeOptions = {},
     ): AsyncIterableIterator<ExecutionResult> {
       const key = keyOf(subscription, caller);
       let group = groups.get(key);
       if (!group) {
         const spec = liveFieldSpecs.get(subscription.rootField) ?? null;
-        const entityQuery = spec ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField).query : null;
+        const entityQuery = spec
+          ? planEntityQuery(subscription.document, subscription.operationName, spec.entity.field, spec.entity.queryField, spec.listField).query
+          : null;
         group = {
           subscription,
           spec,
           entityQuery,
+          coalesce: spec?.listField !== undefined && subscription.args['coalesce'] === true,
+          targets: new Map(),
           subscribers: new Map(),
           resuming: new Map(),
           replayedThrough: new Map(),
@@ -476,10 +536,14 @@ export function createLiveHub({
           chain: Promise.resolve(),
           resolving: [],
         };
+        if (group.coalesce) group.merge = mergeOf(group);
         groups.set(key, group);
       }
       const owner = group;
       const iterator = createParkedIterator<ExecutionResult>(() => {
+        const target = owner.targets.get(sink);
+        if (target) coalescing.forget(target);
+        owner.targets.delete(sink);
         owner.subscribers.delete(sink);
         owner.resuming.delete(sink);
         owner.replayedThrough.delete(sink);
@@ -487,6 +551,7 @@ export function createLiveHub({
         if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
       });
       owner.subscribers.set(sink, caller);
+      if (owner.coalesce) owner.targets.set(sink, coalescingTarget(owner, sink, flow, owner.merge!));
       active.inc({ field: subscription.rootField });
       if (resumeAfter !== undefined && owner.spec) {
         owner.resuming.set(sink, []);
@@ -508,6 +573,7 @@ export function createLiveHub({
       stopped = true;
       clearInterval(statsTimer);
       funnelFeed.stop();
+      coalescing.stop();
       unsubscribeBus();
       groups.clear();
     },

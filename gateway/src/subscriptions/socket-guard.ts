@@ -38,10 +38,19 @@ export function guardSockets({ authenticator, recheckMs, metrics, logger }: Sock
       return null;
     });
 
+  // Sockets whose tokens stand or fall together (same account, role and token version) are checked once a round: a
+  // fleet of dashboards on one account costs one check, and one warning when users cannot answer, not one per socket.
   const recheck = setInterval(() => {
+    const alike = new Map<string, { identity: TokenIdentity; sockets: WebSocket[] }>();
     for (const [socket, identity] of watched) {
+      const key = `${identity.caller.userId}\n${identity.caller.role}\n${identity.tokenVersion}`;
+      const group = alike.get(key);
+      if (group) group.sockets.push(socket);
+      else alike.set(key, { identity, sockets: [socket] });
+    }
+    for (const { identity, sockets } of alike.values()) {
       void revocationOf(identity).then((reason) => {
-        if (reason) close(socket, 'revoked', reason);
+        if (reason) for (const socket of sockets) close(socket, 'revoked', reason);
       });
     }
   }, recheckMs);

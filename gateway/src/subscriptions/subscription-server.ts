@@ -24,6 +24,7 @@ import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
 import { liveFieldSpecs } from './live-fields';
 import { guardSockets, SocketCloseCode } from './socket-guard';
 import { KeepAliveCloseCode, keepSocketsAlive, type SocketKeepAlive } from './socket-keepalive';
+import type { SinkFlow } from './coalescing-writer';
 import { batchSocketWrites, type SocketWrites } from './socket-writes';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
@@ -67,6 +68,18 @@ function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writ
   return (payload) => {
     if (!keepAlive.admit(socket)) return;
     writes.send(socket, `${prefix}${payload}}`);
+  };
+}
+
+/**
+ * A coalescing subscription's view of its socket: behind while a sixteenth of the slow-reader bound is still unsent,
+ * so its updates gather into one message well before the socket would be closed for not reading.
+ */
+function flowOf(socket: WebSocket, keepAlive: SocketKeepAlive, maxBufferedBytes: number): SinkFlow {
+  const behindBytes = Math.max(16 * 1024, maxBufferedBytes / 16);
+  return {
+    behind: () => socket.bufferedAmount > behindBytes,
+    giveUp: () => keepAlive.close(socket, KeepAliveCloseCode.TooSlow, 'Client too slow: updates were not read'),
   };
 }
 
@@ -233,7 +246,13 @@ export function attachSubscriptionServer({
       document,
       operationName: payload.operationName,
       variableValues: variables,
-      contextValue: { live, caller, sink: sinkFor(ctx.extra.socket, id, keepAlive, writes), resumeAfter: resumeAfter ?? undefined },
+      contextValue: {
+        live,
+        caller,
+        sink: sinkFor(ctx.extra.socket, id, keepAlive, writes),
+        flow: flowOf(ctx.extra.socket, keepAlive, keepAliveOptions.maxBufferedBytes),
+        resumeAfter: resumeAfter ?? undefined,
+      },
     };
     return executionArgs;
   };
@@ -267,8 +286,14 @@ export function attachSubscriptionServer({
       },
       onSubscribe,
       subscribe: (args) => {
-        const { live, caller, sink, resumeAfter } = args.contextValue as { live: LiveSubscription; caller: Caller; sink: LiveSink; resumeAfter?: string };
-        return hub.subscribe(live, sink, caller, { resumeAfter });
+        const { live, caller, sink, flow, resumeAfter } = args.contextValue as {
+          live: LiveSubscription;
+          caller: Caller;
+          sink: LiveSink;
+          flow: SinkFlow;
+          resumeAfter?: string;
+        };
+        return hub.subscribe(live, sink, caller, { resumeAfter, flow });
       },
       onError: (_ctx, _id, _payload, errors) => {
         logger.debug({ errors: errors.map((e) => e.message) }, 'subscription refused');

@@ -82,7 +82,7 @@ export function createServiceServer({ logger, metrics, ready, routes, tracer }: 
         sendRefusal(req, res, 404, { error: 'not found' });
         return;
       }
-      const body = await metrics.registry.metrics();
+      const body = await (metrics.exposition ?? (() => metrics.registry.metrics()))();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(body);
     },

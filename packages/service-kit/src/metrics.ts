@@ -11,6 +11,8 @@ export interface ServiceMetrics {
   readonly graphqlRequests: Counter<'operation' | 'outcome'>;
   readonly graphqlDuration: Histogram<'operation'>;
   readonly dbQueryDuration: Histogram;
+  /** What /metrics serves, when not this registry alone: e.g. the sum over a cluster's worker processes. */
+  readonly exposition?: () => Promise<string>;
 }
 
 export function createServiceMetrics(service: string, { defaults = true } = {}): ServiceMetrics {

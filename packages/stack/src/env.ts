@@ -24,6 +24,8 @@ export function loadStackEnv() {
       SUBGRAPH_MERGE_READS: z.stringbool().default(true),
       RESPONSE_CACHE: z.stringbool().default(false),
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
+      // The gateway's processes in the process-per-service topology; the single process has one gateway.
+      GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).optional(),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),
       // per-service: DATABASE_URL's user (an administrator) creates an account per service and per migration step.

@@ -78,6 +78,20 @@ describe('live sales over graphql-ws', () => {
     ticks.stop();
   });
 
+  it('sends a subscriber that asked for coalesce: true its ticks under ticks, each order federated and exact', async () => {
+    const coalescing = connect(analyst.token).subscribe<{
+      salesTicks: { order: { id: string }; ticks: { at: string; order: { id: string; user: { name: string }; total: { amount: number } } }[] };
+    }>('subscription { salesTicks(coalesce: true) { order { id } ticks { at order { id user { name } total { amount } } } } }');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 2 }]);
+    const tick = (await coalescing.next()).data!.salesTicks;
+    expect(tick.order.id).toBe(placed.data!.placeOrder.id);
+    expect(tick.ticks).toEqual([
+      { at: expect.any(String), order: { id: placed.data!.placeOrder.id, user: { name: 'Katherine Johnson' }, total: { amount: 5_000 } } },
+    ]);
+    coalescing.stop();
+  });
+
   it('resolves each event once per distinct operation and caller scope, however many subscribe', async () => {
     const sameOperation = [connect(analyst.token), connect(analyst.token), connect(admin.token)].map((client) => client.subscribe<Tick>(tickSelection));
     const other = connect(analyst.token).subscribe<{ salesTicks: { order: { id: string } } }>('subscription { salesTicks { order { id } } }');

@@ -71,6 +71,8 @@ export interface ServiceProcessOptions extends StackOptions {
   readonly nodeEnv?: 'development' | 'production';
   /** Appends each process's output to `<logDir>/<name>.log` instead of this process's stdout. */
   readonly logDir?: string;
+  /** Processes behind each gateway replica's port (GATEWAY_WORKERS); the gateway's own default when absent. */
+  readonly gatewayWorkers?: number | 'auto' | undefined;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, name: string): Promise<void> {
@@ -176,6 +178,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       METRICS_ENABLED: String(options.gatewayMetrics ?? true),
       SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
       RESPONSE_CACHE: String(options.responseCache ?? false),
+      ...(options.gatewayWorkers !== undefined ? { GATEWAY_WORKERS: String(options.gatewayWorkers) } : {}),
     },
   };
   const environmentOf = (name: ServiceName, port: number, serviceName: string) => ({

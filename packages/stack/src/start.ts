@@ -81,10 +81,14 @@ const stackOptions = {
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
 };
 
+if (env.RTC_TOPOLOGY === 'single-process' && env.GATEWAY_WORKERS !== undefined && env.GATEWAY_WORKERS !== 1) {
+  console.warn('GATEWAY_WORKERS applies to RTC_TOPOLOGY=process-per-service; the single process runs one gateway.');
+}
+
 // One process for all six services by default; one per service (as in production, over a Redis bus) on request.
 const running =
   env.RTC_TOPOLOGY === 'process-per-service'
-    ? await startServiceProcesses({ ...stackOptions, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379' })
+    ? await startServiceProcesses({ ...stackOptions, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', gatewayWorkers: env.GATEWAY_WORKERS })
     : await startStack(stackOptions).then((stack) => ({
         gatewayUrl: stack.gatewayUrl,
         urls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),

@@ -1,0 +1,48 @@
+/** What a subscriber thread is started with: its slice [first, first + count) of the subscribers. */
+export interface SubscriberThreadData {
+  readonly url: string;
+  readonly token: string;
+  readonly operations: readonly string[];
+  readonly first: number;
+  readonly count: number;
+  readonly sampleEvery: number;
+}
+
+export type ThreadRequest = 'report' | 'close';
+
+/** Counts since the thread started, and the sampled latencies since its previous report. */
+export interface ThreadReport {
+  readonly received: number;
+  /** Ticks a sampled subscriber got for an order it had already been sent. */
+  readonly duplicates: number;
+  /** Subscribers whose socket the server closed. */
+  readonly closedEarly: number;
+  /** Subscriptions the server refused with an error message. */
+  readonly refused: number;
+  readonly latencies: readonly number[];
+}
+
+const tickMarker = '"at":"';
+
+/**
+ * Ticks in a `next` message without parsing it: each selects `at` once, whether the message carries one tick or
+ * (coalesced) several under `ticks`. The benchmark's operations select `at` nowhere else.
+ */
+export function countTicks(message: string): number {
+  let ticks = 0;
+  for (let index = message.indexOf(tickMarker); index !== -1; index = message.indexOf(tickMarker, index + tickMarker.length)) ticks += 1;
+  return ticks;
+}
+
+interface TickData {
+  readonly at?: string;
+  readonly order?: { readonly id?: string } | null;
+  readonly ticks?: readonly TickData[] | null;
+}
+
+/** Each tick's order id and commit time, from a `next` message of one tick or of several coalesced. */
+export function tickTimesOf(message: string): { orderId: string; at: string }[] {
+  const tick = (JSON.parse(message) as { payload?: { data?: { salesTicks?: TickData } } }).payload?.data?.salesTicks;
+  const ticks = tick?.ticks ?? (tick ? [tick] : []);
+  return ticks.flatMap((item) => (item.at && item.order?.id ? [{ orderId: item.order.id, at: item.at }] : []));
+}

@@ -1,0 +1,54 @@
+// A worker thread of the live benchmark's load generator: holds its share of the subscribers, counts the ticks
+// they receive and times the sampled ones, so that receiving never queues behind the thread that places orders.
+import { parentPort, workerData } from 'node:worker_threads';
+import { inBatches, openSubscriber, type Subscriber } from './ws-subscriber';
+import { countTicks, tickTimesOf, type SubscriberThreadData, type ThreadReport, type ThreadRequest } from './subscriber-protocol';
+
+const { url, token, operations, first, count, sampleEvery } = workerData as SubscriberThreadData;
+let received = 0;
+let duplicates = 0;
+let latencies: number[] = [];
+let closedEarly = 0;
+let refused = 0;
+
+const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
+  const index = first + offset;
+  const sampled = index % sampleEvery === 0;
+  const seen = sampled ? new Set<string>() : undefined;
+  const subscriber = openSubscriber({
+    url,
+    token,
+    query: operations[index % operations.length]!,
+    onNext: (message) => {
+      if (message.startsWith('{"id":"1","type":"error"')) {
+        refused += 1;
+        return;
+      }
+      if (!seen) {
+        received += countTicks(message);
+        return;
+      }
+      const now = Date.now();
+      for (const { orderId, at } of tickTimesOf(message)) {
+        received += 1;
+        if (seen.has(orderId)) duplicates += 1;
+        seen.add(orderId);
+        latencies.push(now - Date.parse(at));
+      }
+    },
+    onClose: () => void (closedEarly += 1),
+  });
+  await subscriber.ready;
+  return subscriber;
+});
+
+parentPort!.on('message', (request: ThreadRequest) => {
+  if (request === 'report') {
+    const report: ThreadReport = { received, duplicates, closedEarly, refused, latencies };
+    latencies = [];
+    parentPort!.postMessage(report);
+  } else if (request === 'close') {
+    void inBatches(subscribers.length, 200, (index) => subscribers[index]!.close()).then(() => parentPort!.postMessage('closed'));
+  }
+});
+parentPort!.postMessage('ready');

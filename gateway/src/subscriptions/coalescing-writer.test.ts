@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { createCoalescingWriter, type CoalescingTarget, type PendingUpdate } from './coalescing-writer';
+
+const update = (n: number): PendingUpdate => ({ eventId: `e${n}`, position: String(n), payload: `[${n}]`, item: { n }, errors: [] });
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function targets(count: number, merge: CoalescingTarget['merge'], behind = () => false) {
+  return Array.from({ length: count }, () => {
+    const sent: string[] = [];
+    const target: CoalescingTarget & { sent: string[]; givenUp: boolean } = {
+      sent,
+      givenUp: false,
+      send: (payload) => void sent.push(payload),
+      flow: { behind, giveUp: () => void (target.givenUp = true) },
+      merge,
+      onSent: () => undefined,
+    };
+    return target;
+  });
+}
+
+describe('the coalescing writer', () => {
+  it('sends a subscriber it has not reached yet everything pending in one message, merged once for subscribers equally far behind', async () => {
+    let merges = 0;
+    const merge = (updates: readonly PendingUpdate[]) => {
+      merges += 1;
+      return `[${updates.map((pending) => pending.item['n']).join(',')}]`;
+    };
+    // A slice of 0 ms writes one subscriber per turn of the event loop: a fan-out slower than the events.
+    const writer = createCoalescingWriter({ sliceMs: 0 });
+    const [a, b, c] = targets(3, merge) as [ReturnType<typeof targets>[number], ReturnType<typeof targets>[number], ReturnType<typeof targets>[number]];
+    for (const target of [a, b, c]) writer.enqueue(target, update(1));
+    await turn();
+    for (const target of [a, b, c]) writer.enqueue(target, update(2));
+    while (writer.backlog > 0) await turn();
+    expect(a.sent).toEqual(['[1]', '[2]']);
+    expect(b.sent).toEqual(['[1,2]']);
+    expect(c.sent).toEqual(['[1,2]']);
+    expect(merges).toBe(1);
+    writer.stop();
+  });
+
+  it('holds the updates of a subscriber whose socket is behind and sends them together once it caught up', async () => {
+    let behind = true;
+    const writer = createCoalescingWriter({ retryMs: 10 });
+    const [target] = targets(
+      1,
+      (updates) => `[${updates.map((pending) => pending.item['n']).join(',')}]`,
+      () => behind,
+    );
+    for (const n of [1, 2, 3]) writer.enqueue(target!, update(n));
+    await sleep(50);
+    expect(target!.sent).toEqual([]);
+    behind = false;
+    await expect.poll(() => target!.sent, { timeout: 2_000 }).toEqual(['[1,2,3]']);
+    writer.stop();
+  });
+
+  it('gives up on a subscriber with more updates pending than the bound and forgets them', async () => {
+    const writer = createCoalescingWriter({ maxPending: 3 });
+    const [target] = targets(
+      1,
+      () => 'merged',
+      () => true,
+    );
+    for (const n of [1, 2, 3]) writer.enqueue(target!, update(n));
+    expect(target!.givenUp).toBe(false);
+    writer.enqueue(target!, update(4));
+    expect(target!.givenUp).toBe(true);
+    expect(writer.backlog).toBe(0);
+    writer.stop();
+  });
+});
