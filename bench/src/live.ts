@@ -76,7 +76,7 @@ console.log(machineLine());
 const profileDir = args.profile ? resolve(args.profile, `live-${Date.now()}`) : undefined;
 if (profileDir) await mkdir(profileDir, { recursive: true });
 // One process per service meets on a Redis of the run's own: nothing else's events reach its subscribers.
-const redis = topology === 'process-per-service' ? await startPrivateRedis({ port: Number(args['base-port']) + 5 }) : undefined;
+const redis = topology === 'process-per-service' ? await startPrivateRedis({ port: Number(args['base-port']) + 6 }) : undefined;
 const stack = await startChildStack({
   databaseUrl: args.database!,
   databasePrefix: prefix,
