@@ -23,6 +23,9 @@ const declaredBounds: Readonly<Record<string, number>> = {
   // A day of MINUTE buckets is the longest series orders answers (sales-window's maxSpanOf).
   'Query.salesSeries': 1_440,
   'CustomerStats.topCustomers': 1,
+  // Facets count the categories (as many as Query.categories) and catalog's six fixed price bands.
+  'ProductFacets.categories': 100,
+  'ProductFacets.priceBands': 6,
 };
 
 /** How many items a list field without a size argument may return. */
