@@ -9,8 +9,8 @@ export interface AccountStanding {
   readonly disabled: boolean;
 }
 
-/** The standing of `userId`, null when the account no longer exists. */
-export type AccountStandingLookup = (userId: string) => Promise<AccountStanding | null>;
+/** The standing of `userId`, null when the account no longer exists; `fresh` reads past the cache. */
+export type AccountStandingLookup = (userId: string, options?: { readonly fresh?: boolean }) => Promise<AccountStanding | null>;
 
 export interface AccountStandingsOptions {
   /** A client of the users subgraph, holding the internal token. */
@@ -41,8 +41,8 @@ export function createAccountStandings({ users, ttlMs, maxAccounts = 50_000 }: A
     ttl: ttlMs,
     fetchMethod: async (userId) => ({ standing: await loader.load(userId) }),
   });
-  return async (userId) => {
-    const entry = await cache.fetch(userId);
+  return async (userId, options) => {
+    const entry = await cache.fetch(userId, { forceRefresh: options?.fresh ?? false });
     return entry?.standing ?? null;
   };
 }

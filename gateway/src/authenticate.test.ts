@@ -45,6 +45,25 @@ describe('authenticate', () => {
     await expect(authenticate(`Bearer ${token}`)).rejects.toMatchObject({ message: expect.stringContaining('revoked'), ...unauthenticated });
   });
 
+  it('reads the account again for a token newer than the cached standing, as after a password change', async () => {
+    const reads: boolean[] = [];
+    let version = 0;
+    const lookup = async (userId: string, options?: { fresh?: boolean }) => {
+      reads.push(options?.fresh ?? false);
+      return { userId, role: 'CUSTOMER' as const, tokenVersion: options?.fresh ? version : 0, disabled: false };
+    };
+    version = 1;
+    const token = await signAccessToken({ userId: '5', role: 'CUSTOMER' }, secret, 60, 1);
+    await expect(createAuthenticator({ jwtSecret: secret, standings: lookup }).callerOf(`Bearer ${token}`)).resolves.toEqual({ userId: '5', role: 'CUSTOMER' });
+    expect(reads).toEqual([false, true]);
+    const older = await signAccessToken({ userId: '5', role: 'CUSTOMER' }, secret, 60, 0);
+    version = 2;
+    reads.length = 0;
+    await expect(createAuthenticator({ jwtSecret: secret, standings: lookup }).callerOf(`Bearer ${older}`)).resolves.toEqual({ userId: '5', role: 'CUSTOMER' });
+    // An older token is never a reason to read again: the cached standing already decides it (here, in its favour).
+    expect(reads).toEqual([false]);
+  });
+
   it('refuses a token whose role the account no longer has', async () => {
     const token = await signAccessToken({ userId: '7', role: 'ADMIN' }, secret, 60, 3);
     await expect(authenticate(`Bearer ${token}`)).rejects.toMatchObject(unauthenticated);

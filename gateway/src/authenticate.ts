@@ -61,6 +61,15 @@ export function createAuthenticator({ jwtSecret, standings, maxRemembered = 10_0
     } catch {
       throw serviceUnavailableRequest();
     }
+    // Only users sign tokens, so one newer than the cached standing (a password just changed or reset) means the
+    // cache is behind: read the account again rather than refuse the session users has just issued.
+    if (standing && standing.tokenVersion < tokenVersion) {
+      try {
+        standing = await standings(caller.userId, { fresh: true });
+      } catch {
+        throw serviceUnavailableRequest();
+      }
+    }
     if (!standing) return 'The account was deleted';
     if (standing.disabled) return 'The account is disabled';
     if (standing.tokenVersion !== tokenVersion || standing.role !== caller.role) return 'Access token revoked; log in again';

@@ -48,15 +48,26 @@ describe('RTC observed by Prometheus', () => {
     if (result.errors) throw new Error(`cancelOrder failed: ${JSON.stringify(result.errors)}`);
   };
 
-  /** A few minutes of a shop in a few seconds: sign-ups, orders, a cancellation, a sell-out. */
+  const pay = async (token: string, orderId: string): Promise<void> => {
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation Pay($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id status } }',
+      { id: orderId },
+      { token },
+    );
+    if (result.errors) throw new Error(`payOrder failed: ${JSON.stringify(result.errors)}`);
+  };
+
+  /** A few minutes of a shop in a few seconds: sign-ups, orders, a payment, a refunded cancellation, a sell-out. */
   const driveTraffic = async (customer: string): Promise<void> => {
     const [bestseller, scarce] = products;
-    await buy(customer, [{ productId: bestseller!.id, quantity: 3 }]);
+    await pay(customer, await buy(customer, [{ productId: bestseller!.id, quantity: 3 }]));
     await buy(customer, [
       { productId: bestseller!.id, quantity: 1 },
       { productId: scarce!.id, quantity: 1 },
     ]);
     const regret = await buy(customer, [{ productId: bestseller!.id, quantity: 2 }]);
+    await pay(customer, regret);
     await cancel(customer, regret);
   };
 
@@ -131,6 +142,9 @@ describe('RTC observed by Prometheus', () => {
     );
     expect(await value('sum(rtc_orders_placed_total)')).toBe(placed);
     expect(await value('sum(rtc_orders_cancelled_total)')).toBe(2);
+    // Each round of traffic pays two orders and cancels one of them, so both cancellations were refunds.
+    expect(await value('sum(rtc_orders_refunded_total)')).toBe(2);
+    expect(await value('sum(rtc_orders_paid_total)')).toBe(4);
     expect(await value('sum(rtc_user_signups_total)')).toBe(2);
     expect(await value('rtc:products_out_of_stock:max')).toBe(1);
     expect(await value('rtc:products_low_stock:max')).toBe(1);

@@ -16,6 +16,8 @@ const config: CodegenConfig = {
           Category: '../db/schema#CategoryRow',
           ProductConnection: '../catalog/product-listing#ProductPage',
           ProductEdge: '../catalog/product-listing#ProductPageEdge',
+          ProductFacets: '../catalog/product-facets#ProductFacetCounts',
+          CategoryFacet: '../catalog/product-facets#CategoryCount',
         },
         scalars: { DateTime: 'Date', SafeInt: 'number' },
       },

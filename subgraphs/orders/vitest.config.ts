@@ -13,6 +13,7 @@ export default withUnitTier(
     'src/checkout/reservation-reference.test.ts',
     'src/checkout/single-flight.test.ts',
     'src/lifecycle/transitions.test.ts',
+    'src/orders/payment-status.test.ts',
     'src/rollups/rollup-deltas.test.ts',
   ],
 );

@@ -11,7 +11,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         contextType: '../context#UsersContext',
-        mappers: { User: '../db/schema#UserRow' },
+        mappers: { User: '../accounts/user-view#UserView' },
         scalars: { DateTime: 'Date' },
       },
     },

@@ -11,8 +11,8 @@ const databases: readonly Database[] = ['users', 'catalog', 'inventory', 'orders
 // Tables checkout upserts: a second order in the same minute updates rows instead of adding them, so their sums tell.
 const summed: Record<string, string> = {
   'orders.customer_stats': 'SUM(orders)',
-  'orders.sales_by_minute': 'SUM(orders), SUM(revenue), SUM(units)',
-  'orders.product_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue)',
+  'orders.sales_by_minute': 'SUM(orders), SUM(revenue), SUM(units), SUM(gross_orders), SUM(gross_revenue), SUM(gross_units)',
+  'orders.product_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue), SUM(gross_orders), SUM(gross_units), SUM(gross_revenue)',
   'inventory.stock': 'SUM(on_hand), SUM(available), SUM(reserved)',
 };
 

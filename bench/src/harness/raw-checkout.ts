@@ -222,10 +222,12 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` insert into ${ord('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values (?, 'OrderPlaced', 'Order', cast(@rtc_order as char), json_set(?, '$.orderId', cast(@rtc_order as char)), ?);` +
           ` insert into ${ord('customer_stats')} (\`user_id\`, \`first_order_at\`, \`orders\`) values (?, ?, 1) on duplicate key update` +
           ` \`first_order_at\` = if(\`first_order_at\` is null or values(\`first_order_at\`) < \`first_order_at\`, values(\`first_order_at\`), \`first_order_at\`), ${add('orders')};` +
-          ` insert into ${ord('product_sales_by_minute')} (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`) values ${tuples(lines, '(?, ?, ?, 1, ?, ?)')}` +
-          ` on duplicate key update ${[add('orders'), add('units'), add('revenue')].join(', ')};` +
-          ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`) values (?, ?, 1, ?, ?)` +
-          ` on duplicate key update ${[add('orders'), add('revenue'), add('units')].join(', ')}`,
+          // A placed order counts in gross as in the standing figures: the gross values repeat the row's own columns.
+          ` insert into ${ord('product_sales_by_minute')} (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`, \`gross_orders\`, \`gross_units\`, \`gross_revenue\`)` +
+          ` values ${tuples(lines, '(?, ?, ?, 1, ?, ?, 1, `units`, `revenue`)')}` +
+          ` on duplicate key update ${[add('orders'), add('units'), add('revenue'), add('gross_orders'), add('gross_units'), add('gross_revenue')].join(', ')};` +
+          ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`, \`gross_orders\`, \`gross_revenue\`, \`gross_units\`) values (?, ?, 1, ?, ?, 1, \`revenue\`, \`units\`)` +
+          ` on duplicate key update ${[add('orders'), add('revenue'), add('units'), add('gross_orders'), add('gross_revenue'), add('gross_units')].join(', ')}`,
       ),
     /** One transaction: the reads, then the reservation in a transaction left open until they are checked. */
     readAndReserve(lines: number): string {

@@ -34,6 +34,8 @@ import { createOrdersFeed } from './view/orders-feed';
 import { createTopProductsTable } from './view/top-products-table';
 
 const SNAPSHOT_INTERVAL_MS = 30_000;
+// Payments and cancellations send no tick: net sales and the feed's payment statuses are read again this often.
+const PAYMENT_REFRESH_MS = 5_000;
 // Customer mix and the ranking move with every order, but re-reading them on each tick would flood the API.
 const ANALYTICS_REFRESH_MS = 10_000;
 const LOW_STOCK_REFRESH_DELAY_MS = 1_500;
@@ -46,11 +48,9 @@ export interface DashboardOptions {
   readonly signOut: (notice?: string) => void;
 }
 
-const totalsOf = (totals: { orders: number; units: number; revenue: { amount: number } }) => ({
-  orders: totals.orders,
-  units: totals.units,
-  revenue: totals.revenue.amount,
-});
+type ApiTotals = { orders: number; units: number; revenue: { amount: number } };
+const totalsOf = (totals: ApiTotals) => ({ orders: totals.orders, units: totals.units, revenue: totals.revenue.amount });
+const daySalesOf = ({ gross, net }: { gross: ApiTotals; net: ApiTotals }) => ({ gross: totalsOf(gross), net: totalsOf(net) });
 
 function recentOrderOf(order: FeedOrder): RecentOrder {
   return {
@@ -62,6 +62,7 @@ function recentOrderOf(order: FeedOrder): RecentOrder {
     total: order.total.amount,
     currency: order.total.currency,
     placedAt: Date.parse(order.placedAt),
+    paymentStatus: order.paymentStatus,
   };
 }
 
@@ -212,8 +213,8 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
           withYesterday: yesterday !== null,
         }),
       (data) => {
-        currency = data.today.current.revenue.currency;
-        sales = salesTodayFromSnapshot(storeDay.dayStart, currency, totalsOf(data.today.current), data.yesterday ? totalsOf(data.yesterday.current) : null);
+        currency = data.today.current.gross.revenue.currency;
+        sales = salesTodayFromSnapshot(storeDay.dayStart, currency, daySalesOf(data.today.current), data.yesterday ? daySalesOf(data.yesterday.current) : null);
         render('kpis');
       },
     );
@@ -228,7 +229,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
       () => request(salesMinutesQuery, { from: window.from.toISOString(), to: window.to.toISOString() }),
       (data) => {
         minutes = seedMinuteSeries(
-          data.salesSeries.map((point) => ({ start: Date.parse(point.start), orders: point.orders, revenue: point.revenue.amount })),
+          data.salesSeries.map((point) => ({ start: Date.parse(point.start), orders: point.gross.orders, revenue: point.gross.revenue.amount })),
           now(),
         );
         render('charts');
@@ -301,11 +302,13 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
 
   let lastFullLoad = 0;
   let lastAnalyticsLoad = 0;
+  let lastPaymentLoad = 0;
   let fullLoad: Promise<void> | null = null;
   const loadEverything = () => {
     fullLoad ??= (async () => {
       lastFullLoad = Date.now();
       lastAnalyticsLoad = Date.now();
+      lastPaymentLoad = Date.now();
       await loadDay();
       await Promise.all([loadSales(), loadMinutes(), loadRanking(), loadCustomers(), loadLowStock(), loadFeed()]);
     })().finally(() => {
@@ -393,6 +396,11 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
       lastDayCheck = Date.now();
       void loadEverything();
       return;
+    }
+    if (Date.now() - lastPaymentLoad >= PAYMENT_REFRESH_MS) {
+      lastPaymentLoad = Date.now();
+      void loadSales();
+      void loadFeed();
     }
     if (ticksSinceAnalytics > 0 && Date.now() - lastAnalyticsLoad >= ANALYTICS_REFRESH_MS) {
       ticksSinceAnalytics = 0;

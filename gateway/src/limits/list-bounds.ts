@@ -33,6 +33,9 @@ const declaredBounds: Readonly<Record<string, number>> = {
   'Query.dailyOrderStats': 367,
   // A coalesced message lists ticks the gateway resolved one at a time as orders came: priced as one tick.
   'SalesTick.ticks': 1,
+  // Facets count the categories (as many as Query.categories) and catalog's six fixed price bands.
+  'ProductFacets.categories': 100,
+  'ProductFacets.priceBands': 6,
 };
 
 /** How many items a list field without a size argument may return. */

@@ -25,15 +25,27 @@ import { maxWindowSeconds, type SalesWindow } from '@rtc/orders/live-sales';
 export const salesStatsField = 'salesStats';
 
 const primeQuery = `query LivePrimeSales($from: DateTime!, $to: DateTime!) {
-  salesSeries(from: $from, to: $to, bucket: MINUTE) { start orders revenue { amount currency } units }
+  salesSeries(from: $from, to: $to, bucket: MINUTE) {
+    start orders revenue { amount currency } units
+    gross { orders revenue { amount } units }
+    net { orders revenue { amount } units }
+  }
 }`;
 
-interface SalesPoint {
-  readonly start: string;
+interface PointFigures {
   readonly orders: number;
-  readonly revenue: { readonly amount: number; readonly currency: string };
+  readonly revenue: { readonly amount: number };
   readonly units: number;
 }
+
+interface SalesPoint extends PointFigures {
+  readonly start: string;
+  readonly revenue: { readonly amount: number; readonly currency: string };
+  readonly gross: PointFigures;
+  readonly net: PointFigures;
+}
+
+const saleFigures = ({ orders, revenue, units }: PointFigures) => ({ orders, amount: revenue.amount, units });
 
 /** Where one subscriber's updates go: the serialized ExecutionResult of its group, once per update. */
 export type LiveSink = (payloadJson: string) => void;
@@ -380,6 +392,8 @@ export function createLiveHub({
       });
     } else if (event.type === 'OrderStatusChanged' && event.payload['status'] === 'CANCELLED') {
       salesWindow.cancel(String(event.payload['orderId']), Date.parse(event.occurredAt));
+    } else if (event.type === 'OrderStatusChanged' && event.payload['status'] === 'PAID') {
+      salesWindow.pay(String(event.payload['orderId']));
     }
     for (const group of groups.values()) {
       if (group.spec?.eventType !== event.type) continue;
@@ -421,7 +435,7 @@ export function createLiveHub({
       const points = (result.data as { salesSeries?: SalesPoint[] } | null)?.salesSeries;
       if (!points) throw new Error(result.errors?.[0]?.message ?? 'no sales series');
       for (const point of points) {
-        if (point.orders === 0) continue;
+        if (point.gross.orders === 0) continue;
         salesWindow.add({
           orderId: `minute:${point.start}`,
           placedAt: Date.parse(point.start),
@@ -429,6 +443,8 @@ export function createLiveHub({
           currency: point.revenue.currency,
           units: point.units,
           orders: point.orders,
+          gross: saleFigures(point.gross),
+          net: saleFigures(point.net),
         });
       }
     })().catch((error: unknown) => {

@@ -25,16 +25,32 @@ export function buildBusinessDashboard(): Dashboard {
             queries: [{ expr: 'sum(rtc:orders_placed:rate1m) * 60', legend: 'orders/min' }],
           }),
           stat({
-            title: 'Revenue, last hour',
-            description: 'Revenue of orders placed in the trailing hour, per currency, in major units.',
+            title: 'Orders, last hour',
+            description: 'Gross: orders placed in the trailing hour. Net: orders paid less paid orders refunded in it. All currencies.',
+            unit: 'none',
+            queries: [
+              { expr: 'sum(rtc:orders_placed:increase1h)', legend: 'gross' },
+              { expr: 'sum(rtc:net_orders:increase1h)', legend: 'net' },
+            ],
+          }),
+          stat({
+            title: 'Gross sales, last hour',
+            description: 'Gross: totals of every order placed in the trailing hour, paid or not, per currency, in major units.',
             unit: 'none',
             queries: [{ expr: `rtc:revenue_minor_units:increase1h ${majorUnits}`, legend: '{{currency}}' }],
           }),
           stat({
-            title: 'Average order value, last hour',
-            description: 'Revenue ÷ orders over the trailing hour, per currency, in major units.',
+            title: 'Net sales, last hour',
+            description:
+              'Net: payments captured in the trailing hour less refunds of cancelled paid orders, per currency, in major units. Counted when paid or refunded; the analytics API dates them by placement instead.',
             unit: 'none',
-            queries: [{ expr: `rtc:average_order_value:1h ${majorUnits}`, legend: '{{currency}}' }],
+            queries: [{ expr: `rtc:net_revenue_minor_units:increase1h ${majorUnits}`, legend: '{{currency}}' }],
+          }),
+          stat({
+            title: 'Average order value (net), last hour',
+            description: 'Net revenue ÷ net orders over the trailing hour, per currency, in major units.',
+            unit: 'none',
+            queries: [{ expr: `rtc:net_average_order_value:1h ${majorUnits}`, legend: '{{currency}}' }],
           }),
           stat({
             title: 'Units sold, last hour',
@@ -50,24 +66,31 @@ export function buildBusinessDashboard(): Dashboard {
         panels: [
           timeseries({
             title: 'Sales per minute',
-            description: 'Orders placed and cancelled per minute, per currency.',
+            description: 'Orders per minute, per currency: placed (gross), net (paid less paid orders refunded) and cancelled (paid or not).',
             unit: 'none',
             queries: [
-              { expr: 'rtc:orders_placed:rate1m * 60', legend: 'placed {{currency}}' },
+              { expr: 'rtc:orders_placed:rate1m * 60', legend: 'placed (gross) {{currency}}' },
+              { expr: 'rtc:net_orders:rate1m * 60', legend: 'net {{currency}}' },
               { expr: 'rtc:orders_cancelled:rate1m * 60', legend: 'cancelled {{currency}}' },
             ],
           }),
           timeseries({
-            title: 'Revenue per minute',
-            description: 'Revenue of orders placed per minute, per currency, in major units.',
+            title: 'Gross vs net sales per minute',
+            description: 'Gross: totals of orders placed per minute. Net: payments captured less refunds per minute. Per currency, in major units.',
             unit: 'none',
-            queries: [{ expr: `rtc:revenue_minor_units:rate1m * 60 ${majorUnits}`, legend: '{{currency}}' }],
+            queries: [
+              { expr: `rtc:revenue_minor_units:rate1m * 60 ${majorUnits}`, legend: 'gross {{currency}}' },
+              { expr: `rtc:net_revenue_minor_units:rate1m * 60 ${majorUnits}`, legend: 'net {{currency}}' },
+            ],
           }),
           timeseries({
             title: 'Average order value',
-            description: 'Revenue ÷ orders over the trailing hour, per currency, in major units.',
+            description: 'Over the trailing hour, per currency, in major units: gross (revenue ÷ orders placed) and net (net revenue ÷ net orders).',
             unit: 'none',
-            queries: [{ expr: `rtc:average_order_value:1h ${majorUnits}`, legend: '{{currency}}' }],
+            queries: [
+              { expr: `rtc:average_order_value:1h ${majorUnits}`, legend: 'gross {{currency}}' },
+              { expr: `rtc:net_average_order_value:1h ${majorUnits}`, legend: 'net {{currency}}' },
+            ],
           }),
           timeseries({
             title: 'Sign-ups per minute',

@@ -34,17 +34,38 @@ export interface Edge<T> {
   readonly node: T;
 }
 
-export interface Connection<T> {
-  readonly edges: Edge<T>[];
-  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+export interface PageInfo {
+  readonly hasNextPage: boolean;
+  readonly endCursor: string | null;
+  readonly hasPreviousPage: boolean;
+  readonly startCursor: string | null;
 }
 
-/** Builds a connection from `size + 1` fetched rows; the extra row only says that a next page exists. */
-export function toConnection<T>(rows: readonly T[], size: number, keyOf: (row: T) => (string | number)[]): Connection<T> {
+export interface Connection<T> {
+  readonly edges: Edge<T>[];
+  readonly pageInfo: PageInfo;
+}
+
+/** The page of a listing that matches nothing (or that the caller may not see). */
+export function emptyConnection<T>(): Connection<T> {
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null } };
+}
+
+/**
+ * Builds a connection from `size + 1` fetched rows; the extra row only says that a next page exists. `afterCursor`:
+ * whether the page was read after a cursor. Pages are read forwards only, so a page read after one has products
+ * before it (Relay's rule for `first`/`after`), and the first page has none.
+ */
+export function toConnection<T>(rows: readonly T[], size: number, keyOf: (row: T) => (string | number)[], afterCursor = false): Connection<T> {
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      endCursor: edges.at(-1)?.cursor ?? null,
+      hasPreviousPage: afterCursor,
+      startCursor: edges[0]?.cursor ?? null,
+    },
   };
 }

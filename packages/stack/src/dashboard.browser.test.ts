@@ -79,6 +79,7 @@ let relay: Awaited<ReturnType<typeof startRelay>>;
 let browser: Browser;
 let page: Page;
 let customer: { id: string; token: string };
+let admin: { id: string; token: string };
 let products: CreatedProduct[];
 const pageProblems: string[] = [];
 
@@ -88,18 +89,31 @@ async function order(lines: { productId: string; quantity: number }[], token = c
   return result.data.placeOrder;
 }
 
+async function pay(orderId: string, token = customer.token) {
+  const result = await postGraphQL(
+    stack.graphqlUrl,
+    'mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }',
+    { id: orderId },
+    { token },
+  );
+  if (result.errors) throw new Error(`payOrder failed: ${JSON.stringify(result.errors)}`);
+}
+
 /** What the page shows, read the way a person reads it: from the rendered text. */
 function readWidgets() {
   return page.evaluate(() => {
     const text = (selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '';
     const chartCells = [...document.querySelectorAll('table[data-series="orders-per-minute"] tbody td')].map((cell) => Number(cell.textContent));
     return {
-      orders: text('[data-kpi="orders"] .kpi-value'),
-      revenue: text('[data-kpi="revenue"] .kpi-value'),
+      orders: text('[data-kpi="gross-sales"] .kpi-orders'),
+      revenue: text('[data-kpi="gross-sales"] .kpi-value'),
+      netOrders: text('[data-kpi="net-sales"] .kpi-orders'),
+      netRevenue: text('[data-kpi="net-sales"] .kpi-value'),
       units: text('[data-kpi="units"] .kpi-value'),
       averageOrderValue: text('[data-kpi="average-order-value"] .kpi-value'),
       latestOrderId: document.querySelector('[data-panel="latest-orders"] .feed-row')?.getAttribute('data-order-id') ?? null,
       latestOrderText: text('[data-panel="latest-orders"] .feed-row'),
+      latestOrderPayment: text('[data-panel="latest-orders"] .feed-row .feed-payment'),
       chartOrdersInHour: chartCells.reduce((sum, value) => sum + value, 0),
       chartMinutes: chartCells.length,
       topProduct: text('[data-panel="top-products"] .ranking-row .ranking-name'),
@@ -119,7 +133,7 @@ beforeAll(async () => {
     'ANALYST',
     await hashPassword(analystPassword),
   ]);
-  const admin = await stack.createUser('ADMIN');
+  admin = await stack.createUser('ADMIN');
   customer = await stack.createUser('CUSTOMER', 'Grace Hopper');
   const regular = await stack.createUser('CUSTOMER', 'Alan Turing');
   products = await createProducts(stack.graphqlUrl, admin.token, [
@@ -136,7 +150,8 @@ beforeAll(async () => {
     ],
     regular.token,
   );
-  await order([{ productId: products[2]!.id, quantity: 1 }], regular.token);
+  const paid = await order([{ productId: products[2]!.id, quantity: 1 }], regular.token);
+  await pay(paid.id, regular.token);
   await order([{ productId: products[0]!.id, quantity: 1 }]);
 
   relay = await startRelay(new URL(stack.gatewayUrl));
@@ -171,19 +186,23 @@ describe('live dashboard in a real browser', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('rtc.dashboard.session'))).toContain('"role":"ANALYST"');
   });
 
-  it("shows today's snapshot: orders, revenue, units, the feed, the chart and top products", async () => {
+  it("shows today's snapshot: gross and net sales, units, the feed, the chart and top products", async () => {
     // The panels load side by side; wait until all of them have.
     await expect.poll(readWidgets, { timeout: 10_000, interval: 100 }).toMatchObject({
       orders: '3',
       revenue: money(2 * 2_500 + 1_250 + 4_900 + 2_500),
+      // One of the three orders is paid.
+      netOrders: '1',
+      netRevenue: money(4_900),
       units: '5',
-      averageOrderValue: money(Math.round((2 * 2_500 + 1_250 + 4_900 + 2_500) / 3)),
+      averageOrderValue: money(4_900),
       chartOrdersInHour: 3,
       chartMinutes: 60,
       topProduct: 'Walnut Desk Lamp',
     });
     // The feed is a panel of its own and may fill in after the figures.
     await expect.poll(async () => (await readWidgets()).latestOrderText, { timeout: 10_000, interval: 100 }).toContain('Grace Hopper');
+    expect((await readWidgets()).latestOrderPayment).toBe('Unpaid');
   });
 
   it('moves orders today, revenue, the latest-orders feed and the orders-per-minute chart within two seconds of an order', async () => {
@@ -198,7 +217,7 @@ describe('live dashboard in a real browser', () => {
           0,
         );
         return (
-          text('[data-kpi="orders"] .kpi-value') === String(orders) &&
+          text('[data-kpi="gross-sales"] .kpi-orders') === String(orders) &&
           document.querySelector('[data-panel="latest-orders"] .feed-row')?.getAttribute('data-order-id') === orderId &&
           chartSum === chart
         );
@@ -212,6 +231,30 @@ describe('live dashboard in a real browser', () => {
     expect(after.latestOrderText).toContain('Ceramic Pour-Over Set ×2');
     // Three units each now; the pour-over set brought in more revenue, so it leads the hour.
     expect(after.topProduct).toBe('Ceramic Pour-Over Set');
+  });
+
+  it("shows each order's payment status in the feed, and moves net sales when it is paid and again when it is refunded", async () => {
+    const placed = await order([{ productId: products[1]!.id, quantity: 2 }]);
+    const row = `[data-panel="latest-orders"] .feed-row[data-order-id="${placed.id}"] .feed-payment`;
+    await page.waitForSelector(`${row}[data-payment-status="PENDING"]`, { timeout: WITHIN_MS });
+    const before = await readWidgets();
+    await pay(placed.id);
+    // Payments send no tick: the page reads them every 5 seconds.
+    await page.waitForSelector(`${row}[data-payment-status="PAID"]`, { timeout: 8_000 });
+    expect(await page.textContent(row)).toBe('Paid');
+    const netRevenue = (widgets: Awaited<ReturnType<typeof readWidgets>>) => Number(widgets.netRevenue.replace(/[$,]/g, ''));
+    await expect.poll(async () => (await readWidgets()).netOrders, { timeout: 8_000, interval: 100 }).toBe(String(Number(before.netOrders) + 1));
+    const paid = await readWidgets();
+    expect(netRevenue(paid)).toBeCloseTo(netRevenue(before) + 25, 2);
+    expect([paid.orders, paid.revenue]).toEqual([before.orders, before.revenue]);
+
+    const cancelled = await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: placed.id }, { token: admin.token });
+    expect(cancelled.errors).toBeUndefined();
+    await page.waitForSelector(`${row}[data-payment-status="REFUNDED"]`, { timeout: 8_000 });
+    expect(await page.textContent(row)).toBe('Refunded');
+    await expect.poll(async () => (await readWidgets()).netOrders, { timeout: 8_000, interval: 100 }).toBe(before.netOrders);
+    const refunded = await readWidgets();
+    expect([refunded.netRevenue, refunded.orders, refunded.revenue]).toEqual([before.netRevenue, before.orders, before.revenue]);
   });
 
   it('lists a product under its low-stock threshold as soon as an order takes it there', async () => {
@@ -238,7 +281,7 @@ describe('live dashboard in a real browser', () => {
     await order([{ productId: products[1]!.id, quantity: 1 }]);
     await connectionState('live', 15_000);
     await page.waitForFunction(
-      (orders) => document.querySelector('[data-kpi="orders"] .kpi-value')?.textContent === String(orders),
+      (orders) => document.querySelector('[data-kpi="gross-sales"] .kpi-orders')?.textContent === String(orders),
       Number(before.orders) + 1,
       {
         timeout: 5_000,

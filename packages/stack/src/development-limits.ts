@@ -17,6 +17,8 @@ export const developmentAttemptLimits: AttemptLimitsConfig = {
   ...defaultAttemptLimits,
   logInFailuresPerAddress: { points: 1_000, windowSeconds: 60 },
   signUpsPerAddress: { points: 10_000, windowSeconds: 60 * 60 },
+  resetRequestsPerAddress: { points: 10_000, windowSeconds: 60 * 60 },
+  resetFailuresPerAddress: { points: 1_000, windowSeconds: 60 },
 };
 
 export const developmentPasswordHashing = { concurrency: 4, maxQueued: 10_000 };
@@ -41,6 +43,7 @@ export function developmentLimitsEnv(): Record<string, string> {
     RATE_LIMIT_LOGIN_ADDRESS_WINDOW_SECONDS: String(attempts.logInFailuresPerAddress.windowSeconds),
     RATE_LIMIT_SIGNUP_ADDRESS: String(attempts.signUpsPerAddress.points),
     RATE_LIMIT_SIGNUP_ADDRESS_WINDOW_SECONDS: String(attempts.signUpsPerAddress.windowSeconds),
+    RATE_LIMIT_PASSWORD_RESET_ADDRESS: String(attempts.resetRequestsPerAddress!.points),
     PASSWORD_HASH_QUEUE: String(developmentPasswordHashing.maxQueued),
   };
 }

@@ -45,13 +45,12 @@ beforeAll(async () => {
   customer = await stack.createUser('CUSTOMER', 'Katherine Johnson');
   // Sales of a minute before the gateway started, as the rollups hold them: the live window must read them back.
   const earlier = new Date(Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000);
-  await queryRows(stack.databaseUrl('orders'), 'INSERT INTO sales_by_minute (currency, minute, orders, revenue, units) VALUES (?, ?, ?, ?, ?)', [
-    'USD',
-    earlier,
-    7,
-    70_000,
-    9,
-  ]);
+  // 8 orders placed that minute: 7 not cancelled, of which 5 paid.
+  await queryRows(
+    stack.databaseUrl('orders'),
+    'INSERT INTO sales_by_minute (currency, minute, orders, revenue, units, gross_orders, gross_revenue, gross_units, net_orders, net_revenue, net_units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ['USD', earlier, 7, 70_000, 9, 8, 80_000, 11, 5, 50_000, 6],
+  );
   products = await createProducts(stack.graphqlUrl, admin.token, [
     { price: 2_500, stock: 100, name: 'Walnut Desk Lamp' },
     { price: 800, stock: 12, name: 'Linen Notebook' },
@@ -121,17 +120,60 @@ describe('live sales over graphql-ws', () => {
     stats.stop();
   });
 
+  it('moves net sales when an order is paid and again when it is refunded, leaving gross as placed', async () => {
+    type Figures = { orders: number; revenue: { amount: number } };
+    const stats = connect(analyst.token).subscribe<{ salesStats: { gross: Figures; net: Figures } }>(
+      'subscription { salesStats(windowSeconds: 600) { gross { orders revenue { amount } } net { orders revenue { amount } } } }',
+    );
+    const first = (await stats.next(1_500)).data!.salesStats;
+    const until = async (done: (current: { gross: Figures; net: Figures }) => boolean) => {
+      for (let i = 0; i < 5; i++) {
+        const current = (await stats.next(2_000)).data!.salesStats;
+        if (done(current)) return current;
+      }
+      throw new Error('the statistics did not move');
+    };
+    const placed = (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 2 }])).data!.placeOrder;
+    const call = async (query: string) => {
+      const result = await postGraphQL(stack.graphqlUrl, query, { id: placed.id }, { token: customer.token });
+      expect(result.errors).toBeUndefined();
+    };
+    await call('mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }');
+    const paid = await until((current) => current.net.orders === first.net.orders + 1);
+    expect(paid).toEqual({
+      gross: { orders: first.gross.orders + 1, revenue: { amount: first.gross.revenue.amount + 5_000 } },
+      net: { orders: first.net.orders + 1, revenue: { amount: first.net.revenue.amount + 5_000 } },
+    });
+    await call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }');
+    const refunded = await until((current) => current.net.orders === first.net.orders);
+    expect(refunded).toEqual({ gross: paid.gross, net: first.net });
+    stats.stop();
+  });
+
   it('counts the sales of the hour before the gateway started, read back from the rollups', async () => {
-    const [placedSinceStart] = await queryRows<{ orders: number; revenue: number }>(
+    const [placedSinceStart] = await queryRows<{
+      orders: number;
+      revenue: number;
+      gross_orders: number;
+      gross_revenue: number;
+      net_orders: number;
+      net_revenue: number;
+    }>(
       stack.databaseUrl('orders'),
-      "SELECT COUNT(*) AS orders, COALESCE(SUM(total_amount), 0) AS revenue FROM orders WHERE status <> 'CANCELLED'",
+      `SELECT SUM(status <> 'CANCELLED') AS orders, COALESCE(SUM(IF(status <> 'CANCELLED', total_amount, 0)), 0) AS revenue,
+         COUNT(*) AS gross_orders, COALESCE(SUM(total_amount), 0) AS gross_revenue,
+         SUM(status IN ('PAID', 'SHIPPED', 'DELIVERED')) AS net_orders, COALESCE(SUM(IF(status IN ('PAID', 'SHIPPED', 'DELIVERED'), total_amount, 0)), 0) AS net_revenue
+       FROM orders`,
     );
     const stats = connect(analyst.token).subscribe<{ salesStats: { orders: number; revenue: { amount: number } } }>(
-      'subscription { salesStats(windowSeconds: 3600) { orders revenue { amount } } }',
+      'subscription { salesStats(windowSeconds: 3600) { orders revenue { amount } gross { orders revenue { amount } } net { orders revenue { amount } } } }',
     );
+    const sums = placedSinceStart!;
     expect((await stats.next(2_000)).data!.salesStats).toEqual({
-      orders: 7 + placedSinceStart!.orders,
-      revenue: { amount: 70_000 + Number(placedSinceStart!.revenue) },
+      orders: 7 + Number(sums.orders),
+      revenue: { amount: 70_000 + Number(sums.revenue) },
+      gross: { orders: 8 + Number(sums.gross_orders), revenue: { amount: 80_000 + Number(sums.gross_revenue) } },
+      net: { orders: 5 + Number(sums.net_orders), revenue: { amount: 50_000 + Number(sums.net_revenue) } },
     });
     stats.stop();
   });

@@ -173,6 +173,81 @@ describe('product listing', () => {
   });
 });
 
+describe('counts, page edges and facets of a listing', () => {
+  const countsQuery = `query Counts($first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
+    products(first: $first, after: $after, filter: $filter, sort: $sort) {
+      totalCount
+      edges { cursor }
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+      facets { categories { category { id } count } priceBands { minPrice maxPrice count } }
+    }
+  }`;
+  interface Counts {
+    products: {
+      totalCount: number;
+      edges: { cursor: string }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null; hasPreviousPage: boolean; startCursor: string | null };
+      facets: { categories: { category: { id: string }; count: number }[]; priceBands: { minPrice: number; maxPrice: number | null; count: number }[] };
+    };
+  }
+  const counts = async (variables: Record<string, unknown>) => {
+    const result = await postGraphQL<Counts>(catalog.graphqlUrl, countsQuery, variables, { headers });
+    expect(result.errors).toBeUndefined();
+    return result.data!.products;
+  };
+  const bandSql = 'INTERVAL(price_amount, 1000, 2500, 5000, 10000, 25000)';
+
+  it('counts every product of the listing over all pages, the same on every page', async () => {
+    const filter = { minPrice: 500, maxPrice: 4_999 };
+    const [row] = await queryRows<{ n: number }>(database.url, 'SELECT COUNT(*) AS n FROM products WHERE active = 1 AND price_amount BETWEEN 500 AND 4999');
+    const first = await counts({ first: 7, filter });
+    expect(first.totalCount).toBe(Number(row!.n));
+    expect(first.totalCount).toBeGreaterThan(7);
+    const second = await counts({ first: 7, after: first.pageInfo.endCursor, filter });
+    expect(second.totalCount).toBe(first.totalCount);
+    expect((await counts({ filter: { categoryId: '999999' } })).totalCount).toBe(0);
+  });
+
+  it('gives the first cursor of each page, and says a page read after a cursor has products before it', async () => {
+    const first = await counts({ first: 5, sort: 'PRICE_ASC' });
+    expect(first.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: first.edges[0]!.cursor, endCursor: first.edges[4]!.cursor });
+    const second = await counts({ first: 5, after: first.pageInfo.endCursor, sort: 'PRICE_ASC' });
+    expect(second.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: second.edges[0]!.cursor });
+    expect((await counts({ first: 0 })).pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: null });
+  });
+
+  it('counts per category keeping the price filter, and per price band keeping the category filter, like plain SQL', async () => {
+    const categoryId = categoryIds[2]!;
+    const facets = (await counts({ first: 1, filter: { categoryId: String(categoryId), minPrice: 1_000, maxPrice: 9_999 } })).facets;
+    const perCategory = await queryRows<{ category_id: number; n: number }>(
+      database.url,
+      'SELECT category_id, COUNT(*) AS n FROM products WHERE active = 1 AND price_amount BETWEEN 1000 AND 9999 GROUP BY category_id ORDER BY category_id',
+    );
+    expect(facets.categories.map((facet) => [Number(facet.category.id), facet.count])).toEqual(perCategory.map((row) => [row.category_id, Number(row.n)]));
+    expect(perCategory.length).toBeGreaterThan(1);
+    const perBand = await queryRows<{ band: number; n: number }>(
+      database.url,
+      `SELECT ${bandSql} AS band, COUNT(*) AS n FROM products WHERE active = 1 AND category_id = ? GROUP BY band`,
+      [categoryId],
+    );
+    const expected = new Map(perBand.map((row) => [Number(row.band), Number(row.n)]));
+    expect(facets.priceBands).toEqual(
+      [0, 1_000, 2_500, 5_000, 10_000, 25_000].map((minPrice, index, bounds) => ({
+        minPrice,
+        maxPrice: bounds[index + 1] ?? null,
+        count: expected.get(index) ?? 0,
+      })),
+    );
+    expect(facets.priceBands.reduce((sum, band) => sum + band.count, 0)).toBeGreaterThan(0);
+  });
+
+  it('counts the products a search finds', async () => {
+    const found = await counts({ filter: { search: 'quasar', activeOnly: false } });
+    expect(found.totalCount).toBe(2);
+    expect(found.facets.priceBands.filter((band) => band.count > 0).map((band) => band.minPrice)).toEqual([5_000, 10_000]);
+  });
+});
+
 describe('product search', () => {
   const names = async (search: string, activeOnly = true) => {
     const result = await list({ first: 100, sort: 'NAME_ASC', filter: { search, activeOnly } });

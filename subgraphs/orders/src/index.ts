@@ -1,7 +1,7 @@
 export { createOrdersSubgraph, ordersTypeDefs, type OrdersConfig, type OrdersOverrides } from './subgraph';
 export { ordersMigrations } from './migrations';
 export * as ordersSchema from './db/schema';
-export { applyOrdersToRollups } from './rollups/write-rollups';
+export { applyOrdersToRollups, applyOrderHistoryToRollups, type HistoricalOrder } from './rollups/write-rollups';
 export { rollupDeltas, customerDeltas, minuteOf, type RollupOrder } from './rollups/rollup-deltas';
 export {
   createSalesWindow,

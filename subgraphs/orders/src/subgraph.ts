@@ -113,8 +113,9 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     payments,
     logger: logger.child({ component: 'order-lifecycle' }),
     paymentTtlSeconds: config.paymentTtlSeconds,
-    onStatusChanged: (order) => {
-      if (order.status === 'CANCELLED') orderMetrics.cancelled(order);
+    onStatusChanged: (order, previousStatus) => {
+      if (order.status === 'PAID') orderMetrics.paid(order);
+      if (order.status === 'CANCELLED') orderMetrics.cancelled(order, previousStatus === 'PAID');
       relay.nudge();
     },
   });

@@ -16,6 +16,7 @@ import {
 } from '@rtc/testkit';
 import { createInventory, type Inventory } from './clients/inventory';
 import { ordersMigrations } from './migrations';
+import type { PaymentProvider } from './payments/payment-provider';
 import { createOrdersSubgraph, type OrdersConfig, type OrdersOverrides } from './subgraph';
 
 export interface SeedProduct {
@@ -64,9 +65,11 @@ export interface StackOptions {
   readonly config?: Partial<Omit<OrdersConfig, 'catalogUrl' | 'inventoryUrl'>>;
   /** Wraps the real inventory client, e.g. to make it fail for a while. */
   readonly inventory?: (real: Inventory) => Inventory;
+  /** Replaces the rule-based payment provider, e.g. to record refunds. */
+  readonly payments?: PaymentProvider;
 }
 
-export async function startOrderStack({ config = {}, inventory: wrapInventory }: StackOptions = {}): Promise<OrderStack> {
+export async function startOrderStack({ config = {}, inventory: wrapInventory, payments }: StackOptions = {}): Promise<OrderStack> {
   const [catalogDb, inventoryDb, ordersDb] = await Promise.all([
     createTestDatabase('catalog', catalogMigrations),
     createTestDatabase('inventory', inventoryMigrations),
@@ -90,7 +93,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory }:
     ...config,
   };
   const realInventory = createInventory(createInternalClient({ baseUrl: inventory.graphqlUrl, internalToken: testInternalToken }));
-  const overrides: OrdersOverrides = wrapInventory ? { inventory: wrapInventory(realInventory) } : {};
+  const overrides: OrdersOverrides = { ...(wrapInventory ? { inventory: wrapInventory(realInventory) } : {}), ...(payments ? { payments } : {}) };
   const startOrders = () => startService('orders', ordersDb.url, (deps) => createOrdersSubgraph(ordersConfig, deps, overrides));
   const orders = await startOrders();
   const replicas: RunningService<Orders>[] = [];

@@ -27,6 +27,15 @@ export function loadUsersEnv() {
       RATE_LIMIT_LOGIN_ADDRESS_WINDOW_SECONDS: seconds(60),
       RATE_LIMIT_SIGNUP_ADDRESS: count(20),
       RATE_LIMIT_SIGNUP_ADDRESS_WINDOW_SECONDS: seconds(60 * 60),
+      PASSWORD_RESET_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(86_400)
+        .default(30 * 60),
+      RATE_LIMIT_PASSWORD_RESET_EMAIL: count(3),
+      RATE_LIMIT_PASSWORD_RESET_ADDRESS: count(10),
+      RATE_LIMIT_PASSWORD_RESET_WINDOW_SECONDS: seconds(60 * 60),
       PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
       PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
     },
@@ -54,6 +63,8 @@ export function abuseConfigOf(env: UsersEnv): UsersAbuseConfig {
         blockSeconds: env.RATE_LIMIT_LOGIN_ADDRESS_WINDOW_SECONDS,
       },
       signUpsPerAddress: { points: env.RATE_LIMIT_SIGNUP_ADDRESS, windowSeconds: env.RATE_LIMIT_SIGNUP_ADDRESS_WINDOW_SECONDS },
+      resetRequestsPerEmail: { points: env.RATE_LIMIT_PASSWORD_RESET_EMAIL, windowSeconds: env.RATE_LIMIT_PASSWORD_RESET_WINDOW_SECONDS },
+      resetRequestsPerAddress: { points: env.RATE_LIMIT_PASSWORD_RESET_ADDRESS, windowSeconds: env.RATE_LIMIT_PASSWORD_RESET_WINDOW_SECONDS },
     },
     passwordHashing: { concurrency: env.PASSWORD_HASH_CONCURRENCY, maxQueued: env.PASSWORD_HASH_QUEUE },
   };

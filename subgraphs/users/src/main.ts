@@ -23,6 +23,7 @@ await serveSubgraph({
         tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
         abuse: abuseConfigOf(env),
         refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+        passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
       },
       deps,
     ),

@@ -6,6 +6,8 @@ import { createAccountAdmin } from './accounts/account-admin';
 import { createAccounts } from './accounts/accounts';
 import { createAttemptLimits, type AttemptLimitsConfig } from './accounts/attempt-limits';
 import { createPasswordHasher, type PasswordHashingLimits } from './accounts/password';
+import { createPasswordReset } from './accounts/password-reset';
+import { createLoggedPasswordResetDelivery, createUndeliverablePasswordResetDelivery, type PasswordResetDelivery } from './accounts/password-reset-delivery';
 import type { UsersContext } from './context';
 import { createUsersDb } from './db/client';
 import { users } from './db/schema';
@@ -23,6 +25,13 @@ export interface UsersConfig {
   readonly abuse?: UsersAbuseConfig;
   /** How long a session lasts without being refreshed. */
   readonly refreshTokenTtlSeconds?: number;
+  /** How long a password-reset token works. Default 30 minutes. */
+  readonly passwordResetTtlSeconds?: number;
+}
+
+export interface UsersOverrides {
+  /** Where reset tokens go; by default logged outside production, and not sent (with a warning) in production. */
+  readonly passwordResetDelivery?: PasswordResetDelivery;
 }
 
 export interface UsersAbuseConfig {
@@ -34,9 +43,10 @@ export interface UsersAbuseConfig {
 }
 
 const defaultRefreshTokenTtlSeconds = 30 * 24 * 3600;
+const defaultPasswordResetTtlSeconds = 30 * 60;
 
 /** Builds the users subgraph without listening. */
-export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps) {
+export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps, overrides: UsersOverrides = {}) {
   const { pool, metrics } = deps;
   const db = createUsersDb(pool);
   const relay = createServiceRelay(deps);
@@ -49,6 +59,19 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
   });
   const refreshTokens = createRefreshTokens(db, config.refreshTokenTtlSeconds ?? defaultRefreshTokenTtlSeconds);
   const accountAdmin = createAccountAdmin(db, refreshTokens);
+  const passwords = createPasswordHasher(config.abuse?.passwordHashing);
+  const attempts = createAttemptLimits(limitStore, config.abuse?.attempts);
+  const resetLogger = deps.logger.child({ component: 'password-reset' });
+  const passwordReset = createPasswordReset({
+    db,
+    passwords,
+    attempts,
+    delivery:
+      overrides.passwordResetDelivery ??
+      (config.production ? createUndeliverablePasswordResetDelivery(resetLogger) : createLoggedPasswordResetDelivery(resetLogger)),
+    ttlSeconds: config.passwordResetTtlSeconds ?? defaultPasswordResetTtlSeconds,
+    logger: resetLogger,
+  });
   const accounts = createAccounts({
     db,
     refreshTokens,
@@ -56,8 +79,9 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
     tokenTtlSeconds: config.tokenTtlSeconds,
     signups,
     onEventsWritten: relay.nudge,
-    passwords: createPasswordHasher(config.abuse?.passwordHashing),
-    attempts: createAttemptLimits(limitStore, config.abuse?.attempts),
+    passwords,
+    attempts,
+    passwordReset,
   });
   const server = await createSubgraphServer<UsersContext>({
     name: 'users',
@@ -80,5 +104,5 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
       ),
     }),
   });
-  return { ...server, relay, stop: () => limitStore.close() };
+  return { ...server, relay, passwordReset, stop: () => limitStore.close() };
 }

@@ -42,7 +42,10 @@ export const storeDayQuery = graphql(`
 `);
 
 export const salesTotalsFields = graphql(`
-  fragment SalesTotalsFields on SalesTotals { orders units revenue { amount currency } }
+  fragment SalesTotalsFields on SalesTotals {
+    gross { orders units revenue { amount currency } }
+    net { orders units revenue { amount currency } }
+  }
 `);
 
 export const salesTodayQuery = graphql(`
@@ -54,7 +57,7 @@ export const salesTodayQuery = graphql(`
 
 export const salesMinutesQuery = graphql(`
   query DashboardSalesMinutes($from: DateTime!, $to: DateTime!) {
-    salesSeries(from: $from, to: $to, bucket: MINUTE) { start orders revenue { amount currency } }
+    salesSeries(from: $from, to: $to, bucket: MINUTE) { start gross { orders revenue { amount currency } } }
   }
 `);
 
@@ -86,7 +89,7 @@ export const lowStockQuery = graphql(`
 
 export const feedOrderFields = graphql(`
   fragment FeedOrderFields on Order {
-    id number placedAt itemCount
+    id number placedAt itemCount paymentStatus
     total { amount currency }
     user { name }
     lines { quantity lineTotal { amount } product { id name } }

@@ -10,9 +10,17 @@ const order = (id: string, placedAt: number): RecentOrder => ({
   total: 100,
   currency: 'USD',
   placedAt,
+  paymentStatus: 'PENDING',
 });
 
 describe('latest orders feed', () => {
+  it('takes the latest payment status of an order it shows, and never goes back to unpaid', () => {
+    const paid = addRecentOrders([order('1', 10)], [{ ...order('1', 10), paymentStatus: 'PAID' }]);
+    expect(paid.map((o) => o.paymentStatus)).toEqual(['PAID']);
+    expect(addRecentOrders(paid, [order('1', 10)]).map((o) => o.paymentStatus)).toEqual(['PAID']);
+    expect(addRecentOrders(paid, [{ ...order('1', 10), paymentStatus: 'REFUNDED' }]).map((o) => o.paymentStatus)).toEqual(['REFUNDED']);
+  });
+
   it('shows the newest first and keeps one row per order', () => {
     const feed = addRecentOrders([order('1', 10), order('2', 20)], [order('3', 30), order('2', 20)]);
     expect(feed.map((o) => o.id)).toEqual(['3', '2', '1']);

@@ -1,3 +1,6 @@
+/** Where an order's payment stands, as the API's `Order.paymentStatus` says. */
+export type PaymentStatus = 'PENDING' | 'PAID' | 'REFUNDED' | 'VOIDED';
+
 export interface RecentOrder {
   readonly id: string;
   readonly number: string;
@@ -9,12 +12,26 @@ export interface RecentOrder {
   readonly currency: string;
   /** Epoch milliseconds. */
   readonly placedAt: number;
+  readonly paymentStatus: PaymentStatus;
 }
 
-/** Newest first, one row per order, at most `keep` rows. */
+/** How the feed names each payment status. */
+export const paymentStatusLabels: Readonly<Record<PaymentStatus, string>> = {
+  PENDING: 'Unpaid',
+  PAID: 'Paid',
+  REFUNDED: 'Refunded',
+  VOIDED: 'Voided',
+};
+
+/** Newest first, one row per order (the latest word on it: a payment status moves on), at most `keep` rows. */
 export function addRecentOrders(feed: readonly RecentOrder[], orders: readonly RecentOrder[], keep = 20): RecentOrder[] {
   const byId = new Map(feed.map((order) => [order.id, order]));
-  for (const order of orders) byId.set(order.id, order);
+  for (const order of orders) {
+    const known = byId.get(order.id);
+    // A payment only moves forward: a late tick resolved before the payment does not take a row back to unpaid.
+    const settled = known && known.paymentStatus !== 'PENDING' && order.paymentStatus === 'PENDING';
+    byId.set(order.id, settled ? { ...order, paymentStatus: known.paymentStatus } : order);
+  }
   return [...byId.values()].sort((a, b) => b.placedAt - a.placedAt || Number(b.id) - Number(a.id)).slice(0, keep);
 }
 

@@ -1,8 +1,17 @@
-/** Sales of a window: orders placed and not cancelled, their revenue (minor units) and units. */
+/** Orders, their revenue (minor units) and their units. */
 export interface SalesTotals {
   readonly orders: number;
   readonly revenue: number;
   readonly units: number;
+}
+
+/**
+ * A day's sales both ways: gross, every order placed, whatever happened to it since; net, those of them paid and
+ * not cancelled or refunded since.
+ */
+export interface DaySales {
+  readonly gross: SalesTotals;
+  readonly net: SalesTotals;
 }
 
 /** A placed order as a sales tick carries it. */
@@ -20,8 +29,8 @@ export interface SalesToday {
   /** Epoch milliseconds of today's midnight in the store's time zone. */
   readonly dayStart: number;
   readonly currency: string;
-  readonly today: SalesTotals;
-  readonly yesterday: SalesTotals | null;
+  readonly today: DaySales;
+  readonly yesterday: DaySales | null;
   /** Orders added from ticks since the last snapshot, so a repeated tick is counted once. */
   readonly counted: ReadonlySet<string>;
 }
@@ -34,20 +43,24 @@ export interface SalesChange {
 }
 
 export const noSales: SalesTotals = { orders: 0, revenue: 0, units: 0 };
+export const noDaySales: DaySales = { gross: noSales, net: noSales };
 
-export function salesTodayFromSnapshot(dayStart: number, currency: string, today: SalesTotals, yesterday: SalesTotals | null): SalesToday {
+export function salesTodayFromSnapshot(dayStart: number, currency: string, today: DaySales, yesterday: DaySales | null): SalesToday {
   return { dayStart, currency, today, yesterday, counted: new Set() };
 }
 
-/** Adds a placed order to today's totals; orders of an earlier day, of another currency or already counted change nothing. */
+/**
+ * Adds a placed order to today's gross sales; it enters net once paid, which the next snapshot shows. Orders of an
+ * earlier day, of another currency or already counted change nothing.
+ */
 export function addPlacedOrder(state: SalesToday, order: PlacedOrder): SalesToday {
   if (order.placedAt < state.dayStart || order.currency !== state.currency || state.counted.has(order.id)) return state;
   const counted = new Set(state.counted).add(order.id);
-  const { today } = state;
+  const { gross } = state.today;
   return {
     ...state,
     counted,
-    today: { orders: today.orders + 1, revenue: today.revenue + order.total, units: today.units + order.units },
+    today: { ...state.today, gross: { orders: gross.orders + 1, revenue: gross.revenue + order.total, units: gross.units + order.units } },
   };
 }
 
@@ -58,8 +71,7 @@ export function averageOrderValue({ orders, revenue }: SalesTotals): number {
 
 const relative = (current: number, previous: number) => (previous === 0 ? null : (current - previous) / previous);
 
-/** Today against yesterday at the same time of day; null parts where yesterday had nothing. */
-export function changeAgainstYesterday({ today, yesterday }: SalesToday): SalesChange {
+function changeOf(today: SalesTotals, yesterday: SalesTotals | undefined): SalesChange {
   if (!yesterday) return { orders: null, revenue: null, units: null, averageOrderValue: null };
   return {
     orders: relative(today.orders, yesterday.orders),
@@ -67,4 +79,9 @@ export function changeAgainstYesterday({ today, yesterday }: SalesToday): SalesC
     units: relative(today.units, yesterday.units),
     averageOrderValue: relative(averageOrderValue(today), averageOrderValue(yesterday)),
   };
+}
+
+/** Today against yesterday at the same time of day, gross and net; null parts where yesterday had nothing. */
+export function changeAgainstYesterday({ today, yesterday }: SalesToday): { gross: SalesChange; net: SalesChange } {
+  return { gross: changeOf(today.gross, yesterday?.gross), net: changeOf(today.net, yesterday?.net) };
 }

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import { formatCount, formatMinute, formatMoney, minorUnitsPerMajor } from '../format';
+import { chartCeiling } from '../state/chart-scale';
 import type { MinuteSeries } from '../state/minute-series';
 import { h, panel } from './element';
 
@@ -10,6 +11,7 @@ const theme = {
   ordersFill: 'rgba(56, 189, 248, 0.55)',
   revenue: '#34d399',
   revenueFill: 'rgba(52, 211, 153, 0.14)',
+  clipped: '#fbbf24',
   font: '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
 };
 
@@ -26,23 +28,29 @@ interface ChartSpec {
   readonly formatValue: (value: number) => string;
 }
 
-/** A per-minute chart over the last hour, with a hidden table of the same numbers for screen readers (and tests). */
+/**
+ * A per-minute chart over the last hour, with a hidden table of the same numbers for screen readers (and tests).
+ * When one minute spikes far above the rest, the axis stops short of it (see `chartCeiling`): the spike's bar is
+ * drawn to the top with a marker, and a note under the title gives its real value.
+ */
 function createMinuteChart(spec: ChartSpec) {
   const box = panel(spec.title, { id: spec.id, class: 'chart-panel' });
   const readout = h('p', { class: 'chart-readout', attrs: { 'aria-hidden': 'true' } });
+  const clipNote = h('p', { class: 'chart-clip-note', attrs: { hidden: '' } });
   const canvasHost = h('div', { class: 'chart-canvas' });
   const tableBody = h('tbody');
   const table = h(
     'table',
     { attrs: { 'data-series': spec.id } },
-    h('caption', { text: `${spec.title} per minute` }),
+    h('caption', { text: spec.title }),
     h('thead', {}, h('tr', {}, h('th', { text: 'Minute', attrs: { scope: 'col' } }), h('th', { text: spec.label, attrs: { scope: 'col' } }))),
     tableBody,
   );
   // Tables grow to fit their rows whatever their height, so the hiding is done by a wrapper.
-  box.body.append(readout, canvasHost, h('div', { class: 'visually-hidden' }, table));
+  box.body.append(readout, clipNote, canvasHost, h('div', { class: 'visually-hidden' }, table));
 
   let series: MinuteSeries | null = null;
+  let ceiling = 0;
   let defaultReadout = '';
   const axisStyle = { stroke: theme.axis, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } };
   const chart = new uPlot(
@@ -54,7 +62,7 @@ function createMinuteChart(spec: ChartSpec) {
       scales: {
         // Half a minute of room at both ends, so the first and the current minute's bars are not cut in half.
         x: { time: true, range: (_u, min, max) => [min - 30, max + 30] },
-        y: { range: (_u, _min, max) => [0, Math.max((max ?? 0) * 1.15, spec.kind === 'bars' ? 4 : 1)] },
+        y: { range: () => [0, Math.max(ceiling * 1.15, spec.kind === 'bars' ? 4 : 1)] },
       },
       axes: [
         { ...axisStyle, space: 60, values: (_u, splits) => splits.map((seconds) => formatMinute(new Date(seconds * 1000))) },
@@ -70,6 +78,14 @@ function createMinuteChart(spec: ChartSpec) {
           points: { show: false },
           ...(spec.kind === 'bars' ? { paths: uPlot.paths.bars!({ size: [0.7, 24], radius: 0.15 }) } : {}),
         },
+        // Markers alone, at the top of the axis, over the minutes it clips.
+        {
+          label: 'Above the axis',
+          stroke: theme.clipped,
+          width: 0,
+          paths: () => null,
+          points: { show: true, size: 9, fill: theme.clipped, stroke: theme.clipped },
+        },
       ],
       hooks: {
         setCursor: [
@@ -83,7 +99,7 @@ function createMinuteChart(spec: ChartSpec) {
         ],
       },
     },
-    [[], []],
+    [[], [], []],
     canvasHost,
   );
   new ResizeObserver(([entry]) => {
@@ -98,9 +114,21 @@ function createMinuteChart(spec: ChartSpec) {
       series = next;
       defaultReadout = readoutText;
       if (chart.cursor.idx === null || chart.cursor.idx === undefined) readout.textContent = readoutText;
+      const real = next.points.map((point) => spec.value(point));
+      const scale = chartCeiling(real);
+      ceiling = scale.top;
       // Empty minutes draw nothing rather than a flat stroke along the axis.
-      const values = next.points.map((point) => (spec.kind === 'bars' && spec.value(point) === 0 ? null : spec.value(point)));
-      chart.setData([next.points.map((point) => point.start / 1000), values]);
+      const values = real.map((value) => (spec.kind === 'bars' && value === 0 ? null : Math.min(value, scale.top)));
+      const markers = real.map((value) => (scale.clipped && value > scale.top ? scale.top : null));
+      chart.setData([next.points.map((point) => point.start / 1000), values, markers]);
+      const peakIndex = real.indexOf(Math.max(...real));
+      const peak = next.points[peakIndex];
+      clipNote.hidden = !scale.clipped || !peak;
+      clipNote.dataset['clipped'] = String(scale.clipped);
+      clipNote.textContent =
+        scale.clipped && peak
+          ? `▲ Axis stops at ${spec.formatValue(scale.top)}: the peak, ${spec.formatValue(real[peakIndex]!)} at ${formatMinute(new Date(peak.start))}, is clipped`
+          : '';
       tableBody.replaceChildren(
         ...next.points.map((point) =>
           h(
@@ -120,7 +148,7 @@ export function createMinuteCharts(currency: () => string) {
   const majorRevenue = (point: MinuteSeries['points'][number]) => point.revenue / minorUnitsPerMajor(currency());
   const orders = createMinuteChart({
     id: 'orders-per-minute',
-    title: 'Orders per minute',
+    title: 'Orders placed per minute (gross)',
     label: 'Orders',
     kind: 'bars',
     stroke: theme.orders,
@@ -130,7 +158,7 @@ export function createMinuteCharts(currency: () => string) {
   });
   const revenue = createMinuteChart({
     id: 'revenue-per-minute',
-    title: 'Revenue per minute',
+    title: 'Gross sales per minute',
     label: 'Revenue',
     kind: 'area',
     stroke: theme.revenue,

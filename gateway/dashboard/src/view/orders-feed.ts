@@ -1,6 +1,10 @@
 import { formatClock, formatMoney } from '../format';
-import type { RecentOrder } from '../state/recent-orders';
+import { paymentStatusLabels, type RecentOrder } from '../state/recent-orders';
 import { h, panel } from './element';
+
+function paymentBadge(order: RecentOrder): HTMLElement {
+  return h('span', { class: 'feed-payment', text: paymentStatusLabels[order.paymentStatus], attrs: { 'data-payment-status': order.paymentStatus } });
+}
 
 function orderRow(order: RecentOrder): HTMLLIElement {
   return h(
@@ -13,13 +17,18 @@ function orderRow(order: RecentOrder): HTMLLIElement {
       h('p', { class: 'feed-customer' }, h('span', { class: 'feed-number', text: order.number }), ` ${order.customer}`),
       h('p', { class: 'feed-items', text: order.items }),
     ),
-    h('p', { class: 'feed-total', text: formatMoney({ amount: order.total, currency: order.currency }) }),
+    h(
+      'div',
+      { class: 'feed-side' },
+      h('p', { class: 'feed-total', text: formatMoney({ amount: order.total, currency: order.currency }) }),
+      paymentBadge(order),
+    ),
   );
 }
 
 /** The latest orders, newest on top; rows that arrive live are highlighted for a moment. */
 export function createOrdersFeed() {
-  const box = panel('Latest orders', { id: 'latest-orders', subtitle: 'as they are placed', class: 'feed-panel' });
+  const box = panel('Latest orders', { id: 'latest-orders', subtitle: 'as they are placed, with their payment', class: 'feed-panel' });
   const list = h('ol', { class: 'feed' });
   const empty = h('p', { class: 'empty', text: 'No orders yet today.' });
   box.body.append(list, empty);
@@ -36,6 +45,9 @@ export function createOrdersFeed() {
         if (!row) {
           row = orderRow(order);
           if (highlightNew) row.classList.add('is-new');
+        } else {
+          const badge = row.querySelector<HTMLElement>('.feed-payment');
+          if (badge && badge.dataset['paymentStatus'] !== order.paymentStatus) badge.replaceWith(paymentBadge(order));
         }
         next.set(order.id, row);
         const current = list.children[index];

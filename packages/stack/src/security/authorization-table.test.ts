@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLive, postGraphQL, queryRows, sendHttp, type LiveClient } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from '../testing';
@@ -64,6 +64,17 @@ const nul = 'null';
 const hidden = 'withheld';
 
 const uniqueEmail = () => `${randomBytes(6).toString('hex')}@test.rtc.example`;
+
+/** A password-reset token of `userId`, stored as requestPasswordReset stores one (its delivery is not the question here). */
+async function resetTokenFor(userId: string): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await queryRows(
+    stack.databaseUrl('users'),
+    'INSERT INTO password_reset_tokens (token_hash, user_id, created_at, expires_at) VALUES (?, ?, NOW(3), NOW(3) + INTERVAL 10 MINUTE)',
+    [createHash('sha256').update(token).digest('hex'), userId],
+  );
+  return token;
+}
 const key = () => randomBytes(8).toString('hex');
 const lastHour = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
 const cartLineOf = (value: unknown, productId: string) =>
@@ -289,6 +300,24 @@ const mutations: Row[] = [
     variables: (fx) => ({ current: fx.credentials.password }),
     outcomes: [U, ok, ok, ok, ok, U],
     spendsCaller: true,
+  },
+  {
+    field: 'updateProfile',
+    operation: 'mutation { updateProfile(input: { name: "Table Renamed" }) { id name } }',
+    outcomes: [U, ok, ok, ok, ok, U],
+    verify: (value) => expect((value as { name: string }).name).toBe('Table Renamed'),
+  },
+  {
+    field: 'requestPasswordReset',
+    operation: 'mutation($email: String!) { requestPasswordReset(email: $email) }',
+    variables: () => ({ email: uniqueEmail() }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'completePasswordReset',
+    operation: 'mutation($token: String!) { completePasswordReset(token: $token, newPassword: "table-password-789") { token user { id } } }',
+    variables: async (fx) => ({ token: await resetTokenFor((await fx.newUser()).id) }),
+    outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
     field: 'setUserRole',

@@ -4,7 +4,7 @@ import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import { catalogSchema } from '@rtc/catalog';
 import type { SubgraphName } from '@rtc/gateway';
 import { inventorySchema } from '@rtc/inventory';
-import { applyOrdersToRollups, ordersSchema } from '@rtc/orders';
+import { applyOrderHistoryToRollups, ordersSchema } from '@rtc/orders';
 import { createMysqlPool, runnerOn, withDatabase, type Pool } from '@rtc/service-kit';
 import { hashPassword, usersSchema } from '@rtc/users';
 import { customerPassword, planStore, staffAccounts, type StorePlan } from './plan';
@@ -112,16 +112,15 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
   const lineRows = plan.orders.flatMap((order) => order.lines.map((line) => ({ orderId: order.id, ...line, lineAmount: line.quantity * line.unitAmount })));
   await insertChunked(pool, ordersSchema.orderLines, lineRows);
   progress(`order lines ${lineRows.length}`);
-  const counted = plan.orders
-    .filter((order) => order.status !== 'CANCELLED')
-    .map((order) => ({
-      userId: order.userId,
-      placedAt: order.placedAt,
-      currency,
-      totalAmount: order.total,
-      lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
-    }));
-  await applyOrdersToRollups(runnerOn(pool), counted);
+  const history = plan.orders.map((order) => ({
+    status: order.status,
+    userId: order.userId,
+    placedAt: order.placedAt,
+    currency,
+    totalAmount: order.total,
+    lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
+  }));
+  await applyOrderHistoryToRollups(runnerOn(pool), history);
   progress('sales rollups');
 }
 

@@ -4,11 +4,15 @@ import type { CatalogDb } from '../db/client';
 import { outbox, products, type ProductRow } from '../db/schema';
 import { productChangedEvent } from './catalog-events';
 import { normalizeSku, parseCreateProduct, parseUpdateProduct, type CreateProductArgs, type UpdateProductArgs } from './product-input';
-import { parseProductListing, type ProductListingArgs } from './product-listing-args';
-import { listProducts, type ProductPage } from './product-listing';
+import { productFacets, type ProductFacetCounts } from './product-facets';
+import { parseProductListing, type ProductListing, type ProductListingArgs } from './product-listing-args';
+import { countProducts, listProducts, type ProductPage } from './product-listing';
 
 export interface Products {
   list(args: ProductListingArgs): Promise<ProductPage>;
+  /** How many products `listing` shows over all its pages. */
+  count(listing: ProductListing): Promise<number>;
+  facets(listing: ProductListing): Promise<ProductFacetCounts>;
   bySku(sku: string): Promise<ProductRow | null>;
   create(input: CreateProductArgs): Promise<ProductRow>;
   update(id: string, input: UpdateProductArgs): Promise<ProductRow>;
@@ -29,6 +33,8 @@ export function createProducts(db: CatalogDb, onEventsWritten: () => void = () =
 
   return {
     list: (args) => listProducts(db, parseProductListing(args)),
+    count: (listing) => countProducts(db, listing),
+    facets: (listing) => productFacets(db, listing),
 
     async bySku(sku) {
       let normalized: string;

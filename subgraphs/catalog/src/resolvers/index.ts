@@ -1,8 +1,10 @@
 import { DateTimeScalar, SafeIntScalar } from '@rtc/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Category } from './Category';
+import { CategoryFacet } from './CategoryFacet';
 import { Mutation } from './Mutation';
 import { Product } from './Product';
+import { ProductConnection } from './ProductConnection';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, Category };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, Category, ProductConnection, CategoryFacet };

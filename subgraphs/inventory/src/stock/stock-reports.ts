@@ -1,5 +1,5 @@
 import { and, eq, lte } from 'drizzle-orm';
-import { badInput, decodeCursor, keysetAfter, keysetOrder, pageSize, parseNumericId, toConnection, type Connection } from '@rtc/service-kit';
+import { badInput, decodeCursor, emptyConnection, keysetAfter, keysetOrder, pageSize, parseNumericId, toConnection, type Connection } from '@rtc/service-kit';
 import type { InventoryDb } from '../db/client';
 import { stock, stockLedger, type StockMovementRow, type StockRow } from '../db/schema';
 
@@ -21,7 +21,7 @@ function numericCursor(after: string | null | undefined, arity: number): number[
   return key as number[];
 }
 
-const emptyPage = <T>(): Connection<T> => ({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+const emptyPage = <T>(): Connection<T> => emptyConnection();
 
 export function createStockReports(db: InventoryDb): StockReports {
   return {
@@ -44,7 +44,7 @@ export function createStockReports(db: InventoryDb): StockReports {
         )
         .orderBy(...keysetOrder('asc', [stock.available, stock.productId]))
         .limit(size + 1);
-      return toConnection(rows, size, (row) => [row.available, row.productId]);
+      return toConnection(rows, size, (row) => [row.available, row.productId], cursor !== null);
     },
 
     async movements(productId, { first, after }) {
@@ -58,7 +58,7 @@ export function createStockReports(db: InventoryDb): StockReports {
         .where(and(eq(stockLedger.productId, id), cursor ? keysetAfter('desc', [[stockLedger.id, cursor[0]]]) : undefined))
         .orderBy(...keysetOrder('desc', [stockLedger.id]))
         .limit(size + 1);
-      return toConnection(rows, size, (row) => [row.id]);
+      return toConnection(rows, size, (row) => [row.id], cursor !== null);
     },
   };
 }

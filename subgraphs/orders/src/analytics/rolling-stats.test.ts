@@ -19,6 +19,8 @@ describe('rolling sales statistics', () => {
     });
     expect(stats).toEqual({
       windowSeconds: 300,
+      gross: { orders: 2, revenue: { amount: 1500, currency: 'USD' }, units: 3, averageOrderValue: { amount: 750, currency: 'USD' } },
+      net: { orders: 0, revenue: { amount: 0, currency: 'USD' }, units: 0, averageOrderValue: { amount: 0, currency: 'USD' } },
       orders: 2,
       revenue: { amount: 1500, currency: 'USD' },
       units: 3,
@@ -64,11 +66,29 @@ describe('sales window', () => {
     expect(window.stats({ now, windowSeconds: 60, currency: 'USD' }).orders).toBe(1);
   });
 
-  it('ignores an OrderPlaced that arrives after its cancellation', () => {
+  it('counts an OrderPlaced that arrives after its cancellation in gross alone', () => {
     const window = createSalesWindow();
     window.cancel('7', now);
     window.add(sale('7', 1, 500));
-    expect(window.stats({ now, windowSeconds: 60, currency: 'USD' }).orders).toBe(0);
+    window.pay('7');
+    const stats = window.stats({ now, windowSeconds: 60, currency: 'USD' });
+    expect([stats.orders, stats.gross.orders, stats.gross.revenue.amount, stats.net.orders]).toEqual([0, 1, 500, 0]);
+  });
+
+  it('moves a paid order into net and a cancelled one out of net, leaving gross as placed', () => {
+    const window = createSalesWindow();
+    window.add(sale('1', 5, 1000, 2));
+    window.add(sale('2', 5, 300, 1));
+    window.add(sale('3', 5, 200, 4));
+    window.pay('1');
+    window.pay('1');
+    window.pay('2');
+    window.cancel('2', now);
+    window.cancel('3', now);
+    const stats = window.stats({ now, windowSeconds: 60, currency: 'USD' });
+    expect(stats.gross).toMatchObject({ orders: 3, revenue: { amount: 1500 }, units: 7 });
+    expect(stats.net).toMatchObject({ orders: 1, revenue: { amount: 1000 }, units: 2, averageOrderValue: { amount: 1000 } });
+    expect([stats.orders, stats.revenue.amount]).toEqual([1, 1000]);
   });
 
   it('forgets orders older than it retains', () => {
@@ -90,5 +110,25 @@ describe('history read back by the minute', () => {
       { now: 1_060_000, windowSeconds: 300, currency: 'USD' },
     );
     expect(stats).toMatchObject({ orders: 5, revenue: { amount: 10_500 }, units: 13, averageOrderValue: { amount: 2_100 } });
+  });
+
+  it('takes a minute’s gross and net figures as read back', () => {
+    const stats = rollingSalesStats(
+      [
+        {
+          orderId: 'minute:1',
+          placedAt: 1_000_000,
+          amount: 10_000,
+          currency: 'USD',
+          units: 12,
+          orders: 4,
+          gross: { orders: 5, amount: 12_000, units: 15 },
+          net: { orders: 3, amount: 7_500, units: 9 },
+        },
+      ],
+      { now: 1_060_000, windowSeconds: 300, currency: 'USD' },
+    );
+    expect(stats.gross).toMatchObject({ orders: 5, revenue: { amount: 12_000 }, units: 15 });
+    expect(stats.net).toMatchObject({ orders: 3, revenue: { amount: 7_500 }, units: 9, averageOrderValue: { amount: 2_500 } });
   });
 });

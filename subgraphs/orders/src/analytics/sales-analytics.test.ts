@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlPool, runnerOn } from '@rtc/service-kit';
 import { errorCodes } from '@rtc/testkit';
 import * as schema from '../db/schema';
-import { applyOrdersToRollups } from '../rollups/write-rollups';
+import { applyOrderHistoryToRollups, applyOrdersToRollups, type HistoricalOrder } from '../rollups/write-rollups';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
 // New York in January keeps UTC-5 all month, so plain SQL can bucket days with a fixed offset.
@@ -15,18 +15,40 @@ const customer: Caller = { userId: '501' };
 let stack: OrderStack;
 
 const money = 'amount currency';
-const seriesQuery = `query($from: DateTime!, $to: DateTime!, $bucket: SalesBucket!) { salesSeries(from: $from, to: $to, bucket: $bucket) { start orders revenue { ${money} } units averageOrderValue { ${money} } } }`;
-const totals = `from to orders revenue { ${money} } units averageOrderValue { ${money} }`;
-const summaryQuery = `query($from: DateTime!, $to: DateTime!) { salesSummary(from: $from, to: $to) { current { ${totals} } previous { ${totals} } change { orders revenue units averageOrderValue } } }`;
-const topQuery = `query($from: DateTime!, $to: DateTime!, $limit: Int) { topProducts(from: $from, to: $to, limit: $limit) { product { id } units revenue { ${money} } orders } }`;
-const customersQuery = `query($from: DateTime!, $to: DateTime!, $limit: Int) { customerStats(from: $from, to: $to, limit: $limit) { customers newCustomers returningCustomers returningCustomerRate repeatPurchaseRate topCustomers { user { id } orders spend { ${money} } } } }`;
+const figures = `orders revenue { ${money} } units averageOrderValue { ${money} }`;
+const seriesQuery = `query($from: DateTime!, $to: DateTime!, $bucket: SalesBucket!) { salesSeries(from: $from, to: $to, bucket: $bucket) { start ${figures} gross { ${figures} } net { ${figures} } } }`;
+const totals = `from to ${figures} gross { ${figures} } net { ${figures} }`;
+const change = 'orders revenue units averageOrderValue';
+const summaryQuery = `query($from: DateTime!, $to: DateTime!) { salesSummary(from: $from, to: $to) { current { ${totals} } previous { ${totals} } change { ${change} } grossChange { ${change} } netChange { ${change} } } }`;
+const productFigures = `units revenue { ${money} } orders`;
+const topQuery = `query($from: DateTime!, $to: DateTime!, $limit: Int) { topProducts(from: $from, to: $to, limit: $limit) { product { id } ${productFigures} gross { ${productFigures} } net { ${productFigures} } } }`;
+const customersQuery = `query($from: DateTime!, $to: DateTime!, $limit: Int) { customerStats(from: $from, to: $to, limit: $limit) { customers newCustomers returningCustomers returningCustomerRate repeatPurchaseRate topCustomers { user { id } orders spend { ${money} } netOrders netSpend { ${money} } } } }`;
 
-interface Point {
-  start: string;
+interface Figures {
   orders: number;
   revenue: { amount: number; currency: string };
   units: number;
   averageOrderValue: { amount: number; currency: string };
+}
+
+interface Point extends Figures {
+  start: string;
+  gross: Figures;
+  net: Figures;
+}
+
+/** Orders, revenue and units as plain SQL sums them. */
+interface RawFigures {
+  orders: number;
+  revenue: number;
+  units: number;
+}
+
+/** Not cancelled (the deprecated figures), gross (every order placed) and net (paid, not cancelled or refunded). */
+interface RawSales {
+  standing: RawFigures;
+  gross: RawFigures;
+  net: RawFigures;
 }
 
 /** A small deterministic generator, so a failure replays. */
@@ -42,14 +64,14 @@ const historyStart = Date.parse('2026-01-01T00:00:00Z');
 const historyDays = 20;
 const productIds = [11, 12, 13, 14, 15, 16];
 
-/** A month of history written the way the stack's seeder does: rows straight in, rollups through applyOrdersToRollups. */
+/** A month of history written the way the stack's seeder does: rows straight in, rollups through applyOrderHistoryToRollups. */
 async function seedHistory(url: string) {
   const next = random(42);
   const pool = createMysqlPool({ url, connectionLimit: 1 });
   const db = drizzle(pool, { schema, mode: 'default' });
   const orders: (typeof schema.orders.$inferInsert)[] = [];
   const lines: (typeof schema.orderLines.$inferInsert)[] = [];
-  const standing: Parameters<typeof applyOrdersToRollups>[1][number][] = [];
+  const history: HistoricalOrder[] = [];
   for (let id = 1; id <= 600; id += 1) {
     // Clusters of orders on some minutes, and some exactly on minute boundaries.
     const minute = Math.floor(next() * historyDays * 24 * 60);
@@ -61,7 +83,10 @@ async function seedHistory(url: string) {
       const unitAmount = productId * 100 + 99;
       return { orderId: id, productId, quantity, unitAmount, lineAmount: quantity * unitAmount };
     });
-    const status = next() < 0.15 ? 'CANCELLED' : next() < 0.5 ? 'PENDING' : 'DELIVERED';
+    // Cancelled unpaid, refunded (paid, then cancelled), unpaid, paid, delivered.
+    const draw = next();
+    const status = draw < 0.15 ? 'CANCELLED' : draw < 0.45 ? 'PENDING' : draw < 0.65 ? 'PAID' : 'DELIVERED';
+    const paidAt = status === 'PAID' || status === 'DELIVERED' || (status === 'CANCELLED' && draw < 0.06) ? placedAt : null;
     const totalAmount = orderLines.reduce((sum, line) => sum + line.lineAmount, 0);
     const itemCount = orderLines.reduce((sum, line) => sum + line.quantity, 0);
     orders.push({
@@ -75,11 +100,12 @@ async function seedHistory(url: string) {
       itemCount,
       placedAt,
       updatedAt: placedAt,
+      paidAt,
       cancelledAt: status === 'CANCELLED' ? placedAt : null,
       stockReleasedAt: status === 'CANCELLED' ? placedAt : null,
     });
     lines.push(...orderLines);
-    if (status !== 'CANCELLED') standing.push({ userId, placedAt, currency: 'USD', totalAmount, lines: orderLines });
+    history.push({ status, userId, placedAt, currency: 'USD', totalAmount, lines: orderLines });
   }
   // One order in another currency, which USD figures must leave out.
   orders.push({
@@ -95,7 +121,8 @@ async function seedHistory(url: string) {
     updatedAt: new Date('2026-01-05T12:00:00Z'),
   });
   lines.push({ orderId: 601, productId: 11, quantity: 1, unitAmount: 5_000, lineAmount: 5_000 });
-  standing.push({
+  history.push({
+    status: 'PAID',
     userId: 1_001,
     placedAt: new Date('2026-01-05T12:00:00Z'),
     currency: 'EUR',
@@ -105,7 +132,7 @@ async function seedHistory(url: string) {
   try {
     await db.insert(schema.orders).values(orders);
     await db.insert(schema.orderLines).values(lines);
-    await applyOrdersToRollups(runnerOn(pool), standing);
+    await applyOrderHistoryToRollups(runnerOn(pool), history);
   } finally {
     await pool.end();
   }
@@ -114,25 +141,54 @@ async function seedHistory(url: string) {
 const minuteFloor = (iso: string) => new Date(Math.floor(Date.parse(iso) / 60_000) * 60_000);
 const minuteCeil = (iso: string) => new Date(Math.ceil(Date.parse(iso) / 60_000) * 60_000);
 
+// The three kinds of sales as plain SQL over the orders: paid means PAID, SHIPPED or DELIVERED (a cancelled paid
+// order was refunded).
+const standingSql = "status <> 'CANCELLED'";
+const paidSql = "status IN ('PAID', 'SHIPPED', 'DELIVERED')";
+const rawSalesColumns = `
+  SUM(${standingSql}) AS orders, SUM(IF(${standingSql}, total_amount, 0)) AS revenue, SUM(IF(${standingSql}, item_count, 0)) AS units,
+  COUNT(*) AS gross_orders, SUM(total_amount) AS gross_revenue, SUM(item_count) AS gross_units,
+  SUM(${paidSql}) AS net_orders, SUM(IF(${paidSql}, total_amount, 0)) AS net_revenue, SUM(IF(${paidSql}, item_count, 0)) AS net_units`;
+type RawSalesRow = Record<
+  'orders' | 'revenue' | 'units' | 'gross_orders' | 'gross_revenue' | 'gross_units' | 'net_orders' | 'net_revenue' | 'net_units',
+  unknown
+>;
+const noRawSales: RawSales = {
+  standing: { orders: 0, revenue: 0, units: 0 },
+  gross: { orders: 0, revenue: 0, units: 0 },
+  net: { orders: 0, revenue: 0, units: 0 },
+};
+
+function rawSalesOf(row: RawSalesRow | undefined): RawSales {
+  if (!row) return noRawSales;
+  const n = (value: unknown) => Number(value ?? 0);
+  return {
+    standing: { orders: n(row.orders), revenue: n(row.revenue), units: n(row.units) },
+    gross: { orders: n(row.gross_orders), revenue: n(row.gross_revenue), units: n(row.gross_units) },
+    net: { orders: n(row.net_orders), revenue: n(row.net_revenue), units: n(row.net_units) },
+  };
+}
+
 /** The sales of [from, to) straight from the orders table. */
-async function rawTotals(from: Date, to: Date) {
-  const [row] = await stack.orderRows<{ orders: number; revenue: number; units: number }>(
-    "SELECT COUNT(*) AS orders, COALESCE(SUM(total_amount), 0) AS revenue, COALESCE(SUM(item_count), 0) AS units FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ?",
-    [from, to],
-  );
-  return { orders: Number(row!.orders), revenue: Number(row!.revenue), units: Number(row!.units) };
+async function rawTotals(from: Date, to: Date): Promise<RawSales> {
+  const [row] = await stack.orderRows<RawSalesRow>(`SELECT ${rawSalesColumns} FROM orders WHERE currency = 'USD' AND placed_at >= ? AND placed_at < ?`, [
+    from,
+    to,
+  ]);
+  return rawSalesOf(row);
 }
 
 /** Raw per-bucket sales keyed by bucket start (ISO), bucketed by `bucketSql` over `placed_at`. */
-async function rawSeries(from: Date, to: Date, bucketSql: string) {
-  const rows = await stack.orderRows<{ bucket: Date; orders: number; revenue: number; units: number }>(
-    `SELECT ${bucketSql} AS bucket, COUNT(*) AS orders, SUM(total_amount) AS revenue, SUM(item_count) AS units FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY bucket`,
+async function rawSeries(from: Date, to: Date, bucketSql: string): Promise<Map<string, RawSales>> {
+  const rows = await stack.orderRows<RawSalesRow & { bucket: Date }>(
+    `SELECT ${bucketSql} AS bucket, ${rawSalesColumns} FROM orders WHERE currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY bucket`,
     [from, to],
   );
-  return new Map(
-    rows.map((row) => [new Date(row.bucket).toISOString(), { orders: Number(row.orders), revenue: Number(row.revenue), units: Number(row.units) }]),
-  );
+  return new Map(rows.map((row) => [new Date(row.bucket).toISOString(), rawSalesOf(row)]));
 }
+
+const figuresOf = (figures: Figures) => ({ orders: figures.orders, revenue: figures.revenue.amount, units: figures.units });
+const aov = ({ orders, revenue }: RawFigures) => (orders ? Math.round(revenue / orders) : 0);
 
 async function series(from: string, to: string, bucket: string): Promise<Point[]> {
   const result = await stack.call<{ salesSeries: Point[] }>(seriesQuery, { from, to, bucket }, analyst);
@@ -140,13 +196,20 @@ async function series(from: string, to: string, bucket: string): Promise<Point[]
   return result.data!.salesSeries;
 }
 
-function expectSeriesMatches(points: Point[], raw: Map<string, { orders: number; revenue: number; units: number }>) {
-  const nonEmpty = points.filter((point) => point.orders > 0);
+function expectSeriesMatches(points: Point[], raw: Map<string, RawSales>) {
+  const nonEmpty = points.filter((point) => point.gross.orders > 0);
   expect(nonEmpty.length).toBe(raw.size);
   for (const point of points) {
-    const expected = raw.get(point.start) ?? { orders: 0, revenue: 0, units: 0 };
-    expect({ start: point.start, orders: point.orders, revenue: point.revenue.amount, units: point.units }).toEqual({ start: point.start, ...expected });
-    expect(point.averageOrderValue.amount).toBe(expected.orders ? Math.round(expected.revenue / expected.orders) : 0);
+    const expected = raw.get(point.start) ?? noRawSales;
+    expect({ start: point.start, standing: figuresOf(point), gross: figuresOf(point.gross), net: figuresOf(point.net) }).toEqual({
+      start: point.start,
+      ...expected,
+    });
+    expect([point.averageOrderValue.amount, point.gross.averageOrderValue.amount, point.net.averageOrderValue.amount]).toEqual([
+      aov(expected.standing),
+      aov(expected.gross),
+      aov(expected.net),
+    ]);
   }
 }
 
@@ -188,40 +251,73 @@ describe('sales analytics against the raw orders table', () => {
   it('sums a window and the one before it like plain SQL, with the relative change', async () => {
     const from = '2026-01-08T05:00:00Z';
     const to = '2026-01-15T05:00:00Z';
+    type Change = { orders: number | null; revenue: number | null; units: number | null };
+    type Totals = Figures & { from: string; gross: Figures; net: Figures };
     const result = await stack.call<{
-      salesSummary: {
-        current: { from: string; to: string; orders: number; revenue: { amount: number }; units: number; averageOrderValue: { amount: number } };
-        previous: { from: string; orders: number; revenue: { amount: number }; units: number };
-        change: { orders: number | null; revenue: number | null; units: number | null };
-      };
+      salesSummary: { current: Totals; previous: Totals; change: Change; grossChange: Change; netChange: Change };
     }>(summaryQuery, { from, to }, analyst);
     expect(result.errors).toBeUndefined();
-    const { current, previous, change } = result.data!.salesSummary;
+    const { current, previous, change, grossChange, netChange } = result.data!.salesSummary;
     const rawCurrent = await rawTotals(new Date(from), new Date(to));
     const rawPrevious = await rawTotals(new Date('2026-01-01T05:00:00Z'), new Date(from));
-    expect(rawCurrent.orders).toBeGreaterThan(50);
-    expect([current.orders, current.revenue.amount, current.units]).toEqual([rawCurrent.orders, rawCurrent.revenue, rawCurrent.units]);
-    expect(current.averageOrderValue.amount).toBe(Math.round(rawCurrent.revenue / rawCurrent.orders));
+    // Each kind differs from the others, so a figure read from the wrong column cannot pass.
+    expect(rawCurrent.net.orders).toBeGreaterThan(30);
+    expect(rawCurrent.standing.orders).toBeGreaterThan(rawCurrent.net.orders);
+    expect(rawCurrent.gross.orders).toBeGreaterThan(rawCurrent.standing.orders);
+    expect({ standing: figuresOf(current), gross: figuresOf(current.gross), net: figuresOf(current.net) }).toEqual(rawCurrent);
+    expect([current.averageOrderValue.amount, current.gross.averageOrderValue.amount, current.net.averageOrderValue.amount]).toEqual([
+      aov(rawCurrent.standing),
+      aov(rawCurrent.gross),
+      aov(rawCurrent.net),
+    ]);
     expect(previous.from).toBe('2026-01-01T05:00:00.000Z');
-    expect([previous.orders, previous.revenue.amount, previous.units]).toEqual([rawPrevious.orders, rawPrevious.revenue, rawPrevious.units]);
-    expect(change.orders).toBeCloseTo((rawCurrent.orders - rawPrevious.orders) / rawPrevious.orders, 10);
-    expect(change.revenue).toBeCloseTo((rawCurrent.revenue - rawPrevious.revenue) / rawPrevious.revenue, 10);
+    expect({ standing: figuresOf(previous), gross: figuresOf(previous.gross), net: figuresOf(previous.net) }).toEqual(rawPrevious);
+    const relative = (kind: keyof RawSales, measure: keyof RawFigures) => (rawCurrent[kind][measure] - rawPrevious[kind][measure]) / rawPrevious[kind][measure];
+    expect(change.orders).toBeCloseTo(relative('standing', 'orders'), 10);
+    expect(change.revenue).toBeCloseTo(relative('standing', 'revenue'), 10);
+    expect(grossChange.orders).toBeCloseTo(relative('gross', 'orders'), 10);
+    expect(grossChange.units).toBeCloseTo(relative('gross', 'units'), 10);
+    expect(netChange.orders).toBeCloseTo(relative('net', 'orders'), 10);
+    expect(netChange.revenue).toBeCloseTo(relative('net', 'revenue'), 10);
   });
 
   it('ranks products by units, then revenue, then id, like plain SQL', async () => {
     const from = '2026-01-02T00:00:00Z';
     const to = '2026-01-12T00:00:00Z';
-    const result = await stack.call<{ topProducts: { product: { id: string }; units: number; revenue: { amount: number }; orders: number }[] }>(
+    type ProductFigures = { units: number; revenue: { amount: number }; orders: number };
+    const result = await stack.call<{ topProducts: (ProductFigures & { product: { id: string }; gross: ProductFigures; net: ProductFigures })[] }>(
       topQuery,
       { from, to, limit: 4 },
       analyst,
     );
-    const raw = await stack.orderRows<{ product_id: number; units: number; revenue: number; orders: number }>(
-      "SELECT l.product_id, SUM(l.quantity) AS units, SUM(l.line_amount) AS revenue, COUNT(*) AS orders FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.status <> 'CANCELLED' AND o.currency = 'USD' AND o.placed_at >= ? AND o.placed_at < ? GROUP BY l.product_id ORDER BY units DESC, revenue DESC, l.product_id ASC LIMIT 4",
+    const paid = "o.status IN ('PAID', 'SHIPPED', 'DELIVERED')";
+    const raw = await stack.orderRows<Record<string, number>>(
+      `SELECT l.product_id,
+         SUM(IF(o.status <> 'CANCELLED', l.quantity, 0)) AS units, SUM(IF(o.status <> 'CANCELLED', l.line_amount, 0)) AS revenue, SUM(o.status <> 'CANCELLED') AS orders,
+         SUM(l.quantity) AS gross_units, SUM(l.line_amount) AS gross_revenue, COUNT(*) AS gross_orders,
+         SUM(IF(${paid}, l.quantity, 0)) AS net_units, SUM(IF(${paid}, l.line_amount, 0)) AS net_revenue, SUM(${paid}) AS net_orders
+       FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.currency = 'USD' AND o.placed_at >= ? AND o.placed_at < ?
+       GROUP BY l.product_id ORDER BY units DESC, revenue DESC, l.product_id ASC LIMIT 4`,
       [new Date(from), new Date(to)],
     );
-    expect(result.data!.topProducts.map((row) => [row.product.id, row.units, row.revenue.amount, row.orders])).toEqual(
-      raw.map((row) => [String(row.product_id), Number(row.units), Number(row.revenue), Number(row.orders)]),
+    const figuresOfProduct = (figures: ProductFigures) => [figures.units, figures.revenue.amount, figures.orders];
+    expect(
+      result.data!.topProducts.map((row) => [row.product.id, ...figuresOfProduct(row), ...figuresOfProduct(row.gross), ...figuresOfProduct(row.net)]),
+    ).toEqual(
+      raw.map((row) =>
+        [
+          row['product_id'],
+          row['units'],
+          row['revenue'],
+          row['orders'],
+          row['gross_units'],
+          row['gross_revenue'],
+          row['gross_orders'],
+          row['net_units'],
+          row['net_revenue'],
+          row['net_orders'],
+        ].map((value, index) => (index === 0 ? String(value) : Number(value))),
+      ),
     );
   });
 
@@ -235,7 +331,7 @@ describe('sales analytics against the raw orders table', () => {
         returningCustomers: number;
         returningCustomerRate: number;
         repeatPurchaseRate: number;
-        topCustomers: { user: { id: string }; orders: number; spend: { amount: number } }[];
+        topCustomers: { user: { id: string }; orders: number; spend: { amount: number }; netOrders: number; netSpend: { amount: number } }[];
       };
     }>(customersQuery, { from, to, limit: 5 }, admin);
     expect(result.errors).toBeUndefined();
@@ -254,12 +350,13 @@ describe('sales analytics against the raw orders table', () => {
     expect(stats).toMatchObject({ customers, returningCustomers: returning, newCustomers: customers - returning });
     expect(stats.returningCustomerRate).toBeCloseTo(returning / customers, 10);
     expect(stats.repeatPurchaseRate).toBeCloseTo(Number(raw!.repeaters) / customers, 10);
-    const top = await stack.orderRows<{ user_id: number; orders: number; spend: number }>(
-      "SELECT user_id, COUNT(*) AS orders, SUM(total_amount) AS spend FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY user_id ORDER BY spend DESC, orders DESC, user_id ASC LIMIT 5",
+    const top = await stack.orderRows<{ user_id: number; orders: number; spend: number; net_orders: number; net_spend: number }>(
+      `SELECT user_id, COUNT(*) AS orders, SUM(total_amount) AS spend, SUM(${paidSql}) AS net_orders, SUM(IF(${paidSql}, total_amount, 0)) AS net_spend
+       FROM orders WHERE status <> 'CANCELLED' AND currency = 'USD' AND placed_at >= ? AND placed_at < ? GROUP BY user_id ORDER BY spend DESC, orders DESC, user_id ASC LIMIT 5`,
       [new Date(from), new Date(to)],
     );
-    expect(stats.topCustomers.map((row) => [row.user.id, row.orders, row.spend.amount])).toEqual(
-      top.map((row) => [String(row.user_id), Number(row.orders), Number(row.spend)]),
+    expect(stats.topCustomers.map((row) => [row.user.id, row.orders, row.spend.amount, row.netOrders, row.netSpend.amount])).toEqual(
+      top.map((row) => [String(row.user_id), Number(row.orders), Number(row.spend), Number(row.net_orders), Number(row.net_spend)]),
     );
   });
 
@@ -308,6 +405,14 @@ describe('sales analytics against the raw orders table', () => {
       );
       ids.push(result.data!.placeOrder.id);
     }
+    const pay = async (id: string | undefined, userId: string) => {
+      const result = await stack.call('mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }', { id }, { userId });
+      expect(result.errors).toBeUndefined();
+    };
+    await pay(ids[0], '600');
+    await pay(ids[1], '601');
+    await pay(ids[2], '600');
+    // A paid order cancelled (refunded: out of net) and an unpaid one (voided); gross keeps both.
     await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: ids[1] }, { userId: '601' });
     await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: ids[4] }, admin);
     const now = Date.now();
@@ -316,6 +421,14 @@ describe('sales analytics against the raw orders table', () => {
     const points = await series(from, to, 'MINUTE');
     expectSeriesMatches(points, await rawSeries(minuteFloor(from), minuteCeil(to), "DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:00')"));
     expect(points.reduce((sum, point) => sum + point.orders, 0)).toBe(4);
+    expect(points.reduce((sum, point) => sum + point.gross.orders, 0)).toBe(6);
+    expect(points.reduce((sum, point) => sum + point.net.orders, 0)).toBe(2);
+    const statuses = await stack.call<{ a: { paymentStatus: string }; b: { paymentStatus: string }; c: { paymentStatus: string } }>(
+      'query($a: ID!, $b: ID!, $c: ID!) { a: order(id: $a) { paymentStatus } b: order(id: $b) { paymentStatus } c: order(id: $c) { paymentStatus } }',
+      { a: ids[0], b: ids[1], c: ids[4] },
+      admin,
+    );
+    expect(statuses.data).toEqual({ a: { paymentStatus: 'PAID' }, b: { paymentStatus: 'REFUNDED' }, c: { paymentStatus: 'VOIDED' } });
     const top = await stack.call<{ topProducts: { product: { id: string }; units: number }[] }>(topQuery, { from, to }, analyst);
     // Both sold 8 units once the cancellations are out; the vase brought more revenue.
     expect(top.data!.topProducts.map((row) => [row.product.id, row.units])).toEqual([

@@ -5,13 +5,21 @@ import { customerStats, orders, productSalesByMinute, salesByMinute } from '../d
 import { productReference, userReference, type ProductReference, type UserReference } from '../orders/references';
 import { averageOrderValue, previousWindow, relativeChange, salesWindow, type SalesWindow } from './sales-window';
 
-export interface SalesPointValue {
-  readonly start: Date;
+/** Orders, revenue, units and average order value of one kind of sales (gross, net, or the deprecated standing figures). */
+export interface SalesFiguresValue {
   readonly orders: number;
   readonly revenue: Money;
   readonly units: number;
   readonly averageOrderValue: Money;
 }
+
+export interface SalesPointValue extends SalesFiguresValue {
+  readonly start: Date;
+  readonly gross: SalesFiguresValue;
+  readonly net: SalesFiguresValue;
+}
+
+type SalesChangeValue = { orders: number | null; revenue: number | null; units: number | null; averageOrderValue: number | null };
 
 export interface SalesTotalsValue extends SalesPointValue {
   readonly from: Date;
@@ -21,7 +29,15 @@ export interface SalesTotalsValue extends SalesPointValue {
 export interface SalesSummaryValue {
   readonly current: Omit<SalesTotalsValue, 'start'>;
   readonly previous: Omit<SalesTotalsValue, 'start'>;
-  readonly change: { orders: number | null; revenue: number | null; units: number | null; averageOrderValue: number | null };
+  readonly change: SalesChangeValue;
+  readonly grossChange: SalesChangeValue;
+  readonly netChange: SalesChangeValue;
+}
+
+export interface ProductSalesFiguresValue {
+  readonly units: number;
+  readonly revenue: Money;
+  readonly orders: number;
 }
 
 export interface ProductSalesValue {
@@ -29,12 +45,16 @@ export interface ProductSalesValue {
   readonly units: number;
   readonly revenue: Money;
   readonly orders: number;
+  readonly gross: ProductSalesFiguresValue;
+  readonly net: ProductSalesFiguresValue;
 }
 
 export interface CustomerSpendValue {
   readonly user: UserReference;
   readonly orders: number;
   readonly spend: Money;
+  readonly netOrders: number;
+  readonly netSpend: Money;
 }
 
 export interface CustomerStatsValue {
@@ -69,32 +89,56 @@ function currencyOf(currency: string | null | undefined, fallback: string): stri
   return currency;
 }
 
+/** The sums of every measure of the per-minute sales rollup, over the rows a query selects. */
+const salesSums = {
+  orders: number(sql`SUM(${salesByMinute.orders})`),
+  revenue: number(sql`SUM(${salesByMinute.revenue})`),
+  units: number(sql`SUM(${salesByMinute.units})`),
+  grossOrders: number(sql`SUM(${salesByMinute.grossOrders})`),
+  grossRevenue: number(sql`SUM(${salesByMinute.grossRevenue})`),
+  grossUnits: number(sql`SUM(${salesByMinute.grossUnits})`),
+  netOrders: number(sql`SUM(${salesByMinute.netOrders})`),
+  netRevenue: number(sql`SUM(${salesByMinute.netRevenue})`),
+  netUnits: number(sql`SUM(${salesByMinute.netUnits})`),
+};
+
+type SalesSums = { [K in keyof typeof salesSums]: number };
+
+function figures(orders: number, revenue: number, units: number, currency: string): SalesFiguresValue {
+  return { orders, revenue: { amount: revenue, currency }, units, averageOrderValue: { amount: averageOrderValue(revenue, orders), currency } };
+}
+
+/** The deprecated standing figures at the top level, gross and net beside them. */
+function salesFigures(sums: SalesSums | undefined, currency: string) {
+  const row = sums ?? { orders: 0, revenue: 0, units: 0, grossOrders: 0, grossRevenue: 0, grossUnits: 0, netOrders: 0, netRevenue: 0, netUnits: 0 };
+  return {
+    ...figures(row.orders, row.revenue, row.units, currency),
+    gross: figures(row.grossOrders, row.grossRevenue, row.grossUnits, currency),
+    net: figures(row.netOrders, row.netRevenue, row.netUnits, currency),
+  };
+}
+
+function changeOf(current: SalesFiguresValue, previous: SalesFiguresValue): SalesChangeValue {
+  return {
+    orders: relativeChange(current.orders, previous.orders),
+    revenue: relativeChange(current.revenue.amount, previous.revenue.amount),
+    units: relativeChange(current.units, previous.units),
+    averageOrderValue: relativeChange(current.averageOrderValue.amount, previous.averageOrderValue.amount),
+  };
+}
+
 /**
- * The analytics queries of DESIGN §4: sales are orders placed in the window and not cancelled, read from the
- * per-minute rollups; customer behaviour from the orders themselves and first-order tracking.
+ * The analytics queries of DESIGN §4, read from the per-minute rollups: gross sales (orders placed in the window),
+ * net sales (of those, paid and not cancelled or refunded since) and the deprecated figures of orders not
+ * cancelled; customer behaviour from the orders themselves and first-order tracking.
  */
 export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: OrdersDb; timeZone: string; storeCurrency: string }): SalesAnalytics {
   const inWindow = (window: SalesWindow, currency: string) =>
     and(eq(salesByMinute.currency, currency), gte(salesByMinute.minute, window.from), lt(salesByMinute.minute, window.to));
 
   const totals = async (window: SalesWindow, currency: string) => {
-    const [row] = await db
-      .select({
-        orders: number(sql`SUM(${salesByMinute.orders})`),
-        revenue: number(sql`SUM(${salesByMinute.revenue})`),
-        units: number(sql`SUM(${salesByMinute.units})`),
-      })
-      .from(salesByMinute)
-      .where(inWindow(window, currency));
-    const { orders: count = 0, revenue = 0, units = 0 } = row ?? {};
-    return {
-      from: window.from,
-      to: window.to,
-      orders: count,
-      revenue: { amount: revenue, currency },
-      units,
-      averageOrderValue: { amount: averageOrderValue(revenue, count), currency },
-    };
+    const [row] = await db.select(salesSums).from(salesByMinute).where(inWindow(window, currency));
+    return { from: window.from, to: window.to, ...salesFigures(row, currency) };
   };
 
   return {
@@ -115,26 +159,13 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
       const rows = await db
         .select({
           bucket: bucketOf.mapWith(Number).as('bucket'),
-          orders: number(sql`SUM(${salesByMinute.orders})`),
-          revenue: number(sql`SUM(${salesByMinute.revenue})`),
-          units: number(sql`SUM(${salesByMinute.units})`),
+          ...salesSums,
         })
         .from(salesByMinute)
         .where(inWindow(window, currency))
         .groupBy(sql`bucket`);
       const byBucket = new Map(rows.map((row) => [row.bucket, row]));
-      return starts.map((start, index) => {
-        const row = byBucket.get(index);
-        const revenue = row?.revenue ?? 0;
-        const count = row?.orders ?? 0;
-        return {
-          start: new Date(start),
-          orders: count,
-          revenue: { amount: revenue, currency },
-          units: row?.units ?? 0,
-          averageOrderValue: { amount: averageOrderValue(revenue, count), currency },
-        };
-      });
+      return starts.map((start, index) => ({ start: new Date(start), ...salesFigures(byBucket.get(index), currency) }));
     },
 
     async summary(from, to, currencyArg) {
@@ -144,12 +175,9 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
       return {
         current,
         previous,
-        change: {
-          orders: relativeChange(current.orders, previous.orders),
-          revenue: relativeChange(current.revenue.amount, previous.revenue.amount),
-          units: relativeChange(current.units, previous.units),
-          averageOrderValue: relativeChange(current.averageOrderValue.amount, previous.averageOrderValue.amount),
-        },
+        change: changeOf(current, previous),
+        grossChange: changeOf(current.gross, previous.gross),
+        netChange: changeOf(current.net, previous.net),
       };
     },
 
@@ -165,6 +193,12 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
           units,
           revenue,
           orders: sql<number>`SUM(${productSalesByMinute.orders})`.mapWith(Number),
+          grossUnits: number(sql`SUM(${productSalesByMinute.grossUnits})`),
+          grossRevenue: number(sql`SUM(${productSalesByMinute.grossRevenue})`),
+          grossOrders: number(sql`SUM(${productSalesByMinute.grossOrders})`),
+          netUnits: number(sql`SUM(${productSalesByMinute.netUnits})`),
+          netRevenue: number(sql`SUM(${productSalesByMinute.netRevenue})`),
+          netOrders: number(sql`SUM(${productSalesByMinute.netOrders})`),
         })
         .from(productSalesByMinute)
         .where(and(eq(productSalesByMinute.currency, currency), gte(productSalesByMinute.minute, window.from), lt(productSalesByMinute.minute, window.to)))
@@ -177,6 +211,8 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
         units: row.units,
         revenue: { amount: row.revenue, currency },
         orders: row.orders,
+        gross: { units: row.grossUnits, revenue: { amount: row.grossRevenue, currency }, orders: row.grossOrders },
+        net: { units: row.netUnits, revenue: { amount: row.netRevenue, currency }, orders: row.netOrders },
       }));
     },
 
@@ -206,8 +242,15 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
         .leftJoin(customerStats, eq(customerStats.userId, perCustomer.userId));
       const spend = sql<number>`SUM(${orders.totalAmount})`.mapWith(Number).as('spend');
       const orderCount = sql<number>`COUNT(*)`.mapWith(Number).as('order_count');
+      const isNet = sql`${orders.status} IN ('PAID', 'SHIPPED', 'DELIVERED')`;
       const top = await db
-        .select({ userId: orders.userId, orders: orderCount, spend })
+        .select({
+          userId: orders.userId,
+          orders: orderCount,
+          spend,
+          netOrders: number(sql`SUM(${isNet})`),
+          netSpend: number(sql`SUM(IF(${isNet}, ${orders.totalAmount}, 0))`),
+        })
         .from(orders)
         .where(standing)
         .groupBy(orders.userId)
@@ -221,7 +264,13 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
         returningCustomers,
         returningCustomerRate: customers > 0 ? returningCustomers / customers : 0,
         repeatPurchaseRate: customers > 0 ? (counts?.repeat ?? 0) / customers : 0,
-        topCustomers: top.map((row) => ({ user: userReference(row.userId), orders: row.orders, spend: { amount: row.spend, currency } })),
+        topCustomers: top.map((row) => ({
+          user: userReference(row.userId),
+          orders: row.orders,
+          spend: { amount: row.spend, currency },
+          netOrders: row.netOrders,
+          netSpend: { amount: row.netSpend, currency },
+        })),
       };
     },
   };

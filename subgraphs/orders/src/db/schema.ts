@@ -84,7 +84,11 @@ export const cartLines = mysqlTable(
   (table) => [primaryKey({ columns: [table.userId, table.productId] })],
 );
 
-/** Orders placed and not cancelled, per minute (UTC) and currency. */
+/**
+ * Per minute (UTC) and currency, of the orders placed in that minute: those not cancelled (`orders`, `revenue`,
+ * `units`), all of them (gross) and those paid and not cancelled since (net). Paying or cancelling an order moves
+ * the buckets of the minute it was placed in.
+ */
 export const salesByMinute = mysqlTable(
   'sales_by_minute',
   {
@@ -93,11 +97,17 @@ export const salesByMinute = mysqlTable(
     orders: int('orders').notNull(),
     revenue: bigint('revenue', { mode: 'number' }).notNull(),
     units: int('units').notNull(),
+    grossOrders: int('gross_orders').notNull().default(0),
+    grossRevenue: bigint('gross_revenue', { mode: 'number' }).notNull().default(0),
+    grossUnits: int('gross_units').notNull().default(0),
+    netOrders: int('net_orders').notNull().default(0),
+    netRevenue: bigint('net_revenue', { mode: 'number' }).notNull().default(0),
+    netUnits: int('net_units').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.currency, table.minute] })],
 );
 
-/** What each product sold in orders placed and not cancelled, per minute (UTC) and currency. */
+/** What each product sold per minute (UTC) and currency: in orders not cancelled, gross and net, as `salesByMinute`. */
 export const productSalesByMinute = mysqlTable(
   'product_sales_by_minute',
   {
@@ -107,6 +117,12 @@ export const productSalesByMinute = mysqlTable(
     orders: int('orders').notNull(),
     units: int('units').notNull(),
     revenue: bigint('revenue', { mode: 'number' }).notNull(),
+    grossOrders: int('gross_orders').notNull().default(0),
+    grossUnits: int('gross_units').notNull().default(0),
+    grossRevenue: bigint('gross_revenue', { mode: 'number' }).notNull().default(0),
+    netOrders: int('net_orders').notNull().default(0),
+    netUnits: int('net_units').notNull().default(0),
+    netRevenue: bigint('net_revenue', { mode: 'number' }).notNull().default(0),
   },
   (table) => [
     primaryKey({ columns: [table.currency, table.minute, table.productId] }),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@rtc/service-kit';
 import { errorCodes } from '@rtc/testkit';
 import type { Inventory } from '../clients/inventory';
+import { createRuleBasedPaymentProvider } from '../payments/payment-provider';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
 const orderFields = 'id status placedAt paidAt shippedAt deliveredAt cancelledAt total { amount currency } user { id }';
@@ -31,6 +32,7 @@ let stack: OrderStack;
 let teapot: string;
 let vase: string;
 let inventoryDown = false;
+const refunds: string[] = [];
 
 let keys = 0;
 async function place(as: Caller, productId = teapot, quantity = 2): Promise<OrderView> {
@@ -64,6 +66,13 @@ const reservationOf = async (userId: string, key: string) => {
   )[0];
 };
 
+const netRollup = async () =>
+  (
+    await stack.orderRows<{ gross: number; net: number; net_revenue: number }>(
+      'SELECT COALESCE(SUM(gross_orders), 0) AS gross, COALESCE(SUM(net_orders), 0) AS net, COALESCE(SUM(net_revenue), 0) AS net_revenue FROM sales_by_minute',
+    )
+  ).map((row) => ({ gross: Number(row.gross), net: Number(row.net), netRevenue: Number(row.net_revenue) }))[0]!;
+
 const salesRollup = async () =>
   (
     await stack.orderRows<{ orders: number; revenue: number; units: number }>(
@@ -74,6 +83,10 @@ const salesRollup = async () =>
 beforeAll(async () => {
   stack = await startOrderStack({
     config: { paymentTtlSeconds: 600, paymentMaxAmount: 50_000 },
+    payments: (() => {
+      const rules = createRuleBasedPaymentProvider({ maxAmount: 50_000 });
+      return { charge: (request) => rules.charge(request), refund: async (paymentId) => void refunds.push(paymentId) };
+    })(),
     inventory: (real): Inventory => ({
       ...real,
       release: (reference, reason) => (inventoryDown ? Promise.reject(new Error('inventory unreachable')) : real.release(reference, reason)),
@@ -182,13 +195,23 @@ describe('cancelling', () => {
     expect(await stack.orders.metrics.registry.metrics()).toContain('rtc_orders_cancelled_total{currency="USD",service="orders"} 1\n');
   });
 
-  it('returns sold units to stock when an admin cancels a paid order', async () => {
+  it('returns sold units to stock and refunds the payment when an admin cancels a paid order', async () => {
     const stockBefore = await stockOf(teapot);
+    const rollupBefore = await netRollup();
     const order = await place(alice, teapot, 4);
     await run(payOrder, { id: order.id, token: 'tok_visa' }, alice);
     expect((await stockOf(teapot))?.on_hand).toBe(stockBefore!.on_hand - 4);
+    // Paid: in gross and net, in the minute it was placed.
+    expect(await netRollup()).toEqual({ gross: rollupBefore.gross + 1, net: rollupBefore.net + 1, netRevenue: rollupBefore.netRevenue + 6_000 });
+    const [{ payment_id: paymentId }] = (await stack.orderRows<{ payment_id: string }>('SELECT payment_id FROM orders WHERE id = ?', [order.id])) as [
+      { payment_id: string },
+    ];
     expect((await run(cancelOrder, { id: order.id }, admin)).order?.status).toBe('CANCELLED');
     expect(await stockOf(teapot)).toEqual(stockBefore);
+    expect(refunds).toContain(paymentId);
+    // Refunded: out of net, still in gross.
+    expect(await netRollup()).toEqual({ gross: rollupBefore.gross + 1, net: rollupBefore.net, netRevenue: rollupBefore.netRevenue });
+    expect(await stack.orders.metrics.registry.metrics()).toContain('rtc_orders_refunded_total{currency="USD",service="orders"} 1\n');
   });
 
   it("refuses to cancel another customer's order and changes nothing", async () => {

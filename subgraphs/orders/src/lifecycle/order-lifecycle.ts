@@ -17,7 +17,7 @@ import { orderLines, orders, outbox, type OrderLineRow, type OrderRow, type Orde
 import { assertCanChange } from '../orders/order-access';
 import { orderStatusChangedEvent } from '../orders/order-events';
 import type { PaymentProvider } from '../payments/payment-provider';
-import { removeCancelledOrderFromRollups, removeCancelledOrdersFromRollups } from '../rollups/write-rollups';
+import { addPaidOrderToRollups, removeCancelledOrderFromRollups, removeCancelledOrdersFromRollups } from '../rollups/write-rollups';
 import { assertTransition, timestampOf } from './transitions';
 
 export type CancelReason = 'CANCELLED' | 'EXPIRED';
@@ -56,7 +56,7 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
     return id;
   };
 
-  /** Moves one order to `to` under a row lock: checks, update, rollups when cancelling, outbox row. */
+  /** Moves one order to `to` under a row lock: checks, update, rollups when paying or cancelling, outbox row. */
   const changeStatus = async (
     id: number,
     to: OrderStatus,
@@ -76,7 +76,8 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
         const updated: OrderRow = { ...current, ...changes };
         const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, id));
         await appendToOutbox(runnerOnDrizzle(tx), outbox, [orderStatusChangedEvent(updated, current.status, lines)], now);
-        if (to === 'CANCELLED') await removeCancelledOrderFromRollups(tx, { ...current, lines });
+        if (to === 'PAID') await addPaidOrderToRollups(tx, { ...current, lines });
+        if (to === 'CANCELLED') await removeCancelledOrderFromRollups(tx, { ...current, lines }, current.status === 'PAID');
         return { order: updated, previous: current.status };
       }),
     );
@@ -96,8 +97,19 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
     }
   };
 
+  /** After a paid order's cancellation committed: the order already left net sales, so its payment goes back. */
+  const refundPayment = async (order: OrderRow): Promise<void> => {
+    if (!order.paidAt || !order.paymentId) return;
+    try {
+      await payments.refund(order.paymentId);
+    } catch (error) {
+      logger.error({ err: error, orderId: order.id, paymentId: order.paymentId }, 'refund of a cancelled order failed; refund it by hand');
+    }
+  };
+
   const cancel = async (id: number, check: (order: OrderRow) => void, reason: CancelReason) => {
     const order = await changeStatus(id, 'CANCELLED', check, { cancelReason: reason });
+    await refundPayment(order);
     await releaseStock(order, reason);
     return order;
   };

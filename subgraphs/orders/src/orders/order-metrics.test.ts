@@ -79,4 +79,21 @@ describe('order metrics', () => {
     expect(text).toContain('rtc_units_sold_total{service="orders"} 6\n');
     expect(text).toContain('rtc_orders_cancelled_total{currency="USD",service="orders"} 1\n');
   });
+
+  it('counts payments and refunds, so net sales are paid less refunded', async () => {
+    const metrics = createServiceMetrics('orders', { defaults: false });
+    const counters = createOrderMetrics(metrics, createOrdersDb(pool), { currencies: ['USD'], now: () => now });
+    expect(await metrics.registry.metrics()).toContain('rtc_refunded_revenue_minor_units_total{currency="USD",service="orders"} 0\n');
+    const order = { currency: 'USD', totalAmount: 1_000, itemCount: 1 } as Parameters<typeof counters.placed>[0];
+    counters.paid(order);
+    counters.paid({ ...order, totalAmount: 400 });
+    counters.cancelled({ ...order, totalAmount: 400 }, true);
+    counters.cancelled({ ...order, totalAmount: 9_999 });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('rtc_orders_paid_total{currency="USD",service="orders"} 2\n');
+    expect(text).toContain('rtc_paid_revenue_minor_units_total{currency="USD",service="orders"} 1400\n');
+    expect(text).toContain('rtc_orders_refunded_total{currency="USD",service="orders"} 1\n');
+    expect(text).toContain('rtc_refunded_revenue_minor_units_total{currency="USD",service="orders"} 400\n');
+    expect(text).toContain('rtc_orders_cancelled_total{currency="USD",service="orders"} 2\n');
+  });
 });

@@ -5,7 +5,10 @@ import { productSalesByMinute, type OrderRow } from '../db/schema';
 
 export interface OrderMetrics {
   placed(order: OrderRow): void;
-  cancelled(order: OrderRow): void;
+  /** A payment captured: the order enters net sales. */
+  paid(order: OrderRow): void;
+  /** `wasPaid`: the order had been paid, so its payment was refunded and it leaves net sales. */
+  cancelled(order: OrderRow, wasPaid?: boolean): void;
 }
 
 export interface OrderMetricsOptions {
@@ -32,8 +35,29 @@ export function createOrderMetrics(
     registers,
   });
   const unitsTotal = new Counter({ name: 'rtc_units_sold_total', help: 'Units in placed orders', registers });
+  // Net sales over time are paid less refunded, counted when the payment or refund happens.
+  const paidTotal = new Counter({ name: 'rtc_orders_paid_total', help: 'Orders paid', labelNames: ['currency'], registers });
+  const paidRevenueTotal = new Counter({
+    name: 'rtc_paid_revenue_minor_units_total',
+    help: 'Order totals when paid, in minor units',
+    labelNames: ['currency'],
+    registers,
+  });
+  const refundedTotal = new Counter({
+    name: 'rtc_orders_refunded_total',
+    help: 'Paid orders cancelled, their payment refunded',
+    labelNames: ['currency'],
+    registers,
+  });
+  const refundedRevenueTotal = new Counter({
+    name: 'rtc_refunded_revenue_minor_units_total',
+    help: 'Totals of paid orders cancelled, in minor units',
+    labelNames: ['currency'],
+    registers,
+  });
   for (const currency of currencies) {
-    for (const counter of [placedTotal, cancelledTotal, revenueTotal]) counter.inc({ currency }, 0);
+    for (const counter of [placedTotal, cancelledTotal, revenueTotal, paidTotal, paidRevenueTotal, refundedTotal, refundedRevenueTotal])
+      counter.inc({ currency }, 0);
   }
 
   let refreshedAt = Number.NEGATIVE_INFINITY;
@@ -72,8 +96,15 @@ export function createOrderMetrics(
       revenueTotal.inc({ currency: order.currency }, order.totalAmount);
       unitsTotal.inc(order.itemCount);
     },
-    cancelled(order) {
+    paid(order) {
+      paidTotal.inc({ currency: order.currency });
+      paidRevenueTotal.inc({ currency: order.currency }, order.totalAmount);
+    },
+    cancelled(order, wasPaid = false) {
       cancelledTotal.inc({ currency: order.currency });
+      if (!wasPaid) return;
+      refundedTotal.inc({ currency: order.currency });
+      refundedRevenueTotal.inc({ currency: order.currency }, order.totalAmount);
     },
   };
 }

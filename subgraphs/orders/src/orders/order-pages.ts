@@ -33,5 +33,5 @@ export async function listOrders(db: OrdersDb, { userId, status, first, after }:
     .where(and(...conditions))
     .orderBy(...keysetOrder('desc', [orders.placedAt, orders.id]))
     .limit(size + 1);
-  return toConnection(rows, size, (row) => [row.placedAt.getTime(), row.id]);
+  return toConnection(rows, size, (row) => [row.placedAt.getTime(), row.id], cursor !== null);
 }

@@ -1,6 +1,7 @@
 import { parseNumericId, requireCaller } from '@rtc/service-kit';
 import type { OrderResolvers } from '../__generated__/resolvers-types';
 import { assertCanRead, orderNumber } from '../orders/order-access';
+import { paymentStatusOf } from '../orders/payment-status';
 import { userReference } from '../orders/references';
 
 export const Order: OrderResolvers = {
@@ -16,4 +17,5 @@ export const Order: OrderResolvers = {
   user: (order) => userReference(order.userId),
   lines: async (order, _args, { linesByOrderId }) => (await linesByOrderId.load(order.id)).map((line) => ({ ...line, currency: order.currency })),
   total: (order) => ({ amount: order.totalAmount, currency: order.currency }),
+  paymentStatus: (order) => paymentStatusOf(order),
 };

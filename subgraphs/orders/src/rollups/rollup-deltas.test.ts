@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerDeltas, minuteOf, rollupDeltas, type RollupOrder } from './rollup-deltas';
+import { cancelledWeights, customerDeltas, historyWeights, minuteOf, paidWeights, rollupDeltas, type RollupOrder } from './rollup-deltas';
 
 const order = (userId: number, placedAt: string, lines: [number, number, number][], currency = 'USD'): RollupOrder => ({
   userId,
@@ -24,27 +24,63 @@ describe('rollup deltas', () => {
     expect(minuteOf(new Date('2026-03-01T10:00:59.999Z')).toISOString()).toBe('2026-03-01T10:00:00.000Z');
   });
 
+  // A placed order counts in the standing figures and gross alike, and not in net until paid.
+  const placed = (orders: number, revenue: number, units: number) => ({
+    orders,
+    revenue,
+    units,
+    grossOrders: orders,
+    grossRevenue: revenue,
+    grossUnits: units,
+    netOrders: 0,
+    netRevenue: 0,
+    netUnits: 0,
+  });
+
   it('adds orders, revenue and units per minute and currency, sorted by key', () => {
     expect(rollupDeltas(orders).sales).toEqual([
-      { currency: 'EUR', minute: new Date('2026-03-01T10:00:00Z'), orders: 1, revenue: 400, units: 1 },
-      { currency: 'USD', minute: new Date('2026-03-01T09:59:00Z'), orders: 1, revenue: 500, units: 1 },
-      { currency: 'USD', minute: new Date('2026-03-01T10:00:00Z'), orders: 2, revenue: 2_200, units: 6 },
+      { currency: 'EUR', minute: new Date('2026-03-01T10:00:00Z'), ...placed(1, 400, 1) },
+      { currency: 'USD', minute: new Date('2026-03-01T09:59:00Z'), ...placed(1, 500, 1) },
+      { currency: 'USD', minute: new Date('2026-03-01T10:00:00Z'), ...placed(2, 2_200, 6) },
     ]);
   });
 
   it('counts each product once per order, with its units and revenue', () => {
     expect(rollupDeltas(orders).products.filter((row) => row.currency === 'USD')).toEqual([
-      { currency: 'USD', minute: new Date('2026-03-01T09:59:00Z'), productId: 10, orders: 1, units: 1, revenue: 500 },
-      { currency: 'USD', minute: new Date('2026-03-01T10:00:00Z'), productId: 10, orders: 2, units: 4, revenue: 2_000 },
-      { currency: 'USD', minute: new Date('2026-03-01T10:00:00Z'), productId: 20, orders: 1, units: 2, revenue: 200 },
+      { currency: 'USD', minute: new Date('2026-03-01T09:59:00Z'), productId: 10, ...placed(1, 500, 1) },
+      { currency: 'USD', minute: new Date('2026-03-01T10:00:00Z'), productId: 10, ...placed(2, 2_000, 4) },
+      { currency: 'USD', minute: new Date('2026-03-01T10:00:00Z'), productId: 20, ...placed(1, 200, 2) },
     ]);
   });
 
-  it('takes a cancelled order out with the opposite sign', () => {
-    const placed = rollupDeltas([orders[0]!]);
-    const cancelled = rollupDeltas([orders[0]!], -1);
-    expect(cancelled.sales.map((row) => [row.orders, row.revenue, row.units])).toEqual(placed.sales.map((row) => [-row.orders, -row.revenue, -row.units]));
-    expect(cancelled.products.map((row) => row.units)).toEqual(placed.products.map((row) => -row.units));
+  it('takes a cancelled order out of the standing figures with the opposite sign and leaves gross alone', () => {
+    const [before] = rollupDeltas([orders[0]!]).sales;
+    const [cancelled] = rollupDeltas([orders[0]!], cancelledWeights(false)).sales;
+    expect([cancelled!.orders, cancelled!.revenue, cancelled!.units]).toEqual([-before!.orders, -before!.revenue, -before!.units]);
+    expect([cancelled!.grossOrders, cancelled!.grossRevenue, cancelled!.netOrders]).toEqual([0, 0, 0]);
+  });
+
+  it('moves a paid order into net, and a refunded one back out, in the minute it was placed', () => {
+    const [paid] = rollupDeltas([orders[0]!], paidWeights).sales;
+    expect(paid).toMatchObject({ minute: new Date('2026-03-01T10:00:00Z'), orders: 0, grossOrders: 0, netOrders: 1, netRevenue: 700, netUnits: 3 });
+    const [refunded] = rollupDeltas([orders[0]!], cancelledWeights(true)).products;
+    expect(refunded).toMatchObject({ productId: 10, orders: -1, units: -1, grossUnits: 0, netOrders: -1, netUnits: -1, netRevenue: -500 });
+  });
+
+  it('adds history as the sum of each order’s placement, payment and cancellation', () => {
+    const history = ['PENDING', 'DELIVERED', 'CANCELLED'].map((status) => ({ ...orders[1]!, status }));
+    const [minute] = rollupDeltas(history, (order) => historyWeights(order.status)).sales;
+    expect(minute).toMatchObject({
+      orders: 2,
+      revenue: 3_000,
+      grossOrders: 3,
+      grossRevenue: 4_500,
+      grossUnits: 9,
+      netOrders: 1,
+      netRevenue: 1_500,
+      netUnits: 3,
+    });
+    expect(historyWeights('SHIPPED')).toEqual({ standing: 1, gross: 1, net: 1 });
   });
 
   it('tracks each customer’s earliest order and order count', () => {

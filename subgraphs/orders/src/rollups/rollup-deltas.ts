@@ -7,21 +7,54 @@ export interface RollupOrder {
   readonly lines: readonly { readonly productId: number; readonly quantity: number; readonly lineAmount: number }[];
 }
 
-export interface SalesDelta {
-  readonly currency: string;
-  readonly minute: Date;
-  readonly orders: number;
-  readonly revenue: number;
-  readonly units: number;
+/**
+ * How much an order counts, per measure, in a change of the rollups: `standing` (placed and not cancelled, the
+ * deprecated figures), `gross` (placed, whatever happened since) and `net` (paid and not cancelled since).
+ */
+export interface RollupWeights {
+  readonly standing: -1 | 0 | 1;
+  readonly gross: -1 | 0 | 1;
+  readonly net: -1 | 0 | 1;
 }
 
-export interface ProductSalesDelta {
+/** A newly placed order: in standing and gross; in net once paid. */
+export const placedWeights: RollupWeights = { standing: 1, gross: 1, net: 0 };
+/** A payment captured. */
+export const paidWeights: RollupWeights = { standing: 0, gross: 0, net: 1 };
+
+/** A cancellation: out of the standing figures, and out of net when it had been paid (then refunded); gross keeps it. */
+export function cancelledWeights(wasPaid: boolean): RollupWeights {
+  return { standing: -1, gross: 0, net: wasPaid ? -1 : 0 };
+}
+
+const paidStatuses: ReadonlySet<string> = new Set(['PAID', 'SHIPPED', 'DELIVERED']);
+
+/** Everything an order of history in `status` adds at once: the sum of its placement, payment and cancellation. */
+export function historyWeights(status: string): RollupWeights {
+  return { standing: status === 'CANCELLED' ? 0 : 1, gross: 1, net: paidStatuses.has(status) ? 1 : 0 };
+}
+
+interface Figures {
+  orders: number;
+  revenue: number;
+  units: number;
+  grossOrders: number;
+  grossRevenue: number;
+  grossUnits: number;
+  netOrders: number;
+  netRevenue: number;
+  netUnits: number;
+}
+
+export interface SalesDelta extends Readonly<Figures> {
+  readonly currency: string;
+  readonly minute: Date;
+}
+
+export interface ProductSalesDelta extends Readonly<Figures> {
   readonly currency: string;
   readonly minute: Date;
   readonly productId: number;
-  readonly orders: number;
-  readonly units: number;
-  readonly revenue: number;
 }
 
 export interface RollupDeltas {
@@ -36,26 +69,43 @@ export function minuteOf(instant: Date): Date {
   return new Date(Math.floor(instant.getTime() / 60_000) * 60_000);
 }
 
+const zero = (): Figures => ({ orders: 0, revenue: 0, units: 0, grossOrders: 0, grossRevenue: 0, grossUnits: 0, netOrders: 0, netRevenue: 0, netUnits: 0 });
+
+function addTo(figures: Figures, weights: RollupWeights, orders: number, revenue: number, units: number): void {
+  figures.orders += weights.standing * orders;
+  figures.revenue += weights.standing * revenue;
+  figures.units += weights.standing * units;
+  figures.grossOrders += weights.gross * orders;
+  figures.grossRevenue += weights.gross * revenue;
+  figures.grossUnits += weights.gross * units;
+  figures.netOrders += weights.net * orders;
+  figures.netRevenue += weights.net * revenue;
+  figures.netUnits += weights.net * units;
+}
+
 /**
- * What `orders` add to (sign 1) or take from (sign -1) the per-minute rollups of the minutes they were placed in.
- * Live checkout, cancellation and the history seeder all go through here, so the rollups always match the orders.
+ * What `orders` add to or take from the per-minute rollups of the minutes they were placed in, each as `weights`
+ * says (one set for all, or one per order). Checkout, payment, cancellation and the history seeder all go through
+ * here, so the rollups always match the orders.
  */
-export function rollupDeltas(orders: readonly RollupOrder[], sign: 1 | -1 = 1): RollupDeltas {
-  const sales = new Map<string, { currency: string; minute: Date; orders: number; revenue: number; units: number }>();
-  const products = new Map<string, { currency: string; minute: Date; productId: number; orders: number; units: number; revenue: number }>();
+export function rollupDeltas<T extends RollupOrder>(
+  orders: readonly T[],
+  weights: RollupWeights | ((order: T) => RollupWeights) = placedWeights,
+): RollupDeltas {
+  const weightsOf = typeof weights === 'function' ? weights : () => weights;
+  const sales = new Map<string, Figures & { currency: string; minute: Date }>();
+  const products = new Map<string, Figures & { currency: string; minute: Date; productId: number }>();
   for (const order of orders) {
+    const own = weightsOf(order);
     const minute = minuteOf(order.placedAt);
     const key = `${order.currency}|${minute.getTime()}`;
-    const bucket = sales.get(key) ?? { currency: order.currency, minute, orders: 0, revenue: 0, units: 0 };
-    bucket.orders += sign;
-    bucket.revenue += sign * order.totalAmount;
+    const bucket = sales.get(key) ?? { currency: order.currency, minute, ...zero() };
+    addTo(bucket, own, 1, order.totalAmount, 0);
     for (const line of order.lines) {
-      bucket.units += sign * line.quantity;
+      addTo(bucket, own, 0, 0, line.quantity);
       const productKey = `${key}|${line.productId}`;
-      const product = products.get(productKey) ?? { currency: order.currency, minute, productId: line.productId, orders: 0, units: 0, revenue: 0 };
-      product.orders += sign;
-      product.units += sign * line.quantity;
-      product.revenue += sign * line.lineAmount;
+      const product = products.get(productKey) ?? { currency: order.currency, minute, productId: line.productId, ...zero() };
+      addTo(product, own, 1, line.lineAmount, line.quantity);
       products.set(productKey, product);
     }
     sales.set(key, bucket);

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { UserRow } from '../db/schema';
+import type { UserView } from '../accounts/user-view';
 import type { UsersContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -41,14 +41,20 @@ export type AuthPayload = {
   refreshToken: Scalars['String']['output'];
   /** JWT to send as `Authorization: Bearer <token>`. */
   token: Scalars['String']['output'];
-  /** The user the token speaks for. */
+  /** The user the token speaks for, as they see themselves (their own email included). */
   user: User;
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Changes the logged-in user's password; every other session and token ends, and a new session is returned. */
+  /** Changes the logged-in user's password; every other session and token ends, and a new session is returned. A wrong currentPassword counts against the log-in limits. */
   changePassword: AuthPayload;
+  /**
+   * Sets a new password with a token from requestPasswordReset: single-use, valid for PASSWORD_RESET_TTL_SECONDS, and
+   * only the latest one of an account works. Every session and token of the account ends; a new session is returned.
+   * An unknown, used or expired token is BAD_USER_INPUT on `token`; failures count per client address.
+   */
+  completePasswordReset: AuthPayload;
   /** Disables an account: its tokens and sessions stop working at once. ADMIN only. */
   disableUser: User;
   /** Lets a disabled account log in again. ADMIN only. */
@@ -61,16 +67,30 @@ export type Mutation = {
   logOutEverywhere: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new pair; the old one stops working. Reusing a spent one ends the whole session. */
   refreshSession: AuthPayload;
+  /**
+   * Sends a password-reset token to this email when an account has it (through the store's PasswordResetDelivery).
+   * Always true, whether or not the account exists, so the answer tells nothing about which emails have accounts.
+   * Limited per email and per client address (RATE_LIMITED).
+   */
+  requestPasswordReset: Scalars['Boolean']['output'];
   /** Gives a user another role; their tokens are revoked. ADMIN only. */
   setUserRole: User;
   /** Creates a customer account and logs it in. */
   signUp: AuthPayload;
+  /** Changes the logged-in user's name and email; an email already taken is CONFLICT, a wrong currentPassword UNAUTHENTICATED. */
+  updateProfile: User;
 };
 
 
 export type MutationChangePasswordArgs = {
   currentPassword: Scalars['String']['input'];
   newPassword: Scalars['String']['input'];
+};
+
+
+export type MutationCompletePasswordResetArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 
@@ -100,6 +120,11 @@ export type MutationRefreshSessionArgs = {
 };
 
 
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
 export type MutationSetUserRoleArgs = {
   id: Scalars['ID']['input'];
   role: Role;
@@ -108,6 +133,11 @@ export type MutationSetUserRoleArgs = {
 
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+export type MutationUpdateProfileArgs = {
+  input: UpdateProfileInput;
 };
 
 export type Query = {
@@ -147,6 +177,16 @@ export type SignUpInput = {
   name: Scalars['String']['input'];
   /** At least 10 characters. */
   password: Scalars['String']['input'];
+};
+
+/** Changes to the logged-in user's own profile; fields left out stay as they are. */
+export type UpdateProfileInput = {
+  /** The account's current password; required to change the email, wrong ones count against the log-in limits. */
+  currentPassword?: InputMaybe<Scalars['String']['input']>;
+  /** New log-in email, unique across the store; needs currentPassword. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Display name, 1 to 100 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A customer or a member of staff. */
@@ -272,7 +312,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   SignUpInput: SignUpInput;
-  User: ResolverTypeWrapper<UserRow>;
+  UpdateProfileInput: UpdateProfileInput;
+  User: ResolverTypeWrapper<UserView>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -287,7 +328,8 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   SignUpInput: SignUpInput;
-  User: UserRow;
+  UpdateProfileInput: UpdateProfileInput;
+  User: UserView;
 }>;
 
 export type AccountStandingResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AccountStanding'] = ResolversParentTypes['AccountStanding']> = ResolversObject<{
@@ -311,14 +353,17 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  completePasswordReset?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationCompletePasswordResetArgs, 'newPassword' | 'token'>>;
   disableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationDisableUserArgs, 'id'>>;
   enableUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationEnableUserArgs, 'id'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   logOutEverywhere?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
   setUserRole?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRoleArgs, 'id' | 'role'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

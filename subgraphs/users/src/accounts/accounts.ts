@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import {
   appendToOutbox,
+  badInput,
   conflict,
   isDuplicateKey,
   requireCaller,
@@ -16,13 +17,21 @@ import type { RefreshTokens } from '../sessions/refresh-tokens';
 import { normalizeEmail, validateName, validatePassword } from './credentials';
 import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHasher } from './password';
+import type { PasswordReset } from './password-reset';
+import type { UserView } from './user-view';
 
 export interface AuthResult {
   readonly token: string;
   readonly expiresAt: Date;
   readonly refreshToken: string;
   readonly refreshExpiresAt: Date;
-  readonly user: UserRow;
+  readonly user: UserView;
+}
+
+export interface ProfileChanges {
+  readonly name?: string | null | undefined;
+  readonly email?: string | null | undefined;
+  readonly currentPassword?: string | null | undefined;
 }
 
 export interface AccountsOptions {
@@ -34,6 +43,7 @@ export interface AccountsOptions {
   readonly onEventsWritten: () => void;
   readonly passwords: PasswordHasher;
   readonly attempts: AttemptLimits;
+  readonly passwordReset: PasswordReset;
 }
 
 export interface Accounts {
@@ -43,7 +53,10 @@ export interface Accounts {
   refreshSession(refreshToken: string): Promise<AuthResult>;
   logOut(refreshToken: string): Promise<boolean>;
   logOutEverywhere(caller: Caller | null): Promise<boolean>;
-  changePassword(caller: Caller | null, currentPassword: string, newPassword: string): Promise<AuthResult>;
+  changePassword(caller: Caller | null, currentPassword: string, newPassword: string, clientAddress: string | null): Promise<AuthResult>;
+  updateProfile(caller: Caller | null, changes: ProfileChanges, clientAddress: string | null): Promise<UserView>;
+  requestPasswordReset(email: string, clientAddress: string | null): Promise<boolean>;
+  completePasswordReset(token: string, newPassword: string, clientAddress: string | null): Promise<AuthResult>;
 }
 
 /** Revokes every access token of `userId` issued so far: they carry the old version. */
@@ -59,7 +72,17 @@ async function findUser(db: UsersDb, id: number): Promise<UserRow | undefined> {
   return user;
 }
 
-export function createAccounts({ db, refreshTokens, jwtSecret, tokenTtlSeconds, signups, onEventsWritten, passwords, attempts }: AccountsOptions): Accounts {
+export function createAccounts({
+  db,
+  refreshTokens,
+  jwtSecret,
+  tokenTtlSeconds,
+  signups,
+  onEventsWritten,
+  passwords,
+  attempts,
+  passwordReset,
+}: AccountsOptions): Accounts {
   /** An access token at the account's current version, and a refresh token continuing `familyId` or starting a session. */
   const issue = async (user: UserRow, familyId?: string): Promise<AuthResult> => {
     const caller: Caller = { userId: String(user.id), role: user.role };
@@ -67,7 +90,20 @@ export function createAccounts({ db, refreshTokens, jwtSecret, tokenTtlSeconds, 
       signAccessToken(caller, jwtSecret, tokenTtlSeconds, user.tokenVersion),
       refreshTokens.issue(user.id, familyId),
     ]);
-    return { token, expiresAt: new Date(Date.now() + tokenTtlSeconds * 1000), ...refresh, user };
+    return { token, expiresAt: new Date(Date.now() + tokenTtlSeconds * 1000), ...refresh, user: { ...user, viewedBySelf: true } };
+  };
+
+  /**
+   * Checks the logged-in user's password under the log-in limits of their email, so guessing it through
+   * changePassword or updateProfile is no easier than through logIn.
+   */
+  const verifyOwnPassword = async (userId: number, password: string, clientAddress: string | null): Promise<UserRow> => {
+    const user = await findUser(db, userId);
+    if (!user) throw unauthenticated('This account was deleted');
+    await attempts.admitLogIn(user.email, clientAddress);
+    if (!(await passwords.verify(user.passwordHash, password))) throw unauthenticated('The current password is wrong');
+    await attempts.logInSucceeded(user.email, clientAddress);
+    return user;
   };
 
   return {
@@ -128,11 +164,10 @@ export function createAccounts({ db, refreshTokens, jwtSecret, tokenTtlSeconds, 
       return true;
     },
 
-    async changePassword(caller, currentPassword, newPassword) {
+    async changePassword(caller, currentPassword, newPassword, clientAddress) {
       const userId = Number(requireCaller(caller).userId);
       const password = validatePassword('newPassword', newPassword);
-      const user = await findUser(db, userId);
-      if (!user || !(await passwords.verify(user.passwordHash, currentPassword))) throw unauthenticated('The current password is wrong');
+      await verifyOwnPassword(userId, currentPassword, clientAddress);
       await db
         .update(users)
         .set({ passwordHash: await passwords.hash(password), tokenVersion: sql`${users.tokenVersion} + 1` })
@@ -141,6 +176,42 @@ export function createAccounts({ db, refreshTokens, jwtSecret, tokenTtlSeconds, 
       const updated = await findUser(db, userId);
       if (!updated) throw unauthenticated('This account was deleted');
       return issue(updated);
+    },
+
+    async updateProfile(caller, changes, clientAddress) {
+      const userId = Number(requireCaller(caller).userId);
+      const name = changes.name === null || changes.name === undefined ? undefined : validateName('input.name', changes.name);
+      const email = changes.email === null || changes.email === undefined ? undefined : normalizeEmail('input.email', changes.email);
+      if (name === undefined && email === undefined) throw badInput('input', 'give a name, an email or both');
+      const user = await findUser(db, userId);
+      if (!user) throw unauthenticated('This account was deleted');
+      if (email !== undefined && email !== user.email) {
+        if (!changes.currentPassword) throw badInput('input.currentPassword', 'is required to change the email');
+        await verifyOwnPassword(userId, changes.currentPassword, clientAddress);
+      }
+      try {
+        await db
+          .update(users)
+          .set({ ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) })
+          .where(eq(users.id, userId));
+      } catch (error) {
+        if (isDuplicateKey(error)) throw conflict('An account with this email already exists');
+        throw error;
+      }
+      const updated = await findUser(db, userId);
+      if (!updated) throw unauthenticated('This account was deleted');
+      return { ...updated, viewedBySelf: true };
+    },
+
+    async requestPasswordReset(email, clientAddress) {
+      await passwordReset.request(email, clientAddress);
+      return true;
+    },
+
+    async completePasswordReset(token, newPassword, clientAddress) {
+      const user = await passwordReset.complete(token, newPassword, clientAddress);
+      await refreshTokens.endAllSessionsOf(user.id);
+      return issue(user);
     },
   };
 }

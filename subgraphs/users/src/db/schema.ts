@@ -39,7 +39,23 @@ export const refreshTokens = mysqlTable(
   ],
 );
 
+/** Password-reset tokens: only their sha256 is stored; each works once, until it expires or a newer one is issued. */
+export const passwordResetTokens = mysqlTable(
+  'password_reset_tokens',
+  {
+    /** sha256 of the token, hex. */
+    tokenHash: char('token_hash', { length: 64 }).primaryKey(),
+    userId: bigint('user_id', { mode: 'number', unsigned: true }).notNull(),
+    createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+    expiresAt: datetime('expires_at', { mode: 'date', fsp: 3 }).notNull(),
+    /** Set when the token was used, or superseded by a newer one. */
+    usedAt: datetime('used_at', { mode: 'date', fsp: 3 }),
+  },
+  (table) => [index('password_reset_tokens_user_idx').on(table.userId, table.usedAt)],
+);
+
 export const outbox = defineOutboxTable();
 
 export type UserRow = typeof users.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+export type PasswordResetTokenRow = typeof passwordResetTokens.$inferSelect;

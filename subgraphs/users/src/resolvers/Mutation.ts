@@ -6,7 +6,11 @@ export const Mutation: MutationResolvers = {
   refreshSession: (_parent, { refreshToken }, { accounts }) => accounts.refreshSession(refreshToken),
   logOut: (_parent, { refreshToken }, { accounts }) => accounts.logOut(refreshToken),
   logOutEverywhere: (_parent, _args, { accounts, caller }) => accounts.logOutEverywhere(caller),
-  changePassword: (_parent, { currentPassword, newPassword }, { accounts, caller }) => accounts.changePassword(caller, currentPassword, newPassword),
+  changePassword: (_parent, { currentPassword, newPassword }, { accounts, caller, clientAddress }) =>
+    accounts.changePassword(caller, currentPassword, newPassword, clientAddress),
+  updateProfile: (_parent, { input }, { accounts, caller, clientAddress }) => accounts.updateProfile(caller, input, clientAddress),
+  requestPasswordReset: (_parent, { email }, { accounts, clientAddress }) => accounts.requestPasswordReset(email, clientAddress),
+  completePasswordReset: (_parent, { token, newPassword }, { accounts, clientAddress }) => accounts.completePasswordReset(token, newPassword, clientAddress),
   setUserRole: (_parent, { id, role }, { accountAdmin, caller }) => accountAdmin.setRole(caller, id, role),
   disableUser: (_parent, { id }, { accountAdmin, caller }) => accountAdmin.disable(caller, id),
   enableUser: (_parent, { id }, { accountAdmin, caller }) => accountAdmin.enable(caller, id),

@@ -4,7 +4,7 @@ import type { UserResolvers } from '../__generated__/resolvers-types';
 export const User: UserResolvers = {
   __resolveReference: (reference, { userById }) => (/^\d+$/.test(reference.id) ? userById.load(Number(reference.id)) : null),
   id: (user) => String(user.id),
-  email: (user, _args, { caller }) => (isStaff(caller) || caller?.userId === String(user.id) ? user.email : null),
+  email: (user, _args, { caller }) => (user.viewedBySelf || isStaff(caller) || caller?.userId === String(user.id) ? user.email : null),
   disabledAt: (user, _args, { caller }) => {
     requireAdmin(caller);
     return user.disabledAt;
