@@ -1,17 +1,21 @@
 export type { KubernetesObject } from './kubernetes-object';
 export { objectId } from './kubernetes-object';
-export { schemaErrors, unknownPodFields, validateObjects } from './kubernetes-schemas';
-export { parseImageReference, formatImageReference, parseObjects, renderKustomization } from './render-kustomization';
-export type { ImageReference } from './render-kustomization';
+export { kubernetesVersion, schemaErrors, unknownPodFields, validateObjects } from './kubernetes-schemas';
+export { formatImageReference, isImageDigest, parseImageReference } from './image-reference';
+export type { ImageReference } from './image-reference';
+export { kustomizeVersion, parseObjects, renderKustomization } from './kustomize';
+export type { ImageRule } from './kustomize';
 export { awsAccountOf, isMigrationJob, isOverlay, manifestsDirectory, overlayDirectory, overlays, renderOverlay, toYaml } from './render-overlay';
 export type { Overlay, RenderOverlayOptions } from './render-overlay';
 export {
   albDeregistrationDelaySeconds,
   databaseSecretName,
+  nodeCapacity,
   platformNamespaces,
   platformSecretKeys,
   platformSecretName,
   podReadinessGateLabel,
 } from './platform-contract';
+export type { ComputeAmount } from './platform-contract';
 export { baseImageName, getService, isServiceName, serviceNames, services, subgraphs, workloadNamespace } from './services';
 export type { RtcService, ServiceName } from './services';

@@ -28,3 +28,20 @@ export const platformSecretKeys = ['JWT_SECRET', 'INTERNAL_TOKEN', 'REDIS_URL'] 
 export function databaseSecretName(stack: string, service: string): string {
   return `rtc/${stack}/${service}/database`;
 }
+
+/** CPU and memory, as Kubernetes requests count them. */
+export interface ComputeAmount {
+  cpuMillicores: number;
+  memoryMiB: number;
+}
+
+/**
+ * What one stack's nodes can hold at most (the node pool's limit, allocatable), and how much of it the
+ * platform's own pods request (add-ons, DaemonSets, monitoring). RTC's pods, every autoscaler at its
+ * maximum and one surge pod per Deployment rolling, must fit in the rest; a test of the rendered overlays
+ * checks it. Dev: up to 4 nodes of 2 vCPU and 8 GiB; prod: up to 9 of 2 vCPU and 8 GiB.
+ */
+export const nodeCapacity: Record<'dev' | 'prod', { node: ComputeAmount; maxNodes: number; platformReserved: ComputeAmount }> = {
+  dev: { node: { cpuMillicores: 1930, memoryMiB: 7100 }, maxNodes: 4, platformReserved: { cpuMillicores: 2500, memoryMiB: 8192 } },
+  prod: { node: { cpuMillicores: 1930, memoryMiB: 7100 }, maxNodes: 9, platformReserved: { cpuMillicores: 3000, memoryMiB: 12288 } },
+};
