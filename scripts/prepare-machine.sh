@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Node.js 24 where the machine's own is older, and installs and starts what RTC's tests talk to:
-# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint), kubectl with kustomize 5 (manifests). Idempotent;
+# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint), kubectl with kustomize 5 (manifests), buildah. Idempotent;
 # run as root (or with sudo) on Debian or Ubuntu.
 set -euo pipefail
 
@@ -27,6 +27,8 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The pipeline's image builder, rehearsed by the CI tests.
+command -v buildah >/dev/null 2>&1 || missing+=(buildah)
 # The manifests render with kubectl's bundled kustomize, which must be 5 or newer (kubectl 1.32+).
 kustomize_major() { kubectl version --client --output=json 2>/dev/null | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{try{console.log(/^v?(\d+)\./.exec(JSON.parse(s).kustomizeVersion)[1])}catch{console.log(0)}})'; }
 need_kubectl=false
