@@ -45,7 +45,8 @@ export function migrationScript(target: ClusterTarget, manifest: string, jobs: r
 export function rolloutScript(target: ClusterTarget, manifest: string, deployments: readonly ServiceName[]): string {
   const kubectl = (...words: string[]) => command('kubectl', '--namespace', target.namespace, ...words);
   return shellScript(`Rolls out ${deployments.join(', ')}.`, [
-    kubectl('apply', '-f', manifest),
+    // Each object names its namespace: the manifest also holds the monitoring and jenkins network policies.
+    command('kubectl', 'apply', '-f', manifest),
     ...deployments.map((deployment) => kubectl('rollout', 'status', `deployment/${deployment}`, `--timeout=${target.timeoutSeconds}s`)),
   ]);
 }

@@ -3,7 +3,11 @@ import type { DeployedService } from './deploy-plan';
 import type { Release } from './release';
 
 export interface ReleaseManifests {
-  /** The Jobs to run before the rollout: the migrations of the subgraphs whose image changes. */
+  /**
+   * The Jobs to run before the rollout (the migrations of the subgraphs whose image changes), after what
+   * they need: the ServiceAccounts, SecretProviderClasses, ConfigMap and NetworkPolicies of the namespace,
+   * which a first release has not applied yet. Empty when no subgraph migrates.
+   */
   migrations: KubernetesObject[];
   /** Everything else the environment runs, at the release's digests. */
   workloads: KubernetesObject[];
@@ -33,8 +37,14 @@ export function renderRelease(
   const migrating = new Set(
     subgraphs.filter((service) => deployed[service.name]?.digest !== release.images[service.name]).map((service) => `${service.name}-migrate`),
   );
+  const jobs = objects.filter((object) => isMigrationJob(object) && migrating.has(object.metadata.name));
+  const namespace = jobs[0]?.metadata.namespace;
+  const prerequisites = objects.filter((object) => migrationPrerequisiteKinds.has(object.kind) && object.metadata.namespace === namespace);
   return {
-    migrations: objects.filter((object) => isMigrationJob(object) && migrating.has(object.metadata.name)),
+    migrations: jobs.length > 0 ? [...prerequisites, ...jobs] : [],
     workloads: objects.filter((object) => !isMigrationJob(object)),
   };
 }
+
+/** What a migration Job's pod reads or is governed by, applied before it. */
+const migrationPrerequisiteKinds = new Set(['ServiceAccount', 'SecretProviderClass', 'ConfigMap', 'NetworkPolicy']);

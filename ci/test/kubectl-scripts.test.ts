@@ -98,7 +98,7 @@ describe('the kubectl steps of a release', () => {
     const run = await script('rollout', ['--manifest', 'workloads.yaml', '--timeout', '120']);
     expect(run.code, run.stderr).toBe(0);
     expect(calls()).toEqual([
-      '--namespace rtc apply -f workloads.yaml',
+      'apply -f workloads.yaml',
       ...['gateway', 'users', 'catalog', 'orders', 'inventory', 'activity'].map((name) => `--namespace rtc rollout status deployment/${name} --timeout=120s`),
     ]);
   });

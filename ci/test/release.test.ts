@@ -45,6 +45,11 @@ const workDirectories: string[] = [];
 afterAll(() => workDirectories.forEach((work) => rmSync(work, { recursive: true, force: true })));
 
 describe('ci:render', () => {
+  it('writes no migration when every subgraph already runs its digest', () => {
+    const running = Object.fromEntries(serviceNames.map((name) => [name, { digest: release.images[name] }]));
+    expect(renderRelease('dev', release, running, accountId.dev).migrations).toEqual([]);
+  });
+
   it('writes the migrations of the subgraphs whose digest changes apart from the workloads, pinned by digest', async () => {
     const work = workDirectory();
     const run = await runCiScript(
@@ -55,8 +60,15 @@ describe('ci:render', () => {
     expect(run.code, run.stderr).toBe(0);
     const migrations = parseObjects('migrations', readFileSync(path.join(work, 'out', 'migrations.yaml'), 'utf8'));
     const workloads = parseObjects('workloads', readFileSync(path.join(work, 'out', 'workloads.yaml'), 'utf8'));
-    expect(migrations.map((job) => job.metadata.name)).toEqual(['catalog-migrate']);
+    const jobs = migrations.filter((object) => object.kind === 'Job');
+    expect(jobs.map((job) => job.metadata.name)).toEqual(['catalog-migrate']);
     expect(imagesOf(migrations)).toEqual([`${registry(accountId.dev)}/rtc-dev/catalog@${digest('c')}`]);
+    // What the Job's pod needs comes first, so a first release's migrations do not wait for the rollout.
+    const before = migrations.slice(0, migrations.indexOf(jobs[0]!)).map((object) => `${object.kind}/${object.metadata.name}`);
+    expect(before).toEqual(
+      expect.arrayContaining(['ServiceAccount/catalog', 'SecretProviderClass/catalog-migration', 'ConfigMap/rtc-config', 'NetworkPolicy/allow-data-stores']),
+    );
+    expect(migrations.every((object) => object.metadata.namespace === 'rtc')).toBe(true);
     expect(workloads.some((object) => object.kind === 'Job')).toBe(false);
     expect(imagesOf(workloads).sort()).toEqual(
       Object.entries(release.images)
@@ -67,13 +79,12 @@ describe('ci:render', () => {
 
   it('migrates every subgraph on a stack where nothing runs yet', () => {
     const { migrations } = renderRelease('prod', release, {}, accountId.prod);
-    expect(migrations.map((job) => job.metadata.name).sort()).toEqual([
-      'activity-migrate',
-      'catalog-migrate',
-      'inventory-migrate',
-      'orders-migrate',
-      'users-migrate',
-    ]);
+    expect(
+      migrations
+        .filter((object) => object.kind === 'Job')
+        .map((job) => job.metadata.name)
+        .sort(),
+    ).toEqual(['activity-migrate', 'catalog-migrate', 'inventory-migrate', 'orders-migrate', 'users-migrate']);
   });
 
   it('refuses an overlay that names another AWS account than the one deployed to', async () => {
