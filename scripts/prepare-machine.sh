@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Node.js 24 where the machine's own is older, and installs and starts what RTC's tests talk to:
-# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint), kubectl with kustomize 5 (manifests), buildah. Idempotent;
-# run as root (or with sudo) on Debian or Ubuntu.
+# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint), kubectl with kustomize 5 (manifests) and buildah
+# (the image builder's rehearsal). Idempotent; run as root (or with sudo) on Debian or Ubuntu.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
