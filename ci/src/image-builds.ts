@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ServiceName } from '@rtc/manifests';
+import { buildCacheRepositoryName, type ServiceName } from '@rtc/manifests';
 import type { DeployPlan } from './deploy-plan';
 import type { Release } from './release';
 import { command, quote, shellScript } from './shell';
@@ -24,7 +24,7 @@ export function imageRepository(registry: string, stack: string, service: Servic
 
 /** The repository buildah keeps the layer cache in, shared by every service's build. */
 export function cacheRepository(registry: string, stack: string): string {
-  return `${registry}/rtc-${stack}/build-cache`;
+  return `${registry}/rtc-${stack}/${buildCacheRepositoryName}`;
 }
 
 /** The `buildah build` arguments of one service: Dockerfile.base, with the layer cache read from and written to the registry. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ciServiceAccounts } from '@rtc/manifests';
 import { Pod } from 'kubernetes-models/v1/Pod';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -100,9 +101,9 @@ describe('the Jenkinsfile', () => {
     expect(verify).not.toMatch(/aws |kubectl|container\(/);
     const build = podOf('agent-pod.yaml');
     const deploy = podOf('deploy-pod.yaml');
-    expect(build.spec!.serviceAccountName).toBe('jenkins-agent');
+    expect(build.spec!.serviceAccountName).toBe(ciServiceAccounts.build);
     expect(build.spec!.automountServiceAccountToken).toBe(false);
-    expect(deploy.spec!.serviceAccountName).toBe('jenkins-deploy');
+    expect(deploy.spec!.serviceAccountName).toBe(ciServiceAccounts.deploy);
   });
 
   it('builds with buildah, pins digests, and rolls back when a rollout or a smoke test fails', () => {

@@ -9,6 +9,8 @@ export { awsAccountOf, isMigrationJob, isOverlay, manifestsDirectory, overlayDir
 export type { Overlay, RenderOverlayOptions } from './render-overlay';
 export {
   albDeregistrationDelaySeconds,
+  buildCacheRepositoryName,
+  ciServiceAccounts,
   databaseSecretName,
   nodeCapacity,
   platformNamespaces,

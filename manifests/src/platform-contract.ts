@@ -45,3 +45,12 @@ export const nodeCapacity: Record<'dev' | 'prod', { node: ComputeAmount; maxNode
   dev: { node: { cpuMillicores: 1930, memoryMiB: 7100 }, maxNodes: 4, platformReserved: { cpuMillicores: 2500, memoryMiB: 8192 } },
   prod: { node: { cpuMillicores: 1930, memoryMiB: 7100 }, maxNodes: 9, platformReserved: { cpuMillicores: 3000, memoryMiB: 12288 } },
 };
+
+/**
+ * The ServiceAccounts of the Jenkins agent pods in the jenkins namespace: builds of any branch run as `build`,
+ * which carries no IAM role; releases of main run as `deploy`, which carries the deploy role.
+ */
+export const ciServiceAccounts = { build: 'jenkins-agent', deploy: 'jenkins-deploy' } as const;
+
+/** The ECR repository, `rtc-<stack>/<this>`, where the image builds keep their layer cache. */
+export const buildCacheRepositoryName = 'build-cache';
