@@ -54,12 +54,20 @@ export interface NodeCapacity {
   /** Per node: what the kubelet offers pods, less the DaemonSets every node runs (CNI, CSI, logs, node exporter). */
   readonly cpuMillisPerNode: number;
   readonly memoryMiPerNode: number;
+  /** Over the whole cluster: what the platform's own Deployments request (add-ons, monitoring, collectors). */
+  readonly platformReserved: { readonly cpuMillis: number; readonly memoryMi: number };
 }
 
-/** Per stack; a Pulumi test checks them against the node groups, a manifests test checks HPA maxima against them. */
+/**
+ * Per stack; a Pulumi test checks them against the node groups, a manifests test checks that RTC's pods, every
+ * autoscaler at its maximum and one surge pod per Deployment rolling, fit in what is left after `platformReserved`.
+ */
 export const nodeCapacity = {
   // t3.large / t3a.large: 2 vCPU, 8 GiB.
-  dev: { maxNodes: 4, cpuMillisPerNode: 1_400, memoryMiPerNode: 5_800 },
+  dev: { maxNodes: 4, cpuMillisPerNode: 1_400, memoryMiPerNode: 5_800, platformReserved: { cpuMillis: 1_500, memoryMi: 6_144 } },
   // m6i.large: 2 vCPU, 8 GiB.
-  prod: { maxNodes: 9, cpuMillisPerNode: 1_400, memoryMiPerNode: 5_800 },
+  prod: { maxNodes: 9, cpuMillisPerNode: 1_400, memoryMiPerNode: 5_800, platformReserved: { cpuMillis: 2_000, memoryMi: 10_240 } },
 } as const satisfies Record<string, NodeCapacity>;
+
+/** The ECR repository, `rtc-<stack>/<this>`, where the image builds keep their layer cache. */
+export const buildCacheRepositoryName = 'build-cache';
