@@ -104,6 +104,11 @@ describe('the Jenkinsfile', () => {
     expect(build.spec!.serviceAccountName).toBe(pipelineIdentities.build.serviceAccount);
     expect(build.spec!.automountServiceAccountToken).toBe(false);
     expect(deploy.spec!.serviceAccountName).toBe(pipelineIdentities.deploy.serviceAccount);
+    // The deploy role trusts exactly this namespace and ServiceAccount.
+    expect(deploy.metadata!.namespace).toBe(pipelineIdentities.deploy.namespace);
+    for (const stage of ['Release to dev', 'Promote to production']) {
+      expect(stageBody(stage)).toContain(`namespace '${pipelineIdentities.deploy.namespace}'`);
+    }
   });
 
   it('builds with buildah, pins digests, and rolls back when a rollout or a smoke test fails', () => {

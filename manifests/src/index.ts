@@ -10,6 +10,7 @@ export type { Overlay, RenderOverlayOptions } from './render-overlay';
 export {
   albDeregistrationDelaySeconds,
   buildCacheRepositoryName,
+  databaseSecretKeys,
   databaseSecretName,
   nodeCapacity,
   pipelineIdentities,
@@ -18,6 +19,8 @@ export {
   platformSecretName,
   podReadinessGateLabel,
   rdsCaBundlePath,
+  securityGroupPolicyLabel,
+  securityGroupPolicySelector,
 } from './platform-contract';
 export type { NodeCapacity, PipelineIdentity } from './platform-contract';
 export { baseImageName, getService, isServiceName, serviceNames, services, subgraphs, workloadNamespace } from './services';

@@ -3,7 +3,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kubernetesVersion, validateObjects } from '../src/kubernetes-schemas';
-import { albDeregistrationDelaySeconds, databaseSecretName, nodeCapacity, platformNamespaces, platformSecretName } from '../src/platform-contract';
+import {
+  albDeregistrationDelaySeconds,
+  databaseSecretKeys,
+  databaseSecretName,
+  nodeCapacity,
+  pipelineIdentities,
+  platformNamespaces,
+  platformSecretName,
+  securityGroupPolicyLabel,
+  securityGroupPolicySelector,
+} from '../src/platform-contract';
 import { awsAccountOf, isMigrationJob, manifestsDirectory, overlays, renderOverlay, type Overlay } from '../src/render-overlay';
 import { services, subgraphs, workloadNamespace, type ServiceName } from '../src/services';
 import { allows, type Peer } from './network-paths';
@@ -212,8 +222,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(item, `${where}: ${reference.name}/${reference.key}`).toBeDefined();
         // Where each value comes from, by the names both the Pulumi stack and this overlay read from the contract.
         const source = aliases.get(item!.objectName);
-        if (reference.key === 'DATABASE_URL') {
-          expect(source).toBe(`${databaseSecretName(overlay, service)}#${migration ? 'migrationUrl' : 'DATABASE_URL'}`);
+        if (reference.key === databaseSecretKeys.runtime) {
+          // The keys Pulumi writes into the secret, from the same contract.
+          expect(source).toBe(`${databaseSecretName(overlay, service)}#${migration ? databaseSecretKeys.migration : databaseSecretKeys.runtime}`);
         } else {
           expect(source).toBe(`${platformSecretName(overlay)}#${reference.key}`);
         }
@@ -222,7 +233,7 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     // A service's pods never see the migration account's password, which the migration class alone fetches.
     for (const service of services) {
       const runtime = find(objects, 'SecretProviderClass', service.name)?.spec as { parameters: { objects: string } };
-      expect(runtime.parameters.objects, service.name).not.toContain('migrationUrl');
+      expect(runtime.parameters.objects, service.name).not.toContain(databaseSecretKeys.migration);
     }
   });
 
@@ -239,6 +250,25 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       expect(selects(budget.selector, pod.podLabels)).toBe(true);
       expect(budget.maxUnavailable).toBe(1);
     }
+  });
+
+  it("labels every pod that reaches RDS or Redis, migration Jobs included, as Pulumi's SecurityGroupPolicies select", () => {
+    // The selectors of the Pulumi stack's policies (pulumi/components/release-target.ts), from the shared contract.
+    const databaseClients = securityGroupPolicySelector(subgraphs.map((service) => service.name));
+    const cacheClients = [securityGroupPolicySelector(['gateway']), databaseClients];
+    let checked = 0;
+    for (const pod of pods) {
+      const where = `${pod.object.kind} ${pod.object.metadata.name}`;
+      const variables = containersOf(pod).flatMap((container) => (container.env ?? []).map((variable) => variable.name));
+      expect(pod.podLabels[securityGroupPolicyLabel], where).toBe(pod.podSpec.serviceAccountName);
+      if (variables.includes(databaseSecretKeys.runtime)) {
+        expect(selects(databaseClients, pod.podLabels), where).toBe(true);
+        checked += 1;
+      }
+      if (variables.includes('REDIS_URL')) expect(cacheClients.some((selector) => selects(selector, pod.podLabels)), where).toBe(true);
+    }
+    // Every subgraph's Deployment and migration Job.
+    expect(checked).toBe(subgraphs.length * 2);
   });
 
   it('gives each service a ServiceAccount bound to its IAM role in this stack', () => {
@@ -373,6 +403,22 @@ describe.each(overlays)('the %s overlay', (overlay) => {
       for (const service of services) expect(allows(rendered, { from: agent, to: podOf(service.name), port: service.port })).toBe(false);
       // Nothing reaches into an agent pod.
       expect(allows(rendered, { from: { ip: insideVpc }, to: agent, port: 8080 })).toBe(false);
+    });
+
+    it("let main's deploy pod reach the controller and HTTPS (EKS API, ECR, STS), never the data stores nor RTC's services", () => {
+      const deployer: Peer = { pod: { namespace: pipelineIdentities.deploy.namespace, labels: { 'app.kubernetes.io/part-of': 'rtc-ci' } } };
+      expect(allows(rendered, { from: deployer, to: { ip: insideVpc }, port: 50000 })).toBe(true);
+      expect(allows(rendered, { from: deployer, to: { ip: insideVpc }, port: 443 })).toBe(true);
+      for (const port of [3306, 6379]) expect(allows(rendered, { from: deployer, to: { ip: insideVpc }, port })).toBe(false);
+      for (const service of services) expect(allows(rendered, { from: deployer, to: podOf(service.name), port: service.port })).toBe(false);
+    });
+
+    it("let Pulumi's database bootstrap reach MySQL in this VPC alone", () => {
+      const bootstrap: Peer = { pod: { namespace: platformNamespaces.operations, labels: { [securityGroupPolicyLabel]: 'db-bootstrap' } } };
+      expect(allows(rendered, { from: bootstrap, to: { ip: insideVpc }, port: 3306 })).toBe(true);
+      expect(allows(rendered, { from: bootstrap, to: { ip: '10.99.0.1' }, port: 3306 })).toBe(false);
+      for (const port of [443, 6379]) expect(allows(rendered, { from: bootstrap, to: { ip: insideVpc }, port })).toBe(false);
+      for (const service of services) expect(allows(rendered, { from: bootstrap, to: podOf(service.name), port: service.port })).toBe(false);
     });
 
     it('let Prometheus scrape the services and nodes, and keep the monitoring namespace off the data stores', () => {

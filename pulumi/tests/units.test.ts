@@ -6,7 +6,7 @@ import { createMockCloud } from './harness/mock-cloud.js';
 
 describe('the ECR lifecycle policy', () => {
   it('expires untagged images first, then all but the newest tagged ones', () => {
-    const policy = JSON.parse(lifecyclePolicy({ keepTaggedImages: 30, untaggedExpiryDays: 7 })) as {
+    const policy = JSON.parse(lifecyclePolicy({ keepTaggedImages: 30, untaggedExpiryDays: 7, buildCacheExpiryDays: 14 })) as {
       rules: { rulePriority: number; selection: Record<string, unknown> }[];
     };
     expect(policy.rules.map((rule) => [rule.rulePriority, rule.selection.tagStatus, rule.selection.countType, rule.selection.countNumber])).toEqual([
