@@ -355,7 +355,6 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const rules = (JSON.parse(lifecycles[0]!.inputs.policy) as { rules: { selection: { countNumber: number } }[] }).rules;
       expect(rules.map((rule) => rule.selection.countNumber)).toEqual([settings.registry.untaggedExpiryDays, settings.registry.keepTaggedImages]);
     });
-  });
 
     it("keeps the image builds' layer cache in its own repository, where the pipeline looks for it, expiring by age", () => {
       const cache = stack.one('aws:ecr/repository:Repository', `registry-${buildCacheRepositoryName}`).inputs;

@@ -26,7 +26,7 @@ describe('stack configuration', () => {
     expect(() => loadStackConfig()).toThrow(/rtc:database\.backupRetentionDays must be 7 or more, got 3/);
   });
 
-  it('keeps every stack difference in the stack files: both stacks set the same keys', () => {
-    expect(Object.keys(readStackConfig('prod')).sort()).toEqual(Object.keys(readStackConfig('dev')).sort());
+  it('keeps every stack difference in the stack files: both stacks set the same keys, prod also where it is promoted from', () => {
+    expect(Object.keys(readStackConfig('prod')).sort()).toEqual([...Object.keys(readStackConfig('dev')), 'rtc:promotion'].sort());
   });
 });
