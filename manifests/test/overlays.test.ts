@@ -265,7 +265,11 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         expect(selects(databaseClients, pod.podLabels), where).toBe(true);
         checked += 1;
       }
-      if (variables.includes('REDIS_URL')) expect(cacheClients.some((selector) => selects(selector, pod.podLabels)), where).toBe(true);
+      if (variables.includes('REDIS_URL'))
+        expect(
+          cacheClients.some((selector) => selects(selector, pod.podLabels)),
+          where,
+        ).toBe(true);
     }
     // Every subgraph's Deployment and migration Job.
     expect(checked).toBe(subgraphs.length * 2);

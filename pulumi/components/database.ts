@@ -177,7 +177,9 @@ export class Database extends pulumi.ComponentResource {
             host: this.address,
             port: mysqlPort,
             dbname: service.database,
-            [databaseSecretKeys.runtime]: pulumi.all([password.result, this.address]).apply(([secret, host]) => databaseUrl(service.name, secret, host, service.database)),
+            [databaseSecretKeys.runtime]: pulumi
+              .all([password.result, this.address])
+              .apply(([secret, host]) => databaseUrl(service.name, secret, host, service.database)),
             migrationUsername,
             migrationPassword: migrationPassword.result,
             [databaseSecretKeys.migration]: pulumi

@@ -441,7 +441,8 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(trust[0]!.Principal).toEqual({ Federated: oidcProviderArn });
       const sources = stack.ofType('aws:iam/openIdConnectProvider:OpenIdConnectProvider');
       expect(sources.map((source) => source.inputs.url)).toEqual(issuers.slice(1).map((issuer) => `https://${issuer}`));
-      if (settings.promotion) expect(trust[1]!.Principal).toEqual({ Federated: arnOf('aws:iam/openIdConnectProvider:OpenIdConnectProvider', 'iam-promotion-source') });
+      if (settings.promotion)
+        expect(trust[1]!.Principal).toEqual({ Federated: arnOf('aws:iam/openIdConnectProvider:OpenIdConnectProvider', 'iam-promotion-source') });
       const statements = statementsOf(rolePolicies(deployRole)[0]!.inputs.policy);
       const repositoryArns = [...services, buildCacheRepositoryName].map((name) => arnOf('aws:ecr/repository:Repository', `${prefix}/${name}`));
       expect(statements.map((statement) => [statement.Sid, statement.Resource])).toEqual([
@@ -477,7 +478,8 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         .ofType('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding')
         .filter((binding) => binding.inputs.metadata.name === 'rtc-deployer-network-policies');
       expect(bindings.map((binding) => binding.inputs.metadata.namespace).sort()).toEqual([...others].sort());
-      for (const binding of bindings) expect(binding.inputs.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-deployers' }]);
+      for (const binding of bindings)
+        expect(binding.inputs.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-deployers' }]);
       // Every one of them is a namespace Pulumi creates.
       const created = stack.ofType('kubernetes:core/v1:Namespace').map((namespace) => namespace.inputs.metadata.name);
       for (const namespace of Object.values(platformNamespaces)) expect(created, namespace).toContain(namespace);
