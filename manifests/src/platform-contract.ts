@@ -79,7 +79,10 @@ export interface NodeCapacity {
   /** Per node: what the kubelet offers pods, less the DaemonSets every node runs (CNI, CSI, logs, node exporter). */
   readonly cpuMillisPerNode: number;
   readonly memoryMiPerNode: number;
-  /** Over the whole cluster: what the platform's own Deployments request (add-ons, monitoring, collectors). */
+  /**
+   * Over the whole cluster: what the platform's own Deployments request (CoreDNS, the load balancer controller,
+   * metrics-server, the autoscaler, kube-prometheus-stack, the collector): an estimate from the charts' requests.
+   */
   readonly platformReserved: { readonly cpuMillis: number; readonly memoryMi: number };
 }
 
