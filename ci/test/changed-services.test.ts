@@ -2,10 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { serviceNames, subgraphs } from '@rtc/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedServices } from '../src/changed-services';
 import { readWorkspaces, shippedWorkspaces } from '../src/workspace-graph';
 import { repositoryRoot, runCiScript } from './run-script';
+
+const everyServiceLine = serviceNames.join(' ');
 
 /** A repository shaped like RTC's: a kit every service ships, a testkit they only test with. */
 function createRepository(): string {
@@ -25,7 +28,7 @@ function createRepository(): string {
   write('packages/service-kit/package.json', pkg('@rtc/service-kit'));
   write('packages/service-kit/src/index.ts', 'export {};\n');
   write('packages/testkit/package.json', pkg('@rtc/testkit', { '@rtc/service-kit': '*' }));
-  for (const name of ['users', 'catalog', 'orders', 'inventory']) {
+  for (const { name } of subgraphs) {
     write(`subgraphs/${name}/package.json`, pkg(`@rtc/${name}`, { '@rtc/service-kit': '*', graphql: '^16' }, { '@rtc/testkit': '*' }));
     write(`subgraphs/${name}/src/main.ts`, '\n');
   }
@@ -69,7 +72,7 @@ describe('ci:changed-services', () => {
   });
 
   it('names every service when a workspace they all ship changes', async () => {
-    expect(await changedBy('packages/service-kit/src/index.ts')).toBe('gateway users catalog orders inventory');
+    expect(await changedBy('packages/service-kit/src/index.ts')).toBe(everyServiceLine);
   });
 
   it('names none when only test helpers, manifests or docs change', async () => {
@@ -79,15 +82,15 @@ describe('ci:changed-services', () => {
   });
 
   it('names every service when the image recipe or the lockfile changes', async () => {
-    expect(await changedBy('Dockerfile.base')).toBe('gateway users catalog orders inventory');
-    expect(await changedBy('package-lock.json')).toBe('gateway users catalog orders inventory');
+    expect(await changedBy('Dockerfile.base')).toBe(everyServiceLine);
+    expect(await changedBy('package-lock.json')).toBe(everyServiceLine);
   });
 
   it('names every service on a first build, with no earlier commit to compare with', async () => {
     const first = await runCiScript('changed-services', ['--repo', root, '--base', '', '--head', 'HEAD']);
-    expect(first.stdout.trim()).toBe('gateway users catalog orders inventory');
+    expect(first.stdout.trim()).toBe(everyServiceLine);
     const unknown = await runCiScript('changed-services', ['--repo', root, '--base', '0123456789abcdef0123456789abcdef01234567']);
-    expect(unknown.stdout.trim()).toBe('gateway users catalog orders inventory');
+    expect(unknown.stdout.trim()).toBe(everyServiceLine);
   });
 });
 

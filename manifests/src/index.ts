@@ -1,12 +1,16 @@
 export type { KubernetesObject } from './kubernetes-object';
 export { objectId } from './kubernetes-object';
-export { schemaErrors, unknownPodFields, validateObjects } from './kubernetes-schemas';
-export { parseImageReference, formatImageReference, parseObjects, renderKustomization } from './render-kustomization';
-export type { ImageReference } from './render-kustomization';
+export { kubernetesVersion, schemaErrors, unknownPodFields, validateObjects } from './kubernetes-schemas';
+export { formatImageReference, isImageDigest, parseImageReference } from './image-reference';
+export type { ImageReference } from './image-reference';
+export { kustomizeVersion, parseObjects, renderKustomization } from './kustomize';
+export type { ImageRule } from './kustomize';
 export { awsAccountOf, isMigrationJob, isOverlay, manifestsDirectory, overlayDirectory, overlays, renderOverlay, toYaml } from './render-overlay';
 export type { Overlay, RenderOverlayOptions } from './render-overlay';
 export {
   albDeregistrationDelaySeconds,
+  buildCacheRepositoryName,
+  databaseSecretKeys,
   databaseSecretName,
   nodeCapacity,
   pipelineIdentities,
@@ -15,6 +19,8 @@ export {
   platformSecretName,
   podReadinessGateLabel,
   rdsCaBundlePath,
+  securityGroupPolicyLabel,
+  securityGroupPolicySelector,
 } from './platform-contract';
 export type { NodeCapacity, PipelineIdentity } from './platform-contract';
 export { baseImageName, getService, isServiceName, serviceNames, services, subgraphs, workloadNamespace } from './services';

@@ -28,21 +28,3 @@ export function isKubernetesObject(value: unknown): value is KubernetesObject {
 export function objectId(object: KubernetesObject): string {
   return `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
-
-/** Kinds that live outside any namespace, so the namespace transformer leaves them alone. */
-const clusterScopedKinds = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PersistentVolume',
-  'StorageClass',
-  'IngressClass',
-  'PriorityClass',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-]);
-
-export function isNamespaced(object: KubernetesObject): boolean {
-  return !clusterScopedKinds.has(object.kind);
-}

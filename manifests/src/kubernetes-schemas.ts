@@ -9,6 +9,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { customResourceValidators } from './custom-resource-schemas';
 import type { KubernetesObject } from './kubernetes-object';
 
 interface Validatable {
@@ -16,7 +17,14 @@ interface Validatable {
 }
 
 /**
- * The kinds RTC deploys, each with its schema, all at API versions a Kubernetes 1.31 cluster serves.
+ * The Kubernetes version RTC's clusters run (EKS, standard support; the Pulumi stack sets it). Rendered
+ * objects are validated against kubernetes-models 5.1, generated from Kubernetes 1.36's OpenAPI: no package
+ * publishes 1.35's, and every kind below is served at the same API version, unchanged, by both.
+ */
+export const kubernetesVersion = '1.35';
+
+/**
+ * The kinds RTC deploys, each with its schema, all at API versions a Kubernetes 1.35 cluster serves.
  * An object of any other kind is refused until it is added here.
  */
 const models: Record<string, new (data: never) => Validatable> = {
@@ -33,7 +41,13 @@ const models: Record<string, new (data: never) => Validatable> = {
 
 /** Returns the schema errors of one object, or [] when it is valid. */
 export function schemaErrors(object: KubernetesObject): string[] {
-  const Model = models[`${object.apiVersion}/${object.kind}`];
+  const key = `${object.apiVersion}/${object.kind}`;
+  const validateCustomResource = customResourceValidators[key];
+  if (validateCustomResource) {
+    if (validateCustomResource(object)) return [];
+    return (validateCustomResource.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
+  }
+  const Model = models[key];
   if (!Model) return [`no schema for ${object.apiVersion} ${object.kind}`];
   try {
     new Model(structuredClone(object) as never).validate();
@@ -60,6 +74,7 @@ const containerFields: Record<keyof IContainer, true> = {
   resizePolicy: true,
   resources: true,
   restartPolicy: true,
+  restartPolicyRules: true,
   securityContext: true,
   startupProbe: true,
   stdin: true,
@@ -86,6 +101,7 @@ const podSpecFields: Record<keyof IPodSpec, true> = {
   hostPID: true,
   hostUsers: true,
   hostname: true,
+  hostnameOverride: true,
   imagePullSecrets: true,
   initContainers: true,
   nodeName: true,
@@ -102,6 +118,7 @@ const podSpecFields: Record<keyof IPodSpec, true> = {
   runtimeClassName: true,
   schedulerName: true,
   schedulingGates: true,
+  schedulingGroup: true,
   securityContext: true,
   serviceAccount: true,
   serviceAccountName: true,

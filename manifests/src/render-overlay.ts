@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { KubernetesObject } from './kubernetes-object';
-import { parseImageReference, renderKustomization, type ImageRule } from './render-kustomization';
+import { isImageDigest, parseImageReference } from './image-reference';
+import { declaredImages, renderKustomization, type ImageRule } from './kustomize';
 import { baseImageName, type ServiceName } from './services';
 
 export const overlays = ['dev', 'prod'] as const;
@@ -21,17 +22,22 @@ export function overlayDirectory(overlay: Overlay): string {
 
 export interface RenderOverlayOptions {
   overlay: Overlay;
-  /** The image tag of each service (a commit id); a service left out keeps an untagged image. */
-  imageTags?: Partial<Record<ServiceName, string>>;
+  /**
+   * The image of each service: a tag (a commit id) or a digest (`sha256:...`), which pins the exact image
+   * that was built and tested. A service left out keeps an untagged image.
+   */
+  images?: Partial<Record<ServiceName, string>>;
 }
 
-/** The objects an environment runs, ready for `kubectl apply`. */
+/** The objects an environment runs, ready for `kubectl apply`, rendered by `kubectl kustomize`. */
 export function renderOverlay(options: RenderOverlayOptions): KubernetesObject[] {
-  const images: ImageRule[] = Object.entries(options.imageTags ?? {}).map(([service, tag]) => ({
-    name: baseImageName(service as ServiceName),
-    newTag: tag,
-  }));
-  return renderKustomization(overlayDirectory(options.overlay), { images });
+  const directory = overlayDirectory(options.overlay);
+  const repositories = new Map(declaredImages(directory).map((rule) => [rule.name, rule.newName ?? rule.name]));
+  const images: ImageRule[] = Object.entries(options.images ?? {}).map(([service, version]) => {
+    const name = repositories.get(baseImageName(service as ServiceName)) ?? baseImageName(service as ServiceName);
+    return isImageDigest(version) ? { name, digest: version } : { name, newTag: version };
+  });
+  return renderKustomization(directory, { images });
 }
 
 function containerImages(value: unknown): string[] {
@@ -45,7 +51,8 @@ function containerImages(value: unknown): string[] {
 }
 
 /**
- * The one AWS account an environment's objects name, in their ECR images and IRSA role ARNs. Two
+ * The one AWS account an environment's objects name, in their ECR images, IRSA role ARNs and target
+ * group ARN. Two
  * accounts in one overlay, or an image from outside ECR, are an error.
  */
 export function awsAccountOf(objects: readonly KubernetesObject[]): string {
@@ -56,6 +63,12 @@ export function awsAccountOf(objects: readonly KubernetesObject[]): string {
     accounts.add(account);
   }
   for (const object of objects) {
+    if (object.kind === 'TargetGroupBinding') {
+      const arn = (object.spec as { targetGroupARN?: string } | undefined)?.targetGroupARN ?? '';
+      const account = /^arn:aws:elasticloadbalancing:[a-z0-9-]+:(\d{12}):targetgroup\//.exec(arn)?.[1];
+      if (!account) throw new Error(`TargetGroupBinding ${object.metadata.name}: ${arn} is not a target group ARN`);
+      accounts.add(account);
+    }
     const role = object.metadata.annotations?.['eks.amazonaws.com/role-arn'];
     if (role !== undefined) {
       const account = /^arn:aws:iam::(\d{12}):role\//.exec(role)?.[1];

@@ -1,5 +1,5 @@
 /** The services RTC deploys, as the service contract names them; manifests, CI and tests read this one list. */
-export type ServiceName = 'gateway' | 'users' | 'catalog' | 'orders' | 'inventory';
+export type ServiceName = 'gateway' | 'users' | 'catalog' | 'orders' | 'inventory' | 'activity';
 
 export interface RtcService {
   /** Kubernetes Deployment, Service, ServiceAccount and container name; also the ECR repository's last segment. */
@@ -21,7 +21,7 @@ export const services: readonly RtcService[] = [
     workspace: '@rtc/gateway',
     directory: 'gateway',
     port: 4000,
-    calls: ['users', 'catalog', 'orders', 'inventory'],
+    calls: ['users', 'catalog', 'orders', 'inventory', 'activity'],
   },
   { name: 'users', workspace: '@rtc/users', directory: 'subgraphs/users', port: 4001, database: 'rtc_users', calls: [] },
   { name: 'catalog', workspace: '@rtc/catalog', directory: 'subgraphs/catalog', port: 4002, database: 'rtc_catalog', calls: [] },
@@ -34,6 +34,8 @@ export const services: readonly RtcService[] = [
     calls: ['catalog', 'inventory'],
   },
   { name: 'inventory', workspace: '@rtc/inventory', directory: 'subgraphs/inventory', port: 4004, database: 'rtc_inventory', calls: [] },
+  // Storefront behaviour; it reads the event log from Redis and calls no other service.
+  { name: 'activity', workspace: '@rtc/activity', directory: 'subgraphs/activity', port: 4005, database: 'rtc_activity', calls: [] },
 ];
 
 /** The subgraphs: each owns a database and ships `dist/migrate.js`, run by a Job before a rollout. */

@@ -30,7 +30,7 @@ for (const target of targets) {
 if (targets.some((target) => target.health !== 'up')) {
   console.log('Some services are not answering: start the stack with `npm start` in another terminal; Prometheus keeps trying.');
 }
-console.log('Grafana dashboards to import: observability/grafana/dashboards/*.json (data source uid "rtc-prometheus").');
+console.log('Grafana dashboards to import: observability/grafana/dashboards/*.json (pick this Prometheus in their Data source variable).');
 console.log('Press Ctrl-C to stop.');
 
 let stopping = false;

@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { createHash } from 'node:crypto';
+import { securityGroupPolicyLabel } from '@rtc/manifests';
 import { stringify } from 'yaml';
 import type { ServiceDatabaseSecret } from './database.js';
 import { irsaTrustPolicy, policyDocument, type OidcProvider } from './iam-documents.js';
@@ -25,7 +26,7 @@ export interface DatabaseUsersArgs {
 }
 
 const serviceAccount = 'db-bootstrap';
-const podLabels = { 'app.kubernetes.io/name': serviceAccount, 'app.kubernetes.io/part-of': 'rtc' };
+const podLabels = { [securityGroupPolicyLabel]: serviceAccount, 'app.kubernetes.io/part-of': 'rtc' };
 const secretsMount = '/mnt/secrets';
 /** The MySQL client image; its entrypoint is replaced by the script below. */
 export const mysqlClientImage = 'public.ecr.aws/docker/library/mysql:8.4';

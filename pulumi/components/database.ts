@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
-import { databaseSecretName, rdsCaBundlePath } from '@rtc/manifests';
+import { databaseSecretKeys, databaseSecretName, rdsCaBundlePath } from '@rtc/manifests';
 import type { DatabaseSettings } from '../config.js';
 import type { RtcService } from '../services.js';
 import type { Network } from './network.js';
@@ -177,10 +177,12 @@ export class Database extends pulumi.ComponentResource {
             host: this.address,
             port: mysqlPort,
             dbname: service.database,
-            DATABASE_URL: pulumi.all([password.result, this.address]).apply(([secret, host]) => databaseUrl(service.name, secret, host, service.database)),
+            [databaseSecretKeys.runtime]: pulumi
+              .all([password.result, this.address])
+              .apply(([secret, host]) => databaseUrl(service.name, secret, host, service.database)),
             migrationUsername,
             migrationPassword: migrationPassword.result,
-            migrationUrl: pulumi
+            [databaseSecretKeys.migration]: pulumi
               .all([migrationPassword.result, this.address])
               .apply(([secret, host]) => databaseUrl(migrationUsername, secret, host, service.database)),
           }),

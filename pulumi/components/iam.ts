@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { pipelineIdentities } from '@rtc/manifests';
 import type { RtcService } from '../services.js';
 import type { ServiceDatabaseSecret } from './database.js';
-import { irsaTrustPolicy, policyDocument, serviceTrustPolicy, type OidcProvider, type Statement } from './iam-documents.js';
+import { irsaTrustPolicy, irsaTrustStatement, policyDocument, serviceTrustPolicy, type OidcProvider, type Statement } from './iam-documents.js';
 
 export interface IamArgs {
   readonly prefix: string;
@@ -22,6 +22,11 @@ export interface IamArgs {
   /** What the deploy step deploys to. */
   readonly clusterName: pulumi.Input<string>;
   readonly clusterArn: pulumi.Input<string>;
+  /**
+   * The OIDC issuer (without https://) of the cluster whose pipeline promotes releases into this stack: its deploy
+   * ServiceAccount may then assume this stack's deploy role too. Absent on a stack nothing promotes into.
+   */
+  readonly promotionSourceIssuer?: string | undefined;
   readonly tags: Record<string, string>;
 }
 
@@ -149,12 +154,23 @@ export class Iam extends pulumi.ComponentResource {
       { parent: this, dependsOn: [controllerAccess] },
     );
 
+    const deployer = { namespace: pipelineIdentities.deploy.namespace, name: pipelineIdentities.deploy.serviceAccount };
+    const deployTrustStatements = [irsaTrustStatement(args.oidc, deployer)];
+    if (args.promotionSourceIssuer) {
+      // The source cluster's identity provider, registered in this account so its tokens are accepted here.
+      const source = new aws.iam.OpenIdConnectProvider(
+        `${name}-promotion-source`,
+        { url: `https://${args.promotionSourceIssuer}`, clientIdLists: ['sts.amazonaws.com'], tags },
+        { parent: this },
+      );
+      deployTrustStatements.push(irsaTrustStatement({ arn: source.arn, issuer: args.promotionSourceIssuer }, deployer));
+    }
     this.deployRole = new aws.iam.Role(
       `${name}-deploy`,
       {
         name: `${prefix}-deploy`,
         description: "main's deploy step: push RTC images to ECR and apply the release overlay to RTC's namespace",
-        assumeRolePolicy: irsaTrustPolicy(args.oidc, { namespace: pipelineIdentities.deploy.namespace, name: pipelineIdentities.deploy.serviceAccount }),
+        assumeRolePolicy: policyDocument(deployTrustStatements),
         maxSessionDuration: 3600,
         tags,
       },

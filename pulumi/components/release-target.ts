@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { podReadinessGateLabel } from '@rtc/manifests';
+import { podReadinessGateLabel, securityGroupPolicySelector } from '@rtc/manifests';
 import type { RtcService } from '../services.js';
 import { deployKubernetesGroup } from './iam.js';
 
@@ -25,9 +25,6 @@ export const releasedCustomResources = [
   { apiGroups: ['elbv2.k8s.aws'], resources: ['targetgroupbindings'] },
 ];
 const writeVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
-
-/** The pod label the manifests give every pod of a service, its Deployment's and its migration Job's alike. */
-const serviceLabel = 'app.kubernetes.io/name';
 
 /**
  * What the release path deploys into, and nothing it deploys: RTC's namespace (restricted Pod Security, pod readiness
@@ -91,7 +88,8 @@ export class ReleaseTarget extends pulumi.ComponentResource {
           kind: 'SecurityGroupPolicy',
           metadata: { name: `rtc-${policy}`, namespace: this.namespace },
           spec: {
-            podSelector: { matchExpressions: [{ key: serviceLabel, operator: 'In', values: services }] },
+            // The manifests test that every pod reaching RDS or Redis, migration Jobs included, matches this selector.
+            podSelector: securityGroupPolicySelector(services),
             securityGroups: { groupIds: securityGroupIds },
           },
         },

@@ -5,7 +5,16 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { instanceCapacity, systemReserve } from '../components/instance-capacity.js';
 import type { StackConfig } from '../config.js';
-import { albDeregistrationDelaySeconds, nodeCapacity, pipelineIdentities, podReadinessGateLabel } from '@rtc/manifests';
+import {
+  albDeregistrationDelaySeconds,
+  buildCacheRepositoryName,
+  databaseSecretKeys,
+  nodeCapacity,
+  pipelineIdentities,
+  platformNamespaces,
+  podReadinessGateLabel,
+  securityGroupPolicyLabel,
+} from '@rtc/manifests';
 import { buildStack, readStackConfig, type BuiltStack } from './harness/build-stack.js';
 import { asList, idOf, statementsOf } from './harness/inspect.js';
 import { arnOf, eksClusterSecurityGroupId, elbAccount, oidcIssuer, oidcProviderArn, type CapturedResource } from './harness/mock-cloud.js';
@@ -15,7 +24,7 @@ const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const services = ['gateway', 'users', 'catalog', 'orders', 'inventory', 'activity'];
 const subgraphs = ['users', 'catalog', 'orders', 'inventory', 'activity'];
 
-type Settings = Pick<StackConfig, 'network' | 'cluster' | 'database' | 'cache' | 'registry' | 'edge' | 'monitoring' | 'jenkins'>;
+type Settings = Pick<StackConfig, 'network' | 'cluster' | 'database' | 'cache' | 'registry' | 'edge' | 'monitoring' | 'jenkins' | 'promotion'>;
 
 function settingsOf(stack: string): Settings {
   const raw = readStackConfig(stack);
@@ -29,6 +38,7 @@ function settingsOf(stack: string): Settings {
     edge: get('edge'),
     monitoring: get('monitoring'),
     jenkins: get('jenkins'),
+    promotion: raw['rtc:promotion'] === undefined ? undefined : get('promotion'),
   };
 }
 
@@ -116,9 +126,9 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       const policies = stack.ofType('kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy');
       const byName = Object.fromEntries(policies.map((policy) => [`${policy.inputs.metadata.namespace}/${policy.inputs.metadata.name}`, policy.inputs.spec]));
       expect(Object.keys(byName).sort()).toEqual(['rtc-ops/db-bootstrap', 'rtc/rtc-gateway', 'rtc/rtc-subgraphs']);
-      expect(byName['rtc/rtc-gateway'].podSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/name', operator: 'In', values: ['gateway'] }]);
+      expect(byName['rtc/rtc-gateway'].podSelector.matchExpressions).toEqual([{ key: securityGroupPolicyLabel, operator: 'In', values: ['gateway'] }]);
       expect(byName['rtc/rtc-gateway'].securityGroups.groupIds).toEqual([eksClusterSecurityGroupId, sgId('pods-gateway'), sgId('pods-cache-clients')]);
-      expect(byName['rtc/rtc-subgraphs'].podSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/name', operator: 'In', values: subgraphs }]);
+      expect(byName['rtc/rtc-subgraphs'].podSelector.matchExpressions).toEqual([{ key: securityGroupPolicyLabel, operator: 'In', values: subgraphs }]);
       expect(byName['rtc/rtc-subgraphs'].securityGroups.groupIds).toEqual([
         eksClusterSecurityGroupId,
         sgId('pods-database-clients'),
@@ -278,10 +288,11 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         expect(value).toMatchObject({ username: service, migrationUsername: `${service}_migrator`, dbname: `rtc_${service}`, port: 3306 });
         // TLS checked against the RDS CA bundle every image carries, and the host against the certificate.
         const tls = '?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/rds/global-bundle.pem';
-        expect(value.DATABASE_URL).toBe(
+        // The keys the release overlay's SecretProviderClasses read.
+        expect(value[databaseSecretKeys.runtime]).toBe(
           `mysql://${service}:mock-password-database-${service}@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}${tls}`,
         );
-        expect(value.migrationUrl).toBe(
+        expect(value[databaseSecretKeys.migration]).toBe(
           `mysql://${service}_migrator:mock-password-database-${service}-migration@${prefix}-mysql.c0ffee.eu-west-1.rds.amazonaws.com:3306/rtc_${service}${tls}`,
         );
       }
@@ -331,16 +342,28 @@ export function describeStackProperties(stackName: string): { stack: () => Built
 
   describe('registry', () => {
     it('has one repository per service with immutable tags, scan on push and a lifecycle policy', () => {
-      const repositories = stack.ofType('aws:ecr/repository:Repository');
+      const repositories = stack.ofType('aws:ecr/repository:Repository').filter((repository) => repository.inputs.tags.service);
       expect(repositories.map((repository) => repository.inputs.name)).toEqual(services.map((service) => `${prefix}/${service}`));
       for (const repository of repositories) {
         expect(repository.inputs.imageTagMutability).toBe('IMMUTABLE');
         expect(repository.inputs.imageScanningConfiguration).toEqual({ scanOnPush: true });
       }
-      const lifecycles = stack.ofType('aws:ecr/lifecyclePolicy:LifecyclePolicy');
+      const lifecycles = stack
+        .ofType('aws:ecr/lifecyclePolicy:LifecyclePolicy')
+        .filter((policy) => policy.inputs.repository !== `${prefix}/${buildCacheRepositoryName}`);
       expect(lifecycles.map((policy) => policy.inputs.repository).sort()).toEqual(repositories.map((repository) => repository.inputs.name).sort());
       const rules = (JSON.parse(lifecycles[0]!.inputs.policy) as { rules: { selection: { countNumber: number } }[] }).rules;
       expect(rules.map((rule) => rule.selection.countNumber)).toEqual([settings.registry.untaggedExpiryDays, settings.registry.keepTaggedImages]);
+    });
+
+    it("keeps the image builds' layer cache in its own repository, where the pipeline looks for it, expiring by age", () => {
+      const cache = stack.one('aws:ecr/repository:Repository', `registry-${buildCacheRepositoryName}`).inputs;
+      expect(cache.name).toBe(`${prefix}/${buildCacheRepositoryName}`);
+      expect(cache.imageTagMutability).toBe('IMMUTABLE');
+      const lifecycle = stack.one('aws:ecr/lifecyclePolicy:LifecyclePolicy', `registry-${buildCacheRepositoryName}`).inputs;
+      expect(lifecycle.repository).toBe(cache.name);
+      const rules = (JSON.parse(lifecycle.policy) as { rules: { selection: { tagStatus: string; countNumber: number } }[] }).rules;
+      expect(rules.map((rule) => [rule.selection.tagStatus, rule.selection.countNumber])).toEqual([['any', settings.registry.buildCacheExpiryDays]]);
     });
   });
 
@@ -406,14 +429,22 @@ export function describeStackProperties(stackName: string): { stack: () => Built
     it("lets only main's deploy step, by its namespace's ServiceAccount, assume the deploy role, which pushes images and deploys into rtc", () => {
       const deployRole = stack.one('aws:iam/role:Role', 'iam-deploy');
       const trust = statementsOf(deployRole.inputs.assumeRolePolicy);
-      expect(trust).toHaveLength(1);
-      expect(trust[0]!.Principal).toEqual({ Federated: oidcProviderArn });
-      expect(trust[0]!.Condition!.StringEquals).toEqual({
-        [`${oidcIssuer}:sub`]: 'system:serviceaccount:jenkins-deploy:rtc-deployer',
-        [`${oidcIssuer}:aud`]: 'sts.amazonaws.com',
+      // This cluster's deployer, and for a stack promoted into, the promoting cluster's deployer: the same identity.
+      const issuers = [oidcIssuer, ...(settings.promotion ? [settings.promotion.sourceClusterOidcIssuer] : [])];
+      expect(trust).toHaveLength(issuers.length);
+      issuers.forEach((issuer, index) => {
+        expect(trust[index]!.Condition!.StringEquals).toEqual({
+          [`${issuer}:sub`]: `system:serviceaccount:${pipelineIdentities.deploy.namespace}:${pipelineIdentities.deploy.serviceAccount}`,
+          [`${issuer}:aud`]: 'sts.amazonaws.com',
+        });
       });
+      expect(trust[0]!.Principal).toEqual({ Federated: oidcProviderArn });
+      const sources = stack.ofType('aws:iam/openIdConnectProvider:OpenIdConnectProvider');
+      expect(sources.map((source) => source.inputs.url)).toEqual(issuers.slice(1).map((issuer) => `https://${issuer}`));
+      if (settings.promotion)
+        expect(trust[1]!.Principal).toEqual({ Federated: arnOf('aws:iam/openIdConnectProvider:OpenIdConnectProvider', 'iam-promotion-source') });
       const statements = statementsOf(rolePolicies(deployRole)[0]!.inputs.policy);
-      const repositoryArns = services.map((service) => arnOf('aws:ecr/repository:Repository', `${prefix}/${service}`));
+      const repositoryArns = [...services, buildCacheRepositoryName].map((name) => arnOf('aws:ecr/repository:Repository', `${prefix}/${name}`));
       expect(statements.map((statement) => [statement.Sid, statement.Resource])).toEqual([
         ['EcrLogin', '*'],
         ['PushRtcImages', repositoryArns],
@@ -429,11 +460,29 @@ export function describeStackProperties(stackName: string): { stack: () => Built
         .find((account) => account.inputs.metadata.name === pipelineIdentities.deploy.serviceAccount)!;
       expect(deployer.inputs.metadata.namespace).toBe('jenkins-deploy');
       expect(deployer.inputs.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(arnOf('aws:iam/role:Role', `${prefix}-deploy`));
-      const role = stack.one('kubernetes:rbac.authorization.k8s.io/v1:Role').inputs;
+      const role = stack.one('kubernetes:rbac.authorization.k8s.io/v1:Role', 'release-target-deployer').inputs;
       expect(role.metadata).toMatchObject({ namespace: 'rtc' });
       expect(role.rules.map((rule: { resources: string[] }) => rule.resources[0])).toEqual(['servicemonitors', 'secretproviderclasses', 'targetgroupbindings']);
-      const binding = stack.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding').inputs;
+      const binding = stack.one('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'release-target-deployer').inputs;
       expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-deployers' }]);
+    });
+
+    it("lets the deploy role write NetworkPolicies, and nothing else, in every other namespace the overlay's policies cover", () => {
+      const others = Object.values(platformNamespaces).filter((namespace) => namespace !== platformNamespaces.workloads);
+      const roles = stack
+        .ofType('kubernetes:rbac.authorization.k8s.io/v1:Role')
+        .filter((role) => role.inputs.metadata.name === 'rtc-deployer-network-policies');
+      expect(roles.map((role) => role.inputs.metadata.namespace).sort()).toEqual([...others].sort());
+      for (const role of roles) expect(role.inputs.rules.map((rule: { resources: string[] }) => rule.resources)).toEqual([['networkpolicies']]);
+      const bindings = stack
+        .ofType('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding')
+        .filter((binding) => binding.inputs.metadata.name === 'rtc-deployer-network-policies');
+      expect(bindings.map((binding) => binding.inputs.metadata.namespace).sort()).toEqual([...others].sort());
+      for (const binding of bindings)
+        expect(binding.inputs.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'rtc-deployers' }]);
+      // Every one of them is a namespace Pulumi creates.
+      const created = stack.ofType('kubernetes:core/v1:Namespace').map((namespace) => namespace.inputs.metadata.name);
+      for (const namespace of Object.values(platformNamespaces)) expect(created, namespace).toContain(namespace);
     });
   });
 

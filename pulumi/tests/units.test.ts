@@ -6,7 +6,7 @@ import { createMockCloud } from './harness/mock-cloud.js';
 
 describe('the ECR lifecycle policy', () => {
   it('expires untagged images first, then all but the newest tagged ones', () => {
-    const policy = JSON.parse(lifecyclePolicy({ keepTaggedImages: 30, untaggedExpiryDays: 7 })) as {
+    const policy = JSON.parse(lifecyclePolicy({ keepTaggedImages: 30, untaggedExpiryDays: 7, buildCacheExpiryDays: 14 })) as {
       rules: { rulePriority: number; selection: Record<string, unknown> }[];
     };
     expect(policy.rules.map((rule) => [rule.rulePriority, rule.selection.tagStatus, rule.selection.countType, rule.selection.countNumber])).toEqual([
@@ -26,7 +26,7 @@ describe('stack configuration', () => {
     expect(() => loadStackConfig()).toThrow(/rtc:database\.backupRetentionDays must be 7 or more, got 3/);
   });
 
-  it('keeps every stack difference in the stack files: both stacks set the same keys', () => {
-    expect(Object.keys(readStackConfig('prod')).sort()).toEqual(Object.keys(readStackConfig('dev')).sort());
+  it('keeps every stack difference in the stack files: both stacks set the same keys, prod also where it is promoted from', () => {
+    expect(Object.keys(readStackConfig('prod')).sort()).toEqual([...Object.keys(readStackConfig('dev')), 'rtc:promotion'].sort());
   });
 });

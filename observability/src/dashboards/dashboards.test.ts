@@ -48,11 +48,20 @@ describe('Grafana dashboards', () => {
     expect((await committed()).map((dashboard) => dashboard.title).sort()).toEqual(['RTC business', 'RTC services']);
   });
 
-  it('read the provisioned Prometheus data source in every panel and every query', async () => {
+  it('take the Prometheus data source as a template variable, which defaults to the provisioned default one', async () => {
     const provisioned = parse(await readFile(observabilityFiles.datasourceProvisioning, 'utf8')) as {
-      datasources: { uid: string; type: string }[];
+      datasources: { uid: string; type: string; isDefault?: boolean }[];
     };
-    expect(provisioned.datasources.map((source) => source.uid)).toEqual([prometheusDatasource.uid]);
+    expect(provisioned.datasources.filter((source) => source.isDefault).map((source) => source.type)).toEqual(['prometheus']);
+    expect(prometheusDatasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+    for (const dashboard of (await committed()) as unknown as { title: string; templating?: { list?: Record<string, unknown>[] } }[]) {
+      expect(dashboard.templating?.list, dashboard.title).toEqual([
+        expect.objectContaining({ type: 'datasource', name: 'datasource', query: 'prometheus', current: expect.objectContaining({ value: 'default' }) }),
+      ]);
+    }
+  });
+
+  it('read the data source of the template variable in every panel and every query', async () => {
     for (const dashboard of await committed()) {
       for (const panel of dashboard.panels.filter((candidate) => candidate.type !== 'row')) {
         expect(panel.datasource, `${dashboard.title} / ${panel.title}`).toEqual(prometheusDatasource);

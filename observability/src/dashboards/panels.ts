@@ -14,9 +14,10 @@ import { DashboardLinkBuilder, type DataSourceRef, type GridPos, type Panel } fr
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { datasourceVariable } from './common';
 
-/** The one data source every RTC panel and query reads; provisioned with this uid. */
-export const prometheusDatasource: DataSourceRef = { type: 'prometheus', uid: 'rtc-prometheus' };
+/** The data source every RTC panel and query reads: the dashboard's `datasource` template variable. */
+export const prometheusDatasource: DataSourceRef = { type: 'prometheus', uid: `\${${datasourceVariable}}` };
 
 /** A panel the layout can place and number. */
 export interface PlaceablePanel extends Builder<Panel> {
