@@ -9,6 +9,8 @@ export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hook
   'src/live/prometheus-text.test.ts',
   'src/simulation/arrivals.test.ts',
   'src/simulation/basket.test.ts',
+  'src/simulation/behaviour-events.test.ts',
+  'src/simulation/browsing-session.test.ts',
   'src/simulation/catalog.test.ts',
   'src/simulation/operations.test.ts',
   'src/simulation/options.test.ts',
