@@ -12,10 +12,10 @@ import { assertLoopbackUrl, processCpuMs, startChildStack, StackStartError, stac
 const serverUrl = testServerUrl();
 const prefix = `rtc_test_child_${randomBytes(3).toString('hex')}_`;
 
-/** Five ports free right now, from the OS. */
+/** Six ports free right now, from the OS. */
 async function freePorts(): Promise<Record<StackService, number>> {
   const servers = await Promise.all(
-    Array.from({ length: 5 }, async () => {
+    Array.from({ length: 6 }, async () => {
       const server = createServer().listen(0, '127.0.0.1');
       await once(server, 'listening');
       return server;
@@ -23,8 +23,8 @@ async function freePorts(): Promise<Record<StackService, number>> {
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  const [gateway, users, catalog, orders, inventory] = ports as [number, number, number, number, number];
-  return { gateway, users, catalog, orders, inventory };
+  const [gateway, users, catalog, orders, inventory, activity] = ports as [number, number, number, number, number, number];
+  return { gateway, users, catalog, orders, inventory, activity };
 }
 
 afterAll(async () => {

@@ -10,11 +10,11 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const launcher = 'packages/stack/src/start.ts';
 const signalGuard = fileURLToPath(new URL('./signal-guard.ts', import.meta.url));
 
-export type StackService = 'gateway' | 'users' | 'catalog' | 'orders' | 'inventory';
+export type StackService = 'gateway' | 'users' | 'catalog' | 'orders' | 'inventory' | 'activity';
 
-/** gateway on the base port, then users, catalog, orders, inventory on the next four. */
+/** gateway on the base port, then users, catalog, orders, inventory and activity on the next five. */
 export function stackPorts(basePort: number): Record<StackService, number> {
-  return { gateway: basePort, users: basePort + 1, catalog: basePort + 2, orders: basePort + 3, inventory: basePort + 4 };
+  return { gateway: basePort, users: basePort + 1, catalog: basePort + 2, orders: basePort + 3, inventory: basePort + 4, activity: basePort + 5 };
 }
 
 export interface ChildStackOptions {
@@ -138,6 +138,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     CATALOG_PORT: String(options.ports.catalog),
     ORDERS_PORT: String(options.ports.orders),
     INVENTORY_PORT: String(options.ports.inventory),
+    ACTIVITY_PORT: String(options.ports.activity),
   };
   // node writes a profile only when the process exits, not when a signal kills it: see signal-guard.ts.
   const nodeArgs = [

@@ -39,7 +39,7 @@ with a report every interval and a judgement at the end (exit 1 when one fails).
   --read-rate       storefront reads per second: listing, product pages, a customer's orders (default 30)
   --pay-share       share of orders paid (default 0.8)
   --drain           how long the outbox may take to empty once the traffic stopped (default 60s)
-  --base-port       the gateway's port; the four subgraphs take the next four (default 4300)
+  --base-port       the gateway's port; the five subgraphs take the next five, its Redis the one after (default 4300)
 
 RTC runs as child processes on 127.0.0.1 against DATABASE_URL (default mysql://root@127.0.0.1:3306), on a freshly
 seeded store of its own (databases rtc_bench_soak_*), and a private redis-server started for the run (on the port
