@@ -20,6 +20,7 @@ export function loadGatewayEnv() {
       CATALOG_URL: subgraphUrl(4002),
       ORDERS_URL: subgraphUrl(4003),
       INVENTORY_URL: subgraphUrl(4004),
+      ACTIVITY_URL: subgraphUrl(4005),
       MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(defaultOperationLimits.maxDepth),
       MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(defaultOperationLimits.maxCost),
       MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1_000).default(defaultOperationLimits.maxAliases),

@@ -13,7 +13,7 @@ const gateway = await createGateway(
     production: env.NODE_ENV === 'production',
     internalToken: env.INTERNAL_TOKEN,
     jwtSecret: env.JWT_SECRET,
-    subgraphUrls: { users: env.USERS_URL, catalog: env.CATALOG_URL, orders: env.ORDERS_URL, inventory: env.INVENTORY_URL },
+    subgraphUrls: { users: env.USERS_URL, catalog: env.CATALOG_URL, orders: env.ORDERS_URL, inventory: env.INVENTORY_URL, activity: env.ACTIVITY_URL },
     limits: {
       maxDepth: env.MAX_QUERY_DEPTH,
       maxCost: env.MAX_QUERY_COST,

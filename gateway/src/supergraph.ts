@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 
-export const subgraphNames = ['users', 'catalog', 'orders', 'inventory'] as const;
+export const subgraphNames = ['users', 'catalog', 'orders', 'inventory', 'activity'] as const;
 export type SubgraphName = (typeof subgraphNames)[number];
 
-export const defaultSubgraphPorts: Record<SubgraphName, number> = { users: 4001, catalog: 4002, orders: 4003, inventory: 4004 };
+export const defaultSubgraphPorts: Record<SubgraphName, number> = { users: 4001, catalog: 4002, orders: 4003, inventory: 4004, activity: 4005 };
 
 export const supergraphPath = new URL('../supergraph.graphql', import.meta.url);
 
 const schemaPathOf = (name: SubgraphName) => new URL(`../../subgraphs/${name}/schema.graphql`, import.meta.url);
 
-/** Composes the four subgraph SDLs; the URLs in the result are placeholders, the gateway routes by name. */
+/** Composes the five subgraph SDLs; the URLs in the result are placeholders, the gateway routes by name. */
 export function composeSupergraph(): string {
   const result = composeServices(
     subgraphNames.map((name) => ({

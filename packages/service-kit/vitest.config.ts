@@ -9,6 +9,7 @@ const unitFiles = [
   'src/single-flight.test.ts',
   'src/text-input.test.ts',
   'src/trusted-documents.test.ts',
+  'src/zoned-time.test.ts',
 ];
 
 export default defineConfig({

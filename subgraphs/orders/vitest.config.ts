@@ -8,7 +8,6 @@ export default withUnitTier(
   [
     'src/analytics/rolling-stats.test.ts',
     'src/analytics/sales-window.test.ts',
-    'src/analytics/zoned-time.test.ts',
     'src/checkout/order-input.test.ts',
     'src/checkout/pricing.test.ts',
     'src/checkout/reservation-reference.test.ts',

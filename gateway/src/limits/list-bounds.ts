@@ -23,6 +23,14 @@ const declaredBounds: Readonly<Record<string, number>> = {
   // A day of MINUTE buckets is the longest series orders answers (sales-window's maxSpanOf).
   'Query.salesSeries': 1_440,
   'CustomerStats.topCustomers': 1,
+  // activity: one step per FunnelStage; cartAbandonment(limit:) bounds topProducts (at most 50).
+  'Query.funnel': 5,
+  'FunnelStats.steps': 5,
+  'CartAbandonment.topProducts': 1,
+  // customerRetention spans at most 53 weeks (54 week starts), dailyOrderStats at most 366 days (367 dates).
+  'CustomerRetention.cohorts': 54,
+  'RetentionCohort.retention': 54,
+  'Query.dailyOrderStats': 367,
 };
 
 /** How many items a list field without a size argument may return. */

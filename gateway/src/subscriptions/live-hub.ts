@@ -16,6 +16,7 @@ import {
   type Tracer,
 } from '@rtc/service-kit';
 import { entityIdVariable, planEntityQuery } from './entity-query';
+import { createFunnelFeed, funnelStatsField } from './live-funnel';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
 import { createParkedIterator } from './parked-iterator';
 import { maxWindowSeconds, type SalesWindow } from '@rtc/orders/live-sales';
@@ -288,6 +289,7 @@ export function createLiveHub({
   };
 
   const fanOut = (event: LoggedEvent) => {
+    funnelFeed.onEvent(event);
     if (event.type === 'OrderPlaced') {
       const payload = event.payload as { orderId: string; placedAt?: string; total: { amount: number; currency: string }; units: number };
       salesWindow.add({
@@ -377,6 +379,29 @@ export function createLiveHub({
     }
   }, statsIntervalMs);
   statsTimer.unref();
+
+  const windowOf = (group: Group) => Number(group.subscription.args['windowSeconds']);
+  // funnelStats groups of one window share each read of it, whatever their selection or scope (staff only).
+  const funnelFeed = createFunnelFeed({
+    resolve,
+    logger,
+    windows: () => {
+      const windows = new Map<number, Caller>();
+      for (const group of groups.values()) {
+        if (group.subscription.rootField !== funnelStatsField) continue;
+        const caller = group.subscribers.values().next().value;
+        if (caller && !windows.has(windowOf(group))) windows.set(windowOf(group), caller);
+      }
+      return windows;
+    },
+    onStats: (windowSeconds, stats) => {
+      for (const group of groups.values()) {
+        if (group.subscription.rootField !== funnelStatsField || windowOf(group) !== windowSeconds) continue;
+        resolutions.inc({ field: funnelStatsField });
+        publish(group, JSON.stringify(executeLocally(group, stats)));
+      }
+    },
+  });
 
   const keyOf = ({ query, operationName, variables }: LiveSubscription, caller: Caller) =>
     `${scopeOf(caller)}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
@@ -471,6 +496,7 @@ export function createLiveHub({
       if (subscription.rootField === salesStatsField) {
         void primeSalesWindow(caller).then(() => sink(JSON.stringify(executeLocally(owner, { ...statsOf(owner) }))));
       }
+      if (subscription.rootField === funnelStatsField) funnelFeed.joined(windowOf(owner), caller);
       return iterator;
     },
     get groupCount(): number {
@@ -481,6 +507,7 @@ export function createLiveHub({
     async stop(): Promise<void> {
       stopped = true;
       clearInterval(statsTimer);
+      funnelFeed.stop();
       unsubscribeBus();
       groups.clear();
     },

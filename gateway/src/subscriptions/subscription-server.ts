@@ -27,6 +27,8 @@ import { KeepAliveCloseCode, keepSocketsAlive, type SocketKeepAlive } from './so
 import { batchSocketWrites, type SocketWrites } from './socket-writes';
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
+import { validateFunnelWindow } from '@rtc/activity/live-window';
+import { funnelStatsField } from './live-funnel';
 
 /** Answers whether `caller` may follow `orderId`: null when allowed, else the error to send. */
 export type OrderAccessCheck = (caller: Caller, orderId: string) => Promise<GraphQLError | null>;
@@ -206,14 +208,14 @@ export function attachSubscriptionServer({
     const caller = identities.get(ctx)?.caller ?? null;
     const rootField = root.name.value;
     if (!caller) return error('Send a token in connection_init to subscribe', 'UNAUTHENTICATED');
-    if (rootField === salesStatsField) {
+    if (rootField === salesStatsField || rootField === funnelStatsField) {
       try {
-        validateWindowSeconds(Number(args['windowSeconds']));
+        (rootField === salesStatsField ? validateWindowSeconds : validateFunnelWindow)(Number(args['windowSeconds']));
       } catch (invalid) {
         return [invalid as GraphQLError];
       }
     }
-    const access = rootField === salesStatsField ? 'staff' : liveFieldSpecs.get(rootField)?.access;
+    const access = rootField === salesStatsField || rootField === funnelStatsField ? 'staff' : liveFieldSpecs.get(rootField)?.access;
     if (!access) return error(`${rootField} is not served live`, 'BAD_USER_INPUT');
     if (access === 'staff' && !isStaff(caller)) return error(`${rootField} needs the ANALYST or ADMIN role`, 'FORBIDDEN');
     if (access === 'order-owner') {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-export const eventTypes = ['OrderPlaced', 'OrderStatusChanged', 'StockChanged', 'UserSignedUp'] as const;
+// BehaviourRecorded is a notification, not an outbox event: activity publishes one per written batch of behaviour
+// events (counts only) so that live funnels refresh; losing one delays a refresh, never a figure.
+export const eventTypes = ['OrderPlaced', 'OrderStatusChanged', 'StockChanged', 'UserSignedUp', 'BehaviourRecorded'] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** What travels on the bus: entity keys and the few facts a live view needs, never whole rows. */

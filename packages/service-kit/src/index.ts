@@ -32,3 +32,4 @@ export * from './quiet-errors';
 export * from './trusted-documents';
 export * from './rate-limit';
 export * from './tracing';
+export * from './zoned-time';

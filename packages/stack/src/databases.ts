@@ -1,5 +1,6 @@
 import { createPool } from 'mysql2/promise';
 import { runMigrations, withDatabase } from '@rtc/service-kit';
+import { activityMigrations } from '@rtc/activity';
 import { catalogMigrations } from '@rtc/catalog';
 import { inventoryMigrations } from '@rtc/inventory';
 import { ordersMigrations } from '@rtc/orders';
@@ -9,7 +10,7 @@ import { dropDatabaseUsers, serverUrlAs, type DatabaseAccounts } from './databas
 
 /** Each subgraph's database: `<prefix><name>`, e.g. rtc_orders. */
 export function databaseNames(prefix = 'rtc_'): Record<SubgraphName, string> {
-  return { users: `${prefix}users`, catalog: `${prefix}catalog`, orders: `${prefix}orders`, inventory: `${prefix}inventory` };
+  return { users: `${prefix}users`, catalog: `${prefix}catalog`, orders: `${prefix}orders`, inventory: `${prefix}inventory`, activity: `${prefix}activity` };
 }
 
 export const defaultDatabases = databaseNames();
@@ -19,6 +20,7 @@ export const migrationFolders: Record<SubgraphName, string> = {
   catalog: catalogMigrations,
   orders: ordersMigrations,
   inventory: inventoryMigrations,
+  activity: activityMigrations,
 };
 
 /** Applies every subgraph's committed migrations to its own database on `serverUrl`, as its migration account when given. */
@@ -29,7 +31,7 @@ export async function migrateAll(serverUrl: string, databases: Record<SubgraphNa
   }
 }
 
-/** Drops a store's four databases and their accounts (tests and benchmarks clean up with it). */
+/** Drops a store's five databases and their accounts (tests and benchmarks clean up with it). */
 export async function dropAll(serverUrl: string, databases: Record<SubgraphName, string>): Promise<void> {
   const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
   try {

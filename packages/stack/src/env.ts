@@ -15,6 +15,7 @@ export function loadStackEnv() {
       CATALOG_PORT: port(4002),
       ORDERS_PORT: port(4003),
       INVENTORY_PORT: port(4004),
+      ACTIVITY_PORT: port(4005),
       STORE_CURRENCY: z
         .string()
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')

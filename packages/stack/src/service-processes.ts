@@ -16,11 +16,12 @@ const entryPoints: Record<ServiceName, string> = {
   catalog: 'subgraphs/catalog/src/main.ts',
   inventory: 'subgraphs/inventory/src/main.ts',
   orders: 'subgraphs/orders/src/main.ts',
+  activity: 'subgraphs/activity/src/main.ts',
   gateway: 'gateway/src/main.ts',
 };
 
 // Orders calls catalog and inventory; the gateway calls everyone.
-const startOrder: readonly ServiceName[] = ['users', 'catalog', 'inventory', 'orders', 'gateway'];
+const startOrder: readonly ServiceName[] = ['users', 'catalog', 'inventory', 'orders', 'activity', 'gateway'];
 
 export interface ProcessExit {
   readonly code: number | null;
@@ -165,11 +166,13 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
     catalog: { ...databaseOf('catalog') },
     inventory: { ...databaseOf('inventory') },
     orders: { ...databaseOf('orders'), CATALOG_URL: graphqlOf('catalog'), INVENTORY_URL: graphqlOf('inventory') },
+    activity: { ...databaseOf('activity') },
     gateway: {
       USERS_URL: graphqlOf('users'),
       CATALOG_URL: graphqlOf('catalog'),
       ORDERS_URL: graphqlOf('orders'),
       INVENTORY_URL: graphqlOf('inventory'),
+      ACTIVITY_URL: graphqlOf('activity'),
       METRICS_ENABLED: String(options.gatewayMetrics ?? true),
       SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
     },

@@ -21,7 +21,7 @@ import { buildSubgraph } from './subgraph-factories';
 export type ServiceName = SubgraphName | 'gateway';
 
 // Orders calls catalog and inventory, so they listen first.
-const startOrder: readonly SubgraphName[] = ['users', 'catalog', 'inventory', 'orders'];
+const startOrder: readonly SubgraphName[] = ['users', 'catalog', 'inventory', 'orders', 'activity'];
 
 export interface StackOptions {
   /** MySQL server URL without a database; each subgraph gets its own database on it. */
@@ -76,7 +76,7 @@ export interface RunningStack {
 }
 
 /**
- * The whole of RTC in one process: four subgraphs and the gateway, built by the same factories production uses,
+ * The whole of RTC in one process: five subgraphs and the gateway, built by the same factories production uses,
  * sharing one event bus (in-process, or Redis when `redisUrl` is set).
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {

@@ -66,6 +66,7 @@ const stackOptions = {
     catalog: env.CATALOG_PORT,
     orders: env.ORDERS_PORT,
     inventory: env.INVENTORY_PORT,
+    activity: env.ACTIVITY_PORT,
   },
   host: env.HOST,
   logLevel: env.LOG_LEVEL,
@@ -79,7 +80,7 @@ const stackOptions = {
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
 };
 
-// One process for all five services by default; one per service (as in production, over a Redis bus) on request.
+// One process for all six services by default; one per service (as in production, over a Redis bus) on request.
 const running =
   env.RTC_TOPOLOGY === 'process-per-service'
     ? await startServiceProcesses({ ...stackOptions, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379' })
@@ -93,7 +94,7 @@ console.log(`
 RTC is running (${env.RTC_TOPOLOGY})
   GraphQL    ${running.gatewayUrl}/graphql   (queries and mutations over HTTP, subscriptions over graphql-ws)
   Dashboard  ${running.gatewayUrl}/dashboard   (log in as analyst@rtc.example / rtc-analyst-password)
-  Metrics    ${running.gatewayUrl}/metrics   (subgraphs: ${['users', 'catalog', 'orders', 'inventory'].map((name) => `${running.urls[name as 'users']}/metrics`).join(' ')})
+  Metrics    ${running.gatewayUrl}/metrics   (subgraphs: ${['users', 'catalog', 'orders', 'inventory', 'activity'].map((name) => `${running.urls[name as 'users']}/metrics`).join(' ')})
   Traces     ${env.OTEL_EXPORTER_OTLP_ENDPOINT ? `over OTLP to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export them)'}
   Database   ${redacted(env.DATABASE_URL)}${privateDatabase ? ' (private server under ' + env.RTC_STATE_DIR + ')' : ''}${accounts ? `; each service as its own user (passwords in ${env.RTC_STATE_DIR}/database-passwords.json)` : ''}
 Press Ctrl-C to stop.`);

@@ -1,5 +1,6 @@
 import type { BuiltService, ServiceDeps } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
+import { createActivitySubgraph } from '@rtc/activity';
 import { createCatalogSubgraph } from '@rtc/catalog';
 import { createInventorySubgraph } from '@rtc/inventory';
 import { createOrdersSubgraph } from '@rtc/orders';
@@ -55,5 +56,18 @@ export async function buildSubgraph(
         deps,
       );
     }
+    case 'activity':
+      return createActivitySubgraph(
+        {
+          ...common,
+          storeTimeZone: options.storeTimeZone,
+          storeCurrency: options.storeCurrency,
+          retentionDays: 30,
+          retentionIntervalMs: 10 * 60_000,
+          flushEvents: 1_000,
+          flushIntervalMs: 250,
+        },
+        deps,
+      );
   }
 }

@@ -41,7 +41,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     serverUrl,
     databases,
     databaseAccounts: accounts,
-    ports: { gateway: 0, users: 0, catalog: 0, orders: 0, inventory: 0 },
+    ports: { gateway: 0, users: 0, catalog: 0, orders: 0, inventory: 0, activity: 0 },
     host: '127.0.0.1',
     logLevel: 'silent',
     redisUrl: options.redisUrl,

@@ -129,6 +129,7 @@ const seededTables: Record<SubgraphName, readonly string[]> = {
   catalog: ['products', 'categories'],
   inventory: ['stock_ledger', 'stock', 'outbox'],
   orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'customer_stats', 'outbox'],
+  activity: ['order_facts'],
 };
 
 async function clearSeededTables(pools: Record<SubgraphName, Pool>): Promise<void> {
@@ -155,7 +156,7 @@ export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphN
     if ((await rowCount(pools.users, 'users')) > 0 || (await rowCount(pools.orders, 'orders')) > 0) {
       throw new Error(
         'The catalog is empty but users or orders exist: an earlier seed stopped half-way, or this is a store without products. ' +
-          'Drop the rtc_users, rtc_catalog, rtc_orders and rtc_inventory databases to seed afresh, or set RTC_SEED=never.',
+          'Drop the rtc_users, rtc_catalog, rtc_orders, rtc_inventory and rtc_activity databases to seed afresh, or set RTC_SEED=never.',
       );
     }
     const started = Date.now();

@@ -1,10 +1,9 @@
 import { and, asc, desc, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm';
-import { badInput, type Money } from '@rtc/service-kit';
+import { badInput, bucketStarts, type Bucket, type Money } from '@rtc/service-kit';
 import type { OrdersDb } from '../db/client';
 import { customerStats, orders, productSalesByMinute, salesByMinute } from '../db/schema';
 import { productReference, userReference, type ProductReference, type UserReference } from '../orders/references';
 import { averageOrderValue, previousWindow, relativeChange, salesWindow, type SalesWindow } from './sales-window';
-import { bucketStarts, type Bucket } from './zoned-time';
 
 export interface SalesPointValue {
   readonly start: Date;

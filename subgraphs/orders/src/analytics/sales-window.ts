@@ -1,5 +1,5 @@
 import { badInput } from '@rtc/service-kit';
-import type { Bucket } from './zoned-time';
+import type { Bucket } from '@rtc/service-kit';
 
 const minute = 60_000;
 const hour = 60 * minute;

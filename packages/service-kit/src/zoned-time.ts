@@ -70,6 +70,30 @@ export function startOfZonedHour(instant: number, timeZone: string): number {
   return instant - (wall.minute * 60 + wall.second) * 1000 - (((instant % 1000) + 1000) % 1000);
 }
 
+/** The first instant of the store-local week (Monday) that contains `instant`. */
+export function startOfZonedWeek(instant: number, timeZone: string): number {
+  const dayStart = startOfZonedDay(instant, timeZone);
+  const wall = wallTimeOf(dayStart, timeZone);
+  const weekday = (new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay() + 6) % 7;
+  // Back to the Monday's noon (clear of any clock change), then to that day's start.
+  return weekday === 0 ? dayStart : startOfZonedDay(dayStart - weekday * 86_400_000 + 12 * 3_600_000, timeZone);
+}
+
+/** Start of every store-local week (from Monday) that overlaps [from, to), in order. */
+export function weekStarts(from: number, to: number, timeZone: string): number[] {
+  const starts: number[] = [];
+  for (let start = startOfZonedWeek(from, timeZone); start < to; start = startOfZonedWeek(start + 7 * 86_400_000 + 12 * 3_600_000, timeZone)) {
+    starts.push(start);
+  }
+  return starts;
+}
+
+/** The store-local date of `instant`, YYYY-MM-DD. */
+export function zonedDateOf(instant: number, timeZone: string): string {
+  const wall = wallTimeOf(instant, timeZone);
+  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+}
+
 export function startOfMinute(instant: number): number {
   return Math.floor(instant / 60_000) * 60_000;
 }
