@@ -202,7 +202,6 @@ async function main(): Promise<number> {
   const ports = stackPorts(options.basePort);
   let redis: PrivateServer;
   try {
-    // Past the six service ports (stackPorts).
     redis = await startPrivateRedis({ port: options.basePort + 6 });
   } catch (error) {
     console.error(`A private Redis did not start: ${(error as Error).message}`);

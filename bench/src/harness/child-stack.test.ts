@@ -29,7 +29,7 @@ async function freePorts(): Promise<Record<StackService, number>> {
 
 afterAll(async () => {
   const pool = createPool({ uri: serverUrl, connectionLimit: 1 });
-  for (const name of ['users', 'catalog', 'orders', 'inventory']) await pool.query(`DROP DATABASE IF EXISTS \`${prefix}${name}\``);
+  for (const name of ['users', 'catalog', 'orders', 'inventory', 'activity']) await pool.query(`DROP DATABASE IF EXISTS \`${prefix}${name}\``);
   await pool.end();
 });
 

@@ -12,7 +12,7 @@ const signalGuard = fileURLToPath(new URL('./signal-guard.ts', import.meta.url))
 
 export type StackService = 'gateway' | 'users' | 'catalog' | 'orders' | 'inventory' | 'activity';
 
-/** gateway on the base port, then users, catalog, orders, inventory and activity on the next five. */
+/** gateway on the base port, then users, catalog, orders, inventory, activity on the next five. */
 export function stackPorts(basePort: number): Record<StackService, number> {
   return { gateway: basePort, users: basePort + 1, catalog: basePort + 2, orders: basePort + 3, inventory: basePort + 4, activity: basePort + 5 };
 }

@@ -39,11 +39,11 @@ with a report every interval and a judgement at the end (exit 1 when one fails).
   --read-rate       storefront reads per second: listing, product pages, a customer's orders (default 30)
   --pay-share       share of orders paid (default 0.8)
   --drain           how long the outbox may take to empty once the traffic stopped (default 60s)
-  --base-port       the gateway's port; the five subgraphs take the next five, its Redis the one after (default 4300)
+  --base-port       the gateway's port; the five subgraphs take the next five (default 4300)
 
 RTC runs as child processes on 127.0.0.1 against DATABASE_URL (default mysql://root@127.0.0.1:3306), on a freshly
 seeded store of its own (databases rtc_bench_soak_*), and a private redis-server started for the run (on the port
-after the inventory's), so no other stack's events reach its subscribers.`;
+after the activity service's), so no other stack's events reach its subscribers.`;
 
 function numberOf(
   name: string,
@@ -118,7 +118,7 @@ export function parseSoakOptions(argv: readonly string[], env: Readonly<Record<s
     readRate: numberOf('read-rate', values['read-rate'], 30, { min: 0, max: 100_000 }),
     payShare: numberOf('pay-share', values['pay-share'], 0.8, { min: 0, max: 1 }),
     drainSeconds,
-    basePort: numberOf('base-port', values['base-port'], 4300, { min: 1024, max: 65_530, integer: true }),
+    basePort: numberOf('base-port', values['base-port'], 4300, { min: 1024, max: 65_529, integer: true }),
     databaseUrl: server.toString(),
   };
 }

@@ -1,4 +1,5 @@
 import { drizzle } from 'drizzle-orm/mysql2';
+import { activitySchema } from '@rtc/activity';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
 import { catalogSchema } from '@rtc/catalog';
 import type { SubgraphName } from '@rtc/gateway';
@@ -124,6 +125,23 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
   progress('sales rollups');
 }
 
+/** The seeded history as the activity service would have read it from the order events. */
+async function seedOrderFacts(pool: Pool, plan: StorePlan, currency: string): Promise<void> {
+  await insertChunked(
+    pool,
+    activitySchema.orderFacts,
+    plan.orders.map((order) => ({
+      orderId: order.id,
+      userId: order.userId,
+      placedAt: order.placedAt,
+      totalAmount: order.total,
+      currency,
+      status: order.status,
+      paid: order.paidAt !== null,
+    })),
+  );
+}
+
 const seededTables: Record<SubgraphName, readonly string[]> = {
   users: ['users', 'outbox'],
   catalog: ['products', 'categories'],
@@ -175,6 +193,8 @@ export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphN
     await seedInventory(pools.inventory, plan, now);
     progress(`stock for ${plan.stock.length} products`);
     await seedOrders(pools.orders, plan, options.currency, progress);
+    await seedOrderFacts(pools.activity, plan, options.currency);
+    progress(`order facts for activity ${plan.orders.length}`);
     await seedCatalog(pools.catalog, plan, options.currency);
     progress(`catalog ${plan.categories.length} categories, ${plan.products.length} products`);
     progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
