@@ -8,6 +8,7 @@ export default withUnitTier(defineTestConfig(), [
   'src/rate-limits/client-address.test.ts',
   'src/subscriptions/entity-query.test.ts',
   'src/subscriptions/live-fields.test.ts',
+  'src/subscriptions/live-funnel.test.ts',
   'src/subscriptions/live-hub.test.ts',
   'src/subscriptions/parked-iterator.test.ts',
   'src/supergraph.test.ts',

@@ -274,6 +274,29 @@ export function createLiveHub({
     return pending;
   };
 
+  const windowOf = (group: Group) => Number(group.subscription.args['windowSeconds']);
+  // funnelStats groups of one window share each read of it, whatever their selection or scope (staff only).
+  const funnelFeed = createFunnelFeed({
+    resolve,
+    logger,
+    windows: () => {
+      const windows = new Map<number, Caller>();
+      for (const group of groups.values()) {
+        if (group.subscription.rootField !== funnelStatsField) continue;
+        const caller = group.subscribers.values().next().value;
+        if (caller && !windows.has(windowOf(group))) windows.set(windowOf(group), caller);
+      }
+      return windows;
+    },
+    onStats: (windowSeconds, stats) => {
+      for (const group of groups.values()) {
+        if (group.subscription.rootField !== funnelStatsField || windowOf(group) !== windowSeconds) continue;
+        resolutions.inc({ field: funnelStatsField });
+        publish(group, JSON.stringify(executeLocally(group, stats)));
+      }
+    },
+  });
+
   const onEvent = (event: LoggedEvent) => {
     if (!isNew(event.id)) return;
     if (!tracer) {
@@ -380,28 +403,6 @@ export function createLiveHub({
   }, statsIntervalMs);
   statsTimer.unref();
 
-  const windowOf = (group: Group) => Number(group.subscription.args['windowSeconds']);
-  // funnelStats groups of one window share each read of it, whatever their selection or scope (staff only).
-  const funnelFeed = createFunnelFeed({
-    resolve,
-    logger,
-    windows: () => {
-      const windows = new Map<number, Caller>();
-      for (const group of groups.values()) {
-        if (group.subscription.rootField !== funnelStatsField) continue;
-        const caller = group.subscribers.values().next().value;
-        if (caller && !windows.has(windowOf(group))) windows.set(windowOf(group), caller);
-      }
-      return windows;
-    },
-    onStats: (windowSeconds, stats) => {
-      for (const group of groups.values()) {
-        if (group.subscription.rootField !== funnelStatsField || windowOf(group) !== windowSeconds) continue;
-        resolutions.inc({ field: funnelStatsField });
-        publish(group, JSON.stringify(executeLocally(group, stats)));
-      }
-    },
-  });
 
   const keyOf = ({ query, operationName, variables }: LiveSubscription, caller: Caller) =>
     `${scopeOf(caller)}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;

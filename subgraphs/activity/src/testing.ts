@@ -12,10 +12,9 @@ import {
   type RunningService,
   type TestDatabase,
 } from '@rtc/testkit';
-import type { BehaviourEventKind } from './db/schema';
+import type { BehaviourEventKind, OrderFactStatus } from './db/schema';
 import { writeRows, type IngestRow } from './ingest/event-ingest';
 import { activityMigrations } from './migrations';
-import type { OrderFactStatus } from './db/schema';
 import { createActivitySubgraph, type ActivityConfig } from './subgraph';
 
 export type Headers = Record<string, string>;
