@@ -156,7 +156,12 @@ async function main(): Promise<number> {
     const placeOrder = (customer: Customer) =>
       http.request(
         placeOrderMutation,
-        { input: { lines: [{ productId: String(productIds[orderNumber % productIds.length]), quantity: 1 }], idempotencyKey: `bench-activity-${runId}-${orderNumber++}` } },
+        {
+          input: {
+            lines: [{ productId: String(productIds[orderNumber % productIds.length]), quantity: 1 }],
+            idempotencyKey: `bench-activity-${runId}-${orderNumber++}`,
+          },
+        },
         customer.token,
       );
 
@@ -219,7 +224,7 @@ async function main(): Promise<number> {
       const elapsedSeconds = (performance.now() - started) / 1000;
       const cpuAfter = stack.cpuMs();
       if (eventsPerSecond > 0) {
-        for (const waitUntil = Date.now() + CATCH_UP_MS; Date.now() < waitUntil && (funnelLag.behind > 0 || visitorsLag.behind > 0); ) await sleep(100);
+        for (const waitUntil = Date.now() + CATCH_UP_MS; Date.now() < waitUntil && (funnelLag.behind > 0 || visitorsLag.behind > 0);) await sleep(100);
       }
       figures!.lags.funnel = null;
       figures!.lags.visitors = null;
@@ -276,7 +281,9 @@ async function main(): Promise<number> {
       perSecond: median(without.map((phase) => phase.checkoutPerSecond)),
       p50: median(without.map((phase) => phase.checkout.p50)),
     };
-    console.log(`\nsummary (checkout without events: ${baseline.perSecond.toFixed(1)} orders/s, p50 ${ms(baseline.p50)} ms, median of the phases before and after)`);
+    console.log(
+      `\nsummary (checkout without events: ${baseline.perSecond.toFixed(1)} orders/s, p50 ${ms(baseline.p50)} ms, median of the phases before and after)`,
+    );
     for (const phase of rising) {
       const throughput = phase.checkoutPerSecond / baseline.perSecond;
       const latency = phase.checkout.p50 / baseline.p50;

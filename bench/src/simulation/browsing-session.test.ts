@@ -17,10 +17,7 @@ const stages = ['SESSION', 'PRODUCT_VIEW', 'CART', 'CHECKOUT', 'PURCHASE'] as co
 /** Sessions that reached each stage or a later one, as a funnel counts them. */
 function funnelOf(sessions: readonly PlannedSession[]): Record<(typeof stages)[number], number> {
   const reached = sessions.map((session) => stages.indexOf(funnelReach(session)));
-  return Object.fromEntries(stages.map((stage, index) => [stage, reached.filter((reach) => reach >= index).length])) as Record<
-    (typeof stages)[number],
-    number
-  >;
+  return Object.fromEntries(stages.map((stage, index) => [stage, reached.filter((reach) => reach >= index).length])) as Record<(typeof stages)[number], number>;
 }
 
 describe('browsing sessions', () => {

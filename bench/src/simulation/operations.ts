@@ -15,7 +15,10 @@ export const productsPage = /* GraphQL */ `
   }
 `;
 export interface ProductsPageData {
-  readonly products: { edges: { node: { id: string; price: { amount: number; currency: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  readonly products: {
+    edges: { node: { id: string; price: { amount: number; currency: string } } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 export const bestSellers = /* GraphQL */ `

@@ -14,7 +14,17 @@ export interface SecondReport {
   readonly latencies: number[];
 }
 
-export const emptyReport = (): SecondReport => ({ placed: 0, paid: 0, cancelled: 0, restocked: 0, skipped: 0, sessions: 0, events: 0, failed: new Map(), latencies: [] });
+export const emptyReport = (): SecondReport => ({
+  placed: 0,
+  paid: 0,
+  cancelled: 0,
+  restocked: 0,
+  skipped: 0,
+  sessions: 0,
+  events: 0,
+  failed: new Map(),
+  latencies: [],
+});
 
 export function countFailure(report: SecondReport, code: string): void {
   report.failed.set(code, (report.failed.get(code) ?? 0) + 1);

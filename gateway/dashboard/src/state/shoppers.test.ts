@@ -26,7 +26,13 @@ describe('funnel bars', () => {
   });
 
   it('orders the steps by stage and sizes each against the sessions, with the drop-off before it', () => {
-    const bars = funnelBars([step('CART', 20, 0.25, 0.1), step('SESSION', 200, 1, 1), step('PRODUCT_VIEW', 80, 0.4, 0.4), step('PURCHASE', 5, 0.5, 0.025), step('CHECKOUT', 10, 0.5, 0.05)]);
+    const bars = funnelBars([
+      step('CART', 20, 0.25, 0.1),
+      step('SESSION', 200, 1, 1),
+      step('PRODUCT_VIEW', 80, 0.4, 0.4),
+      step('PURCHASE', 5, 0.5, 0.025),
+      step('CHECKOUT', 10, 0.5, 0.05),
+    ]);
     expect(bars.map((bar) => bar.stage)).toEqual(['SESSION', 'PRODUCT_VIEW', 'CART', 'CHECKOUT', 'PURCHASE']);
     expect(bars.map((bar) => bar.width)).toEqual([1, 0.4, 0.1, 0.05, 0.025]);
     expect(bars.map((bar) => bar.dropped)).toEqual([0, 120, 60, 10, 5]);
