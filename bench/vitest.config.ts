@@ -1,6 +1,9 @@
 import { defineTestConfig, withUnitTier } from '@rtc/testkit/vitest-config';
 
 export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }), [
+  'src/activity/figure-lag.test.ts',
+  'src/activity/options.test.ts',
+  'src/activity/synthetic-sessions.test.ts',
   'src/harness/checkout-rows.test.ts',
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',

@@ -170,7 +170,10 @@ async function main(): Promise<number> {
       const checkout = createLatencyRecorder();
       const trackEvents = createLatencyRecorder();
       const failures = new Map<string, number>();
-      const fail = (error: unknown) => failures.set(codeOf(error), (failures.get(codeOf(error)) ?? 0) + 1);
+      const fail = (operation: 'checkout' | 'trackEvents', error: unknown) => {
+        const key = `${operation} ${codeOf(error)}`;
+        failures.set(key, (failures.get(key) ?? 0) + 1);
+      };
       let accepted = 0;
       let skipped = 0;
       let sessionsSent = 0;
@@ -193,7 +196,7 @@ async function main(): Promise<number> {
             await placeOrder(customers[n % customers.length]!);
             checkout.record(performance.now() - begun);
           } catch (error) {
-            fail(error);
+            fail('checkout', error);
           }
         },
         () => undefined,
@@ -215,7 +218,7 @@ async function main(): Promise<number> {
             trackEvents.record(performance.now() - begun);
             accepted += answer.trackEvents.accepted;
           } catch (error) {
-            fail(error);
+            fail('trackEvents', error);
           }
         },
         () => void (skipped += 1),
