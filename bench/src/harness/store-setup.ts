@@ -3,7 +3,7 @@
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { databaseNames, dropAll } from '@rtc/stack';
 
-export type StoreDatabase = 'users' | 'catalog' | 'orders' | 'inventory';
+export type StoreDatabase = 'users' | 'catalog' | 'orders' | 'inventory' | 'activity';
 
 /** As the launcher names them: `<prefix><subgraph>`. */
 export function storeDatabases(prefix: string): Record<StoreDatabase, string> {
@@ -11,7 +11,7 @@ export function storeDatabases(prefix: string): Record<StoreDatabase, string> {
 }
 
 /**
- * Drops the store's four databases, so the launcher migrates and seeds a fresh one. Checkout needs this: every order
+ * Drops the store's five databases, so the launcher migrates and seeds a fresh one. Checkout needs this: every order
  * a run places stays unpaid and falls due 15 to 17 minutes later, and expiring tens of thousands of them would load
  * whichever run comes next.
  */
