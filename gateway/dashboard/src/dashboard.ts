@@ -345,7 +345,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
       lastFullLoad = Date.now();
       lastAnalyticsLoad = Date.now();
       await loadDay();
-      await Promise.all([loadSales(), loadMinutes(), loadRanking(), loadCustomers(), loadLowStock(), loadFeed(), loadShoppers()]);
+      await Promise.all([loadSales(), loadMinutes(), loadRanking(), loadCustomers(), loadLowStock(), loadFeed(), funnelLive ? undefined : loadShoppers()]);
     })().finally(() => {
       fullLoad = null;
     });
