@@ -135,7 +135,10 @@ async function main(): Promise<number> {
     console.error(error.message);
     return 1;
   }
-  const http = createGraphQLHttp(stack.graphqlUrl, { connections: 32 });
+  const http = createGraphQLHttp(stack.graphqlUrl, { connections: 16 });
+  // Events on connections of their own, as storefront browsers are other clients than checkout: a batch waiting
+  // for a connection must never hold up an order in this process.
+  const eventsHttp = createGraphQLHttp(stack.graphqlUrl, { connections: options.maxBatchesInFlight });
   let figures: ReturnType<typeof watchFigures> | undefined;
   try {
     const databases = storeDatabases(databasePrefix);
@@ -214,7 +217,7 @@ async function main(): Promise<number> {
           visitorsLag.sent(sessionsSent, sentAt);
           const begun = performance.now();
           try {
-            const answer = await http.request<{ trackEvents: { accepted: number } }>(trackEventsMutation, { input: { events: batch.events } });
+            const answer = await eventsHttp.request<{ trackEvents: { accepted: number } }>(trackEventsMutation, { input: { events: batch.events } });
             trackEvents.record(performance.now() - begun);
             accepted += answer.trackEvents.accepted;
           } catch (error) {
@@ -310,7 +313,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await figures?.close().catch(() => undefined);
-    await http.close();
+    await Promise.all([http.close(), eventsHttp.close()]);
     await stack.stop();
   }
 }
