@@ -403,7 +403,6 @@ export function createLiveHub({
   }, statsIntervalMs);
   statsTimer.unref();
 
-
   const keyOf = ({ query, operationName, variables }: LiveSubscription, caller: Caller) =>
     `${scopeOf(caller)}\n${operationName ?? ''}\n${query}\n${JSON.stringify(variables)}`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketStarts, startOfZonedDay, startOfZonedHour } from './zoned-time';
+import { bucketStarts, startOfZonedDay, startOfZonedHour, startOfZonedWeek, weekStarts, zonedDateOf } from './zoned-time';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,5 +40,23 @@ describe('store-local bucket boundaries', () => {
     const days = bucketStarts(at('2025-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z'), 'DAY', 'America/New_York');
     expect(days).toHaveLength(366);
     expect(iso(days[1]!)).toBe('2025-01-01T05:00:00.000Z');
+  });
+});
+
+describe('store-local weeks', () => {
+  it('start on Monday at midnight in the zone, across a clock change', () => {
+    // Sunday 2026-03-29 is when Berlin moves to summer time; that week began on Monday the 23rd at 00:00 CET.
+    expect(iso(startOfZonedWeek(at('2026-03-29T20:00:00Z'), 'Europe/Berlin'))).toBe('2026-03-22T23:00:00.000Z');
+    expect(iso(startOfZonedWeek(at('2026-03-30T00:30:00Z'), 'Europe/Berlin'))).toBe('2026-03-29T22:00:00.000Z');
+    expect(weekStarts(at('2026-03-25T12:00:00Z'), at('2026-04-07T00:00:00Z'), 'Europe/Berlin').map(iso)).toEqual([
+      '2026-03-22T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+      '2026-04-05T22:00:00.000Z',
+    ]);
+  });
+
+  it('names the store-local date of an instant', () => {
+    expect(zonedDateOf(at('2026-03-10T19:00:00Z'), 'Asia/Kolkata')).toBe('2026-03-11');
+    expect(zonedDateOf(at('2026-03-10T18:29:59Z'), 'Asia/Kolkata')).toBe('2026-03-10');
   });
 });

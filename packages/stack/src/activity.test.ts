@@ -45,7 +45,10 @@ describe('customer behaviour through the gateway', () => {
     const anonymous = await track([event('stack-anonymous-1', 'SESSION_STARTED'), event('stack-anonymous-1', 'PRODUCT_VIEWED', { productId })]);
     expect(anonymous.data?.trackEvents).toEqual({ accepted: 2, duplicates: 0 });
     const carting = await track(
-      [event('stack-customer-1', 'ADDED_TO_CART', { productId, quantity: 2, cartValue: { amount: 3_000, currency: 'USD' } }), event('stack-customer-1', 'CHECKOUT_STARTED')],
+      [
+        event('stack-customer-1', 'ADDED_TO_CART', { productId, quantity: 2, cartValue: { amount: 3_000, currency: 'USD' } }),
+        event('stack-customer-1', 'CHECKOUT_STARTED'),
+      ],
       customer.token,
     );
     expect(carting.data?.trackEvents).toEqual({ accepted: 2, duplicates: 0 });
@@ -65,7 +68,9 @@ describe('customer behaviour through the gateway', () => {
   it('pushes funnelStats to staff as events arrive', async () => {
     const live = connectLive(stack.graphqlUrl, { authorization: `Bearer ${analyst.token}` });
     clients.push(live);
-    const funnel = live.subscribe<FunnelUpdate>('subscription { funnelStats(windowSeconds: 600) { windowSeconds visitors { activeSessions browsing } steps { stage sessions } } }');
+    const funnel = live.subscribe<FunnelUpdate>(
+      'subscription { funnelStats(windowSeconds: 600) { windowSeconds visitors { activeSessions browsing } steps { stage sessions } } }',
+    );
     const first = (await funnel.next(3_000)).data!.funnelStats;
     expect(first.windowSeconds).toBe(600);
     expect(first.steps.map((step) => step.stage)).toEqual(['SESSION', 'PRODUCT_VIEW', 'CART', 'CHECKOUT', 'PURCHASE']);
@@ -80,13 +85,22 @@ describe('customer behaviour through the gateway', () => {
   });
 
   it('answers bad input with stable codes and writes nothing', async () => {
-    const unknownKind = await postGraphQL(stack.graphqlUrl, 'mutation { trackEvents(input: { events: [{ eventId: "e-00000001", kind: TELEPORTED, sessionId: "s-00000001", occurredAt: "2026-01-01T00:00:00Z" }] }) { accepted } }', {});
+    const unknownKind = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation { trackEvents(input: { events: [{ eventId: "e-00000001", kind: TELEPORTED, sessionId: "s-00000001", occurredAt: "2026-01-01T00:00:00Z" }] }) { accepted } }',
+      {},
+    );
     expect(errorCodes(unknownKind)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const tooMany = await track(Array.from({ length: 101 }, () => event('stack-bad-1', 'SESSION_STARTED')));
     expect(errorCodes(tooMany)).toEqual(['BAD_USER_INPUT']);
     const huge = await track([event('stack-bad-1', 'SESSION_STARTED'), event('stack-bad-1', 'SEARCHED', { searchQuery: 'x'.repeat(5_000) })]);
     expect(huge.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', index: 1 });
-    const visitors = await postGraphQL<{ liveVisitors: Visitors }>(stack.graphqlUrl, '{ funnel(from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z") { sessions } }', {}, { token: analyst.token });
+    const visitors = await postGraphQL<{ liveVisitors: Visitors }>(
+      stack.graphqlUrl,
+      '{ funnel(from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z") { sessions } }',
+      {},
+      { token: analyst.token },
+    );
     expect(visitors.errors).toBeUndefined();
   });
 

@@ -15,6 +15,7 @@ const counted: Record<SubgraphName, readonly string[]> = {
   catalog: ['products', 'categories'],
   orders: ['orders', 'order_lines', 'cart_lines', 'outbox'],
   inventory: ['stock', 'reservations', 'stock_ledger', 'outbox'],
+  activity: ['behaviour_events', 'sessions', 'activity_minutes'],
 };
 
 /** Rows of every table a bad request could write to. */

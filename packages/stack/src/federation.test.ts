@@ -69,7 +69,12 @@ describe('the federated graph', () => {
     const result = await postGraphQL(stack.graphqlUrl, myOrders, {}, { token: customer.token });
     expect(result.errors).toBeUndefined();
     const after = await counts();
-    const spent = Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - before[name]]));
+    // activity takes no part in the query (it may be writing the order facts of the orders placed before it).
+    const spent = Object.fromEntries(
+      Object.keys(after)
+        .filter((name) => name !== 'activity')
+        .map((name) => [name, after[name] - before[name]]),
+    );
     // users: me; catalog: every product of every line; inventory: every stock row; orders: the page, then its lines.
     expect(spent).toEqual({ users: 1, catalog: 1, inventory: 1, orders: 2 });
   });

@@ -87,7 +87,14 @@ beforeAll(async () => {
   running = await startServiceProcesses({
     serverUrl: testServerUrl(),
     databases,
-    ports: { gateway: await freePort(), users: await freePort(), catalog: await freePort(), orders: await freePort(), inventory: await freePort() },
+    ports: {
+      gateway: await freePort(),
+      users: await freePort(),
+      catalog: await freePort(),
+      orders: await freePort(),
+      inventory: await freePort(),
+      activity: await freePort(),
+    },
     host: '127.0.0.1',
     logLevel: 'warn',
     redisUrl: 'redis://127.0.0.1:6379',

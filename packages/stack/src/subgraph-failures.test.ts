@@ -90,6 +90,7 @@ beforeAll(async () => {
     catalog: await startFaultProxy(`${stack.subgraphs.catalog.url}/graphql`),
     inventory: await startFaultProxy(`${stack.subgraphs.inventory.url}/graphql`),
     orders: await startFaultProxy(orders.graphqlUrl),
+    activity: await startFaultProxy(`${stack.subgraphs.activity.url}/graphql`),
   };
   gateway = await createGateway(
     {
@@ -97,7 +98,13 @@ beforeAll(async () => {
       trustedDocuments: 'open',
       internalToken: testInternalToken,
       jwtSecret: testJwtSecret,
-      subgraphUrls: { users: proxies.users.url, catalog: proxies.catalog.url, inventory: proxies.inventory.url, orders: proxies.orders.url },
+      subgraphUrls: {
+        users: proxies.users.url,
+        catalog: proxies.catalog.url,
+        inventory: proxies.inventory.url,
+        orders: proxies.orders.url,
+        activity: proxies.activity.url,
+      },
       limits: defaultOperationLimits,
       bodyLimitBytes: 1_000_000,
       storeCurrency: 'USD',

@@ -70,14 +70,20 @@ beforeAll(async () => {
   [product] = (await createProducts(stack.graphqlUrl, admin.token, [{ price: 700, stock: 10 }])) as [CreatedProduct];
   catalogPort = await freePort();
   catalog = await startCatalog();
-  const urlOf = (name: 'users' | 'inventory' | 'orders') => `${stack.subgraphs[name].url}/graphql`;
+  const urlOf = (name: 'users' | 'inventory' | 'orders' | 'activity') => `${stack.subgraphs[name].url}/graphql`;
   gateway = await createGateway(
     {
       production: true,
       trustedDocuments: 'open',
       internalToken: testInternalToken,
       jwtSecret: testJwtSecret,
-      subgraphUrls: { users: urlOf('users'), inventory: urlOf('inventory'), orders: urlOf('orders'), catalog: `http://127.0.0.1:${catalogPort}/graphql` },
+      subgraphUrls: {
+        users: urlOf('users'),
+        inventory: urlOf('inventory'),
+        orders: urlOf('orders'),
+        activity: urlOf('activity'),
+        catalog: `http://127.0.0.1:${catalogPort}/graphql`,
+      },
       limits: defaultOperationLimits,
       bodyLimitBytes: 1_000_000,
       storeCurrency: 'USD',

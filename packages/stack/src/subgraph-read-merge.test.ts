@@ -26,7 +26,7 @@ let separate: MeasuredGateway;
 
 async function startMeasuredGateway(mergeSubgraphReads: boolean): Promise<MeasuredGateway> {
   const proxies = {} as Record<SubgraphName, FaultProxy>;
-  for (const name of ['users', 'catalog', 'inventory', 'orders'] as const) {
+  for (const name of ['users', 'catalog', 'inventory', 'orders', 'activity'] as const) {
     proxies[name] = await startFaultProxy(`${stack.subgraphs[name].url}/graphql`);
     proxies[name].delayAnswers(answerDelayMs);
   }
@@ -37,7 +37,13 @@ async function startMeasuredGateway(mergeSubgraphReads: boolean): Promise<Measur
       trustedDocuments: 'open',
       internalToken: testInternalToken,
       jwtSecret: testJwtSecret,
-      subgraphUrls: { users: proxies.users.url, catalog: proxies.catalog.url, inventory: proxies.inventory.url, orders: proxies.orders.url },
+      subgraphUrls: {
+        users: proxies.users.url,
+        catalog: proxies.catalog.url,
+        inventory: proxies.inventory.url,
+        orders: proxies.orders.url,
+        activity: proxies.activity.url,
+      },
       limits: defaultOperationLimits,
       bodyLimitBytes: 1_000_000,
       storeCurrency: 'USD',

@@ -82,7 +82,14 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
     const databases = databaseNames('rtc_');
     await migrateAll(mariadb.url, databases);
 
-    const ports = { users: await freePort(), catalog: await freePort(), inventory: await freePort(), orders: await freePort(), activity: await freePort(), gateway: await freePort() };
+    const ports = {
+      users: await freePort(),
+      catalog: await freePort(),
+      inventory: await freePort(),
+      orders: await freePort(),
+      activity: await freePort(),
+      gateway: await freePort(),
+    };
     const replicaPorts = await Promise.all(Array.from({ length: gatewayReplicas - 1 }, () => freePort()));
     const services = await startServiceProcesses({
       serverUrl: mariadb.url,

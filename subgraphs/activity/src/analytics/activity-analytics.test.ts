@@ -100,7 +100,13 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
 
   it('cart abandonment finds carts with no order within the hour after the last addition, their value and products', async () => {
     const result = await activity.call<{
-      cartAbandonment: { carts: number; abandoned: number; abandonmentRate: number; abandonedValue: { amount: number }; topProducts: { product: { id: string }; carts: number; units: number }[] };
+      cartAbandonment: {
+        carts: number;
+        abandoned: number;
+        abandonmentRate: number;
+        abandonedValue: { amount: number };
+        topProducts: { product: { id: string }; carts: number; units: number }[];
+      };
     }>(
       'query($from: DateTime!, $to: DateTime!) { cartAbandonment(from: $from, to: $to, limit: 5) { carts abandoned abandonmentRate abandonedValue { amount currency } topProducts { product { id } carts units } } }',
       range,
@@ -136,7 +142,12 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
 
   it('customer retention gives the returning rate and each weekly cohort’s share of buyers who came back', async () => {
     const result = await activity.call<{
-      customerRetention: { customers: number; returningCustomers: number; returningRate: number; cohorts: { weekStart: string; customers: number; retention: number[] }[] };
+      customerRetention: {
+        customers: number;
+        returningCustomers: number;
+        returningRate: number;
+        cohorts: { weekStart: string; customers: number; retention: number[] }[];
+      };
     }>(
       'query($from: DateTime!, $to: DateTime!) { customerRetention(from: $from, to: $to) { customers returningCustomers returningRate cohorts { weekStart customers retention } } }',
       range,
@@ -154,7 +165,7 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
     const cohorts = await activity.rows<{ cohort: string; customers: number; weeks: number }>(
       `SELECT DATE_FORMAT(cohort, '%Y-%m-%d') AS cohort, COUNT(*) AS customers, DATEDIFF(${week('?')}, cohort) DIV 7 AS weeks
          FROM (${firsts}) AS firsts GROUP BY cohort ORDER BY cohort`,
-      [new Date(windowTo.getTime() - 1), windowFrom, windowTo],
+      [new Date(windowTo.getTime() - 1), new Date(windowTo.getTime() - 1), windowFrom, windowTo],
     );
     const returns = await activity.rows<{ cohort: string; k: number; customers: number }>(
       `SELECT DATE_FORMAT(firsts.cohort, '%Y-%m-%d') AS cohort, DATEDIFF(${week('o.placed_at')}, firsts.cohort) DIV 7 AS k, COUNT(DISTINCT o.user_id) AS customers
@@ -182,7 +193,16 @@ describe('behaviour analytics against plain SQL over the raw events and orders',
 
   it('daily order figures follow the store’s days: orders, customers, orders per customer and net average order value', async () => {
     const result = await activity.call<{
-      dailyOrderStats: { day: string; start: string; orders: number; customers: number; ordersPerCustomer: number; netOrders: number; netRevenue: { amount: number }; averageOrderValue: { amount: number } }[];
+      dailyOrderStats: {
+        day: string;
+        start: string;
+        orders: number;
+        customers: number;
+        ordersPerCustomer: number;
+        netOrders: number;
+        netRevenue: { amount: number };
+        averageOrderValue: { amount: number };
+      }[];
     }>(
       'query($from: DateTime!, $to: DateTime!) { dailyOrderStats(from: $from, to: $to) { day start orders customers ordersPerCustomer netOrders netRevenue { amount } averageOrderValue { amount } } }',
       range,

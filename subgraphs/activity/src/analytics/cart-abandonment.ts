@@ -80,4 +80,3 @@ export async function cartAbandonment(runner: SqlRunner, window: TimeWindow, lim
     topProducts: products.map((row) => ({ productId: String(row.product_id), carts: Number(row.carts), units: Number(row.units) })),
   };
 }
-

@@ -45,7 +45,9 @@ describe('trackEvents', () => {
       { kind: 'PRODUCT_VIEWED', quantity: null, cart_amount: null },
       { kind: 'ADDED_TO_CART', quantity: 2, cart_amount: 5_000 },
     ]);
-    const [row] = await activity.rows<{ furthest_stage: number; user_id: number | null }>('SELECT furthest_stage, user_id FROM sessions WHERE session_id = ?', [session]);
+    const [row] = await activity.rows<{ furthest_stage: number; user_id: number | null }>('SELECT furthest_stage, user_id FROM sessions WHERE session_id = ?', [
+      session,
+    ]);
     expect(row).toEqual({ furthest_stage: 2, user_id: null });
   });
 

@@ -1,4 +1,17 @@
-import { Counter, Histogram, inTransaction, newEventId, serverBusy, serviceUnavailable, type EventBus, type Logger, type Pool, type ServiceMetrics, type SqlRunner, type ResultSetHeader } from '@rtc/service-kit';
+import {
+  Counter,
+  Histogram,
+  inTransaction,
+  newEventId,
+  serverBusy,
+  serviceUnavailable,
+  type EventBus,
+  type Logger,
+  type Pool,
+  type ServiceMetrics,
+  type SqlRunner,
+  type ResultSetHeader,
+} from '@rtc/service-kit';
 import type { BehaviourEventKind } from '../db/schema';
 import { sessionUpdatesOf } from './session-updates';
 import type { ValidEvent } from './validate-events';
@@ -227,7 +240,9 @@ export async function writeRows(runner: SqlRunner, rows: readonly IngestRow[]): 
     const ours = await runner.run<{ event_id: string; received_at: Date }[]>('SELECT event_id, received_at FROM behaviour_events WHERE event_id IN (?)', [
       fresh.map((row) => row.eventId),
     ]);
-    const mine = new Set(ours.filter((row) => fresh.some((f) => f.eventId === row.event_id && f.receivedAt.getTime() === row.received_at.getTime())).map((row) => row.event_id));
+    const mine = new Set(
+      ours.filter((row) => fresh.some((f) => f.eventId === row.event_id && f.receivedAt.getTime() === row.received_at.getTime())).map((row) => row.event_id),
+    );
     fresh = fresh.filter((row) => mine.has(row.eventId));
   }
   await upsertSessions(runner, fresh);

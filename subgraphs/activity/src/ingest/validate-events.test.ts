@@ -79,7 +79,9 @@ describe('validateEvents', () => {
     expect(rejectionOf([cart({ quantity: 0 })]).message).toBe('input.events[0].quantity: must be between 1 and 1000');
     expect(rejectionOf([cart({ quantity: null })]).message).toBe('input.events[0].quantity: is required for ADDED_TO_CART');
     expect(rejectionOf([cart({ cartValue: { amount: -1, currency: 'USD' } })]).reason).toBe('cart_value');
-    expect(rejectionOf([cart({ cartValue: { amount: 1, currency: 'usd' } })]).message).toBe('input.events[0].cartValue.currency: must be an ISO 4217 code such as USD');
+    expect(rejectionOf([cart({ cartValue: { amount: 1, currency: 'usd' } })]).message).toBe(
+      'input.events[0].cartValue.currency: must be an ISO 4217 code such as USD',
+    );
   });
 
   it('refuses a search without text or with too much of it', () => {

@@ -12,7 +12,19 @@ const day = 24 * hour;
  * visitors by stage now, the funnel of the trailing hour, carts abandoned in the trailing 24 h and the
  * returning-customer ratio of the trailing 30 days.
  */
-export function registerActivityGauges({ pool, live, metrics, timeZone, currency }: { pool: Pool; live: LiveActivity; metrics: ServiceMetrics; timeZone: string; currency: string }): void {
+export function registerActivityGauges({
+  pool,
+  live,
+  metrics,
+  timeZone,
+  currency,
+}: {
+  pool: Pool;
+  live: LiveActivity;
+  metrics: ServiceMetrics;
+  timeZone: string;
+  currency: string;
+}): void {
   const runner = runnerOn(pool);
   const readVisitors = createScrapeReading(() => live.visitors());
   const readFunnel = createScrapeReading(() => sessionFunnel(runner, new Date(Date.now() - hour), new Date()));

@@ -72,7 +72,17 @@ export interface OrderFactsConsumer {
  * writing what arrived meanwhile in one statement at a time. Redelivered events are dropped by id, and the
  * upsert is idempotent besides.
  */
-export function startOrderFactsConsumer({ pool, bus, logger, onWritten }: { pool: Pool; bus: EventBus; logger: Logger; onWritten?: () => void }): OrderFactsConsumer {
+export function startOrderFactsConsumer({
+  pool,
+  bus,
+  logger,
+  onWritten,
+}: {
+  pool: Pool;
+  bus: EventBus;
+  logger: Logger;
+  onWritten?: () => void;
+}): OrderFactsConsumer {
   const isNew = createDeduplicator();
   let queue: OrderFact[] = [];
   let writing: Promise<void> | undefined;
