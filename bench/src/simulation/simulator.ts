@@ -92,7 +92,10 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
       });
     pending.add(promise);
   };
+  // Set when the run ends: work still in flight then (a checkout awaiting its events) starts nothing more.
+  let ended = false;
   const later = (delayMs: number, work: () => Promise<void>) => {
+    if (ended) return;
     const timer = setTimeout(() => {
       followUps.delete(timer);
       track(work);
@@ -205,6 +208,7 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
       else track(() => placeOne(sequence, `customer${pickCustomer() + 1}@example.com`, makeBasket()));
     }
   } finally {
+    ended = true;
     for (const timer of followUps) clearTimeout(timer);
     followUps.clear();
     // Let orders already sent finish so their outcome is counted, but never hang on a stuck gateway.
