@@ -38,7 +38,7 @@ import { createLiveHub } from './subscriptions/live-hub';
 import { createSalesWindow } from '@rtc/orders/live-sales';
 import { attachSubscriptionServer } from './subscriptions/subscription-server';
 import { parseInputScalarsAsSubgraphs } from './input-scalars';
-import { readSupergraph, type SubgraphName } from './supergraph';
+import { optionalSubgraphs, readSupergraph, type SubgraphName } from './supergraph';
 import { watchSubgraphReadiness } from './subgraph-readiness';
 
 export interface GatewayConfig {
@@ -191,6 +191,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   });
   const subgraphReadiness = watchSubgraphReadiness({
     urls: config.subgraphUrls,
+    optional: optionalSubgraphs,
     ...(config.subgraphChecks ?? defaultSubgraphChecks),
     metrics,
     logger: logger.child({ component: 'subgraph-readiness' }),

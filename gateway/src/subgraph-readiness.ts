@@ -3,6 +3,8 @@ import { Gauge, type Logger, type ServiceMetrics } from '@rtc/service-kit';
 export interface SubgraphReadinessOptions {
   /** Each subgraph's GraphQL URL; its `/healthz` is probed on the same origin. */
   readonly urls: Readonly<Record<string, string>>;
+  /** Subgraphs probed and reported but not required: their absence fails their own fields, nothing else. */
+  readonly optional?: readonly string[];
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly metrics: ServiceMetrics;
@@ -10,7 +12,7 @@ export interface SubgraphReadinessOptions {
 }
 
 export interface SubgraphReadiness {
-  /** True when every subgraph answered its latest check (or was down for fewer than two in a row). */
+  /** True when every required subgraph answered its latest check (or was down for fewer than two in a row). */
   ready(): boolean;
   /** The subgraphs that count as down now. */
   down(): string[];
@@ -28,9 +30,10 @@ const failuresBeforeDown = 2;
  * reaches a subgraph whose database is down still answers clients at once with `SERVICE_UNAVAILABLE`, while taking
  * every gateway replica out of the load balancer would only replace those answers with the balancer's own errors.
  * In Kubernetes a subgraph's Service routes only to its ready pods, so reaching it already means one of them is ready.
- * Every subgraph is required: any query plan may touch any of them, and the gateway has no partial mode to offer.
+ * Every subgraph is required but the `optional` ones: any shopping query plan may touch the others, while an optional
+ * one (activity: storefront behaviour and its analytics) only fails its own fields, so checkout goes on without it.
  */
-export function watchSubgraphReadiness({ urls, intervalMs, timeoutMs, metrics, logger }: SubgraphReadinessOptions): SubgraphReadiness {
+export function watchSubgraphReadiness({ urls, optional = [], intervalMs, timeoutMs, metrics, logger }: SubgraphReadinessOptions): SubgraphReadiness {
   const up = new Gauge({
     name: 'rtc_gateway_subgraph_up',
     help: "1 when the gateway's latest check reached the subgraph's /healthz, else 0",
@@ -73,7 +76,7 @@ export function watchSubgraphReadiness({ urls, intervalMs, timeoutMs, metrics, l
 
   const down = () => [...failures].filter(([, count]) => count >= failuresBeforeDown).map(([name]) => name);
   return {
-    ready: () => down().length === 0,
+    ready: () => down().every((name) => optional.includes(name)),
     down,
     stop: () => clearInterval(timer),
   };

@@ -5,6 +5,9 @@ import { parse } from 'graphql';
 export const subgraphNames = ['users', 'catalog', 'orders', 'inventory', 'activity'] as const;
 export type SubgraphName = (typeof subgraphNames)[number];
 
+/** Subgraphs a gateway stays ready without: behaviour tracking must never take checkout down with it. */
+export const optionalSubgraphs: readonly SubgraphName[] = ['activity'];
+
 export const defaultSubgraphPorts: Record<SubgraphName, number> = { users: 4001, catalog: 4002, orders: 4003, inventory: 4004, activity: 4005 };
 
 export const supergraphPath = new URL('../supergraph.graphql', import.meta.url);

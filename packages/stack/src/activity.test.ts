@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLive, errorCodes, postGraphQL, type LiveClient } from '@rtc/testkit';
+import { connectLive, errorCodes, postGraphQL, queryRows, type LiveClient } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
 let stack: TestStack;
@@ -95,13 +95,8 @@ describe('customer behaviour through the gateway', () => {
     expect(errorCodes(tooMany)).toEqual(['BAD_USER_INPUT']);
     const huge = await track([event('stack-bad-1', 'SESSION_STARTED'), event('stack-bad-1', 'SEARCHED', { searchQuery: 'x'.repeat(5_000) })]);
     expect(huge.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', index: 1 });
-    const visitors = await postGraphQL<{ liveVisitors: Visitors }>(
-      stack.graphqlUrl,
-      '{ funnel(from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z") { sessions } }',
-      {},
-      { token: analyst.token },
-    );
-    expect(visitors.errors).toBeUndefined();
+    const written = await queryRows(stack.databaseUrl('activity'), "SELECT id FROM behaviour_events WHERE session_id = 'stack-bad-1'");
+    expect(written).toEqual([]);
   });
 
   it('keeps behaviour figures for staff', async () => {
@@ -110,5 +105,19 @@ describe('customer behaviour through the gateway', () => {
     const live = connectLive(stack.graphqlUrl, { authorization: `Bearer ${customer.token}` });
     clients.push(live);
     expect(JSON.stringify(await live.subscribe('subscription { funnelStats { windowSeconds } }').failure())).toContain('FORBIDDEN');
+  });
+
+  it('keeps the gateway ready and checkout going while activity is down', async () => {
+    await stack.subgraphs.activity.service.http.close();
+    const activityUp = async () => {
+      const metrics = await fetch(`${stack.gatewayUrl}/metrics`).then((response) => response.text());
+      return /rtc_gateway_subgraph_up\{subgraph="activity"[^}]*\} 1/.test(metrics);
+    };
+    for (let attempt = 0; attempt < 100 && (await activityUp()); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await activityUp()).toBe(false);
+    expect((await fetch(`${stack.gatewayUrl}/readyz`)).status).toBe(200);
+    const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }]);
+    expect(placed.errors).toBeUndefined();
+    expect(errorCodes(await track([event('stack-outage-1', 'SESSION_STARTED')]))).toEqual(['SERVICE_UNAVAILABLE']);
   });
 });

@@ -126,6 +126,32 @@ const queries: Row[] = [
     variables: () => lastHour,
     outcomes: [U, F, F, ok, ok, U],
   },
+  { field: 'liveVisitors', operation: '{ liveVisitors { activeSessions } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'liveFunnel', operation: '{ liveFunnel(windowSeconds: 300) { steps { sessions } } }', outcomes: [U, F, F, ok, ok, U] },
+  {
+    field: 'funnel',
+    operation: 'query($from: DateTime!, $to: DateTime!) { funnel(from: $from, to: $to) { stage sessions } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'cartAbandonment',
+    operation: 'query($from: DateTime!, $to: DateTime!) { cartAbandonment(from: $from, to: $to) { abandoned } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'customerRetention',
+    operation: 'query($from: DateTime!, $to: DateTime!) { customerRetention(from: $from, to: $to) { returningRate } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'dailyOrderStats',
+    operation: 'query($from: DateTime!, $to: DateTime!) { dailyOrderStats(from: $from, to: $to) { orders } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
   {
     field: 'me',
     operation: '{ me { id role } }',
@@ -145,6 +171,14 @@ const orderMutation = (name: string, extra = '') => `mutation($id: ID!) { ${name
 
 //                                                                   anonymous customer  other     analyst   admin     disabled
 const mutations: Row[] = [
+  {
+    field: 'trackEvents',
+    operation: 'mutation($input: TrackEventsInput!) { trackEvents(input: $input) { accepted duplicates } }',
+    variables: () => ({
+      input: { events: [{ eventId: `auth-${key()}`, kind: 'SESSION_STARTED', sessionId: `auth-session-${key()}`, occurredAt: new Date().toISOString() }] },
+    }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
   {
     field: 'createProduct',
     operation: 'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }',
@@ -283,6 +317,7 @@ const subscriptions: Row[] = [
   { field: 'salesTicks', operation: 'subscription { salesTicks { at order { id } } }', outcomes: [U, F, F, ok, ok, U] },
   { field: 'salesStats', operation: 'subscription { salesStats(windowSeconds: 60) { orders } }', outcomes: [U, F, F, ok, ok, U] },
   { field: 'inventoryAlerts', operation: 'subscription { inventoryAlerts { kind product { id } } }', outcomes: [U, F, F, ok, ok, U] },
+  { field: 'funnelStats', operation: 'subscription { funnelStats(windowSeconds: 300) { visitors { activeSessions } } }', outcomes: [U, F, F, ok, ok, U] },
   {
     field: 'orderStatus',
     operation: 'subscription($id: ID!) { orderStatus(orderId: $id) { status } }',

@@ -3,6 +3,7 @@ import {
   Histogram,
   inTransaction,
   newEventId,
+  retryTransaction,
   serverBusy,
   serviceUnavailable,
   type EventBus,
@@ -41,6 +42,8 @@ export interface EventIngestOptions {
   readonly flushIntervalMs: number;
   /** Beyond this many waiting events new batches are refused with SERVER_BUSY instead of queueing without bound. */
   readonly maxPendingEvents?: number;
+  /** Flushes written at once: one runs its round trips while the next gathers and starts. */
+  readonly maxConcurrentFlushes?: number;
 }
 
 interface PendingBatch {
@@ -94,36 +97,52 @@ export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
  * statement (INSERT IGNORE on the unique event id), upserts the touched sessions and adds to the per-minute rollups.
  * Callers wait for their flush, so an answered mutation means its events are stored.
  */
-export function createEventIngest({ pool, bus, logger, metrics, flushEvents, flushIntervalMs, maxPendingEvents = flushEvents * 20 }: EventIngestOptions) {
+export function createEventIngest({
+  pool,
+  bus,
+  logger,
+  metrics,
+  flushEvents,
+  flushIntervalMs,
+  maxPendingEvents = flushEvents * 20,
+  maxConcurrentFlushes = 2,
+}: EventIngestOptions) {
   const counters = createIngestMetrics(metrics);
   let pending: PendingBatch[] = [];
   let pendingEvents = 0;
   let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> | undefined;
+  const writing = new Set<Promise<void>>();
   let stopped = false;
 
   const schedule = () => {
-    if (writing) return;
+    if (writing.size >= maxConcurrentFlushes) return;
     if (pendingEvents >= flushEvents) {
-      void flushNow();
+      flushNow();
       return;
     }
-    if (pendingEvents > 0 && !timer) timer = setTimeout(() => void flushNow(), flushIntervalMs);
+    if (pendingEvents > 0 && !timer) timer = setTimeout(flushNow, flushIntervalMs);
   };
 
-  const flushNow = (): Promise<void> => {
+  /** Starts a write of everything waiting, unless as many writes as allowed are running (the last one reschedules). */
+  const flushNow = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (writing) return writing;
-    if (pending.length === 0) return Promise.resolve();
+    if (writing.size >= maxConcurrentFlushes || pending.length === 0) return;
     const batches = pending;
     pending = [];
     pendingEvents = 0;
-    writing = writeBatches(batches).finally(() => {
-      writing = undefined;
+    const write: Promise<void> = writeBatches(batches).finally(() => {
+      writing.delete(write);
       schedule();
     });
-    return writing;
+    writing.add(write);
+  };
+
+  const settle = async () => {
+    while (writing.size > 0 || pending.length > 0) {
+      flushNow();
+      await Promise.race(writing);
+    }
   };
 
   const writeBatches = async (batches: PendingBatch[]) => {
@@ -139,7 +158,8 @@ export function createEventIngest({ pool, bus, logger, metrics, flushEvents, flu
     });
     let inserted: ReadonlySet<string>;
     try {
-      inserted = await inTransaction(pool, (runner) => writeRows(runner, rows));
+      // Concurrent flushes (of this replica or another) may deadlock on the unique index or a shared minute: run again.
+      inserted = await retryTransaction(() => inTransaction(pool, (runner) => writeRows(runner, rows)));
     } catch (error) {
       logger.error({ err: error, events: rows.length }, 'writing behaviour events failed; their callers may send them again');
       for (const batch of batches) batch.reject(serviceUnavailable());
@@ -184,12 +204,10 @@ export function createEventIngest({ pool, bus, logger, metrics, flushEvents, flu
         schedule();
       });
     },
-    async flush() {
-      while (writing || pending.length > 0) await flushNow();
-    },
+    flush: settle,
     async stop() {
       stopped = true;
-      while (writing || pending.length > 0) await flushNow();
+      await settle();
     },
     counters,
   } satisfies EventIngest & { counters: IngestMetrics };
