@@ -1,6 +1,9 @@
 import { defineTestConfig, withUnitTier } from '@rtc/testkit/vitest-config';
 
 export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } }), [
+  'src/activity/figure-lag.test.ts',
+  'src/activity/options.test.ts',
+  'src/activity/synthetic-sessions.test.ts',
   'src/harness/checkout-rows.test.ts',
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',
@@ -9,6 +12,8 @@ export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hook
   'src/live/prometheus-text.test.ts',
   'src/simulation/arrivals.test.ts',
   'src/simulation/basket.test.ts',
+  'src/simulation/behaviour-events.test.ts',
+  'src/simulation/browsing-session.test.ts',
   'src/simulation/catalog.test.ts',
   'src/simulation/operations.test.ts',
   'src/simulation/options.test.ts',

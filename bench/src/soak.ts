@@ -9,6 +9,7 @@ import { startChildStack, StackStartError, stackPorts, type ChildStack, type Sta
 import { createGraphQLHttp, GraphQLRequestError, type GraphQLHttp } from './harness/graphql-http';
 import { logIn, logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
+import { openLoop, sleep } from './harness/open-loop';
 import { dropStore, sellableProducts, storeDatabases } from './harness/store-setup';
 import { inBatches, openSubscriber, type Subscriber } from './live/ws-subscriber';
 import { createBasketMaker } from './simulation/basket';
@@ -55,53 +56,12 @@ const payOrderMutation = /* GraphQL */ `
 const ticksSubscription = 'subscription SoakTicks { salesTicks { at order { id total { amount currency } lines { quantity product { name } } } } }';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)}`;
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 
 function codeOf(error: unknown): string {
   if (error instanceof GraphQLRequestError) return error.code;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? `NETWORK_${code}` : 'CLIENT_ERROR';
-}
-
-/**
- * Fires `fire` `rate` times a second on a fixed schedule until `until` (or an interrupt); an arrival while
- * `maxInFlight` are pending is skipped.
- */
-async function openLoop(
-  rate: number,
-  until: number,
-  signal: AbortSignal,
-  maxInFlight: number,
-  fire: (n: number) => Promise<void>,
-  onSkip: () => void,
-): Promise<void> {
-  if (rate <= 0) return;
-  const started = Date.now();
-  const pending = new Set<Promise<void>>();
-  for (let n = 0; ; n++) {
-    const due = started + (n * 1000) / rate;
-    if (due >= until || signal.aborted) break;
-    const wait = due - Date.now();
-    if (wait > 0) await sleep(wait, signal);
-    if (signal.aborted) break;
-    if (pending.size >= maxInFlight) {
-      onSkip();
-      continue;
-    }
-    const promise = fire(n).finally(() => pending.delete(promise));
-    pending.add(promise);
-  }
-  await Promise.all(pending);
 }
 
 interface Traffic {

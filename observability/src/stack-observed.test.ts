@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from '@rtc/stack/testing';
 import { connectLive, postGraphQL, type LiveClient } from '@rtc/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ describe('RTC observed by Prometheus', () => {
     catalog: stack.subgraphs.catalog.url,
     orders: stack.subgraphs.orders.url,
     inventory: stack.subgraphs.inventory.url,
+    activity: stack.subgraphs.activity.url,
   });
 
   const signUp = async (): Promise<string> => {
@@ -58,9 +59,31 @@ describe('RTC observed by Prometheus', () => {
     if (result.errors) throw new Error(`payOrder failed: ${JSON.stringify(result.errors)}`);
   };
 
-  /** A few minutes of a shop in a few seconds: sign-ups, orders, a payment, a refunded cancellation, a sell-out. */
+  let sessions = 0;
+  /** A visitor who views the bestseller and puts it in the cart, as a storefront reports it. */
+  const browse = async (token?: string): Promise<void> => {
+    const sessionId = `observed-${randomBytes(6).toString('hex')}`;
+    const productId = products[0]!.id;
+    const events = [
+      { kind: 'SESSION_STARTED' },
+      { kind: 'PRODUCT_VIEWED', productId },
+      { kind: 'ADDED_TO_CART', productId, quantity: 1, cartValue: { amount: 1_500, currency: 'USD' } },
+    ].map((step) => ({ eventId: randomUUID(), sessionId, occurredAt: new Date().toISOString(), ...step }));
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted } }',
+      { input: { events } },
+      token ? { token } : {},
+    );
+    if (result.errors) throw new Error(`trackEvents failed: ${JSON.stringify(result.errors)}`);
+    sessions += 1;
+  };
+
+  /** A few minutes of a shop in a few seconds: sign-ups, visitors, orders, a payment, a refunded cancellation, a sell-out. */
   const driveTraffic = async (customer: string): Promise<void> => {
     const [bestseller, scarce] = products;
+    await browse();
+    await browse(customer);
     await pay(customer, await buy(customer, [{ productId: bestseller!.id, quantity: 3 }]));
     await buy(customer, [
       { productId: bestseller!.id, quantity: 1 },
@@ -111,7 +134,7 @@ describe('RTC observed by Prometheus', () => {
     await stack?.stop();
   });
 
-  it('scrapes all five services', async () => {
+  it('scrapes all six services', async () => {
     const targets = await prometheus.activeTargets();
     expect(Object.fromEntries(targets.map((target) => [target.labels.job, target.health]))).toEqual({
       gateway: 'up',
@@ -119,6 +142,7 @@ describe('RTC observed by Prometheus', () => {
       catalog: 'up',
       orders: 'up',
       inventory: 'up',
+      activity: 'up',
     });
   });
 
@@ -148,6 +172,8 @@ describe('RTC observed by Prometheus', () => {
     expect(await value('sum(rtc_user_signups_total)')).toBe(2);
     expect(await value('rtc:products_out_of_stock:max')).toBe(1);
     expect(await value('rtc:products_low_stock:max')).toBe(1);
+    expect(await value('rtc:activity_funnel_sessions:max{stage="session"}')).toBe(sessions);
+    expect(await value('rtc:activity_funnel_sessions:max{stage="cart"}')).toBe(sessions);
     const [top] = await prometheus.vector('rtc_top_product_units_sold{rank="1"}');
     expect(top?.metric.product).toBe(products[0]!.id);
   });

@@ -1,5 +1,6 @@
 import type { OperationResult, RunOperation } from './gateway-client';
 import { bestSellers, productsPage, type BestSellersData, type ProductsPageData } from './operations';
+import type { BrowsableProduct } from './browsing-session';
 import type { Random } from './random';
 
 const PAGE_SIZE = 100;
@@ -16,9 +17,19 @@ export function rankByPopularity(productIds: readonly string[], bestSellerIds: r
   return [...leaders, ...random.shuffle(productIds.filter((id) => !leading.has(id)))];
 }
 
-/** Reads up to `limit` products on sale through the catalog query, and the best sellers as an admin sees them. */
-export async function loadProductsByPopularity(run: RunOperation, adminToken: string, limit: number, random: Random, now = Date.now()): Promise<string[]> {
+/**
+ * Reads up to `limit` products on sale through the catalog query, and the best sellers as an admin sees them;
+ * returns them most popular first, with their unit prices.
+ */
+export async function loadProductsByPopularity(
+  run: RunOperation,
+  adminToken: string,
+  limit: number,
+  random: Random,
+  now = Date.now(),
+): Promise<BrowsableProduct[]> {
   const productIds: string[] = [];
+  const priceOf = new Map<string, { amount: number; currency: string }>();
   let after: string | null = null;
   while (productIds.length < limit) {
     const page: OperationResult<ProductsPageData> = await run<ProductsPageData>(
@@ -27,7 +38,10 @@ export async function loadProductsByPopularity(run: RunOperation, adminToken: st
       adminToken,
     );
     if (!page.ok) throw new Error(`reading the catalog failed: ${page.error.code} ${page.error.message}`);
-    productIds.push(...page.data.products.edges.map((edge) => edge.node.id));
+    for (const { node } of page.data.products.edges) {
+      productIds.push(node.id);
+      priceOf.set(node.id, node.price);
+    }
     if (!page.data.products.pageInfo.hasNextPage) break;
     after = page.data.products.pageInfo.endCursor;
   }
@@ -38,5 +52,5 @@ export async function loadProductsByPopularity(run: RunOperation, adminToken: st
   );
   // Without sales history (a fresh store) popularity is simply random.
   const bestSellerIds = best.ok ? best.data.topProducts.map((row) => row.product.id) : [];
-  return rankByPopularity(productIds, bestSellerIds, random);
+  return rankByPopularity(productIds, bestSellerIds, random).map((id) => ({ id, price: priceOf.get(id)!.amount, currency: priceOf.get(id)!.currency }));
 }

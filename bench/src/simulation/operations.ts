@@ -11,11 +11,14 @@ export interface LogInData {
 
 export const productsPage = /* GraphQL */ `
   query SimulatorProducts($first: Int!, $after: String) {
-    products(first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }
+    products(first: $first, after: $after) { edges { node { id price { amount currency } } } pageInfo { hasNextPage endCursor } }
   }
 `;
 export interface ProductsPageData {
-  readonly products: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  readonly products: {
+    edges: { node: { id: string; price: { amount: number; currency: string } } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 export const bestSellers = /* GraphQL */ `
@@ -53,3 +56,13 @@ export const restock = /* GraphQL */ `
     restock(productId: $productId, quantity: $quantity, reason: $reason) { available }
   }
 `;
+
+/** A storefront's batch of behaviour events (1 to 100); a logged-in caller links the sessions to the customer. */
+export const trackEvents = /* GraphQL */ `
+  mutation SimulatorTrackEvents($input: TrackEventsInput!) {
+    trackEvents(input: $input) { accepted duplicates }
+  }
+`;
+export interface TrackEventsData {
+  readonly trackEvents: { accepted: number; duplicates: number };
+}

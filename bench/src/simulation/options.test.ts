@@ -35,6 +35,14 @@ describe('simulator options', () => {
     expect(() => parse('--speed', '3')).toThrow(UsageError);
   });
 
+  it('browses before buying with the default funnel unless told not to', () => {
+    expect(parse().browsing).toMatchObject({ viewRate: 0.7, cartRate: 0.22, checkoutRate: 0.55, purchaseRate: 0.65, meanThinkMs: 3_000 });
+    expect(parse('--think', '0.5', '--cart-rate', '0.5').browsing).toMatchObject({ meanThinkMs: 500, cartRate: 0.5 });
+    expect(parse('--no-browsing').browsing).toBeNull();
+    expect(() => parse('--checkout-rate', '0')).toThrow(/--checkout-rate/);
+    expect(() => parse('--think', '-1')).toThrow(/--think/);
+  });
+
   it('returns nothing for --help', () => {
     expect(parseSimulationOptions(['--help'])).toBeNull();
   });

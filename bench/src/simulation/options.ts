@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { defaultBrowsingShape, type BrowsingShape } from './browsing-session';
 
 export interface SimulationOptions {
   /** Orders per second, on average (arrivals are random, as real ones are). */
@@ -22,11 +23,15 @@ export interface SimulationOptions {
   /** Orders in flight at most; beyond it arrivals are skipped and counted, so a slow gateway is not buried. */
   readonly maxInFlight: number;
   readonly seed: number;
+  /** How shoppers browse before they buy; null places orders without browsing sessions (no behaviour events). */
+  readonly browsing: BrowsingShape | null;
 }
 
 export class UsageError extends Error {}
 
-export const usage = `Places realistic orders through the RTC gateway so the dashboard moves.
+export const usage = `Places realistic orders through the RTC gateway so the dashboard moves. Every order ends a
+browsing session (behaviour events sent with trackEvents in batches); most sessions view a few products and
+leave, some add to cart, fewer check out, so sessions start at about rate / (share that buys) per second.
 
   npm run simulate -- [options]
 
@@ -41,6 +46,12 @@ export const usage = `Places realistic orders through the RTC gateway so the das
   --decline-rate <p>      share of payments declined by the card (default 0.02)
   --max-in-flight <n>     orders in flight at most (default 4 x rate, at least 16)
   --seed <n>              repeat a run's choices (default: random)
+  --think <t>             mean pause between a shopper's steps, in seconds (default 3)
+  --view-rate <p>         share of sessions that view a product (default 0.7)
+  --cart-rate <p>         share of viewing sessions that add to cart (default 0.22)
+  --checkout-rate <p>     share of carts that start checkout (default 0.55)
+  --purchase-rate <p>     share of checkouts that end in an order (default 0.65)
+  --no-browsing           place orders only, without sessions or behaviour events
   --customer-password, --admin-email, --admin-password   accounts of the seeded store
 `;
 
@@ -92,6 +103,12 @@ export function parseSimulationOptions(argv: readonly string[], randomSeed: () =
         'decline-rate': { type: 'string' },
         'max-in-flight': { type: 'string' },
         seed: { type: 'string' },
+        think: { type: 'string' },
+        'view-rate': { type: 'string' },
+        'cart-rate': { type: 'string' },
+        'checkout-rate': { type: 'string' },
+        'purchase-rate': { type: 'string' },
+        'no-browsing': { type: 'boolean' },
         'customer-password': { type: 'string' },
         'admin-email': { type: 'string' },
         'admin-password': { type: 'string' },
@@ -129,5 +146,19 @@ export function parseSimulationOptions(argv: readonly string[], randomSeed: () =
     declineRate: numberOption('decline-rate', values['decline-rate'], 0.02, { min: 0, max: 1 }),
     maxInFlight: numberOption('max-in-flight', values['max-in-flight'], Math.max(16, Math.ceil(rate * 4)), { min: 1, max: 10_000, integer: true }),
     seed: numberOption('seed', values.seed, randomSeed(), { min: 0, max: 2 ** 32 - 1, integer: true }),
+    browsing: values['no-browsing'] ? null : browsingShape(values),
+  };
+}
+
+function browsingShape(values: Partial<Record<'think' | 'view-rate' | 'cart-rate' | 'checkout-rate' | 'purchase-rate', string>>): BrowsingShape {
+  const share = (name: 'view-rate' | 'cart-rate' | 'checkout-rate' | 'purchase-rate', fallback: number) =>
+    numberOption(name, values[name], fallback, { min: 0.001, max: 1 });
+  return {
+    ...defaultBrowsingShape,
+    viewRate: share('view-rate', defaultBrowsingShape.viewRate),
+    cartRate: share('cart-rate', defaultBrowsingShape.cartRate),
+    checkoutRate: share('checkout-rate', defaultBrowsingShape.checkoutRate),
+    purchaseRate: share('purchase-rate', defaultBrowsingShape.purchaseRate),
+    meanThinkMs: numberOption('think', values.think, defaultBrowsingShape.meanThinkMs / 1000, { min: 0, max: 600 }) * 1000,
   };
 }

@@ -34,17 +34,23 @@ describe('report line', () => {
     const busy = emptyReport();
     busy.skipped = 4;
     expect(formatReportLine(new Date(0), busy, 16)).toContain('skipped 4');
+    expect(formatReportLine(new Date(0), busy, 16)).not.toContain('sessions');
+    busy.sessions = 90;
+    busy.events = 410;
+    expect(formatReportLine(new Date(0), busy, 16)).toContain('restocked 0  sessions 90  events 410  failed 0');
   });
 
   it('adds seconds into the run total', () => {
     const total = emptyReport();
     const second = emptyReport();
     second.placed = 2;
+    second.events = 7;
     second.latencies.push(10);
     countFailure(second, 'OUT_OF_STOCK');
     addReport(total, second);
     addReport(total, second);
     expect(total.placed).toBe(4);
+    expect(total.events).toBe(14);
     expect(total.failed.get('OUT_OF_STOCK')).toBe(2);
     expect(total.latencies).toEqual([10, 10]);
   });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { nextArrivalGapMs } from './arrivals';
-import { createBasketMaker } from './basket';
+import { createBasketMaker, type BasketLine } from './basket';
+import { behaviourEventOf, createEventBatcher, type BehaviourEventInput } from './behaviour-events';
+import { planBrowsingSession, purchaseProbability } from './browsing-session';
 import { loadProductsByPopularity } from './catalog';
-import type { RunOperation } from './gateway-client';
-import { cancelOrder, payOrder, placeOrder, restock, type PlaceOrderData } from './operations';
+import type { OperationResult, RunOperation } from './gateway-client';
+import { cancelOrder, payOrder, placeOrder, restock, trackEvents, type PlaceOrderData, type TrackEventsData } from './operations';
 import type { SimulationOptions } from './options';
 import { createRandom, type Random } from './random';
 import { createRestockPlanner } from './restock-planner';
@@ -28,6 +30,8 @@ const CUSTOMER_ZIPF_EXPONENT = 0.7;
 const PRODUCT_ZIPF_EXPONENT = 1.0;
 const RESTOCK_COOLDOWN_MS = 10_000;
 const DRAIN_TIMEOUT_MS = 5_000;
+// A storefront's collector sends what it gathered at least this often; full batches of 100 go at once.
+const EVENT_BATCH_DELAY_MS = 250;
 const unanswered = new Set(['NETWORK', 'TIMEOUT']);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -46,6 +50,8 @@ const between = (random: Random, minMs: number, maxMs: number) => minMs + random
 /**
  * Shoppers of the seeded store placing orders at `rate` per second through the gateway: popular products and
  * loyal customers more often, most orders paid, a few cancelled, sold-out products restocked by the admin.
+ * With browsing on, every order ends a browsing session, and sessions that drop off on the way start beside them,
+ * so that `rate` orders per second come out of the funnel; their behaviour events go out with trackEvents.
  * Prints one line per second and returns the run's totals.
  */
 export async function runSimulation(options: SimulationOptions, { run, log, signal }: SimulationDeps): Promise<SimulationSummary> {
@@ -57,20 +63,22 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
   await adminToken();
   const products = await loadProductsByPopularity(run, await adminToken(), options.products, random);
   if (products.length === 0) throw new Error('the catalog has no product on sale: seed the store first (npm start seeds an empty database)');
+  const shape = options.browsing;
+  const arrivalsPerSecond = shape ? options.rate / purchaseProbability(shape) : options.rate;
   log(
-    `simulating ${options.rate} orders/s against ${options.gatewayUrl.origin} for ${options.durationSeconds === null ? 'as long as you let it (Ctrl-C stops)' : `${options.durationSeconds} s`}: ` +
+    `simulating ${options.rate} orders/s${shape ? ` out of ${arrivalsPerSecond.toFixed(1)} browsing sessions/s` : ''} against ${options.gatewayUrl.origin} for ${options.durationSeconds === null ? 'as long as you let it (Ctrl-C stops)' : `${options.durationSeconds} s`}: ` +
       `${products.length} products, ${options.customers} customers, seed ${options.seed}`,
   );
 
   const pickProduct = createWeightedPicker(zipfWeights(products.length, PRODUCT_ZIPF_EXPONENT), random);
-  const makeBasket = createBasketMaker(random, () => products[pickProduct()]!, products.length);
+  const makeBasket = createBasketMaker(random, () => products[pickProduct()]!.id, products.length);
   const pickCustomer = createWeightedPicker(zipfWeights(options.customers, CUSTOMER_ZIPF_EXPONENT), random);
   const restocks = createRestockPlanner(RESTOCK_COOLDOWN_MS);
 
   let second = emptyReport();
   const total = emptyReport();
   let inFlight = 0;
-  let ordersStarted = 0;
+  let arrivals = 0;
   const followUps = new Set<ReturnType<typeof setTimeout>>();
   const pending = new Set<Promise<void>>();
 
@@ -84,7 +92,10 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
       });
     pending.add(promise);
   };
+  // Set when the run ends: work still in flight then (a checkout awaiting its events) starts nothing more.
+  let ended = false;
   const later = (delayMs: number, work: () => Promise<void>) => {
+    if (ended) return;
     const timer = setTimeout(() => {
       followUps.delete(timer);
       track(work);
@@ -115,10 +126,16 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
     }
   };
 
-  const placeOne = async (sequence: number) => {
-    const email = `customer${pickCustomer() + 1}@example.com`;
+  const countEvents = (result: OperationResult<TrackEventsData>) => {
+    if (result.ok) second.events += result.data.trackEvents.accepted;
+    else countFailure(second, result.error.code);
+  };
+  const sendEvents = async (events: BehaviourEventInput[], token?: string) =>
+    countEvents(await run<TrackEventsData>(trackEvents, { input: { events } }, token));
+  const anonymousEvents = createEventBatcher({ maxDelayMs: EVENT_BATCH_DELAY_MS, send: (events) => sendEvents(events) });
+
+  const placeOne = async (sequence: number, email: string, lines: readonly BasketLine[]) => {
     const token = await sessions.tokenFor(email, options.customerPassword);
-    const lines = makeBasket();
     const result = await run<PlaceOrderData>(placeOrder, { input: { lines, idempotencyKey: `sim-${options.seed}-${runId}-${sequence}` } }, token);
     // Latency of answers only: a refused connection fails in a millisecond and would flatter the percentiles.
     if (result.ok || !unanswered.has(result.error.code)) second.latencies.push(result.latencyMs);
@@ -144,6 +161,27 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
     if (!declined && random.chance(options.cancelRate / 2)) later(between(random, 3_000, 8_000), customerAction(email, cancelOrder, orderId, 'cancelled'));
   };
 
+  /** One shopper's visit, step by step in real time; a buyer logs in to check out and then orders the cart. */
+  const browse = (sequence: number) => {
+    const plan = planBrowsingSession(random, shape!, () => products[pickProduct()]!);
+    const sessionId = `sim-${runId}-${sequence.toString(36).padStart(6, '0')}`;
+    const buyer = plan.order ? `customer${pickCustomer() + 1}@example.com` : null;
+    second.sessions++;
+    for (const step of plan.steps) {
+      later(step.afterMs, async () => {
+        const event = behaviourEventOf(step, sessionId, new Date());
+        if (step.kind !== 'CHECKOUT_STARTED' || !buyer || !plan.order) {
+          anonymousEvents.add(event);
+          return;
+        }
+        // Sent with the customer's token, so the session is theirs before their order is placed.
+        await sendEvents([event], await sessions.tokenFor(buyer, options.customerPassword));
+        const order = plan.order;
+        later(Math.max(0, plan.orderAfterMs! - step.afterMs), () => placeOne(sequence, buyer, order));
+      });
+    }
+  };
+
   const started = Date.now();
   const deadline = options.durationSeconds === null ? Infinity : started + options.durationSeconds * 1000;
   const stopped = () => signal?.aborted === true || Date.now() >= deadline;
@@ -157,7 +195,7 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
   try {
     let nextArrival = Date.now();
     while (!stopped()) {
-      nextArrival += nextArrivalGapMs(options.rate, random);
+      nextArrival += nextArrivalGapMs(arrivalsPerSecond, random);
       const wait = Math.min(nextArrival, deadline) - Date.now();
       if (wait > 0) await sleep(wait, signal);
       if (stopped()) break;
@@ -165,15 +203,18 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
         second.skipped++;
         continue;
       }
-      const sequence = ++ordersStarted;
-      track(() => placeOne(sequence));
+      const sequence = ++arrivals;
+      if (shape) browse(sequence);
+      else track(() => placeOne(sequence, `customer${pickCustomer() + 1}@example.com`, makeBasket()));
     }
   } finally {
+    ended = true;
     for (const timer of followUps) clearTimeout(timer);
     followUps.clear();
     // Let orders already sent finish so their outcome is counted, but never hang on a stuck gateway.
     const drained = new AbortController();
-    await Promise.race([Promise.allSettled([...pending]).then(() => drained.abort()), sleep(DRAIN_TIMEOUT_MS, drained.signal)]);
+    const everything = Promise.allSettled([...pending]).then(() => anonymousEvents.flush());
+    await Promise.race([everything.then(() => drained.abort()), sleep(DRAIN_TIMEOUT_MS, drained.signal)]);
     drained.abort();
     clearInterval(reporter);
     addReport(total, second);
@@ -183,7 +224,7 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
   const failed = [...total.failed.entries()].map(([code, count]) => `${code}=${count}`).join(', ') || 'none';
   log(
     `done after ${seconds.toFixed(1)} s: ${total.placed} orders placed (${(total.placed / Math.max(seconds, 0.001)).toFixed(2)}/s), ${total.paid} paid, ${total.cancelled} cancelled, ` +
-      `${total.restocked} restocks, ${total.skipped} skipped; failed: ${failed}; placeOrder p50 ${Math.round(percentile(total.latencies, 0.5) ?? 0)} ms, ` +
+      `${total.restocked} restocks, ${total.skipped} skipped${shape ? `, ${total.sessions} sessions, ${total.events} events accepted` : ''}; failed: ${failed}; placeOrder p50 ${Math.round(percentile(total.latencies, 0.5) ?? 0)} ms, ` +
       `p95 ${Math.round(percentile(total.latencies, 0.95) ?? 0)} ms, p99 ${Math.round(percentile(total.latencies, 0.99) ?? 0)} ms`,
   );
   return { seconds, total };

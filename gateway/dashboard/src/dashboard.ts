@@ -1,9 +1,15 @@
-import type { DashboardInventoryAlertsSubscription, DashboardSalesStatsSubscription, DashboardSalesTicksSubscription } from './__generated__/graphql';
+import type {
+  DashboardFunnelStatsSubscription,
+  DashboardInventoryAlertsSubscription,
+  DashboardSalesStatsSubscription,
+  DashboardSalesTicksSubscription,
+} from './__generated__/graphql';
 import { createGraphQLHttp, GraphQLRequestError } from './api/graphql-http';
 import { createLiveConnection } from './api/live-connection';
 import { createSessionRenewal } from './api/session-renewal';
 import {
   customerMixQuery,
+  funnelStatsSubscription,
   inventoryAlertsSubscription,
   latestOrdersQuery,
   lowStockQuery,
@@ -11,6 +17,7 @@ import {
   salesStatsSubscription,
   salesTicksSubscription,
   salesTodayQuery,
+  shoppersQuery,
   storeDayQuery,
   topProductsQuery,
   type FeedOrder,
@@ -27,10 +34,12 @@ import { brand } from './view/brand';
 import { createConnectionBadge } from './view/connection-badge';
 import { createCustomerMixPanel } from './view/customer-mix-panel';
 import { h, type Panel } from './view/element';
+import { createFunnelPanel } from './view/funnel-panel';
 import { createKpiCards } from './view/kpi-cards';
 import { createLowStockPanel } from './view/low-stock-panel';
 import { createMinuteCharts } from './view/minute-charts';
 import { createOrdersFeed } from './view/orders-feed';
+import { createShoppersPanel } from './view/shoppers-panel';
 import { createTopProductsTable } from './view/top-products-table';
 
 const SNAPSHOT_INTERVAL_MS = 30_000;
@@ -39,6 +48,8 @@ const PAYMENT_REFRESH_MS = 5_000;
 // Customer mix and the ranking move with every order, but re-reading them on each tick would flood the API.
 const ANALYTICS_REFRESH_MS = 10_000;
 const LOW_STOCK_REFRESH_DELAY_MS = 1_500;
+// The funnel's trailing window, as funnelStatsSubscription asks for it.
+const FUNNEL_WINDOW_MS = 3_600_000;
 
 /** Where a failed read is reported. */
 type ProblemTarget = Pick<Panel, 'setProblem'>;
@@ -103,6 +114,8 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
   const topProducts = createTopProductsTable(() => currency);
   const lowStockPanel = createLowStockPanel();
   const customerMix = createCustomerMixPanel();
+  const shoppers = createShoppersPanel();
+  const funnel = createFunnelPanel('sessions of the last hour');
   const dayLabel = h('p', { class: 'day-label', text: 'Today' });
   const clock = h('time', { class: 'clock' });
   const updated = h('span', { text: 'Loading…' });
@@ -138,7 +151,19 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
           signOutButton,
         ),
       ),
-      h('main', { class: 'grid' }, kpis.root, charts.orders.root, charts.revenue.root, ordersFeed.root, topProducts.root, lowStockPanel.root, customerMix.root),
+      h(
+        'main',
+        { class: 'grid' },
+        kpis.root,
+        charts.orders.root,
+        charts.revenue.root,
+        shoppers.root,
+        funnel.root,
+        ordersFeed.root,
+        topProducts.root,
+        lowStockPanel.root,
+        customerMix.root,
+      ),
       h('footer', { class: 'footer' }, updated, figuresProblem, h('span', { text: 'Times are in your time zone; “today” starts at midnight in the store’s.' })),
     ),
   );
@@ -300,6 +325,19 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
       },
     );
 
+  // After funnelStats' first push the subscription is the fresher source; a slower snapshot must not overwrite it.
+  let funnelLive = false;
+  const loadShoppers = () =>
+    load(
+      shoppers.panel,
+      () => request(shoppersQuery, { from: new Date(now() - FUNNEL_WINDOW_MS).toISOString(), to: new Date(now()).toISOString() }),
+      (data) => {
+        if (funnelLive) return;
+        shoppers.show(data.liveVisitors);
+        funnel.show(data.funnel);
+      },
+    );
+
   let lastFullLoad = 0;
   let lastAnalyticsLoad = 0;
   let lastPaymentLoad = 0;
@@ -310,7 +348,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
       lastAnalyticsLoad = Date.now();
       lastPaymentLoad = Date.now();
       await loadDay();
-      await Promise.all([loadSales(), loadMinutes(), loadRanking(), loadCustomers(), loadLowStock(), loadFeed()]);
+      await Promise.all([loadSales(), loadMinutes(), loadRanking(), loadCustomers(), loadLowStock(), loadFeed(), funnelLive ? undefined : loadShoppers()]);
     })().finally(() => {
       fullLoad = null;
     });
@@ -366,6 +404,14 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
     lowStockTimer = setTimeout(() => void loadLowStock(), LOW_STOCK_REFRESH_DELAY_MS);
   };
 
+  const onFunnel = ({ funnelStats }: DashboardFunnelStatsSubscription) => {
+    funnelLive = true;
+    shoppers.panel.setProblem(null);
+    funnel.panel.setProblem(null);
+    shoppers.show(funnelStats.visitors);
+    funnel.show(funnelStats.steps);
+  };
+
   const live = createLiveConnection({
     url: socketUrl.toString(),
     token: () => renewal.session.token,
@@ -378,6 +424,7 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
     live.subscribe(salesTicksSubscription, onTick, liveProblem(ordersFeed.panel)),
     live.subscribe(salesStatsSubscription, onStats, liveProblem(charts.orders.panel)),
     live.subscribe(inventoryAlertsSubscription, onAlert, liveProblem(lowStockPanel.panel)),
+    live.subscribe(funnelStatsSubscription, onFunnel, liveProblem(funnel.panel)),
   ];
 
   let lastDayCheck = 0;

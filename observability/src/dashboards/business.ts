@@ -9,7 +9,7 @@ const majorUnits = '/ 100';
 /** "RTC business": what merchants watch during the day. */
 export function buildBusinessDashboard(): Dashboard {
   return layOut(
-    rtcDashboard('rtc-business', 'RTC business', 'Sales, revenue, average order value, top products and stock, live.').time({
+    rtcDashboard('rtc-business', 'RTC business', 'Sales, revenue, average order value, shoppers, conversion, top products and stock, live.').time({
       from: 'now-6h',
       to: 'now',
     }),
@@ -97,6 +97,76 @@ export function buildBusinessDashboard(): Dashboard {
             description: 'New customer accounts per minute.',
             unit: 'none',
             queries: [{ expr: 'rtc:user_signups:rate1m * 60', legend: 'sign-ups/min' }],
+          }),
+        ],
+      },
+      {
+        title: 'Shoppers',
+        height: statHeight,
+        panels: [
+          stat({
+            title: 'Shoppers right now',
+            description: 'Storefront sessions active in the last 5 minutes that have not bought yet: browsing, with a cart or in checkout.',
+            unit: 'none',
+            queries: [{ expr: 'sum(rtc:activity_live_sessions:max{stage!="purchased"})', legend: 'sessions' }],
+          }),
+          stat({
+            title: 'Conversion, last hour',
+            description: "Share of the trailing hour's sessions that placed an order.",
+            unit: 'percentunit',
+            queries: [{ expr: 'rtc:activity_conversion:1h', legend: 'conversion' }],
+          }),
+          stat({
+            title: 'Abandoned carts, last 24 h',
+            description: 'Carts of the trailing 24 hours with no order an hour after their last change.',
+            unit: 'none',
+            queries: [{ expr: 'max(rtc_activity_abandoned_carts)', legend: 'carts' }],
+          }),
+          stat({
+            title: 'Returning customers, last 30 days',
+            description: 'Among customers who ordered in the trailing 30 days, the share who had ordered before.',
+            unit: 'percentunit',
+            queries: [{ expr: 'max(rtc_activity_returning_customer_ratio)', legend: 'returning' }],
+          }),
+        ],
+      },
+      {
+        title: 'Customer behaviour',
+        height: chartHeight,
+        panels: [
+          timeseries({
+            title: 'Sessions by stage',
+            description: 'Sessions active in the last 5 minutes by the furthest stage they reached; purchased: ordered in the last 10 minutes.',
+            unit: 'none',
+            queries: [{ expr: 'rtc:activity_live_sessions:max', legend: '{{stage}}' }],
+          }),
+          ranking({
+            title: 'Funnel, last hour',
+            description: 'Sessions of the trailing hour that reached each step: viewed a product, added to cart, started checkout, ordered.',
+            unit: 'none',
+            queries: (['session', 'product_view', 'cart', 'checkout', 'purchase'] as const).map((stage) => ({
+              expr: `rtc:activity_funnel_sessions:max{stage="${stage}"}`,
+              legend: stage,
+            })),
+          }),
+          timeseries({
+            title: 'Conversion and cart abandonment',
+            description: "Share of the trailing hour's sessions that ordered, and share of its carts that reached no order.",
+            unit: 'percentunit',
+            queries: [
+              { expr: 'rtc:activity_conversion:1h', legend: 'conversion' },
+              { expr: 'rtc:activity_cart_abandonment:1h', legend: 'cart abandonment' },
+              { expr: 'max(rtc_activity_returning_customer_ratio)', legend: 'returning customers (30 d)' },
+            ],
+          }),
+          timeseries({
+            title: 'Behaviour events per second',
+            description: 'Storefront events accepted per second by kind, and events refused by reason.',
+            unit: 'none',
+            queries: [
+              { expr: 'rtc:activity_events:rate1m', legend: '{{kind}}' },
+              { expr: 'rtc:activity_events_rejected:rate1m', legend: 'refused: {{reason}}' },
+            ],
           }),
         ],
       },

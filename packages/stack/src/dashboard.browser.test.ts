@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -80,6 +81,8 @@ let browser: Browser;
 let page: Page;
 let customer: { id: string; token: string };
 let admin: { id: string; token: string };
+// A customer with no order before the test's own: a session of theirs counts as purchased only after it.
+let shopper: { id: string; token: string };
 let products: CreatedProduct[];
 const pageProblems: string[] = [];
 
@@ -122,6 +125,37 @@ function readWidgets() {
   });
 }
 
+/** Behaviour events through the gateway, as a storefront sends them; with a token the sessions become that customer's. */
+async function track(sessionId: string, steps: { kind: string; productId?: string; quantity?: number }[], token?: string) {
+  const events = steps.map((step) => ({ eventId: randomUUID(), sessionId, occurredAt: new Date().toISOString(), ...step }));
+  const result = await postGraphQL<{ trackEvents: { accepted: number } }>(
+    stack.graphqlUrl,
+    'mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted } }',
+    { input: { events } },
+    token ? { token } : {},
+  );
+  if (result.data?.trackEvents.accepted !== events.length) throw new Error(`trackEvents failed: ${JSON.stringify(result.errors)}`);
+}
+
+/** The "right now" and funnel panels as rendered text. */
+function readShoppers() {
+  return page.evaluate(() => {
+    const text = (selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '';
+    const stage = (name: string) => text(`[data-panel="right-now"] [data-stage="${name}"] .stage-sessions`);
+    const step = (name: string) => text(`[data-panel="funnel"] [data-stage="${name}"] .funnel-sessions`);
+    return {
+      visitors: text('[data-panel="right-now"] [data-stat="visitors"]'),
+      browsing: stage('browsing'),
+      withCart: stage('with-cart'),
+      inCheckout: stage('in-checkout'),
+      purchased: stage('purchased'),
+      funnel: ['SESSION', 'PRODUCT_VIEW', 'CART', 'CHECKOUT', 'PURCHASE'].map(step).join(' '),
+      checkoutConversion: text('[data-panel="funnel"] [data-stage="CHECKOUT"] .funnel-conversion'),
+      conversion: text('[data-panel="funnel"] [data-stat="conversion"]'),
+    };
+  });
+}
+
 const money = (minor: number) => `$${(minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 const connectionState = (state: string, timeout: number) => page.waitForSelector(`.connection[data-state="${state}"]`, { timeout });
 
@@ -136,6 +170,7 @@ beforeAll(async () => {
   admin = await stack.createUser('ADMIN');
   customer = await stack.createUser('CUSTOMER', 'Grace Hopper');
   const regular = await stack.createUser('CUSTOMER', 'Alan Turing');
+  shopper = await stack.createUser('CUSTOMER', 'Ada Shopper');
   products = await createProducts(stack.graphqlUrl, admin.token, [
     { price: 2_500, stock: 500, name: 'Walnut Desk Lamp' },
     { price: 1_250, stock: 500, name: 'Linen Notebook' },
@@ -153,6 +188,8 @@ beforeAll(async () => {
   const paid = await order([{ productId: products[2]!.id, quantity: 1 }], regular.token);
   await pay(paid.id, regular.token);
   await order([{ productId: products[0]!.id, quantity: 1 }]);
+  // An anonymous visitor who looked at a product and is still in the store.
+  await track('dashboard-visitor-1', [{ kind: 'SESSION_STARTED' }, { kind: 'PRODUCT_VIEWED', productId: products[1]!.id }]);
 
   relay = await startRelay(new URL(stack.gatewayUrl));
   browser = await chromium.launch({
@@ -266,6 +303,47 @@ describe('live dashboard in a real browser', () => {
     expect(await page.textContent('[data-panel="low-stock"] .alerts')).toContain('Brass Bookmark ran low');
   });
 
+  it('shows who is in the store right now and the funnel of the hour from the first paint', async () => {
+    await expect.poll(readShoppers, { timeout: 10_000, interval: 100 }).toMatchObject({
+      visitors: '1',
+      browsing: '1',
+      withCart: '0',
+      inCheckout: '0',
+      purchased: '0',
+      funnel: '1 1 0 0 0',
+      conversion: '0%',
+    });
+  });
+
+  it('moves visitors by stage and the funnel within two seconds of tracked events, and counts the order as a purchase', async () => {
+    const productId = products[2]!.id;
+    const trackedAt = Date.now();
+    await track(
+      'dashboard-shopper-1',
+      [{ kind: 'SESSION_STARTED' }, { kind: 'PRODUCT_VIEWED', productId }, { kind: 'ADDED_TO_CART', productId, quantity: 1 }, { kind: 'CHECKOUT_STARTED' }],
+      shopper.token,
+    );
+    await expect.poll(readShoppers, { timeout: WITHIN_MS, interval: 50 }).toMatchObject({
+      visitors: '2',
+      browsing: '1',
+      inCheckout: '1',
+      purchased: '0',
+      funnel: '2 2 1 1 0',
+      checkoutConversion: '100% of the step before',
+    });
+    expect(Date.now() - trackedAt).toBeLessThan(WITHIN_MS + 500);
+
+    // The order is not sent as an event: activity takes it from the order events and joins it to the session.
+    await order([{ productId, quantity: 1 }], shopper.token);
+    await expect.poll(readShoppers, { timeout: WITHIN_MS + 1_000, interval: 50 }).toMatchObject({
+      visitors: '2',
+      inCheckout: '0',
+      purchased: '1',
+      funnel: '2 2 1 1 1',
+      conversion: '50%',
+    });
+  });
+
   it('saves a screenshot of the live page', async () => {
     await mkdir(new URL('.', screenshotPath), { recursive: true });
     // Let the arrival highlights fade so the picture shows the resting page.
@@ -322,9 +400,9 @@ describe('live dashboard in a real browser', () => {
     relay.goAway();
     await connectionState('reconnecting', 5_000);
     await connectionState('live', 15_000);
-    await expect.poll(() => subscribes.length - firstSubscribes, { timeout: 5_000 }).toBe(3);
+    await expect.poll(() => subscribes.length - firstSubscribes, { timeout: 5_000 }).toBe(4);
     for (const again of subscribes.slice(firstSubscribes)) {
-      // Without a position yet (salesStats never has one) the payload says so by leaving resumeAfter out.
+      // Without a position yet (salesStats and funnelStats never have one) the payload says so by leaving resumeAfter out.
       expect(again.payload, again.payload.query).toHaveProperty('extensions');
       expect(again.payload.extensions?.resumeAfter, again.payload.query).toBe(positionsBefore.get(again.id));
     }

@@ -1,11 +1,19 @@
 // The operations the dashboard runs. Their result and variable types are generated from the supergraph
 // (dashboard/codegen.ts): `graphql()` returns each document typed, so no result shape is written by hand.
 import { graphql } from '../__generated__';
-import type { AuthPayloadFieldsFragment, CustomerMixFieldsFragment, FeedOrderFieldsFragment } from '../__generated__/graphql';
+import type {
+  AuthPayloadFieldsFragment,
+  CustomerMixFieldsFragment,
+  FeedOrderFieldsFragment,
+  FunnelStepFieldsFragment,
+  VisitorsFieldsFragment,
+} from '../__generated__/graphql';
 
 export type AuthPayload = AuthPayloadFieldsFragment;
 export type CustomerMix = CustomerMixFieldsFragment;
 export type FeedOrder = FeedOrderFieldsFragment;
+export type VisitorsNow = VisitorsFieldsFragment;
+export type FunnelStepFigures = FunnelStepFieldsFragment;
 
 export const authPayloadFields = graphql(`
   fragment AuthPayloadFields on AuthPayload {
@@ -118,5 +126,28 @@ export const salesStatsSubscription = graphql(`
 export const inventoryAlertsSubscription = graphql(`
   subscription DashboardInventoryAlerts {
     inventoryAlerts { kind available threshold at product { id name } }
+  }
+`);
+
+export const visitorsFields = graphql(`
+  fragment VisitorsFields on LiveVisitors { at activeSessions browsing withCart inCheckout purchased }
+`);
+
+export const funnelStepFields = graphql(`
+  fragment FunnelStepFields on FunnelStep { stage sessions conversionFromPrevious conversionFromStart }
+`);
+
+/** The first paint of "right now" and the funnel; funnelStats keeps both current afterwards. */
+export const shoppersQuery = graphql(`
+  query DashboardShoppers($from: DateTime!, $to: DateTime!) {
+    liveVisitors { ...VisitorsFields }
+    funnel(from: $from, to: $to) { ...FunnelStepFields }
+  }
+`);
+
+/** The funnel of the last hour's sessions and the visitors now: 3,600 seconds, as written in the document. */
+export const funnelStatsSubscription = graphql(`
+  subscription DashboardFunnelStats {
+    funnelStats(windowSeconds: 3600) { at windowSeconds visitors { ...VisitorsFields } steps { ...FunnelStepFields } }
   }
 `);
