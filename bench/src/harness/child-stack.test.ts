@@ -34,8 +34,8 @@ afterAll(async () => {
 });
 
 describe('child stack', () => {
-  it('numbers the five ports from the gateway up', () => {
-    expect(stackPorts(4100)).toEqual({ gateway: 4100, users: 4101, catalog: 4102, orders: 4103, inventory: 4104 });
+  it('numbers the six ports from the gateway up', () => {
+    expect(stackPorts(4100)).toEqual({ gateway: 4100, users: 4101, catalog: 4102, orders: 4103, inventory: 4104, activity: 4105 });
   });
 
   it('reads a process CPU time from /proc', () => {
