@@ -96,9 +96,20 @@ export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders
     return Number(rows[0]!['n']);
   };
   try {
-    const deadline = Date.now() + 10_000;
-    if (name === 'orders') while ((await reservedWithoutOrder()) === 0 && Date.now() < deadline) await sleep(2);
-    else while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(5);
+    const deadline = Date.now() + 20_000;
+    if (name === 'orders') {
+      // A checkout spends only milliseconds between its reservation and its order, too short to catch by polling on a
+      // busy machine: freeze orders with checkouts in flight, let inventory finish the reservations it was making, and
+      // kill orders frozen if one is held without its order; otherwise thaw it and try again.
+      for (;;) {
+        while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(1);
+        service.signal('SIGSTOP');
+        await sleep(100);
+        if ((await reservedWithoutOrder()) > 0 || Date.now() >= deadline) break;
+        service.signal('SIGCONT');
+        await sleep(20);
+      }
+    } else while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(5);
     const exit = await service.kill();
     const inFlight = run.load.abandonInFlight();
     const left = await reservedWithoutOrder();
