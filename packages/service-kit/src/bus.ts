@@ -7,7 +7,11 @@ export interface LoggedEvent extends DomainEvent {
   readonly position: string;
 }
 
-export type EventHandler = (event: LoggedEvent) => void;
+/**
+ * Handles one event. When it returns a promise, a durable consumer acknowledges the position only once the promises
+ * of its batch settle; anything else it returns is ignored.
+ */
+export type EventHandler = (event: LoggedEvent) => unknown;
 
 /** What the log still holds after a position, or `tooOld` when events after it have already left the bounded log. */
 export type LogRead = { readonly tooOld: false; readonly events: readonly LoggedEvent[] } | { readonly tooOld: true };
@@ -51,7 +55,7 @@ export function createInProcessBus({ maxLength = 10_000 }: { maxLength?: number 
     const logged = { ...event, position: String(++last) };
     log.push(logged);
     if (log.length > maxLength) log.splice(0, log.length - maxLength);
-    for (const handler of handlers) handler(logged);
+    for (const handler of handlers) void handler(logged);
   };
   return {
     async publish(event) {
@@ -178,16 +182,19 @@ export function createRedisBus({
         const reply = (await reader.xread('COUNT', 500, 'BLOCK', 5_000, 'STREAMS', stream, position)) as [string, StreamEntry[]][] | null;
         failures = 0;
         const entries = reply?.[0]?.[1] ?? [];
+        const handling: Promise<void>[] = [];
         for (const [id, fields] of entries) {
           position = id;
           const event = parse(id, fields);
           if (!event) continue;
           try {
-            handler(event);
+            const done = handler(event);
+            if (done instanceof Promise) handling.push(done.catch((error: unknown) => log.error({ err: error, id }, 'event handler failed')));
           } catch (error) {
             log.error({ err: error, id }, 'event handler failed');
           }
         }
+        if (handling.length > 0) await Promise.all(handling);
         if (consumer && entries.length > 0) await commands.set(positionKey(consumer), position, 'EX', positionTtlSeconds);
       } catch (error) {
         if (closed || !readers.has(reader)) return;

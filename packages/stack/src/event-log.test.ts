@@ -64,6 +64,36 @@ describe('the Redis stream event log', () => {
     expect(caughtUp.every((logged, i) => i === 0 || again.comparePositions(caughtUp[i - 1]!.position, logged.position) < 0)).toBe(true);
   });
 
+  it("acknowledges a durable consumer's position only once the promises its handler returned settle", async () => {
+    const stream = `rtc:test:log:${newEventId()}`;
+    const publisher = openBus(stream);
+    const first = openBus(stream);
+    const seen: string[] = [];
+    // The first event is handled at once; the writes of the next two never finish, as if the process died first.
+    first.subscribe(
+      (logged) => {
+        seen.push(logged.aggregateId);
+        return logged.aggregateId === '0' ? Promise.resolve() : new Promise<void>(() => undefined);
+      },
+      { consumer: 'facts' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await publisher.publish(event('0'));
+    await until(() => seen.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const id of ['1', '2']) await publisher.publish(event(id));
+    // The loop waits on the first unfinished batch, so '2' may not even be read.
+    await until(() => seen.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await first.close();
+
+    const again = openBus(stream);
+    const redelivered: LoggedEvent[] = [];
+    again.subscribe((logged) => redelivered.push(logged), { consumer: 'facts' });
+    await until(() => redelivered.length >= 2);
+    expect(idsOf(redelivered)).toEqual(['1', '2']);
+  });
+
   it('keeps a consumer reading through a Redis restart: the events published after Redis returns all arrive', async () => {
     const stream = `rtc:test:log:${newEventId()}`;
     const publisher = openBus(stream);

@@ -85,6 +85,8 @@ export function startOrderFactsConsumer({
 }): OrderFactsConsumer {
   const isNew = createDeduplicator();
   let queue: OrderFact[] = [];
+  // Settled once the facts queued with them are written: the event log acknowledges a position only after that.
+  let waiting: (() => void)[] = [];
   let writing: Promise<void> | undefined;
   let failures = 0;
 
@@ -92,15 +94,19 @@ export function startOrderFactsConsumer({
     if (writing) return writing;
     if (queue.length === 0) return Promise.resolve();
     const facts = mergeOrderFacts(queue);
+    const written = waiting;
     queue = [];
+    waiting = [];
     writing = inTransaction(pool, (runner) => writeOrderFacts(runner, facts))
       .then(() => {
         failures = 0;
+        for (const settle of written) settle();
         onWritten?.();
       })
       .catch(async (error: unknown) => {
         // Put them back in front: a database that is away for a while gets them once it returns.
         queue = [...facts, ...queue];
+        waiting = [...written, ...waiting];
         if (failures++ === 0) logger.warn({ err: error }, 'writing order facts failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5_000)).unref());
       })
@@ -116,8 +122,11 @@ export function startOrderFactsConsumer({
       if (!isNew(event.id)) return;
       const fact = orderFactOf(event);
       if (!fact) return;
-      queue.push(fact);
-      void drain();
+      return new Promise<void>((settle) => {
+        queue.push(fact);
+        waiting.push(settle);
+        void drain();
+      });
     },
     { consumer: 'activity' },
   );
