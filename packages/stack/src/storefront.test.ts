@@ -166,10 +166,13 @@ describe('a storefront through the gateway', () => {
     expect(unavailable.addToCart).toEqual({ cart: null, errors: [{ code: 'PRODUCT_UNAVAILABLE', field: ['input', 'productId'] }] });
 
     // Log in, then fold the guest cart into the customer's.
-    const session = await call<{ logIn: { token: string } }>('mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }', {
-      email: shopper.user.email,
-      password: 'shopper password 2',
-    });
+    const session = await call<{ logIn: { token: string } }>(
+      'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }',
+      {
+        email: shopper.user.email,
+        password: 'shopper password 2',
+      },
+    );
     const token = session.logIn.token;
     const merged = await call<{ mergeCart: { cart: CartView; errors: unknown[] } }>(
       `mutation($input: MergeCartInput!) { mergeCart(input: $input) { cart { ${cartFields} } errors { code } } }`,

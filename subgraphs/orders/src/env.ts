@@ -41,7 +41,12 @@ export function loadOrdersEnv() {
       ORDER_CHECKOUT_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
       PAYMENT_MAX_AMOUNT: z.coerce.number().int().min(1).default(1_000_000),
       // Guest carts are deleted this long after their last change (1 minute to 90 days).
-      GUEST_CART_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
+      GUEST_CART_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(90 * 24 * 3600)
+        .default(7 * 24 * 3600),
       // A flat shipping fee per order in minor units, free from a subtotal when SHIPPING_FREE_FROM is set.
       SHIPPING_FLAT_FEE: z.coerce.number().int().min(0).max(100_000_000).default(0),
       SHIPPING_FREE_FROM: z.coerce.number().int().min(0).optional(),

@@ -614,7 +614,11 @@ describe('quantities and client-supplied prices', () => {
       name: 'refuses a cart line carrying a price argument',
       run: async () =>
         expectRefused(
-          await gql('mutation($p: ID!) { addToCart(input: { productId: $p, quantity: 1, price: 1 }) { cart { itemCount } } }', { p: cast.product.id }, cast.otherCustomer.token),
+          await gql(
+            'mutation($p: ID!) { addToCart(input: { productId: $p, quantity: 1, price: 1 }) { cart { itemCount } } }',
+            { p: cast.product.id },
+            cast.otherCustomer.token,
+          ),
           refusedInput,
         ),
     },

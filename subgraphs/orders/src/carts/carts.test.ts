@@ -3,8 +3,7 @@ import { errorCodes, queryRows } from '@rtc/testkit';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 import { cartTokenHash } from './carts';
 
-const cartFields =
-  'lines { product { id } quantity unitPrice { amount currency } lineTotal { amount currency } } subtotal { amount currency } itemCount';
+const cartFields = 'lines { product { id } quantity unitPrice { amount currency } lineTotal { amount currency } } subtotal { amount currency } itemCount';
 const payload = `cart { ${cartFields} } errors { code message field productIds }`;
 const addToCart = `mutation($p: ID!, $q: Int!, $t: String) { addToCart(input: { productId: $p, quantity: $q, cartToken: $t }) { ${payload} } }`;
 const updateCartLine = `mutation($p: ID!, $q: Int!, $t: String) { updateCartLine(input: { productId: $p, quantity: $q, cartToken: $t }) { ${payload} } }`;
@@ -223,7 +222,14 @@ describe('guest carts', () => {
     const before = await stack.orderRows('SELECT COUNT(*) AS n FROM guest_carts');
     const result = await stack.call<{ createCart: { cartToken: string | null; errors: { code: string; field: string[] }[] } }>(
       createCart,
-      { input: { lines: [{ productId: pen, quantity: 1 }, { productId: retired, quantity: 1 }] } },
+      {
+        input: {
+          lines: [
+            { productId: pen, quantity: 1 },
+            { productId: retired, quantity: 1 },
+          ],
+        },
+      },
       null,
     );
     expect(result.data!.createCart).toMatchObject({ cartToken: null, errors: [{ code: 'PRODUCT_UNAVAILABLE', field: ['input', 'lines', '1', 'productId'] }] });

@@ -149,8 +149,7 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
 
   // Two first adds of a product race past the locking read (no row to lock yet); the loser's insert meets the winner's
   // row or deadlocks on the gap, and its second run finds the line and updates it.
-  const retried = <T>(run: () => Promise<T>) =>
-    retryTransaction(run, { isTransient: (error) => isTransientTransactionError(error) || isDuplicateKey(error) });
+  const retried = <T>(run: () => Promise<T>) => retryTransaction(run, { isTransient: (error) => isTransientTransactionError(error) || isDuplicateKey(error) });
 
   const setQuantity = (owner: Owner, productId: number, quantity: number, adding: boolean) =>
     retried(() =>
@@ -165,7 +164,11 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
           : await tx.select().from(cartLines).where(ownLine).for('update');
         const next = adding ? (current?.quantity ?? 0) + quantity : quantity;
         if (next > maxLineQuantity) throw badInput('input.quantity', `the cart would hold ${next} units of product ${productId}, at most ${maxLineQuantity}`);
-        if (guest) await tx.update(guestCarts).set({ expiresAt: expiryFrom(now) }).where(eq(guestCarts.id, owner.cartId));
+        if (guest)
+          await tx
+            .update(guestCarts)
+            .set({ expiresAt: expiryFrom(now) })
+            .where(eq(guestCarts.id, owner.cartId));
         if (current) {
           if (guest) await tx.update(guestCartLines).set({ quantity: next, updatedAt: now }).where(ownLine);
           else await tx.update(cartLines).set({ quantity: next, updatedAt: now }).where(ownLine);
@@ -224,7 +227,10 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
       const now = new Date();
       const expiresAt = expiryFrom(now);
       const cartId = await db.transaction(async (tx) => {
-        const [created] = await tx.insert(guestCarts).values({ tokenHash: cartTokenHash(cartToken), createdAt: now, expiresAt }).$returningId();
+        const [created] = await tx
+          .insert(guestCarts)
+          .values({ tokenHash: cartTokenHash(cartToken), createdAt: now, expiresAt })
+          .$returningId();
         if (lines.length > 0) {
           await tx.insert(guestCartLines).values(lines.map((line) => ({ cartId: created!.id, ...line, addedAt: now, updatedAt: now })));
         }
@@ -278,8 +284,17 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
             .where(and(eq(guestCarts.tokenHash, tokenHash), gt(guestCarts.expiresAt, now)))
             .for('update');
           if (!guest) throw notFound('Cart');
-          const incoming = await tx.select().from(guestCartLines).where(eq(guestCartLines.cartId, guest.id)).orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.productId));
-          const own = await tx.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId)).for('update');
+          const incoming = await tx
+            .select()
+            .from(guestCartLines)
+            .where(eq(guestCartLines.cartId, guest.id))
+            .orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.productId));
+          const own = await tx
+            .select()
+            .from(cartLines)
+            .where(eq(cartLines.userId, userId))
+            .orderBy(asc(cartLines.addedAt), asc(cartLines.productId))
+            .for('update');
           const { updates, inserts } = mergeLines(own, incoming, { maxLineQuantity, maxLines: maxOrderLines });
           for (const line of updates) {
             await tx
@@ -288,7 +303,9 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
               .where(and(eq(cartLines.userId, userId), eq(cartLines.productId, line.productId)));
           }
           if (inserts.length > 0) {
-            await tx.insert(cartLines).values(inserts.map((line) => ({ userId, productId: line.productId, quantity: line.quantity, addedAt: now, updatedAt: now })));
+            await tx
+              .insert(cartLines)
+              .values(inserts.map((line) => ({ userId, productId: line.productId, quantity: line.quantity, addedAt: now, updatedAt: now })));
           }
           await tx.delete(guestCartLines).where(eq(guestCartLines.cartId, guest.id));
           await tx.delete(guestCarts).where(eq(guestCarts.id, guest.id));

@@ -192,7 +192,8 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
       const products = await catalog.products(requested.map((line) => String(line.productId)));
       priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
       totals = computeTotals(priced.totalAmount, shippingAddress, pricing);
-      if (!Number.isSafeInteger(totals.total) || totals.total > maxOrderTotal) throw badInput('input.lines', `the order total may be at most ${maxOrderTotal} minor units`);
+      if (!Number.isSafeInteger(totals.total) || totals.total > maxOrderTotal)
+        throw badInput('input.lines', `the order total may be at most ${maxOrderTotal} minor units`);
     } catch (error) {
       // Nothing reserved yet: the intent this call recorded goes, so a retry with this key starts afresh.
       if (opened.created) await intents.forget(reference).catch(() => undefined);

@@ -7,7 +7,8 @@ export const Mutation: MutationResolvers = {
     const created = await payloadOf('created', () => carts.create(input.lines ?? []));
     return { cart: created.created?.cart ?? null, cartToken: created.created?.cartToken ?? null, errors: created.errors };
   },
-  addToCart: (_parent, { input }, { caller, carts }) => payloadOf('cart', () => carts.add({ caller, cartToken: input.cartToken }, input.productId, input.quantity)),
+  addToCart: (_parent, { input }, { caller, carts }) =>
+    payloadOf('cart', () => carts.add({ caller, cartToken: input.cartToken }, input.productId, input.quantity)),
   updateCartLine: (_parent, { input }, { caller, carts }) =>
     payloadOf('cart', () => carts.update({ caller, cartToken: input.cartToken }, input.productId, input.quantity)),
   removeFromCart: (_parent, { input }, { caller, carts }) => payloadOf('cart', () => carts.remove({ caller, cartToken: input.cartToken }, input.productId)),

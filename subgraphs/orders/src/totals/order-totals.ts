@@ -80,7 +80,10 @@ export function computeTotals(subtotal: number, destination: Destination | null,
  */
 export function parseTaxRates(text: string): Map<string, number> {
   const rates = new Map<string, number>();
-  for (const pair of text.split(',').map((part) => part.trim()).filter((part) => part.length > 0)) {
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)) {
     const match = /^([A-Za-z]{2})\s*:\s*(\d{1,3}(?:\.\d{1,4})?)$/.exec(pair);
     if (!match) throw new Error(`"${pair}" is not COUNTRY:PERCENT, e.g. DE:19`);
     rates.set(match[1]!.toUpperCase(), parsePercent(match[2]!));

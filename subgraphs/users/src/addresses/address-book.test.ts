@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asService, asUser, createTestDatabase, errorCodes, postGraphQL, startService, testInternalToken, testJwtSecret, type RunningService, type TestDatabase } from '@rtc/testkit';
+import {
+  asService,
+  asUser,
+  createTestDatabase,
+  errorCodes,
+  postGraphQL,
+  startService,
+  testInternalToken,
+  testJwtSecret,
+  type RunningService,
+  type TestDatabase,
+} from '@rtc/testkit';
 import { usersMigrations } from '../migrations';
 import { createUsersSubgraph } from '../subgraph';
 import { maxAddressesPerAccount } from './address-book';

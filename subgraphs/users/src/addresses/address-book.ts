@@ -31,7 +31,14 @@ export function createAddressBook(db: UsersDb): AddressBook {
   const lockAccount = (tx: Tx, userId: number) => tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
   const own = async (tx: Tx, userId: number, rawId: string): Promise<AddressRow> => {
     const id = parseNumericId(rawId);
-    const [row] = id === null ? [] : await tx.select().from(addresses).where(and(eq(addresses.id, id), eq(addresses.userId, userId))).limit(1);
+    const [row] =
+      id === null
+        ? []
+        : await tx
+            .select()
+            .from(addresses)
+            .where(and(eq(addresses.id, id), eq(addresses.userId, userId)))
+            .limit(1);
     // Another account's address reads as unknown: ids tell nothing about other accounts.
     if (!row) throw notFound('Address');
     return row;
@@ -61,7 +68,10 @@ export function createAddressBook(db: UsersDb): AddressBook {
         }
         const now = new Date();
         const isDefault = existing === 0 || makeDefault;
-        const [inserted] = await tx.insert(addresses).values({ userId, ...address, isDefault, createdAt: now, updatedAt: now }).$returningId();
+        const [inserted] = await tx
+          .insert(addresses)
+          .values({ userId, ...address, isDefault, createdAt: now, updatedAt: now })
+          .$returningId();
         if (isDefault) await clearDefault(tx, userId, inserted!.id);
         return { address: await reread(tx, inserted!.id), errors: [] };
       });
