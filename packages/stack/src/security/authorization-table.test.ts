@@ -438,6 +438,13 @@ const guardedFields: Row[] = [
     reveals: (data) => typeof stockOf(data)?.['available'] === 'number',
   },
   {
+    field: 'User.addresses',
+    operation: 'query($id: ID!) { user(id: $id) { id addresses { id } } }',
+    variables: (fx) => ({ id: fx.customer.id }),
+    outcomes: [hidden, ok, hidden, hidden, ok, U],
+    reveals: (data) => Array.isArray((data['user'] as { addresses?: unknown } | null)?.addresses),
+  },
+  {
     field: 'Query.products(activeOnly: false)',
     operation: '{ products(first: 100, filter: { activeOnly: false }) { edges { node { id } } } }',
     outcomes: [hidden, hidden, hidden, ok, ok, U],
