@@ -218,6 +218,13 @@ describe('guest carts', () => {
     expect(errorCodes(await stack.call(cartQuery, { t: `${cartToken}x` }, null))).toEqual(['NOT_FOUND']);
   });
 
+  it('adds from many concurrent requests into one line holding every unit', async () => {
+    const token = await newGuestCart();
+    const results = await Promise.all(Array.from({ length: 8 }, () => stack.call(addToCart, { p: paper, q: 3, t: token }, null)));
+    expect(results.flatMap((result) => errorCodes(result))).toEqual([]);
+    expect((await cartOf(null, token)).lines.map((line) => [line.product.id, line.quantity])).toEqual([[paper, 24]]);
+  });
+
   it('refuses a first line the store does not sell, creating nothing', async () => {
     const before = await stack.orderRows('SELECT COUNT(*) AS n FROM guest_carts');
     const result = await stack.call<{ createCart: { cartToken: string | null; errors: { code: string; field: string[] }[] } }>(

@@ -55,6 +55,8 @@ export interface CartsOptions {
   readonly guestCartTtlSeconds: number;
 }
 
+type Tx = Parameters<Parameters<OrdersDb['transaction']>[0]>[0];
+
 type Owner = { readonly kind: 'customer'; readonly userId: number } | { readonly kind: 'guest'; readonly cartId: number; readonly expiresAt: Date };
 
 /** sha256 of a cart token, hex: what the store keeps instead of the token. */
@@ -151,11 +153,24 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
   // row or deadlocks on the gap, and its second run finds the line and updates it.
   const retried = <T>(run: () => Promise<T>) => retryTransaction(run, { isTransient: (error) => isTransientTransactionError(error) || isDuplicateKey(error) });
 
+  /**
+   * Extends a live guest cart and holds its row until the transaction ends, so the cart's row is always locked
+   * before its lines (as merging and the clean-up do) and an expired or merged cart takes no new line.
+   */
+  const extendGuest = async (tx: Tx, cartId: number, now: Date) => {
+    const [extended] = await tx
+      .update(guestCarts)
+      .set({ expiresAt: expiryFrom(now) })
+      .where(and(eq(guestCarts.id, cartId), gt(guestCarts.expiresAt, now)));
+    if (extended.affectedRows === 0) throw notFound('Cart');
+  };
+
   const setQuantity = (owner: Owner, productId: number, quantity: number, adding: boolean) =>
     retried(() =>
       db.transaction(async (tx) => {
         const now = new Date();
         const guest = owner.kind === 'guest';
+        if (guest) await extendGuest(tx, owner.cartId, now);
         const ownLine = guest
           ? and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId))
           : and(eq(cartLines.userId, owner.userId), eq(cartLines.productId, productId));
@@ -164,11 +179,6 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
           : await tx.select().from(cartLines).where(ownLine).for('update');
         const next = adding ? (current?.quantity ?? 0) + quantity : quantity;
         if (next > maxLineQuantity) throw badInput('input.quantity', `the cart would hold ${next} units of product ${productId}, at most ${maxLineQuantity}`);
-        if (guest)
-          await tx
-            .update(guestCarts)
-            .set({ expiresAt: expiryFrom(now) })
-            .where(eq(guestCarts.id, owner.cartId));
         if (current) {
           if (guest) await tx.update(guestCartLines).set({ quantity: next, updatedAt: now }).where(ownLine);
           else await tx.update(cartLines).set({ quantity: next, updatedAt: now }).where(ownLine);
@@ -190,26 +200,28 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
       return;
     }
     await db.transaction(async (tx) => {
+      await extendGuest(tx, owner.cartId, new Date());
       await tx.delete(guestCartLines).where(and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId)));
-      await tx
-        .update(guestCarts)
-        .set({ expiresAt: expiryFrom(new Date()) })
-        .where(eq(guestCarts.id, owner.cartId));
     });
   };
 
   /** Re-reads the cart after a change, with a guest cart's new expiry. */
   const after = (owner: Owner) => viewOf(owner, owner.kind === 'guest' ? expiryFrom(new Date()) : null);
 
-  const deleteExpired = async (now: Date) => {
-    const expired = await db.select({ id: guestCarts.id }).from(guestCarts).where(lte(guestCarts.expiresAt, now)).limit(expiredBatch);
-    if (expired.length === 0) return;
-    const ids = expired.map((cart) => cart.id);
-    await db.transaction(async (tx) => {
+  // Carts first, skipping those a change holds right now (it extends them), then their lines.
+  const deleteExpired = (now: Date) =>
+    db.transaction(async (tx) => {
+      const expired = await tx
+        .select({ id: guestCarts.id })
+        .from(guestCarts)
+        .where(lte(guestCarts.expiresAt, now))
+        .limit(expiredBatch)
+        .for('update', { skipLocked: true });
+      if (expired.length === 0) return;
+      const ids = expired.map((cart) => cart.id);
       await tx.delete(guestCartLines).where(inArray(guestCartLines.cartId, ids));
-      await tx.delete(guestCarts).where(and(inArray(guestCarts.id, ids), lte(guestCarts.expiresAt, now)));
+      await tx.delete(guestCarts).where(inArray(guestCarts.id, ids));
     });
-  };
 
   return {
     view: async (target) => viewOf(await ownerOf(target)),
