@@ -8,6 +8,7 @@ const unitFiles = [
   'src/scalars.test.ts',
   'src/single-flight.test.ts',
   'src/text-input.test.ts',
+  'src/postal-address.test.ts',
   'src/trusted-documents.test.ts',
   'src/zoned-time.test.ts',
 ];

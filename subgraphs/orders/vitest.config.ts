@@ -8,6 +8,7 @@ export default withUnitTier(
   [
     'src/analytics/rolling-stats.test.ts',
     'src/analytics/sales-window.test.ts',
+    'src/carts/merge-lines.test.ts',
     'src/checkout/order-input.test.ts',
     'src/checkout/pricing.test.ts',
     'src/checkout/reservation-reference.test.ts',
@@ -15,5 +16,6 @@ export default withUnitTier(
     'src/lifecycle/transitions.test.ts',
     'src/orders/payment-status.test.ts',
     'src/rollups/rollup-deltas.test.ts',
+    'src/totals/order-totals.test.ts',
   ],
 );

@@ -11,7 +11,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         contextType: '../context#UsersContext',
-        mappers: { User: '../accounts/user-view#UserView' },
+        mappers: { User: '../accounts/user-view#UserView', Address: '../db/schema#AddressRow' },
         scalars: { DateTime: 'Date' },
       },
     },

@@ -20,6 +20,8 @@ const declaredBounds: Readonly<Record<string, number>> = {
   // orders' maxOrderLines: a cart and an order hold at most 50 products.
   'Cart.lines': 50,
   'Order.lines': 50,
+  // users' maxAddressesPerAccount.
+  'User.addresses': 20,
   // A day of MINUTE buckets is the longest series orders answers (sales-window's maxSpanOf).
   'Query.salesSeries': 1_440,
   'CustomerStats.topCustomers': 1,
@@ -44,5 +46,7 @@ export function declaredListBound(parent: GraphQLNamedType, field: GraphQLField<
   if (declared !== undefined) return declared;
   // `edges` of a connection: the connection field's `first` already multiplied everything under it.
   if (parent.name.endsWith('Connection')) return 1;
+  // A mutation payload's typed errors: one failure per answer (a failed mutation stops at its first).
+  if (parent.name.endsWith('Payload') && field.name === 'errors') return 1;
   return unboundedListSize;
 }

@@ -22,6 +22,7 @@ export * from './shutdown';
 export * from './subgraph-server';
 export * from './scalars';
 export * from './text-input';
+export * from './postal-address';
 export * from './loaders';
 export * from './serve';
 export * from './keyset';

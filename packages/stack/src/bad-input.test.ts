@@ -31,7 +31,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 const placeOrderMutation = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
-const addToCart = 'mutation($id: ID!, $quantity: Int!) { addToCart(productId: $id, quantity: $quantity) { itemCount } }';
+const addToCart = 'mutation($id: ID!, $quantity: Int!) { addToCart(input: { productId: $id, quantity: $quantity }) { cart { itemCount } } }';
 const signUp = 'mutation($input: SignUpInput!) { signUp(input: $input) { token } }';
 const createProduct = 'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }';
 const createCategory = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }';

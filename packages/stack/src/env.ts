@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { commonEnv, jwtEnv, loadEnv, port, storeEnv } from '@rtc/service-kit';
+import { parsePercent, parseTaxRates } from '@rtc/orders';
+
+const parses = (parse: () => unknown) => {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 // The only file of the local launcher that reads process.env.
 export function loadStackEnv() {
@@ -26,6 +36,17 @@ export function loadStackEnv() {
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
       // The gateway's processes in the process-per-service topology; the single process has one gateway.
       GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).optional(),
+      // Orders' shipping rule and tax rates (subgraphs/orders/README.md); unset, orders cost the sum of their lines.
+      SHIPPING_FLAT_FEE: z.coerce.number().int().min(0).max(100_000_000).default(0),
+      SHIPPING_FREE_FROM: z.coerce.number().int().min(0).optional(),
+      TAX_RATES: z
+        .string()
+        .default('')
+        .refine((text) => parses(() => parseTaxRates(text)), 'must be COUNTRY:PERCENT pairs separated by commas, e.g. DE:19,FR:20'),
+      TAX_DEFAULT_RATE: z
+        .string()
+        .default('0')
+        .refine((text) => parses(() => parsePercent(text)), 'must be a percentage such as 0, 19 or 8.875'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
       RTC_STATE_DIR: z.string().default('.rtc'),
       // per-service: DATABASE_URL's user (an administrator) creates an account per service and per migration step.

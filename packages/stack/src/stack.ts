@@ -14,6 +14,7 @@ import {
 } from '@rtc/service-kit';
 import { createGateway, defaultOperationLimits, subgraphNames, type ApiRateLimitsConfig, type Gateway, type SubgraphName } from '@rtc/gateway';
 import type { AttemptLimitsConfig } from '@rtc/users';
+import type { PricingConfig } from '@rtc/orders';
 import { serverUrlAs, type DatabaseAccounts } from './database-users';
 import { developmentApiRateLimits, rateLimitKeyPrefix } from './development-limits';
 import { buildSubgraph } from './subgraph-factories';
@@ -48,6 +49,8 @@ export interface StackOptions {
   readonly responseCache?: boolean;
   /** Seconds a placed order waits for payment before its stock goes back. */
   readonly paymentTtlSeconds?: number;
+  /** Orders' shipping rule and tax rates; absent, orders cost the sum of their lines. */
+  readonly orderPricing?: PricingConfig;
   /** `safelist` runs only the trusted documents, as production does; open by default. */
   readonly trustedDocuments?: 'safelist' | 'open';
   /** Request, socket, log-in and sign-up limits; absent parts take the development limits (far above one machine's traffic). */

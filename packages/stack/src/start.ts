@@ -1,3 +1,4 @@
+import { parsePercent, parseTaxRates } from '@rtc/orders';
 import { createLogger, registerShutdown } from '@rtc/service-kit';
 import { createDatabaseUsers, localDatabaseAccounts, type DatabaseAccounts } from './database-users';
 import { databaseNames, migrateAll } from './databases';
@@ -75,10 +76,24 @@ const stackOptions = {
   jwtSecret: env.JWT_SECRET,
   storeTimeZone: env.STORE_TIMEZONE,
   storeCurrency: env.STORE_CURRENCY,
+  orderPricing: {
+    shippingFee: env.SHIPPING_FLAT_FEE,
+    shippingFreeFrom: env.SHIPPING_FREE_FROM ?? null,
+    taxRates: parseTaxRates(env.TAX_RATES),
+    defaultTaxRate: parsePercent(env.TAX_DEFAULT_RATE),
+  },
   gatewayMetrics: env.METRICS_ENABLED,
   mergeSubgraphReads: env.SUBGRAPH_MERGE_READS,
   responseCache: env.RESPONSE_CACHE,
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+};
+
+// The same pricing for orders' own process, which reads its environment.
+const pricingEnv: Record<string, string> = {
+  SHIPPING_FLAT_FEE: String(env.SHIPPING_FLAT_FEE),
+  ...(env.SHIPPING_FREE_FROM !== undefined ? { SHIPPING_FREE_FROM: String(env.SHIPPING_FREE_FROM) } : {}),
+  TAX_RATES: env.TAX_RATES,
+  TAX_DEFAULT_RATE: env.TAX_DEFAULT_RATE,
 };
 
 if (env.RTC_TOPOLOGY === 'single-process' && env.GATEWAY_WORKERS !== undefined && env.GATEWAY_WORKERS !== 1) {
@@ -88,7 +103,12 @@ if (env.RTC_TOPOLOGY === 'single-process' && env.GATEWAY_WORKERS !== undefined &
 // One process for all six services by default; one per service (as in production, over a Redis bus) on request.
 const running =
   env.RTC_TOPOLOGY === 'process-per-service'
-    ? await startServiceProcesses({ ...stackOptions, redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379', gatewayWorkers: env.GATEWAY_WORKERS })
+    ? await startServiceProcesses({
+        ...stackOptions,
+        redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        gatewayWorkers: env.GATEWAY_WORKERS,
+        extraEnv: { orders: pricingEnv },
+      })
     : await startStack(stackOptions).then((stack) => ({
         gatewayUrl: stack.gatewayUrl,
         urls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),

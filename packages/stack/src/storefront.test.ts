@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, queryRows } from '@rtc/testkit';
+import { parseTaxRates } from '@rtc/orders';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
 /** A shop front written against the gateway as a new client would write it: accounts, browsing, paying, the figures. */
@@ -15,7 +16,8 @@ async function call<T>(query: string, variables: Record<string, unknown> = {}, t
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // A flat 4.95 shipping fee, free from 50.00, and German VAT: so the totals of an order have every part.
+  stack = await startTestStack({ orderPricing: { shippingFee: 495, shippingFreeFrom: 5_000, taxRates: parseTaxRates('DE:19') } });
   admin = await stack.createUser('ADMIN');
   products = await createProducts(stack.graphqlUrl, admin.token, [
     { price: 900, stock: 50, name: 'Enamel Mug' },
@@ -129,6 +131,111 @@ describe('a storefront through the gateway', () => {
       Number(raw!['gross_units']),
     ]);
     expect([net.orders, net.revenue.amount, net.units]).toEqual([Number(raw!['net_orders']), Number(raw!['net_revenue']), Number(raw!['net_units'])]);
-    expect([gross.orders, net.orders, net.revenue.amount]).toEqual([3, 1, 900]);
+    // The paid order's total: 900 of lines and 495 of shipping (no address, so no tax).
+    expect([gross.orders, net.orders, net.revenue.amount]).toEqual([3, 1, 900 + 495]);
+  });
+
+  it('fills a guest cart, logs in and merges it, saves an address and orders the cart, which keeps the address and its totals', async () => {
+    const cartFields = 'itemCount lines { product { name } quantity } subtotal { amount } shippingTotal { amount } taxTotal { amount } total { amount }';
+    type CartView = {
+      itemCount: number;
+      lines: { product: { name: string }; quantity: number }[];
+      subtotal: { amount: number };
+      shippingTotal: { amount: number };
+      taxTotal: { amount: number };
+      total: { amount: number };
+    };
+    // As a guest: no token at all.
+    const created = await call<{ createCart: { cartToken: string; cart: CartView; errors: unknown[] } }>(
+      `mutation($input: CreateCartInput!) { createCart(input: $input) { cartToken cart { ${cartFields} } errors { code } } }`,
+      { input: { lines: [{ productId: products[0]!.id, quantity: 2 }] } },
+    );
+    expect(created.createCart.errors).toEqual([]);
+    const cartToken = created.createCart.cartToken;
+    const added = await call<{ addToCart: { cart: CartView; errors: unknown[] } }>(
+      `mutation($input: AddToCartInput!) { addToCart(input: $input) { cart { ${cartFields} } errors { code } } }`,
+      { input: { productId: products[1]!.id, quantity: 1, cartToken } },
+    );
+    expect(added.addToCart.errors).toEqual([]);
+    // 2 x 900 + 2,400 = 4,200, under the free-shipping threshold; no address yet, so no tax.
+    expect(added.addToCart.cart).toMatchObject({ itemCount: 3, subtotal: { amount: 4_200 }, shippingTotal: { amount: 495 }, total: { amount: 4_695 } });
+    const unavailable = await call<{ addToCart: { cart: null; errors: { code: string; field: string[] }[] } }>(
+      'mutation($input: AddToCartInput!) { addToCart(input: $input) { cart { itemCount } errors { code field } } }',
+      { input: { productId: '987654321', quantity: 1, cartToken } },
+    );
+    expect(unavailable.addToCart).toEqual({ cart: null, errors: [{ code: 'PRODUCT_UNAVAILABLE', field: ['input', 'productId'] }] });
+
+    // Log in, then fold the guest cart into the customer's.
+    const session = await call<{ logIn: { token: string } }>(
+      'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }',
+      {
+        email: shopper.user.email,
+        password: 'shopper password 2',
+      },
+    );
+    const token = session.logIn.token;
+    const merged = await call<{ mergeCart: { cart: CartView; errors: unknown[] } }>(
+      `mutation($input: MergeCartInput!) { mergeCart(input: $input) { cart { ${cartFields} } errors { code } } }`,
+      { input: { cartToken } },
+      token,
+    );
+    expect(merged.mergeCart.cart.lines.map((line) => [line.product.name, line.quantity])).toEqual([
+      ['Enamel Mug', 2],
+      ['Linen Apron', 1],
+    ]);
+    const gone = await postGraphQL(stack.graphqlUrl, 'query($t: String) { cart(cartToken: $t) { itemCount } }', { t: cartToken });
+    expect(gone.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+
+    // Save an address on the account and ship the order there.
+    const address = { name: 'Ada Shopper', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' };
+    const addressFields = 'name line1 line2 city region postalCode country phone';
+    const saved = await call<{ addAddress: { address: { id: string; isDefault: boolean }; errors: unknown[] } }>(
+      'mutation($input: AddAddressInput!) { addAddress(input: $input) { address { id isDefault } errors { code } } }',
+      { input: { address } },
+      token,
+    );
+    expect(saved.addAddress).toMatchObject({ address: { isDefault: true }, errors: [] });
+    const me = await call<{ me: { addresses: ({ id: string; isDefault: boolean } & Record<string, string | null>)[] } }>(
+      `{ me { addresses { id isDefault ${addressFields} } } }`,
+      {},
+      token,
+    );
+    const { id: addressId, isDefault: _default, ...shipTo } = me.me.addresses.find((saved) => saved.isDefault)!;
+    const orderFields = `id lines { lineTotal { amount } } subtotal { amount } shippingTotal { amount } taxTotal { amount } discountTotal { amount } total { amount }
+      shippingAddress { ${addressFields} }`;
+    type OrderView = {
+      id: string;
+      lines: { lineTotal: { amount: number } }[];
+      subtotal: { amount: number };
+      shippingTotal: { amount: number };
+      taxTotal: { amount: number };
+      discountTotal: { amount: number };
+      total: { amount: number };
+      shippingAddress: Record<string, string | null>;
+    };
+    const placed = await call<{ placeOrder: OrderView }>(
+      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${orderFields} } }`,
+      { input: { idempotencyKey: 'storefront-cart', fromCart: true, shippingAddress: shipTo } },
+      token,
+    );
+    const order = placed.placeOrder;
+    expect(order.subtotal.amount).toBe(order.lines.reduce((sum, line) => sum + line.lineTotal.amount, 0));
+    expect(order.total.amount).toBe(order.subtotal.amount + order.shippingTotal.amount + order.taxTotal.amount - order.discountTotal.amount);
+    // 19% of 4,200 = 798.
+    expect([order.subtotal.amount, order.shippingTotal.amount, order.taxTotal.amount, order.discountTotal.amount, order.total.amount]).toEqual([
+      4_200, 495, 798, 0, 5_493,
+    ]);
+    expect(order.shippingAddress).toEqual({ ...address, line2: null, region: null, phone: null });
+
+    // Moving house later changes the saved address, not the order.
+    await call(
+      'mutation($input: UpdateAddressInput!) { updateAddress(input: $input) { address { city } errors { code } } }',
+      { input: { id: addressId, address: { ...address, city: 'Potsdam', postalCode: '14467' } } },
+      token,
+    );
+    const again = await call<{ order: OrderView }>(`query($id: ID!) { order(id: $id) { ${orderFields} } }`, { id: order.id }, token);
+    expect(again.order.shippingAddress['city']).toBe('Berlin');
+    const emptied = await call<{ cart: { itemCount: number } }>('{ cart { itemCount } }', {}, token);
+    expect(emptied.cart.itemCount).toBe(0);
   });
 });

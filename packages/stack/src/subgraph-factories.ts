@@ -52,6 +52,7 @@ export async function buildSubgraph(
           paymentTtlSeconds: options.paymentTtlSeconds ?? 15 * 60,
           expirySweepSeconds: 5,
           paymentMaxAmount: 1_000_000,
+          ...(options.orderPricing ? { pricing: options.orderPricing } : {}),
         },
         deps,
       );

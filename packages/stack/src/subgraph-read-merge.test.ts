@@ -96,7 +96,7 @@ beforeAll(async () => {
     dataOf(
       await postGraphQL(
         stack.graphqlUrl,
-        'mutation Add($id: ID!, $quantity: Int!) { addToCart(productId: $id, quantity: $quantity) { itemCount } }',
+        'mutation Add($id: ID!, $quantity: Int!) { addToCart(input: { productId: $id, quantity: $quantity }) { cart { itemCount } } }',
         { id: products[5 + index]!.id, quantity: index + 2 },
         { token: customer.token },
       ),
@@ -155,11 +155,11 @@ describe('identical subgraph reads in flight at the same moment', () => {
 
   it('never merges a mutation: identical concurrent mutations each reach the subgraph', async () => {
     const [customer] = customers;
-    const setLine = 'mutation Set($id: ID!) { updateCartLine(productId: $id, quantity: 3) { itemCount } }';
+    const setLine = 'mutation Set($id: ID!) { updateCartLine(input: { productId: $id, quantity: 3 }) { cart { itemCount } } }';
     dataOf(
       await postGraphQL(
         stack.graphqlUrl,
-        'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 1) { itemCount } }',
+        'mutation Add($id: ID!) { addToCart(input: { productId: $id, quantity: 1 }) { cart { itemCount } } }',
         { id: products[9]!.id },
         { token: customer.token },
       ),

@@ -21,6 +21,7 @@ export interface TestStackOptions {
   readonly serverUrl?: string;
   readonly redisUrl?: string;
   readonly paymentTtlSeconds?: number;
+  readonly orderPricing?: StackOptions['orderPricing'];
   readonly trustedDocuments?: 'safelist' | 'open';
   /** `per-service`: each service connects as its own account and migrations run as theirs, as in production. */
   readonly databaseUsers?: 'per-service' | 'shared';
@@ -53,6 +54,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     // Revocations reach HTTP and sockets within a second, so tests of them stay short.
     accountRecheckMs: 1_000,
     ...(options.paymentTtlSeconds ? { paymentTtlSeconds: options.paymentTtlSeconds } : {}),
+    ...(options.orderPricing ? { orderPricing: options.orderPricing } : {}),
     ...(options.trustedDocuments ? { trustedDocuments: options.trustedDocuments } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(options.otlpEndpoint ? { otlpEndpoint: options.otlpEndpoint } : {}),

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { assertProductionSecrets, commonEnv, databaseEnv, loadEnv, port, storeEnv } from '@rtc/service-kit';
+import { parsePercent, parseTaxRates } from './totals/order-totals';
 
 // The only file of this service that reads process.env.
 
 const graphqlUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+const tryParse = (parse: () => unknown) => {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export function loadOrdersEnv() {
   const env = loadEnv(
@@ -30,6 +40,25 @@ export function loadOrdersEnv() {
       ORDER_CHECKOUT_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
       ORDER_CHECKOUT_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
       PAYMENT_MAX_AMOUNT: z.coerce.number().int().min(1).default(1_000_000),
+      // Guest carts are deleted this long after their last change (1 minute to 90 days).
+      GUEST_CART_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(90 * 24 * 3600)
+        .default(7 * 24 * 3600),
+      // A flat shipping fee per order in minor units, free from a subtotal when SHIPPING_FREE_FROM is set.
+      SHIPPING_FLAT_FEE: z.coerce.number().int().min(0).max(100_000_000).default(0),
+      SHIPPING_FREE_FROM: z.coerce.number().int().min(0).optional(),
+      // Tax per shipping country, e.g. "DE:19,FR:20,US:8.875" (percent), and the rate elsewhere or without an address.
+      TAX_RATES: z
+        .string()
+        .default('')
+        .refine((text) => tryParse(() => parseTaxRates(text)), 'must be COUNTRY:PERCENT pairs separated by commas, e.g. DE:19,FR:20'),
+      TAX_DEFAULT_RATE: z
+        .string()
+        .default('0')
+        .refine((text) => tryParse(() => parsePercent(text)), 'must be a percentage such as 0, 19 or 8.875'),
     },
     process.env,
   );

@@ -1,4 +1,5 @@
 export { createOrdersSubgraph, ordersTypeDefs, type OrdersConfig, type OrdersOverrides } from './subgraph';
+export { parsePercent, parseTaxRates, type PricingConfig } from './totals/order-totals';
 export { ordersMigrations } from './migrations';
 export * as ordersSchema from './db/schema';
 export { applyOrdersToRollups, applyOrderHistoryToRollups, type HistoricalOrder } from './rollups/write-rollups';

@@ -1,6 +1,7 @@
 import { serveSubgraph } from '@rtc/service-kit';
 import { loadOrdersEnv } from './env';
 import { createOrdersSubgraph } from './subgraph';
+import { parsePercent, parseTaxRates } from './totals/order-totals';
 
 const env = loadOrdersEnv();
 
@@ -31,6 +32,13 @@ await serveSubgraph({
         checkoutReconcileSeconds: env.ORDER_CHECKOUT_RECONCILE_SECONDS,
         checkoutGraceSeconds: env.ORDER_CHECKOUT_GRACE_SECONDS,
         paymentMaxAmount: env.PAYMENT_MAX_AMOUNT,
+        guestCartTtlSeconds: env.GUEST_CART_TTL_SECONDS,
+        pricing: {
+          shippingFee: env.SHIPPING_FLAT_FEE,
+          shippingFreeFrom: env.SHIPPING_FREE_FROM ?? null,
+          taxRates: parseTaxRates(env.TAX_RATES),
+          defaultTaxRate: parsePercent(env.TAX_DEFAULT_RATE),
+        },
       },
       deps,
     ),

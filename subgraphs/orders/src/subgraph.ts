@@ -28,6 +28,7 @@ import { createOrderLifecycle } from './lifecycle/order-lifecycle';
 import { createOrderMetrics } from './orders/order-metrics';
 import { createRuleBasedPaymentProvider, type PaymentProvider } from './payments/payment-provider';
 import { resolvers } from './resolvers';
+import { createPricingPolicies, type PricingConfig } from './totals/order-totals';
 
 export const ordersTypeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -54,6 +55,10 @@ export interface OrdersConfig {
   readonly checkoutGraceSeconds?: number;
   /** The rule-based payment provider declines charges above this many minor units. */
   readonly paymentMaxAmount: number;
+  /** Shipping and tax on top of the lines; left out, orders cost the sum of their lines. */
+  readonly pricing?: PricingConfig;
+  /** A guest cart is deleted this long after its last change; default 7 days. */
+  readonly guestCartTtlSeconds?: number;
 }
 
 export interface OrdersOverrides {
@@ -61,6 +66,8 @@ export interface OrdersOverrides {
   readonly inventory?: Inventory;
   readonly payments?: PaymentProvider;
 }
+
+const defaultGuestCartTtlSeconds = 7 * 24 * 3600;
 
 // Inventory keeps an unpaid order's stock a little longer than the order waits, so the sweep releases it first.
 const reservationGraceSeconds = 120;
@@ -94,6 +101,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
       }),
     );
   const payments = overrides.payments ?? createRuleBasedPaymentProvider({ maxAmount: config.paymentMaxAmount });
+  const pricing = createPricingPolicies(config.pricing);
   const orderMetrics = createOrderMetrics(metrics, db, { currencies: [config.storeCurrency] });
 
   const checkout = createCheckout({
@@ -102,6 +110,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     inventory,
     logger: logger.child({ component: 'checkout' }),
     reservationTtlSeconds: config.paymentTtlSeconds + reservationGraceSeconds,
+    pricing,
     onPlaced: (order) => {
       orderMetrics.placed(order);
       relay.nudge();
@@ -134,7 +143,13 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     logger: logger.child({ component: 'checkout-reconciler' }),
     run: () => reconcileCheckouts(),
   });
-  const carts = createCarts({ db, catalog, storeCurrency: config.storeCurrency });
+  const carts = createCarts({
+    db,
+    catalog,
+    storeCurrency: config.storeCurrency,
+    pricing,
+    guestCartTtlSeconds: config.guestCartTtlSeconds ?? defaultGuestCartTtlSeconds,
+  });
   const analytics = createSalesAnalytics({ db, timeZone: config.storeTimeZone, storeCurrency: config.storeCurrency });
 
   const server = await createSubgraphServer<OrdersContext>({

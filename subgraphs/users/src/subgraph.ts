@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { Counter, createBatchLoader, createRateLimitStore, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import { createAccountAdmin } from './accounts/account-admin';
 import { createAccounts } from './accounts/accounts';
+import { createAddressBook } from './addresses/address-book';
 import { createAttemptLimits, type AttemptLimitsConfig } from './accounts/attempt-limits';
 import { createPasswordHasher, type PasswordHashingLimits } from './accounts/password';
 import { createPasswordReset } from './accounts/password-reset';
@@ -83,6 +84,7 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
     attempts,
     passwordReset,
   });
+  const addressBook = createAddressBook(db);
   const server = await createSubgraphServer<UsersContext>({
     name: 'users',
     typeDefs: usersTypeDefs,
@@ -94,6 +96,7 @@ export async function createUsersSubgraph(config: UsersConfig, deps: ServiceDeps
       db,
       accounts,
       accountAdmin,
+      addressBook,
       userById: createBatchLoader(
         (ids) =>
           db

@@ -79,6 +79,30 @@ const key = () => randomBytes(8).toString('hex');
 const lastHour = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
 const cartLineOf = (value: unknown, productId: string) =>
   (value as { lines: { quantity: number; product: { id: string } }[] }).lines.find((line) => line.product.id === productId);
+const tableAddress = { name: 'Table Shopper', line1: '1 Main Street', city: 'York', postalCode: 'YO1 7HH', country: 'GB' };
+
+/** A new guest cart holding one unit of `productId`; its token. */
+async function guestCartWith(productId: string): Promise<string> {
+  const created = await postGraphQL<{ createCart: { cartToken: string } }>(
+    stack.graphqlUrl,
+    'mutation($id: ID!) { createCart(input: { lines: [{ productId: $id, quantity: 1 }] }) { cartToken } }',
+    { id: productId },
+  );
+  return created.data!.createCart.cartToken;
+}
+
+/** A new address saved on `actor`'s account; a made-up id for callers without one. */
+async function addressOf(fx: Fixture, actor: Actor): Promise<string> {
+  const account = fx.account(actor);
+  if (!account || actor === 'disabled') return '1';
+  const added = await postGraphQL<{ addAddress: { address: { id: string } } }>(
+    stack.graphqlUrl,
+    'mutation($address: AddressInput!) { addAddress(input: { address: $address }) { address { id } } }',
+    { address: tableAddress },
+    { token: account.token },
+  );
+  return added.data!.addAddress.address.id;
+}
 const stockOf = (data: Record<string, unknown>) => (data['product'] as { stock?: Record<string, unknown> } | null)?.stock;
 
 //                                                                   anonymous customer  other     analyst   admin     disabled
@@ -228,20 +252,58 @@ const mutations: Row[] = [
   },
   {
     field: 'addToCart',
-    operation: 'mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { itemCount } }',
+    operation: 'mutation($id: ID!) { addToCart(input: { productId: $id, quantity: 1 }) { cart { itemCount } } }',
     variables: (fx) => ({ id: fx.cartProduct.id }),
     outcomes: [U, ok, ok, ok, ok, U],
   },
   {
     field: 'updateCartLine',
-    operation: 'mutation($id: ID!) { updateCartLine(productId: $id, quantity: 3) { itemCount } }',
+    operation: 'mutation($id: ID!) { updateCartLine(input: { productId: $id, quantity: 3 }) { cart { itemCount } } }',
     variables: (fx) => ({ id: fx.cartProduct.id }),
     outcomes: [U, ok, ok, ok, ok, U],
   },
   {
     field: 'removeFromCart',
-    operation: 'mutation($id: ID!) { removeFromCart(productId: $id) { itemCount } }',
+    operation: 'mutation($id: ID!) { removeFromCart(input: { productId: $id }) { cart { itemCount } } }',
     variables: (fx) => ({ id: fx.cartProduct.id }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'createCart',
+    operation: 'mutation { createCart(input: { lines: [] }) { cartToken errors { code } } }',
+    outcomes: [ok, ok, ok, ok, ok, U],
+    verify: (value) => expect((value as { cartToken: string | null }).cartToken).toBeTruthy(),
+  },
+  {
+    field: 'mergeCart',
+    operation: 'mutation($token: String!) { mergeCart(input: { cartToken: $token }) { cart { itemCount } errors { code } } }',
+    variables: async (fx) => ({ token: await guestCartWith(fx.cartProduct.id) }),
+    outcomes: [U, ok, ok, ok, ok, U],
+    verify: (value) => expect((value as { errors: unknown[] }).errors).toEqual([]),
+  },
+  {
+    field: 'addAddress',
+    operation: 'mutation($address: AddressInput!) { addAddress(input: { address: $address }) { address { id } errors { code } } }',
+    variables: () => ({ address: tableAddress }),
+    outcomes: [U, ok, ok, ok, ok, U],
+    verify: (value) => expect((value as { errors: unknown[] }).errors).toEqual([]),
+  },
+  {
+    field: 'updateAddress',
+    operation: 'mutation($id: ID!, $address: AddressInput!) { updateAddress(input: { id: $id, address: $address }) { address { id } errors { code } } }',
+    variables: async (fx, actor) => ({ id: await addressOf(fx, actor), address: { ...tableAddress, city: 'Leeds' } }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'setDefaultAddress',
+    operation: 'mutation($id: ID!) { setDefaultAddress(input: { id: $id }) { address { isDefault } errors { code } } }',
+    variables: async (fx, actor) => ({ id: await addressOf(fx, actor) }),
+    outcomes: [U, ok, ok, ok, ok, U],
+  },
+  {
+    field: 'removeAddress',
+    operation: 'mutation($id: ID!) { removeAddress(input: { id: $id }) { user { id } errors { code } } }',
+    variables: async (fx, actor) => ({ id: await addressOf(fx, actor) }),
     outcomes: [U, ok, ok, ok, ok, U],
   },
   {
@@ -374,6 +436,13 @@ const guardedFields: Row[] = [
     variables: (fx) => ({ id: fx.product.id }),
     outcomes: [ok, ok, ok, ok, ok, U],
     reveals: (data) => typeof stockOf(data)?.['available'] === 'number',
+  },
+  {
+    field: 'User.addresses',
+    operation: 'query($id: ID!) { user(id: $id) { id addresses { id } } }',
+    variables: (fx) => ({ id: fx.customer.id }),
+    outcomes: [hidden, ok, hidden, hidden, ok, U],
+    reveals: (data) => Array.isArray((data['user'] as { addresses?: unknown } | null)?.addresses),
   },
   {
     field: 'Query.products(activeOnly: false)',

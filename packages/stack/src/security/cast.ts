@@ -42,7 +42,7 @@ export async function createCast(stack: TestStack): Promise<Cast> {
   if (!orderId) throw new Error(`the cast's order was not placed: ${JSON.stringify(placed.errors)}`);
   await postGraphQL(
     stack.graphqlUrl,
-    'mutation($id: ID!) { addToCart(productId: $id, quantity: 2) { itemCount } }',
+    'mutation($id: ID!) { addToCart(input: { productId: $id, quantity: 2 }) { cart { itemCount } } }',
     { id: product!.id },
     { token: customer.token },
   );

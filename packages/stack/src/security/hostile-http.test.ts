@@ -547,7 +547,7 @@ describe('quantities and client-supplied prices', () => {
         run: async () =>
           expectRefused(
             await gql(
-              'mutation($p: ID!, $q: Int!) { addToCart(productId: $p, quantity: $q) { itemCount } }',
+              'mutation($p: ID!, $q: Int!) { addToCart(input: { productId: $p, quantity: $q }) { cart { itemCount } } }',
               { p: cast.product.id, q: quantity },
               cast.otherCustomer.token,
             ),
@@ -614,7 +614,11 @@ describe('quantities and client-supplied prices', () => {
       name: 'refuses a cart line carrying a price argument',
       run: async () =>
         expectRefused(
-          await gql('mutation($p: ID!) { addToCart(productId: $p, quantity: 1, price: 1) { itemCount } }', { p: cast.product.id }, cast.otherCustomer.token),
+          await gql(
+            'mutation($p: ID!) { addToCart(input: { productId: $p, quantity: 1, price: 1 }) { cart { itemCount } } }',
+            { p: cast.product.id },
+            cast.otherCustomer.token,
+          ),
           refusedInput,
         ),
     },

@@ -96,6 +96,8 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
     status: order.status,
     currency,
     totalAmount: order.total,
+    // Seeded orders were charged their lines alone: no shipping, tax or discount.
+    subtotalAmount: order.total,
     itemCount: order.units,
     placedAt: order.placedAt,
     updatedAt: order.cancelledAt ?? order.deliveredAt ?? order.shippedAt ?? order.paidAt ?? order.placedAt,

@@ -1,10 +1,14 @@
-import { and, asc, count, eq } from 'drizzle-orm';
-import { badInput, isDuplicateKey, isTransientTransactionError, retryTransaction, type Money } from '@rtc/service-kit';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, count, eq, gt, inArray, lte } from 'drizzle-orm';
+import { badInput, isDuplicateKey, isTransientTransactionError, notFound, retryTransaction, unauthenticated, type Caller, type Money } from '@rtc/service-kit';
 import type { Catalog, CatalogProduct } from '../clients/catalog';
 import type { OrdersDb } from '../db/client';
-import { cartLines, type CartLineRow } from '../db/schema';
-import { maxLineQuantity, maxOrderLines, validateProductId, validateQuantity } from '../checkout/order-input';
+import { cartLines, guestCartLines, guestCarts } from '../db/schema';
+import { maxLineQuantity, maxOrderLines, normalizeLines, validateProductId, validateQuantity, type LineInput } from '../checkout/order-input';
+import { OrderFailure } from '../orders/order-errors';
 import { productReference, type ProductReference } from '../orders/references';
+import { computeTotals, type PricingPolicies } from '../totals/order-totals';
+import { mergeLines, type StoredLine } from './merge-lines';
 
 export interface PricedCartLine {
   readonly product: ProductReference;
@@ -16,24 +20,81 @@ export interface PricedCartLine {
 export interface PricedCart {
   readonly lines: PricedCartLine[];
   readonly subtotal: Money;
+  readonly shippingTotal: Money;
+  readonly taxTotal: Money;
+  readonly discountTotal: Money;
+  readonly total: Money;
   readonly itemCount: number;
+  /** When a guest cart goes; null for a customer's. */
+  readonly expiresAt: Date | null;
+}
+
+/** Whose cart: a logged-in customer's, or the guest cart a token holds. */
+export interface CartTarget {
+  readonly caller: Caller | null;
+  readonly cartToken?: string | null | undefined;
 }
 
 export interface Carts {
-  view(userId: number): Promise<PricedCart>;
-  add(userId: number, productId: string, quantity: number): Promise<PricedCart>;
-  update(userId: number, productId: string, quantity: number): Promise<PricedCart>;
-  remove(userId: number, productId: string): Promise<PricedCart>;
+  view(target: CartTarget): Promise<PricedCart>;
+  /** A new guest cart with these lines; its token is shown once. */
+  create(lines: readonly LineInput[]): Promise<{ cart: PricedCart; cartToken: string }>;
+  add(target: CartTarget, productId: string, quantity: number): Promise<PricedCart>;
+  update(target: CartTarget, productId: string, quantity: number): Promise<PricedCart>;
+  remove(target: CartTarget, productId: string): Promise<PricedCart>;
+  /** Folds the guest cart of `cartToken` into the caller's cart, then deletes it. */
+  merge(caller: Caller | null, cartToken: string): Promise<PricedCart>;
 }
 
-/**
- * Carts persist per user as product ids and quantities; prices are read from the catalog whenever the cart is
- * shown. A cart holds one currency: the first line's, or the store's when empty.
- */
-export function createCarts({ db, catalog, storeCurrency }: { db: OrdersDb; catalog: Catalog; storeCurrency: string }): Carts {
-  const rowsOf = (userId: number) => db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
+export interface CartsOptions {
+  readonly db: OrdersDb;
+  readonly catalog: Catalog;
+  readonly storeCurrency: string;
+  readonly pricing: PricingPolicies;
+  /** A guest cart lives this long after its last change. */
+  readonly guestCartTtlSeconds: number;
+}
 
-  const price = (rows: readonly CartLineRow[], products: ReadonlyMap<string, CatalogProduct | null>): PricedCart => {
+type Tx = Parameters<Parameters<OrdersDb['transaction']>[0]>[0];
+
+type Owner = { readonly kind: 'customer'; readonly userId: number } | { readonly kind: 'guest'; readonly cartId: number; readonly expiresAt: Date };
+
+/** sha256 of a cart token, hex: what the store keeps instead of the token. */
+export const cartTokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+// Expired guest carts are deleted a batch at a time whenever a cart is created, so they never pile up.
+const expiredBatch = 100;
+
+/**
+ * Carts persist as product ids and quantities, per customer or per guest token; prices are read from the catalog
+ * whenever the cart is shown. A cart holds one currency: the first line's, or the store's when empty.
+ */
+export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlSeconds }: CartsOptions): Carts {
+  const expiryFrom = (now: Date) => new Date(now.getTime() + guestCartTtlSeconds * 1000);
+
+  const rowsOf = async (owner: Owner): Promise<StoredLine[]> =>
+    owner.kind === 'customer'
+      ? db.select().from(cartLines).where(eq(cartLines.userId, owner.userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId))
+      : db.select().from(guestCartLines).where(eq(guestCartLines.cartId, owner.cartId)).orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.productId));
+
+  const findGuest = async (token: string): Promise<Owner> => {
+    if (token.length === 0 || token.length > 200) throw badInput('input.cartToken', 'is not a cart token');
+    const [cart] = await db
+      .select()
+      .from(guestCarts)
+      .where(and(eq(guestCarts.tokenHash, cartTokenHash(token)), gt(guestCarts.expiresAt, new Date())))
+      .limit(1);
+    if (!cart) throw notFound('Cart');
+    return { kind: 'guest', cartId: cart.id, expiresAt: cart.expiresAt };
+  };
+
+  const ownerOf = async ({ caller, cartToken }: CartTarget): Promise<Owner> => {
+    if (cartToken !== null && cartToken !== undefined) return findGuest(cartToken);
+    if (!caller) throw unauthenticated('Log in, or pass the cartToken of a guest cart');
+    return { kind: 'customer', userId: Number(caller.userId) };
+  };
+
+  const price = (rows: readonly StoredLine[], products: ReadonlyMap<string, CatalogProduct | null>, expiresAt: Date | null): PricedCart => {
     const sellable = rows.flatMap((row) => {
       const product = products.get(String(row.productId));
       return product?.active ? [{ row, product }] : [];
@@ -47,84 +108,222 @@ export function createCarts({ db, catalog, storeCurrency }: { db: OrdersDb; cata
         unitPrice: product.price,
         lineTotal: { amount: product.price.amount * row.quantity, currency },
       }));
+    const totals = computeTotals(
+      lines.reduce((sum, line) => sum + line.lineTotal.amount, 0),
+      null,
+      pricing,
+    );
+    const money = (amount: number) => ({ amount, currency });
     return {
       lines,
-      subtotal: { amount: lines.reduce((sum, line) => sum + line.lineTotal.amount, 0), currency },
+      subtotal: money(totals.subtotal),
+      shippingTotal: money(totals.shipping),
+      taxTotal: money(totals.tax),
+      discountTotal: money(totals.discount),
+      total: money(totals.total),
       itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
+      expiresAt,
     };
   };
 
-  const view = async (userId: number) => {
-    const rows = await rowsOf(userId);
-    return price(rows, await catalog.products(rows.map((row) => String(row.productId))));
+  const viewOf = async (owner: Owner, expiresAt: Date | null = owner.kind === 'guest' ? owner.expiresAt : null) => {
+    const rows = await rowsOf(owner);
+    return price(rows, await catalog.products(rows.map((row) => String(row.productId))), expiresAt);
   };
 
-  /** Checks the product can be bought into this cart. */
-  const assertSellable = async (userId: number, productId: number) => {
-    const rows = await rowsOf(userId);
-    const products = await catalog.products([...rows.map((row) => String(row.productId)), String(productId)]);
-    const product = products.get(String(productId));
-    if (!product?.active) throw badInput('productId', `unknown or inactive product ${productId}`);
-    const cart = price(rows, products);
-    if (cart.lines.length > 0 && product.price.currency !== cart.subtotal.currency) {
-      throw badInput('productId', `the cart holds ${cart.subtotal.currency} products; product ${productId} is priced in ${product.price.currency}`);
+  /** Checks the products can be bought into a cart holding `rows`; `fieldOf` names each product's input field. */
+  const assertSellable = async (rows: readonly StoredLine[], productIds: readonly number[], fieldOf: (index: number) => string[]) => {
+    const products = await catalog.products([...rows.map((row) => String(row.productId)), ...productIds.map(String)]);
+    const unavailable = productIds.findIndex((id) => !products.get(String(id))?.active);
+    if (unavailable >= 0) {
+      const id = String(productIds[unavailable]);
+      throw new OrderFailure('PRODUCT_UNAVAILABLE', `Product ${id} is unknown or no longer sold`, fieldOf(unavailable), [id]);
+    }
+    const cart = price(rows, products, null);
+    const currency = cart.lines.length > 0 ? cart.subtotal.currency : products.get(String(productIds[0]))!.price.currency;
+    const foreign = productIds.findIndex((id) => products.get(String(id))!.price.currency !== currency);
+    if (foreign >= 0) {
+      const id = String(productIds[foreign]);
+      const priced = products.get(id)!.price.currency;
+      throw new OrderFailure('CURRENCY_MISMATCH', `The cart holds ${currency} products; product ${id} is priced in ${priced}`, fieldOf(foreign), [id]);
     }
   };
 
   // Two first adds of a product race past the locking read (no row to lock yet); the loser's insert meets the winner's
   // row or deadlocks on the gap, and its second run finds the line and updates it.
-  const setQuantity = (userId: number, productId: number, quantity: number, adding: boolean) =>
-    retryTransaction(() => writeQuantity(userId, productId, quantity, adding), {
-      isTransient: (error) => isTransientTransactionError(error) || isDuplicateKey(error),
-    });
+  const retried = <T>(run: () => Promise<T>) => retryTransaction(run, { isTransient: (error) => isTransientTransactionError(error) || isDuplicateKey(error) });
 
-  const writeQuantity = async (userId: number, productId: number, quantity: number, adding: boolean) => {
+  /**
+   * Extends a live guest cart and holds its row until the transaction ends, so the cart's row is always locked
+   * before its lines (as merging and the clean-up do) and an expired or merged cart takes no new line.
+   */
+  const extendGuest = async (tx: Tx, cartId: number, now: Date) => {
+    const [extended] = await tx
+      .update(guestCarts)
+      .set({ expiresAt: expiryFrom(now) })
+      .where(and(eq(guestCarts.id, cartId), gt(guestCarts.expiresAt, now)));
+    if (extended.affectedRows === 0) throw notFound('Cart');
+  };
+
+  const setQuantity = (owner: Owner, productId: number, quantity: number, adding: boolean) =>
+    retried(() =>
+      db.transaction(async (tx) => {
+        const now = new Date();
+        const guest = owner.kind === 'guest';
+        if (guest) await extendGuest(tx, owner.cartId, now);
+        const ownLine = guest
+          ? and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId))
+          : and(eq(cartLines.userId, owner.userId), eq(cartLines.productId, productId));
+        const [current] = guest
+          ? await tx.select().from(guestCartLines).where(ownLine).for('update')
+          : await tx.select().from(cartLines).where(ownLine).for('update');
+        const next = adding ? (current?.quantity ?? 0) + quantity : quantity;
+        if (next > maxLineQuantity) throw badInput('input.quantity', `the cart would hold ${next} units of product ${productId}, at most ${maxLineQuantity}`);
+        if (current) {
+          if (guest) await tx.update(guestCartLines).set({ quantity: next, updatedAt: now }).where(ownLine);
+          else await tx.update(cartLines).set({ quantity: next, updatedAt: now }).where(ownLine);
+          return;
+        }
+        const [lines] = guest
+          ? await tx.select({ n: count() }).from(guestCartLines).where(eq(guestCartLines.cartId, owner.cartId))
+          : await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.userId, owner.userId));
+        if ((lines?.n ?? 0) >= maxOrderLines) throw badInput('input.productId', `a cart holds at most ${maxOrderLines} products`);
+        const line = { productId, quantity: next, addedAt: now, updatedAt: now };
+        if (guest) await tx.insert(guestCartLines).values({ cartId: owner.cartId, ...line });
+        else await tx.insert(cartLines).values({ userId: owner.userId, ...line });
+      }),
+    );
+
+  const removeLine = async (owner: Owner, productId: number) => {
+    if (owner.kind === 'customer') {
+      await db.delete(cartLines).where(and(eq(cartLines.userId, owner.userId), eq(cartLines.productId, productId)));
+      return;
+    }
     await db.transaction(async (tx) => {
-      const now = new Date();
-      const [current] = await tx
-        .select()
-        .from(cartLines)
-        .where(and(eq(cartLines.userId, userId), eq(cartLines.productId, productId)))
-        .for('update');
-      const next = adding ? (current?.quantity ?? 0) + quantity : quantity;
-      if (next > maxLineQuantity) throw badInput('quantity', `the cart would hold ${next} units of product ${productId}, at most ${maxLineQuantity}`);
-      if (current) {
-        await tx
-          .update(cartLines)
-          .set({ quantity: next, updatedAt: now })
-          .where(and(eq(cartLines.userId, userId), eq(cartLines.productId, productId)));
-        return;
-      }
-      const [lines] = await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.userId, userId));
-      if ((lines?.n ?? 0) >= maxOrderLines) throw badInput('productId', `a cart holds at most ${maxOrderLines} products`);
-      await tx.insert(cartLines).values({ userId, productId, quantity: next, addedAt: now, updatedAt: now });
+      await extendGuest(tx, owner.cartId, new Date());
+      await tx.delete(guestCartLines).where(and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId)));
     });
   };
 
+  /** Re-reads the cart after a change, with a guest cart's new expiry. */
+  const after = (owner: Owner) => viewOf(owner, owner.kind === 'guest' ? expiryFrom(new Date()) : null);
+
+  // Carts first, skipping those a change holds right now (it extends them), then their lines.
+  const deleteExpired = (now: Date) =>
+    db.transaction(async (tx) => {
+      const expired = await tx
+        .select({ id: guestCarts.id })
+        .from(guestCarts)
+        .where(lte(guestCarts.expiresAt, now))
+        .limit(expiredBatch)
+        .for('update', { skipLocked: true });
+      if (expired.length === 0) return;
+      const ids = expired.map((cart) => cart.id);
+      await tx.delete(guestCartLines).where(inArray(guestCartLines.cartId, ids));
+      await tx.delete(guestCarts).where(inArray(guestCarts.id, ids));
+    });
+
   return {
-    view,
-    async add(userId, rawProductId, quantity) {
-      const productId = validateProductId(rawProductId);
-      validateQuantity(quantity, 'quantity');
-      await assertSellable(userId, productId);
-      await setQuantity(userId, productId, quantity, true);
-      return view(userId);
-    },
-    async update(userId, rawProductId, quantity) {
-      const productId = validateProductId(rawProductId);
-      validateQuantity(quantity, 'quantity', { allowZero: true });
-      if (quantity === 0) {
-        await db.delete(cartLines).where(and(eq(cartLines.userId, userId), eq(cartLines.productId, productId)));
-        return view(userId);
+    view: async (target) => viewOf(await ownerOf(target)),
+
+    async create(input) {
+      const lines = input.length === 0 ? [] : normalizeLines(input);
+      if (lines.length > 0) {
+        await assertSellable(
+          [],
+          lines.map((line) => line.productId),
+          (index) => ['input', 'lines', String(index), 'productId'],
+        );
       }
-      await assertSellable(userId, productId);
-      await setQuantity(userId, productId, quantity, false);
-      return view(userId);
+      const cartToken = randomBytes(32).toString('base64url');
+      const now = new Date();
+      const expiresAt = expiryFrom(now);
+      const cartId = await db.transaction(async (tx) => {
+        const [created] = await tx
+          .insert(guestCarts)
+          .values({ tokenHash: cartTokenHash(cartToken), createdAt: now, expiresAt })
+          .$returningId();
+        if (lines.length > 0) {
+          await tx.insert(guestCartLines).values(lines.map((line) => ({ cartId: created!.id, ...line, addedAt: now, updatedAt: now })));
+        }
+        return created!.id;
+      });
+      await deleteExpired(now);
+      return { cart: await viewOf({ kind: 'guest', cartId, expiresAt }), cartToken };
     },
-    async remove(userId, rawProductId) {
-      const productId = validateProductId(rawProductId);
-      await db.delete(cartLines).where(and(eq(cartLines.userId, userId), eq(cartLines.productId, productId)));
-      return view(userId);
+
+    async add(target, rawProductId, quantity) {
+      const productId = validateProductId(rawProductId, 'input.productId');
+      validateQuantity(quantity, 'input.quantity');
+      const owner = await ownerOf(target);
+      await assertSellable(await rowsOf(owner), [productId], () => ['input', 'productId']);
+      await setQuantity(owner, productId, quantity, true);
+      return after(owner);
+    },
+
+    async update(target, rawProductId, quantity) {
+      const productId = validateProductId(rawProductId, 'input.productId');
+      validateQuantity(quantity, 'input.quantity', { allowZero: true });
+      const owner = await ownerOf(target);
+      if (quantity === 0) {
+        await removeLine(owner, productId);
+        return after(owner);
+      }
+      await assertSellable(await rowsOf(owner), [productId], () => ['input', 'productId']);
+      await setQuantity(owner, productId, quantity, false);
+      return after(owner);
+    },
+
+    async remove(target, rawProductId) {
+      const productId = validateProductId(rawProductId, 'input.productId');
+      const owner = await ownerOf(target);
+      await removeLine(owner, productId);
+      return after(owner);
+    },
+
+    async merge(caller, cartToken) {
+      if (!caller) throw unauthenticated('Log in first: a guest cart merges into the logged-in customer’s cart');
+      const userId = Number(caller.userId);
+      if (cartToken.length === 0 || cartToken.length > 200) throw badInput('input.cartToken', 'is not a cart token');
+      const tokenHash = cartTokenHash(cartToken);
+      await retried(() =>
+        db.transaction(async (tx) => {
+          const now = new Date();
+          // The guest cart's row first: a second merge of the same token waits here, then finds it gone.
+          const [guest] = await tx
+            .select()
+            .from(guestCarts)
+            .where(and(eq(guestCarts.tokenHash, tokenHash), gt(guestCarts.expiresAt, now)))
+            .for('update');
+          if (!guest) throw notFound('Cart');
+          const incoming = await tx
+            .select()
+            .from(guestCartLines)
+            .where(eq(guestCartLines.cartId, guest.id))
+            .orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.productId));
+          const own = await tx
+            .select()
+            .from(cartLines)
+            .where(eq(cartLines.userId, userId))
+            .orderBy(asc(cartLines.addedAt), asc(cartLines.productId))
+            .for('update');
+          const { updates, inserts } = mergeLines(own, incoming, { maxLineQuantity, maxLines: maxOrderLines });
+          for (const line of updates) {
+            await tx
+              .update(cartLines)
+              .set({ quantity: line.quantity, updatedAt: now })
+              .where(and(eq(cartLines.userId, userId), eq(cartLines.productId, line.productId)));
+          }
+          if (inserts.length > 0) {
+            await tx
+              .insert(cartLines)
+              .values(inserts.map((line) => ({ userId, productId: line.productId, quantity: line.quantity, addedAt: now, updatedAt: now })));
+          }
+          await tx.delete(guestCartLines).where(eq(guestCartLines.cartId, guest.id));
+          await tx.delete(guestCarts).where(eq(guestCarts.id, guest.id));
+        }),
+      );
+      return viewOf({ kind: 'customer', userId });
     },
   };
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { PostalAddress } from '@rtc/service-kit';
 import type { RequestedLine } from './order-input';
 
 /**
  * A digest of what a checkout asks for, stored with its order: the same idempotency key with another payload is a
  * client bug or a replay, never a retry. Lines are compared merged and in product order, so [A, B] and [B, A] match.
  */
-export function orderFingerprint(lines: readonly RequestedLine[] | null): string {
+export function orderFingerprint(lines: readonly RequestedLine[] | null, shippingAddress: PostalAddress | null = null): string {
   // null: the caller's cart, whatever it holds when the first attempt reads it.
   const canonical =
     lines === null
@@ -14,5 +15,9 @@ export function orderFingerprint(lines: readonly RequestedLine[] | null): string
           .sort((a, b) => a.productId - b.productId)
           .map((line) => `${line.productId}x${line.quantity}`)
           .join(',');
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // The address only when given, so orders without one keep the fingerprints they always had.
+  const shipTo = shippingAddress === null ? '' : `|ship:${JSON.stringify(Object.entries(shippingAddress).sort(([a], [b]) => a.localeCompare(b)))}`;
+  return createHash('sha256')
+    .update(canonical + shipTo, 'utf8')
+    .digest('hex');
 }

@@ -14,6 +14,9 @@ import {
   type ResultSetHeader,
   type Caller,
   type Logger,
+  type PostalAddress,
+  type PostalAddressInput,
+  validatePostalAddress,
 } from '@rtc/service-kit';
 import type { Catalog } from '../clients/catalog';
 import type { Inventory } from '../clients/inventory';
@@ -21,10 +24,11 @@ import type { OrdersDb } from '../db/client';
 import { cartLines, orderLines, orders, outbox, type OrderRow } from '../db/schema';
 import { orderPlacedEvent } from '../orders/order-events';
 import { rollupStatements } from '../rollups/write-rollups';
+import { computeTotals, type OrderTotals, type PricingPolicies } from '../totals/order-totals';
 import { checkoutAbandonedMessage, createCheckoutIntents } from './checkout-intents';
 import { orderFingerprint } from './order-fingerprint';
 import { normalizeLines, validateIdempotencyKey, type LineInput, type RequestedLine } from './order-input';
-import { priceLines, type PricedOrder } from './pricing';
+import { maxOrderTotal, priceLines, type PricedOrder } from './pricing';
 import { reservationReference } from './reservation-reference';
 import { createSingleFlight } from './single-flight';
 
@@ -34,6 +38,7 @@ export interface PlaceOrderInput {
   readonly lines?: readonly LineInput[] | null;
   readonly fromCart?: boolean | null;
   readonly idempotencyKey: string;
+  readonly shippingAddress?: PostalAddressInput | null;
 }
 
 export interface CheckoutOptions {
@@ -43,6 +48,8 @@ export interface CheckoutOptions {
   readonly logger: Logger;
   /** How long inventory holds the stock of an unpaid order; a little longer than orders wait for payment. */
   readonly reservationTtlSeconds: number;
+  /** Shipping, tax and discount on top of the lines, fixed on the order at placement. */
+  readonly pricing: PricingPolicies;
   /** Called once per newly placed order, after its commit. */
   readonly onPlaced: (order: OrderRow, priced: PricedOrder) => void;
 }
@@ -59,6 +66,11 @@ const insertOrder = createRowInsert(orders, [
   'status',
   'currency',
   'totalAmount',
+  'subtotalAmount',
+  'shippingAmount',
+  'taxAmount',
+  'discountAmount',
+  'shippingAddress',
   'itemCount',
   'placedAt',
   'updatedAt',
@@ -70,7 +82,7 @@ const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and 
  * Checkout without overselling: catalog prices, an inventory reservation named after (user, idempotency key),
  * then the order, its lines, the rollups and an OrderPlaced outbox row in one transaction.
  */
-export function createCheckout({ db, catalog, inventory, logger, reservationTtlSeconds, onPlaced }: CheckoutOptions): Checkout {
+export function createCheckout({ db, catalog, inventory, logger, reservationTtlSeconds, pricing, onPlaced }: CheckoutOptions): Checkout {
   const flight = createSingleFlight<OrderRow>();
   const intents = createCheckoutIntents(db);
 
@@ -103,7 +115,16 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
   };
 
   // Two round trips: the claim with the order (whose id the rest needs), then everything else with the commit.
-  const write = (userId: number, idempotencyKey: string, fingerprint: string, reference: string, priced: PricedOrder, fromCart: boolean) =>
+  const write = (
+    userId: number,
+    idempotencyKey: string,
+    fingerprint: string,
+    reference: string,
+    priced: PricedOrder,
+    fromCart: boolean,
+    totals: OrderTotals,
+    shippingAddress: PostalAddress | null,
+  ) =>
     retryTransaction(() =>
       // Straight on the pool: these statements are rendered once (see createRowInsert), not built per order.
       inTransaction(db.$client, async (tx) => {
@@ -115,7 +136,12 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           payloadHash: fingerprint,
           status: 'PENDING' as const,
           currency: priced.currency,
-          totalAmount: priced.totalAmount,
+          totalAmount: totals.total,
+          subtotalAmount: totals.subtotal,
+          shippingAmount: totals.shipping,
+          taxAmount: totals.tax,
+          discountAmount: totals.discount,
+          shippingAddress,
           itemCount: priced.itemCount,
           placedAt: now,
           updatedAt: now,
@@ -144,7 +170,13 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
       }),
     );
 
-  const place = async (userId: number, idempotencyKey: string, fingerprint: string, given: RequestedLine[] | null): Promise<OrderRow> => {
+  const place = async (
+    userId: number,
+    idempotencyKey: string,
+    fingerprint: string,
+    given: RequestedLine[] | null,
+    shippingAddress: PostalAddress | null,
+  ): Promise<OrderRow> => {
     const reference = reservationReference(userId, idempotencyKey, fingerprint);
     // The lookup of an earlier order and the intent in one round trip, before catalog is asked.
     const opened = await intents.openUnlessOrdered(userId, idempotencyKey, reference, new Date());
@@ -154,10 +186,14 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     }
     if (opened.state === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
     let priced: PricedOrder;
+    let totals: OrderTotals;
     try {
       const requested = given ?? (await cartOf(userId));
       const products = await catalog.products(requested.map((line) => String(line.productId)));
       priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+      totals = computeTotals(priced.totalAmount, shippingAddress, pricing);
+      if (!Number.isSafeInteger(totals.total) || totals.total > maxOrderTotal)
+        throw badInput('input.lines', `the order total may be at most ${maxOrderTotal} minor units`);
     } catch (error) {
       // Nothing reserved yet: the intent this call recorded goes, so a retry with this key starts afresh.
       if (opened.created) await intents.forget(reference).catch(() => undefined);
@@ -176,7 +212,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
       throw conflict(checkoutAbandonedMessage);
     }
     try {
-      const order = await write(userId, idempotencyKey, fingerprint, reference, priced, given === null);
+      const order = await write(userId, idempotencyKey, fingerprint, reference, priced, given === null, totals, shippingAddress);
       onPlaced(order, priced);
       return order;
     } catch (error) {
@@ -218,8 +254,9 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
         throw badInput('input.lines', 'leave out the lines when ordering the cart (fromCart)');
       }
       const given = fromCart ? null : normalizeLines(input.lines ?? []);
-      const fingerprint = orderFingerprint(given);
-      return flight(`${userId}:${idempotencyKey}:${fingerprint}`, () => place(userId, idempotencyKey, fingerprint, given));
+      const shippingAddress = input.shippingAddress ? validatePostalAddress(input.shippingAddress, 'input.shippingAddress') : null;
+      const fingerprint = orderFingerprint(given, shippingAddress);
+      return flight(`${userId}:${idempotencyKey}:${fingerprint}`, () => place(userId, idempotencyKey, fingerprint, given, shippingAddress));
     },
   };
 }

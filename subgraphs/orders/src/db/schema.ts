@@ -1,4 +1,5 @@
-import { bigint, char, datetime, index, int, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, char, datetime, index, int, json, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import type { PostalAddress } from '@rtc/service-kit';
 import { defineOutboxTable } from '@rtc/service-kit';
 
 export const orderStatuses = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
@@ -17,7 +18,14 @@ export const orders = mysqlTable(
     payloadHash: char('payload_hash', { length: 64 }),
     status: mysqlEnum('status', orderStatuses).notNull(),
     currency: char('currency', { length: 3 }).notNull(),
+    // total = subtotal + shipping + tax - discount, each fixed when the order is placed.
     totalAmount: bigint('total_amount', { mode: 'number' }).notNull(),
+    subtotalAmount: bigint('subtotal_amount', { mode: 'number' }).notNull().default(0),
+    shippingAmount: bigint('shipping_amount', { mode: 'number' }).notNull().default(0),
+    taxAmount: bigint('tax_amount', { mode: 'number' }).notNull().default(0),
+    discountAmount: bigint('discount_amount', { mode: 'number' }).notNull().default(0),
+    // A copy of where the order goes, taken at placement: later edits of the account's addresses leave it alone.
+    shippingAddress: json('shipping_address').$type<PostalAddress>(),
     itemCount: int('item_count').notNull(),
     placedAt: instant('placed_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
@@ -85,6 +93,33 @@ export const cartLines = mysqlTable(
 );
 
 /**
+ * Carts of shoppers who have not logged in, found by the sha256 of their token (the token itself is never stored).
+ * A cart lives `GUEST_CART_TTL_SECONDS` after its last change; expired carts read as unknown and are deleted lazily.
+ */
+export const guestCarts = mysqlTable(
+  'guest_carts',
+  {
+    id: id('id').autoincrement().primaryKey(),
+    tokenHash: char('token_hash', { length: 64 }).notNull(),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (table) => [uniqueIndex('guest_carts_token_unique').on(table.tokenHash), index('guest_carts_expires_idx').on(table.expiresAt)],
+);
+
+export const guestCartLines = mysqlTable(
+  'guest_cart_lines',
+  {
+    cartId: id('cart_id').notNull(),
+    productId: id('product_id').notNull(),
+    quantity: int('quantity').notNull(),
+    addedAt: instant('added_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.cartId, table.productId] })],
+);
+
+/**
  * Per minute (UTC) and currency, of the orders placed in that minute: those not cancelled (`orders`, `revenue`,
  * `units`), all of them (gross) and those paid and not cancelled since (net). Paying or cancelling an order moves
  * the buckets of the minute it was placed in.
@@ -143,5 +178,6 @@ export const outbox = defineOutboxTable();
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
+export type GuestCartRow = typeof guestCarts.$inferSelect;
 export type CheckoutIntentRow = typeof checkoutIntents.$inferSelect;
 export type OrderStatus = (typeof orderStatuses)[number];

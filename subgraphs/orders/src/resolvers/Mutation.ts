@@ -1,12 +1,18 @@
 import { requireCaller } from '@rtc/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
-
-const userIdOf = (caller: Parameters<typeof requireCaller>[0]) => Number(requireCaller(caller).userId);
+import { payloadOf } from '../orders/order-errors';
 
 export const Mutation: MutationResolvers = {
-  addToCart: (_parent, { productId, quantity }, { caller, carts }) => carts.add(userIdOf(caller), productId, quantity),
-  updateCartLine: (_parent, { productId, quantity }, { caller, carts }) => carts.update(userIdOf(caller), productId, quantity),
-  removeFromCart: (_parent, { productId }, { caller, carts }) => carts.remove(userIdOf(caller), productId),
+  createCart: async (_parent, { input }, { carts }) => {
+    const created = await payloadOf('created', () => carts.create(input.lines ?? []));
+    return { cart: created.created?.cart ?? null, cartToken: created.created?.cartToken ?? null, errors: created.errors };
+  },
+  addToCart: (_parent, { input }, { caller, carts }) =>
+    payloadOf('cart', () => carts.add({ caller, cartToken: input.cartToken }, input.productId, input.quantity)),
+  updateCartLine: (_parent, { input }, { caller, carts }) =>
+    payloadOf('cart', () => carts.update({ caller, cartToken: input.cartToken }, input.productId, input.quantity)),
+  removeFromCart: (_parent, { input }, { caller, carts }) => payloadOf('cart', () => carts.remove({ caller, cartToken: input.cartToken }, input.productId)),
+  mergeCart: (_parent, { input }, { caller, carts }) => payloadOf('cart', () => carts.merge(caller, input.cartToken)),
   placeOrder: (_parent, { input }, { caller, checkout }) => checkout.placeOrder(requireCaller(caller), input),
   payOrder: (_parent, { orderId, paymentToken }, { caller, lifecycle }) => lifecycle.pay(requireCaller(caller), orderId, paymentToken),
   cancelOrder: (_parent, { orderId }, { caller, lifecycle }) => lifecycle.cancel(requireCaller(caller), orderId),

@@ -17,5 +17,10 @@ export const Order: OrderResolvers = {
   user: (order) => userReference(order.userId),
   lines: async (order, _args, { linesByOrderId }) => (await linesByOrderId.load(order.id)).map((line) => ({ ...line, currency: order.currency })),
   total: (order) => ({ amount: order.totalAmount, currency: order.currency }),
+  subtotal: (order) => ({ amount: order.subtotalAmount, currency: order.currency }),
+  shippingTotal: (order) => ({ amount: order.shippingAmount, currency: order.currency }),
+  taxTotal: (order) => ({ amount: order.taxAmount, currency: order.currency }),
+  discountTotal: (order) => ({ amount: order.discountAmount, currency: order.currency }),
+  shippingAddress: (order) => order.shippingAddress ?? null,
   paymentStatus: (order) => paymentStatusOf(order),
 };

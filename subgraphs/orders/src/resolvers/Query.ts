@@ -4,7 +4,7 @@ import { assertCanRead } from '../orders/order-access';
 import { listOrders } from '../orders/order-pages';
 
 export const Query: QueryResolvers = {
-  cart: (_parent, _args, { caller, carts }) => carts.view(Number(requireCaller(caller).userId)),
+  cart: (_parent, { cartToken }, { caller, carts }) => carts.view({ caller, cartToken }),
   order: async (_parent, { id }, { caller, orderById }) => {
     const known = requireCaller(caller);
     const orderId = parseNumericId(id);

@@ -1,4 +1,4 @@
-import { bigint, char, datetime, index, int, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { bigint, boolean, char, datetime, index, int, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { defineOutboxTable } from '@rtc/service-kit';
 
 export const users = mysqlTable(
@@ -54,8 +54,31 @@ export const passwordResetTokens = mysqlTable(
   (table) => [index('password_reset_tokens_user_idx').on(table.userId, table.usedAt)],
 );
 
+/** Shipping addresses saved on an account; orders copy the one they ship to, so editing one here changes no order. */
+export const addresses = mysqlTable(
+  'addresses',
+  {
+    id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+    userId: bigint('user_id', { mode: 'number', unsigned: true }).notNull(),
+    name: varchar('name', { length: 100 }).notNull(),
+    line1: varchar('line1', { length: 200 }).notNull(),
+    line2: varchar('line2', { length: 200 }),
+    city: varchar('city', { length: 100 }).notNull(),
+    region: varchar('region', { length: 100 }),
+    postalCode: varchar('postal_code', { length: 20 }).notNull(),
+    country: char('country', { length: 2 }).notNull(),
+    phone: varchar('phone', { length: 32 }),
+    /** At most one address of an account is its default; the account's first address becomes it. */
+    isDefault: boolean('is_default').notNull().default(false),
+    createdAt: datetime('created_at', { mode: 'date', fsp: 3 }).notNull(),
+    updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
+  },
+  (table) => [index('addresses_user_idx').on(table.userId, table.id)],
+);
+
 export const outbox = defineOutboxTable();
 
 export type UserRow = typeof users.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+export type AddressRow = typeof addresses.$inferSelect;
 export type PasswordResetTokenRow = typeof passwordResetTokens.$inferSelect;

@@ -14,4 +14,11 @@ export const Mutation: MutationResolvers = {
   setUserRole: (_parent, { id, role }, { accountAdmin, caller }) => accountAdmin.setRole(caller, id, role),
   disableUser: (_parent, { id }, { accountAdmin, caller }) => accountAdmin.disable(caller, id),
   enableUser: (_parent, { id }, { accountAdmin, caller }) => accountAdmin.enable(caller, id),
+  addAddress: (_parent, { input }, { addressBook, caller }) => addressBook.add(caller, input.address, input.isDefault === true),
+  updateAddress: async (_parent, { input }, { addressBook, caller }) => ({ address: await addressBook.update(caller, input.id, input.address), errors: [] }),
+  removeAddress: async (_parent, { input }, { addressBook, caller, userById }) => ({
+    user: await userById.load(await addressBook.remove(caller, input.id)),
+    errors: [],
+  }),
+  setDefaultAddress: async (_parent, { input }, { addressBook, caller }) => ({ address: await addressBook.setDefault(caller, input.id), errors: [] }),
 };

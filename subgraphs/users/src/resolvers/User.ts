@@ -1,4 +1,4 @@
-import { isStaff, requireAdmin } from '@rtc/service-kit';
+import { forbidden, isStaff, requireAdmin, requireCaller } from '@rtc/service-kit';
 import type { UserResolvers } from '../__generated__/resolvers-types';
 
 export const User: UserResolvers = {
@@ -8,5 +8,10 @@ export const User: UserResolvers = {
   disabledAt: (user, _args, { caller }) => {
     requireAdmin(caller);
     return user.disabledAt;
+  },
+  addresses: (user, _args, { addressBook, caller }) => {
+    const known = requireCaller(caller);
+    if (known.userId !== String(user.id) && known.role !== 'ADMIN') throw forbidden('Only the account itself and admins see its addresses');
+    return addressBook.list(user.id);
   },
 };

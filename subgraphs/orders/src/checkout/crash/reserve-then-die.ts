@@ -4,6 +4,7 @@ import { createInternalClient, createLogger, createMysqlPool } from '@rtc/servic
 import { createCatalog } from '../../clients/catalog';
 import { createInventory } from '../../clients/inventory';
 import { createOrdersDb } from '../../db/client';
+import { createPricingPolicies } from '../../totals/order-totals';
 import { createCheckout } from '../place-order';
 
 const [databaseUrl, catalogUrl, inventoryUrl, internalToken, userId, idempotencyKey, productId, quantity] = process.argv.slice(2);
@@ -26,6 +27,7 @@ const checkout = createCheckout({
   },
   logger: createLogger({ service: 'orders', level: 'silent' }),
   reservationTtlSeconds: 1_020,
+  pricing: createPricingPolicies(),
   onPlaced: () => undefined,
 });
 await checkout.placeOrder({ userId, role: 'CUSTOMER' }, { idempotencyKey, lines: [{ productId, quantity: Number(quantity) }] });
