@@ -1,5 +1,5 @@
-import { Pool } from 'undici';
 import { GraphQLRequestError } from './graphql-http';
+import { Http1Connection } from './http1-connection';
 
 /** The load side of a read benchmark: sends one operation and checks its answer, keeping nothing of it. */
 export interface GraphQLLoad {
@@ -31,64 +31,67 @@ export function answerFailure(statusCode: number, body: Buffer): GraphQLRequestE
 }
 
 /**
- * A load generator's GraphQL client, as cheap per request as undici allows, so that on a machine whose cores it shares
- * with the servers it measures it takes as little from them as it can: keep-alive connections, each request body and
- * header list encoded once and reused, the answer read by undici's dispatch callbacks into one buffer (no stream, no
- * Response object) and parsed only when it may hold an error. Every side of a comparison is driven by the same one.
+ * A load generator's GraphQL client, as cheap per request as Node allows, so that on a machine whose cores it shares
+ * with the servers it measures it takes as little from them as it can: up to `connections` keep-alive HTTP/1.1
+ * connections of its own (Http1Connection), each request written as bytes prepared once per query and token, each
+ * answer read whole into one buffer and parsed only when it may hold an error. Every side of a comparison is driven
+ * by the same one.
  */
 export function createGraphQLLoad(graphqlUrl: string, { connections }: { connections: number }): GraphQLLoad {
   const url = new URL(graphqlUrl);
-  const pool = new Pool(url.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-  const bodies = new Map<string, Buffer>();
-  const headerLists = new Map<string, string[]>();
-  const bodyOf = (query: string) => {
-    let body = bodies.get(query);
-    if (!body) bodies.set(query, (body = Buffer.from(JSON.stringify({ query, variables: {} }))));
-    return body;
-  };
-  const headersOf = (token: string | undefined) => {
-    let headers = headerLists.get(token ?? '');
-    if (!headers) {
-      headers = ['content-type', 'application/json', ...(token ? ['authorization', `Bearer ${token}`] : [])];
-      headerLists.set(token ?? '', headers);
+  const port = Number(url.port || 80);
+  const requests = new Map<string, Buffer>();
+  const requestOf = (query: string, token: string | undefined) => {
+    const key = `${token ?? ''}\n${query}`;
+    let request = requests.get(key);
+    if (!request) {
+      const body = Buffer.from(JSON.stringify({ query, variables: {} }));
+      const head =
+        `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\n` +
+        `${token ? `authorization: Bearer ${token}\r\n` : ''}content-length: ${body.length}\r\n\r\n`;
+      requests.set(key, (request = Buffer.concat([Buffer.from(head, 'latin1'), body])));
     }
-    return headers;
+    return request;
+  };
+  const idle: Http1Connection[] = [];
+  const queued: ((connection: Http1Connection) => void)[] = [];
+  const open = new Set<Http1Connection>();
+  const take = (): Http1Connection | Promise<Http1Connection> => {
+    for (let connection = idle.pop(); connection; connection = idle.pop()) if (connection.usable) return connection;
+    for (const connection of open) if (!connection.usable) open.delete(connection);
+    if (open.size < connections) {
+      const connection = new Http1Connection(url.hostname, port);
+      open.add(connection);
+      return connection;
+    }
+    return new Promise((resolve) => queued.push(resolve));
+  };
+  const give = (connection: Http1Connection) => {
+    if (!connection.usable) {
+      open.delete(connection);
+      const next = queued.shift();
+      if (next) void Promise.resolve(take()).then(next);
+      return;
+    }
+    const next = queued.shift();
+    if (next) next(connection);
+    else idle.push(connection);
   };
   return {
-    send(query, token) {
-      return new Promise<void>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let statusCode = 0;
-        pool.dispatch(
-          {
-            origin: url.origin,
-            path: url.pathname,
-            method: 'POST',
-            headers: headersOf(token),
-            body: bodyOf(query),
-            headersTimeout: 30_000,
-            bodyTimeout: 30_000,
-          },
-          {
-            onRequestStart() {},
-            onResponseStart(_controller, status) {
-              statusCode = status;
-            },
-            onResponseData(_controller, chunk) {
-              chunks.push(chunk);
-            },
-            onResponseEnd() {
-              const failure = answerFailure(statusCode, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-              if (failure) reject(failure);
-              else resolve();
-            },
-            onResponseError(_controller, error) {
-              reject(error);
-            },
-          },
-        );
-      });
+    async send(query, token) {
+      const connection = await take();
+      try {
+        const { statusCode, body } = await connection.send(requestOf(query, token));
+        const failure = answerFailure(statusCode, body);
+        if (failure) throw failure;
+      } finally {
+        give(connection);
+      }
     },
-    close: () => pool.close(),
+    async close() {
+      for (const connection of open) connection.close();
+      open.clear();
+      idle.length = 0;
+    },
   };
 }
