@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -117,6 +117,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
   const subgraphFetch = createPooledFetch({ tracer });
   const requestMetrics = metricsEnabled ? createRequestRecorder(metrics) : undefined;
+  const supergraphSdl = readSupergraph();
   const trustedDocumentsMode = config.trustedDocuments ?? (config.production ? 'safelist' : 'open');
   const responseCache = config.responseCache
     ? createResponseCache({
@@ -130,7 +131,15 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
           : undefined,
         maxEntries: config.responseCache.maxEntries,
         maxTtlMs: config.responseCache.maxTtlSeconds * 1000,
-        keyScope: stringify({ limits: config.limits, trustedDocuments: trustedDocumentsMode, production: config.production }) ?? '',
+        // A hit skips validation: an answer made against another supergraph (a replica of another release) or other
+        // limits must never be served here.
+        keyScope:
+          stringify({
+            supergraph: createHash('sha256').update(supergraphSdl).digest('base64url'),
+            limits: config.limits,
+            trustedDocuments: trustedDocumentsMode,
+            production: config.production,
+          }) ?? '',
         metrics: metricsEnabled ? metrics : undefined,
         requests: requestMetrics,
         logger: logger.child({ component: 'response-cache' }),
@@ -139,7 +148,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const stopEvicting = responseCache ? evictOnEvents(responseCache, bus) : () => undefined;
   const trustedDocuments = createTrustedDocuments(trustedDocumentsMode, readManifests().values());
   const gateway = new ApolloGateway({
-    supergraphSdl: readSupergraph(),
+    supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) =>
       new SubgraphDataSource({
