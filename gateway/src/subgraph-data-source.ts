@@ -130,7 +130,7 @@ function mergingReads(subgraph: string, fetch: PooledFetch, flight: SingleFlight
 }
 
 function timedFetch(subgraph: string, fetch: PooledFetch, metrics: SubgraphFetchMetrics): PooledFetch {
-  // This subgraph's series, taken once: no label set hashed per fetch.
+  // This subgraph's series, taken once: a fetch builds no label objects.
   const duration = metrics.duration.labels({ subgraph });
   const errors = metrics.errors.labels({ subgraph });
   return async (input, init) => {

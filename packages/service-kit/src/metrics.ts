@@ -60,8 +60,8 @@ interface OperationSeries {
 }
 
 /**
- * The request metrics of `metrics`, recorded through label children kept per operation: prom-client hashes the
- * label set on every `inc({…})`, a child does not. Operation names come from clients, so the label set is capped:
+ * The request metrics of `metrics`, recorded through label children taken once per operation, so that a request
+ * builds no label objects of its own. Operation names come from clients, so the label set is capped:
  * past the cap new names are counted as "other".
  */
 export function createRequestRecorder(metrics: ServiceMetrics): RequestRecorder {
