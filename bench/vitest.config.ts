@@ -5,6 +5,7 @@ export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hook
   'src/activity/options.test.ts',
   'src/activity/synthetic-sessions.test.ts',
   'src/harness/checkout-rows.test.ts',
+  'src/harness/graphql-load.test.ts',
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',
   'src/harness/machine.test.ts',

@@ -11,6 +11,7 @@ import { startChildStack, StackStartError, stackPorts, type ChildStack } from '.
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { startHiveGateway, startRtcGateway, type GatewayProcess } from './harness/gateway-processes';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
+import { createGraphQLLoad, type GraphQLLoad } from './harness/graphql-load';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
 import { benchReadQueries, type BenchReadQuery } from './harness/read-queries';
@@ -28,7 +29,10 @@ type Side = (typeof sides)[number];
 
 interface Target {
   readonly gateway: GatewayProcess;
+  /** For logging in and comparing answers. */
   readonly http: GraphQLHttp;
+  /** The measured load, through the same lean client on every side. */
+  readonly load: GraphQLLoad;
 }
 
 async function measure(
@@ -44,7 +48,7 @@ async function measure(
     runClosedLoop({
       concurrency: options.concurrency,
       durationMs: seconds * 1000,
-      operation: async (worker) => void (await targets[side].http.request(benchReadQueries[query], {}, token(worker))),
+      operation: (worker) => targets[side].load.send(benchReadQueries[query], token(worker)),
       signal,
       // The whole of the serving side: this gateway and the subgraphs (their idle gateway costs next to nothing).
       serverCpuMs: () => {
@@ -109,7 +113,11 @@ async function main(): Promise<number> {
       };
       for (const side of sides) {
         const gateway = await gateways[side]();
-        started[side] = { gateway, http: createGraphQLHttp(gateway.graphqlUrl, { connections: options.concurrency }) };
+        started[side] = {
+          gateway,
+          http: createGraphQLHttp(gateway.graphqlUrl, { connections: 4 }),
+          load: createGraphQLLoad(gateway.graphqlUrl, { connections: options.concurrency }),
+        };
         console.log(`${side} gateway on ${gateway.graphqlUrl}`);
       }
     } catch (error) {
@@ -142,6 +150,7 @@ async function main(): Promise<number> {
   } finally {
     for (const target of Object.values(started)) {
       await target.http.close().catch(() => undefined);
+      await target.load.close().catch(() => undefined);
       await target.gateway.stop();
     }
     await subgraphs?.stop();

@@ -10,6 +10,7 @@ import { startChildStack, StackStartError, stackPorts, type ChildStack } from '.
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { formatSummary, monotonicMicros, readMainProfile, summarizeProfile, type TimeWindow } from './harness/cpu-profile';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
+import { createGraphQLLoad, type GraphQLLoad } from './harness/graphql-load';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
 import { seedStoreOnce } from './harness/seed-store';
@@ -38,18 +39,19 @@ const sides = ['metrics on', 'metrics off'] as const;
 
 interface Target {
   readonly stack: ChildStack;
+  /** For logging in. */
   readonly http: GraphQLHttp;
+  /** The measured load, through the same lean client on both sides. */
+  readonly load: GraphQLLoad;
   readonly profileDir: string | undefined;
   /** When its measured rounds ran, for its profile. */
   readonly windows: TimeWindow[];
 }
 
 /** Every worker alternates the two queries, the order history as its own customer. */
-function readsOf(http: GraphQLHttp, customers: readonly Customer[]) {
-  return async (worker: number, iteration: number) => {
-    if (iteration % 2 === 0) await http.request(productsPage);
-    else await http.request(myOrders, {}, customers[worker % customers.length]!.token);
-  };
+function readsOf(load: GraphQLLoad, customers: readonly Customer[]) {
+  return (worker: number, iteration: number) =>
+    iteration % 2 === 0 ? load.send(productsPage) : load.send(myOrders, customers[worker % customers.length]!.token);
 }
 
 async function measure(
@@ -62,7 +64,7 @@ async function measure(
     runClosedLoop({
       concurrency: options.concurrency,
       durationMs: seconds * 1000,
-      operation: readsOf(targets[side].http, customers),
+      operation: readsOf(targets[side].load, customers),
       signal,
       serverCpuMs: targets[side].stack.cpuMs,
     });
@@ -120,7 +122,13 @@ async function main(): Promise<number> {
         console.error(`RTC (${side}) did not start: ${error.message}`);
         return 1;
       }
-      started[side] = { stack, http: createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency }), profileDir, windows: [] };
+      started[side] = {
+        stack,
+        http: createGraphQLHttp(stack.graphqlUrl, { connections: 4 }),
+        load: createGraphQLLoad(stack.graphqlUrl, { connections: options.concurrency }),
+        profileDir,
+        windows: [],
+      };
     }
     const targets = started as Record<Side, Target>;
     // Both stacks verify tokens with the same secret.
@@ -146,6 +154,7 @@ async function main(): Promise<number> {
   } finally {
     for (const [side, target] of Object.entries(started) as [Side, Target][]) {
       await target.http.close().catch(() => undefined);
+      await target.load.close().catch(() => undefined);
       const code = await target.stack.stop();
       if (target.profileDir) {
         const { file, profile } = await readMainProfile(target.profileDir);

@@ -8,6 +8,7 @@ import type { BenchOptions } from './harness/bench-options';
 import { startChildStack, StackStartError, stackPorts, type ChildStack } from './harness/child-stack';
 import { runClosedLoop, type ClosedLoopResult } from './harness/closed-loop';
 import { createGraphQLHttp, type GraphQLHttp } from './harness/graphql-http';
+import { createGraphQLLoad, type GraphQLLoad } from './harness/graphql-load';
 import { logInCustomers, type Customer } from './harness/log-in';
 import { machineLine } from './harness/machine';
 import { benchReadQueries, type BenchReadQuery } from './harness/read-queries';
@@ -26,7 +27,10 @@ const sides = ['merging on', 'merging off'] as const;
 
 interface Target {
   readonly stack: ChildStack;
+  /** For logging in. */
   readonly http: GraphQLHttp;
+  /** The measured load, through the same lean client on both sides. */
+  readonly load: GraphQLLoad;
 }
 
 async function measure(
@@ -41,7 +45,7 @@ async function measure(
     runClosedLoop({
       concurrency: options.concurrency,
       durationMs: seconds * 1000,
-      operation: async (worker) => void (await targets[side].http.request(queries[query], {}, token(worker))),
+      operation: (worker) => targets[side].load.send(queries[query], token(worker)),
       signal,
       serverCpuMs: targets[side].stack.cpuMs,
     });
@@ -86,7 +90,11 @@ async function main(): Promise<number> {
           mergeSubgraphReads: side === 'merging on',
           topology: options.topology,
         });
-        started[side] = { stack, http: createGraphQLHttp(stack.graphqlUrl, { connections: options.concurrency }) };
+        started[side] = {
+          stack,
+          http: createGraphQLHttp(stack.graphqlUrl, { connections: 4 }),
+          load: createGraphQLLoad(stack.graphqlUrl, { connections: options.concurrency }),
+        };
       } catch (error) {
         if (!(error instanceof StackStartError)) throw error;
         console.error(`RTC (${side}) did not start: ${error.message}`);
@@ -118,6 +126,7 @@ async function main(): Promise<number> {
   } finally {
     for (const target of Object.values(started)) {
       await target.http.close().catch(() => undefined);
+      await target.load.close().catch(() => undefined);
       await target.stack.stop();
     }
   }

@@ -10,4 +10,6 @@ export interface GatewayContext {
    * read (see response-cache/cache-tags.ts), under which the answer is stored.
    */
   readonly cacheTags?: Set<string>;
+  /** The response-cache key already looked up (and missed) before Apollo ran the request; see ResponseCache.answerEarly. */
+  readonly responseCacheKey?: string;
 }

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { stringify } from 'safe-stable-stringify';
 import {
   createApolloHandler,
   createErrorLoggingPlugin,
@@ -15,7 +16,8 @@ import {
   createMetricsPlugin,
   createRateLimitStore,
   createServiceServer,
-  createTaggedCache,
+  createRedisTaggedCache,
+  createRequestRecorder,
   type EventBus,
   type Logger,
   type RouteHandler,
@@ -80,7 +82,7 @@ export interface GatewayConfig {
 export interface ResponseCacheConfig {
   readonly maxEntries: number;
   readonly maxTtlSeconds: number;
-  /** Entries shared by every replica in this Redis; absent, each process keeps its own in memory. */
+  /** Entries shared by every replica in this Redis (each process also keeps its hot ones in memory); absent, each process keeps its own. */
   readonly redisUrl?: string | undefined;
   readonly keyPrefix?: string;
 }
@@ -114,24 +116,39 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
   const metricsEnabled = config.metricsEnabled ?? true;
   const fetchMetrics = metricsEnabled ? createSubgraphFetchMetrics(metrics) : undefined;
   const subgraphFetch = createPooledFetch({ tracer });
+  const requestMetrics = metricsEnabled ? createRequestRecorder(metrics) : undefined;
+  const supergraphSdl = readSupergraph();
+  const trustedDocumentsMode = config.trustedDocuments ?? (config.production ? 'safelist' : 'open');
   const responseCache = config.responseCache
     ? createResponseCache({
-        cache: createTaggedCache({
-          redisUrl: config.responseCache.redisUrl,
-          keyPrefix: config.responseCache.keyPrefix ?? 'rtc:gateway:responses',
-          maxEntries: config.responseCache.maxEntries,
-          maxTtlMs: config.responseCache.maxTtlSeconds * 1000,
-          logger: logger.child({ component: 'response-cache' }),
-        }),
+        shared: config.responseCache.redisUrl
+          ? createRedisTaggedCache({
+              redisUrl: config.responseCache.redisUrl,
+              keyPrefix: config.responseCache.keyPrefix ?? 'rtc:gateway:responses',
+              maxTtlMs: config.responseCache.maxTtlSeconds * 1000,
+              logger: logger.child({ component: 'response-cache' }),
+            })
+          : undefined,
+        maxEntries: config.responseCache.maxEntries,
         maxTtlMs: config.responseCache.maxTtlSeconds * 1000,
+        // A hit skips validation: an answer made against another supergraph (a replica of another release) or other
+        // limits must never be served here.
+        keyScope:
+          stringify({
+            supergraph: createHash('sha256').update(supergraphSdl).digest('base64url'),
+            limits: config.limits,
+            trustedDocuments: trustedDocumentsMode,
+            production: config.production,
+          }) ?? '',
         metrics: metricsEnabled ? metrics : undefined,
+        requests: requestMetrics,
         logger: logger.child({ component: 'response-cache' }),
       })
     : undefined;
   const stopEvicting = responseCache ? evictOnEvents(responseCache, bus) : () => undefined;
-  const trustedDocuments = createTrustedDocuments(config.trustedDocuments ?? (config.production ? 'safelist' : 'open'), readManifests().values());
+  const trustedDocuments = createTrustedDocuments(trustedDocumentsMode, readManifests().values());
   const gateway = new ApolloGateway({
-    supergraphSdl: readSupergraph(),
+    supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) =>
       new SubgraphDataSource({
@@ -163,7 +180,7 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
       createRefusalStatusPlugin(),
       createUnavailableStatusPlugin(),
       ...(responseCache ? [responseCache.plugin] : []),
-      ...(metricsEnabled ? [createMetricsPlugin(metrics)] : []),
+      ...(requestMetrics ? [createMetricsPlugin(metrics, requestMetrics)] : []),
       ...(config.production ? [createErrorLoggingPlugin<GatewayContext>(logger.child({ component: 'errors' }))] : []),
     ],
     logger,
@@ -211,10 +228,13 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     server: apollo,
     bodyLimitBytes: config.bodyLimitBytes,
     prepareBody: trustedDocuments.prepareBody,
+    ...(responseCache ? { answerEarly: responseCache.answerEarly } : {}),
     context: async (req, requestId) => {
       const caller = await authenticator.callerOf(headerOf(req, 'authorization'));
       if (caller) await apiLimits.admitUser(caller.userId);
-      return { caller, clientAddress: addressOf(req), requestId, ...(responseCache && !caller ? { cacheTags: new Set<string>() } : {}) };
+      if (!responseCache || caller) return { caller, clientAddress: addressOf(req), requestId };
+      const responseCacheKey = responseCache.keyLookedUpFor(req);
+      return { caller, clientAddress: addressOf(req), requestId, cacheTags: new Set<string>(), ...(responseCacheKey ? { responseCacheKey } : {}) };
     },
   });
   const subgraphReadiness = watchSubgraphReadiness({

@@ -120,7 +120,8 @@ function withTimeout(fetch: PooledFetch): PooledFetch {
  * requests ever hold the same result objects while the gateway merges the rest of their plans into them.
  */
 function mergingReads(subgraph: string, fetch: PooledFetch, flight: SingleFlight<PooledResponse>, merged: Counter<'subgraph'> | undefined): PooledFetch {
-  const onJoin = merged ? () => merged.inc({ subgraph }) : undefined;
+  const joined = merged?.labels({ subgraph });
+  const onJoin = joined ? () => joined.inc() : undefined;
   return (input, init) => {
     const scope = fetchScope.getStore();
     if (scope?.readKey === undefined) return fetch(input, init);
@@ -129,17 +130,20 @@ function mergingReads(subgraph: string, fetch: PooledFetch, flight: SingleFlight
 }
 
 function timedFetch(subgraph: string, fetch: PooledFetch, metrics: SubgraphFetchMetrics): PooledFetch {
+  // This subgraph's series, taken once: a fetch builds no label objects.
+  const duration = metrics.duration.labels({ subgraph });
+  const errors = metrics.errors.labels({ subgraph });
   return async (input, init) => {
-    const end = metrics.duration.startTimer({ subgraph });
+    const started = process.hrtime.bigint();
     try {
       const response = await fetch(input, init);
-      if (!response.ok) metrics.errors.inc({ subgraph });
+      if (!response.ok) errors.inc();
       return response;
     } catch (error) {
-      metrics.errors.inc({ subgraph });
+      errors.inc();
       throw error;
     } finally {
-      end();
+      duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
 }

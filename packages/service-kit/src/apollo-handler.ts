@@ -12,6 +12,11 @@ export interface ApolloHandlerOptions<C extends BaseContext> {
    * throwing a GraphQLError (status from `extensions.http.status`, 400 when absent) before anything is parsed.
    */
   readonly prepareBody?: (body: unknown) => unknown;
+  /**
+   * Runs after `prepareBody`, before Apollo or `context`: may answer the request itself (e.g. from a cache) and
+   * resolve true, or resolve false to let Apollo run it. The route's own guards (rate limits) have run already.
+   */
+  readonly answerEarly?: (req: IncomingMessage, body: unknown, res: ServerResponse) => boolean | Promise<boolean>;
 }
 
 /** Serves an started ApolloServer on a plain node http route. */
@@ -20,6 +25,7 @@ export function createApolloHandler<C extends BaseContext>({
   context,
   bodyLimitBytes = 1_000_000,
   prepareBody,
+  answerEarly,
 }: ApolloHandlerOptions<C>): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     let raw: string;
@@ -32,12 +38,8 @@ export function createApolloHandler<C extends BaseContext>({
       }
       throw error;
     }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
     let body: unknown = raw;
-    if (raw && headers.get('content-type')?.includes('application/json')) {
+    if (raw && req.headers['content-type']?.includes('application/json')) {
       try {
         body = JSON.parse(raw);
       } catch {
@@ -54,6 +56,11 @@ export function createApolloHandler<C extends BaseContext>({
         sendJson(res, http?.status ?? 400, { errors: [{ message: refusal.message, extensions }] });
         return;
       }
+    }
+    if (answerEarly && (await answerEarly(req, body, res))) return;
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const response = await server.executeHTTPGraphQLRequest({

@@ -45,28 +45,63 @@ export function createServiceMetrics(service: string, { defaults = true } = {}):
 
 const maxOperationNames = 200;
 
+export type RequestOutcome = 'success' | 'error';
+
+/** Records one request's count and duration; see createRequestRecorder. */
+export interface RequestRecorder {
+  /** `startedNs` is `process.hrtime.bigint()` when the request began. */
+  record(operationName: string | null | undefined, outcome: RequestOutcome, startedNs: bigint): void;
+}
+
+interface OperationSeries {
+  readonly success: { inc(): void };
+  readonly error: { inc(): void };
+  readonly duration: { observe(seconds: number): void };
+}
+
 /**
- * Records every GraphQL request. Operation names come from clients, so the label set is capped:
+ * The request metrics of `metrics`, recorded through label children taken once per operation, so that a request
+ * builds no label objects of its own. Operation names come from clients, so the label set is capped:
  * past the cap new names are counted as "other".
  */
-export function createMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
-  const seen = new Set<string>();
-  const labelFor = (name: string | null | undefined): string => {
+export function createRequestRecorder(metrics: ServiceMetrics): RequestRecorder {
+  const series = new Map<string, OperationSeries>();
+  const seriesOf = (name: string | null | undefined): OperationSeries => {
     const operation = name ?? 'anonymous';
-    if (seen.has(operation)) return operation;
-    if (seen.size >= maxOperationNames) return 'other';
-    seen.add(operation);
-    return operation;
+    let found = series.get(operation);
+    if (found) return found;
+    if (series.size > maxOperationNames) return seriesOf('other');
+    found = {
+      success: metrics.graphqlRequests.labels({ operation, outcome: 'success' }),
+      error: metrics.graphqlRequests.labels({ operation, outcome: 'error' }),
+      duration: metrics.graphqlDuration.labels({ operation }),
+    };
+    series.set(operation, found);
+    return found;
   };
+  // "other" always has room, whatever the order names arrive in.
+  series.set('other', {
+    success: metrics.graphqlRequests.labels({ operation: 'other', outcome: 'success' }),
+    error: metrics.graphqlRequests.labels({ operation: 'other', outcome: 'error' }),
+    duration: metrics.graphqlDuration.labels({ operation: 'other' }),
+  });
+  return {
+    record(operationName, outcome, startedNs) {
+      const found = seriesOf(operationName);
+      found[outcome].inc();
+      found.duration.observe(Number(process.hrtime.bigint() - startedNs) / 1e9);
+    },
+  };
+}
+
+/** Records every GraphQL request that Apollo runs (see createRequestRecorder). */
+export function createMetricsPlugin(metrics: ServiceMetrics, recorder: RequestRecorder = createRequestRecorder(metrics)): ApolloServerPlugin {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
         async willSendResponse(requestContext) {
-          const operation = labelFor(requestContext.operationName ?? requestContext.request.operationName);
-          const outcome = requestContext.errors?.length ? 'error' : 'success';
-          metrics.graphqlRequests.inc({ operation, outcome });
-          metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+          recorder.record(requestContext.operationName ?? requestContext.request.operationName, requestContext.errors?.length ? 'error' : 'success', started);
         },
       };
     },

@@ -20,8 +20,19 @@ export interface MemoryTaggedCacheOptions {
   readonly maxEntries: number;
 }
 
-/** One process's cache: an LRU bounded by entry count, with a per-entry TTL and a tag → keys index kept in step. */
-export function createMemoryTaggedCache({ maxEntries }: MemoryTaggedCacheOptions): TaggedCache {
+/**
+ * Values of any kind in this process, with tags, read synchronously: an LRU bounded by entry count, with a per-entry
+ * TTL and a tag → keys index kept in step. The memory TaggedCache is one of these; the gateway's response cache keeps
+ * its hot entries (serialised bytes) in another, so a hit costs no promise and no copy.
+ */
+export interface TaggedLru<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V, ttlMs: number, tags: readonly string[]): void;
+  evict(tags: readonly string[]): void;
+  clear(): void;
+}
+
+export function createTaggedLru<V extends NonNullable<unknown>>({ maxEntries }: MemoryTaggedCacheOptions): TaggedLru<V> {
   const keysByTag = new Map<string, Set<string>>();
   const tagsByKey = new Map<string, readonly string[]>();
   const unindex = (key: string) => {
@@ -32,13 +43,11 @@ export function createMemoryTaggedCache({ maxEntries }: MemoryTaggedCacheOptions
     }
     tagsByKey.delete(key);
   };
-  const entries = new LRUCache<string, string>({ max: maxEntries, ttlAutopurge: false, dispose: (_value, key) => unindex(key) });
+  const entries = new LRUCache<string, V>({ max: maxEntries, ttlAutopurge: false, dispose: (_value, key) => unindex(key) });
   return {
-    async get(key) {
-      return entries.get(key);
-    },
-    async set(key, value, ttlMs, tags) {
-      entries.set(key, value, { ttl: ttlMs });
+    get: (key) => entries.get(key),
+    set(key, value, ttlMs, tags) {
+      entries.set(key, value, { ttl: Math.max(1, ttlMs) });
       tagsByKey.set(key, tags);
       for (const tag of tags) {
         let keys = keysByTag.get(tag);
@@ -46,8 +55,25 @@ export function createMemoryTaggedCache({ maxEntries }: MemoryTaggedCacheOptions
         keys.add(key);
       }
     },
-    async evict(tags) {
+    evict(tags) {
       for (const tag of tags) for (const key of [...(keysByTag.get(tag) ?? [])]) entries.delete(key);
+    },
+    clear: () => entries.clear(),
+  };
+}
+
+/** One process's cache: a TaggedLru of strings behind the TaggedCache interface. */
+export function createMemoryTaggedCache(options: MemoryTaggedCacheOptions): TaggedCache {
+  const entries = createTaggedLru<string>(options);
+  return {
+    async get(key) {
+      return entries.get(key);
+    },
+    async set(key, value, ttlMs, tags) {
+      entries.set(key, value, ttlMs, tags);
+    },
+    async evict(tags) {
+      entries.evict(tags);
     },
     async close() {
       entries.clear();

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, defaultOperationLimits, type Gateway, type SubgraphName } from '@rtc/gateway';
 import { createLogger, createServiceMetrics, type Counter, type ServiceMetrics } from '@rtc/service-kit';
-import { postGraphQL, startFaultProxy, testInternalToken, testJwtSecret, type FaultProxy, type GraphQLResult } from '@rtc/testkit';
+import { errorCodes, postGraphQL, startFaultProxy, testInternalToken, testJwtSecret, type FaultProxy, type GraphQLResult } from '@rtc/testkit';
+import type { ApiRateLimitsConfig } from '@rtc/gateway';
 import { developmentApiRateLimits } from './development-limits';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
@@ -30,9 +33,15 @@ function dataOf<T>(result: GraphQLResult<T>): T {
   return result.data!;
 }
 
-async function cacheCount(result: 'hit' | 'miss' | 'stored'): Promise<number> {
-  const metric = metrics.registry.getSingleMetric('rtc_gateway_response_cache_requests_total') as Counter | undefined;
+async function cacheCount(result: 'hit' | 'miss' | 'stored', of: ServiceMetrics = metrics): Promise<number> {
+  const metric = of.registry.getSingleMetric('rtc_gateway_response_cache_requests_total') as Counter | undefined;
   return ((await metric?.get())?.values ?? []).find((value) => value.labels['result'] === result)?.value ?? 0;
+}
+
+async function requestCount(operation: string, of: ServiceMetrics = metrics): Promise<number> {
+  const metric = of.registry.getSingleMetric('rtc_graphql_requests_total') as Counter | undefined;
+  const found = ((await metric?.get())?.values ?? []).find((value) => value.labels['operation'] === operation && value.labels['outcome'] === 'success');
+  return found?.value ?? 0;
 }
 
 /** Runs `run` and returns what it resolved with, beside how many requests each subgraph received meanwhile. */
@@ -41,6 +50,14 @@ async function counting<T>(run: () => Promise<T>): Promise<{ result: T; requests
   const result = await run();
   const requests = Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.requests - before[name]!])) as Record<SubgraphName, number>;
   return { result, requests };
+}
+
+/** The CI smoke test's listing, a trusted document that reads only public catalog and inventory fields. */
+async function trustedSmokeDocument(): Promise<{ id: string; body: string }> {
+  const manifest = JSON.parse(await readFile(new URL('../../../gateway/trusted-documents/ci-smoke.json', import.meta.url), 'utf8')) as {
+    operations: { id: string; name: string; body: string }[];
+  };
+  return manifest.operations.find((operation) => operation.name === 'RtcSmoke')!;
 }
 
 const nodeOf = (data: ListingData, id: string) => data.products.edges.find((edge) => edge.node.id === id)!.node;
@@ -59,6 +76,60 @@ async function asAdmin(query: string, variables: Record<string, unknown>): Promi
   dataOf(await postGraphQL(stack.graphqlUrl, query, variables, { token: admin.token }));
 }
 
+interface CachingGateway {
+  readonly gateway: Gateway;
+  readonly graphqlUrl: string;
+  readonly metrics: ServiceMetrics;
+}
+
+const extraGateways: Gateway[] = [];
+
+/** A gateway with the response cache on, in front of the proxies, on the test stack's event log. */
+async function startCachingGateway({
+  trustedDocuments = 'open',
+  rateLimits = developmentApiRateLimits,
+  redisUrl,
+  keyPrefix,
+}: {
+  trustedDocuments?: 'open' | 'safelist';
+  rateLimits?: ApiRateLimitsConfig;
+  redisUrl?: string;
+  keyPrefix?: string;
+} = {}): Promise<CachingGateway> {
+  const gatewayMetrics = createServiceMetrics('gateway', { defaults: false });
+  const started = await createGateway(
+    {
+      production: false,
+      trustedDocuments,
+      internalToken: testInternalToken,
+      jwtSecret: testJwtSecret,
+      subgraphUrls: {
+        users: proxies.users.url,
+        catalog: proxies.catalog.url,
+        inventory: proxies.inventory.url,
+        orders: proxies.orders.url,
+        activity: proxies.activity.url,
+      },
+      limits: defaultOperationLimits,
+      bodyLimitBytes: 1_000_000,
+      storeCurrency: 'USD',
+      rateLimits,
+      responseCache: { maxEntries: 100, maxTtlSeconds: 60, ...(redisUrl ? { redisUrl, keyPrefix } : {}) },
+      // No readiness checks through the proxies while a test counts what reached them.
+      subgraphChecks: { intervalMs: 3_600_000, timeoutMs: 1_000 },
+    },
+    { logger: createLogger({ service: 'gateway', level: 'silent' }), metrics: gatewayMetrics, bus: stack.bus },
+  );
+  return { gateway: started, graphqlUrl: `${await started.http.listen(0, '127.0.0.1')}/graphql`, metrics: gatewayMetrics };
+}
+
+/** Starts a further caching gateway, stopped after the file's tests. */
+async function startExtraGateway(options: Parameters<typeof startCachingGateway>[0]): Promise<CachingGateway> {
+  const started = await startCachingGateway(options);
+  extraGateways.push(started.gateway);
+  return started;
+}
+
 beforeAll(async () => {
   stack = await startTestStack();
   admin = await stack.createUser('ADMIN');
@@ -72,34 +143,14 @@ beforeAll(async () => {
   proxies = {} as Record<SubgraphName, FaultProxy>;
   for (const name of ['users', 'catalog', 'inventory', 'orders', 'activity'] as const)
     proxies[name] = await startFaultProxy(`${stack.subgraphs[name].url}/graphql`);
-  metrics = createServiceMetrics('gateway', { defaults: false });
-  gateway = await createGateway(
-    {
-      production: false,
-      trustedDocuments: 'open',
-      internalToken: testInternalToken,
-      jwtSecret: testJwtSecret,
-      subgraphUrls: {
-        users: proxies.users.url,
-        catalog: proxies.catalog.url,
-        inventory: proxies.inventory.url,
-        orders: proxies.orders.url,
-        activity: proxies.activity.url,
-      },
-      limits: defaultOperationLimits,
-      bodyLimitBytes: 1_000_000,
-      storeCurrency: 'USD',
-      rateLimits: developmentApiRateLimits,
-      responseCache: { maxEntries: 100, maxTtlSeconds: 60 },
-      // No readiness checks through the proxies while a test counts what reached them.
-      subgraphChecks: { intervalMs: 3_600_000, timeoutMs: 1_000 },
-    },
-    { logger: createLogger({ service: 'gateway', level: 'silent' }), metrics, bus: stack.bus },
-  );
-  graphqlUrl = `${await gateway.http.listen(0, '127.0.0.1')}/graphql`;
+  ({ gateway, graphqlUrl, metrics } = await startCachingGateway());
 }, 180_000);
 
 afterAll(async () => {
+  for (const extra of extraGateways) {
+    await extra.http.close();
+    await extra.stop();
+  }
   await gateway?.http.close();
   await gateway?.stop();
   for (const proxy of Object.values(proxies ?? {})) await proxy.close();
@@ -166,4 +217,98 @@ describe('the response cache of anonymous public reads', () => {
     expect(again.requests.catalog).toBe(1);
     expect(again.requests.users).toBe(1);
   }, 30_000);
+
+  it('answers a hit before Apollo with the bytes a miss got, and counts it as a request', async () => {
+    const query = 'query FourProducts($n: Int!) { products(first: $n) { edges { node { id name price { amount } } } } }';
+    const post = () =>
+      fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { n: 4 } }) });
+    const [storedBefore, hitsBefore, requestsBefore] = [await cacheCount('stored'), await cacheCount('hit'), await requestCount('FourProducts')];
+    const miss = await post();
+    const missText = await miss.text();
+    expect(await cacheCount('stored')).toBe(storedBefore + 1);
+    const hit = await counting(async () => {
+      const response = await post();
+      return { response, text: await response.text() };
+    });
+    expect(hit.requests).toEqual({ users: 0, catalog: 0, inventory: 0, orders: 0, activity: 0 });
+    expect(await cacheCount('hit')).toBe(hitsBefore + 1);
+    expect(hit.result.text).toBe(missText);
+    expect(hit.result.response.status).toBe(200);
+    expect(hit.result.response.headers.get('content-type')).toBe(miss.headers.get('content-type'));
+    expect(await requestCount('FourProducts')).toBe(requestsBefore + 2);
+  }, 30_000);
+
+  it('refuses a hit to an address over its rate, as any request', async () => {
+    const limited = await startExtraGateway({ rateLimits: { ...developmentApiRateLimits, perAddress: { perSecond: 3, burst: 0 } } });
+    const answers = [];
+    // Three a second: the fourth within the same second is refused, whether the cache holds its answer or not.
+    do answers.push(await postGraphQL(limited.graphqlUrl, listing));
+    while (answers.at(-1)!.status === 200 && answers.length < 10);
+    const refused = answers.at(-1)!;
+    expect(refused.status).toBe(429);
+    expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
+    const served = answers.length - 1;
+    expect(served).toBeGreaterThanOrEqual(3);
+    expect(await cacheCount('hit', limited.metrics)).toBe(served - 1);
+  }, 30_000);
+});
+
+describe('the response cache shared by replicas in Redis', () => {
+  const redisUrl = 'redis://127.0.0.1:6379';
+
+  it('serves on one replica what another stored, and evicts it from both on an event', async () => {
+    const keyPrefix = `rtc:test:responses:${randomUUID()}`;
+    const first = await startExtraGateway({ redisUrl, keyPrefix });
+    const second = await startExtraGateway({ redisUrl, keyPrefix });
+    // Until its connection is up, a replica's cache misses rather than waits (no offline queue): give both a moment.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const product = products[0]!;
+    const stored = dataOf(await postGraphQL<ListingData>(first.graphqlUrl, listing));
+    expect(await cacheCount('stored', first.metrics)).toBe(1);
+    const shared = await counting(() => postGraphQL<ListingData>(second.graphqlUrl, listing));
+    expect(dataOf(shared.result)).toEqual(stored);
+    expect(shared.requests).toEqual({ users: 0, catalog: 0, inventory: 0, orders: 0, activity: 0 });
+    expect(await cacheCount('hit', second.metrics)).toBe(1);
+
+    const price = nodeOf(stored, product.id).price.amount + 1;
+    await asAdmin(`mutation Price($id: ID!) { updateProduct(id: $id, input: { price: ${price} }) { id } }`, { id: product.id });
+    for (const replica of [first, second]) {
+      const deadline = Date.now() + eventDeliveryMs;
+      let seen = stored;
+      while (nodeOf(seen, product.id).price.amount !== price && Date.now() < deadline) {
+        seen = dataOf(await postGraphQL<ListingData>(replica.graphqlUrl, listing));
+        if (nodeOf(seen, product.id).price.amount !== price) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(nodeOf(seen, product.id).price.amount).toBe(price);
+    }
+  }, 60_000);
+
+  it('refuses in safelist mode a document a replica in open mode cached, and serves trusted ones from the cache', async () => {
+    const keyPrefix = `rtc:test:responses:${randomUUID()}`;
+    const open = await startExtraGateway({ redisUrl, keyPrefix });
+    const safelist = await startExtraGateway({ redisUrl, keyPrefix, trustedDocuments: 'safelist' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    dataOf(await postGraphQL(open.graphqlUrl, listing));
+    dataOf(await postGraphQL(open.graphqlUrl, listing));
+    expect(await cacheCount('hit', open.metrics)).toBe(1);
+    const refused = await postGraphQL(safelist.graphqlUrl, listing);
+    expect(refused.status).toBe(400);
+    expect(errorCodes(refused)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+    expect(await cacheCount('hit', safelist.metrics)).toBe(0);
+
+    const smoke = await trustedSmokeDocument();
+    const byId = async () => {
+      const response = await fetch(safelist.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ documentId: `sha256:${smoke.id}` }),
+      });
+      return (await response.json()) as GraphQLResult<unknown>;
+    };
+    const made = await byId();
+    const again = await counting(byId);
+    expect(dataOf(again.result)).toEqual(dataOf(made));
+    expect(again.requests).toEqual({ users: 0, catalog: 0, inventory: 0, orders: 0, activity: 0 });
+    expect(await cacheCount('hit', safelist.metrics)).toBe(1);
+  }, 60_000);
 });
