@@ -1,6 +1,5 @@
 import { bigint, char, datetime, index, json, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import type { RowDataPacket } from 'mysql2';
-import type { PoolConnection } from 'mysql2/promise';
 import { Gauge } from 'prom-client';
 import type { EventBus } from './bus';
 import { newEventId, type DomainEvent, type EventType } from './events';
@@ -144,6 +143,12 @@ const publishChunk = 100;
 
 // MariaDB and MySQL cap user lock names at 64 characters.
 const leaseName = "LEFT(CONCAT('rtc_outbox:', DATABASE()), 64)";
+const releaseLease = `SELECT RELEASE_LOCK(${leaseName})`;
+// Pending rows in id order, read only by the connection holding the lease.
+const selectPending =
+  'SELECT id, event_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox ' +
+  `WHERE published_at IS NULL AND IS_USED_LOCK(${leaseName}) = CONNECTION_ID() ORDER BY id LIMIT ?`;
+const markPublished = 'UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)';
 
 /**
  * Publishes pending outbox rows in id order, then marks them sent.
@@ -216,48 +221,68 @@ export function createOutboxRelay({
     payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
   });
 
-  /** Publishes one batch on a connection holding the lease; resolves with the rows published. */
-  const publishBatch = async (connection: PoolConnection): Promise<number> => {
-    const [rows] = await connection.query<OutboxRow[]>(
-      'SELECT id, event_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?',
-      [batchSize],
-    );
+  /**
+   * Publishes rows read on a connection holding the lease, in id order, chunk by chunk; resolves with the ids published
+   * and the failure that stopped it, if any (the rows after it stay pending).
+   */
+  const publishRows = async (rows: readonly OutboxRow[]): Promise<{ published: number[]; failure?: unknown }> => {
     const published: number[] = [];
-    let failure: unknown;
     for (let start = 0; start < rows.length; start += publishChunk) {
       const chunk = rows.slice(start, start + publishChunk);
       try {
         await publishTogether(chunk.map(eventOf));
-        published.push(...chunk.map((row) => row.id));
-      } catch (error) {
-        failure = error;
-        break;
+      } catch (failure) {
+        return { published, failure };
       }
+      for (const row of chunk) published.push(row.id);
     }
-    if (published.length > 0) await connection.query('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)', [published]);
-    for (const row of rows.slice(0, published.length)) writtenInTrace.delete(row.event_id);
-    if (failure) throw failure;
-    return published.length;
+    return { published };
   };
 
+  /**
+   * Two round trips per batch: the lease with the first read of pending rows, then the mark of what was published with
+   * the lease's release (or, after a full batch, with the next read). The read returns nothing unless this connection
+   * holds the lease, so a replica that finds it taken reads no rows.
+   */
   const drain = async (leaseWaitSeconds = 0): Promise<number> => {
     const connection = await pool.getConnection();
-    let leased = false;
+    // Until GET_LOCK has answered, this connection may hold the lease: on a failure, `finally` releases it.
+    let leased = true;
     try {
-      const [[lease]] = await connection.query<LeaseRow[]>(`SELECT GET_LOCK(${leaseName}, ?) AS granted`, [leaseWaitSeconds]);
+      const [[[lease], first]] = (await connection.query(`SELECT GET_LOCK(${leaseName}, ?) AS granted; ${selectPending}`, [
+        leaseWaitSeconds,
+        batchSize,
+      ])) as unknown as [[LeaseRow[], OutboxRow[]]];
       // Another replica is publishing this database's outbox; it publishes these rows too.
-      if (lease?.granted !== 1) return 0;
-      leased = true;
+      if (lease?.granted !== 1) {
+        leased = false;
+        return 0;
+      }
+      let rows = first;
       let total = 0;
       for (;;) {
-        const published = await publishBatch(connection);
-        total += published;
-        if (published < batchSize || stopped) return total;
+        const { published, failure } = await publishRows(rows);
+        total += published.length;
+        // A full batch published: more may be pending, read with this batch's mark.
+        const more = failure === undefined && rows.length === batchSize && !stopped;
+        let next: OutboxRow[] = [];
+        if (more) {
+          const [[, pending]] = (await connection.query(`${markPublished}; ${selectPending}`, [published, batchSize])) as unknown as [[unknown, OutboxRow[]]];
+          next = pending;
+        } else {
+          // The release rides with the mark; should the mark fail, the release in `finally` runs alone.
+          await connection.query(published.length > 0 ? `${markPublished}; ${releaseLease}` : releaseLease, published.length > 0 ? [published] : []);
+          leased = false;
+        }
+        for (const row of rows.slice(0, published.length)) writtenInTrace.delete(row.event_id);
+        if (failure !== undefined) throw failure;
+        if (!more) return total;
+        rows = next;
       }
     } finally {
       const released =
         !leased ||
-        (await connection.query(`SELECT RELEASE_LOCK(${leaseName})`).then(
+        (await connection.query(releaseLease).then(
           () => true,
           () => false,
         ));
