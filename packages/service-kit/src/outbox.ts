@@ -36,13 +36,31 @@ export interface NewEvent<P extends Record<string, unknown>> {
   readonly payload: P;
 }
 
-const outboxInserts = new WeakMap<OutboxTable, RowInsert<OutboxTable['$inferInsert']>>();
+/**
+ * An aggregate id that only the database knows while the batch runs, e.g. the id of the row the batch inserted just
+ * before (`set @order_id = last_insert_id()`): the event's aggregate id and one key of its payload take it in SQL.
+ */
+export interface AggregateIdInSql {
+  /** A SQL expression of the id, e.g. `@order_id`. */
+  readonly expression: string;
+  /** The top-level payload key that carries the id as a string, e.g. `orderId`. */
+  readonly payloadKey: string;
+}
 
-function outboxInsertOf(table: OutboxTable): RowInsert<OutboxTable['$inferInsert']> {
-  let insert = outboxInserts.get(table);
+const outboxInserts = new WeakMap<OutboxTable, Map<string, RowInsert<OutboxTable['$inferInsert']>>>();
+
+function outboxInsertOf(table: OutboxTable, idInSql?: AggregateIdInSql): RowInsert<OutboxTable['$inferInsert']> {
+  let inserts = outboxInserts.get(table);
+  if (!inserts) outboxInserts.set(table, (inserts = new Map()));
+  const key = idInSql ? `${idInSql.expression} ${idInSql.payloadKey}` : '';
+  let insert = inserts.get(key);
   if (!insert) {
-    insert = createRowInsert(table, ['eventId', 'type', 'aggregateType', 'aggregateId', 'payload', 'occurredAt']);
-    outboxInserts.set(table, insert);
+    if (idInSql && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(idInSql.payloadKey)) throw new Error(`payload key ${idInSql.payloadKey} is not a plain name`);
+    const id = idInSql && `cast(${idInSql.expression} as char)`;
+    insert = createRowInsert(table, ['eventId', 'type', 'aggregateType', 'aggregateId', 'payload', 'occurredAt'], {
+      ...(idInSql ? { expressions: { aggregateId: id, payload: `json_set(?, '$.${idInSql.payloadKey}', ${id})` } } : {}),
+    });
+    inserts.set(key, insert);
   }
   return insert;
 }
@@ -63,15 +81,16 @@ function traceOf(eventId: string): Record<string, string> | undefined {
 
 /**
  * The INSERT of events into the outbox, to send in the batch of the caller's transaction, and the events as they
- * will be published.
+ * will be published (with `idInSql`, their aggregate id and its payload key as given, not as the database sets them).
  */
 export function outboxStatement<P extends Record<string, unknown>>(
   table: OutboxTable,
   events: readonly NewEvent<P>[],
   now = new Date(),
+  idInSql?: AggregateIdInSql,
 ): { statement: Statement; events: DomainEvent<P>[] } {
   const rows = events.map((event) => ({ ...event, eventId: newEventId(), occurredAt: now }));
-  const statement = outboxInsertOf(table).statement(rows);
+  const statement = outboxInsertOf(table, idInSql).statement(rows);
   if (inTrace()) for (const row of rows) rememberTraceOf(row.eventId);
   return {
     statement,
