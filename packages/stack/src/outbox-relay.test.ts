@@ -177,6 +177,33 @@ describe('the outbox relay', () => {
     expect(received).toEqual([...sent, ...more]);
   });
 
+  it('spaces its runs: a nudge after a quiet spell runs at once, and nudges soon after a run share the next one', async () => {
+    await queryRows(database.url, 'DELETE FROM outbox');
+    const inner = createInProcessBus();
+    const received: string[] = [];
+    inner.subscribe((event) => received.push(event.aggregateId));
+    let calls = 0;
+    const bus: EventBus = {
+      ...inner,
+      async publishAll(events) {
+        calls++;
+        await inner.publishAll(events);
+      },
+    };
+    const relay = createOutboxRelay({ pool, bus, logger, minRunIntervalMs: 400 });
+    await commitEvent('a');
+    relay.nudge();
+    await until(() => received.length === 1, 2_000);
+    for (const id of ['b', 'c', 'd']) {
+      await commitEvent(id);
+      relay.nudge();
+    }
+    await until(() => received.length === 4);
+    await relay.stop();
+    expect(received).toEqual(['a', 'b', 'c', 'd']);
+    expect(calls).toBe(2);
+  });
+
   it('keeps id order with two relays on one outbox: one holds the lease, and every event goes out', async () => {
     await queryRows(database.url, 'DELETE FROM outbox');
     const bus = createInProcessBus();
