@@ -389,7 +389,7 @@ describe('placeOrder', () => {
       { userId: '107' },
     );
     expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([retired, '555555']);
-    // The intent recorded before catalog was asked goes again: nothing was reserved, and the key may be retried.
+    // The intent recorded while catalog was asked goes again: nothing was reserved, and the key may be retried.
     const reference = reservationReference(
       107,
       'unknowns',

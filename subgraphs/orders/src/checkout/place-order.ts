@@ -152,7 +152,14 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
 
   const place = async (userId: number, idempotencyKey: string, fingerprint: string, given: RequestedLine[] | null): Promise<OrderRow> => {
     const reference = reservationReference(userId, idempotencyKey, fingerprint);
-    // The lookup of an earlier order and the intent in one round trip, before catalog is asked.
+    // Catalog's prices in flight while the lookup of an earlier order and the intent take their one round trip:
+    // neither needs the other. A repeat of a placed order answers without them, whatever catalog said.
+    const pricing = (async () => {
+      const requested = given ?? (await cartOf(userId));
+      const products = await catalog.products(requested.map((line) => String(line.productId)));
+      return priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+    })();
+    pricing.catch(() => undefined);
     const opened = await intents.openUnlessOrdered(userId, idempotencyKey, reference, new Date());
     if (opened.state === 'ORDERED') {
       const existing = await findByKey(userId, idempotencyKey);
@@ -161,9 +168,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     if (opened.state === 'ABANDONED') throw conflict(checkoutAbandonedMessage);
     let priced: PricedOrder;
     try {
-      const requested = given ?? (await cartOf(userId));
-      const products = await catalog.products(requested.map((line) => String(line.productId)));
-      priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+      priced = await pricing;
     } catch (error) {
       // Nothing reserved yet: the intent this call recorded goes, so a retry with this key starts afresh.
       if (opened.created) await intents.forget(reference).catch(() => undefined);
