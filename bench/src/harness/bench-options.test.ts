@@ -35,9 +35,9 @@ describe('bench options', () => {
   });
 
   it('takes a base port and a database prefix of its own, so two runs can share a machine', () => {
-    expect(parseBenchOptions(['--base-port', '4900', '--database-prefix', 'rtc_pcheck_'], {}, defaults)).toMatchObject({
+    expect(parseBenchOptions(['--base-port', '4900', '--database-prefix', 'rtc_bench_2_'], {}, defaults)).toMatchObject({
       basePort: 4900,
-      databasePrefix: 'rtc_pcheck_',
+      databasePrefix: 'rtc_bench_2_',
     });
     expect(parseBenchOptions([], {}, defaults)).toMatchObject({ basePort: undefined, databasePrefix: undefined });
     expect(() => parseBenchOptions(['--database-prefix', 'orders; drop'], {}, defaults)).toThrow(/--database-prefix/);

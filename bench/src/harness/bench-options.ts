@@ -46,7 +46,7 @@ export function benchUsage(command: string, defaults: BenchDefaults): string {
   --profile      write a CPU profile of RTC (.cpuprofile, open in Chrome DevTools) into DIR
   --topology     single-process (npm start's default) or process-per-service (as deployed; default ${defaults.topology})
   --base-port    RTC's first loopback port (the benchmark's own default when absent), so two runs can share a machine
-  --database-prefix  the prefix of the run's databases (the benchmark's own default when absent)
+  --database-prefix  the prefix of the run's databases, naming bench (e.g. rtc_bench_2_; the benchmark's own default when absent)
 
 RTC runs as a child process on 127.0.0.1 against DATABASE_URL (default mysql://root@127.0.0.1:3306).`;
 }
