@@ -18,11 +18,12 @@ import { cpuMsPerOperation, figuresOf, formatFigures, medianOfRounds, medianRoun
 import { dropStore, sellableProducts, storeDatabases, topUpStock } from './harness/store-setup';
 import { createBasketMaker, type BasketLine } from './simulation/basket';
 import { createRandom } from './simulation/random';
+import { startPrivateRedis } from '@rtc/testkit';
 
 // Five service processes need more than a few seconds of traffic before V8 has optimised their hot paths.
 const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 10, topology: 'process-per-service' } as const;
-const databasePrefix = 'rtc_bench_';
-const ports = stackPorts(4100);
+const defaultDatabasePrefix = 'rtc_bench_';
+const defaultBasePort = 4100;
 // Far more than a run sells: 3 rounds x 40 s at a few hundred orders a second spread over ~2,000 products.
 const stockFloor = 100_000;
 // Each worker cycles through customers of its own, so no two checkouts in flight share a customer's rows.
@@ -135,6 +136,8 @@ async function main(): Promise<number> {
   // A folder per run, so the summary reads this run's profile.
   const profileDir = options.profileDir ? resolve(options.profileDir, `checkout-${Date.now()}`) : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
+  const databasePrefix = options.databasePrefix ?? defaultDatabasePrefix;
+  const ports = stackPorts(options.basePort ?? defaultBasePort);
   const databases = storeDatabases(databasePrefix);
   // A fresh store per run (seeding takes seconds): earlier runs' unpaid orders would fall due mid-measurement.
   try {
@@ -144,9 +147,12 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`starting RTC on 127.0.0.1:${ports.gateway}-${ports.inventory} on a freshly seeded store (databases ${databasePrefix}*)`);
+  // One process per service meets on a Redis of the run's own, so no other run's events reach its event log.
+  const redis = options.topology === 'process-per-service' ? await startPrivateRedis({ port: ports.activity + 1 }) : undefined;
   let stack: ChildStack;
   try {
     stack = await startChildStack({
+      ...(redis ? { redisUrl: redis.url } : {}),
       databaseUrl: options.databaseUrl,
       databasePrefix,
       ports,
@@ -155,6 +161,7 @@ async function main(): Promise<number> {
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
     });
   } catch (error) {
+    await redis?.close();
     if (!(error instanceof StackStartError)) throw error;
     console.error(`RTC did not start: ${error.message}`);
     return 1;
@@ -216,6 +223,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.allSettled([http.close(), ...Object.values(raws).map((raw) => raw.close())]);
     const code = await stack.stop();
+    await redis?.close();
     if (profileDir) {
       const { file, profile } = await readMainProfile(profileDir);
       const summary = summarizeProfile(profile, { top: 25, ...(gatewayWindows.length > 0 ? { windows: gatewayWindows } : {}) });

@@ -34,6 +34,16 @@ describe('bench options', () => {
     expect(parseBenchOptions(['--help'], {}, defaults)).toBeNull();
   });
 
+  it('takes a base port and a database prefix of its own, so two runs can share a machine', () => {
+    expect(parseBenchOptions(['--base-port', '4900', '--database-prefix', 'rtc_bench_2_'], {}, defaults)).toMatchObject({
+      basePort: 4900,
+      databasePrefix: 'rtc_bench_2_',
+    });
+    expect(parseBenchOptions([], {}, defaults)).toMatchObject({ basePort: undefined, databasePrefix: undefined });
+    expect(() => parseBenchOptions(['--database-prefix', 'orders; drop'], {}, defaults)).toThrow(/--database-prefix/);
+    expect(() => parseBenchOptions(['--base-port', '0'], {}, defaults)).toThrow(/--base-port/);
+  });
+
   it('takes a topology, and refuses an unknown one', () => {
     expect(parseBenchOptions(['--topology', 'process-per-service'], {}, defaults)?.topology).toBe('process-per-service');
     expect(() => parseBenchOptions(['--topology', 'many'], {}, defaults)).toThrow(UsageError);

@@ -14,6 +14,10 @@ export interface BenchOptions {
   /** Writes a CPU profile of each RTC child into this folder. */
   readonly profileDir: string | undefined;
   readonly topology: Topology;
+  /** The first of RTC's loopback ports, when not the benchmark's own default. */
+  readonly basePort: number | undefined;
+  /** The prefix of the run's databases, when not the benchmark's own default. */
+  readonly databasePrefix: string | undefined;
 }
 
 export const topologies = ['single-process', 'process-per-service'] as const;
@@ -41,6 +45,8 @@ export function benchUsage(command: string, defaults: BenchDefaults): string {
   --warmup       unmeasured seconds per side before the first round (default ${defaults.warmupSeconds})
   --profile      write a CPU profile of RTC (.cpuprofile, open in Chrome DevTools) into DIR
   --topology     single-process (npm start's default) or process-per-service (as deployed; default ${defaults.topology})
+  --base-port    RTC's first loopback port (the benchmark's own default when absent), so two runs can share a machine
+  --database-prefix  the prefix of the run's databases, naming bench (e.g. rtc_bench_2_; the benchmark's own default when absent)
 
 RTC runs as a child process on 127.0.0.1 against DATABASE_URL (default mysql://root@127.0.0.1:3306).`;
 }
@@ -58,6 +64,8 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
         warmup: { type: 'string' },
         profile: { type: 'string' },
         topology: { type: 'string' },
+        'base-port': { type: 'string' },
+        'database-prefix': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -83,7 +91,15 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     databaseUrl: server.toString(),
     profileDir: parsed.profile,
     topology: topologyOf(parsed.topology, defaults.topology),
+    basePort: parsed['base-port'] === undefined ? undefined : positiveInteger('base-port', parsed['base-port'], 0),
+    databasePrefix: databasePrefixOf(parsed['database-prefix']),
   };
+}
+
+function databasePrefixOf(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^rtc_[a-z0-9_]{1,24}$/.test(raw)) throw new UsageError(`--database-prefix takes rtc_ and up to 24 of a-z, 0-9 and _, got "${raw}"`);
+  return raw;
 }
 
 function topologyOf(raw: string | undefined, fallback: Topology): Topology {

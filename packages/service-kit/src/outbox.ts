@@ -1,6 +1,5 @@
 import { bigint, char, datetime, index, json, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import type { RowDataPacket } from 'mysql2';
-import type { PoolConnection } from 'mysql2/promise';
 import { Gauge } from 'prom-client';
 import type { EventBus } from './bus';
 import { newEventId, type DomainEvent, type EventType } from './events';
@@ -37,13 +36,31 @@ export interface NewEvent<P extends Record<string, unknown>> {
   readonly payload: P;
 }
 
-const outboxInserts = new WeakMap<OutboxTable, RowInsert<OutboxTable['$inferInsert']>>();
+/**
+ * An aggregate id that only the database knows while the batch runs, e.g. the id of the row the batch inserted just
+ * before (`set @order_id = last_insert_id()`): the event's aggregate id and one key of its payload take it in SQL.
+ */
+export interface AggregateIdInSql {
+  /** A SQL expression of the id, e.g. `@order_id`. */
+  readonly expression: string;
+  /** The top-level payload key that carries the id as a string, e.g. `orderId`. */
+  readonly payloadKey: string;
+}
 
-function outboxInsertOf(table: OutboxTable): RowInsert<OutboxTable['$inferInsert']> {
-  let insert = outboxInserts.get(table);
+const outboxInserts = new WeakMap<OutboxTable, Map<string, RowInsert<OutboxTable['$inferInsert']>>>();
+
+function outboxInsertOf(table: OutboxTable, idInSql?: AggregateIdInSql): RowInsert<OutboxTable['$inferInsert']> {
+  let inserts = outboxInserts.get(table);
+  if (!inserts) outboxInserts.set(table, (inserts = new Map()));
+  const key = idInSql ? `${idInSql.expression} ${idInSql.payloadKey}` : '';
+  let insert = inserts.get(key);
   if (!insert) {
-    insert = createRowInsert(table, ['eventId', 'type', 'aggregateType', 'aggregateId', 'payload', 'occurredAt']);
-    outboxInserts.set(table, insert);
+    if (idInSql && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(idInSql.payloadKey)) throw new Error(`payload key ${idInSql.payloadKey} is not a plain name`);
+    const id = idInSql && `cast(${idInSql.expression} as char)`;
+    insert = createRowInsert(table, ['eventId', 'type', 'aggregateType', 'aggregateId', 'payload', 'occurredAt'], {
+      ...(idInSql ? { expressions: { aggregateId: id, payload: `json_set(?, '$.${idInSql.payloadKey}', ${id})` } } : {}),
+    });
+    inserts.set(key, insert);
   }
   return insert;
 }
@@ -64,15 +81,16 @@ function traceOf(eventId: string): Record<string, string> | undefined {
 
 /**
  * The INSERT of events into the outbox, to send in the batch of the caller's transaction, and the events as they
- * will be published.
+ * will be published (with `idInSql`, their aggregate id and its payload key as given, not as the database sets them).
  */
 export function outboxStatement<P extends Record<string, unknown>>(
   table: OutboxTable,
   events: readonly NewEvent<P>[],
   now = new Date(),
+  idInSql?: AggregateIdInSql,
 ): { statement: Statement; events: DomainEvent<P>[] } {
   const rows = events.map((event) => ({ ...event, eventId: newEventId(), occurredAt: now }));
-  const statement = outboxInsertOf(table).statement(rows);
+  const statement = outboxInsertOf(table, idInSql).statement(rows);
   if (inTrace()) for (const row of rows) rememberTraceOf(row.eventId);
   return {
     statement,
@@ -111,6 +129,12 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** The longest wait between retries while the bus or the database fails (the wait doubles from pollIntervalMs). */
   readonly maxBackoffMs?: number;
+  /**
+   * The least time from one run's start to the next: nudges in between share the next run, so under load each run
+   * publishes several commits' events in one read, one bus call and one mark, and a consumer wakes once for them.
+   * A nudge after a quiet spell runs at once.
+   */
+  readonly minRunIntervalMs?: number;
 }
 
 export interface OutboxRelay {
@@ -144,6 +168,12 @@ const publishChunk = 100;
 
 // MariaDB and MySQL cap user lock names at 64 characters.
 const leaseName = "LEFT(CONCAT('rtc_outbox:', DATABASE()), 64)";
+const releaseLease = `SELECT RELEASE_LOCK(${leaseName})`;
+// Pending rows in id order, read only by the connection holding the lease.
+const selectPending =
+  'SELECT id, event_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox ' +
+  `WHERE published_at IS NULL AND IS_USED_LOCK(${leaseName}) = CONNECTION_ID() ORDER BY id LIMIT ?`;
+const markPublished = 'UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)';
 
 /**
  * Publishes pending outbox rows in id order, then marks them sent.
@@ -170,6 +200,7 @@ export function createOutboxRelay({
   pollIntervalMs = 250,
   batchSize = 500,
   maxBackoffMs = 5_000,
+  minRunIntervalMs = 10,
 }: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -177,6 +208,8 @@ export function createOutboxRelay({
   let stopped = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
+  let spacingTimer: NodeJS.Timeout | undefined;
+  let lastStartedAt = -Infinity;
 
   if (metrics) registerOutboxGauges(pool, metrics);
 
@@ -216,48 +249,68 @@ export function createOutboxRelay({
     payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
   });
 
-  /** Publishes one batch on a connection holding the lease; resolves with the rows published. */
-  const publishBatch = async (connection: PoolConnection): Promise<number> => {
-    const [rows] = await connection.query<OutboxRow[]>(
-      'SELECT id, event_id, type, aggregate_type, aggregate_id, payload, occurred_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?',
-      [batchSize],
-    );
+  /**
+   * Publishes rows read on a connection holding the lease, in id order, chunk by chunk; resolves with the ids published
+   * and the failure that stopped it, if any (the rows after it stay pending).
+   */
+  const publishRows = async (rows: readonly OutboxRow[]): Promise<{ published: number[]; failure?: unknown }> => {
     const published: number[] = [];
-    let failure: unknown;
     for (let start = 0; start < rows.length; start += publishChunk) {
       const chunk = rows.slice(start, start + publishChunk);
       try {
         await publishTogether(chunk.map(eventOf));
-        published.push(...chunk.map((row) => row.id));
-      } catch (error) {
-        failure = error;
-        break;
+      } catch (failure) {
+        return { published, failure };
       }
+      for (const row of chunk) published.push(row.id);
     }
-    if (published.length > 0) await connection.query('UPDATE outbox SET published_at = NOW(3) WHERE id IN (?)', [published]);
-    for (const row of rows.slice(0, published.length)) writtenInTrace.delete(row.event_id);
-    if (failure) throw failure;
-    return published.length;
+    return { published };
   };
 
+  /**
+   * Two round trips per batch: the lease with the first read of pending rows, then the mark of what was published with
+   * the lease's release (or, after a full batch, with the next read). The read returns nothing unless this connection
+   * holds the lease, so a replica that finds it taken reads no rows.
+   */
   const drain = async (leaseWaitSeconds = 0): Promise<number> => {
     const connection = await pool.getConnection();
-    let leased = false;
+    // Until GET_LOCK has answered, this connection may hold the lease: on a failure, `finally` releases it.
+    let leased = true;
     try {
-      const [[lease]] = await connection.query<LeaseRow[]>(`SELECT GET_LOCK(${leaseName}, ?) AS granted`, [leaseWaitSeconds]);
+      const [[[lease], first]] = (await connection.query(`SELECT GET_LOCK(${leaseName}, ?) AS granted; ${selectPending}`, [
+        leaseWaitSeconds,
+        batchSize,
+      ])) as unknown as [[LeaseRow[], OutboxRow[]]];
       // Another replica is publishing this database's outbox; it publishes these rows too.
-      if (lease?.granted !== 1) return 0;
-      leased = true;
+      if (lease?.granted !== 1) {
+        leased = false;
+        return 0;
+      }
+      let rows = first;
       let total = 0;
       for (;;) {
-        const published = await publishBatch(connection);
-        total += published;
-        if (published < batchSize || stopped) return total;
+        const { published, failure } = await publishRows(rows);
+        total += published.length;
+        // A full batch published: more may be pending, read with this batch's mark.
+        const more = failure === undefined && rows.length === batchSize && !stopped;
+        let next: OutboxRow[] = [];
+        if (more) {
+          const [[, pending]] = (await connection.query(`${markPublished}; ${selectPending}`, [published, batchSize])) as unknown as [[unknown, OutboxRow[]]];
+          next = pending;
+        } else {
+          // The release rides with the mark; should the mark fail, the release in `finally` runs alone.
+          await connection.query(published.length > 0 ? `${markPublished}; ${releaseLease}` : releaseLease, published.length > 0 ? [published] : []);
+          leased = false;
+        }
+        for (const row of rows.slice(0, published.length)) writtenInTrace.delete(row.event_id);
+        if (failure !== undefined) throw failure;
+        if (!more) return total;
+        rows = next;
       }
     } finally {
       const released =
         !leased ||
-        (await connection.query(`SELECT RELEASE_LOCK(${leaseName})`).then(
+        (await connection.query(releaseLease).then(
           () => true,
           () => false,
         ));
@@ -274,7 +327,17 @@ export function createOutboxRelay({
       return;
     }
     // Backing off: the retry timer runs it; nudges from every checkout must not hammer a bus that is down.
-    if (retryTimer) return;
+    if (retryTimer || spacingTimer) return;
+    const waitMs = lastStartedAt + minRunIntervalMs - performance.now();
+    if (waitMs > 0) {
+      spacingTimer = setTimeout(() => {
+        spacingTimer = undefined;
+        run();
+      }, waitMs);
+      spacingTimer.unref();
+      return;
+    }
+    lastStartedAt = performance.now();
     running = drain()
       .then((published) => {
         if (failures > 0) logger.info({ published }, 'outbox relay publishing again');
@@ -314,8 +377,10 @@ export function createOutboxRelay({
       stopped = true;
       if (timer) clearInterval(timer);
       if (retryTimer) clearTimeout(retryTimer);
+      if (spacingTimer) clearTimeout(spacingTimer);
       timer = undefined;
       retryTimer = undefined;
+      spacingTimer = undefined;
       await running;
     },
   };

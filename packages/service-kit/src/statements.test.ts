@@ -60,6 +60,21 @@ describe('rendered statements', () => {
     ]);
   });
 
+  it('renders a column as SQL where given: a `?` in it takes the row’s value, a variable set earlier in the batch takes none', async () => {
+    const seenAt = new Date('2026-03-02T08:00:00.000Z');
+    const fromBatch = createRowInsert(counters, ['name', 'hits', 'details', 'seenAt'], {
+      expressions: { hits: '@rtc_test_hits', details: "json_set(?, '$.copied', @rtc_test_hits)" },
+    });
+    const statement = fromBatch.statement([{ name: 'expr', hits: 999, details: { tags: ['y'] }, seenAt }]);
+    expect(statement.text).toContain("(?, @rtc_test_hits, json_set(?, '$.copied', @rtc_test_hits), ?)");
+    expect(statement.values).toHaveLength(3);
+    await runBatch(runnerOn(pool), [{ text: 'set @rtc_test_hits = ?', values: [7] }, statement]);
+    const [row] = (await pool.query('select `hits`, `details` from `counters` where `name` = ?', ['expr']))[0] as CounterRow[];
+    expect(row).toEqual({ hits: 7, details: { tags: ['y'], copied: 7 } });
+    await pool.query('delete from `counters` where `name` = ?', ['expr']);
+    expect(() => createRowInsert(counters, ['name', 'hits'], { expressions: { hits: 'greatest(?, ?)' } })).toThrow('once at most');
+  });
+
   it('refuses an insert without rows', async () => {
     await expect(addHits.run(runnerOn(pool), [])).rejects.toThrow('needs rows');
   });

@@ -145,9 +145,14 @@ async function runTransaction<T>(pool: Pool, work: (runner: TransactionRunner) =
   }
 }
 
-export interface RowInsertOptions {
+export interface RowInsertOptions<K extends string = string> {
   /** The `on duplicate key update` assignments, as SQL. */
   readonly onDuplicateKeyUpdate?: string;
+  /**
+   * Columns whose value is SQL rather than a bare placeholder, e.g. `@order_id` set earlier in the same batch, or
+   * `if(@claimed = 1, ?, null)`: a `?` in it takes the row's value for the column, and without one the value is left out.
+   */
+  readonly expressions?: Partial<Record<K, string>>;
 }
 
 /** A multi-row INSERT into a Drizzle table, of the given columns; values go through the columns' own mapping. */
@@ -163,17 +168,21 @@ const cachedRowCounts = 64;
 export function createRowInsert<T extends MySqlTable, K extends keyof T['$inferInsert'] & string>(
   table: T,
   keys: readonly K[],
-  { onDuplicateKeyUpdate }: RowInsertOptions = {},
+  { onDuplicateKeyUpdate, expressions = {} }: RowInsertOptions<K> = {},
 ): RowInsert<Pick<T['$inferInsert'], K>> {
   const { name } = getTableConfig(table);
   const columns = getTableColumns(table);
-  const picked = keys.map((key) => {
+  const placed = keys.map((key) => {
     const column = columns[key];
     if (!column) throw new Error(`${name} has no column ${key}`);
-    return { key, column };
+    const placeholder = expressions[key] ?? '?';
+    const takes = placeholder.split('?').length - 1;
+    if (takes > 1) throw new Error(`the expression of ${name}.${key} takes its value once at most`);
+    return { key, column, placeholder, takesValue: takes === 1 };
   });
-  const head = `insert into \`${name}\` (${picked.map(({ column }) => `\`${column.name}\``).join(', ')}) values `;
-  const tuple = `(${picked.map(() => '?').join(', ')})`;
+  const picked = placed.filter((column) => column.takesValue);
+  const head = `insert into \`${name}\` (${placed.map(({ column }) => `\`${column.name}\``).join(', ')}) values `;
+  const tuple = `(${placed.map(({ placeholder }) => placeholder).join(', ')})`;
   const tail = onDuplicateKeyUpdate ? ` on duplicate key update ${onDuplicateKeyUpdate}` : '';
   const render = (rows: number) => head + Array.from({ length: rows }, () => tuple).join(', ') + tail;
   const rendered = new Map<number, string>();

@@ -62,6 +62,33 @@ function createHangingBus() {
   return { bus, inner, open, calls: () => calls };
 }
 
+/** The pool, counting the statements (round trips) sent on the connections it lends. */
+function countingRoundTrips(inner: Pool): { pool: Pool; roundTrips: () => number } {
+  let roundTrips = 0;
+  const bound = <T extends object>(target: T, property: string | symbol) => {
+    const value = Reflect.get(target, property) as unknown;
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  };
+  const pool = new Proxy(inner, {
+    get(target, property) {
+      if (property !== 'getConnection') return bound(target, property);
+      return async () => {
+        const connection = await target.getConnection();
+        return new Proxy(connection, {
+          get(lent, name) {
+            if (name !== 'query') return bound(lent, name);
+            return (...args: Parameters<typeof lent.query>) => {
+              roundTrips += 1;
+              return lent.query(...args);
+            };
+          },
+        });
+      };
+    },
+  });
+  return { pool, roundTrips: () => roundTrips };
+}
+
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -121,6 +148,60 @@ describe('the outbox relay', () => {
     await until(async () => (await pendingCount()) === 0);
     await relay.stop();
     expect(received).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it('publishes each event once, in id order, in two round trips per batch: the lease with the read, then the mark with the next read or the release', async () => {
+    await queryRows(database.url, 'DELETE FROM outbox');
+    const bus = createInProcessBus();
+    const received: string[] = [];
+    bus.subscribe((event) => received.push(event.aggregateId));
+    const sent = Array.from({ length: 12 }, (_, i) => `e${i}`);
+    for (const id of sent) await commitEvent(id);
+    const counted = countingRoundTrips(pool);
+    const relay = createOutboxRelay({ pool: counted.pool, bus, logger, batchSize: 5 });
+
+    // Batches of 5, 5 and 2: lease and read, mark and read, mark and read, mark and release.
+    expect(await relay.drain(0)).toBe(12);
+    expect(counted.roundTrips()).toBe(4);
+    expect(received).toEqual(sent);
+    expect(await pendingCount()).toBe(0);
+
+    // Exactly a full batch: the read after it finds nothing, and the release goes alone.
+    const more = Array.from({ length: 5 }, (_, i) => `f${i}`);
+    for (const id of more) await commitEvent(id);
+    expect(await relay.drain(0)).toBe(5);
+    expect(counted.roundTrips()).toBe(4 + 3);
+    // Nothing pending: the lease and an empty read, then the release.
+    expect(await relay.drain(0)).toBe(0);
+    expect(counted.roundTrips()).toBe(4 + 3 + 2);
+    expect(received).toEqual([...sent, ...more]);
+  });
+
+  it('spaces its runs: a nudge after a quiet spell runs at once, and nudges soon after a run share the next one', async () => {
+    await queryRows(database.url, 'DELETE FROM outbox');
+    const inner = createInProcessBus();
+    const received: string[] = [];
+    inner.subscribe((event) => received.push(event.aggregateId));
+    let calls = 0;
+    const bus: EventBus = {
+      ...inner,
+      async publishAll(events) {
+        calls++;
+        await inner.publishAll(events);
+      },
+    };
+    const relay = createOutboxRelay({ pool, bus, logger, minRunIntervalMs: 400 });
+    await commitEvent('a');
+    relay.nudge();
+    await until(() => received.length === 1, 2_000);
+    for (const id of ['b', 'c', 'd']) {
+      await commitEvent(id);
+      relay.nudge();
+    }
+    await until(() => received.length === 4);
+    await relay.stop();
+    expect(received).toEqual(['a', 'b', 'c', 'd']);
+    expect(calls).toBe(2);
   });
 
   it('keeps id order with two relays on one outbox: one holds the lease, and every event goes out', async () => {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { conflict, retryTransaction, runBatch, runnerOn, runnerOnDrizzle, type ResultSetHeader, type Statement } from '@rtc/service-kit';
+import { conflict, mysqlErrorCode, retryTransaction, runBatch, runnerOn, runnerOnDrizzle, type ResultSetHeader, type Statement } from '@rtc/service-kit';
 import type { OrdersDb } from '../db/client';
 import { checkoutIntents } from '../db/schema';
 
@@ -23,10 +23,16 @@ export interface CheckoutIntents {
     reference: string,
     now: Date,
   ): Promise<{ state: 'PENDING' | 'ABANDONED' | 'ORDERED'; created: boolean }>;
-  /** Inside the order's transaction, first: claims the reference; its result goes to `checkClaim`. */
-  claimStatement(reference: string): Statement;
-  /** Throws CONFLICT unless the claim statement took the PENDING intent. */
-  checkClaim(result: ResultSetHeader): void;
+  /**
+   * Inside the order's transaction, first: claims the reference and keeps in `@rtc_claimed` whether it took the
+   * PENDING intent. The order's status is then written as `claimedStatus` ('?' its value), NULL without the claim, so
+   * the order's INSERT fails and the batch stops there: the claim needs no round trip of its own.
+   */
+  claimStatements(reference: string): Statement[];
+  /** See claimStatements. */
+  readonly claimedStatus: string;
+  /** The error of an order's batch as checkout reports it: CONFLICT when the claim found no PENDING intent. */
+  claimRefusalOf(error: unknown): unknown;
   /** Drops a PENDING reference that inventory refused outright (nothing was held). */
   forget(reference: string): Promise<void>;
   /**
@@ -56,8 +62,11 @@ const claimIntent = "delete from `checkout_intents` where `reservation_ref` = ? 
 // A locking read: sees every order committed before this transaction took the intent's lock, whatever its snapshot.
 const ordersUsing = 'select `reservation_ref` from `orders` where `reservation_ref` in (?) lock in share mode';
 
-function checkClaimed(result: ResultSetHeader): void {
-  if (result.affectedRows !== 1) throw conflict(checkoutAbandonedMessage);
+const keepClaim = 'set @rtc_claimed = row_count()';
+
+/** The order's INSERT refused for its NULL status: what claimedStatus writes without the claim. */
+function isUnclaimedStatus(error: unknown): boolean {
+  return mysqlErrorCode(error) === 'ER_BAD_NULL_ERROR' && /'status'/.test((error as { sqlMessage?: string }).sqlMessage ?? '');
 }
 
 export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
@@ -86,9 +95,14 @@ export function createCheckoutIntents(db: OrdersDb): CheckoutIntents {
       return { state: intent[0]?.state ?? 'PENDING', created };
     },
 
-    claimStatement: (reference) => ({ text: claimIntent, values: [reference] }),
+    claimStatements: (reference) => [
+      { text: claimIntent, values: [reference] },
+      { text: keepClaim, values: [] },
+    ],
 
-    checkClaim: checkClaimed,
+    claimedStatus: 'if(@rtc_claimed = 1, ?, null)',
+
+    claimRefusalOf: (error) => (isUnclaimedStatus(error) ? conflict(checkoutAbandonedMessage) : error),
 
     async forget(reference) {
       await db.$client.query(claimIntent, [reference]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@rtc/service-kit';
-import { errorCodes, postGraphQL } from '@rtc/testkit';
+import { errorCodes, postGraphQL, queryRows } from '@rtc/testkit';
 import { callerHeaders, startOrderStack, type OrderStack } from '../testing';
 import { orderFingerprint } from './order-fingerprint';
 import { reservationReference } from './reservation-reference';
@@ -158,6 +158,19 @@ describe('placeOrder', () => {
     expect(other.data?.placeOrder.id).not.toBe(first.data?.placeOrder.id);
     // The repeat looked its order up with the intent in one round trip, and left no intent behind.
     expect(await stack.orderRows('SELECT reservation_ref FROM checkout_intents')).toEqual([]);
+  });
+
+  it('answers a repeat of a placed order with it even once catalog stops selling the product: prices asked in flight count only for a new order', async () => {
+    const [withdrawn] = await stack.seedProducts([{ sku: 'WITHDRAWN-LATER', price: 700, stock: 10 }]);
+    const input = { idempotencyKey: 'repeat-withdrawn', lines: [{ productId: withdrawn, quantity: 1 }] };
+    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '131' });
+    expect(first.errors).toBeUndefined();
+    await queryRows(stack.catalogDb.url, 'UPDATE products SET active = 0 WHERE id = ?', [withdrawn]);
+    const repeat = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '131' });
+    expect(repeat.errors).toBeUndefined();
+    expect(repeat.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
+    const fresh = await stack.call(placeOrder, { input: { ...input, idempotencyKey: 'repeat-withdrawn-2' } }, { userId: '131' });
+    expect(errorCodes(fresh)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('treats the same lines in another order or split in two as the same payload', async () => {
@@ -389,7 +402,7 @@ describe('placeOrder', () => {
       { userId: '107' },
     );
     expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([retired, '555555']);
-    // The intent recorded before catalog was asked goes again: nothing was reserved, and the key may be retried.
+    // The intent recorded while catalog was asked goes again: nothing was reserved, and the key may be retried.
     const reference = reservationReference(
       107,
       'unknowns',

@@ -10,13 +10,13 @@ import {
   isDuplicateKey,
   outboxStatement,
   retryTransaction,
-  runBatch,
   type ResultSetHeader,
   type Caller,
   type Logger,
   type PostalAddress,
   type PostalAddressInput,
   validatePostalAddress,
+  type Statement,
 } from '@rtc/service-kit';
 import type { Catalog } from '../clients/catalog';
 import type { Inventory } from '../clients/inventory';
@@ -58,24 +58,12 @@ export interface Checkout {
   placeOrder(caller: Caller, input: PlaceOrderInput): Promise<OrderRow>;
 }
 
-const insertOrder = createRowInsert(orders, [
-  'userId',
-  'idempotencyKey',
-  'reservationRef',
-  'payloadHash',
-  'status',
-  'currency',
-  'totalAmount',
-  'subtotalAmount',
-  'shippingAmount',
-  'taxAmount',
-  'discountAmount',
-  'shippingAddress',
-  'itemCount',
-  'placedAt',
-  'updatedAt',
-]);
-const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'quantity', 'unitAmount', 'lineAmount']);
+// The order's id is only known to the database while its batch runs: the lines and OrderPlaced take it from here.
+const orderIdVariable = '@rtc_order';
+const keepOrderId: Statement = { text: `set ${orderIdVariable} = last_insert_id()`, values: [] };
+const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'quantity', 'unitAmount', 'lineAmount'], {
+  expressions: { orderId: orderIdVariable },
+});
 const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and `product_id` in (?)';
 
 /**
@@ -85,6 +73,28 @@ const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and 
 export function createCheckout({ db, catalog, inventory, logger, reservationTtlSeconds, pricing, onPlaced }: CheckoutOptions): Checkout {
   const flight = createSingleFlight<OrderRow>();
   const intents = createCheckoutIntents(db);
+  // Written only when this transaction claimed the checkout intent (see CheckoutIntents.claimStatements).
+  const insertOrder = createRowInsert(
+    orders,
+    [
+      'userId',
+      'idempotencyKey',
+      'reservationRef',
+      'payloadHash',
+      'status',
+      'currency',
+      'totalAmount',
+      'subtotalAmount',
+      'shippingAmount',
+      'taxAmount',
+      'discountAmount',
+      'shippingAddress',
+      'itemCount',
+      'placedAt',
+      'updatedAt',
+    ],
+    { expressions: { status: intents.claimedStatus } },
+  );
 
   // Every checkout asks first: prepared once, so Drizzle does not build it per call.
   const orderByKey = db
@@ -114,7 +124,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     return order;
   };
 
-  // Two round trips: the claim with the order (whose id the rest needs), then everything else with the commit.
+  // One round trip: the claim, the order, its lines, OrderPlaced, the rollups and the commit, the order's id set in SQL.
   const write = (
     userId: number,
     idempotencyKey: string,
@@ -146,12 +156,10 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           placedAt: now,
           updatedAt: now,
         };
-        // The claim first, so a reconciler that abandoned the reference wins and this order is never committed.
-        const [claimed, inserted] = (await runBatch(tx, [intents.claimStatement(reference), insertOrder.statement([values])])) as ResultSetHeader[];
-        intents.checkClaim(claimed!);
+        // The id is a stand-in until the INSERT answers: the statements below take the real one from orderIdVariable.
         const order: OrderRow = {
           ...values,
-          id: inserted!.insertId,
+          id: 0,
           paidAt: null,
           shippedAt: null,
           deliveredAt: null,
@@ -160,13 +168,22 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
           paymentId: null,
           stockReleasedAt: null,
         };
-        await tx.commitWith([
-          insertOrderLines.statement(priced.lines.map((line) => ({ orderId: order.id, ...line }))),
-          ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.productId)] }] : []),
-          outboxStatement(outbox, [orderPlacedEvent(order, priced.lines)], now).statement,
-          ...rollupStatements([{ ...order, lines: priced.lines }]),
-        ]);
-        return order;
+        // The claim first, so a reconciler that abandoned the reference wins and this order is never committed.
+        const claim = intents.claimStatements(reference);
+        const results = await tx
+          .commitWith([
+            ...claim,
+            insertOrder.statement([values]),
+            keepOrderId,
+            insertOrderLines.statement(priced.lines.map((line) => ({ orderId: 0, ...line }))),
+            ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.productId)] }] : []),
+            outboxStatement(outbox, [orderPlacedEvent(order, priced.lines)], now, { expression: orderIdVariable, payloadKey: 'orderId' }).statement,
+            ...rollupStatements([{ ...order, lines: priced.lines }]),
+          ])
+          .catch((error: unknown) => {
+            throw intents.claimRefusalOf(error);
+          });
+        return { ...order, id: (results[claim.length] as ResultSetHeader).insertId };
       }),
     );
 
@@ -178,7 +195,14 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     shippingAddress: PostalAddress | null,
   ): Promise<OrderRow> => {
     const reference = reservationReference(userId, idempotencyKey, fingerprint);
-    // The lookup of an earlier order and the intent in one round trip, before catalog is asked.
+    // Catalog's prices in flight while the lookup of an earlier order and the intent take their one round trip:
+    // neither needs the other. A repeat of a placed order answers without them, whatever catalog said.
+    const pricedLines = (async () => {
+      const requested = given ?? (await cartOf(userId));
+      const products = await catalog.products(requested.map((line) => String(line.productId)));
+      return priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+    })();
+    pricedLines.catch(() => undefined);
     const opened = await intents.openUnlessOrdered(userId, idempotencyKey, reference, new Date());
     if (opened.state === 'ORDERED') {
       const existing = await findByKey(userId, idempotencyKey);
@@ -188,9 +212,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     let priced: PricedOrder;
     let totals: OrderTotals;
     try {
-      const requested = given ?? (await cartOf(userId));
-      const products = await catalog.products(requested.map((line) => String(line.productId)));
-      priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+      priced = await pricedLines;
       totals = computeTotals(priced.totalAmount, shippingAddress, pricing);
       if (!Number.isSafeInteger(totals.total) || totals.total > maxOrderTotal)
         throw badInput('input.lines', `the order total may be at most ${maxOrderTotal} minor units`);
