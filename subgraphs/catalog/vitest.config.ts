@@ -7,6 +7,7 @@ export default withUnitTier(
   }),
   [
     'src/catalog/category-input.test.ts',
+    'src/catalog/handles.test.ts',
     'src/catalog/product-input.test.ts',
     'src/catalog/product-listing-args.test.ts',
     'src/catalog/product-sorts.test.ts',
