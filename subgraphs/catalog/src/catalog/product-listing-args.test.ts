@@ -36,7 +36,7 @@ describe('parseProductListing', () => {
     expect(refusal({ sort: 'RELEVANCE', after: encodeCursor(['RELEVANCE', 100, 7]) })).toMatch(/^after: .*another sort/);
   });
 
-  it('ranks BEST_SELLING over the window ending at the last whole minute but one, and keeps the cursor's window', () => {
+  it('ranks BEST_SELLING over the window ending at the last whole minute but one, and keeps the window of its cursor', () => {
     const now = new Date('2026-03-01T12:34:56.789Z');
     expect(parseProductListing({ sort: 'BEST_SELLING' }, now).salesWindowEnd).toEqual(new Date('2026-03-01T12:33:00.000Z'));
     const windowEnd = Date.parse('2026-02-01T00:00:00.000Z');
