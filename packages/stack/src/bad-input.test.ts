@@ -12,7 +12,7 @@ let categoryId: string;
 
 const counted: Record<SubgraphName, readonly string[]> = {
   users: ['users'],
-  catalog: ['products', 'categories'],
+  catalog: ['products', 'categories', 'product_images'],
   orders: ['orders', 'order_lines', 'cart_lines', 'outbox'],
   inventory: ['stock', 'reservations', 'stock_ledger', 'outbox'],
   activity: ['behaviour_events', 'sessions', 'activity_minutes'],
@@ -216,6 +216,19 @@ describe('bad input writes nothing', () => {
       200,
       'BAD_USER_INPUT',
     ],
+    [
+      'a javascript: image URL',
+      () => [createProduct, { input: { sku: 'SCRIPT-IMG', name: 'Mug', price: 100, categoryId, images: [{ url: 'javascript:alert(1)' }] } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a compare-at price under the price',
+      () => [createProduct, { input: { sku: 'LOW-COMPARE', name: 'Mug', price: 100, compareAtPrice: 50, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    ['a category under a parent that does not exist', () => [createCategory, { input: { name: 'Orphans', parentId: '987654' } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a 10,000-character category name', () => [createCategory, { input: { name: 'x'.repeat(10_000) } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a category name with control characters', () => [createCategory, { input: { name: 'Tea\u0008\u0000' } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a restock reason with control characters', () => [restock, { id: product.id, reason: 'delivery\u0000\u001b[31m' }, admin.token], 200, 'BAD_USER_INPUT'],
