@@ -228,7 +228,12 @@ describe('bad input writes nothing', () => {
       200,
       'BAD_USER_INPUT',
     ],
-    ['a category under a parent that does not exist', () => [createCategory, { input: { name: 'Orphans', parentId: '987654' } }, admin.token], 200, 'BAD_USER_INPUT'],
+    [
+      'a category under a parent that does not exist',
+      () => [createCategory, { input: { name: 'Orphans', parentId: '987654' } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
     ['a 10,000-character category name', () => [createCategory, { input: { name: 'x'.repeat(10_000) } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a category name with control characters', () => [createCategory, { input: { name: 'Tea\u0008\u0000' } }, admin.token], 200, 'BAD_USER_INPUT'],
     ['a restock reason with control characters', () => [restock, { id: product.id, reason: 'delivery\u0000\u001b[31m' }, admin.token], 200, 'BAD_USER_INPUT'],

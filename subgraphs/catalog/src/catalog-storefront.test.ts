@@ -98,7 +98,10 @@ describe('product handles', () => {
     expect(given.handle).toBe('the-best-kettle');
     const taken = await run(createProduct, { input: { sku: 'HANDLE-5', name: 'Other', price: 1, handle: 'the-best-kettle', categoryId: kitchen } });
     expect(errorCodes(taken)).toEqual(['CONFLICT']);
-    expectBadInput(await run(createProduct, { input: { sku: 'HANDLE-6', name: 'Other', price: 1, handle: 'two--dashes', categoryId: kitchen } }), 'input.handle');
+    expectBadInput(
+      await run(createProduct, { input: { sku: 'HANDLE-6', name: 'Other', price: 1, handle: 'two--dashes', categoryId: kitchen } }),
+      'input.handle',
+    );
     const moved = await run<{ updateProduct: ShownProduct }>(updateProduct, { id: given.id, input: { handle: 'kettle-deluxe' } });
     expect(moved.data?.updateProduct.handle).toBe('kettle-deluxe');
     expect((await run<{ productByHandle: null }>(byHandle, { handle: 'the-best-kettle' }, shopper)).data?.productByHandle).toBeNull();
@@ -153,7 +156,10 @@ describe('compare-at prices', () => {
   });
 
   it('refuses a compare-at price not above the price, on creation and on update, and a price raised to it', async () => {
-    expectBadInput(await run(createProduct, { input: { sku: 'SALE-2', name: 'Bad Sale', price: 2_000, compareAtPrice: 2_000, categoryId: knives } }), 'input.compareAtPrice');
+    expectBadInput(
+      await run(createProduct, { input: { sku: 'SALE-2', name: 'Bad Sale', price: 2_000, compareAtPrice: 2_000, categoryId: knives } }),
+      'input.compareAtPrice',
+    );
     const created = await product({ sku: 'SALE-3', name: 'Good Sale', price: 2_000, compareAtPrice: 3_000, categoryId: knives });
     expectBadInput(await run(updateProduct, { id: created.id, input: { compareAtPrice: 1_500 } }), 'input.compareAtPrice');
     expectBadInput(await run(updateProduct, { id: created.id, input: { price: 3_000 } }), 'input.price');

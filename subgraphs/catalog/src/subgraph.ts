@@ -45,7 +45,12 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
   const relay = createServiceRelay(deps);
   const sales = config.ordersUrl
     ? createSalesRanking(
-        createInternalClient({ baseUrl: config.ordersUrl, internalToken: config.internalToken, timeoutMs: config.ordersTimeoutMs ?? 2_000, tracer: deps.tracer }),
+        createInternalClient({
+          baseUrl: config.ordersUrl,
+          internalToken: config.internalToken,
+          timeoutMs: config.ordersTimeoutMs ?? 2_000,
+          tracer: deps.tracer,
+        }),
       )
     : noSalesFigures;
   const productService = createProducts(db, sales, relay.nudge);
@@ -79,8 +84,14 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
             .where(inArray(categories.id, [...ids])),
         (row) => row.id,
       ),
-      imagesByProductId: createGroupLoader((ids) => imagesOfProducts(db, ids), (row) => row.productId),
-      childrenByCategoryId: createGroupLoader((ids) => childrenOfCategories(db, ids), (row) => row.parentId!),
+      imagesByProductId: createGroupLoader(
+        (ids) => imagesOfProducts(db, ids),
+        (row) => row.productId,
+      ),
+      childrenByCategoryId: createGroupLoader(
+        (ids) => childrenOfCategories(db, ids),
+        (row) => row.parentId!,
+      ),
     }),
   });
   return { ...server, relay };

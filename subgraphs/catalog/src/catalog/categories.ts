@@ -75,4 +75,3 @@ export function childrenOfCategories(db: CatalogDb, parentIds: readonly number[]
     .where(inArray(categories.parentId, [...parentIds]))
     .orderBy(asc(categories.parentId), ...byName);
 }
-

@@ -134,7 +134,8 @@ export function createProducts(db: CatalogDb, sales: SalesRanking, onEventsWritt
           const price = changes.priceAmount ?? current.priceAmount;
           const compareAt = changes.compareAtAmount === undefined ? current.compareAtAmount : changes.compareAtAmount;
           if (changes.compareAtAmount !== undefined) checkCompareAtPrice('input.compareAtPrice', price, compareAt);
-          else if (compareAt !== null && compareAt <= price) throw badInput('input.price', 'must stay below the compare-at price; lower or clear compareAtPrice too');
+          else if (compareAt !== null && compareAt <= price)
+            throw badInput('input.price', 'must stay below the compare-at price; lower or clear compareAtPrice too');
           if (Object.keys(changes).length > 0) await tx.update(products).set(changes).where(eq(products.id, productId));
           if (images) await replaceImages(tx, productId, images);
           await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(productId, fields)]);

@@ -30,6 +30,9 @@ export function relevanceScore(search: SearchPlan): SQL<number> {
             points(sql`${products.description} REGEXP ${pattern}`, relevanceWeights.description),
           ];
         })
-      : [points(sql`${products.name} LIKE ${search.likePattern}`, relevanceWeights.name), points(sql`${products.sku} LIKE ${search.likePattern}`, relevanceWeights.sku)];
+      : [
+          points(sql`${products.name} LIKE ${search.likePattern}`, relevanceWeights.name),
+          points(sql`${products.sku} LIKE ${search.likePattern}`, relevanceWeights.sku),
+        ];
   return sql<number>`(${sql.join(parts, sql` + `)})`.mapWith(Number);
 }

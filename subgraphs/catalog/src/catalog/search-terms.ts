@@ -1,7 +1,6 @@
 /** How a search text becomes SQL: words through the FULLTEXT index (kept for ranking too), or a prefix of name or SKU. */
 export type SearchPlan =
-  | { readonly kind: 'words'; readonly booleanQuery: string; readonly words: readonly string[] }
-  | { readonly kind: 'prefix'; readonly likePattern: string };
+  { readonly kind: 'words'; readonly booleanQuery: string; readonly words: readonly string[] } | { readonly kind: 'prefix'; readonly likePattern: string };
 
 // InnoDB leaves these out of FULLTEXT indexes (innodb_ft_min_token_size, INNODB_FT_DEFAULT_STOPWORD);
 // a required (+) word the index never holds would make every search containing it come back empty.

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { boolean, bigint, char, check, datetime, index, int, mysqlTable, primaryKey, smallint, text, uniqueIndex, varchar, type AnyMySqlColumn } from 'drizzle-orm/mysql-core';
+import {
+  boolean,
+  bigint,
+  char,
+  check,
+  datetime,
+  index,
+  int,
+  mysqlTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  varchar,
+  type AnyMySqlColumn,
+} from 'drizzle-orm/mysql-core';
 import { defineOutboxTable } from '@rtc/service-kit';
 
 export const categories = mysqlTable(

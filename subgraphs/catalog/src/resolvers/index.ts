@@ -8,4 +8,14 @@ import { ProductConnection } from './ProductConnection';
 import { ProductImage } from './ProductImage';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, Category, ProductConnection, ProductImage, CategoryFacet };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  Query,
+  Mutation,
+  Product,
+  Category,
+  ProductConnection,
+  ProductImage,
+  CategoryFacet,
+};

@@ -31,7 +31,10 @@ export function seededProduct(i: number, categoryIds: readonly number[]): NewPro
 }
 
 /** Bulk-inserts the seeded catalog straight into the tables, the way the stack's seeder does. */
-export async function seedCatalog(databaseUrl: string, extra: readonly (Omit<NewProductRow, 'categoryId' | 'handle'> & { handle?: string })[] = []): Promise<number[]> {
+export async function seedCatalog(
+  databaseUrl: string,
+  extra: readonly (Omit<NewProductRow, 'categoryId' | 'handle'> & { handle?: string })[] = [],
+): Promise<number[]> {
   const pool = createMysqlPool({ url: databaseUrl, connectionLimit: 1 });
   try {
     const db = createCatalogDb(pool);

@@ -65,8 +65,9 @@ export function createStockReports(db: InventoryDb): StockReports {
         )
         .orderBy(...keysetOrder('asc', [stock.available, stock.productId]))
         .limit(size + 1);
-      return withCount(toConnection(rows, size, (row) => [row.available, row.productId], cursor !== null), () =>
-        countOf(stock, lte(stock.available, stock.lowStockThreshold)),
+      return withCount(
+        toConnection(rows, size, (row) => [row.available, row.productId], cursor !== null),
+        () => countOf(stock, lte(stock.available, stock.lowStockThreshold)),
       );
     },
 
@@ -81,7 +82,10 @@ export function createStockReports(db: InventoryDb): StockReports {
         .where(and(eq(stockLedger.productId, id), cursor ? keysetAfter('desc', [[stockLedger.id, cursor[0]]]) : undefined))
         .orderBy(...keysetOrder('desc', [stockLedger.id]))
         .limit(size + 1);
-      return withCount(toConnection(rows, size, (row) => [row.id], cursor !== null), () => countOf(stockLedger, eq(stockLedger.productId, id)));
+      return withCount(
+        toConnection(rows, size, (row) => [row.id], cursor !== null),
+        () => countOf(stockLedger, eq(stockLedger.productId, id)),
+      );
     },
   };
 }

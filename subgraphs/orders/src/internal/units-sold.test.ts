@@ -18,8 +18,7 @@ async function place(key: string, lines: { productId: string; quantity: number }
   return result.data!.placeOrder.id;
 }
 
-const unitsSold = (from: Date, to: Date) =>
-  client.call<{ products: [number, number][] }>('units-sold', { from: from.toISOString(), to: to.toISOString() });
+const unitsSold = (from: Date, to: Date) => client.call<{ products: [number, number][] }>('units-sold', { from: from.toISOString(), to: to.toISOString() });
 
 beforeAll(async () => {
   stack = await startOrderStack();

@@ -22,7 +22,8 @@ export function createUnitsSoldProcedure(db: OrdersDb) {
     async run({ from, to }): Promise<{ products: [number, number][] }> {
       const [start, end] = [new Date(from), new Date(to)];
       if (start >= end) throw badInput('from', 'must be before to');
-      if (end.getTime() - start.getTime() > maxUnitsSoldWindowDays * 86_400_000) throw badInput('to', `must be at most ${maxUnitsSoldWindowDays} days after from`);
+      if (end.getTime() - start.getTime() > maxUnitsSoldWindowDays * 86_400_000)
+        throw badInput('to', `must be at most ${maxUnitsSoldWindowDays} days after from`);
       const units = sql<number>`SUM(${productSalesByMinute.grossUnits})`.mapWith(Number);
       const rows = await db
         .select({ productId: productSalesByMinute.productId, units })

@@ -108,7 +108,7 @@ describe('reading orders', () => {
     expect(errorCodes(await stack.call('{ orders(after: "nonsense") { pageInfo { hasNextPage } } }', {}, admin))).toEqual(['BAD_USER_INPUT']);
   });
 
-  it("counts every order of a listing in totalCount, whatever the page, as SQL counts them", async () => {
+  it('counts every order of a listing in totalCount, whatever the page, as SQL counts them', async () => {
     const counted = 'query($status: OrderStatus, $after: String) { orders(first: 1, status: $status, after: $after) { totalCount pageInfo { endCursor } } }';
     const [all] = await queryRows<{ n: number }>(stack.ordersDb.url, 'SELECT COUNT(*) AS n FROM orders');
     const [pending] = await queryRows<{ n: number }>(stack.ordersDb.url, "SELECT COUNT(*) AS n FROM orders WHERE status = 'PENDING'");
@@ -119,7 +119,12 @@ describe('reading orders', () => {
     expect((await stack.call<{ orders: { totalCount: number } }>(counted, { status: 'PENDING' }, admin)).data!.orders.totalCount).toBe(Number(pending?.n));
     const own = await stack.call<{ _entities: { orders: { totalCount: number } }[] }>(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 1) { totalCount } } } }',
-      { r: [{ __typename: 'User', id: erin.userId }, { __typename: 'User', id: 'not-a-user' }] },
+      {
+        r: [
+          { __typename: 'User', id: erin.userId },
+          { __typename: 'User', id: 'not-a-user' },
+        ],
+      },
       admin,
     );
     expect(own.data!._entities.map((user) => user.orders.totalCount)).toEqual([erinOrders.length, 0]);

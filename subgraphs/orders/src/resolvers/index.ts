@@ -8,4 +8,14 @@ import { Query } from './Query';
 import { Subscription } from './Subscription';
 import { User } from './User';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Subscription, Order, OrderConnection, OrderLine, User };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  Query,
+  Mutation,
+  Subscription,
+  Order,
+  OrderConnection,
+  OrderLine,
+  User,
+};
