@@ -53,7 +53,9 @@ export function createCategories(db: CatalogDb, onEventsWritten: () => void = ()
       try {
         created = await db.transaction(async (tx) => {
           const [result] = await tx.insert(categories).values(values);
-          await appendToOutbox(runnerOnDrizzle(tx), outbox, [categoryChangedEvent(result.insertId)]);
+          // The parent's children changed too: answers cached with them are evicted as well.
+          const events = [categoryChangedEvent(result.insertId), ...(values.parentId === null ? [] : [categoryChangedEvent(values.parentId)])];
+          await appendToOutbox(runnerOnDrizzle(tx), outbox, events);
           return { ...values, id: result.insertId };
         });
       } catch (error) {
