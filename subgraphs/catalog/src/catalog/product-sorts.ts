@@ -18,8 +18,11 @@ export interface SortContext {
 
 interface ProductSortSpec {
   readonly direction: SortDirection;
-  /** The column, or for computed sorts the SQL expression, the listing is ordered by (then by id). */
-  readonly sortBy: (context: SortContext) => AnyColumn | SQL;
+  /**
+   * The column, or for computed sorts the SQL expression, the listing is ordered by (then by id); null when the
+   * ranking comes from outside the catalog's tables and is applied in memory (BEST_SELLING: orders' figures).
+   */
+  readonly sortBy: ((context: SortContext) => AnyColumn | SQL) | null;
   /** True when `sortBy` is computed: the page selects it as `rank`. */
   readonly computed: boolean;
   /** The sort value of a row as it travels in a cursor (JSON-safe). */
@@ -31,9 +34,6 @@ interface ProductSortSpec {
 const nonNegativeInteger = (key: SortKey) => (typeof key === 'number' && Number.isSafeInteger(key) && key >= 0 ? key : undefined);
 
 const price = { sortBy: () => products.priceAmount, computed: false, keyOf: (row: ProductRow) => row.priceAmount, parseKey: nonNegativeInteger };
-
-/** How many units a product sold over the ranking's window; the join that brings `sales.units` is the listing's. */
-export const unitsSoldColumn = sql<number>`COALESCE(sales.units, 0)`;
 
 /** Where a BEST_SELLING page stands: the end of the window its ranking counts and the last row's units. */
 export interface BestSellingKey {
@@ -74,7 +74,7 @@ export const productSorts: Record<ProductSortName, ProductSortSpec> = {
   },
   BEST_SELLING: {
     direction: 'desc',
-    sortBy: () => unitsSoldColumn,
+    sortBy: null,
     computed: true,
     keyOf: (row, windowEnd) => `${windowEnd?.getTime() ?? 0}:${row.rank ?? 0}`,
     parseKey: (key) => {
