@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, queryRows } from '@rtc/testkit';
+import { postGraphQL, queryRows, type GraphQLResult } from '@rtc/testkit';
 import { seedIfEmpty } from './seed/seed';
 import { startTestStack, type TestStack } from './testing';
 
@@ -23,7 +23,7 @@ async function walk(first: number, filter: Record<string, unknown> = {}) {
   let windowEnd: number | null = null;
   let totalCount = 0;
   for (let pages = 0; pages < 500; pages += 1) {
-    const result = await postGraphQL<Page>(stack.graphqlUrl, listing, { first, after, filter });
+    const result: GraphQLResult<Page> = await postGraphQL<Page>(stack.graphqlUrl, listing, { first, after, filter });
     expect(result.errors).toBeUndefined();
     const page = result.data!.products;
     totalCount = page.totalCount;
