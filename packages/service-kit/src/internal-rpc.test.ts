@@ -68,17 +68,17 @@ describe('internal procedures', () => {
   });
 
   it('reads an address given as a function on each call, for a service that listens after its caller is built', async () => {
-    let address: string | undefined;
+    const target: { address?: string } = {};
     const client = createInternalClient({
       baseUrl: () => {
-        if (!address) throw new Error('not listening yet');
-        return address;
+        if (!target.address) throw new Error('not listening yet');
+        return target.address;
       },
       internalToken,
       fetch,
     });
     await expect(client.call('add', { a: 1, b: 1 })).rejects.toThrow('not listening yet');
-    address = `${baseUrl}/graphql`;
+    target.address = `${baseUrl}/graphql`;
     await expect(client.call('add', { a: 1, b: 1 })).resolves.toEqual({ sum: 2 });
   });
 
