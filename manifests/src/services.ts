@@ -24,7 +24,8 @@ export const services: readonly RtcService[] = [
     calls: ['users', 'catalog', 'orders', 'inventory', 'activity'],
   },
   { name: 'users', workspace: '@rtc/users', directory: 'subgraphs/users', port: 4001, database: 'rtc_users', calls: [] },
-  { name: 'catalog', workspace: '@rtc/catalog', directory: 'subgraphs/catalog', port: 4002, database: 'rtc_catalog', calls: [] },
+  // Orders' units sold rank BEST_SELLING listings.
+  { name: 'catalog', workspace: '@rtc/catalog', directory: 'subgraphs/catalog', port: 4002, database: 'rtc_catalog', calls: ['orders'] },
   {
     name: 'orders',
     workspace: '@rtc/orders',

@@ -14,6 +14,7 @@ const config: CodegenConfig = {
         mappers: {
           Product: '../db/schema#ProductRow',
           Category: '../db/schema#CategoryRow',
+          ProductImage: '../db/schema#ProductImageRow',
           ProductConnection: '../catalog/product-listing#ProductPage',
           ProductEdge: '../catalog/product-listing#ProductPageEdge',
           ProductFacets: '../catalog/product-facets#ProductFacetCounts',

@@ -6,7 +6,9 @@ export default withUnitTier(
     test: { testTimeout: 30_000, hookTimeout: 60_000 },
   }),
   [
+    'src/catalog/best-selling.test.ts',
     'src/catalog/category-input.test.ts',
+    'src/catalog/handles.test.ts',
     'src/catalog/product-input.test.ts',
     'src/catalog/product-listing-args.test.ts',
     'src/catalog/product-sorts.test.ts',

@@ -16,6 +16,8 @@ const config: CodegenConfig = {
           Stock: '../stock/stock-level#StockFigures',
           StockLevel: '../stock/stock-level#StockFigures',
           StockMovement: '../db/schema#StockMovementRow',
+          StockLevelConnection: '../stock/stock-reports#StockLevelPage',
+          StockMovementConnection: '../stock/stock-reports#StockMovementPage',
           Reservation: '../reservations/reservation#ReservationRecord',
           ReservationLine: '../reservations/reserve-request#ReservedLine',
         },

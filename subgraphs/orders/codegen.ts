@@ -13,6 +13,7 @@ const config: CodegenConfig = {
         contextType: '../context#OrdersContext',
         mappers: {
           Order: '../db/schema#OrderRow',
+          OrderConnection: '../orders/order-pages#OrderPage',
           OrderLine: '../orders/order-lines#OrderLineView',
           User: '../orders/references#UserReference',
           Product: '../orders/references#ProductReference',

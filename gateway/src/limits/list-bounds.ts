@@ -17,6 +17,11 @@ export const unboundedListSize = 100;
 const declaredBounds: Readonly<Record<string, number>> = {
   // Stores keep a short category tree; one bigger than this still answers, only priced as if it were this size.
   'Query.categories': 100,
+  'Category.children': 100,
+  // Shop category trees are a few levels deep; a deeper path still answers, priced as this.
+  'Category.breadcrumbs': 10,
+  // catalog's MAX_PRODUCT_IMAGES.
+  'Product.images': 20,
   // orders' maxOrderLines: a cart and an order hold at most 50 products.
   'Cart.lines': 50,
   'Order.lines': 50,

@@ -61,8 +61,19 @@ function multiplierOf(
 interface SelectionMeasure {
   depth: number;
   cost: number;
+  /**
+   * The part of `cost` resolved once per item of the list or page that holds the selection: all of it, except on a
+   * connection, where only `edges` (and `nodes`) repeat per item and `pageInfo`, `totalCount` or `facets` are read
+   * once per page.
+   */
+  perItem: number;
   fields: number;
 }
+
+/** Fields of a connection resolved once per item; its other fields are read once per page. */
+const perItemConnectionFields: ReadonlySet<string> = new Set(['edges', 'nodes']);
+
+const isConnection = (type: GraphQLNamedType) => type.name.endsWith('Connection');
 
 /**
  * Measures an operation against the API schema in time linear in the document: each fragment is measured once and
@@ -79,7 +90,7 @@ export function measureOperation(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const measured = new Map<string, SelectionMeasure>();
-  const none: SelectionMeasure = { depth: 0, cost: 0, fields: 0 };
+  const none: SelectionMeasure = { depth: 0, cost: 0, perItem: 0, fields: 0 };
 
   const measureFragment = (name: string): SelectionMeasure => {
     const known = measured.get(name);
@@ -95,18 +106,22 @@ export function measureOperation(
   };
 
   const measureSelections = (selectionSet: SelectionSetNode, parent: GraphQLNamedType): SelectionMeasure => {
-    const total = { depth: 0, cost: 0, fields: 0 };
+    const total = { depth: 0, cost: 0, perItem: 0, fields: 0 };
+    const repeats = (name: string) => !isConnection(parent) || perItemConnectionFields.has(name);
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         total.fields += 1;
         const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
         if (!selection.selectionSet || !field) {
           total.cost += 1;
+          if (repeats(selection.name.value)) total.perItem += 1;
           total.depth = Math.max(total.depth, 1);
           continue;
         }
         const inner = measureSelections(selection.selectionSet, getNamedType(field.type));
-        total.cost += 1 + multiplierOf(parent, field, selection, variables, operation) * inner.cost;
+        const cost = 1 + multiplierOf(parent, field, selection, variables, operation) * inner.perItem + (inner.cost - inner.perItem);
+        total.cost += cost;
+        if (repeats(selection.name.value)) total.perItem += cost;
         total.depth = Math.max(total.depth, 1 + inner.depth);
         continue;
       }
@@ -115,6 +130,7 @@ export function measureOperation(
           ? measureFragment(selection.name.value)
           : measureSelections(selection.selectionSet, (selection.typeCondition && schema.getType(selection.typeCondition.name.value)) || parent);
       total.cost += inner.cost;
+      total.perItem += inner.perItem;
       total.fields += inner.fields;
       total.depth = Math.max(total.depth, inner.depth);
     }

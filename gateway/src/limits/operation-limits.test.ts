@@ -55,6 +55,14 @@ describe('operation limits', () => {
     expect(measure('{ products { edges { node { id name } } } }').cost).toBe(1 + 20 * 4);
   });
 
+  it('prices what a connection reads once per page (pageInfo, totalCount, facets) once, not per edge', () => {
+    const facets = 'facets { categories { count } priceBands { count } }';
+    const facetsCost = 1 + (1 + 100 * 1) + (1 + 6 * 1);
+    expect(measure(`{ products(first: 100) { totalCount pageInfo { hasNextPage } ${facets} } }`).cost).toBe(1 + 1 + (1 + 1) + facetsCost);
+    expect(measure(`{ products(first: 100) { edges { node { id } } ${facets} } }`).cost).toBe(1 + 100 * (1 + 1 * (1 + 1)) + facetsCost);
+    expect(refusal(`{ products(first: 100) { edges { node { id name } } ${facets} } }`)).toBeFalsy();
+  });
+
   it('counts a variable default as the page size asked for', () => {
     const query = 'query($n: Int = 100) { products(first: $n) { edges { node { id name } } } }';
     expect(measure(query).cost).toBe(measure('{ products(first: 100) { edges { node { id name } } } }').cost);

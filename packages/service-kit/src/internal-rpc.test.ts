@@ -67,6 +67,21 @@ describe('internal procedures', () => {
     expect(counted?.value).toBeGreaterThanOrEqual(1);
   });
 
+  it('reads an address given as a function on each call, for a service that listens after its caller is built', async () => {
+    const target: { address?: string } = {};
+    const client = createInternalClient({
+      baseUrl: () => {
+        if (!target.address) throw new Error('not listening yet');
+        return target.address;
+      },
+      internalToken,
+      fetch,
+    });
+    await expect(client.call('add', { a: 1, b: 1 })).rejects.toThrow('not listening yet');
+    target.address = `${baseUrl}/graphql`;
+    await expect(client.call('add', { a: 1, b: 1 })).resolves.toEqual({ sum: 2 });
+  });
+
   it('refuses a call without the internal token (401) or with a wrong one, before reading it', async () => {
     expect(await post('/internal/add', '{"a":1,"b":2}', {})).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
     const wrong = await post('/internal/add', '{"a":1,"b":2}', { [InternalHeader.Token]: 'not-the-token' });

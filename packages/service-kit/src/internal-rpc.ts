@@ -148,8 +148,11 @@ export function createInternalRoutes(
 }
 
 export interface InternalClientOptions {
-  /** The service's origin, e.g. `http://inventory:4004`. */
-  readonly baseUrl: string;
+  /**
+   * The service's origin, e.g. `http://inventory:4004`; a function when it is known only once that service listens
+   * (services that call each other, started in one process), read on each call.
+   */
+  readonly baseUrl: string | (() => string);
   readonly internalToken: string;
   /** How long each call waits for the answer before failing with SERVICE_UNAVAILABLE. */
   readonly timeoutMs?: number;
@@ -190,9 +193,10 @@ export function createInternalClient({
   fetch = createPooledFetch({ timeoutMs, tracer }),
   breaker,
 }: InternalClientOptions): InternalClient {
-  const origin = new URL(baseUrl).origin;
+  const fixedOrigin = typeof baseUrl === 'string' ? new URL(baseUrl).origin : null;
   const client: InternalClient = {
     async call<T>(procedure: string, input: unknown, options: InternalCallOptions = {}): Promise<T> {
+      const origin = fixedOrigin ?? new URL((baseUrl as () => string)()).origin;
       const url = `${origin}${internalPathPrefix}${procedure}`;
       const send = () =>
         fetch(url, {

@@ -2,8 +2,8 @@ import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from 'drizzl
 
 export type SortDirection = 'asc' | 'desc';
 
-/** One column of a keyset and the value of the last row already served. */
-export type KeysetPart = readonly [column: AnyColumn, value: unknown];
+/** One column (or computed expression, e.g. a rank) of a keyset and the value of the last row already served. */
+export type KeysetPart = readonly [column: AnyColumn | SQL, value: unknown];
 
 /**
  * Rows strictly after the last served row in `ORDER BY k1, k2, … <direction>`:
@@ -11,12 +11,14 @@ export type KeysetPart = readonly [column: AnyColumn, value: unknown];
  */
 export function keysetAfter(direction: SortDirection, parts: readonly [KeysetPart, ...KeysetPart[]]): SQL {
   const beyond = direction === 'asc' ? gt : lt;
-  const [[column, value], ...rest] = parts;
+  const [[part, value], ...rest] = parts;
+  // drizzle's comparisons take a column or an expression, not their union: one overload serves both at run time.
+  const column = part as SQL;
   if (rest.length === 0) return beyond(column, value);
   return or(beyond(column, value), and(eq(column, value), keysetAfter(direction, rest as [KeysetPart, ...KeysetPart[]])))!;
 }
 
 /** The ORDER BY that matches keysetAfter for the same columns and direction. */
-export function keysetOrder(direction: SortDirection, columns: readonly AnyColumn[]): SQL[] {
+export function keysetOrder(direction: SortDirection, columns: readonly (AnyColumn | SQL)[]): SQL[] {
   return columns.map((column) => (direction === 'asc' ? asc(column) : desc(column)));
 }

@@ -46,6 +46,14 @@ export interface Connection<T> {
   readonly pageInfo: PageInfo;
 }
 
+/** A page and how to count its whole listing: `totalCount` runs the count only when a client asks for it. */
+export type CountedConnection<T> = Connection<T> & { readonly count: () => Promise<number> };
+
+/** A page with the count of its listing (its filters, not its cursor) to read on demand. */
+export function withCount<T>(connection: Connection<T>, count: () => Promise<number>): CountedConnection<T> {
+  return { ...connection, count };
+}
+
 /** The page of a listing that matches nothing (or that the caller may not see). */
 export function emptyConnection<T>(): Connection<T> {
   return { edges: [], pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null } };

@@ -12,7 +12,7 @@ let categoryId: string;
 
 const counted: Record<SubgraphName, readonly string[]> = {
   users: ['users'],
-  catalog: ['products', 'categories'],
+  catalog: ['products', 'categories', 'product_images'],
   orders: ['orders', 'order_lines', 'cart_lines', 'outbox'],
   inventory: ['stock', 'reservations', 'stock_ledger', 'outbox'],
   activity: ['behaviour_events', 'sessions', 'activity_minutes'],
@@ -213,6 +213,24 @@ describe('bad input writes nothing', () => {
     [
       'a SQL-like SKU',
       () => [createProduct, { input: { sku: "X'; DROP TABLE products; --", name: 'Mug', price: 100, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a javascript: image URL',
+      () => [createProduct, { input: { sku: 'SCRIPT-IMG', name: 'Mug', price: 100, categoryId, images: [{ url: 'javascript:alert(1)' }] } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a compare-at price under the price',
+      () => [createProduct, { input: { sku: 'LOW-COMPARE', name: 'Mug', price: 100, compareAtPrice: 50, categoryId } }, admin.token],
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'a category under a parent that does not exist',
+      () => [createCategory, { input: { name: 'Orphans', parentId: '987654' } }, admin.token],
       200,
       'BAD_USER_INPUT',
     ],

@@ -165,7 +165,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
   const databaseOf = (name: SubgraphName) => ({ DATABASE_URL: withDatabase(serverUrlOf(name), options.databases[name]) });
   const environments: Record<ServiceName, Record<string, string>> = {
     users: { ...databaseOf('users') },
-    catalog: { ...databaseOf('catalog') },
+    catalog: { ...databaseOf('catalog'), ORDERS_URL: graphqlOf('orders') },
     inventory: { ...databaseOf('inventory') },
     orders: { ...databaseOf('orders'), CATALOG_URL: graphqlOf('catalog'), INVENTORY_URL: graphqlOf('inventory') },
     activity: { ...databaseOf('activity') },

@@ -94,6 +94,65 @@ describe('a storefront through the gateway', () => {
     expect([cheap.totalCount, cheap.facets.priceBands.reduce((sum, band) => sum + band.count, 0)]).toEqual([1, 4]);
   });
 
+  it('browses the category tree, opens a product by its handle with its images and sale price, and finds it by relevance', async () => {
+    const tag = Date.now().toString(36);
+    const create = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id slug } }';
+    const shop = (await call<{ createCategory: { id: string; slug: string } }>(create, { input: { name: `Cookware ${tag}` } }, admin.token)).createCategory;
+    const pans = (await call<{ createCategory: { id: string; slug: string } }>(create, { input: { name: `Pans ${tag}`, parentId: shop.id } }, admin.token))
+      .createCategory;
+    const images = [
+      { url: `https://images.rtc.example/products/${tag}/front.jpg`, altText: 'The pan from above' },
+      { url: `https://images.rtc.example/products/${tag}/handle.jpg`, altText: 'Its riveted handle' },
+    ];
+    const pan = (
+      await call<{ createProduct: { id: string; handle: string } }>(
+        'mutation($input: CreateProductInput!) { createProduct(input: $input) { id handle } }',
+        { input: { sku: `PAN-${tag}`, name: `Carbon Steel Skillet ${tag}`, price: 4_500, compareAtPrice: 6_000, categoryId: pans.id, images } },
+        admin.token,
+      )
+    ).createProduct;
+    expect(pan.handle).toBe(`carbon-steel-skillet-${tag}`);
+
+    const roots = await call<{ categories: { slug: string }[] }>('{ categories(rootsOnly: true) { slug } }');
+    expect(roots.categories.map((row) => row.slug)).toContain(shop.slug);
+    expect(roots.categories.map((row) => row.slug)).not.toContain(pans.slug);
+    const tree = await call<{ categoryBySlug: { parent: { slug: string }; breadcrumbs: { slug: string }[]; children: unknown[] } }>(
+      'query($slug: String!) { categoryBySlug(slug: $slug) { parent { slug } breadcrumbs { slug } children { slug } } }',
+      { slug: pans.slug },
+    );
+    expect(tree.categoryBySlug).toEqual({ parent: { slug: shop.slug }, breadcrumbs: [{ slug: shop.slug }, { slug: pans.slug }], children: [] });
+    const underShop = await call<{ products: { totalCount: number; edges: { node: { handle: string } }[] } }>(
+      'query($id: ID!) { products(first: 10, filter: { categoryId: $id }) { totalCount edges { node { handle } } } }',
+      { id: shop.id },
+    );
+    expect(underShop.products).toEqual({ totalCount: 1, edges: [{ node: { handle: pan.handle } }] });
+
+    const page = await call<{ productByHandle: Record<string, unknown> }>(
+      `query($handle: String!) { productByHandle(handle: $handle) {
+        id name price { amount } compareAtPrice { amount } onSale inStock
+        featuredImage { url altText } images { url position } category { breadcrumbs { slug } }
+      } }`,
+      { handle: pan.handle.toUpperCase() },
+    );
+    expect(page.productByHandle).toEqual({
+      id: pan.id,
+      name: `Carbon Steel Skillet ${tag}`,
+      price: { amount: 4_500 },
+      compareAtPrice: { amount: 6_000 },
+      onSale: true,
+      inStock: false,
+      featuredImage: images[0],
+      images: images.map((image, position) => ({ url: image.url, position })),
+      category: { breadcrumbs: [{ slug: shop.slug }, { slug: pans.slug }] },
+    });
+
+    const found = await call<{ products: { edges: { node: { id: string } }[] } }>(
+      'query($text: String!) { products(first: 3, sort: RELEVANCE, filter: { search: $text }) { edges { node { id } } } }',
+      { text: `skillet ${tag}` },
+    );
+    expect(found.products.edges[0]?.node.id).toBe(pan.id);
+  });
+
   it('orders, pays and cancels, and the payment status and gross and net figures agree with the orders', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     const ids: string[] = [];

@@ -1,4 +1,4 @@
-import type { BuiltService, ServiceDeps } from '@rtc/service-kit';
+import { serviceUnavailable, type BuiltService, type ServiceDeps } from '@rtc/service-kit';
 import type { SubgraphName } from '@rtc/gateway';
 import { createActivitySubgraph } from '@rtc/activity';
 import { createCatalogSubgraph } from '@rtc/catalog';
@@ -33,7 +33,19 @@ export async function buildSubgraph(
         deps,
       );
     case 'catalog':
-      return createCatalogSubgraph(common, deps);
+      return createCatalogSubgraph(
+        {
+          ...common,
+          // Orders listens after catalog (it calls catalog at checkout): its address is read when BEST_SELLING asks.
+          ordersUrl: () => {
+            const orders = started.orders;
+            if (!orders) throw serviceUnavailable();
+            return `${orders.url}/graphql`;
+          },
+          ordersTimeoutMs: 5_000,
+        },
+        deps,
+      );
     case 'inventory':
       return createInventorySubgraph({ ...common, reservationTtlSeconds: 20 * 60, expiryIntervalMs: 10_000 }, deps);
     case 'orders': {

@@ -2,11 +2,15 @@ import type DataLoader from 'dataloader';
 import type { BaseContext } from '@rtc/service-kit';
 import type { Categories } from './catalog/categories';
 import type { Products } from './catalog/products';
-import type { CategoryRow, ProductRow } from './db/schema';
+import type { CategoryRow, ProductImageRow, ProductRow } from './db/schema';
 
 export interface CatalogContext extends BaseContext {
   readonly products: Products;
   readonly categories: Categories;
   readonly productById: DataLoader<number, ProductRow | null>;
   readonly categoryById: DataLoader<number, CategoryRow | null>;
+  /** A product's images by position. */
+  readonly imagesByProductId: DataLoader<number, ProductImageRow[]>;
+  /** A category's children by name. */
+  readonly childrenByCategoryId: DataLoader<number, CategoryRow[]>;
 }

@@ -14,5 +14,9 @@ await serveSubgraph({
   otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
   traceServiceName: env.OTEL_SERVICE_NAME,
   shutdown: { graceSeconds: env.SHUTDOWN_GRACE_SECONDS, delaySeconds: env.SHUTDOWN_DELAY_SECONDS },
-  build: (deps) => createCatalogSubgraph({ production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN }, deps),
+  build: (deps) =>
+    createCatalogSubgraph(
+      { production: env.NODE_ENV === 'production', internalToken: env.INTERNAL_TOKEN, ordersUrl: env.ORDERS_URL, ordersTimeoutMs: env.ORDERS_TIMEOUT_MS },
+      deps,
+    ),
 });

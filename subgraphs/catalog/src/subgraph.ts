@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { createBatchLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
-import { createCategories } from './catalog/categories';
-import { createProducts } from './catalog/products';
+import {
+  createBatchLoader,
+  createGroupLoader,
+  createInternalClient,
+  createServiceRelay,
+  createSubgraphServer,
+  serviceUnavailable,
+  type ServiceDeps,
+} from '@rtc/service-kit';
+import { childrenOfCategories, createCategories } from './catalog/categories';
+import { createProducts, imagesOfProducts } from './catalog/products';
+import { createSalesRanking, type SalesRanking } from './catalog/sales-ranking';
 import type { CatalogContext } from './context';
 import { createCatalogDb } from './db/client';
 import { categories, products } from './db/schema';
@@ -15,7 +24,18 @@ export const catalogTypeDefs = parse(readFileSync(new URL('../schema.graphql', i
 export interface CatalogConfig {
   readonly production: boolean;
   readonly internalToken: string;
+  /**
+   * Orders' GraphQL URL, for the units sold that BEST_SELLING ranks by; a function when orders listens only after
+   * catalog is built. Without it, BEST_SELLING listings fail with SERVICE_UNAVAILABLE.
+   */
+  readonly ordersUrl?: string | (() => string);
+  /** How long BEST_SELLING waits for orders' figures; default 2 s. */
+  readonly ordersTimeoutMs?: number;
 }
+
+const noSalesFigures: SalesRanking = {
+  unitsSold: () => Promise.reject(serviceUnavailable()),
+};
 
 /** Builds the catalog subgraph without listening. */
 export async function createCatalogSubgraph(config: CatalogConfig, deps: ServiceDeps) {
@@ -23,7 +43,17 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
   const db = createCatalogDb(pool);
   // Publishes ProductChanged and CategoryChanged, which evict the gateway's cached reads.
   const relay = createServiceRelay(deps);
-  const productService = createProducts(db, relay.nudge);
+  const sales = config.ordersUrl
+    ? createSalesRanking(
+        createInternalClient({
+          baseUrl: config.ordersUrl,
+          internalToken: config.internalToken,
+          timeoutMs: config.ordersTimeoutMs ?? 2_000,
+          tracer: deps.tracer,
+        }),
+      )
+    : noSalesFigures;
+  const productService = createProducts(db, sales, relay.nudge);
   const categoryService = createCategories(db, relay.nudge);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
@@ -53,6 +83,14 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
             .from(categories)
             .where(inArray(categories.id, [...ids])),
         (row) => row.id,
+      ),
+      imagesByProductId: createGroupLoader(
+        (ids) => imagesOfProducts(db, ids),
+        (row) => row.productId,
+      ),
+      childrenByCategoryId: createGroupLoader(
+        (ids) => childrenOfCategories(db, ids),
+        (row) => row.parentId!,
       ),
     }),
   });

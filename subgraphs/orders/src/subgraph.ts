@@ -23,6 +23,7 @@ import { createInventory, type Inventory } from './clients/inventory';
 import type { OrdersContext } from './context';
 import { createOrdersDb } from './db/client';
 import { orderLines, orders } from './db/schema';
+import { createUnitsSoldProcedure } from './internal/units-sold';
 import { createExpirySweeper } from './lifecycle/expiry-sweeper';
 import { createOrderLifecycle } from './lifecycle/order-lifecycle';
 import { createOrderMetrics } from './orders/order-metrics';
@@ -158,6 +159,8 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     resolvers,
     config,
     deps,
+    // Catalog ranks BEST_SELLING listings by these figures.
+    procedures: [createUnitsSoldProcedure(db)],
     createContext: (base) => ({
       ...base,
       db,

@@ -116,6 +116,7 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory, p
       for (const product of products) {
         const [row] = await catalogWriter.insert(catalogSchema.products).values({
           sku: product.sku,
+          handle: `product-${product.sku.toLowerCase()}`,
           name: `Product ${product.sku}`,
           description: '',
           priceAmount: product.price,

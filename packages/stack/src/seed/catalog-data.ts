@@ -1,3 +1,11 @@
+/** The demo store's top-level categories, each holding some departments (by name). */
+export const departmentGroups = [
+  { name: 'Electronics', departments: ['Audio', 'Computers', 'Phones', 'Photography', 'Gaming', 'Watches'] },
+  { name: 'Home and Garden', departments: ['Kitchen', 'Home', 'Garden', 'Pets', 'Baby', 'Grocery'] },
+  { name: 'Outdoors and Fitness', departments: ['Outdoor', 'Fitness', 'Automotive'] },
+  { name: 'Style and Leisure', departments: ['Beauty', 'Fashion', 'Books', 'Toys', 'Office'] },
+] as const;
+
 /** Departments of the demo store with a typical price (minor units) and words to name their products. */
 export const departments = [
   { name: 'Audio', base: 7_900, nouns: ['Headphones', 'Earbuds', 'Speaker', 'Soundbar', 'Turntable', 'Amplifier'] },

@@ -12,7 +12,10 @@ describe('the seed plan', () => {
   });
 
   it('has 20 categories, unique SKUs and emails, integer prices', () => {
-    expect(plan.categories).toHaveLength(20);
+    expect(plan.categories).toHaveLength(24);
+    expect(plan.categories.filter((category) => category.parentId === null)).toHaveLength(4);
+    expect(new Set(plan.products.map((product) => product.handle)).size).toBe(plan.products.length);
+    expect(plan.products.every((product) => product.compareAtAmount === null || product.compareAtAmount > product.priceAmount)).toBe(true);
     expect(new Set(plan.products.map((p) => p.sku)).size).toBe(plan.products.length);
     expect(new Set(plan.users.map((u) => u.email)).size).toBe(plan.users.length);
     expect(plan.products.every((p) => Number.isInteger(p.priceAmount) && p.priceAmount > 0)).toBe(true);

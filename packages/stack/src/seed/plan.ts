@@ -1,4 +1,4 @@
-import { adjectives, departments, firstNames, lastNames } from './catalog-data';
+import { adjectives, departmentGroups, departments, firstNames, lastNames } from './catalog-data';
 import { createRandom, createWeightedSampler, zipfWeights, type Random } from './random';
 
 export interface SeedOptions {
@@ -17,6 +17,8 @@ export interface SeedCategory {
   readonly name: string;
   readonly slug: string;
   readonly description: string;
+  /** The department group it sits under; null for a group. */
+  readonly parentId: number | null;
 }
 
 export interface SeedProduct {
@@ -24,10 +26,20 @@ export interface SeedProduct {
   readonly sku: string;
   readonly name: string;
   readonly description: string;
+  readonly handle: string;
   readonly priceAmount: number;
+  /** The former price of a product on sale, above its price; null otherwise. */
+  readonly compareAtAmount: number | null;
   readonly active: boolean;
   readonly categoryId: number;
   readonly createdAt: Date;
+}
+
+export interface SeedProductImage {
+  readonly productId: number;
+  readonly position: number;
+  readonly url: string;
+  readonly altText: string;
 }
 
 export interface SeedUser {
@@ -69,6 +81,7 @@ export interface SeedOrder {
 export interface StorePlan {
   readonly categories: SeedCategory[];
   readonly products: SeedProduct[];
+  readonly productImages: SeedProductImage[];
   readonly users: SeedUser[];
   readonly stock: SeedStock[];
   readonly orders: SeedOrder[];
@@ -109,13 +122,26 @@ function slugOf(name: string): string {
 }
 
 function planCatalog(random: Random, count: number, now: number) {
-  const categories: SeedCategory[] = departments.map((department, index) => ({
-    id: index + 1,
-    name: department.name,
-    slug: slugOf(department.name),
-    description: `${department.name} picked by RTC's buyers`,
+  // Groups first: a category's parent must exist when it is written. Departments keep ids 1 to 20.
+  const groups: SeedCategory[] = departmentGroups.map((group, index) => ({
+    id: departments.length + index + 1,
+    name: group.name,
+    slug: slugOf(group.name),
+    description: `Everything ${group.name.toLowerCase()} at RTC`,
+    parentId: null,
   }));
+  const categories: SeedCategory[] = [
+    ...groups,
+    ...departments.map((department, index) => ({
+      id: index + 1,
+      name: department.name,
+      slug: slugOf(department.name),
+      description: `${department.name} picked by RTC's buyers`,
+      parentId: groups[departmentGroups.findIndex((group) => (group.departments as readonly string[]).includes(department.name))]!.id,
+    })),
+  ];
   const products: SeedProduct[] = [];
+  const productImages: SeedProductImage[] = [];
   for (let id = 1; id <= count; id++) {
     const categoryIndex = (id - 1) % departments.length;
     const department = departments[categoryIndex]!;
@@ -124,10 +150,21 @@ function planCatalog(random: Random, count: number, now: number) {
     const series = random.int(100, 999);
     // Prices spread log-normally around the department's typical price, ending in .99.
     const price = Math.max(99, Math.round((department.base * Math.exp(random.normal(0, 0.45))) / 100) * 100 - 1);
+    const sku = `${department.name.slice(0, 3).toUpperCase()}-${String(id).padStart(5, '0')}`;
+    const name = `${adjective} ${noun} ${series}`;
+    // Two pictures each, served by the store's image host: a front view (the featured one) and a detail.
+    const imageBase = `https://images.rtc.example/products/${sku.toLowerCase()}`;
+    productImages.push(
+      { productId: id, position: 0, url: `${imageBase}/front.jpg`, altText: name },
+      { productId: id, position: 1, url: `${imageBase}/detail.jpg`, altText: `${name}, close up` },
+    );
     products.push({
       id,
-      sku: `${department.name.slice(0, 3).toUpperCase()}-${String(id).padStart(5, '0')}`,
-      name: `${adjective} ${noun} ${series}`,
+      sku,
+      name,
+      handle: `${slugOf(name)}-${id}`,
+      // Every ninth product is on sale, a quarter off its former price.
+      compareAtAmount: id % 9 === 0 ? Math.round((price * 4) / 3) : null,
       description: `The ${adjective.toLowerCase()} ${noun.toLowerCase()} from our ${department.name.toLowerCase()} range, series ${series}.`,
       priceAmount: price,
       active: random.next() > 0.03,
@@ -135,7 +172,7 @@ function planCatalog(random: Random, count: number, now: number) {
       createdAt: new Date(now - random.int(31, 720) * day),
     });
   }
-  return { categories, products };
+  return { categories, products, productImages };
 }
 
 function planUsers(random: Random, customers: number, now: number, days: number): SeedUser[] {
@@ -174,7 +211,7 @@ export function planStore(options: SeedOptions): StorePlan {
   const { now: nowDate, timeZone, products: productCount = 2_000, customers = 5_000, orders: orderCount = 50_000, days = 30 } = options;
   const now = nowDate.getTime();
   const random = createRandom(options.seed ?? 20_261_125);
-  const { categories, products } = planCatalog(random, productCount, now);
+  const { categories, products, productImages } = planCatalog(random, productCount, now);
   const users = planUsers(random, customers, now, days);
   const stock: SeedStock[] = products.map((product) => {
     const roll = random.next();
@@ -231,5 +268,5 @@ export function planStore(options: SeedOptions): StorePlan {
       units: orderLines.reduce((sum, line) => sum + line.quantity, 0),
     };
   });
-  return { categories, products, users, stock, orders };
+  return { categories, products, productImages, users, stock, orders };
 }

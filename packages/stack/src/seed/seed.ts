@@ -63,6 +63,11 @@ async function seedCatalog(pool: Pool, plan: StorePlan, currency: string): Promi
     catalogSchema.products,
     plan.products.map((product) => ({ ...product, currency })),
   );
+  await insertChunked(
+    pool,
+    catalogSchema.productImages,
+    plan.productImages.map((image) => ({ ...image })),
+  );
 }
 
 async function seedInventory(pool: Pool, plan: StorePlan, now: Date): Promise<void> {
@@ -145,7 +150,7 @@ async function seedOrderFacts(pool: Pool, plan: StorePlan, currency: string): Pr
 
 const seededTables: Record<SubgraphName, readonly string[]> = {
   users: ['users', 'outbox'],
-  catalog: ['products', 'categories'],
+  catalog: ['product_images', 'products', 'categories'],
   inventory: ['stock_ledger', 'stock', 'outbox'],
   orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'customer_stats', 'outbox'],
   activity: ['order_facts'],
@@ -158,7 +163,7 @@ async function clearSeededTables(pools: Record<SubgraphName, Pool>): Promise<voi
 }
 
 /**
- * Fills an empty store with a realistic month of trading: 20 categories, 2,000 products, 5,000 customers
+ * Fills an empty store with a realistic month of trading: 20 departments in 4 top-level categories, 2,000 products with images, 5,000 customers
  * and 50,000 orders. Does nothing when the catalog already has products.
  */
 export async function seedIfEmpty(serverUrl: string, databases: Record<SubgraphName, string>, options: SeedRunOptions): Promise<boolean> {

@@ -26,7 +26,7 @@ describe('slugify', () => {
 
 describe('parseCreateCategory', () => {
   it('derives the slug from the name when none is given', () => {
-    expect(parseCreateCategory({ name: ' Garden Tools ' })).toEqual({ name: 'Garden Tools', slug: 'garden-tools', description: '' });
+    expect(parseCreateCategory({ name: ' Garden Tools ' })).toEqual({ name: 'Garden Tools', slug: 'garden-tools', description: '', parentId: null });
   });
 
   it('keeps a given slug', () => {
@@ -34,7 +34,12 @@ describe('parseCreateCategory', () => {
       name: 'Garden',
       slug: 'outdoor-2',
       description: 'Sun',
+      parentId: null,
     });
+  });
+
+  it('keeps the parent it is to be created under', () => {
+    expect(parseCreateCategory({ name: 'Knives', parentId: '7' }).parentId).toBe(7);
   });
 
   it.each([
@@ -44,6 +49,7 @@ describe('parseCreateCategory', () => {
     [{ name: '&&&' }, 'input.slug'],
     [{ name: 'Ok', slug: 'Not A Slug' }, 'input.slug'],
     [{ name: 'Ok', slug: 'double--dash' }, 'input.slug'],
+    [{ name: 'Ok', parentId: 'kitchen' }, 'input.parentId'],
     [{ name: 'Ok', description: 'd'.repeat(1001) }, 'input.description'],
   ])('refuses %j naming %s', (input, argument) => {
     expect(refusal(() => parseCreateCategory(input))).toMatch(new RegExp(`^${argument.replace('.', '\\.')}: `));

@@ -17,18 +17,38 @@ const valid = { sku: ' mug-blue.1 ', name: ' Blue Mug ', price: 1299, categoryId
 describe('parseCreateProduct', () => {
   it('normalizes the SKU to upper case, trims text and fills the defaults', () => {
     expect(parseCreateProduct(valid)).toEqual({
-      sku: 'MUG-BLUE.1',
-      name: 'Blue Mug',
-      description: '',
-      priceAmount: 1299,
-      currency: 'USD',
-      categoryId: 4,
-      active: true,
+      row: {
+        sku: 'MUG-BLUE.1',
+        name: 'Blue Mug',
+        description: '',
+        priceAmount: 1299,
+        currency: 'USD',
+        categoryId: 4,
+        active: true,
+        compareAtAmount: null,
+      },
+      handle: null,
+      images: [],
     });
   });
 
+  it('lower-cases a given handle and numbers the images by their place in the list', () => {
+    const parsed = parseCreateProduct({
+      ...valid,
+      handle: ' Blue-Mug ',
+      compareAtPrice: 1599,
+      images: [{ url: 'https://cdn.example.com/mug.jpg', altText: ' A blue mug ' }, { url: 'http://cdn.example.com/mug-2.jpg' }],
+    });
+    expect(parsed.handle).toBe('blue-mug');
+    expect(parsed.row.compareAtAmount).toBe(1599);
+    expect(parsed.images).toEqual([
+      { position: 0, url: 'https://cdn.example.com/mug.jpg', altText: 'A blue mug' },
+      { position: 1, url: 'http://cdn.example.com/mug-2.jpg', altText: '' },
+    ]);
+  });
+
   it('accepts a free product and another ISO currency', () => {
-    expect(parseCreateProduct({ ...valid, price: 0, currency: 'eur' })).toMatchObject({ priceAmount: 0, currency: 'EUR' });
+    expect(parseCreateProduct({ ...valid, price: 0, currency: 'eur' })).toMatchObject({ row: { priceAmount: 0, currency: 'EUR' } });
   });
 
   it.each([
@@ -45,20 +65,34 @@ describe('parseCreateProduct', () => {
     [{ currency: 'XXXX' }, 'input.currency'],
     [{ currency: 'ABC' }, 'input.currency'],
     [{ categoryId: 'kitchen' }, 'input.categoryId'],
+    [{ handle: 'two  words' }, 'input.handle'],
+    [{ handle: '-dash-first' }, 'input.handle'],
+    [{ handle: 'h'.repeat(201) }, 'input.handle'],
+    [{ compareAtPrice: 1299 }, 'input.compareAtPrice'],
+    [{ compareAtPrice: 1000 }, 'input.compareAtPrice'],
+    [{ images: [{ url: 'ftp://cdn.example.com/a.jpg' }] }, 'input.images.0.url'],
+    [{ images: [{ url: 'https://ok.example.com/a.jpg' }, { url: '/relative.jpg' }] }, 'input.images.1.url'],
+    [{ images: [{ url: 'https://ok.example.com/a.jpg', altText: 'a'.repeat(501) }] }, 'input.images.0.altText'],
+    [{ images: Array.from({ length: 21 }, () => ({ url: 'https://ok.example.com/a.jpg' })) }, 'input.images'],
   ])('refuses %j naming %s', (change, argument) => {
-    expect(refusal(() => parseCreateProduct({ ...valid, ...change }))).toMatch(new RegExp(`^${argument.replace('.', '\\.')}: `));
+    expect(refusal(() => parseCreateProduct({ ...valid, ...change }))).toMatch(new RegExp(`^${argument.replaceAll('.', '\\.')}: `));
   });
 });
 
 describe('parseUpdateProduct', () => {
   it('changes only the fields given', () => {
-    expect(parseUpdateProduct({ price: 999, active: false })).toEqual({ priceAmount: 999, active: false });
-    expect(parseUpdateProduct({ name: ' New ', description: '', categoryId: '2', currency: 'gbp' })).toEqual({
+    expect(parseUpdateProduct({ price: 999, active: false })).toEqual({ changes: { priceAmount: 999, active: false }, images: undefined });
+    expect(parseUpdateProduct({ name: ' New ', description: '', categoryId: '2', currency: 'gbp' }).changes).toEqual({
       name: 'New',
       description: '',
       categoryId: 2,
       currency: 'GBP',
     });
+  });
+
+  it('takes a product off sale with a null compare-at price, and clears its images with []', () => {
+    expect(parseUpdateProduct({ compareAtPrice: null })).toEqual({ changes: { compareAtAmount: null }, images: undefined });
+    expect(parseUpdateProduct({ images: [] })).toEqual({ changes: {}, images: [] });
   });
 
   it('refuses an update that changes nothing, naming input', () => {

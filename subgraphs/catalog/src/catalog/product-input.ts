@@ -1,5 +1,7 @@
 import { badInput, parseNumericId, refuseControlCharacters } from '@rtc/service-kit';
 import type { ProductRow } from '../db/schema';
+import { parseHandle } from './handles';
+import { parseProductImages, type NewProductImage, type ProductImageArgs } from './product-images';
 
 export const MAX_PRODUCT_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 5000;
@@ -50,6 +52,16 @@ export function parseCategoryReference(argument: string, id: string): number {
   return parsed;
 }
 
+/** A compare-at price is the former price a sale is measured against: it must be above the price it marks down. */
+export function checkCompareAtPrice(argument: string, price: number, compareAt: number | null): void {
+  if (compareAt !== null && compareAt <= price) throw badInput(argument, 'must be above the price (leave it out, or null, when not on sale)');
+}
+
+/** A handle as given: lower-cased (handles compare case-insensitively), then checked. */
+export function normalizeHandle(argument: string, handle: string): string {
+  return parseHandle(argument, handle.trim().toLowerCase());
+}
+
 export interface CreateProductArgs {
   readonly sku: string;
   readonly name: string;
@@ -58,12 +70,21 @@ export interface CreateProductArgs {
   readonly currency?: string | null;
   readonly categoryId: string;
   readonly active?: boolean | null;
+  readonly handle?: string | null;
+  readonly compareAtPrice?: number | null;
+  readonly images?: readonly ProductImageArgs[] | null;
 }
 
-export type NewProduct = Omit<ProductRow, 'id' | 'createdAt'>;
+/** A new product's row (without its handle when it is to be derived from the name) and its images. */
+export interface NewProduct {
+  readonly row: Omit<ProductRow, 'id' | 'createdAt' | 'handle'>;
+  /** null: derive one from the name. */
+  readonly handle: string | null;
+  readonly images: NewProductImage[];
+}
 
 export function parseCreateProduct(input: CreateProductArgs): NewProduct {
-  return {
+  const row = {
     sku: normalizeSku('input.sku', input.sku),
     name: validateProductName('input.name', input.name),
     description: validateDescription('input.description', input.description ?? ''),
@@ -71,6 +92,13 @@ export function parseCreateProduct(input: CreateProductArgs): NewProduct {
     currency: validateCurrency('input.currency', input.currency ?? 'USD'),
     categoryId: parseCategoryReference('input.categoryId', input.categoryId),
     active: input.active ?? true,
+    compareAtAmount: input.compareAtPrice === null || input.compareAtPrice === undefined ? null : validatePrice('input.compareAtPrice', input.compareAtPrice),
+  };
+  checkCompareAtPrice('input.compareAtPrice', row.priceAmount, row.compareAtAmount);
+  return {
+    row,
+    handle: input.handle === null || input.handle === undefined ? null : normalizeHandle('input.handle', input.handle),
+    images: parseProductImages('input.images', input.images ?? []),
   };
 }
 
@@ -81,23 +109,41 @@ export interface UpdateProductArgs {
   readonly currency?: string | null;
   readonly active?: boolean | null;
   readonly categoryId?: string | null;
+  readonly handle?: string | null;
+  /** null takes the product off sale. */
+  readonly compareAtPrice?: number | null;
+  readonly images?: readonly ProductImageArgs[] | null;
 }
 
-export type ProductChanges = Partial<Pick<ProductRow, 'name' | 'description' | 'priceAmount' | 'currency' | 'active' | 'categoryId'>>;
+export type ProductChanges = Partial<
+  Pick<ProductRow, 'name' | 'description' | 'priceAmount' | 'currency' | 'active' | 'categoryId' | 'handle' | 'compareAtAmount'>
+>;
+
+/** What an update writes: the row's changed columns, and the images that replace the current ones (undefined: kept). */
+export interface ProductUpdate {
+  readonly changes: ProductChanges;
+  readonly images: NewProductImage[] | undefined;
+}
 
 function given<T>(argument: string, value: T | null | undefined): T | undefined {
   if (value === null) throw badInput(argument, 'must not be null; leave it out to keep the current value');
   return value;
 }
 
-/** Omitted fields stay as they are; an explicit null is refused rather than guessed at. */
-export function parseUpdateProduct(input: UpdateProductArgs): ProductChanges {
+/**
+ * Omitted fields stay as they are; an explicit null is refused rather than guessed at, except for compareAtPrice,
+ * where null means "not on sale". The compare-at rule against the stored price is checked where the row is read.
+ */
+export function parseUpdateProduct(input: UpdateProductArgs): ProductUpdate {
   const name = given('input.name', input.name);
   const description = given('input.description', input.description);
   const price = given('input.price', input.price);
   const currency = given('input.currency', input.currency);
   const active = given('input.active', input.active);
   const categoryId = given('input.categoryId', input.categoryId);
+  const handle = given('input.handle', input.handle);
+  const images = given('input.images', input.images);
+  const compareAt = input.compareAtPrice;
   const changes: ProductChanges = {
     ...(name !== undefined && { name: validateProductName('input.name', name) }),
     ...(description !== undefined && { description: validateDescription('input.description', description) }),
@@ -105,7 +151,10 @@ export function parseUpdateProduct(input: UpdateProductArgs): ProductChanges {
     ...(currency !== undefined && { currency: validateCurrency('input.currency', currency) }),
     ...(active !== undefined && { active }),
     ...(categoryId !== undefined && { categoryId: parseCategoryReference('input.categoryId', categoryId) }),
+    ...(handle !== undefined && { handle: normalizeHandle('input.handle', handle) }),
+    ...(compareAt !== undefined && { compareAtAmount: compareAt === null ? null : validatePrice('input.compareAtPrice', compareAt) }),
   };
-  if (Object.keys(changes).length === 0) throw badInput('input', 'must change at least one field');
-  return changes;
+  const update = { changes, images: images === undefined ? undefined : parseProductImages('input.images', images) };
+  if (Object.keys(changes).length === 0 && update.images === undefined) throw badInput('input', 'must change at least one field');
+  return update;
 }

@@ -24,7 +24,26 @@ describe('parseProductListing', () => {
       minPrice: null,
       maxPrice: null,
       activeOnly: true,
+      onSale: null,
+      salesWindowEnd: null,
     });
+  });
+
+  it('falls back to NEWEST, with its cursors, when RELEVANCE has no search to rank', () => {
+    expect(parseProductListing({ sort: 'RELEVANCE' }).sort).toBe('NEWEST');
+    expect(parseProductListing({ sort: 'RELEVANCE', filter: { search: '  ' } }).sort).toBe('NEWEST');
+    expect(parseProductListing({ sort: 'RELEVANCE', filter: { search: 'lamp' } }).sort).toBe('RELEVANCE');
+    expect(refusal({ sort: 'RELEVANCE', after: encodeCursor(['RELEVANCE', 100, 7]) })).toMatch(/^after: .*another sort/);
+  });
+
+  it('ranks BEST_SELLING over the window ending at the last whole minute but one, and keeps the window of its cursor', () => {
+    const now = new Date('2026-03-01T12:34:56.789Z');
+    expect(parseProductListing({ sort: 'BEST_SELLING' }, now).salesWindowEnd).toEqual(new Date('2026-03-01T12:33:00.000Z'));
+    const windowEnd = Date.parse('2026-02-01T00:00:00.000Z');
+    const later = parseProductListing({ sort: 'BEST_SELLING', after: encodeCursor(['BEST_SELLING', `${windowEnd}:12`, 9]) }, now);
+    expect(later.salesWindowEnd).toEqual(new Date(windowEnd));
+    expect(later.after).toEqual({ key: { windowEnd: new Date(windowEnd), units: 12 }, id: 9 });
+    expect(refusal({ sort: 'BEST_SELLING', after: encodeCursor(['BEST_SELLING', 12, 9]) })).toBe('after: malformed cursor');
   });
 
   it('reads every filter', () => {

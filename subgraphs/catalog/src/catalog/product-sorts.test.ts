@@ -6,6 +6,8 @@ import { decodeProductCursor, productCursorKey } from './product-sorts';
 const row: ProductRow = {
   id: 42,
   sku: 'MUG-1',
+  handle: 'blue-mug',
+  compareAtAmount: null,
   name: 'Blue Mug',
   description: '',
   priceAmount: 1299,

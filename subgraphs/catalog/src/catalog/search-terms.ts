@@ -1,5 +1,6 @@
-/** How a search text becomes SQL: words through the FULLTEXT index, or a prefix of name or SKU. */
-export type SearchPlan = { readonly kind: 'words'; readonly booleanQuery: string } | { readonly kind: 'prefix'; readonly likePattern: string };
+/** How a search text becomes SQL: words through the FULLTEXT index (kept for ranking too), or a prefix of name or SKU. */
+export type SearchPlan =
+  { readonly kind: 'words'; readonly booleanQuery: string; readonly words: readonly string[] } | { readonly kind: 'prefix'; readonly likePattern: string };
 
 // InnoDB leaves these out of FULLTEXT indexes (innodb_ft_min_token_size, INNODB_FT_DEFAULT_STOPWORD);
 // a required (+) word the index never holds would make every search containing it come back empty.
@@ -63,6 +64,6 @@ export function planSearch(text: string): SearchPlan | null {
   const trimmed = text.trim();
   if (trimmed.length === 0) return null;
   const indexed = [...new Set(searchWords(trimmed))].filter((word) => word.length >= MIN_INDEXED_WORD_LENGTH && !innodbStopwords.has(word));
-  if (indexed.length > 0) return { kind: 'words', booleanQuery: indexed.map((word) => `+${word}*`).join(' ') };
+  if (indexed.length > 0) return { kind: 'words', booleanQuery: indexed.map((word) => `+${word}*`).join(' '), words: indexed };
   return { kind: 'prefix', likePattern: `${escapeLike(trimmed)}%` };
 }

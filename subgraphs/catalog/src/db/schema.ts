@@ -1,4 +1,20 @@
-import { boolean, bigint, char, datetime, index, int, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  bigint,
+  char,
+  check,
+  datetime,
+  index,
+  int,
+  mysqlTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  varchar,
+  type AnyMySqlColumn,
+} from 'drizzle-orm/mysql-core';
 import { defineOutboxTable } from '@rtc/service-kit';
 
 export const categories = mysqlTable(
@@ -8,11 +24,17 @@ export const categories = mysqlTable(
     name: varchar('name', { length: 100 }).notNull(),
     slug: varchar('slug', { length: 100 }).notNull(),
     description: varchar('description', { length: 1000 }).notNull().default(''),
+    // Set once, on creation, to a category that already exists: the tree can never hold a cycle.
+    parentId: bigint('parent_id', { mode: 'number', unsigned: true }).references((): AnyMySqlColumn => categories.id),
     createdAt: datetime('created_at', { mode: 'date', fsp: 3 })
       .notNull()
       .$defaultFn(() => new Date()),
   },
-  (table) => [uniqueIndex('categories_slug_unique').on(table.slug), index('categories_name_idx').on(table.name, table.id)],
+  (table) => [
+    uniqueIndex('categories_slug_unique').on(table.slug),
+    index('categories_name_idx').on(table.name, table.id),
+    index('categories_parent_idx').on(table.parentId, table.name, table.id),
+  ],
 );
 
 // The FULLTEXT index over name, sku and description (products_search_idx) lives in a custom migration:
@@ -22,11 +44,15 @@ export const products = mysqlTable(
   {
     id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
     sku: varchar('sku', { length: 64 }).notNull(),
+    /** URL handle: lower-case a-z, 0-9 and single dashes, unique. */
+    handle: varchar('handle', { length: 200 }).notNull(),
     name: varchar('name', { length: 200 }).notNull(),
     description: text('description')
       .notNull()
       .$defaultFn(() => ''),
     priceAmount: int('price_amount', { unsigned: true }).notNull(),
+    /** The former price a sale is measured against, in the same currency; null when not on sale. */
+    compareAtAmount: int('compare_at_amount', { unsigned: true }),
     currency: char('currency', { length: 3 }).notNull(),
     active: boolean('active').notNull().default(true),
     categoryId: bigint('category_id', { mode: 'number', unsigned: true })
@@ -39,16 +65,34 @@ export const products = mysqlTable(
   // One index per sort order, each ending in id: keyset pages walk an index instead of sorting.
   (table) => [
     uniqueIndex('products_sku_unique').on(table.sku),
+    uniqueIndex('products_handle_unique').on(table.handle),
     index('products_newest_idx').on(table.createdAt, table.id),
     index('products_price_idx').on(table.priceAmount, table.id),
     index('products_name_idx').on(table.name, table.id),
     index('products_category_idx').on(table.categoryId, table.createdAt, table.id),
+    // Named bare: MariaDB refuses table-qualified columns in a CHECK.
+    check('products_compare_at_above_price', sql`compare_at_amount IS NULL OR compare_at_amount > price_amount`),
   ],
+);
+
+/** A product's pictures, in the order a shop shows them; position 0 is the featured image. Stored as URLs, not files. */
+export const productImages = mysqlTable(
+  'product_images',
+  {
+    productId: bigint('product_id', { mode: 'number', unsigned: true })
+      .notNull()
+      .references(() => products.id),
+    position: smallint('position', { unsigned: true }).notNull(),
+    url: varchar('url', { length: 2048 }).notNull(),
+    altText: varchar('alt_text', { length: 500 }).notNull().default(''),
+  },
+  (table) => [primaryKey({ columns: [table.productId, table.position] })],
 );
 
 export const outbox = defineOutboxTable();
 
 export type CategoryRow = typeof categories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
+export type ProductImageRow = typeof productImages.$inferSelect;
 export type NewCategoryRow = typeof categories.$inferInsert;
 export type NewProductRow = typeof products.$inferInsert;

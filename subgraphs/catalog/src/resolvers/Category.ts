@@ -7,5 +7,8 @@ export const Category: CategoryResolvers = {
     return id === null ? null : categoryById.load(id);
   },
   id: (category) => String(category.id),
+  parent: (category, _args, { categoryById }) => (category.parentId === null ? null : categoryById.load(category.parentId)),
+  children: (category, _args, { childrenByCategoryId }) => childrenByCategoryId.load(category.id),
+  breadcrumbs: (category, _args, { categories }) => categories.breadcrumbs(category.id),
   products: (category, { first, after }, { products }) => products.list({ first, after, filter: { categoryId: String(category.id) }, sort: 'NEWEST' }),
 };

@@ -10,6 +10,10 @@ export const Product: ProductResolvers = {
   },
   id: (product) => String(product.id),
   price: (product) => ({ amount: product.priceAmount, currency: product.currency }),
+  compareAtPrice: (product) => (product.compareAtAmount === null ? null : { amount: product.compareAtAmount, currency: product.currency }),
+  onSale: (product) => product.compareAtAmount !== null,
+  images: (product, _args, { imagesByProductId }) => imagesByProductId.load(product.id),
+  featuredImage: async (product, _args, { imagesByProductId }) => (await imagesByProductId.load(product.id))[0] ?? null,
   category: async (product, _args, { categoryById }) => {
     const category = await categoryById.load(product.categoryId);
     // The foreign key makes a missing category impossible short of a broken database.

@@ -12,5 +12,7 @@ export const Query: QueryResolvers = {
     return productId === null ? null : shownTo(caller, await productById.load(productId));
   },
   productBySku: async (_parent, { sku }, { caller, products }) => shownTo(caller, await products.bySku(sku)),
-  categories: (_parent, _args, { categories }) => categories.list(),
+  productByHandle: async (_parent, { handle }, { caller, products }) => shownTo(caller, await products.byHandle(handle)),
+  categories: (_parent, { rootsOnly }, { categories }) => categories.list({ rootsOnly }),
+  categoryBySlug: (_parent, { slug }, { categories }) => categories.bySlug(slug),
 };

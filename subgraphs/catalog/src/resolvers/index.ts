@@ -5,6 +5,17 @@ import { CategoryFacet } from './CategoryFacet';
 import { Mutation } from './Mutation';
 import { Product } from './Product';
 import { ProductConnection } from './ProductConnection';
+import { ProductImage } from './ProductImage';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, Category, ProductConnection, CategoryFacet };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  Query,
+  Mutation,
+  Product,
+  Category,
+  ProductConnection,
+  ProductImage,
+  CategoryFacet,
+};

@@ -17,6 +17,7 @@ export function seededProduct(i: number, categoryIds: readonly number[]): NewPro
   const noun = nouns[(i * 3) % nouns.length]!;
   return {
     sku: `SKU-${String(i).padStart(5, '0')}`,
+    handle: `seeded-${i}`,
     name: `${adjectives[i % adjectives.length]} ${noun}`,
     description: `Handy ${noun.toLowerCase()} for everyday use.`,
     priceAmount: ((i * 37) % 25) * 100 + 99,
@@ -24,11 +25,16 @@ export function seededProduct(i: number, categoryIds: readonly number[]): NewPro
     active: i % 7 !== 0,
     categoryId: categoryIds[i % categoryIds.length]!,
     createdAt: new Date(SEED_START + (i % 40) * 60_000),
+    // Every fifth product is on sale.
+    compareAtAmount: i % 5 === 0 ? ((i * 37) % 25) * 100 + 599 : null,
   };
 }
 
 /** Bulk-inserts the seeded catalog straight into the tables, the way the stack's seeder does. */
-export async function seedCatalog(databaseUrl: string, extra: readonly Omit<NewProductRow, 'categoryId'>[] = []): Promise<number[]> {
+export async function seedCatalog(
+  databaseUrl: string,
+  extra: readonly (Omit<NewProductRow, 'categoryId' | 'handle'> & { handle?: string })[] = [],
+): Promise<number[]> {
   const pool = createMysqlPool({ url: databaseUrl, connectionLimit: 1 });
   try {
     const db = createCatalogDb(pool);
@@ -43,7 +49,7 @@ export async function seedCatalog(databaseUrl: string, extra: readonly Omit<NewP
     const categoryIds = (await db.select({ id: categories.id }).from(categories)).map((row) => row.id);
     const rows = [
       ...Array.from({ length: SEEDED_PRODUCTS }, (_, i) => seededProduct(i, categoryIds)),
-      ...extra.map((row) => ({ ...row, categoryId: categoryIds[0]! })),
+      ...extra.map((row, i) => ({ ...row, handle: row.handle ?? `extra-${i}`, categoryId: categoryIds[0]! })),
     ];
     for (let start = 0; start < rows.length; start += 500) {
       await db.insert(products).values(rows.slice(start, start + 500));

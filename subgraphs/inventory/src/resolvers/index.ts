@@ -6,7 +6,9 @@ import { Query } from './Query';
 import { Reservation, ReservationLine } from './Reservation';
 import { Stock } from './Stock';
 import { StockLevel } from './StockLevel';
+import { StockLevelConnection } from './StockLevelConnection';
 import { StockMovement } from './StockMovement';
+import { StockMovementConnection } from './StockMovementConnection';
 import { Subscription } from './Subscription';
 
 export const resolvers: Resolvers = {
@@ -17,7 +19,9 @@ export const resolvers: Resolvers = {
   Product,
   Stock,
   StockLevel,
+  StockLevelConnection,
   StockMovement,
+  StockMovementConnection,
   Reservation,
   ReservationLine,
 };

@@ -105,6 +105,25 @@ describe('stockLedger', () => {
   });
 });
 
+describe('totalCount', () => {
+  it('counts every low-stock level and every movement of a product, whatever the page, as SQL counts them', async () => {
+    const counted = `query($productId: ID!, $after: String) {
+      lowStock(first: 1, after: $after) { totalCount pageInfo { endCursor } }
+      stockLedger(productId: $productId, first: 1) { totalCount }
+      unknown: stockLedger(productId: "not-a-product", first: 1) { totalCount }
+    }`;
+    type Counted = { lowStock: { totalCount: number; pageInfo: { endCursor: string } }; stockLedger: { totalCount: number }; unknown: { totalCount: number } };
+    const [low] = await inventory.rows<{ n: number }>('SELECT COUNT(*) AS n FROM stock WHERE available <= low_stock_threshold');
+    const [moves] = await inventory.rows<{ n: number }>('SELECT COUNT(*) AS n FROM stock_ledger WHERE product_id = 302');
+    const first = await inventory.call<Counted>(counted, { productId: '302' }, asAdmin);
+    expect(first.data).toMatchObject({ lowStock: { totalCount: Number(low?.n) }, stockLedger: { totalCount: Number(moves?.n) }, unknown: { totalCount: 0 } });
+    expect(Number(low?.n)).toBe(4);
+    expect(Number(moves?.n)).toBe(3);
+    const later = await inventory.call<Counted>(counted, { productId: '302', after: first.data!.lowStock.pageInfo.endCursor }, asAdmin);
+    expect(later.data?.lowStock.totalCount).toBe(4);
+  });
+});
+
 describe('stock gauges', () => {
   it('counts low and sold-out products on /metrics', async () => {
     const text = await (await fetch(`${inventory.service.url}/metrics`)).text();

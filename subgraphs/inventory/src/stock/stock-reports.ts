@@ -1,5 +1,16 @@
-import { and, eq, lte } from 'drizzle-orm';
-import { badInput, decodeCursor, emptyConnection, keysetAfter, keysetOrder, pageSize, parseNumericId, toConnection, type Connection } from '@rtc/service-kit';
+import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import {
+  badInput,
+  decodeCursor,
+  emptyConnection,
+  keysetAfter,
+  keysetOrder,
+  pageSize,
+  parseNumericId,
+  toConnection,
+  withCount,
+  type CountedConnection,
+} from '@rtc/service-kit';
 import type { InventoryDb } from '../db/client';
 import { stock, stockLedger, type StockMovementRow, type StockRow } from '../db/schema';
 
@@ -8,10 +19,13 @@ export interface PageArgs {
   readonly after?: string | null;
 }
 
+export type StockLevelPage = CountedConnection<StockRow>;
+export type StockMovementPage = CountedConnection<StockMovementRow>;
+
 /** Staff reads: products low on stock and a product's ledger. */
 export interface StockReports {
-  lowStock(page: PageArgs): Promise<Connection<StockRow>>;
-  movements(productId: string, page: PageArgs): Promise<Connection<StockMovementRow>>;
+  lowStock(page: PageArgs): Promise<CountedConnection<StockRow>>;
+  movements(productId: string, page: PageArgs): Promise<CountedConnection<StockMovementRow>>;
 }
 
 function numericCursor(after: string | null | undefined, arity: number): number[] | null {
@@ -21,9 +35,16 @@ function numericCursor(after: string | null | undefined, arity: number): number[
   return key as number[];
 }
 
-const emptyPage = <T>(): Connection<T> => emptyConnection();
+const emptyPage = <T>(): CountedConnection<T> => withCount(emptyConnection(), () => Promise.resolve(0));
 
 export function createStockReports(db: InventoryDb): StockReports {
+  const countOf = async (table: typeof stock | typeof stockLedger, where: SQL | undefined) => {
+    const [row] = await db
+      .select({ count: sql<number>`COUNT(*)`.mapWith(Number) })
+      .from(table)
+      .where(where);
+    return row?.count ?? 0;
+  };
   return {
     async lowStock({ first, after }) {
       const size = pageSize(first);
@@ -44,7 +65,10 @@ export function createStockReports(db: InventoryDb): StockReports {
         )
         .orderBy(...keysetOrder('asc', [stock.available, stock.productId]))
         .limit(size + 1);
-      return toConnection(rows, size, (row) => [row.available, row.productId], cursor !== null);
+      return withCount(
+        toConnection(rows, size, (row) => [row.available, row.productId], cursor !== null),
+        () => countOf(stock, lte(stock.available, stock.lowStockThreshold)),
+      );
     },
 
     async movements(productId, { first, after }) {
@@ -58,7 +82,10 @@ export function createStockReports(db: InventoryDb): StockReports {
         .where(and(eq(stockLedger.productId, id), cursor ? keysetAfter('desc', [[stockLedger.id, cursor[0]]]) : undefined))
         .orderBy(...keysetOrder('desc', [stockLedger.id]))
         .limit(size + 1);
-      return toConnection(rows, size, (row) => [row.id], cursor !== null);
+      return withCount(
+        toConnection(rows, size, (row) => [row.id], cursor !== null),
+        () => countOf(stockLedger, eq(stockLedger.productId, id)),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, sqlQueryCount } from '@rtc/testkit';
+import { errorCodes, queryRows, sqlQueryCount } from '@rtc/testkit';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
 const placeOrder = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
@@ -106,6 +106,28 @@ describe('reading orders', () => {
     const tooMany = await stack.call(all, { first: 101 }, admin);
     expect(tooMany.errors?.[0]?.message).toBe('first: must be at most 100');
     expect(errorCodes(await stack.call('{ orders(after: "nonsense") { pageInfo { hasNextPage } } }', {}, admin))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('counts every order of a listing in totalCount, whatever the page, as SQL counts them', async () => {
+    const counted = 'query($status: OrderStatus, $after: String) { orders(first: 1, status: $status, after: $after) { totalCount pageInfo { endCursor } } }';
+    const [all] = await queryRows<{ n: number }>(stack.ordersDb.url, 'SELECT COUNT(*) AS n FROM orders');
+    const [pending] = await queryRows<{ n: number }>(stack.ordersDb.url, "SELECT COUNT(*) AS n FROM orders WHERE status = 'PENDING'");
+    const first = await stack.call<{ orders: { totalCount: number; pageInfo: { endCursor: string } } }>(counted, {}, admin);
+    expect(first.data!.orders.totalCount).toBe(Number(all?.n));
+    const second = await stack.call<{ orders: { totalCount: number } }>(counted, { after: first.data!.orders.pageInfo.endCursor }, admin);
+    expect(second.data!.orders.totalCount).toBe(Number(all?.n));
+    expect((await stack.call<{ orders: { totalCount: number } }>(counted, { status: 'PENDING' }, admin)).data!.orders.totalCount).toBe(Number(pending?.n));
+    const own = await stack.call<{ _entities: { orders: { totalCount: number } }[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders(first: 1) { totalCount } } } }',
+      {
+        r: [
+          { __typename: 'User', id: erin.userId },
+          { __typename: 'User', id: 'not-a-user' },
+        ],
+      },
+      admin,
+    );
+    expect(own.data!._entities.map((user) => user.orders.totalCount)).toEqual([erinOrders.length, 0]);
   });
 
   it('leaves subscriptions to the gateway', async () => {
