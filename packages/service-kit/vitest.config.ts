@@ -5,6 +5,7 @@ const unitFiles = [
   'src/bus.test.ts',
   'src/caller.test.ts',
   'src/loaders.test.ts',
+  'src/mutation-payload.test.ts',
   'src/scalars.test.ts',
   'src/single-flight.test.ts',
   'src/text-input.test.ts',

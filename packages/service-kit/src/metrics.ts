@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { mutationFailuresOf } from './mutation-payload';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export { Counter, Gauge, Histogram, Registry };
@@ -10,6 +11,8 @@ export interface ServiceMetrics {
   readonly registry: Registry;
   readonly graphqlRequests: Counter<'operation' | 'outcome'>;
   readonly graphqlDuration: Histogram<'operation'>;
+  /** Expected business failures mutations answered as typed results (OUT_OF_STOCK, PAYMENT_DECLINED...). */
+  readonly mutationFailures: Counter<'mutation' | 'code'>;
   readonly dbQueryDuration: Histogram;
   /** What /metrics serves, when not this registry alone: e.g. the sum over a cluster's worker processes. */
   readonly exposition?: () => Promise<string>;
@@ -32,6 +35,12 @@ export function createServiceMetrics(service: string, { defaults = true } = {}):
       help: 'GraphQL request duration by operation name',
       labelNames: ['operation'],
       buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    mutationFailures: new Counter({
+      name: 'rtc_mutation_failures_total',
+      help: 'Expected business failures answered in mutation payloads, by mutation and code',
+      labelNames: ['mutation', 'code'],
       registers: [registry],
     }),
     dbQueryDuration: new Histogram({
@@ -64,7 +73,10 @@ export function createMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin
       return {
         async willSendResponse(requestContext) {
           const operation = labelFor(requestContext.operationName ?? requestContext.request.operationName);
-          const outcome = requestContext.errors?.length ? 'error' : 'success';
+          // A typed business failure still fails the request, as it did when it was a GraphQL error.
+          const failures = mutationFailuresOf(requestContext.contextValue);
+          for (const { mutation, code } of failures) metrics.mutationFailures.inc({ mutation, code });
+          const outcome = requestContext.errors?.length || failures.length ? 'error' : 'success';
           metrics.graphqlRequests.inc({ operation, outcome });
           metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
         },

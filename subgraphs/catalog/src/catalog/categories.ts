@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { appendToOutbox, conflict, isDuplicateKey, runnerOnDrizzle } from '@rtc/service-kit';
+import { appendToOutbox, businessFailure, ErrorCode, isDuplicateKey, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
 import { categories, outbox, type CategoryRow } from '../db/schema';
 import { categoryChangedEvent } from './catalog-events';
@@ -24,7 +24,7 @@ export function createCategories(db: CatalogDb, onEventsWritten: () => void = ()
           return { ...values, id: result.insertId };
         });
       } catch (error) {
-        if (isDuplicateKey(error)) throw conflict(`A category with slug ${values.slug} already exists`);
+        if (isDuplicateKey(error)) throw businessFailure(ErrorCode.Conflict, `A category with slug ${values.slug} already exists`, { field: ['input', 'slug'] });
         throw error;
       }
       onEventsWritten();

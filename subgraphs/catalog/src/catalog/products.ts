@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { appendToOutbox, badInput, conflict, isDuplicateKey, isMissingReference, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
+import { appendToOutbox, badInput, businessFailure, ErrorCode, isDuplicateKey, isMissingReference, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
 import { outbox, products, type ProductRow } from '../db/schema';
 import { productChangedEvent } from './catalog-events';
@@ -19,7 +19,7 @@ export interface Products {
 }
 
 function writeFailure(error: unknown, sku?: string): unknown {
-  if (isDuplicateKey(error)) return conflict(`A product with SKU ${sku ?? ''} already exists`);
+  if (isDuplicateKey(error)) return businessFailure(ErrorCode.Conflict, `A product with SKU ${sku ?? ''} already exists`, { field: ['input', 'sku'] });
   if (isMissingReference(error)) return badInput('input.categoryId', 'no category has this id');
   return error;
 }
