@@ -46,7 +46,12 @@ describe('RTC observed by Prometheus', () => {
   };
 
   const cancel = async (token: string, orderId: string): Promise<void> => {
-    const result = await postGraphQL(stack.graphqlUrl, 'mutation Cancel($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id status } errors { code } } }', { id: orderId }, { token });
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation Cancel($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id status } errors { code } } }',
+      { id: orderId },
+      { token },
+    );
     if (failureCodes(result).length > 0) throw new Error(`cancelOrder failed: ${JSON.stringify(result.errors ?? result.data)}`);
   };
 

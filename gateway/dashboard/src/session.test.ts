@@ -14,7 +14,14 @@ const session: Session = sessionFrom({
 describe('dashboard session', () => {
   it("throws a payload's typed failure with its code, as a GraphQL error's", () => {
     const refused = () =>
-      sessionFrom({ token: null, expiresAt: null, refreshToken: null, refreshExpiresAt: null, user: null, errors: [{ code: 'UNAUTHENTICATED', message: 'Email or password is wrong' }] });
+      sessionFrom({
+        token: null,
+        expiresAt: null,
+        refreshToken: null,
+        refreshExpiresAt: null,
+        user: null,
+        errors: [{ code: 'UNAUTHENTICATED', message: 'Email or password is wrong' }],
+      });
     expect(refused).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED', unauthenticated: true }));
   });
 

@@ -35,7 +35,8 @@ const addToCart = 'mutation($id: ID!, $quantity: Int!) { addToCart(productId: $i
 const signUp = 'mutation($input: SignUpInput!) { signUp(input: $input) { token errors { code } } }';
 const createProduct = 'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }';
 const createCategory = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }';
-const restock = 'mutation($id: ID!, $reason: String!) { restock(input: { productId: $id, quantity: 1, reason: $reason }) { stock { available } errors { code } } }';
+const restock =
+  'mutation($id: ID!, $reason: String!) { restock(input: { productId: $id, quantity: 1, reason: $reason }) { stock { available } errors { code } } }';
 
 beforeAll(async () => {
   stack = await startTestStack();

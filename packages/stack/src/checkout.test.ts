@@ -84,7 +84,10 @@ describe('checkout through the gateway', () => {
       { productId: scarce!.id, quantity: 2 },
     ]);
     expect(result.errors).toBeUndefined();
-    expect(result.data?.placeOrder).toEqual({ order: null, errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce!.id}`, productIds: [scarce!.id] }] });
+    expect(result.data?.placeOrder).toEqual({
+      order: null,
+      errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce!.id}`, productIds: [scarce!.id] }],
+    });
     expect(await stockOf(plenty!.id)).toEqual({ on_hand: 10, reserved: 0, available: 10 });
     expect(await stockOf(scarce!.id)).toEqual({ on_hand: 1, reserved: 0, available: 1 });
     const [count] = await queryRows<{ n: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [customer.id]);

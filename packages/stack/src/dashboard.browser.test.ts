@@ -286,7 +286,12 @@ describe('live dashboard in a real browser', () => {
     expect(netRevenue(paid)).toBeCloseTo(netRevenue(before) + 25, 2);
     expect([paid.orders, paid.revenue]).toEqual([before.orders, before.revenue]);
 
-    const cancelled = await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }', { id: placed.id }, { token: admin.token });
+    const cancelled = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }',
+      { id: placed.id },
+      { token: admin.token },
+    );
     expect(failureCodes(cancelled)).toEqual([]);
     await page.waitForSelector(`${row}[data-payment-status="REFUNDED"]`, { timeout: 8_000 });
     expect(await page.textContent(row)).toBe('Refunded');

@@ -72,7 +72,12 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
   it('lets only an admin disable an account', async () => {
     const analyst = await stack.createUser('ANALYST');
     const customer = await stack.createUser('CUSTOMER');
-    const result = await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { disableUser(input: { id: $id }) { user { id } errors { code } } }', { id: customer.id }, { token: analyst.token });
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { disableUser(input: { id: $id }) { user { id } errors { code } } }',
+      { id: customer.id },
+      { token: analyst.token },
+    );
     expect(errorCodes(result)).toEqual(['FORBIDDEN']);
     expect((await me(customer.token)).data?.me?.id).toBe(customer.id);
   });
@@ -95,7 +100,9 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
 
   it('revokes the access tokens of a user who logs out everywhere', async () => {
     const customer = await stack.createUser('CUSTOMER');
-    expect((await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere { loggedOut errors { code } } }', {}, { token: customer.token })).data).toEqual({ logOutEverywhere: { loggedOut: true, errors: [] } });
+    expect((await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere { loggedOut errors { code } } }', {}, { token: customer.token })).data).toEqual({
+      logOutEverywhere: { loggedOut: true, errors: [] },
+    });
     await eventually(async () => (await me(customer.token)).status === 401);
   });
 
@@ -218,7 +225,12 @@ describe('live updates resolved with the rights of their subscribers', () => {
       { id: orderId },
     );
     await settle();
-    await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: orderId }, { token: customer.token });
+    await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }',
+      { id: orderId },
+      { token: customer.token },
+    );
     const update = await status.next();
     expect(update.errors).toBeUndefined();
     expect(update.data!.orderStatus).toEqual({ status: 'CANCELLED', order: { id: orderId, user: { email: row!.email } } });

@@ -198,7 +198,12 @@ describe('live sales over graphql-ws', () => {
     const refused = connect(stranger.token).subscribe('subscription($id: ID!) { orderStatus(orderId: $id) { status } }', { id: orderId });
     expect(JSON.stringify(await refused.failure())).toContain('FORBIDDEN');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: orderId }, { token: customer.token });
+    await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }',
+      { id: orderId },
+      { token: customer.token },
+    );
     expect((await owner.next()).data!.orderStatus).toMatchObject({ status: 'CANCELLED', previousStatus: 'PENDING' });
     owner.stop();
   });

@@ -128,7 +128,10 @@ describe('the response cache of anonymous public reads', () => {
   it('shows a restock on the next read once its event arrives', async () => {
     const product = products[2]!;
     const before = nodeOf(dataOf(await postGraphQL<ListingData>(graphqlUrl, listing)), product.id).stock.available;
-    await asAdmin('mutation Restock($id: ID!) { restock(input: { productId: $id, quantity: 7, reason: "delivery" }) { stock { available } errors { code } } }', { id: product.id });
+    await asAdmin(
+      'mutation Restock($id: ID!) { restock(input: { productId: $id, quantity: 7, reason: "delivery" }) { stock { available } errors { code } } }',
+      { id: product.id },
+    );
     const data = await listingOnceItShows((seen) => nodeOf(seen, product.id).stock.available === before + 7);
     expect(nodeOf(data, product.id).stock.available).toBe(before + 7);
   }, 30_000);

@@ -37,9 +37,12 @@ describe('a storefront through the gateway', () => {
   it('signs up and sees its own email, updates its profile, and changes its password ending the old session', async () => {
     const email = `shopper.${Date.now()}@example.com`;
     shopper = (
-      await call<{ signUp: typeof shopper }>('mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id email } errors { code } } }', {
-        input: { email, password: 'shopper password 1', name: 'Shopper' },
-      })
+      await call<{ signUp: typeof shopper }>(
+        'mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id email } errors { code } } }',
+        {
+          input: { email, password: 'shopper password 1', name: 'Shopper' },
+        },
+      )
     ).signUp;
     expect(shopper.user.email).toBe(email);
     const profile = await call<{ updateProfile: { user: { name: string } } }>(
@@ -53,7 +56,9 @@ describe('a storefront through the gateway', () => {
       {},
       shopper.token,
     );
-    const stale = await postGraphQL(stack.graphqlUrl, 'mutation($r: String!) { refreshSession(input: { refreshToken: $r }) { token errors { code } } }', { r: shopper.refreshToken });
+    const stale = await postGraphQL(stack.graphqlUrl, 'mutation($r: String!) { refreshSession(input: { refreshToken: $r }) { token errors { code } } }', {
+      r: shopper.refreshToken,
+    });
     expect(stale.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     shopper = changed.changePassword;
     expect(shopper.user.email).toBe(email);
@@ -141,24 +146,35 @@ describe('a storefront through the gateway', () => {
 
   it('switches on typed failures: each names what went wrong, leaves its result null and writes nothing', async () => {
     type Payload = { errors: { code: string; field: string[] | null; productIds?: string[] | null }[] } & Record<string, unknown>;
-    const wrong = await call<{ logIn: Payload }>(
-      'mutation($input: LogInInput!) { logIn(input: $input) { token errors { code field } } }',
-      { input: { email: shopper.user.email, password: 'not the password' } },
-    );
+    const wrong = await call<{ logIn: Payload }>('mutation($input: LogInInput!) { logIn(input: $input) { token errors { code field } } }', {
+      input: { email: shopper.user.email, password: 'not the password' },
+    });
     expect(wrong.logIn).toEqual({ token: null, errors: [{ code: 'UNAUTHENTICATED', field: null }] });
 
     const kettle = products[3]!;
     const order = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code field productIds } } }';
-    const short = await call<{ placeOrder: Payload }>(order, { input: { idempotencyKey: 'too-many-kettles', lines: [{ productId: kettle.id, quantity: 51 }] } }, shopper.token);
+    const short = await call<{ placeOrder: Payload }>(
+      order,
+      { input: { idempotencyKey: 'too-many-kettles', lines: [{ productId: kettle.id, quantity: 51 }] } },
+      shopper.token,
+    );
     expect(short.placeOrder).toEqual({ order: null, errors: [{ code: 'OUT_OF_STOCK', field: null, productIds: [kettle.id] }] });
     const empty = await call<{ placeOrder: Payload }>(order, { input: { idempotencyKey: 'empty-cart', fromCart: true } }, shopper.token);
     expect(empty.placeOrder).toEqual({ order: null, errors: [{ code: 'CART_EMPTY', field: ['input', 'fromCart'], productIds: null }] });
 
     const placed = await placeOrder(stack.graphqlUrl, shopper.token, [{ productId: kettle.id, quantity: 1 }]);
     const orderId = placed.data!.placeOrder.order!.id;
-    const reused = await call<{ placeOrder: Payload }>(order, { input: { idempotencyKey: 'kettle-key', lines: [{ productId: kettle.id, quantity: 1 }] } }, shopper.token);
+    const reused = await call<{ placeOrder: Payload }>(
+      order,
+      { input: { idempotencyKey: 'kettle-key', lines: [{ productId: kettle.id, quantity: 1 }] } },
+      shopper.token,
+    );
     expect(reused.placeOrder.errors).toEqual([]);
-    const again = await call<{ placeOrder: Payload }>(order, { input: { idempotencyKey: 'kettle-key', lines: [{ productId: kettle.id, quantity: 2 }] } }, shopper.token);
+    const again = await call<{ placeOrder: Payload }>(
+      order,
+      { input: { idempotencyKey: 'kettle-key', lines: [{ productId: kettle.id, quantity: 2 }] } },
+      shopper.token,
+    );
     expect(again.placeOrder.errors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'], productIds: null }]);
 
     const pay = 'mutation($input: PayOrderInput!) { payOrder(input: $input) { order { status } errors { code } } }';
@@ -171,7 +187,9 @@ describe('a storefront through the gateway', () => {
     const [stock] = await queryRows<{ available: number }>(stack.databaseUrl('inventory'), 'SELECT available FROM stock WHERE product_id = ?', [kettle.id]);
     // The cancelled order's kettle came back; the kettle-key order holds one, its refused second payload nothing.
     expect(stock!.available).toBe(50 - 1);
-    const [paid] = await queryRows<{ n: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders WHERE id = ? AND paid_at IS NOT NULL', [orderId]);
+    const [paid] = await queryRows<{ n: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders WHERE id = ? AND paid_at IS NOT NULL', [
+      orderId,
+    ]);
     expect(Number(paid!.n)).toBe(0);
   });
 });

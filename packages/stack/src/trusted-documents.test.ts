@@ -46,13 +46,21 @@ beforeAll(async () => {
   // The admin's catalog tools are not among the dashboard's or simulator's documents: set up in-process, as the gateway's own operations run.
   const asAdmin = { userId: admin.id, role: 'ADMIN' as const };
   const tag = randomBytes(3).toString('hex');
-  const category = await stack.gateway.runAs(asAdmin, 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }', {
-    input: { name: `Lamps ${tag}` },
-  });
+  const category = await stack.gateway.runAs(
+    asAdmin,
+    'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }',
+    {
+      input: { name: `Lamps ${tag}` },
+    },
+  );
   const categoryId = (category.data as { createCategory: { category: { id: string } } }).createCategory.category.id;
-  const product = await stack.gateway.runAs(asAdmin, 'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }', {
-    input: { sku: `LAMP-${tag}`, name: 'Brass Reading Lamp', price: 4_200, categoryId },
-  });
+  const product = await stack.gateway.runAs(
+    asAdmin,
+    'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }',
+    {
+      input: { sku: `LAMP-${tag}`, name: 'Brass Reading Lamp', price: 4_200, categoryId },
+    },
+  );
   productId = (product.data as { createProduct: { product: { id: string } } }).createProduct.product.id;
 });
 

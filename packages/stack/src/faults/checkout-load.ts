@@ -217,7 +217,14 @@ export function createCheckoutLoad({
         });
       }
       if (orderId && (payload?.errors ?? []).length > 0) {
-        errors.push({ where: 'placeOrder', httpStatus: answer.status, code: null, message: 'an order and a typed failure together', raw: answer.text.slice(0, 500), dataNull: false });
+        errors.push({
+          where: 'placeOrder',
+          httpStatus: answer.status,
+          code: null,
+          message: 'an order and a typed failure together',
+          raw: answer.text.slice(0, 500),
+          dataNull: false,
+        });
       }
       if (!orderId && errors.length === 0) {
         errors.push({

@@ -296,7 +296,8 @@ const mutations: Row[] = [
   { field: 'logOutEverywhere', operation: 'mutation { logOutEverywhere { loggedOut errors { code } } }', outcomes: [U, ok, ok, ok, ok, U], spendsCaller: true },
   {
     field: 'changePassword',
-    operation: 'mutation($current: String!) { changePassword(input: { currentPassword: $current, newPassword: "table-password-456" }) { token user { id } errors { code } } }',
+    operation:
+      'mutation($current: String!) { changePassword(input: { currentPassword: $current, newPassword: "table-password-456" }) { token user { id } errors { code } } }',
     variables: (fx) => ({ current: fx.credentials.password }),
     outcomes: [U, ok, ok, ok, ok, U],
     spendsCaller: true,
@@ -315,7 +316,8 @@ const mutations: Row[] = [
   },
   {
     field: 'completePasswordReset',
-    operation: 'mutation($token: String!) { completePasswordReset(input: { token: $token, newPassword: "table-password-789" }) { token user { id } errors { code } } }',
+    operation:
+      'mutation($token: String!) { completePasswordReset(input: { token: $token, newPassword: "table-password-789" }) { token user { id } errors { code } } }',
     variables: async (fx) => ({ token: await resetTokenFor((await fx.newUser()).id) }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
@@ -461,7 +463,12 @@ beforeAll(async () => {
     async freshOrder(status) {
       const placed = await placeOrder(stack.graphqlUrl, cast.customer.token, [{ productId: cast.product.id, quantity: 1 }]);
       const id = placed.data!.placeOrder.order!.id;
-      if (status !== 'PENDING') await act('mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }', id, cast.customer.token);
+      if (status !== 'PENDING')
+        await act(
+          'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }',
+          id,
+          cast.customer.token,
+        );
       if (status === 'SHIPPED') await act('mutation($id: ID!) { shipOrder(input: { orderId: $id }) { order { id } errors { code } } }', id, cast.admin.token);
       return id;
     },

@@ -65,6 +65,11 @@ export async function selectionForMutation(stack: TestStack, name: string): Prom
 /** Disables an account through the ADMIN mutation `disableUser(input: { id })`, whatever type it returns. */
 export async function disableAccount(stack: TestStack, adminToken: string, userId: string): Promise<void> {
   const selection = await selectionForMutation(stack, 'disableUser');
-  const result = await postGraphQL(stack.graphqlUrl, `mutation($id: ID!) { disableUser(input: { id: $id }) ${selection} }`, { id: userId }, { token: adminToken });
+  const result = await postGraphQL(
+    stack.graphqlUrl,
+    `mutation($id: ID!) { disableUser(input: { id: $id }) ${selection} }`,
+    { id: userId },
+    { token: adminToken },
+  );
   if (result.errors) throw new Error(`disableUser failed: ${JSON.stringify(result.errors)}`);
 }

@@ -175,7 +175,10 @@ describe('malformed JSON and wrong content types', () => {
     {
       name: 'refuses a mutation sent by GET',
       run: async () =>
-        expectRefused(await viaGet({ query: 'mutation { logIn(input: { email: "a@b.c", password: "x" }) { token errors { code } } }' }), { codes: [BadRequest], status: 405 }),
+        expectRefused(await viaGet({ query: 'mutation { logIn(input: { email: "a@b.c", password: "x" }) { token errors { code } } }' }), {
+          codes: [BadRequest],
+          status: 405,
+        }),
     },
     { name: 'refuses a GET without a query', run: async () => expectRefused(await viaGet({}), { codes: [BadRequest], status: 400 }) },
     {
@@ -477,21 +480,41 @@ describe('IDOR across customers', () => {
     },
     {
       name: "refuses to cancel another customer's order",
-      run: async () => expectRefused(await asOther('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: cast.orderId }), forbidden),
+      run: async () =>
+        expectRefused(
+          await asOther('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: cast.orderId }),
+          forbidden,
+        ),
     },
     {
       name: "refuses to pay another customer's order",
       run: async () =>
-        expectRefused(await asOther('mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { status } errors { code } } }', { id: cast.orderId }), forbidden),
+        expectRefused(
+          await asOther('mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { status } errors { code } } }', {
+            id: cast.orderId,
+          }),
+          forbidden,
+        ),
     },
     {
       name: 'refuses a customer shipping an order',
-      run: async () => expectRefused(await asOther('mutation($id: ID!) { shipOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: cast.orderId }), forbidden),
+      run: async () =>
+        expectRefused(
+          await asOther('mutation($id: ID!) { shipOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: cast.orderId }),
+          forbidden,
+        ),
     },
     {
       name: "refuses an analyst cancelling a customer's order",
       run: async () =>
-        expectRefused(await gql('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }', { id: cast.orderId }, cast.analyst.token), forbidden),
+        expectRefused(
+          await gql(
+            'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }',
+            { id: cast.orderId },
+            cast.analyst.token,
+          ),
+          forbidden,
+        ),
     },
     {
       name: "hides another customer's account and orders",
@@ -571,12 +594,28 @@ describe('quantities and client-supplied prices', () => {
   const adminInput: [string, string, Record<string, unknown>][] = [
     ['a negative restock', 'mutation($p: ID!) { restock(input: { productId: $p, quantity: -5, reason: "x" }) { stock { available } errors { code } } }', {}],
     ['a restock of zero', 'mutation($p: ID!) { restock(input: { productId: $p, quantity: 0, reason: "x" }) { stock { available } errors { code } } }', {}],
-    ['a restock of the largest Int', 'mutation($p: ID!) { restock(input: { productId: $p, quantity: 2147483647, reason: "x" }) { stock { available } errors { code } } }', {}],
+    [
+      'a restock of the largest Int',
+      'mutation($p: ID!) { restock(input: { productId: $p, quantity: 2147483647, reason: "x" }) { stock { available } errors { code } } }',
+      {},
+    ],
     ['an adjustment of zero', 'mutation($p: ID!) { adjustStock(input: { productId: $p, delta: 0, reason: "x" }) { stock { available } errors { code } } }', {}],
-    ['an adjustment over 100,000', 'mutation($p: ID!) { adjustStock(input: { productId: $p, delta: 100001, reason: "x" }) { stock { available } errors { code } } }', {}],
-    ['a negative low-stock threshold', 'mutation($p: ID!) { setLowStockThreshold(input: { productId: $p, threshold: -1 }) { stock { available } errors { code } } }', {}],
+    [
+      'an adjustment over 100,000',
+      'mutation($p: ID!) { adjustStock(input: { productId: $p, delta: 100001, reason: "x" }) { stock { available } errors { code } } }',
+      {},
+    ],
+    [
+      'a negative low-stock threshold',
+      'mutation($p: ID!) { setLowStockThreshold(input: { productId: $p, threshold: -1 }) { stock { available } errors { code } } }',
+      {},
+    ],
     ['a negative price', 'mutation($p: ID!) { updateProduct(input: { id: $p, price: -100 }) { product { id } errors { code } } }', {}],
-    ['a price beyond 32 bits', 'mutation($p: ID!, $price: Int) { updateProduct(input: { id: $p, price: $price }) { product { id } errors { code } } }', { price: 2 ** 31 }],
+    [
+      'a price beyond 32 bits',
+      'mutation($p: ID!, $price: Int) { updateProduct(input: { id: $p, price: $price }) { product { id } errors { code } } }',
+      { price: 2 ** 31 },
+    ],
   ];
   hostileCases(
     adminInput.map(([what, query, variables]) => ({
@@ -607,7 +646,11 @@ describe('quantities and client-supplied prices', () => {
       name: 'refuses an order line carrying its own unit price',
       run: async () =>
         expectRefused(
-          await gql('mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }', { input: lineWith({ unitPrice: 1 }) }, cast.otherCustomer.token),
+          await gql(
+            'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }',
+            { input: lineWith({ unitPrice: 1 }) },
+            cast.otherCustomer.token,
+          ),
           refusedInput,
         ),
     },
@@ -634,9 +677,16 @@ describe('quantities and client-supplied prices', () => {
     {
       name: 'refuses a customer setting a price',
       run: async () =>
-        expectRefused(await gql('mutation($p: ID!) { updateProduct(input: { id: $p, price: 1 }) { product { id } errors { code } } }', { p: cast.product.id }, cast.otherCustomer.token), {
-          codes: ['FORBIDDEN'],
-        }),
+        expectRefused(
+          await gql(
+            'mutation($p: ID!) { updateProduct(input: { id: $p, price: 1 }) { product { id } errors { code } } }',
+            { p: cast.product.id },
+            cast.otherCustomer.token,
+          ),
+          {
+            codes: ['FORBIDDEN'],
+          },
+        ),
     },
     {
       name: 'refuses a withdrawn product in an order',
@@ -665,18 +715,34 @@ describe('SQL-like, control-character and 10,000-character strings', () => {
     ['an SQL-like email at log-in', () => gql('mutation { logIn(input: { email: "\' OR 1=1 --", password: "x" }) { token errors { code } } }')],
     ['a name of control characters', () => signUp({ name: '\u0000\u0007\u001b[2J' })],
     ['a name with a NUL inside', () => signUp({ name: 'Ada\u0000Lovelace' })],
-    ['a category name of control characters', () => gql('mutation { createCategory(input: { name: "\\u0000\\u001b[31m" }) { category { id } errors { code } } }', {}, cast.admin.token)],
+    [
+      'a category name of control characters',
+      () => gql('mutation { createCategory(input: { name: "\\u0000\\u001b[31m" }) { category { id } errors { code } } }', {}, cast.admin.token),
+    ],
     ['a 10,000-character name at sign-up', () => signUp({ name: long })],
     ['a 10,000-character email', () => signUp({ email: `${long}@test.rtc.example` })],
     ['a 10,000-character password', () => signUp({ password: long })],
-    ['a 10,000-character category name', () => gql('mutation($n: String!) { createCategory(input: { name: $n }) { category { id } errors { code } } }', { n: long }, cast.admin.token)],
+    [
+      'a 10,000-character category name',
+      () => gql('mutation($n: String!) { createCategory(input: { name: $n }) { category { id } errors { code } } }', { n: long }, cast.admin.token),
+    ],
     [
       'a 10,000-character product name',
-      () => gql('mutation($n: String!, $c: ID!) { updateProduct(input: { id: $c, name: $n }) { product { id } errors { code } } }', { n: long, c: cast.product.id }, cast.admin.token),
+      () =>
+        gql(
+          'mutation($n: String!, $c: ID!) { updateProduct(input: { id: $c, name: $n }) { product { id } errors { code } } }',
+          { n: long, c: cast.product.id },
+          cast.admin.token,
+        ),
     ],
     [
       'a 10,000-character SKU',
-      () => gql('mutation($s: String!) { createProduct(input: { sku: $s, name: "x", price: 100, categoryId: "1" }) { product { id } errors { code } } }', { s: long }, cast.admin.token),
+      () =>
+        gql(
+          'mutation($s: String!) { createProduct(input: { sku: $s, name: "x", price: 100, categoryId: "1" }) { product { id } errors { code } } }',
+          { s: long },
+          cast.admin.token,
+        ),
     ],
     [
       'a 10,000-character idempotency key',
@@ -689,7 +755,12 @@ describe('SQL-like, control-character and 10,000-character strings', () => {
     ],
     [
       'a 10,000-character payment token',
-      () => gql('mutation($id: ID!, $t: String!) { payOrder(input: { orderId: $id, paymentToken: $t }) { order { id } errors { code } } }', { id: cast.orderId, t: long }, cast.customer.token),
+      () =>
+        gql(
+          'mutation($id: ID!, $t: String!) { payOrder(input: { orderId: $id, paymentToken: $t }) { order { id } errors { code } } }',
+          { id: cast.orderId, t: long },
+          cast.customer.token,
+        ),
     ],
     [
       'a 10,000-character stock reason',

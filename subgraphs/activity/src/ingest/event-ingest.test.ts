@@ -73,7 +73,9 @@ describe('trackEvents', () => {
     expect(result.data?.trackEvents).toEqual({
       accepted: null,
       duplicates: null,
-      errors: [{ code: 'OCCURRED_AT_OUT_OF_RANGE', message: 'input.events[1].occurredAt: must not be in the future', field: ['input', 'events', '1', 'occurredAt'] }],
+      errors: [
+        { code: 'OCCURRED_AT_OUT_OF_RANGE', message: 'input.events[1].occurredAt: must not be in the future', field: ['input', 'events', '1', 'occurredAt'] },
+      ],
     });
     expect(await activity.rows('SELECT id FROM behaviour_events WHERE session_id = ?', [session])).toEqual([]);
     expect(await activity.rows('SELECT session_id FROM sessions WHERE session_id = ?', [session])).toEqual([]);

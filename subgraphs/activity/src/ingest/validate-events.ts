@@ -58,7 +58,11 @@ export class EventRejection extends GraphQLError {
     index?: number,
   ) {
     super(`${argument}: ${message}`, {
-      extensions: { code: reason === 'timestamp' ? occurredAtOutOfRange : ErrorCode.BadUserInput, argumentName: argument, ...(index === undefined ? {} : { index }) },
+      extensions: {
+        code: reason === 'timestamp' ? occurredAtOutOfRange : ErrorCode.BadUserInput,
+        argumentName: argument,
+        ...(index === undefined ? {} : { index }),
+      },
     });
   }
 }

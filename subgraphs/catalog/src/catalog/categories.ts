@@ -24,7 +24,8 @@ export function createCategories(db: CatalogDb, onEventsWritten: () => void = ()
           return { ...values, id: result.insertId };
         });
       } catch (error) {
-        if (isDuplicateKey(error)) throw businessFailure(ErrorCode.Conflict, `A category with slug ${values.slug} already exists`, { field: ['input', 'slug'] });
+        if (isDuplicateKey(error))
+          throw businessFailure(ErrorCode.Conflict, `A category with slug ${values.slug} already exists`, { field: ['input', 'slug'] });
         throw error;
       }
       onEventsWritten();

@@ -1,5 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { appendToOutbox, badInput, businessFailure, ErrorCode, isDuplicateKey, isMissingReference, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
+import {
+  appendToOutbox,
+  badInput,
+  businessFailure,
+  ErrorCode,
+  isDuplicateKey,
+  isMissingReference,
+  notFound,
+  parseNumericId,
+  runnerOnDrizzle,
+} from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
 import { outbox, products, type ProductRow } from '../db/schema';
 import { productChangedEvent } from './catalog-events';

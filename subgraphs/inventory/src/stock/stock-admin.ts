@@ -43,7 +43,10 @@ export function createStockAdmin({ db, onEventsWritten, now = () => new Date() }
             .set({ onHand: sql`${stock.onHand} + ${delta}`, available: sql`${stock.available} + ${delta}`, updatedAt: at })
             .where(and(eq(stock.productId, productId), gte(stock.available, -delta)));
           if (result.affectedRows === 0) {
-            throw businessFailure(ErrorCode.OutOfStock, 'The change would take available stock below zero', { field: ['input', 'delta'], productIds: [String(productId)] });
+            throw businessFailure(ErrorCode.OutOfStock, 'The change would take available stock below zero', {
+              field: ['input', 'delta'],
+              productIds: [String(productId)],
+            });
           }
         }
         const rows = await recordMovements(runnerOnDrizzle(tx), [{ productId, kind, deltaOnHand: delta, deltaAvailable: delta, reason }], actor, at);

@@ -406,7 +406,11 @@ describe('sales analytics against the raw orders table', () => {
       ids.push(result.data!.placeOrder.order.id);
     }
     const pay = async (id: string | undefined, userId: string) => {
-      const result = await stack.call('mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }', { id }, { userId });
+      const result = await stack.call(
+        'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }',
+        { id },
+        { userId },
+      );
       expect(result.errors).toBeUndefined();
     };
     await pay(ids[0], '600');

@@ -187,7 +187,11 @@ describe('placeOrder', () => {
       { productId: kettle, quantity: 1 },
       { productId: lamp, quantity: 1 },
     ];
-    const again = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input: { ...input, lines: reordered } }, { userId: '110' });
+    const again = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(
+      placeOrder,
+      { input: { ...input, lines: reordered } },
+      { userId: '110' },
+    );
     expect(again.errors).toBeUndefined();
     expect(again.data?.placeOrder.order?.id).toBe(first.data?.placeOrder.order?.id);
   });
@@ -289,7 +293,10 @@ describe('placeOrder', () => {
       { userId: '105' },
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data?.placeOrder).toEqual({ order: null, errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce}`, field: null, productIds: [scarce] }] });
+    expect(result.data?.placeOrder).toEqual({
+      order: null,
+      errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce}`, field: null, productIds: [scarce] }],
+    });
     expect(await stockOf(mug)).toEqual({ available: 997, reserved: 3 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
     expect(await ordersOf('105')).toBe(0);

@@ -38,7 +38,11 @@ const refunds: string[] = [];
 let keys = 0;
 async function place(as: Caller, productId = teapot, quantity = 2): Promise<OrderView> {
   keys += 1;
-  const result = await stack.call<{ placeOrder: { order: OrderView } }>(placeOrder, { input: { idempotencyKey: `life-${keys}`, lines: [{ productId, quantity }] } }, as);
+  const result = await stack.call<{ placeOrder: { order: OrderView } }>(
+    placeOrder,
+    { input: { idempotencyKey: `life-${keys}`, lines: [{ productId, quantity }] } },
+    as,
+  );
   expect(failureCodes(result)).toEqual([]);
   return result.data!.placeOrder.order;
 }

@@ -11,7 +11,9 @@ export const Mutation: MutationResolvers = {
   placeOrder: (_parent, { input }, context) => orderPayload(context, 'placeOrder', () => context.checkout.placeOrder(requireCaller(context.caller), input)),
   payOrder: (_parent, { input }, context) =>
     orderPayload(context, 'payOrder', () => context.lifecycle.pay(requireCaller(context.caller), input.orderId, input.paymentToken)),
-  cancelOrder: (_parent, { input }, context) => orderPayload(context, 'cancelOrder', () => context.lifecycle.cancel(requireCaller(context.caller), input.orderId)),
+  cancelOrder: (_parent, { input }, context) =>
+    orderPayload(context, 'cancelOrder', () => context.lifecycle.cancel(requireCaller(context.caller), input.orderId)),
   shipOrder: (_parent, { input }, context) => orderPayload(context, 'shipOrder', () => context.lifecycle.ship(requireCaller(context.caller), input.orderId)),
-  deliverOrder: (_parent, { input }, context) => orderPayload(context, 'deliverOrder', () => context.lifecycle.deliver(requireCaller(context.caller), input.orderId)),
+  deliverOrder: (_parent, { input }, context) =>
+    orderPayload(context, 'deliverOrder', () => context.lifecycle.deliver(requireCaller(context.caller), input.orderId)),
 };

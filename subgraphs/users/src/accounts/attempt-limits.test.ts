@@ -40,7 +40,12 @@ const fromAddress = (address: string) => ({ headers: { ...asService, [InternalHe
 const randomAddress = () => `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
 const uniqueEmail = () => `${randomBytes(6).toString('hex')}@limits.example`;
 
-function logIn(users: UsersService, email: string, pass: string, address = randomAddress()): Promise<GraphQLResult<{ logIn: { token: string | null; errors: { code: string; message: string }[] } }>> {
+function logIn(
+  users: UsersService,
+  email: string,
+  pass: string,
+  address = randomAddress(),
+): Promise<GraphQLResult<{ logIn: { token: string | null; errors: { code: string; message: string }[] } }>> {
   return postGraphQL(users.graphqlUrl, logInMutation, { input: { email, password: pass } }, fromAddress(address));
 }
 

@@ -103,7 +103,11 @@ describe('sign-up and log-in payloads', () => {
 describe('updating the profile', () => {
   it('changes the name alone without a password', async () => {
     const account = await newAccount('rename@example.com');
-    const result = await call<{ updateProfile: { user: { name: string; email: string } } }>(updateProfile, { input: { name: '  Grace Hopper ' } }, own(account));
+    const result = await call<{ updateProfile: { user: { name: string; email: string } } }>(
+      updateProfile,
+      { input: { name: '  Grace Hopper ' } },
+      own(account),
+    );
     expect(result.data?.updateProfile).toMatchObject({ user: { name: 'Grace Hopper', email: 'rename@example.com' }, errors: [] });
   });
 
@@ -144,7 +148,11 @@ describe('changing the password', () => {
     const wrong = await call(changePassword, { input: { currentPassword: 'wrong password!', newPassword: 'second password 456' } }, own(account));
     expect(wrong.errors).toBeUndefined();
     expect(payloadErrorCodes(wrong)).toEqual(['UNAUTHENTICATED']);
-    const changed = await call<{ changePassword: Session }>(changePassword, { input: { currentPassword: 'first password 123', newPassword: 'second password 456' } }, own(account));
+    const changed = await call<{ changePassword: Session }>(
+      changePassword,
+      { input: { currentPassword: 'first password 123', newPassword: 'second password 456' } },
+      own(account),
+    );
     expect(changed.errors).toBeUndefined();
     expect(changed.data?.changePassword.user.email).toBe('change@example.com');
     expect(failureCodes(await call(refresh, { input: { refreshToken: elsewhere.refreshToken } }))).toEqual(['UNAUTHENTICATED']);
@@ -156,7 +164,11 @@ describe('changing the password', () => {
     const account = await newAccount('guess@example.com');
     const codes: (string | undefined)[] = [];
     for (let attempt = 0; attempt < 6; attempt += 1) {
-      codes.push(...failureCodes(await call(changePassword, { input: { currentPassword: `guess number ${attempt}`, newPassword: 'second password 456' } }, own(account))));
+      codes.push(
+        ...failureCodes(
+          await call(changePassword, { input: { currentPassword: `guess number ${attempt}`, newPassword: 'second password 456' } }, own(account)),
+        ),
+      );
     }
     expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
   });
@@ -211,7 +223,8 @@ describe('resetting a forgotten password', () => {
 
   it('limits requests per email, whether or not it has an account', async () => {
     const codes: (string | undefined)[] = [];
-    for (let attempt = 0; attempt < 4; attempt += 1) codes.push(...failureCodes(await call(requestReset, { input: { email: 'flood@example.com' } }, fromAddress())));
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      codes.push(...failureCodes(await call(requestReset, { input: { email: 'flood@example.com' } }, fromAddress())));
     expect(codes).toEqual(['RATE_LIMITED']);
   });
 

@@ -100,7 +100,9 @@ describe('sessions', () => {
 
   it('logs out by revoking the refresh token', async () => {
     const session = await signUp();
-    const out = await call<{ logOut: { loggedOut: boolean } }>('mutation($t: String!) { logOut(input: { refreshToken: $t }) { loggedOut } }', { t: session.refreshToken });
+    const out = await call<{ logOut: { loggedOut: boolean } }>('mutation($t: String!) { logOut(input: { refreshToken: $t }) { loggedOut } }', {
+      t: session.refreshToken,
+    });
     expect(out.data?.logOut.loggedOut).toBe(true);
     expect(errorCodes(await refresh(session.refreshToken))).toEqual(['UNAUTHENTICATED']);
   });
@@ -109,7 +111,11 @@ describe('sessions', () => {
     const session = await signUp();
     const other = await refresh(session.refreshToken);
     const before = (await standing(session.user.id))!.tokenVersion;
-    const out = await call<{ logOutEverywhere: { loggedOut: boolean } }>('mutation { logOutEverywhere { loggedOut } }', {}, asUser('CUSTOMER', session.user.id));
+    const out = await call<{ logOutEverywhere: { loggedOut: boolean } }>(
+      'mutation { logOutEverywhere { loggedOut } }',
+      {},
+      asUser('CUSTOMER', session.user.id),
+    );
     expect(out.data?.logOutEverywhere.loggedOut).toBe(true);
     expect((await standing(session.user.id))!.tokenVersion).toBe(before + 1);
     expect(errorCodes(await refresh(other.data!.refreshSession.refreshToken))).toEqual(['UNAUTHENTICATED']);
@@ -143,7 +149,10 @@ describe('account administration', () => {
     const session = await signUp();
     const [row] = await queryRows<{ email: string }>(database.url, 'SELECT email FROM users WHERE id = ?', [session.user.id]);
     const logIn = () =>
-      call<{ logIn: Session }>(`mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { ${sessionFields} } }`, { e: row!.email, p: password });
+      call<{ logIn: Session }>(`mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { ${sessionFields} } }`, {
+        e: row!.email,
+        p: password,
+      });
 
     const disabled = await call<{ disableUser: { user: { disabledAt: string | null } } }>(disable, { id: session.user.id }, asUser('ADMIN', '999'));
     expect(disabled.data?.disableUser.user.disabledAt).toEqual(expect.any(String));
