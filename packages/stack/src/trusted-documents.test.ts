@@ -71,21 +71,21 @@ afterAll(async () => {
 
 describe('trusted documents in safelist mode, over HTTP', () => {
   it("runs the simulator's operations by their id and by their exact text", async () => {
-    const restocked = await post<{ restock: { available: number } }>(
-      byDocumentId(simulator('SimulatorRestock'), { productId, quantity: 50, reason: 'delivery' }),
+    const restocked = await post<{ restock: { stock: { available: number } } }>(
+      byDocumentId(simulator('SimulatorRestock'), { input: { productId, quantity: 50, reason: 'delivery' } }),
       admin.token,
     );
-    expect(restocked).toMatchObject({ status: 200, data: { restock: { available: 50 } } });
+    expect(restocked).toMatchObject({ status: 200, data: { restock: { stock: { available: 50 }, errors: [] } } });
 
     const page = await postGraphQL<{ products: { edges: { node: { id: string } }[] } }>(stack.graphqlUrl, simulator('SimulatorProducts').body, { first: 50 });
     expect(page.errors).toBeUndefined();
     expect(page.data?.products.edges.map((edge) => edge.node.id)).toContain(productId);
 
-    const placed = await post<{ placeOrder: { id: string; status: string } }>(
+    const placed = await post<{ placeOrder: { order: { id: string; status: string } } }>(
       byApolloId(simulator('SimulatorPlaceOrder'), { input: { lines: [{ productId, quantity: 2 }], idempotencyKey: randomBytes(8).toString('hex') } }),
       customer.token,
     );
-    expect(placed).toMatchObject({ status: 200, data: { placeOrder: { status: 'PENDING' } } });
+    expect(placed).toMatchObject({ status: 200, data: { placeOrder: { order: { status: 'PENDING' }, errors: [] } } });
   });
 
   it("runs the dashboard's operations by their id and by their exact text", async () => {
