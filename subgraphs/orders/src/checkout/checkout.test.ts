@@ -56,6 +56,11 @@ let spare: string;
 const stockOf = async (productId: string) =>
   (await stack.inventoryRows<{ available: number; reserved: number }>('SELECT available, reserved FROM stock WHERE product_id = ?', [productId]))[0];
 
+const outOfStockCount = async () => {
+  const text = await stack.orders.metrics.registry.getSingleMetricAsString('rtc_mutation_failures_total');
+  return Number(/mutation="placeOrder",code="OUT_OF_STOCK"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+};
+
 const ordersOf = async (userId: string) => Number((await stack.orderRows<{ n: number }>('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [userId]))[0]?.n);
 
 beforeAll(async () => {
@@ -279,6 +284,7 @@ describe('placeOrder', () => {
   });
 
   it('fails with OUT_OF_STOCK naming the short product and leaves the other line untouched', async () => {
+    const failuresBefore = await outOfStockCount();
     const result = await stack.call(
       placeOrder,
       {
@@ -297,6 +303,9 @@ describe('placeOrder', () => {
       order: null,
       errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce}`, field: null, productIds: [scarce] }],
     });
+    // Still counted as a failed request and as a business failure, as when it was a GraphQL error.
+    expect(await outOfStockCount()).toBe(failuresBefore + 1);
+    expect(await stack.orders.metrics.registry.getSingleMetricAsString('rtc_graphql_requests_total')).toMatch(/operation="Place",outcome="error"/);
     expect(await stockOf(mug)).toEqual({ available: 997, reserved: 3 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
     expect(await ordersOf('105')).toBe(0);
