@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { mutationFailuresOf } from './mutation-payload';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -73,16 +73,28 @@ export function createMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin
       return {
         async willSendResponse(requestContext) {
           const operation = labelFor(requestContext.operationName ?? requestContext.request.operationName);
-          // A typed business failure still fails the request, as it did when it was a GraphQL error.
+          // A typed business failure still fails the request, as it did when it was a GraphQL error: noted by the
+          // subgraph that raised it, or (at the gateway) seen in a mutation payload's errors.
           const failures = mutationFailuresOf(requestContext.contextValue);
           for (const { mutation, code } of failures) metrics.mutationFailures.inc({ mutation, code });
-          const outcome = requestContext.errors?.length || failures.length ? 'error' : 'success';
+          const failed = Boolean(requestContext.errors?.length) || failures.length > 0 || answersTypedFailure(requestContext);
+          const outcome = failed ? 'error' : 'success';
           metrics.graphqlRequests.inc({ operation, outcome });
           metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
         },
       };
     },
   };
+}
+
+/** A mutation answered with a payload whose `errors` list is not empty. */
+function answersTypedFailure(requestContext: GraphQLRequestContextWillSendResponse<BaseContext>): boolean {
+  const { body } = requestContext.response;
+  if (requestContext.operation?.operation !== 'mutation' || body.kind !== 'single') return false;
+  return Object.values(body.singleResult.data ?? {}).some((payload) => {
+    const errors = (payload as { errors?: unknown } | null)?.errors;
+    return Array.isArray(errors) && errors.length > 0;
+  });
 }
 
 /**

@@ -67,4 +67,22 @@ describe('mutation payloads', () => {
       await server.stop();
     }
   });
+
+  it("counts a request as failed when a mutation's payload carries typed failures it did not note, as at the gateway", async () => {
+    const metrics = createServiceMetrics('gateway', { defaults: false });
+    const server = new ApolloServer<object>({
+      typeDefs: 'type Query { ok: Boolean } type Failure { code: String } type Payload { errors: [Failure!]! } type Mutation { buy: Payload }',
+      resolvers: { Mutation: { buy: () => ({ errors: [{ code: 'OUT_OF_STOCK' }] }) } },
+      plugins: [createMetricsPlugin(metrics)],
+    });
+    await server.start();
+    try {
+      await server.executeOperation({ query: 'mutation Buy { buy { errors { code } } }' }, { contextValue: {} });
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/^rtc_graphql_requests_total\{operation="Buy",outcome="error",service="gateway"\} 1$/m);
+      expect(text).not.toMatch(/^rtc_mutation_failures_total\{/m);
+    } finally {
+      await server.stop();
+    }
+  });
 });
