@@ -8,6 +8,7 @@ export default withUnitTier(defineTestConfig({ test: { testTimeout: 60_000, hook
   'src/harness/graphql-load.test.ts',
   'src/harness/latency.test.ts',
   'src/harness/log-in.test.ts',
+  'src/harness/typed-failure.test.ts',
   'src/harness/machine.test.ts',
   'src/harness/rounds.test.ts',
   'src/live/prometheus-text.test.ts',

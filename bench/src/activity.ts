@@ -26,12 +26,12 @@ const targets = { eventsPerSecond: 5_000, checkoutSlowdown: 0.05, lagMs: 2_000 }
 
 const trackEventsMutation = /* GraphQL */ `
   mutation BenchTrackEvents($input: TrackEventsInput!) {
-    trackEvents(input: $input) { accepted duplicates }
+    trackEvents(input: $input) { accepted duplicates errors { code message } }
   }
 `;
 const placeOrderMutation = /* GraphQL */ `
   mutation BenchPlaceOrder($input: PlaceOrderInput!) {
-    placeOrder(input: $input) { id }
+    placeOrder(input: $input) { order { id } errors { code message } }
   }
 `;
 const liveVisitorsQuery = 'query BenchLiveVisitors { liveVisitors { at activeSessions } }';

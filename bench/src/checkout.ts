@@ -33,7 +33,7 @@ const target = 0.4;
 
 const placeOrderMutation = /* GraphQL */ `
   mutation BenchPlaceOrder($input: PlaceOrderInput!) {
-    placeOrder(input: $input) { id status total { amount currency } }
+    placeOrder(input: $input) { order { id status total { amount currency } } errors { code message } }
   }
 `;
 

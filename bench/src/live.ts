@@ -140,7 +140,7 @@ try {
     inFlight.push(
       http
         .request(
-          'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+          'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code message } } }',
           { input: { lines, idempotencyKey: `live-${started}-${n}` } },
           customer.token,
         )

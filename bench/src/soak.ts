@@ -45,12 +45,12 @@ const myOrdersQuery = /* GraphQL */ `
 `;
 const placeOrderMutation = /* GraphQL */ `
   mutation SoakPlaceOrder($input: PlaceOrderInput!) {
-    placeOrder(input: $input) { id status }
+    placeOrder(input: $input) { order { id status } errors { code message } }
   }
 `;
 const payOrderMutation = /* GraphQL */ `
-  mutation SoakPayOrder($orderId: ID!, $paymentToken: String!) {
-    payOrder(orderId: $orderId, paymentToken: $paymentToken) { id status }
+  mutation SoakPayOrder($input: PayOrderInput!) {
+    payOrder(input: $input) { order { id status } errors { code message } }
   }
 `;
 const ticksSubscription = 'subscription SoakTicks { salesTicks { at order { id total { amount currency } lines { quantity product { name } } } } }';
@@ -101,7 +101,7 @@ function startTraffic(
 
   const pay = (orderId: string, customer: Customer, n: number) => {
     const promise = sleep(200 + random.next() * 1_800)
-      .then(() => timed('pay', () => http.request(payOrderMutation, { orderId, paymentToken: `tok_soak_${runId}_${n}` }, customer.token)))
+      .then(() => timed('pay', () => http.request(payOrderMutation, { input: { orderId, paymentToken: `tok_soak_${runId}_${n}` } }, customer.token)))
       .then(() => undefined)
       .finally(() => traffic.pays.delete(promise));
     traffic.pays.add(promise);
@@ -110,15 +110,15 @@ function startTraffic(
   const checkout = async (n: number) => {
     const customer = customers[pickCustomer()]!;
     const placed = (await timed('checkout', () =>
-      http.request<{ placeOrder: { id: string } }>(
+      http.request<{ placeOrder: { order: { id: string } } }>(
         placeOrderMutation,
         { input: { lines: makeBasket(), idempotencyKey: `soak-${runId}-${n}` } },
         customer.token,
       ),
-    )) as { placeOrder: { id: string } } | undefined;
+    )) as { placeOrder: { order: { id: string } } } | undefined;
     if (!placed) return;
     traffic.placed += 1;
-    if (random.next() < options.payShare) pay(placed.placeOrder.id, customer, n);
+    if (random.next() < options.payShare) pay(placed.placeOrder.order.id, customer, n);
   };
 
   const read = async () => {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from '@rtc/stack/testing';
-import { connectLive, postGraphQL, type LiveClient } from '@rtc/testkit';
+import { connectLive, failureCodes, postGraphQL, type LiveClient } from '@rtc/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observabilityFiles } from './observability-files';
 import { evaluatePanels, type PanelEvaluation } from './panel-evaluation';
@@ -30,33 +30,39 @@ describe('RTC observed by Prometheus', () => {
   const signUp = async (): Promise<string> => {
     const result = await postGraphQL<{ signUp: { token: string } }>(
       stack.graphqlUrl,
-      'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token } }',
+      'mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token errors { code } } }',
       { input: { email: `${randomBytes(6).toString('hex')}@shop.rtc.example`, password: 'a long enough password', name: 'Ada Lovelace' } },
     );
-    if (!result.data) throw new Error(`signUp failed: ${JSON.stringify(result.errors)}`);
+    if (!result.data?.signUp.token) throw new Error(`signUp failed: ${JSON.stringify(result.errors ?? result.data)}`);
     return result.data.signUp.token;
   };
 
   const buy = async (token: string, lines: { productId: string; quantity: number }[]): Promise<string> => {
     const result = await placeOrder(stack.graphqlUrl, token, lines);
-    if (!result.data) throw new Error(`placeOrder failed: ${JSON.stringify(result.errors)}`);
+    const order = result.data?.placeOrder.order;
+    if (!order) throw new Error(`placeOrder failed: ${JSON.stringify(result.errors ?? result.data)}`);
     placed += 1;
-    return result.data.placeOrder.id;
+    return order.id;
   };
 
   const cancel = async (token: string, orderId: string): Promise<void> => {
-    const result = await postGraphQL(stack.graphqlUrl, 'mutation Cancel($id: ID!) { cancelOrder(orderId: $id) { id status } }', { id: orderId }, { token });
-    if (result.errors) throw new Error(`cancelOrder failed: ${JSON.stringify(result.errors)}`);
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation Cancel($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id status } errors { code } } }',
+      { id: orderId },
+      { token },
+    );
+    if (failureCodes(result).length > 0) throw new Error(`cancelOrder failed: ${JSON.stringify(result.errors ?? result.data)}`);
   };
 
   const pay = async (token: string, orderId: string): Promise<void> => {
     const result = await postGraphQL(
       stack.graphqlUrl,
-      'mutation Pay($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id status } }',
+      'mutation Pay($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id status } errors { code } } }',
       { id: orderId },
       { token },
     );
-    if (result.errors) throw new Error(`payOrder failed: ${JSON.stringify(result.errors)}`);
+    if (failureCodes(result).length > 0) throw new Error(`payOrder failed: ${JSON.stringify(result.errors ?? result.data)}`);
   };
 
   let sessions = 0;
@@ -71,11 +77,11 @@ describe('RTC observed by Prometheus', () => {
     ].map((step) => ({ eventId: randomUUID(), sessionId, occurredAt: new Date().toISOString(), ...step }));
     const result = await postGraphQL(
       stack.graphqlUrl,
-      'mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted } }',
+      'mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted errors { code } } }',
       { input: { events } },
       token ? { token } : {},
     );
-    if (result.errors) throw new Error(`trackEvents failed: ${JSON.stringify(result.errors)}`);
+    if (failureCodes(result).length > 0) throw new Error(`trackEvents failed: ${JSON.stringify(result.errors ?? result.data)}`);
     sessions += 1;
   };
 

@@ -6,6 +6,7 @@ const unitFiles = [
   'src/caller.test.ts',
   'src/loaders.test.ts',
   'src/request-recorder.test.ts',
+  'src/mutation-payload.test.ts',
   'src/scalars.test.ts',
   'src/single-flight.test.ts',
   'src/text-input.test.ts',

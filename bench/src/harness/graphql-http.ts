@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { typedFailureOf } from './typed-failure';
 
 export class GraphQLRequestError extends Error {
   constructor(
@@ -11,7 +12,7 @@ export class GraphQLRequestError extends Error {
 }
 
 export interface GraphQLHttp {
-  /** The data of a successful answer; rejects with GraphQLRequestError on any error. */
+  /** The data of a successful answer; rejects with GraphQLRequestError on any error, a mutation payload's typed failure included. */
   request<T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -47,6 +48,8 @@ export function createGraphQLHttp(graphqlUrl: string, { connections }: { connect
       const [first] = answer.errors ?? [];
       if (first) throw new GraphQLRequestError(first.extensions?.code ?? `HTTP_${statusCode}`, first.message);
       if (!answer.data) throw new GraphQLRequestError(`HTTP_${statusCode}`, 'the answer carried no data');
+      const typed = typedFailureOf(answer.data);
+      if (typed) throw new GraphQLRequestError(typed.code, typed.message);
       return answer.data;
     },
     close: () => pool.close(),

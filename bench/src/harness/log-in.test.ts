@@ -12,8 +12,9 @@ function fakeGateway() {
       most = Math.max(most, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 2));
       inFlight -= 1;
-      const n = Number(String(variables['email']).match(/\d+/)![0]);
-      return { logIn: { token: `token-${n}-${String(variables['password'])}`, user: { id: String(1000 + n) } } } as T;
+      const input = variables['input'] as { email: string; password: string };
+      const n = Number(input.email.match(/\d+/)![0]);
+      return { logIn: { token: `token-${n}-${input.password}`, user: { id: String(1000 + n) } } } as T;
     },
     close: async () => undefined,
   };

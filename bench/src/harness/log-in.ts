@@ -12,13 +12,13 @@ export interface Customer {
 }
 
 const logInMutation = /* GraphQL */ `
-  mutation BenchLogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) { token user { id } }
+  mutation BenchLogIn($input: LogInInput!) {
+    logIn(input: $input) { token user { id } errors { code message } }
   }
 `;
 
 export async function logIn(http: GraphQLHttp, email: string, password: string): Promise<Customer> {
-  const { logIn: session } = await http.request<{ logIn: { token: string; user: { id: string } } }>(logInMutation, { email, password });
+  const { logIn: session } = await http.request<{ logIn: { token: string; user: { id: string } } }>(logInMutation, { input: { email, password } });
   return { email, userId: Number(session.user.id), token: session.token };
 }
 

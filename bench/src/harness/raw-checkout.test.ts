@@ -120,15 +120,16 @@ describe('raw checkout', () => {
 
   it('places the reference order through the gateway', async () => {
     const start = await fingerprint();
-    const real = await postGraphQL<{ placeOrder: { id: string; status: string; total: { amount: number } } }>(
+    const real = await postGraphQL<{ placeOrder: { order: { id: string; status: string; total: { amount: number } }; errors: unknown[] } }>(
       stack.graphqlUrl,
-      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status total { amount } } }',
+      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status total { amount } } errors { code } } }',
       { input: { lines: lines().map((line) => ({ productId: String(line.productId), quantity: line.quantity })), idempotencyKey: 'through-the-gateway' } },
       { token },
     );
     expect(real.errors).toBeUndefined();
+    expect(real.data!.placeOrder.errors).toEqual([]);
     realChanges = changes(start, await fingerprint());
-    realTotal = real.data!.placeOrder.total.amount;
+    realTotal = real.data!.placeOrder.order.total.amount;
     expect(Object.keys(realChanges)).toEqual(
       expect.arrayContaining(['orders.orders', 'orders.outbox', 'inventory.reservations', 'inventory.stock_ledger', intentLog]),
     );
@@ -298,13 +299,13 @@ describe('raw checkout', () => {
     ];
     if (!realOutOfStock) {
       const start = await fingerprint();
-      const real = await postGraphQL(
+      const real = await postGraphQL<{ placeOrder: { order: null; errors: { code: string; productIds: string[] }[] } }>(
         stack.graphqlUrl,
-        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code productIds } } }',
         { input: { lines: tooMany.map((line) => ({ productId: String(line.productId), quantity: line.quantity })), idempotencyKey: 'too-many-gateway' } },
         { token },
       );
-      expect(real.errors?.[0]?.extensions?.['code']).toBe('OUT_OF_STOCK');
+      expect(real.data?.placeOrder).toEqual({ order: null, errors: [{ code: 'OUT_OF_STOCK', productIds: [String(productIds[1])] }] });
       realOutOfStock = changes(start, await fingerprint());
       // RTC recorded the intent, then dropped it: nothing else moved.
       expect(Object.keys(realOutOfStock)).toEqual([intentLog]);

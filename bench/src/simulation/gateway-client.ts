@@ -1,6 +1,8 @@
+import { typedFailureOf } from '../harness/typed-failure';
+
 export interface OperationError {
   readonly message: string;
-  /** `extensions.code`, or NETWORK / TIMEOUT / BAD_RESPONSE when no GraphQL answer came back. */
+  /** `extensions.code` or a payload's typed failure code, or NETWORK / TIMEOUT / BAD_RESPONSE when no GraphQL answer came back. */
   readonly code: string;
   readonly extensions: Record<string, unknown>;
 }
@@ -45,6 +47,8 @@ export function createGatewayClient(gatewayUrl: URL): RunOperation {
     const [first] = body.errors ?? [];
     if (first) return failed(String(first.extensions?.['code'] ?? `HTTP_${response.status}`), first.message, first.extensions ?? {});
     if (!body.data) return failed('BAD_RESPONSE', `HTTP ${response.status} without data`);
+    const typed = typedFailureOf(body.data);
+    if (typed) return failed(typed.code, typed.message, typed.extensions);
     return { ok: true, data: body.data, latencyMs: performance.now() - started };
   };
 }

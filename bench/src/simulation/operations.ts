@@ -1,8 +1,9 @@
-// The GraphQL operations the simulator sends, as a storefront and a store admin would.
+// The GraphQL operations the simulator sends, as a storefront and a store admin would. Every mutation selects its
+// payload's errors: the gateway client counts a typed failure (OUT_OF_STOCK...) as it counts a GraphQL error.
 
 export const logIn = /* GraphQL */ `
-  mutation SimulatorLogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) { token expiresAt }
+  mutation SimulatorLogIn($input: LogInInput!) {
+    logIn(input: $input) { token expiresAt errors { code message } }
   }
 `;
 export interface LogInData {
@@ -32,35 +33,35 @@ export interface BestSellersData {
 
 export const placeOrder = /* GraphQL */ `
   mutation SimulatorPlaceOrder($input: PlaceOrderInput!) {
-    placeOrder(input: $input) { id status }
+    placeOrder(input: $input) { order { id status } errors { code message productIds } }
   }
 `;
 export interface PlaceOrderData {
-  readonly placeOrder: { id: string; status: string };
+  readonly placeOrder: { order: { id: string; status: string } };
 }
 
 export const payOrder = /* GraphQL */ `
-  mutation SimulatorPayOrder($orderId: ID!, $paymentToken: String!) {
-    payOrder(orderId: $orderId, paymentToken: $paymentToken) { id status }
+  mutation SimulatorPayOrder($input: PayOrderInput!) {
+    payOrder(input: $input) { order { id status } errors { code message } }
   }
 `;
 
 export const cancelOrder = /* GraphQL */ `
-  mutation SimulatorCancelOrder($orderId: ID!) {
-    cancelOrder(orderId: $orderId) { id status }
+  mutation SimulatorCancelOrder($input: CancelOrderInput!) {
+    cancelOrder(input: $input) { order { id status } errors { code message } }
   }
 `;
 
 export const restock = /* GraphQL */ `
-  mutation SimulatorRestock($productId: ID!, $quantity: Int!, $reason: String!) {
-    restock(productId: $productId, quantity: $quantity, reason: $reason) { available }
+  mutation SimulatorRestock($input: RestockInput!) {
+    restock(input: $input) { stock { available } errors { code message } }
   }
 `;
 
 /** A storefront's batch of behaviour events (1 to 100); a logged-in caller links the sessions to the customer. */
 export const trackEvents = /* GraphQL */ `
   mutation SimulatorTrackEvents($input: TrackEventsInput!) {
-    trackEvents(input: $input) { accepted duplicates }
+    trackEvents(input: $input) { accepted duplicates errors { code message } }
   }
 `;
 export interface TrackEventsData {

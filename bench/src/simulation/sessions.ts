@@ -11,7 +11,7 @@ export function createSessions(run: RunOperation, now: () => number = Date.now) 
   const tokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
 
   const logInAs = async (email: string, password: string) => {
-    const result = await run<LogInData>(logIn, { email, password });
+    const result = await run<LogInData>(logIn, { input: { email, password } });
     if (!result.ok) throw new LogInError(`${email} could not log in: ${result.error.code} ${result.error.message}`);
     return { token: result.data.logIn.token, expiresAt: Date.parse(result.data.logIn.expiresAt) };
   };

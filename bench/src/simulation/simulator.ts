@@ -106,7 +106,8 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
   const restockSoldOut = (productIds: readonly string[]) => {
     for (const productId of restocks.due(productIds, Date.now())) {
       track(async () => {
-        const result = await run(restock, { productId, quantity: random.int(40, 200), reason: 'simulated delivery after selling out' }, await adminToken());
+        const input = { productId, quantity: random.int(40, 200), reason: 'simulated delivery after selling out' };
+        const result = await run(restock, { input }, await adminToken());
         if (result.ok) second.restocked++;
         else {
           restocks.failed(productId);
@@ -118,7 +119,7 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
 
   const customerAction = (email: string, query: string, orderId: string, counted: 'paid' | 'cancelled', paymentToken?: string) => async () => {
     const token = await sessions.tokenFor(email, options.customerPassword);
-    const result = await run(query, { orderId, ...(paymentToken ? { paymentToken } : {}) }, token);
+    const result = await run(query, { input: { orderId, ...(paymentToken ? { paymentToken } : {}) } }, token);
     if (result.ok) second[counted]++;
     else {
       countFailure(second, result.error.code);
@@ -149,7 +150,7 @@ export async function runSimulation(options: SimulationOptions, { run, log, sign
       return;
     }
     second.placed++;
-    const orderId = result.data.placeOrder.id;
+    const orderId = result.data.placeOrder.order.id;
     // Shoppers who change their mind before paying, and a few who cancel after.
     if (random.chance(options.cancelRate / 2)) {
       later(between(random, 500, 3_000), customerAction(email, cancelOrder, orderId, 'cancelled'));

@@ -14,7 +14,7 @@ function showDashboard(session: Session): void {
       stop();
       // The latest session (renewals replace it): its refresh token must stop working when the operator leaves.
       const ending = loadSession();
-      if (ending?.refreshToken) void request(logOutMutation, { refreshToken: ending.refreshToken }).catch(() => undefined);
+      if (ending?.refreshToken) void request(logOutMutation, { input: { refreshToken: ending.refreshToken } }).catch(() => undefined);
       clearSession();
       showLogin(notice);
     },
@@ -26,9 +26,9 @@ function showLogin(notice?: string): void {
     ...(notice ? { notice } : {}),
     logIn: async (email, password) => {
       try {
-        const { logIn } = await request(logInMutation, { email, password });
-        if (!isStaffRole(logIn.user.role)) return 'This account cannot read sales: sign in as an analyst or an admin.';
+        const { logIn } = await request(logInMutation, { input: { email, password } });
         const session: Session = sessionFrom(logIn);
+        if (!isStaffRole(session.role)) return 'This account cannot read sales: sign in as an analyst or an admin.';
         saveSession(session);
         showDashboard(session);
         return null;

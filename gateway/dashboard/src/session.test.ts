@@ -8,9 +8,23 @@ const session: Session = sessionFrom({
   refreshToken: 'refresh',
   refreshExpiresAt: new Date(now + 30 * 86_400_000).toISOString(),
   user: { name: 'Ada', role: 'ANALYST' },
+  errors: [],
 });
 
 describe('dashboard session', () => {
+  it("throws a payload's typed failure with its code, as a GraphQL error's", () => {
+    const refused = () =>
+      sessionFrom({
+        token: null,
+        expiresAt: null,
+        refreshToken: null,
+        refreshExpiresAt: null,
+        user: null,
+        errors: [{ code: 'UNAUTHENTICATED', message: 'Email or password is wrong' }],
+      });
+    expect(refused).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED', unauthenticated: true }));
+  });
+
   it('renews a minute before the access token lapses, not earlier', () => {
     expect(renewalDue(session, now)).toBe(false);
     expect(renewalDue(session, now + 14 * 60_000)).toBe(true);

@@ -1,3 +1,4 @@
+import { GraphQLRequestError } from './api/graphql-http';
 import type { AuthPayload } from './api/operations';
 
 export type Role = 'CUSTOMER' | 'ANALYST' | 'ADMIN';
@@ -21,7 +22,12 @@ const RENEW_BEFORE_MS = 60_000;
 
 export const isStaffRole = (role: Role) => role === 'ANALYST' || role === 'ADMIN';
 
+/** The session a payload carries; its typed failure (e.g. UNAUTHENTICATED for a wrong password) is thrown like a GraphQL error's code. */
 export function sessionFrom(payload: AuthPayload): Session {
+  const [failure] = payload.errors;
+  if (failure || !payload.token || !payload.expiresAt || !payload.refreshToken || !payload.refreshExpiresAt || !payload.user) {
+    throw new GraphQLRequestError(failure?.message ?? 'No session was issued', failure?.code);
+  }
   return {
     token: payload.token,
     expiresAt: Date.parse(payload.expiresAt),

@@ -132,7 +132,7 @@ describe('operation limits at the gateway', () => {
     const plain = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{ __typename }' });
     expect(plain.status).toBeGreaterThanOrEqual(400);
     expect(plain.status).toBeLessThan(500);
-    const mutation = encodeURIComponent('mutation { logIn(email: "a@b.c", password: "x") { token } }');
+    const mutation = encodeURIComponent('mutation { logIn(input: { email: "a@b.c", password: "x" }) { token } }');
     const get = await fetch(`${running.url}?query=${mutation}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(get.status).toBe(405);
   });

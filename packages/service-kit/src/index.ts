@@ -11,6 +11,7 @@ export * from './http-server';
 export * from './jwt';
 export * from './logger';
 export * from './metrics';
+export * from './mutation-payload';
 export * from './cluster-metrics';
 export * from './migrate';
 export * from './money';

@@ -1,4 +1,5 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { mutationFailuresOf } from './mutation-payload';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export { Counter, Gauge, Histogram, Registry };
@@ -10,6 +11,8 @@ export interface ServiceMetrics {
   readonly registry: Registry;
   readonly graphqlRequests: Counter<'operation' | 'outcome'>;
   readonly graphqlDuration: Histogram<'operation'>;
+  /** Expected business failures mutations answered as typed results (OUT_OF_STOCK, PAYMENT_DECLINED...). */
+  readonly mutationFailures: Counter<'mutation' | 'code'>;
   readonly dbQueryDuration: Histogram;
   /** What /metrics serves, when not this registry alone: e.g. the sum over a cluster's worker processes. */
   readonly exposition?: () => Promise<string>;
@@ -32,6 +35,12 @@ export function createServiceMetrics(service: string, { defaults = true } = {}):
       help: 'GraphQL request duration by operation name',
       labelNames: ['operation'],
       buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    mutationFailures: new Counter({
+      name: 'rtc_mutation_failures_total',
+      help: 'Expected business failures answered in mutation payloads, by mutation and code',
+      labelNames: ['mutation', 'code'],
       registers: [registry],
     }),
     dbQueryDuration: new Histogram({
@@ -101,11 +110,26 @@ export function createMetricsPlugin(metrics: ServiceMetrics, recorder: RequestRe
       const started = process.hrtime.bigint();
       return {
         async willSendResponse(requestContext) {
-          recorder.record(requestContext.operationName ?? requestContext.request.operationName, requestContext.errors?.length ? 'error' : 'success', started);
+          // A typed business failure still fails the request, as it did when it was a GraphQL error: noted by the
+          // subgraph that raised it, or (at the gateway) seen in a mutation payload's errors.
+          const failures = mutationFailuresOf(requestContext.contextValue);
+          for (const { mutation, code } of failures) metrics.mutationFailures.inc({ mutation, code });
+          const failed = Boolean(requestContext.errors?.length) || failures.length > 0 || answersTypedFailure(requestContext);
+          recorder.record(requestContext.operationName ?? requestContext.request.operationName, failed ? 'error' : 'success', started);
         },
       };
     },
   };
+}
+
+/** A mutation answered with a payload whose `errors` list is not empty. */
+function answersTypedFailure(requestContext: GraphQLRequestContextWillSendResponse<BaseContext>): boolean {
+  const { body } = requestContext.response;
+  if (requestContext.operation?.operation !== 'mutation' || body.kind !== 'single') return false;
+  return Object.values(body.singleResult.data ?? {}).some((payload) => {
+    const errors = (payload as { errors?: unknown } | null)?.errors;
+    return Array.isArray(errors) && errors.length > 0;
+  });
 }
 
 /**

@@ -30,12 +30,13 @@ async function rowCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
-const placeOrderMutation = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
+const placeOrderMutation = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }';
 const addToCart = 'mutation($id: ID!, $quantity: Int!) { addToCart(input: { productId: $id, quantity: $quantity }) { cart { itemCount } } }';
-const signUp = 'mutation($input: SignUpInput!) { signUp(input: $input) { token } }';
-const createProduct = 'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }';
-const createCategory = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }';
-const restock = 'mutation($id: ID!, $reason: String!) { restock(productId: $id, quantity: 1, reason: $reason) { available } }';
+const signUp = 'mutation($input: SignUpInput!) { signUp(input: $input) { token errors { code } } }';
+const createProduct = 'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }';
+const createCategory = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }';
+const restock =
+  'mutation($id: ID!, $reason: String!) { restock(input: { productId: $id, quantity: 1, reason: $reason }) { stock { available } errors { code } } }';
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -90,7 +91,7 @@ describe('sums of minor units', () => {
     const [gem] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 2_000_000_000, stock: 3 }]);
     const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: gem!.id, quantity: 2 }]);
     expect(placed.errors).toBeUndefined();
-    expect(placed.data!.placeOrder.total).toEqual({ amount: 4_000_000_000, currency: 'USD' });
+    expect(placed.data!.placeOrder.order!.total).toEqual({ amount: 4_000_000_000, currency: 'USD' });
     const now = Date.now();
     const series = await postGraphQL<{ salesSeries: { revenue: { amount: number } }[] }>(
       stack.graphqlUrl,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, postGraphQL, queryRows } from '@rtc/testkit';
+import { errorCodes, failureCodes, payloadErrorCodes, postGraphQL, queryRows } from '@rtc/testkit';
 import { createProducts, placeOrder, startTestStack, type TestStack } from './testing';
 
 let stack: TestStack;
@@ -39,10 +39,12 @@ describe('checkout through the gateway', () => {
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, n) => placeOrder(stack.graphqlUrl, customers[n % customers.length]!.token, [{ productId: product!.id, quantity: 1 }])),
     );
-    const placed = results.filter((result) => result.data?.placeOrder);
-    const refused = results.filter((result) => !result.data?.placeOrder);
+    const placed = results.filter((result) => result.data?.placeOrder.order);
+    const refused = results.filter((result) => !result.data?.placeOrder.order);
     expect(placed).toHaveLength(50);
-    expect(new Set(refused.flatMap((result) => errorCodes(result)))).toEqual(new Set(['OUT_OF_STOCK']));
+    // Each refusal is a typed failure, not a GraphQL error.
+    expect(refused.flatMap((result) => result.errors ?? [])).toEqual([]);
+    expect(new Set(refused.flatMap((result) => failureCodes(result)))).toEqual(new Set(['OUT_OF_STOCK']));
 
     const stock = await stockOf(product!.id);
     expect(stock.available).toBe(0);
@@ -63,8 +65,8 @@ describe('checkout through the gateway', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, () => placeOrder(stack.graphqlUrl, customer.token, [{ productId: product!.id, quantity: 2 }], 'same-key-42')),
     );
-    const ids = new Set(results.map((result) => result.data?.placeOrder.id));
-    expect(results.every((result) => result.errors === undefined)).toBe(true);
+    const ids = new Set(results.map((result) => result.data?.placeOrder.order?.id));
+    expect(results.flatMap(failureCodes)).toEqual([]);
     expect(ids.size).toBe(1);
     expect((await stockOf(product!.id)).available).toBe(98);
     const [count] = await queryRows<{ n: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [customer.id]);
@@ -81,8 +83,11 @@ describe('checkout through the gateway', () => {
       { productId: plenty!.id, quantity: 3 },
       { productId: scarce!.id, quantity: 2 },
     ]);
-    expect(errorCodes(result)).toEqual(['OUT_OF_STOCK']);
-    expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([scarce!.id]);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.placeOrder).toEqual({
+      order: null,
+      errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce!.id}`, productIds: [scarce!.id] }],
+    });
     expect(await stockOf(plenty!.id)).toEqual({ on_hand: 10, reserved: 0, available: 10 });
     expect(await stockOf(scarce!.id)).toEqual({ on_hand: 1, reserved: 0, available: 1 });
     const [count] = await queryRows<{ n: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [customer.id]);
@@ -99,39 +104,39 @@ describe('checkout through the gateway', () => {
     expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
   });
 
-  it('refuses every illegal lifecycle transition with BAD_USER_INPUT', async () => {
+  it('refuses every illegal lifecycle transition with a typed INVALID_TRANSITION', async () => {
     const [product] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 500, stock: 20 }]);
     const customer = await stack.createUser('CUSTOMER');
-    const place = async () => (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product!.id, quantity: 1 }])).data!.placeOrder.id;
+    const place = async () => (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product!.id, quantity: 1 }])).data!.placeOrder.order!.id;
     const act = (mutation: string, orderId: string, token = admin.token) =>
-      postGraphQL<Record<string, { status: string }>>(
+      postGraphQL<Record<string, { order: { status: string } | null }>>(
         stack.graphqlUrl,
         mutation === 'payOrder'
-          ? 'mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { status } }'
-          : `mutation($id: ID!) { ${mutation}(orderId: $id) { status } }`,
+          ? 'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { status } errors { code } } }'
+          : `mutation($id: ID!) { ${mutation}(input: { orderId: $id }) { order { status } errors { code } } }`,
         { id: orderId },
         { token },
       );
     // PENDING: cannot ship or deliver.
     const pending = await place();
-    expect(errorCodes(await act('shipOrder', pending))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await act('deliverOrder', pending))).toEqual(['BAD_USER_INPUT']);
+    expect(payloadErrorCodes(await act('shipOrder', pending))).toEqual(['INVALID_TRANSITION']);
+    expect(failureCodes(await act('deliverOrder', pending))).toEqual(['INVALID_TRANSITION']);
     // PAID -> SHIPPED -> DELIVERED; then nothing else.
     const paid = await place();
-    expect((await act('payOrder', paid, customer.token)).data?.['payOrder']?.status).toBe('PAID');
-    expect(errorCodes(await act('payOrder', paid, customer.token))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await act('deliverOrder', paid))).toEqual(['BAD_USER_INPUT']);
-    expect((await act('shipOrder', paid)).data?.['shipOrder']?.status).toBe('SHIPPED');
-    expect(errorCodes(await act('cancelOrder', paid))).toEqual(['BAD_USER_INPUT']);
-    expect((await act('deliverOrder', paid)).data?.['deliverOrder']?.status).toBe('DELIVERED');
+    expect((await act('payOrder', paid, customer.token)).data?.['payOrder']?.order?.status).toBe('PAID');
+    expect(failureCodes(await act('payOrder', paid, customer.token))).toEqual(['INVALID_TRANSITION']);
+    expect(failureCodes(await act('deliverOrder', paid))).toEqual(['INVALID_TRANSITION']);
+    expect((await act('shipOrder', paid)).data?.['shipOrder']?.order?.status).toBe('SHIPPED');
+    expect(failureCodes(await act('cancelOrder', paid))).toEqual(['INVALID_TRANSITION']);
+    expect((await act('deliverOrder', paid)).data?.['deliverOrder']?.order?.status).toBe('DELIVERED');
     for (const mutation of ['payOrder', 'shipOrder', 'deliverOrder', 'cancelOrder']) {
-      expect(errorCodes(await act(mutation, paid))).toEqual(['BAD_USER_INPUT']);
+      expect(failureCodes(await act(mutation, paid))).toEqual(['INVALID_TRANSITION']);
     }
     // CANCELLED is final.
     const cancelled = await place();
-    expect((await act('cancelOrder', cancelled, customer.token)).data?.['cancelOrder']?.status).toBe('CANCELLED');
+    expect((await act('cancelOrder', cancelled, customer.token)).data?.['cancelOrder']?.order?.status).toBe('CANCELLED');
     for (const mutation of ['payOrder', 'shipOrder', 'deliverOrder', 'cancelOrder']) {
-      expect(errorCodes(await act(mutation, cancelled))).toEqual(['BAD_USER_INPUT']);
+      expect(failureCodes(await act(mutation, cancelled))).toEqual(['INVALID_TRANSITION']);
     }
     // Cancelling released the stock of the cancelled order only.
     const stock = await stockOf(product!.id);
@@ -142,12 +147,12 @@ describe('checkout through the gateway', () => {
     const [product] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 700, stock: 5 }]);
     const owner = await stack.createUser('CUSTOMER');
     const stranger = await stack.createUser('CUSTOMER');
-    const orderId = (await placeOrder(stack.graphqlUrl, owner.token, [{ productId: product!.id, quantity: 1 }])).data!.placeOrder.id;
+    const orderId = (await placeOrder(stack.graphqlUrl, owner.token, [{ productId: product!.id, quantity: 1 }])).data!.placeOrder.order!.id;
     const read = await postGraphQL(stack.graphqlUrl, 'query($id: ID!) { order(id: $id) { id } }', { id: orderId }, { token: stranger.token });
     expect(errorCodes(read)).toEqual(['FORBIDDEN']);
     const cancel = await postGraphQL(
       stack.graphqlUrl,
-      'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }',
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } } }',
       { id: orderId },
       { token: stranger.token },
     );
@@ -176,7 +181,10 @@ describe('checkout through the gateway', () => {
   it('refuses unknown products and an over-long idempotency key', async () => {
     const customer = await stack.createUser('CUSTOMER');
     const unknown = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: '987654', quantity: 1 }]);
-    expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
+    expect(unknown.data?.placeOrder).toEqual({
+      order: null,
+      errors: [{ code: 'PRODUCT_UNAVAILABLE', message: 'input.lines: unknown or inactive products: 987654', productIds: ['987654'] }],
+    });
     const [product] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 100, stock: 5 }]);
     const longKey = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product!.id, quantity: 1 }], 'k'.repeat(65));
     expect(errorCodes(longKey)).toEqual(['BAD_USER_INPUT']);

@@ -4,7 +4,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, queryRows } from '@rtc/testkit';
+import { failureCodes, postGraphQL, queryRows } from '@rtc/testkit';
 import { hashPassword } from '@rtc/users';
 import { createProducts, placeOrder, startTestStack, type CreatedProduct, type TestStack } from './testing';
 
@@ -88,18 +88,19 @@ const pageProblems: string[] = [];
 
 async function order(lines: { productId: string; quantity: number }[], token = customer.token) {
   const result = await placeOrder(stack.graphqlUrl, token, lines);
-  if (!result.data) throw new Error(`placeOrder failed: ${JSON.stringify(result.errors)}`);
-  return result.data.placeOrder;
+  const placed = result.data?.placeOrder.order;
+  if (!placed) throw new Error(`placeOrder failed: ${JSON.stringify(result.errors ?? result.data)}`);
+  return placed;
 }
 
 async function pay(orderId: string, token = customer.token) {
   const result = await postGraphQL(
     stack.graphqlUrl,
-    'mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }',
+    'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }',
     { id: orderId },
     { token },
   );
-  if (result.errors) throw new Error(`payOrder failed: ${JSON.stringify(result.errors)}`);
+  if (failureCodes(result).length > 0) throw new Error(`payOrder failed: ${JSON.stringify(result.errors ?? result.data)}`);
 }
 
 /** What the page shows, read the way a person reads it: from the rendered text. */
@@ -130,7 +131,7 @@ async function track(sessionId: string, steps: { kind: string; productId?: strin
   const events = steps.map((step) => ({ eventId: randomUUID(), sessionId, occurredAt: new Date().toISOString(), ...step }));
   const result = await postGraphQL<{ trackEvents: { accepted: number } }>(
     stack.graphqlUrl,
-    'mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted } }',
+    'mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted errors { code } } }',
     { input: { events } },
     token ? { token } : {},
   );
@@ -285,8 +286,13 @@ describe('live dashboard in a real browser', () => {
     expect(netRevenue(paid)).toBeCloseTo(netRevenue(before) + 25, 2);
     expect([paid.orders, paid.revenue]).toEqual([before.orders, before.revenue]);
 
-    const cancelled = await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: placed.id }, { token: admin.token });
-    expect(cancelled.errors).toBeUndefined();
+    const cancelled = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }',
+      { id: placed.id },
+      { token: admin.token },
+    );
+    expect(failureCodes(cancelled)).toEqual([]);
     await page.waitForSelector(`${row}[data-payment-status="REFUNDED"]`, { timeout: 8_000 });
     expect(await page.textContent(row)).toBe('Refunded');
     await expect.poll(async () => (await readWidgets()).netOrders, { timeout: 8_000, interval: 100 }).toBe(before.netOrders);
@@ -443,7 +449,7 @@ describe('live dashboard in a real browser', () => {
 describe('dashboard sign-in', () => {
   it('refuses a customer account with a reason', async () => {
     const email = 'shopper@test.rtc.example';
-    const signUp = await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { token } }', {
+    const signUp = await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { token errors { code } } }', {
       input: { email, password: 'a-long-enough-password', name: 'Just Shopping' },
     });
     expect(signUp.errors).toBeUndefined();
@@ -454,6 +460,20 @@ describe('dashboard sign-in', () => {
       await fresh.fill('#login-password', 'a-long-enough-password');
       await fresh.click('button[type="submit"]');
       await fresh.waitForFunction(() => document.querySelector('.login-message')?.textContent?.includes('analyst or an admin'), null, { timeout: 5_000 });
+      expect(await fresh.evaluate(() => sessionStorage.length)).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('says a wrong password in words, from the typed failure of logIn', async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${relay.url}/dashboard`);
+      await fresh.fill('#login-email', 'analyst@test.rtc.example');
+      await fresh.fill('#login-password', 'not-the-password');
+      await fresh.click('button[type="submit"]');
+      await fresh.waitForFunction(() => document.querySelector('.login-message')?.textContent?.includes('Wrong email or password'), null, { timeout: 5_000 });
       expect(await fresh.evaluate(() => sessionStorage.length)).toBe(0);
     } finally {
       await fresh.close();

@@ -75,6 +75,6 @@ describe('MariaDB stopped under running services', () => {
     }
     const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
     expect(placed.errors, JSON.stringify(placed.errors)).toBeUndefined();
-    expect(placed.data?.placeOrder.status).toBe('PENDING');
+    expect(placed.data?.placeOrder.order?.status).toBe('PENDING');
   });
 });

@@ -89,7 +89,7 @@ describe('a store whose services connect as their own accounts', () => {
     const [lamp] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 1_500, stock: 5 }]);
     const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: lamp!.id, quantity: 2 }]);
     expect(placed.errors).toBeUndefined();
-    expect(placed.data?.placeOrder).toMatchObject({ status: 'PENDING', total: { amount: 3_000 } });
+    expect(placed.data?.placeOrder).toMatchObject({ order: { status: 'PENDING', total: { amount: 3_000 } }, errors: [] });
     const [stock] = await queryRows<{ available: number }>(stack.databaseUrl('inventory'), 'SELECT available FROM stock WHERE product_id = ?', [lamp!.id]);
     expect(stock?.available).toBe(3);
     // The connections the services hold open: on each database, only that service's own account.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { postGraphQL, type GraphQLResult } from '@rtc/testkit';
+import { payloadErrorCodes, postGraphQL, type GraphQLResult } from '@rtc/testkit';
 
 export interface ProductSpec {
   readonly price: number;
@@ -14,7 +14,9 @@ export interface CreatedProduct {
 }
 
 function dataOf<T>(result: GraphQLResult<T>, what: string): T {
-  if (result.errors?.length || !result.data) throw new Error(`${what} failed: ${JSON.stringify(result.errors)}`);
+  if (result.errors?.length || !result.data || payloadErrorCodes(result).length > 0) {
+    throw new Error(`${what} failed: ${JSON.stringify(result.errors ?? result.data)}`);
+  }
   return result.data;
 }
 
@@ -22,31 +24,31 @@ function dataOf<T>(result: GraphQLResult<T>, what: string): T {
 export async function createProducts(graphqlUrl: string, adminToken: string, specs: readonly ProductSpec[]): Promise<CreatedProduct[]> {
   const tag = randomBytes(3).toString('hex').toUpperCase();
   const category = dataOf(
-    await postGraphQL<{ createCategory: { id: string } }>(
+    await postGraphQL<{ createCategory: { category: { id: string } } }>(
       graphqlUrl,
-      'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }',
+      'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code message } } }',
       { input: { name: `Category ${tag}` } },
       { token: adminToken },
     ),
     'createCategory',
-  ).createCategory;
+  ).createCategory.category;
   const created: CreatedProduct[] = [];
   for (const [index, spec] of specs.entries()) {
     const name = spec.name ?? `Product ${tag}-${index + 1}`;
     const product = dataOf(
-      await postGraphQL<{ createProduct: { id: string } }>(
+      await postGraphQL<{ createProduct: { product: { id: string } } }>(
         graphqlUrl,
-        'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+        'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code message } } }',
         { input: { sku: `SKU-${tag}-${index + 1}`, name, price: spec.price, categoryId: category.id } },
         { token: adminToken },
       ),
       'createProduct',
-    ).createProduct;
+    ).createProduct.product;
     if (spec.stock > 0) {
       dataOf(
         await postGraphQL(
           graphqlUrl,
-          'mutation($id: ID!, $quantity: Int!) { restock(productId: $id, quantity: $quantity, reason: "opening stock") { available } }',
+          'mutation($id: ID!, $quantity: Int!) { restock(input: { productId: $id, quantity: $quantity, reason: "opening stock" }) { stock { available } errors { code message } } }',
           { id: product.id, quantity: spec.stock },
           { token: adminToken },
         ),
@@ -59,7 +61,7 @@ export async function createProducts(graphqlUrl: string, adminToken: string, spe
 }
 
 export const placeOrderMutation = `mutation Place($input: PlaceOrderInput!) {
-  placeOrder(input: $input) { id status total { amount currency } }
+  placeOrder(input: $input) { order { id status total { amount currency } } errors { code message productIds } }
 }`;
 
 export interface PlacedOrder {
@@ -68,12 +70,18 @@ export interface PlacedOrder {
   readonly total: { amount: number; currency: string };
 }
 
-/** Places one order through the gateway; resolves with the whole GraphQL result, errors included. */
+/** placeOrder's payload: the order, or null beside the typed failure (OUT_OF_STOCK...) that stopped it. */
+export interface PlaceOrderPayload {
+  readonly order: PlacedOrder | null;
+  readonly errors: readonly { code: string; message: string; productIds: string[] | null }[];
+}
+
+/** Places one order through the gateway; resolves with the whole GraphQL result, GraphQL errors and typed failures included. */
 export function placeOrder(
   graphqlUrl: string,
   token: string,
   lines: readonly { productId: string; quantity: number }[],
   idempotencyKey = randomBytes(8).toString('hex'),
-): Promise<GraphQLResult<{ placeOrder: PlacedOrder }>> {
+): Promise<GraphQLResult<{ placeOrder: PlaceOrderPayload }>> {
   return postGraphQL(graphqlUrl, placeOrderMutation, { input: { lines, idempotencyKey } }, { token });
 }

@@ -60,7 +60,7 @@ function connect(): LiveClient {
 async function order(): Promise<string> {
   const placed = await placeOrder(graphqlUrl, customer, [{ productId: product.id, quantity: 1 }]);
   expect(placed.errors).toBeUndefined();
-  return placed.data!.placeOrder.id;
+  return placed.data!.placeOrder.order!.id;
 }
 
 async function receive(subscriptions: readonly LiveSubscription<Tick>[], count: number): Promise<void> {

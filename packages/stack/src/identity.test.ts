@@ -58,11 +58,11 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
   it('shuts a disabled account out at once and lets it back in when enabled', async () => {
     const customer = await stack.createUser('CUSTOMER');
     expect((await me(customer.token)).data?.me?.id).toBe(customer.id);
-    const disabled = await asAdmin('mutation($id: ID!) { disableUser(id: $id) { id disabledAt } }', { id: customer.id });
+    const disabled = await asAdmin('mutation($id: ID!) { disableUser(input: { id: $id }) { user { id disabledAt } errors { code } } }', { id: customer.id });
     expect(disabled.errors).toBeUndefined();
     await eventually(async () => (await me(customer.token)).status === 401);
     expect(errorCodes(await me(customer.token))).toEqual(['UNAUTHENTICATED']);
-    await asAdmin('mutation($id: ID!) { enableUser(id: $id) { id } }', { id: customer.id });
+    await asAdmin('mutation($id: ID!) { enableUser(input: { id: $id }) { user { id } errors { code } } }', { id: customer.id });
     // The old token stays revoked: disabling moved the account's token version on.
     const renewed = await signAccessToken({ userId: customer.id, role: 'CUSTOMER' }, testJwtSecret, 600, 1);
     await eventually(async () => (await me(renewed)).data?.me?.id === customer.id);
@@ -72,7 +72,12 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
   it('lets only an admin disable an account', async () => {
     const analyst = await stack.createUser('ANALYST');
     const customer = await stack.createUser('CUSTOMER');
-    const result = await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { disableUser(id: $id) { id } }', { id: customer.id }, { token: analyst.token });
+    const result = await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { disableUser(input: { id: $id }) { user { id } errors { code } } }',
+      { id: customer.id },
+      { token: analyst.token },
+    );
     expect(errorCodes(result)).toEqual(['FORBIDDEN']);
     expect((await me(customer.token)).data?.me?.id).toBe(customer.id);
   });
@@ -95,7 +100,9 @@ describe('identity that does not outlive its grounds, over HTTP', () => {
 
   it('revokes the access tokens of a user who logs out everywhere', async () => {
     const customer = await stack.createUser('CUSTOMER');
-    expect((await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere }', {}, { token: customer.token })).data).toEqual({ logOutEverywhere: true });
+    expect((await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere { loggedOut errors { code } } }', {}, { token: customer.token })).data).toEqual({
+      logOutEverywhere: { loggedOut: true, errors: [] },
+    });
     await eventually(async () => (await me(customer.token)).status === 401);
   });
 
@@ -136,7 +143,7 @@ describe('sockets that close when their token stops holding', () => {
     await settle();
     await placeOrder(stack.graphqlUrl, (await stack.createUser('CUSTOMER')).token, order());
     await ticks.next();
-    await asAdmin('mutation($id: ID!) { disableUser(id: $id) { id } }', { id: analyst.id });
+    await asAdmin('mutation($id: ID!) { disableUser(input: { id: $id }) { user { id } errors { code } } }', { id: analyst.id });
     expect(await live.closed()).toBe(4403);
   });
 
@@ -145,13 +152,13 @@ describe('sockets that close when their token stops holding', () => {
     const live = connect(bearer(analyst.token));
     live.subscribe('subscription { salesTicks { at } }');
     await settle();
-    await asAdmin('mutation($id: ID!) { setUserRole(id: $id, role: CUSTOMER) { id } }', { id: analyst.id });
+    await asAdmin('mutation($id: ID!) { setUserRole(input: { id: $id, role: CUSTOMER }) { user { id } errors { code } } }', { id: analyst.id });
     expect(await live.closed()).toBe(4403);
   });
 
   it('refuses a revoked token at connection_init with 4403', async () => {
     const customer = await stack.createUser('CUSTOMER');
-    await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere }', {}, { token: customer.token });
+    await postGraphQL(stack.graphqlUrl, 'mutation { logOutEverywhere { loggedOut errors { code } } }', {}, { token: customer.token });
     await settle(1_200);
     expect(await connect(bearer(customer.token)).closed()).toBe(4403);
   });
@@ -165,7 +172,7 @@ describe('sockets that close when their token stops holding', () => {
     live.client.on('connected', () => void connections++);
     const ticks = live.subscribe<{ salesTicks: { order: { id: string } } }>('subscription { salesTicks { order { id } } }');
     await settle();
-    const first = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.id;
+    const first = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.order!.id;
     expect((await ticks.next()).data!.salesTicks.order.id).toBe(first);
 
     // What a client does before its token expires: refresh the session, then reconnect with the new token.
@@ -173,7 +180,7 @@ describe('sockets that close when their token stops holding', () => {
     live.client.terminate();
     await eventually(async () => connections === 2, 5_000);
     await settle();
-    const second = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.id;
+    const second = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.order!.id;
     expect((await ticks.next()).data!.salesTicks.order.id).toBe(second);
     expect(ticks.errors).toEqual([]);
   });
@@ -191,7 +198,7 @@ describe('live updates resolved with the rights of their subscribers', () => {
     const asAnalyst = connect(bearer(analyst.token)).subscribe<DisabledAtTick>(disabledAtTicks);
     const asAdminLive = connect(bearer(admin.token)).subscribe<DisabledAtTick>(disabledAtTicks);
     await settle();
-    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.id;
+    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.order!.id;
 
     const overHttp = await postGraphQL<{ order: DisabledAtTick['salesTicks']['order'] }>(
       stack.graphqlUrl,
@@ -211,14 +218,19 @@ describe('live updates resolved with the rights of their subscribers', () => {
 
   it("resolves a customer's own order status as that customer", async () => {
     const customer = await stack.createUser('CUSTOMER');
-    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.id;
+    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, order())).data!.placeOrder.order!.id;
     const [row] = await queryRows<{ email: string }>(stack.databaseUrl('users'), 'SELECT email FROM users WHERE id = ?', [customer.id]);
     const status = connect(bearer(customer.token)).subscribe<{ orderStatus: { status: string; order: { id: string; user: { email: string | null } } } }>(
       'subscription($id: ID!) { orderStatus(orderId: $id) { status order { id user { email } } } }',
       { id: orderId },
     );
     await settle();
-    await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }', { id: orderId }, { token: customer.token });
+    await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }',
+      { id: orderId },
+      { token: customer.token },
+    );
     const update = await status.next();
     expect(update.errors).toBeUndefined();
     expect(update.data!.orderStatus).toEqual({ status: 'CANCELLED', order: { id: orderId, user: { email: row!.email } } });

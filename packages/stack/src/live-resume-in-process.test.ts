@@ -35,7 +35,7 @@ function subscribe(resumeAfter?: string) {
 async function order(): Promise<string> {
   const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
   expect(placed.errors).toBeUndefined();
-  return placed.data!.placeOrder.id;
+  return placed.data!.placeOrder.order!.id;
 }
 
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));

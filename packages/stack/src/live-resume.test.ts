@@ -41,7 +41,7 @@ function connect(url = stack.graphqlUrl, retryAttempts = 0): LiveClient {
 async function order(): Promise<string> {
   const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
   expect(placed.errors).toBeUndefined();
-  return placed.data!.placeOrder.id;
+  return placed.data!.placeOrder.order!.id;
 }
 
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -105,7 +105,7 @@ describe('live updates through a Redis outage and a reconnect', () => {
     staff.stop();
     const cancelled = await postGraphQL(
       stack.graphqlUrl,
-      'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }',
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }',
       { id: orderId },
       { token: customer.token },
     );

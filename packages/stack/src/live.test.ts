@@ -68,7 +68,7 @@ describe('live sales over graphql-ws', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 3 }]);
     const tick = (await ticks.next()).data!.salesTicks;
-    expect(tick.order.id).toBe(placed.data!.placeOrder.id);
+    expect(tick.order.id).toBe(placed.data!.placeOrder.order!.id);
     expect(tick.order.user.name).toBe('Katherine Johnson');
     expect(tick.order.total.amount).toBe(7_500);
     expect(tick.order.lines).toEqual([
@@ -84,9 +84,9 @@ describe('live sales over graphql-ws', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 2 }]);
     const tick = (await coalescing.next()).data!.salesTicks;
-    expect(tick.order.id).toBe(placed.data!.placeOrder.id);
+    expect(tick.order.id).toBe(placed.data!.placeOrder.order!.id);
     expect(tick.ticks).toEqual([
-      { at: expect.any(String), order: { id: placed.data!.placeOrder.id, user: { name: 'Katherine Johnson' }, total: { amount: 5_000 } } },
+      { at: expect.any(String), order: { id: placed.data!.placeOrder.order!.id, user: { name: 'Katherine Johnson' }, total: { amount: 5_000 } } },
     ]);
     coalescing.stop();
   });
@@ -133,18 +133,18 @@ describe('live sales over graphql-ws', () => {
       }
       throw new Error('the statistics did not move');
     };
-    const placed = (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 2 }])).data!.placeOrder;
+    const placed = (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 2 }])).data!.placeOrder.order!;
     const call = async (query: string) => {
       const result = await postGraphQL(stack.graphqlUrl, query, { id: placed.id }, { token: customer.token });
       expect(result.errors).toBeUndefined();
     };
-    await call('mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }');
+    await call('mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }');
     const paid = await until((current) => current.net.orders === first.net.orders + 1);
     expect(paid).toEqual({
       gross: { orders: first.gross.orders + 1, revenue: { amount: first.gross.revenue.amount + 5_000 } },
       net: { orders: first.net.orders + 1, revenue: { amount: first.net.revenue.amount + 5_000 } },
     });
-    await call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }');
+    await call('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }');
     const refunded = await until((current) => current.net.orders === first.net.orders);
     expect(refunded).toEqual({ gross: paid.gross, net: first.net });
     stats.stop();
@@ -189,7 +189,7 @@ describe('live sales over graphql-ws', () => {
   });
 
   it("lets a customer follow their own order's status, and no one else's", async () => {
-    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }])).data!.placeOrder.id;
+    const orderId = (await placeOrder(stack.graphqlUrl, customer.token, [{ productId: products[0]!.id, quantity: 1 }])).data!.placeOrder.order!.id;
     const owner = connect(customer.token).subscribe<{ orderStatus: { status: string; previousStatus: string } }>(
       'subscription($id: ID!) { orderStatus(orderId: $id) { status previousStatus order { id total { amount } } } }',
       { id: orderId },
@@ -198,7 +198,12 @@ describe('live sales over graphql-ws', () => {
     const refused = connect(stranger.token).subscribe('subscription($id: ID!) { orderStatus(orderId: $id) { status } }', { id: orderId });
     expect(JSON.stringify(await refused.failure())).toContain('FORBIDDEN');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await postGraphQL(stack.graphqlUrl, 'mutation($id: ID!) { cancelOrder(orderId: $id) { status } }', { id: orderId }, { token: customer.token });
+    await postGraphQL(
+      stack.graphqlUrl,
+      'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { status } errors { code } } }',
+      { id: orderId },
+      { token: customer.token },
+    );
     expect((await owner.next()).data!.orderStatus).toMatchObject({ status: 'CANCELLED', previousStatus: 'PENDING' });
     owner.stop();
   });

@@ -171,7 +171,7 @@ describe('the response cache of anonymous public reads', () => {
   it('shows a price change on the next read once its event arrives', async () => {
     const product = products[2]!;
     dataOf(await postGraphQL<ListingData>(graphqlUrl, listing));
-    await asAdmin('mutation Price($id: ID!) { updateProduct(id: $id, input: { price: 3333 }) { id } }', { id: product.id });
+    await asAdmin('mutation Price($id: ID!) { updateProduct(input: { id: $id, price: 3333 }) { product { id } errors { code } } }', { id: product.id });
     const data = await listingOnceItShows((seen) => nodeOf(seen, product.id).price.amount === 3_333);
     expect(nodeOf(data, product.id).price.amount).toBe(3_333);
   }, 30_000);
@@ -179,7 +179,10 @@ describe('the response cache of anonymous public reads', () => {
   it('shows a restock on the next read once its event arrives', async () => {
     const product = products[2]!;
     const before = nodeOf(dataOf(await postGraphQL<ListingData>(graphqlUrl, listing)), product.id).stock.available;
-    await asAdmin('mutation Restock($id: ID!) { restock(productId: $id, quantity: 7, reason: "delivery") { available } }', { id: product.id });
+    await asAdmin(
+      'mutation Restock($id: ID!) { restock(input: { productId: $id, quantity: 7, reason: "delivery" }) { stock { available } errors { code } } }',
+      { id: product.id },
+    );
     const data = await listingOnceItShows((seen) => nodeOf(seen, product.id).stock.available === before + 7);
     expect(nodeOf(data, product.id).stock.available).toBe(before + 7);
   }, 30_000);

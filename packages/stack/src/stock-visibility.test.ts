@@ -33,14 +33,14 @@ beforeAll(async () => {
   onSale = created[0]!;
   withdrawn = created[1]!;
   expect((await placeOrder(stack.graphqlUrl, customer.token, [{ productId: withdrawn.id, quantity: 2 }])).errors).toBeUndefined();
-  const update = await postGraphQL<{ updateProduct: { sku: string } }>(
+  const update = await postGraphQL<{ updateProduct: { product: { sku: string } } }>(
     stack.graphqlUrl,
-    'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { sku } }',
+    'mutation($id: ID!) { updateProduct(input: { id: $id, active: false }) { product { sku } errors { code } } }',
     { id: withdrawn.id },
     { token: admin.token },
   );
   expect(update.errors).toBeUndefined();
-  withdrawnSku = update.data!.updateProduct.sku;
+  withdrawnSku = update.data!.updateProduct.product.sku;
 });
 
 afterAll(async () => {

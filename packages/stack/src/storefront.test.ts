@@ -39,24 +39,35 @@ describe('a storefront through the gateway', () => {
   it('signs up and sees its own email, updates its profile, and changes its password ending the old session', async () => {
     const email = `shopper.${Date.now()}@example.com`;
     shopper = (
-      await call<{ signUp: typeof shopper }>('mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id email } } }', {
-        input: { email, password: 'shopper password 1', name: 'Shopper' },
-      })
+      await call<{ signUp: typeof shopper }>(
+        'mutation($input: SignUpInput!) { signUp(input: $input) { token refreshToken user { id email } errors { code } } }',
+        {
+          input: { email, password: 'shopper password 1', name: 'Shopper' },
+        },
+      )
     ).signUp;
     expect(shopper.user.email).toBe(email);
-    const profile = await call<{ updateProfile: { name: string } }>('mutation { updateProfile(input: { name: "Ada Shopper" }) { name } }', {}, shopper.token);
-    expect(profile.updateProfile.name).toBe('Ada Shopper');
-    const changed = await call<{ changePassword: typeof shopper }>(
-      'mutation { changePassword(currentPassword: "shopper password 1", newPassword: "shopper password 2") { token refreshToken user { id email } } }',
+    const profile = await call<{ updateProfile: { user: { name: string } } }>(
+      'mutation { updateProfile(input: { name: "Ada Shopper" }) { user { name } errors { code } } }',
       {},
       shopper.token,
     );
-    const stale = await postGraphQL(stack.graphqlUrl, 'mutation($r: String!) { refreshSession(refreshToken: $r) { token } }', { r: shopper.refreshToken });
+    expect(profile.updateProfile.user.name).toBe('Ada Shopper');
+    const changed = await call<{ changePassword: typeof shopper }>(
+      'mutation { changePassword(input: { currentPassword: "shopper password 1", newPassword: "shopper password 2" }) { token refreshToken user { id email } errors { code } } }',
+      {},
+      shopper.token,
+    );
+    const stale = await postGraphQL(stack.graphqlUrl, 'mutation($r: String!) { refreshSession(input: { refreshToken: $r }) { token errors { code } } }', {
+      r: shopper.refreshToken,
+    });
     expect(stale.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     shopper = changed.changePassword;
     expect(shopper.user.email).toBe(email);
-    const reset = await call<{ requestPasswordReset: boolean }>('mutation { requestPasswordReset(email: "nobody.here@example.com") }');
-    expect(reset.requestPasswordReset).toBe(true);
+    const reset = await call<{ requestPasswordReset: { requested: boolean } }>(
+      'mutation { requestPasswordReset(input: { email: "nobody.here@example.com" }) { requested errors { code } } }',
+    );
+    expect(reset.requestPasswordReset).toEqual({ requested: true, errors: [] });
   });
 
   it('pages a category two at a time with counts, page edges and facets', async () => {
@@ -159,14 +170,15 @@ describe('a storefront through the gateway', () => {
     for (const [index, product] of products.slice(0, 3).entries()) {
       const placed = await placeOrder(stack.graphqlUrl, shopper.token, [{ productId: product.id, quantity: index + 1 }]);
       expect(placed.errors).toBeUndefined();
-      ids.push(placed.data!.placeOrder.id);
+      ids.push(placed.data!.placeOrder.order!.id);
     }
-    const pay = 'mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { paymentStatus } }';
-    expect((await call<{ payOrder: { paymentStatus: string } }>(pay, { id: ids[0] }, shopper.token)).payOrder.paymentStatus).toBe('PAID');
+    type Changed = Record<string, { order: { paymentStatus: string } }>;
+    const pay = 'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { paymentStatus } errors { code } } }';
+    expect((await call<Changed>(pay, { id: ids[0] }, shopper.token))['payOrder']!.order.paymentStatus).toBe('PAID');
     await call(pay, { id: ids[1] }, shopper.token);
-    const cancel = 'mutation($id: ID!) { cancelOrder(orderId: $id) { paymentStatus } }';
-    expect((await call<{ cancelOrder: { paymentStatus: string } }>(cancel, { id: ids[1] }, shopper.token)).cancelOrder.paymentStatus).toBe('REFUNDED');
-    expect((await call<{ cancelOrder: { paymentStatus: string } }>(cancel, { id: ids[2] }, shopper.token)).cancelOrder.paymentStatus).toBe('VOIDED');
+    const cancel = 'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { paymentStatus } errors { code } } }';
+    expect((await call<Changed>(cancel, { id: ids[1] }, shopper.token))['cancelOrder']!.order.paymentStatus).toBe('REFUNDED');
+    expect((await call<Changed>(cancel, { id: ids[2] }, shopper.token))['cancelOrder']!.order.paymentStatus).toBe('VOIDED');
 
     const to = new Date(Date.now() + 60_000).toISOString();
     const figures = 'orders revenue { amount } units';
@@ -296,5 +308,54 @@ describe('a storefront through the gateway', () => {
     expect(again.order.shippingAddress['city']).toBe('Berlin');
     const emptied = await call<{ cart: { itemCount: number } }>('{ cart { itemCount } }', {}, token);
     expect(emptied.cart.itemCount).toBe(0);
+  });
+
+  it('switches on typed failures: each names what went wrong, leaves its result null and writes nothing', async () => {
+    type Payload = { errors: { code: string; field: string[] | null; productIds?: string[] | null }[] } & Record<string, unknown>;
+    const wrong = await call<{ logIn: Payload }>('mutation($input: LogInInput!) { logIn(input: $input) { token errors { code field } } }', {
+      input: { email: shopper.user.email, password: 'not the password' },
+    });
+    expect(wrong.logIn).toEqual({ token: null, errors: [{ code: 'UNAUTHENTICATED', field: null }] });
+
+    const kettle = products[3]!;
+    const order = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code field productIds } } }';
+    const short = await call<{ placeOrder: Payload }>(
+      order,
+      { input: { idempotencyKey: 'too-many-kettles', lines: [{ productId: kettle.id, quantity: 51 }] } },
+      shopper.token,
+    );
+    expect(short.placeOrder).toEqual({ order: null, errors: [{ code: 'OUT_OF_STOCK', field: null, productIds: [kettle.id] }] });
+    const empty = await call<{ placeOrder: Payload }>(order, { input: { idempotencyKey: 'empty-cart', fromCart: true } }, shopper.token);
+    expect(empty.placeOrder).toEqual({ order: null, errors: [{ code: 'CART_EMPTY', field: ['input', 'fromCart'], productIds: null }] });
+
+    const placed = await placeOrder(stack.graphqlUrl, shopper.token, [{ productId: kettle.id, quantity: 1 }]);
+    const orderId = placed.data!.placeOrder.order!.id;
+    const reused = await call<{ placeOrder: Payload }>(
+      order,
+      { input: { idempotencyKey: 'kettle-key', lines: [{ productId: kettle.id, quantity: 1 }] } },
+      shopper.token,
+    );
+    expect(reused.placeOrder.errors).toEqual([]);
+    const again = await call<{ placeOrder: Payload }>(
+      order,
+      { input: { idempotencyKey: 'kettle-key', lines: [{ productId: kettle.id, quantity: 2 }] } },
+      shopper.token,
+    );
+    expect(again.placeOrder.errors).toEqual([{ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'], productIds: null }]);
+
+    const pay = 'mutation($input: PayOrderInput!) { payOrder(input: $input) { order { status } errors { code } } }';
+    const declined = await call<{ payOrder: Payload }>(pay, { input: { orderId, paymentToken: 'tok_decline_card' } }, shopper.token);
+    expect(declined.payOrder).toEqual({ order: null, errors: [{ code: 'PAYMENT_DECLINED' }] });
+    await call(`mutation { cancelOrder(input: { orderId: "${orderId}" }) { errors { code } } }`, {}, shopper.token);
+    const afterCancel = await call<{ payOrder: Payload }>(pay, { input: { orderId, paymentToken: 'tok_visa' } }, shopper.token);
+    expect(afterCancel.payOrder).toEqual({ order: null, errors: [{ code: 'INVALID_TRANSITION' }] });
+
+    const [stock] = await queryRows<{ available: number }>(stack.databaseUrl('inventory'), 'SELECT available FROM stock WHERE product_id = ?', [kettle.id]);
+    // The cancelled order's kettle came back; the kettle-key order holds one, its refused second payload nothing.
+    expect(stock!.available).toBe(50 - 1);
+    const [paid] = await queryRows<{ n: number }>(stack.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders WHERE id = ? AND paid_at IS NOT NULL', [
+      orderId,
+    ]);
+    expect(Number(paid!.n)).toBe(0);
   });
 });

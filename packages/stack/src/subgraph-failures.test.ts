@@ -58,13 +58,13 @@ beforeAll(async () => {
   admin = await stack.createUser('ADMIN');
   customer = await stack.createUser('CUSTOMER');
   [product] = (await createProducts(stack.graphqlUrl, admin.token, [{ price: 1_250, stock: 500 }])) as [CreatedProduct];
-  const category = await postGraphQL<{ createCategory: { id: string } }>(
+  const category = await postGraphQL<{ createCategory: { category: { id: string } } }>(
     stack.graphqlUrl,
-    'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }',
+    'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }',
     { input: { name: `Faults ${randomBytes(3).toString('hex')}` } },
     { token: admin.token },
   );
-  categoryId = category.data!.createCategory.id;
+  categoryId = category.data!.createCategory.category.id;
 
   ordersCatalog = await startFaultProxy(`${stack.subgraphs.catalog.url}/graphql`);
   ordersInventory = await startFaultProxy(`${stack.subgraphs.inventory.url}/graphql`);
@@ -186,7 +186,7 @@ describe('a subgraph that is down, frozen or flaky, seen through the gateway', (
     proxies.catalog.breakNextAnswers(1);
     const result = await postGraphQL(
       graphqlUrl,
-      'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+      'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }',
       { input: { sku, name: 'Sent once', price: 100, categoryId } },
       { token: admin.token },
     );

@@ -86,4 +86,4 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   };
 }
 
-export { createProducts, placeOrder, placeOrderMutation, type CreatedProduct, type PlacedOrder, type ProductSpec } from './fixtures';
+export { createProducts, placeOrder, placeOrderMutation, type CreatedProduct, type PlacedOrder, type PlaceOrderPayload, type ProductSpec } from './fixtures';

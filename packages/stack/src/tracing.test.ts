@@ -41,14 +41,14 @@ describe('traces across the services', () => {
     const ticks = live.subscribe<{ salesTicks: { order: { id: string } } }>('subscription { salesTicks { order { id user { name } } } }');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const requestId = `trace-test-${randomBytes(6).toString('hex')}`;
-    const placed = await postGraphQL<{ placeOrder: { id: string } }>(
+    const placed = await postGraphQL<{ placeOrder: { order: { id: string } } }>(
       stack.graphqlUrl,
       placeOrderMutation,
       { input: { lines: [{ productId: product.id, quantity: 2 }], idempotencyKey: randomBytes(8).toString('hex') } },
       { token: customer.token, headers: { 'x-request-id': requestId } },
     );
     expect(placed.errors).toBeUndefined();
-    expect((await ticks.next(15_000)).data?.salesTicks.order.id).toBe(placed.data!.placeOrder.id);
+    expect((await ticks.next(15_000)).data?.salesTicks.order.id).toBe(placed.data!.placeOrder.order!.id);
 
     const traceOfRequest = (spans: readonly ReceivedSpan[]) => {
       const root = spans.find((span) => span.service === 'gateway' && span.name === 'POST /graphql' && span.attributes['rtc.request_id'] === requestId);

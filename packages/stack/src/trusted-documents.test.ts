@@ -46,14 +46,22 @@ beforeAll(async () => {
   // The admin's catalog tools are not among the dashboard's or simulator's documents: set up in-process, as the gateway's own operations run.
   const asAdmin = { userId: admin.id, role: 'ADMIN' as const };
   const tag = randomBytes(3).toString('hex');
-  const category = await stack.gateway.runAs(asAdmin, 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }', {
-    input: { name: `Lamps ${tag}` },
-  });
-  const categoryId = (category.data as { createCategory: { id: string } }).createCategory.id;
-  const product = await stack.gateway.runAs(asAdmin, 'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }', {
-    input: { sku: `LAMP-${tag}`, name: 'Brass Reading Lamp', price: 4_200, categoryId },
-  });
-  productId = (product.data as { createProduct: { id: string } }).createProduct.id;
+  const category = await stack.gateway.runAs(
+    asAdmin,
+    'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }',
+    {
+      input: { name: `Lamps ${tag}` },
+    },
+  );
+  const categoryId = (category.data as { createCategory: { category: { id: string } } }).createCategory.category.id;
+  const product = await stack.gateway.runAs(
+    asAdmin,
+    'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }',
+    {
+      input: { sku: `LAMP-${tag}`, name: 'Brass Reading Lamp', price: 4_200, categoryId },
+    },
+  );
+  productId = (product.data as { createProduct: { product: { id: string } } }).createProduct.product.id;
 });
 
 afterAll(async () => {
@@ -63,21 +71,21 @@ afterAll(async () => {
 
 describe('trusted documents in safelist mode, over HTTP', () => {
   it("runs the simulator's operations by their id and by their exact text", async () => {
-    const restocked = await post<{ restock: { available: number } }>(
-      byDocumentId(simulator('SimulatorRestock'), { productId, quantity: 50, reason: 'delivery' }),
+    const restocked = await post<{ restock: { stock: { available: number } } }>(
+      byDocumentId(simulator('SimulatorRestock'), { input: { productId, quantity: 50, reason: 'delivery' } }),
       admin.token,
     );
-    expect(restocked).toMatchObject({ status: 200, data: { restock: { available: 50 } } });
+    expect(restocked).toMatchObject({ status: 200, data: { restock: { stock: { available: 50 }, errors: [] } } });
 
     const page = await postGraphQL<{ products: { edges: { node: { id: string } }[] } }>(stack.graphqlUrl, simulator('SimulatorProducts').body, { first: 50 });
     expect(page.errors).toBeUndefined();
     expect(page.data?.products.edges.map((edge) => edge.node.id)).toContain(productId);
 
-    const placed = await post<{ placeOrder: { id: string; status: string } }>(
+    const placed = await post<{ placeOrder: { order: { id: string; status: string } } }>(
       byApolloId(simulator('SimulatorPlaceOrder'), { input: { lines: [{ productId, quantity: 2 }], idempotencyKey: randomBytes(8).toString('hex') } }),
       customer.token,
     );
-    expect(placed).toMatchObject({ status: 200, data: { placeOrder: { status: 'PENDING' } } });
+    expect(placed).toMatchObject({ status: 200, data: { placeOrder: { order: { status: 'PENDING' }, errors: [] } } });
   });
 
   it("runs the dashboard's operations by their id and by their exact text", async () => {
@@ -137,11 +145,11 @@ describe('trusted documents in safelist mode, over graphql-ws', () => {
     expect(await unknown).toEqual([expect.objectContaining({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } })]);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const placed = await post<{ placeOrder: { id: string } }>(
+    const placed = await post<{ placeOrder: { order: { id: string } } }>(
       byDocumentId(simulator('SimulatorPlaceOrder'), { input: { lines: [{ productId, quantity: 1 }], idempotencyKey: randomBytes(8).toString('hex') } }),
       customer.token,
     );
-    const orderId = placed.data!.placeOrder.id;
+    const orderId = placed.data!.placeOrder.order!.id;
     expect((await ticksByText.next(10_000)).data?.salesTicks.order.id).toBe(orderId);
     await expect.poll(() => ticksById.map((tick) => tick.order.id), { timeout: 10_000 }).toContain(orderId);
     expect(answers).toEqual([]);

@@ -33,3 +33,18 @@ export async function postGraphQL<T = Record<string, unknown>>(
 export function errorCodes(result: GraphQLResult<unknown>): (string | undefined)[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);
 }
+
+/** The codes of the typed failures in the mutation payloads of `data`: each root field's `errors { code }`, in order. */
+export function payloadErrorCodes(result: GraphQLResult<unknown>): string[] {
+  const data = result.data;
+  if (typeof data !== 'object' || data === null) return [];
+  return Object.values(data).flatMap((payload) => {
+    const errors = (payload as { errors?: unknown } | null)?.errors;
+    return Array.isArray(errors) ? errors.map((error) => String((error as { code?: unknown }).code)) : [];
+  });
+}
+
+/** What a client switches on either way: the GraphQL errors' codes, then the payloads' typed failure codes. */
+export function failureCodes(result: GraphQLResult<unknown>): (string | undefined)[] {
+  return [...errorCodes(result), ...payloadErrorCodes(result)];
+}

@@ -54,7 +54,7 @@ export interface SeedOrder {
   readonly status?: OrderFactStatus;
 }
 
-export const trackEventsMutation = `mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted duplicates } }`;
+export const trackEventsMutation = `mutation Track($input: TrackEventsInput!) { trackEvents(input: $input) { accepted duplicates errors { code message field } } }`;
 
 /** The activity subgraph on a fresh migrated database, listening on a random port, with an in-process bus. */
 export async function startTestActivity(config: Partial<ActivityConfig> = {}): Promise<TestActivity> {

@@ -3,7 +3,7 @@ import {
   asService,
   asUser,
   createTestDatabase,
-  errorCodes,
+  failureCodes,
   postGraphQL,
   queryRows,
   startService,
@@ -33,9 +33,9 @@ interface ProductFields {
 }
 
 const productFields = 'id sku name description price { amount currency } active category { id slug }';
-const createCategory = `mutation CreateCategory($input: CreateCategoryInput!) { createCategory(input: $input) { id name slug description } }`;
-const createProduct = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { ${productFields} } }`;
-const updateProduct = `mutation UpdateProduct($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${productFields} } }`;
+const createCategory = `mutation CreateCategory($input: CreateCategoryInput!) { createCategory(input: $input) { category { id name slug description } errors { code field } } }`;
+const createProduct = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { product { ${productFields} } errors { code field } } }`;
+const updateProduct = `mutation UpdateProduct($input: UpdateProductInput!) { updateProduct(input: $input) { product { ${productFields} } errors { code field } } }`;
 
 async function run<T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = admin): Promise<GraphQLResult<T>> {
   return postGraphQL<T>(catalog.graphqlUrl, query, variables, { headers });
@@ -47,7 +47,7 @@ async function count(table: 'products' | 'categories'): Promise<number> {
 }
 
 function expectBadInput(result: GraphQLResult<unknown>, argument: string) {
-  expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+  expect(failureCodes(result)).toEqual(['BAD_USER_INPUT']);
   expect(result.errors?.[0]?.message.startsWith(`${argument}: `)).toBe(true);
 }
 
@@ -57,14 +57,14 @@ let lamp: ProductFields;
 beforeAll(async () => {
   database = await createTestDatabase('catalog', catalogMigrations);
   catalog = await startService('catalog', database.url, (deps) => createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps));
-  const category = await run<{ createCategory: { id: string; slug: string } }>(createCategory, {
+  const category = await run<{ createCategory: { category: { id: string; slug: string } } }>(createCategory, {
     input: { name: 'Kitchen & Dining', description: 'Pots, pans and plates.' },
   });
-  kitchen = category.data!.createCategory;
-  const product = await run<{ createProduct: ProductFields }>(createProduct, {
+  kitchen = category.data!.createCategory.category;
+  const product = await run<{ createProduct: { product: ProductFields } }>(createProduct, {
     input: { sku: 'lamp-001', name: 'Amber Lamp', description: 'Warm light.', price: 4_999, categoryId: kitchen.id },
   });
-  lamp = product.data!.createProduct;
+  lamp = product.data!.createProduct.product;
 });
 
 afterAll(async () => {
@@ -99,9 +99,9 @@ describe('admin mutations', () => {
     const attempts = await Promise.all([
       run(createCategory, { input: { name: 'Sneaky' } }, headers),
       run(createProduct, { input: { sku: 'SNEAKY-1', name: 'Sneaky', price: 1, categoryId: kitchen.id } }, headers),
-      run(updateProduct, { id: lamp.id, input: { price: 1 } }, headers),
+      run(updateProduct, { input: { id: lamp.id, price: 1 } }, headers),
     ]);
-    for (const attempt of attempts) expect(errorCodes(attempt)).toEqual([code]);
+    for (const attempt of attempts) expect(failureCodes(attempt)).toEqual([code]);
     expect(await count('products')).toBe(products);
     expect(await count('categories')).toBe(categories);
     const [row] = await queryRows<{ price_amount: number }>(database.url, 'SELECT price_amount FROM products WHERE id = ?', [lamp.id]);
@@ -126,22 +126,22 @@ describe('admin mutations', () => {
 
   it('refuses a second product with the same SKU in any case', async () => {
     const result = await run(createProduct, { input: { sku: 'Lamp-001', name: 'Copy', price: 100, categoryId: kitchen.id } });
-    expect(errorCodes(result)).toEqual(['CONFLICT']);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ createProduct: { product: null, errors: [{ code: 'CONFLICT', field: ['input', 'sku'] }] } });
   });
 
   it('refuses a second category with the same slug, and a malformed slug', async () => {
-    expect(errorCodes(await run(createCategory, { input: { name: 'Kitchen Dining' } }))).toEqual(['CONFLICT']);
+    expect(failureCodes(await run(createCategory, { input: { name: 'Kitchen Dining' } }))).toEqual(['CONFLICT']);
     expectBadInput(await run(createCategory, { input: { name: 'Garden', slug: 'Garden Tools' } }), 'input.slug');
     expectBadInput(await run(createCategory, { input: { name: '' } }), 'input.name');
   });
 
   it('updates price, name and description, leaving the rest as it was', async () => {
-    const result = await run<{ updateProduct: ProductFields }>(updateProduct, {
-      id: lamp.id,
-      input: { price: 5_499, name: 'Amber Desk Lamp', description: 'Warmer light.' },
+    const result = await run<{ updateProduct: { product: ProductFields } }>(updateProduct, {
+      input: { id: lamp.id, price: 5_499, name: 'Amber Desk Lamp', description: 'Warmer light.' },
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.updateProduct).toEqual({
+    expect(result.data?.updateProduct.product).toEqual({
       ...lamp,
       name: 'Amber Desk Lamp',
       description: 'Warmer light.',
@@ -150,12 +150,12 @@ describe('admin mutations', () => {
   });
 
   it('withdraws a product: gone from listings, resolvable by id for staff and as an entity for anyone', async () => {
-    const created = await run<{ createProduct: ProductFields }>(createProduct, {
+    const created = await run<{ createProduct: { product: ProductFields } }>(createProduct, {
       input: { sku: 'KETTLE-9', name: 'Brisk Kettle', price: 2_500, categoryId: kitchen.id },
     });
-    const kettle = created.data!.createProduct;
-    const withdrawn = await run<{ updateProduct: ProductFields }>(updateProduct, { id: kettle.id, input: { active: false } });
-    expect(withdrawn.data?.updateProduct.active).toBe(false);
+    const kettle = created.data!.createProduct.product;
+    const withdrawn = await run<{ updateProduct: { product: ProductFields } }>(updateProduct, { input: { id: kettle.id, active: false } });
+    expect(withdrawn.data?.updateProduct.product.active).toBe(false);
 
     const listed = await run<{ products: { edges: { node: { id: string } }[] } }>('{ products(first: 100) { edges { node { id } } } }', {}, anonymous);
     const listedIds = listed.data?.products.edges.map((edge) => edge.node.id);
@@ -176,15 +176,14 @@ describe('admin mutations', () => {
   });
 
   it('moves a product to another category', async () => {
-    const garden = await run<{ createCategory: { id: string } }>(createCategory, { input: { name: 'Garden', slug: 'garden' } });
-    const created = await run<{ createProduct: ProductFields }>(createProduct, {
+    const garden = await run<{ createCategory: { category: { id: string } } }>(createCategory, { input: { name: 'Garden', slug: 'garden' } });
+    const created = await run<{ createProduct: { product: ProductFields } }>(createProduct, {
       input: { sku: 'RAKE-1', name: 'Rake', price: 1_200, categoryId: kitchen.id },
     });
-    const moved = await run<{ updateProduct: ProductFields }>(updateProduct, {
-      id: created.data!.createProduct.id,
-      input: { categoryId: garden.data!.createCategory.id },
+    const moved = await run<{ updateProduct: { product: ProductFields } }>(updateProduct, {
+      input: { id: created.data!.createProduct.product.id, categoryId: garden.data!.createCategory.category.id },
     });
-    expect(moved.data?.updateProduct.category).toEqual({ id: garden.data!.createCategory.id, slug: 'garden' });
+    expect(moved.data?.updateProduct.product.category).toEqual({ id: garden.data!.createCategory.category.id, slug: 'garden' });
   });
 
   it('refuses bad updates naming the argument and changes nothing', async () => {
@@ -201,7 +200,7 @@ describe('admin mutations', () => {
       [{ name: null }, 'input.name'],
       [{}, 'input'],
     ] as const) {
-      expectBadInput(await run(updateProduct, { id: lamp.id, input }), argument);
+      expectBadInput(await run(updateProduct, { input: { id: lamp.id, ...input } }), argument);
     }
     expect(await stored()).toEqual(before);
   });
@@ -217,22 +216,22 @@ describe('admin mutations', () => {
       ).map(({ payload }) => (typeof payload === 'string' ? (JSON.parse(payload) as { productId: string; fields: string[] }) : payload));
     const before = await events();
     expect(before.length).toBeGreaterThanOrEqual(1);
-    expect(errorCodes(await run(updateProduct, { id: lamp.id, input: { price: 4_321 } }))).toEqual([]);
-    expectBadInput(await run(updateProduct, { id: lamp.id, input: { price: -1 } }), 'input.price');
-    expect(errorCodes(await run(updateProduct, { id: lamp.id, input: { categoryId: '99999' } }))).toEqual(['BAD_USER_INPUT']);
+    expect(failureCodes(await run(updateProduct, { input: { id: lamp.id, price: 4_321 } }))).toEqual([]);
+    expectBadInput(await run(updateProduct, { input: { id: lamp.id, price: -1 } }), 'input.price');
+    expect(failureCodes(await run(updateProduct, { input: { id: lamp.id, categoryId: '99999' } }))).toEqual(['BAD_USER_INPUT']);
     const after = await events();
     expect(after.slice(before.length)).toEqual([{ productId: lamp.id, fields: ['priceAmount'] }]);
   });
 
   it('answers NOT_FOUND when updating a product that does not exist', async () => {
     for (const id of ['99999999', 'abc']) {
-      expect(errorCodes(await run(updateProduct, { id, input: { price: 1 } }))).toEqual(['NOT_FOUND']);
+      expect(failureCodes(await run(updateProduct, { input: { id, price: 1 } }))).toEqual(['NOT_FOUND']);
     }
   });
 
   it('refuses calls without the internal token', async () => {
     const result = await postGraphQL(catalog.graphqlUrl, '{ categories { id } }');
     expect(result.status).toBe(401);
-    expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(failureCodes(result)).toEqual(['UNAUTHENTICATED']);
   });
 });

@@ -42,11 +42,12 @@ export async function startTestInventory({ expiryIntervalMs = 60_000 } = {}): Pr
     rows: (sql, params = []) => queryRows(database.url, sql, params),
     async restock(productId, quantity) {
       const result = await call(
-        'mutation($productId: ID!, $quantity: Int!) { restock(productId: $productId, quantity: $quantity, reason: "delivery") { available } }',
+        'mutation($productId: ID!, $quantity: Int!) { restock(input: { productId: $productId, quantity: $quantity, reason: "delivery" }) { stock { available } errors { message } } }',
         { productId, quantity },
         asAdmin,
       );
-      if (result.errors) throw new Error(`restock failed: ${result.errors[0]?.message}`);
+      const failure = result.errors?.[0] ?? (result.data as { restock?: { errors: { message: string }[] } } | undefined)?.restock?.errors[0];
+      if (failure) throw new Error(`restock failed: ${failure.message}`);
     },
     async stop() {
       await service.stop();

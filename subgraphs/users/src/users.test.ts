@@ -23,7 +23,7 @@ let users: RunningService<Awaited<ReturnType<typeof createUsersSubgraph>>>;
 const internal = asService;
 const as = (userId: string, role: Role = 'CUSTOMER') => asUser(role, userId);
 
-const signUp = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token user { id email name role } } }`;
+const signUp = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { token user { id email name role } errors { code field } } }`;
 
 beforeAll(async () => {
   database = await createTestDatabase('users', usersMigrations);
@@ -55,7 +55,8 @@ describe('users subgraph', () => {
     const input = { email: 'twice@example.com', password: 'long enough password', name: 'Twice' };
     await postGraphQL(users.graphqlUrl, signUp, { input }, { headers: internal });
     const again = await postGraphQL(users.graphqlUrl, signUp, { input: { ...input, email: 'TWICE@example.com' } }, { headers: internal });
-    expect(errorCodes(again)).toEqual(['CONFLICT']);
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual({ signUp: { token: null, user: null, errors: [{ code: 'CONFLICT', field: ['input', 'email'] }] } });
     const rows = await queryRows<{ n: number }>(database.url, 'SELECT COUNT(*) AS n FROM users WHERE email = ?', ['twice@example.com']);
     expect(rows[0]?.n).toBe(1);
   });
@@ -71,11 +72,13 @@ describe('users subgraph', () => {
   });
 
   it('logs in with the right password only', async () => {
-    const logIn = `mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { user { email } } }`;
-    const ok = await postGraphQL(users.graphqlUrl, logIn, { email: 'ada@example.com', password: 'correct horse battery' }, { headers: internal });
+    const logIn = `mutation($input: LogInInput!) { logIn(input: $input) { user { email } errors { code message } } }`;
+    const ok = await postGraphQL(users.graphqlUrl, logIn, { input: { email: 'ada@example.com', password: 'correct horse battery' } }, { headers: internal });
     expect(ok.errors).toBeUndefined();
-    const wrong = await postGraphQL(users.graphqlUrl, logIn, { email: 'ada@example.com', password: 'wrong password!!' }, { headers: internal });
-    expect(errorCodes(wrong)).toEqual(['UNAUTHENTICATED']);
+    expect(ok.data).toEqual({ logIn: { user: { email: 'ada@example.com' }, errors: [] } });
+    const wrong = await postGraphQL(users.graphqlUrl, logIn, { input: { email: 'ada@example.com', password: 'wrong password!!' } }, { headers: internal });
+    expect(wrong.errors).toBeUndefined();
+    expect(wrong.data).toEqual({ logIn: { user: null, errors: [{ code: 'UNAUTHENTICATED', message: 'Email or password is wrong' }] } });
   });
 
   it('refuses calls without the internal token', async () => {

@@ -22,24 +22,25 @@ export const authPayloadFields = graphql(`
     refreshToken
     refreshExpiresAt
     user { name role }
+    errors { code message }
   }
 `);
 
 export const logInMutation = graphql(`
-  mutation DashboardLogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) { ...AuthPayloadFields }
+  mutation DashboardLogIn($input: LogInInput!) {
+    logIn(input: $input) { ...AuthPayloadFields }
   }
 `);
 
 export const refreshSessionMutation = graphql(`
-  mutation DashboardRefreshSession($refreshToken: String!) {
-    refreshSession(refreshToken: $refreshToken) { ...AuthPayloadFields }
+  mutation DashboardRefreshSession($input: RefreshSessionInput!) {
+    refreshSession(input: $input) { ...AuthPayloadFields }
   }
 `);
 
 export const logOutMutation = graphql(`
-  mutation DashboardLogOut($refreshToken: String!) {
-    logOut(refreshToken: $refreshToken)
+  mutation DashboardLogOut($input: LogOutInput!) {
+    logOut(input: $input) { loggedOut }
   }
 `);
 

@@ -14,7 +14,7 @@ export interface SessionRenewalOptions {
 
 /** Exchanges `refreshToken` for a new session and saves it. */
 export async function refreshSession(requestWithoutToken: RequestGraphQL, refreshToken: string): Promise<Session> {
-  const { refreshSession: payload } = await requestWithoutToken(refreshSessionMutation, { refreshToken });
+  const { refreshSession: payload } = await requestWithoutToken(refreshSessionMutation, { input: { refreshToken } });
   const session = sessionFrom(payload);
   saveSession(session);
   return session;

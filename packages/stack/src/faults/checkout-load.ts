@@ -100,7 +100,10 @@ function neverSent(error: unknown): boolean {
 
 interface Answer {
   readonly status: number;
-  readonly body: { data?: { placeOrder?: { id: string } | null } | null; errors?: { message?: string; extensions?: { code?: string } }[] } | null;
+  readonly body: {
+    data?: { placeOrder?: { order: { id: string } | null; errors?: { code: string; message: string }[] } | null } | null;
+    errors?: { message?: string; extensions?: { code?: string } }[];
+  } | null;
   readonly text: string;
 }
 
@@ -178,7 +181,8 @@ export function createCheckoutLoad({
     }
     const durationMs = Date.now() - startedAt;
     const errors: ClientError[] = [];
-    const orderId = answer?.body?.data?.placeOrder?.id ?? null;
+    const payload = answer?.body?.data?.placeOrder;
+    const orderId = payload?.order?.id ?? null;
     if (!answer) {
       errors.push({ where: 'placeOrder', httpStatus: null, code: null, message: 'transport failure', raw: describeTransportError(transport), dataNull: true });
     } else if (!answer.body) {
@@ -199,6 +203,27 @@ export function createCheckoutLoad({
           message: error.message ?? '',
           raw: JSON.stringify(error),
           dataNull: answer.body.data == null,
+        });
+      }
+      // A typed failure (OUT_OF_STOCK...) is a refusal like a GraphQL error, and must come without an order.
+      for (const failure of payload?.errors ?? []) {
+        errors.push({
+          where: 'placeOrder',
+          httpStatus: answer.status,
+          code: failure.code,
+          message: failure.message,
+          raw: JSON.stringify(failure),
+          dataNull: false,
+        });
+      }
+      if (orderId && (payload?.errors ?? []).length > 0) {
+        errors.push({
+          where: 'placeOrder',
+          httpStatus: answer.status,
+          code: null,
+          message: 'an order and a typed failure together',
+          raw: answer.text.slice(0, 500),
+          dataNull: false,
         });
       }
       if (!orderId && errors.length === 0) {

@@ -11,9 +11,18 @@ export function bodyOf(response: RawResponse): GraphQLBody | undefined {
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as GraphQLBody) : undefined;
 }
 
-/** Every error's `extensions.code`; an error without one reads as `NO_CODE`. */
+/**
+ * Every error's `extensions.code` (an error without one reads as `NO_CODE`), then the codes of the typed failures in
+ * the mutation payloads of `data` (each root field's `errors { code }`): a refusal is either.
+ */
 export function codesOf(response: RawResponse): string[] {
-  return (bodyOf(response)?.errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'NO_CODE'));
+  const body = bodyOf(response);
+  const errors = (body?.errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'NO_CODE'));
+  const typed = Object.values(body?.data ?? {}).flatMap((payload) => {
+    const failures = (payload as { errors?: unknown } | null)?.errors;
+    return Array.isArray(failures) ? failures.map((failure) => String((failure as { code?: unknown }).code ?? 'NO_CODE')) : [];
+  });
+  return [...errors, ...typed];
 }
 
 /** The HTTP status the security contract fixes for a code, whichever layer answers. */

@@ -7,7 +7,7 @@ import { createCast, disableAccount, selectionForMutation, type Account, type Ca
 
 /**
  * Cells that need APIs merged from other slices; switch each on once its slice is in main.
- * - disabledAccounts: the ADMIN mutation `disableUser(id)` and the disabled column.
+ * - disabledAccounts: the ADMIN mutation `disableUser(input: { id })` and the disabled column.
  * - staffOnlyExposure: `Stock.onHand`, `reserved`, `lowStockThreshold` and withdrawn products for staff only.
  */
 
@@ -202,13 +202,13 @@ const queries: Row[] = [
   },
 ];
 
-const orderMutation = (name: string, extra = '') => `mutation($id: ID!) { ${name}(orderId: $id${extra}) { id status } }`;
+const orderMutation = (name: string, extra = '') => `mutation($id: ID!) { ${name}(input: { orderId: $id${extra} }) { order { id status } errors { code } } }`;
 
 //                                                                   anonymous customer  other     analyst   admin     disabled
 const mutations: Row[] = [
   {
     field: 'trackEvents',
-    operation: 'mutation($input: TrackEventsInput!) { trackEvents(input: $input) { accepted duplicates } }',
+    operation: 'mutation($input: TrackEventsInput!) { trackEvents(input: $input) { accepted duplicates errors { code } } }',
     variables: () => ({
       input: { events: [{ eventId: `auth-${key()}`, kind: 'SESSION_STARTED', sessionId: `auth-session-${key()}`, occurredAt: new Date().toISOString() }] },
     }),
@@ -216,37 +216,37 @@ const mutations: Row[] = [
   },
   {
     field: 'createProduct',
-    operation: 'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+    operation: 'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id } errors { code } } }',
     variables: (fx) => ({ input: { sku: `SKU-${key()}`.toUpperCase(), name: 'Table product', price: 500, categoryId: fx.categoryId } }),
     outcomes: [U, F, F, F, ok, U],
   },
   {
     field: 'updateProduct',
-    operation: 'mutation($id: ID!) { updateProduct(id: $id, input: { description: "Edited" }) { id } }',
+    operation: 'mutation($id: ID!) { updateProduct(input: { id: $id, description: "Edited" }) { product { id } errors { code } } }',
     variables: (fx) => ({ id: fx.product.id }),
     outcomes: [U, F, F, F, ok, U],
   },
   {
     field: 'createCategory',
-    operation: 'mutation($name: String!) { createCategory(input: { name: $name }) { id } }',
+    operation: 'mutation($name: String!) { createCategory(input: { name: $name }) { category { id } errors { code } } }',
     variables: () => ({ name: `Category ${key()}` }),
     outcomes: [U, F, F, F, ok, U],
   },
   {
     field: 'restock',
-    operation: 'mutation($id: ID!) { restock(productId: $id, quantity: 1, reason: "count") { available } }',
+    operation: 'mutation($id: ID!) { restock(input: { productId: $id, quantity: 1, reason: "count" }) { stock { available } errors { code } } }',
     variables: (fx) => ({ id: fx.product.id }),
     outcomes: [U, F, F, F, ok, U],
   },
   {
     field: 'adjustStock',
-    operation: 'mutation($id: ID!) { adjustStock(productId: $id, delta: 1, reason: "count") { available } }',
+    operation: 'mutation($id: ID!) { adjustStock(input: { productId: $id, delta: 1, reason: "count" }) { stock { available } errors { code } } }',
     variables: (fx) => ({ id: fx.product.id }),
     outcomes: [U, F, F, F, ok, U],
   },
   {
     field: 'setLowStockThreshold',
-    operation: 'mutation($id: ID!) { setLowStockThreshold(productId: $id, threshold: 5) { available } }',
+    operation: 'mutation($id: ID!) { setLowStockThreshold(input: { productId: $id, threshold: 5 }) { stock { available } errors { code } } }',
     variables: (fx) => ({ id: fx.product.id }),
     outcomes: [U, F, F, F, ok, U],
   },
@@ -308,7 +308,7 @@ const mutations: Row[] = [
   },
   {
     field: 'placeOrder',
-    operation: 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }',
+    operation: 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } errors { code } } }',
     variables: (fx) => ({ input: { lines: [{ productId: fx.product.id, quantity: 1 }], idempotencyKey: key() } }),
     outcomes: [U, ok, ok, ok, ok, U],
   },
@@ -333,73 +333,75 @@ const mutations: Row[] = [
   },
   {
     field: 'signUp',
-    operation: 'mutation($email: String!) { signUp(input: { email: $email, password: "table-password-123", name: "Table" }) { user { id } } }',
+    operation: 'mutation($email: String!) { signUp(input: { email: $email, password: "table-password-123", name: "Table" }) { user { id } errors { code } } }',
     variables: () => ({ email: uniqueEmail() }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
     field: 'logIn',
-    operation: 'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }',
+    operation: 'mutation($email: String!, $password: String!) { logIn(input: { email: $email, password: $password }) { token errors { code } } }',
     variables: (fx) => fx.credentials,
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
     field: 'refreshSession',
-    operation: 'mutation($refreshToken: String!) { refreshSession(refreshToken: $refreshToken) { token refreshToken } }',
+    operation: 'mutation($refreshToken: String!) { refreshSession(input: { refreshToken: $refreshToken }) { token refreshToken errors { code } } }',
     variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
     field: 'logOut',
-    operation: 'mutation($refreshToken: String!) { logOut(refreshToken: $refreshToken) }',
+    operation: 'mutation($refreshToken: String!) { logOut(input: { refreshToken: $refreshToken }) { loggedOut errors { code } }}',
     variables: async (fx) => ({ refreshToken: await fx.newRefreshToken() }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
-  { field: 'logOutEverywhere', operation: 'mutation { logOutEverywhere }', outcomes: [U, ok, ok, ok, ok, U], spendsCaller: true },
+  { field: 'logOutEverywhere', operation: 'mutation { logOutEverywhere { loggedOut errors { code } } }', outcomes: [U, ok, ok, ok, ok, U], spendsCaller: true },
   {
     field: 'changePassword',
-    operation: 'mutation($current: String!) { changePassword(currentPassword: $current, newPassword: "table-password-456") { token user { id } } }',
+    operation:
+      'mutation($current: String!) { changePassword(input: { currentPassword: $current, newPassword: "table-password-456" }) { token user { id } errors { code } } }',
     variables: (fx) => ({ current: fx.credentials.password }),
     outcomes: [U, ok, ok, ok, ok, U],
     spendsCaller: true,
   },
   {
     field: 'updateProfile',
-    operation: 'mutation { updateProfile(input: { name: "Table Renamed" }) { id name } }',
+    operation: 'mutation { updateProfile(input: { name: "Table Renamed" }) { user { id name } errors { code } } }',
     outcomes: [U, ok, ok, ok, ok, U],
-    verify: (value) => expect((value as { name: string }).name).toBe('Table Renamed'),
+    verify: (value) => expect((value as { user: { name: string } }).user.name).toBe('Table Renamed'),
   },
   {
     field: 'requestPasswordReset',
-    operation: 'mutation($email: String!) { requestPasswordReset(email: $email) }',
+    operation: 'mutation($email: String!) { requestPasswordReset(input: { email: $email }) { requested errors { code } }}',
     variables: () => ({ email: uniqueEmail() }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
     field: 'completePasswordReset',
-    operation: 'mutation($token: String!) { completePasswordReset(token: $token, newPassword: "table-password-789") { token user { id } } }',
+    operation:
+      'mutation($token: String!) { completePasswordReset(input: { token: $token, newPassword: "table-password-789" }) { token user { id } errors { code } } }',
     variables: async (fx) => ({ token: await resetTokenFor((await fx.newUser()).id) }),
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   {
     field: 'setUserRole',
-    operation: 'mutation($id: ID!) { setUserRole(id: $id, role: ANALYST) { id role } }',
+    operation: 'mutation($id: ID!) { setUserRole(input: { id: $id, role: ANALYST }) { user { id role } errors { code } } }',
     variables: async (fx) => ({ id: (await fx.newUser()).id }),
     outcomes: [U, F, F, F, ok, U],
-    verify: (value) => expect((value as { role: string }).role).toBe('ANALYST'),
+    verify: (value) => expect((value as { user: { role: string } }).user.role).toBe('ANALYST'),
   },
   {
     field: 'disableUser',
-    operation: (fx) => `mutation($id: ID!) { disableUser(id: $id) ${fx.disableUserSelection} }`,
+    operation: (fx) => `mutation($id: ID!) { disableUser(input: { id: $id })${fx.disableUserSelection} }`,
     variables: async (fx) => ({ id: (await fx.newUser()).id }),
     outcomes: [U, F, F, F, ok, U],
   },
   {
     field: 'enableUser',
-    operation: 'mutation($id: ID!) { enableUser(id: $id) { id disabledAt } }',
+    operation: 'mutation($id: ID!) { enableUser(input: { id: $id }) { user { id disabledAt } errors { code } } }',
     variables: async (fx) => ({ id: (await fx.newDisabledUser()).id }),
     outcomes: [U, F, F, F, ok, U],
-    verify: (value) => expect((value as { disabledAt: string | null }).disabledAt).toBeNull(),
+    verify: (value) => expect((value as { user: { disabledAt: string | null } }).user.disabledAt).toBeNull(),
   },
 ];
 
@@ -473,7 +475,7 @@ beforeAll(async () => {
   const disabled = await stack.createUser('CUSTOMER', 'Disabled Customer');
   const [cartProduct] = await createProducts(stack.graphqlUrl, cast.admin.token, [{ price: 300, stock: 100 }]);
   const credentials = { email: uniqueEmail(), password: 'table-password-123' };
-  await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', {
+  await postGraphQL(stack.graphqlUrl, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } errors { code } } }', {
     input: { ...credentials, name: 'Log-in Owner' },
   });
   const category = await postGraphQL<{ product: { category: { id: string } } }>(stack.graphqlUrl, 'query($id: ID!) { product(id: $id) { category { id } } }', {
@@ -511,7 +513,7 @@ beforeAll(async () => {
     async newRefreshToken() {
       const signedUp = await postGraphQL<{ signUp: { refreshToken: string } }>(
         stack.graphqlUrl,
-        'mutation($input: SignUpInput!) { signUp(input: $input) { refreshToken } }',
+        'mutation($input: SignUpInput!) { signUp(input: $input) { refreshToken errors { code } } }',
         {
           input: { email: uniqueEmail(), password: 'table-password-123', name: 'Session Owner' },
         },
@@ -529,9 +531,14 @@ beforeAll(async () => {
     disableUserSelection: await selectionForMutation(stack, 'disableUser'),
     async freshOrder(status) {
       const placed = await placeOrder(stack.graphqlUrl, cast.customer.token, [{ productId: cast.product.id, quantity: 1 }]);
-      const id = placed.data!.placeOrder.id;
-      if (status !== 'PENDING') await act('mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }', id, cast.customer.token);
-      if (status === 'SHIPPED') await act('mutation($id: ID!) { shipOrder(orderId: $id) { id } }', id, cast.admin.token);
+      const id = placed.data!.placeOrder.order!.id;
+      if (status !== 'PENDING')
+        await act(
+          'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }',
+          id,
+          cast.customer.token,
+        );
+      if (status === 'SHIPPED') await act('mutation($id: ID!) { shipOrder(input: { orderId: $id }) { order { id } errors { code } } }', id, cast.admin.token);
       return id;
     },
   };
@@ -570,8 +577,10 @@ async function checkHttpCell(row: Row, actor: Actor, outcome: Outcome): Promise<
   const value = data[rootFieldOf(row)];
   const shown = JSON.stringify(body).slice(0, 400);
   if (actor === 'disabled') expect(status, shown).toBe(401);
+  // A mutation's typed failures (its payload's errors) count as refusals too: an allowed call must carry none.
+  const typed = ((value as { errors?: { code: string }[] } | null | undefined)?.errors ?? []).map((error) => error.code);
   if (outcome === 'ok') {
-    expect(codes, shown).toEqual([]);
+    expect([...codes, ...typed], shown).toEqual([]);
     if (row.reveals) expect(row.reveals(data, fx), shown).toBe(true);
     else expect(value, shown).toBeTruthy();
     row.verify?.(value, fx, actor);

@@ -33,12 +33,12 @@ export async function createCast(stack: TestStack): Promise<Cast> {
   ]);
   await postGraphQL(
     stack.graphqlUrl,
-    'mutation($id: ID!) { updateProduct(id: $id, input: { active: false }) { id } }',
+    'mutation($id: ID!) { updateProduct(input: { id: $id, active: false }) { product { id } } }',
     { id: withdrawnProduct!.id },
     { token: admin.token },
   );
   const placed = await placeOrder(stack.graphqlUrl, customer.token, [{ productId: product!.id, quantity: 1 }]);
-  const orderId = placed.data?.placeOrder.id;
+  const orderId = placed.data?.placeOrder.order?.id;
   if (!orderId) throw new Error(`the cast's order was not placed: ${JSON.stringify(placed.errors)}`);
   await postGraphQL(
     stack.graphqlUrl,
@@ -62,9 +62,14 @@ export async function selectionForMutation(stack: TestStack, name: string): Prom
   return field && !['SCALAR', 'ENUM'].includes(namedKind(field.type)) ? '{ __typename }' : '';
 }
 
-/** Disables an account through the ADMIN mutation `disableUser(id)`, whatever type it returns. */
+/** Disables an account through the ADMIN mutation `disableUser(input: { id })`, whatever type it returns. */
 export async function disableAccount(stack: TestStack, adminToken: string, userId: string): Promise<void> {
   const selection = await selectionForMutation(stack, 'disableUser');
-  const result = await postGraphQL(stack.graphqlUrl, `mutation($id: ID!) { disableUser(id: $id) ${selection} }`, { id: userId }, { token: adminToken });
+  const result = await postGraphQL(
+    stack.graphqlUrl,
+    `mutation($id: ID!) { disableUser(input: { id: $id }) ${selection} }`,
+    { id: userId },
+    { token: adminToken },
+  );
   if (result.errors) throw new Error(`disableUser failed: ${JSON.stringify(result.errors)}`);
 }

@@ -23,7 +23,7 @@ const view = (session: string, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-type Tracked = { trackEvents: { accepted: number; duplicates: number } };
+type Tracked = { trackEvents: { accepted: number | null; duplicates: number | null; errors: { code: string; message: string; field: string[] | null }[] } };
 const track = (events: unknown[], headers: Record<string, string> = asService) => activity.call<Tracked>(trackEventsMutation, { input: { events } }, headers);
 
 describe('trackEvents', () => {
@@ -35,7 +35,7 @@ describe('trackEvents', () => {
       view(session, { kind: 'ADDED_TO_CART', quantity: 2, cartValue: { amount: 5_000, currency: 'USD' } }),
     ];
     const result = await track(events);
-    expect(result.data?.trackEvents).toEqual({ accepted: 3, duplicates: 0 });
+    expect(result.data?.trackEvents).toEqual({ accepted: 3, duplicates: 0, errors: [] });
     const stored = await activity.rows<{ kind: string; quantity: number | null; cart_amount: number | null }>(
       'SELECT kind, quantity, cart_amount FROM behaviour_events WHERE session_id = ? ORDER BY id',
       [session],
@@ -55,11 +55,11 @@ describe('trackEvents', () => {
     const session = sessionId();
     const first = view(session);
     const before = await activity.rows<{ events: string }>("SELECT COALESCE(SUM(events), 0) AS events FROM activity_minutes WHERE kind = 'PRODUCT_VIEWED'");
-    expect((await track([first, first])).data?.trackEvents).toEqual({ accepted: 1, duplicates: 1 });
+    expect((await track([first, first])).data?.trackEvents).toEqual({ accepted: 1, duplicates: 1, errors: [] });
     const again = await Promise.all([track([first, view(session)]), track([first])]);
     expect(again.map((result) => result.data?.trackEvents)).toEqual([
-      { accepted: 1, duplicates: 1 },
-      { accepted: 0, duplicates: 1 },
+      { accepted: 1, duplicates: 1, errors: [] },
+      { accepted: 0, duplicates: 1, errors: [] },
     ]);
     expect(await activity.rows('SELECT id FROM behaviour_events WHERE session_id = ?', [session])).toHaveLength(2);
     const after = await activity.rows<{ events: string }>("SELECT COALESCE(SUM(events), 0) AS events FROM activity_minutes WHERE kind = 'PRODUCT_VIEWED'");
@@ -69,8 +69,14 @@ describe('trackEvents', () => {
   it('refuses a batch with one bad event, naming its index, and writes none of it', async () => {
     const session = sessionId();
     const result = await track([view(session), view(session, { occurredAt: new Date(Date.now() + 3_600_000).toISOString() })]);
-    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ index: 1, argumentName: 'input.events[1].occurredAt' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.trackEvents).toEqual({
+      accepted: null,
+      duplicates: null,
+      errors: [
+        { code: 'OCCURRED_AT_OUT_OF_RANGE', message: 'input.events[1].occurredAt: must not be in the future', field: ['input', 'events', '1', 'occurredAt'] },
+      ],
+    });
     expect(await activity.rows('SELECT id FROM behaviour_events WHERE session_id = ?', [session])).toEqual([]);
     expect(await activity.rows('SELECT session_id FROM sessions WHERE session_id = ?', [session])).toEqual([]);
   });
@@ -81,6 +87,8 @@ describe('trackEvents', () => {
     expect(errorCodes(tooMany)).toEqual(['BAD_USER_INPUT']);
     const unknown = await track([view(session, { kind: 'TELEPORTED' })]);
     expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
+    const malformed = await track([view(session, { productId: 'not-a-product' })]);
+    expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
     expect(await activity.rows('SELECT id FROM behaviour_events WHERE session_id = ?', [session])).toEqual([]);
   });
 

@@ -51,7 +51,7 @@ describe('validateEvents', () => {
   it('names the index and field of the first bad event', () => {
     const rejection = rejectionOf([event(), event({ occurredAt: new Date(now + 5 * 60_000) })]);
     expect(rejection.message).toBe('input.events[1].occurredAt: must not be in the future');
-    expect(rejection.extensions).toMatchObject({ code: 'BAD_USER_INPUT', index: 1, argumentName: 'input.events[1].occurredAt' });
+    expect(rejection.extensions).toMatchObject({ code: 'OCCURRED_AT_OUT_OF_RANGE', index: 1, argumentName: 'input.events[1].occurredAt' });
   });
 
   it('allows a minute of clock skew but nothing older than a day', () => {

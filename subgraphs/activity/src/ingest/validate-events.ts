@@ -40,9 +40,16 @@ export interface ValidEvent {
   readonly path: string | null;
 }
 
+/** The code of a batch refused for an event's occurredAt; see EventRejection. */
+export const occurredAtOutOfRange = 'OCCURRED_AT_OUT_OF_RANGE';
+
 export type RejectionReason = 'batch_size' | 'identifier' | 'timestamp' | 'product' | 'quantity' | 'search_query' | 'cart_value' | 'path';
 
-/** BAD_USER_INPUT naming the event's index and field; `reason` labels rtc_activity_events_rejected_total. */
+/**
+ * BAD_USER_INPUT naming the event's index and field, except an occurredAt outside the accepted window:
+ * OCCURRED_AT_OUT_OF_RANGE, a typed failure of trackEvents (the client drops such events, they never become
+ * acceptable). `reason` labels rtc_activity_events_rejected_total.
+ */
 export class EventRejection extends GraphQLError {
   constructor(
     readonly reason: RejectionReason,
@@ -51,7 +58,11 @@ export class EventRejection extends GraphQLError {
     index?: number,
   ) {
     super(`${argument}: ${message}`, {
-      extensions: { code: ErrorCode.BadUserInput, argumentName: argument, ...(index === undefined ? {} : { index }) },
+      extensions: {
+        code: reason === 'timestamp' ? occurredAtOutOfRange : ErrorCode.BadUserInput,
+        argumentName: argument,
+        ...(index === undefined ? {} : { index }),
+      },
     });
   }
 }

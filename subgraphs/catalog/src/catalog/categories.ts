@@ -1,5 +1,5 @@
 import { asc, eq, inArray, isNull } from 'drizzle-orm';
-import { appendToOutbox, badInput, conflict, isDuplicateKey, isMissingReference, runnerOnDrizzle } from '@rtc/service-kit';
+import { appendToOutbox, badInput, businessFailure, ErrorCode, isDuplicateKey, isMissingReference, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
 import { categories, outbox, type CategoryRow } from '../db/schema';
 import { categoryChangedEvent } from './catalog-events';
@@ -59,7 +59,8 @@ export function createCategories(db: CatalogDb, onEventsWritten: () => void = ()
           return { ...values, id: result.insertId };
         });
       } catch (error) {
-        if (isDuplicateKey(error)) throw conflict(`A category with slug ${values.slug} already exists`);
+        if (isDuplicateKey(error))
+          throw businessFailure(ErrorCode.Conflict, `A category with slug ${values.slug} already exists`, { field: ['input', 'slug'] });
         if (isMissingReference(error)) throw badInput('input.parentId', 'no category has this id');
         throw error;
       }

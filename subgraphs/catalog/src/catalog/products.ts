@@ -1,5 +1,15 @@
 import { asc, eq, inArray, like, or } from 'drizzle-orm';
-import { appendToOutbox, badInput, conflict, isDuplicateKey, isMissingReference, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
+import {
+  appendToOutbox,
+  badInput,
+  businessFailure,
+  ErrorCode,
+  isDuplicateKey,
+  isMissingReference,
+  notFound,
+  parseNumericId,
+  runnerOnDrizzle,
+} from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
 import { outbox, productImages, products, type ProductImageRow, type ProductRow } from '../db/schema';
 import { productChangedEvent } from './catalog-events';
@@ -37,8 +47,8 @@ function duplicateOf(error: unknown, key: string): boolean {
 }
 
 function writeFailure(error: unknown, sku?: string, handle?: string): unknown {
-  if (duplicateOf(error, 'products_handle_unique')) return conflict(`A product with handle ${handle ?? ''} already exists`);
-  if (isDuplicateKey(error)) return conflict(`A product with SKU ${sku ?? ''} already exists`);
+  if (duplicateOf(error, 'products_handle_unique')) return businessFailure(ErrorCode.Conflict, `A product with handle ${handle ?? ''} already exists`, { field: ['input', 'handle'] });
+  if (isDuplicateKey(error)) return businessFailure(ErrorCode.Conflict, `A product with SKU ${sku ?? ''} already exists`, { field: ['input', 'sku'] });
   if (isMissingReference(error)) return badInput('input.categoryId', 'no category has this id');
   return error;
 }

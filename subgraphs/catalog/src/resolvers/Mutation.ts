@@ -1,17 +1,18 @@
 import { requireAdmin } from '@rtc/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
+import { catalogPayload } from '../catalog/catalog-errors';
 
 export const Mutation: MutationResolvers = {
-  createProduct: (_parent, { input }, { caller, products }) => {
-    requireAdmin(caller);
-    return products.create(input);
+  createProduct: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return catalogPayload(context, 'createProduct', 'product', () => context.products.create(input));
   },
-  updateProduct: (_parent, { id, input }, { caller, products }) => {
-    requireAdmin(caller);
-    return products.update(id, input);
+  updateProduct: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return catalogPayload(context, 'updateProduct', 'product', () => context.products.update(input.id, input));
   },
-  createCategory: (_parent, { input }, { caller, categories }) => {
-    requireAdmin(caller);
-    return categories.create(input);
+  createCategory: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return catalogPayload(context, 'createCategory', 'category', () => context.categories.create(input));
   },
 };

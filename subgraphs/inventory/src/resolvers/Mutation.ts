@@ -1,17 +1,24 @@
 import { requireAdmin, requireServiceCall, type Caller } from '@rtc/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import { toReleaseBatch } from '../reservations/reserve-request';
+import { stockPayload } from '../stock/stock-errors';
 
 const staffActor = (caller: Caller) => `user:${caller.userId}`;
 // Internal mutations carry no user; the ledger records that a service moved the stock.
 const serviceActor = 'service';
 
 export const Mutation: MutationResolvers = {
-  restock: (_parent, args, { caller, stockAdmin }) => stockAdmin.restock(args, staffActor(requireAdmin(caller))),
-  adjustStock: (_parent, args, { caller, stockAdmin }) => stockAdmin.adjust(args, staffActor(requireAdmin(caller))),
-  setLowStockThreshold: (_parent, args, { caller, stockAdmin }) => {
-    requireAdmin(caller);
-    return stockAdmin.setLowStockThreshold(args);
+  restock: (_parent, { input }, context) => {
+    const actor = staffActor(requireAdmin(context.caller));
+    return stockPayload(context, 'restock', () => context.stockAdmin.restock(input, actor));
+  },
+  adjustStock: (_parent, { input }, context) => {
+    const actor = staffActor(requireAdmin(context.caller));
+    return stockPayload(context, 'adjustStock', () => context.stockAdmin.adjust(input, actor));
+  },
+  setLowStockThreshold: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return stockPayload(context, 'setLowStockThreshold', () => context.stockAdmin.setLowStockThreshold(input));
   },
   reserveStock: (_parent, { input }, { caller, reservations }) => {
     requireServiceCall(caller, 'reserveStock');

@@ -1,5 +1,5 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { appendToOutbox, badInput, retryTransaction, runnerOnDrizzle } from '@rtc/service-kit';
+import { appendToOutbox, businessFailure, ErrorCode, retryTransaction, runnerOnDrizzle } from '@rtc/service-kit';
 import type { InventoryDb, InventoryTx } from '../db/client';
 import { outbox, stock, type StockRow } from '../db/schema';
 import { requireDelta, requireProductId, requireReason, requireThreshold, requireUnits } from './stock-arguments';
@@ -42,7 +42,12 @@ export function createStockAdmin({ db, onEventsWritten, now = () => new Date() }
             .update(stock)
             .set({ onHand: sql`${stock.onHand} + ${delta}`, available: sql`${stock.available} + ${delta}`, updatedAt: at })
             .where(and(eq(stock.productId, productId), gte(stock.available, -delta)));
-          if (result.affectedRows === 0) throw badInput('delta', 'would take available stock below zero');
+          if (result.affectedRows === 0) {
+            throw businessFailure(ErrorCode.OutOfStock, 'The change would take available stock below zero', {
+              field: ['input', 'delta'],
+              productIds: [String(productId)],
+            });
+          }
         }
         const rows = await recordMovements(runnerOnDrizzle(tx), [{ productId, kind, deltaOnHand: delta, deltaAvailable: delta, reason }], actor, at);
         return rows.get(productId)!;
@@ -54,20 +59,20 @@ export function createStockAdmin({ db, onEventsWritten, now = () => new Date() }
 
   return {
     restock({ productId, quantity, reason }, actor) {
-      const id = requireProductId('productId', productId);
-      const units = requireUnits('quantity', quantity);
-      return moveUnits(id, units, 'RESTOCK', requireReason('reason', reason), actor);
+      const id = requireProductId('input.productId', productId);
+      const units = requireUnits('input.quantity', quantity);
+      return moveUnits(id, units, 'RESTOCK', requireReason('input.reason', reason), actor);
     },
 
     adjust({ productId, delta, reason }, actor) {
-      const id = requireProductId('productId', productId);
-      const units = requireDelta('delta', delta);
-      return moveUnits(id, units, 'ADJUSTMENT', requireReason('reason', reason), actor);
+      const id = requireProductId('input.productId', productId);
+      const units = requireDelta('input.delta', delta);
+      return moveUnits(id, units, 'ADJUSTMENT', requireReason('input.reason', reason), actor);
     },
 
     async setLowStockThreshold({ productId, threshold }) {
-      const id = requireProductId('productId', productId);
-      const value = requireThreshold('threshold', threshold);
+      const id = requireProductId('input.productId', productId);
+      const value = requireThreshold('input.threshold', threshold);
       const at = now();
       const { row, changed } = await retryTransaction(() =>
         db.transaction(async (tx) => {

@@ -32,7 +32,7 @@ let inventory: TestInventory;
 
 const adjust = (productId: string, delta: number) =>
   inventory.call(
-    'mutation($productId: ID!, $delta: Int!) { adjustStock(productId: $productId, delta: $delta, reason: "count") { available } }',
+    'mutation($productId: ID!, $delta: Int!) { adjustStock(input: { productId: $productId, delta: $delta, reason: "count" }) { stock { available } errors { code } } }',
     { productId, delta },
     asAdmin,
   );

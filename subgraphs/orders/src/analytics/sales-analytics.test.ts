@@ -390,8 +390,8 @@ describe('sales analytics against the raw orders table', () => {
     ]);
     const ids: string[] = [];
     for (let i = 0; i < 6; i += 1) {
-      const result = await stack.call<{ placeOrder: { id: string } }>(
-        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }',
+      const result = await stack.call<{ placeOrder: { order: { id: string } } }>(
+        'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }',
         {
           input: {
             idempotencyKey: `live-${i}`,
@@ -403,18 +403,22 @@ describe('sales analytics against the raw orders table', () => {
         },
         { userId: String(600 + (i % 2)) },
       );
-      ids.push(result.data!.placeOrder.id);
+      ids.push(result.data!.placeOrder.order.id);
     }
     const pay = async (id: string | undefined, userId: string) => {
-      const result = await stack.call('mutation($id: ID!) { payOrder(orderId: $id, paymentToken: "tok_visa") { id } }', { id }, { userId });
+      const result = await stack.call(
+        'mutation($id: ID!) { payOrder(input: { orderId: $id, paymentToken: "tok_visa" }) { order { id } errors { code } } }',
+        { id },
+        { userId },
+      );
       expect(result.errors).toBeUndefined();
     };
     await pay(ids[0], '600');
     await pay(ids[1], '601');
     await pay(ids[2], '600');
     // A paid order cancelled (refunded: out of net) and an unpaid one (voided); gross keeps both.
-    await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: ids[1] }, { userId: '601' });
-    await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: ids[4] }, admin);
+    await stack.call('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }', { id: ids[1] }, { userId: '601' });
+    await stack.call('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }', { id: ids[4] }, admin);
     const now = Date.now();
     const from = new Date(now - 10 * 60_000).toISOString();
     const to = new Date(now + 60_000).toISOString();

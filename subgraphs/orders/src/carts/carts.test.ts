@@ -169,20 +169,20 @@ describe('cart', () => {
   });
 
   it('orders the cart and empties it in the same transaction', async () => {
-    const result = await stack.call<{ placeOrder: { total: { amount: number }; lines: { product: { id: string }; quantity: number }[] } }>(
-      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { total { amount } lines { product { id } quantity } } }',
+    const result = await stack.call<{ placeOrder: { order: { total: { amount: number }; lines: { product: { id: string }; quantity: number }[] } } }>(
+      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { total { amount } lines { product { id } quantity } } errors { code } } }',
       { input: { idempotencyKey: 'cart-order', fromCart: true } },
       dave,
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data!.placeOrder.lines.map((line) => [line.product.id, line.quantity]).sort()).toEqual(
+    expect(result.data!.placeOrder.order.lines.map((line) => [line.product.id, line.quantity]).sort()).toEqual(
       [
         [paper, 2],
         [pen, 1],
       ].sort(),
     );
     // 1,550 of lines, 500 shipping, 10% tax (155) at the default rate without an address.
-    expect(result.data!.placeOrder.total.amount).toBe(2 * 650 + 250 + 500 + 155);
+    expect(result.data!.placeOrder.order.total.amount).toBe(2 * 650 + 250 + 500 + 155);
     expect((await cartOf(dave)).lines).toEqual([]);
     expect(await stack.orderRows('SELECT * FROM cart_lines WHERE user_id = ?', [dave.userId])).toEqual([]);
   });

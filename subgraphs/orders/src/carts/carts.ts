@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, lte } from 'drizzle-orm';
-import { badInput, isDuplicateKey, isTransientTransactionError, notFound, retryTransaction, unauthenticated, type Caller, type Money } from '@rtc/service-kit';
+import { badInput, businessFailure, ErrorCode, isDuplicateKey, isTransientTransactionError, notFound, retryTransaction, unauthenticated, type Caller, type Money } from '@rtc/service-kit';
 import type { Catalog, CatalogProduct } from '../clients/catalog';
 import type { OrdersDb } from '../db/client';
 import { cartLines, guestCartLines, guestCarts } from '../db/schema';
 import { maxLineQuantity, maxOrderLines, normalizeLines, validateProductId, validateQuantity, type LineInput } from '../checkout/order-input';
-import { OrderFailure } from '../orders/order-errors';
 import { productReference, type ProductReference } from '../orders/references';
 import { computeTotals, type PricingPolicies } from '../totals/order-totals';
 import { mergeLines, type StoredLine } from './merge-lines';
@@ -137,7 +136,7 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
     const unavailable = productIds.findIndex((id) => !products.get(String(id))?.active);
     if (unavailable >= 0) {
       const id = String(productIds[unavailable]);
-      throw new OrderFailure('PRODUCT_UNAVAILABLE', `Product ${id} is unknown or no longer sold`, fieldOf(unavailable), [id]);
+      throw businessFailure(ErrorCode.ProductUnavailable, `Product ${id} is unknown or no longer sold`, { field: fieldOf(unavailable), productIds: [id] });
     }
     const cart = price(rows, products, null);
     const currency = cart.lines.length > 0 ? cart.subtotal.currency : products.get(String(productIds[0]))!.price.currency;
@@ -145,7 +144,7 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
     if (foreign >= 0) {
       const id = String(productIds[foreign]);
       const priced = products.get(id)!.price.currency;
-      throw new OrderFailure('CURRENCY_MISMATCH', `The cart holds ${currency} products; product ${id} is priced in ${priced}`, fieldOf(foreign), [id]);
+      throw businessFailure('CURRENCY_MISMATCH', `The cart holds ${currency} products; product ${id} is priced in ${priced}`, { field: fieldOf(foreign), productIds: [id] });
     }
   };
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInternalClient, createLogger, createMysqlPool, type Pool } from '@rtc/service-kit';
-import { errorCodes, testInternalToken } from '@rtc/testkit';
+import { failureCodes, testInternalToken } from '@rtc/testkit';
 import { createInventory, type Inventory } from '../clients/inventory';
 import { createOrdersDb } from '../db/client';
 import { startOrderStack, type OrderStack } from '../testing';
@@ -14,7 +14,8 @@ import { reservationReference } from './reservation-reference';
 const placeOrder = /* GraphQL */ `
   mutation Place($input: PlaceOrderInput!) {
     placeOrder(input: $input) {
-      id
+      order { id }
+      errors { code }
     }
   }
 `;
@@ -117,13 +118,13 @@ describe('a checkout that dies between its reservation and its order', () => {
     expect(await intents.open(reference, new Date())).toBe('ABANDONED');
     expect(await stockOf(lamp)).toEqual({ available: 10, reserved: 0 });
     const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, quantity: 4 }] } }, { userId: '501' });
-    expect(errorCodes(again)).toEqual(['CONFLICT']);
-    const fresh = await stack.call<{ placeOrder: { id: string } }>(
+    expect(failureCodes(again)).toEqual(['CONFLICT']);
+    const fresh = await stack.call<{ placeOrder: { order: { id: string } | null } }>(
       placeOrder,
       { input: { idempotencyKey: 'after-crash', lines: [{ productId: lamp, quantity: 4 }] } },
       { userId: '501' },
     );
-    expect(fresh.errors).toBeUndefined();
+    expect(failureCodes(fresh)).toEqual([]);
     expect(await stockOf(lamp)).toEqual({ available: 6, reserved: 4 });
   });
 });
@@ -155,7 +156,7 @@ describe('checkouts racing the reconciler', () => {
     const results = await Promise.all(
       attempts.map(async (attempt, i) => {
         await sleep(i * 7);
-        return stack.call<{ placeOrder: { id: string } }>(
+        return stack.call<{ placeOrder: { order: { id: string } | null } }>(
           placeOrder,
           { input: { idempotencyKey: attempt.key, lines: [{ productId: vase, quantity: attempt.quantity }] } },
           { userId: attempt.userId },
@@ -167,13 +168,13 @@ describe('checkouts racing the reconciler', () => {
     await sleep(graceSeconds * 1000 + 100);
     await reconcile();
 
-    const codes = results.flatMap((result) => errorCodes(result));
+    const codes = results.flatMap((result) => failureCodes(result));
     // A failed duplicate of a key may also be told its key was reused with another payload.
     expect(new Set(codes).size === 0 || [...new Set(codes)].every((code) => code === 'CONFLICT' || code === 'IDEMPOTENCY_KEY_REUSED')).toBe(true);
     const slow = [slowAfterReserve, slowBeforeReserve];
-    const slowOutcomes = attempts.flatMap((attempt, i) => (slow.includes(attempt.quantity) ? [{ i, ...attempt, codes: errorCodes(results[i]!) }] : []));
+    const slowOutcomes = attempts.flatMap((attempt, i) => (slow.includes(attempt.quantity) ? [{ i, ...attempt, codes: failureCodes(results[i]!) }] : []));
     expect(slowOutcomes.filter((outcome) => outcome.codes.join() !== 'CONFLICT')).toEqual([]);
-    const placed = results.filter((result) => result.data?.placeOrder).length;
+    const placed = results.filter((result) => result.data?.placeOrder.order).length;
     expect(placed).toBeGreaterThan(0);
 
     const orders = await stack.orderRows<{ reservation_ref: string; item_count: number }>(

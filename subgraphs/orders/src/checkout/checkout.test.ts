@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@rtc/service-kit';
-import { errorCodes, postGraphQL, queryRows } from '@rtc/testkit';
+import { failureCodes, postGraphQL, queryRows } from '@rtc/testkit';
 import { callerHeaders, startOrderStack, type OrderStack } from '../testing';
 import { orderFingerprint } from './order-fingerprint';
 import { reservationReference } from './reservation-reference';
@@ -8,17 +8,30 @@ import { reservationReference } from './reservation-reference';
 const placeOrder = /* GraphQL */ `
   mutation Place($input: PlaceOrderInput!) {
     placeOrder(input: $input) {
-      id
-      number
-      status
-      user { id }
-      total { amount currency }
-      itemCount
-      placedAt
-      lines { product { id } quantity unitPrice { amount currency } lineTotal { amount currency } }
+      order {
+        id
+        number
+        status
+        user { id }
+        total { amount currency }
+        itemCount
+        placedAt
+        lines { product { id } quantity unitPrice { amount currency } lineTotal { amount currency } }
+      }
+      errors { code message field productIds }
     }
   }
 `;
+
+interface PayloadError {
+  code: string;
+  message: string;
+  field: string[] | null;
+  productIds: string[] | null;
+}
+
+/** The typed failure of a placeOrder answer, or undefined. */
+const failureOf = (result: { data?: unknown }) => (result.data as { placeOrder: { errors: PayloadError[] } } | undefined)?.placeOrder.errors[0];
 
 interface PlacedOrder {
   id: string;
@@ -43,6 +56,11 @@ let spare: string;
 const stockOf = async (productId: string) =>
   (await stack.inventoryRows<{ available: number; reserved: number }>('SELECT available, reserved FROM stock WHERE product_id = ?', [productId]))[0];
 
+const outOfStockCount = async () => {
+  const text = await stack.orders.metrics.registry.getSingleMetricAsString('rtc_mutation_failures_total');
+  return Number(/mutation="placeOrder",code="OUT_OF_STOCK"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+};
+
 const ordersOf = async (userId: string) => Number((await stack.orderRows<{ n: number }>('SELECT COUNT(*) AS n FROM orders WHERE user_id = ?', [userId]))[0]?.n);
 
 beforeAll(async () => {
@@ -66,7 +84,7 @@ describe('placeOrder', () => {
   it('prices lines from the catalog, reserves stock and writes the order, rollups and OrderPlaced in one go', async () => {
     const events: DomainEvent[] = [];
     const unsubscribe = stack.orders.bus.subscribe((event) => events.push(event));
-    const result = await stack.call<{ placeOrder: PlacedOrder }>(
+    const result = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(
       placeOrder,
       {
         input: {
@@ -80,7 +98,7 @@ describe('placeOrder', () => {
       { userId: '101' },
     );
     expect(result.errors).toBeUndefined();
-    const order = result.data!.placeOrder;
+    const order = result.data!.placeOrder.order!;
     expect(order).toMatchObject({
       status: 'PENDING',
       user: { id: '101' },
@@ -148,14 +166,14 @@ describe('placeOrder', () => {
 
   it('returns the first order for a repeated idempotency key and reserves nothing again', async () => {
     const input = { idempotencyKey: 'again-1', lines: [{ productId: lamp, quantity: 1 }] };
-    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '102' });
-    const second = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '102' });
-    expect(second.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
-    expect(second.data?.placeOrder.itemCount).toBe(1);
+    const first = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '102' });
+    const second = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '102' });
+    expect(second.data?.placeOrder.order?.id).toBe(first.data?.placeOrder.order?.id);
+    expect(second.data?.placeOrder.order?.itemCount).toBe(1);
     expect(await stockOf(lamp)).toEqual({ available: 999, reserved: 1 });
     // The same key from another customer is another order.
-    const other = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '103' });
-    expect(other.data?.placeOrder.id).not.toBe(first.data?.placeOrder.id);
+    const other = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '103' });
+    expect(other.data?.placeOrder.order?.id).not.toBe(first.data?.placeOrder.order?.id);
     // The repeat looked its order up with the intent in one round trip, and left no intent behind.
     expect(await stack.orderRows('SELECT reservation_ref FROM checkout_intents')).toEqual([]);
   });
@@ -163,14 +181,15 @@ describe('placeOrder', () => {
   it('answers a repeat of a placed order with it even once catalog stops selling the product: prices asked in flight count only for a new order', async () => {
     const [withdrawn] = await stack.seedProducts([{ sku: 'WITHDRAWN-LATER', price: 700, stock: 10 }]);
     const input = { idempotencyKey: 'repeat-withdrawn', lines: [{ productId: withdrawn, quantity: 1 }] };
-    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '131' });
+    const first = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '131' });
     expect(first.errors).toBeUndefined();
+    expect(first.data?.placeOrder.errors).toEqual([]);
     await queryRows(stack.catalogDb.url, 'UPDATE products SET active = 0 WHERE id = ?', [withdrawn]);
-    const repeat = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '131' });
+    const repeat = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '131' });
     expect(repeat.errors).toBeUndefined();
-    expect(repeat.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
+    expect(repeat.data?.placeOrder.order?.id).toBe(first.data?.placeOrder.order?.id);
     const fresh = await stack.call(placeOrder, { input: { ...input, idempotencyKey: 'repeat-withdrawn-2' } }, { userId: '131' });
-    expect(errorCodes(fresh)).toEqual(['BAD_USER_INPUT']);
+    expect(failureCodes(fresh)).toEqual(['PRODUCT_UNAVAILABLE']);
   });
 
   it('treats the same lines in another order or split in two as the same payload', async () => {
@@ -181,20 +200,24 @@ describe('placeOrder', () => {
         { productId: lamp, quantity: 2 },
       ],
     };
-    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '110' });
+    const first = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '110' });
     const reordered = [
       { productId: lamp, quantity: 1 },
       { productId: kettle, quantity: 1 },
       { productId: lamp, quantity: 1 },
     ];
-    const again = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input: { ...input, lines: reordered } }, { userId: '110' });
+    const again = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(
+      placeOrder,
+      { input: { ...input, lines: reordered } },
+      { userId: '110' },
+    );
     expect(again.errors).toBeUndefined();
-    expect(again.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
+    expect(again.data?.placeOrder.order?.id).toBe(first.data?.placeOrder.order?.id);
   });
 
   it('refuses a repeated idempotency key with other lines or quantities as IDEMPOTENCY_KEY_REUSED and reserves nothing', async () => {
     const input = { idempotencyKey: 'reused-1', lines: [{ productId: lamp, quantity: 1 }] };
-    const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '111' });
+    const first = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(placeOrder, { input }, { userId: '111' });
     expect(first.errors).toBeUndefined();
     const stockAfterFirst = { lamp: await stockOf(lamp), mug: await stockOf(mug) };
     for (const lines of [
@@ -206,11 +229,12 @@ describe('placeOrder', () => {
       ],
     ]) {
       const reused = await stack.call(placeOrder, { input: { ...input, lines } }, { userId: '111' });
-      expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
-      expect(reused.errors?.[0]?.extensions?.['argumentName']).toBe('input.idempotencyKey');
+      expect(reused.errors).toBeUndefined();
+      expect(failureOf(reused)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] });
+      expect(reused.data).toMatchObject({ placeOrder: { order: null } });
     }
     const fromCart = await stack.call(placeOrder, { input: { idempotencyKey: 'reused-1', fromCart: true } }, { userId: '111' });
-    expect(errorCodes(fromCart)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(failureCodes(fromCart)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
     expect({ lamp: await stockOf(lamp), mug: await stockOf(mug) }).toEqual(stockAfterFirst);
     expect(await ordersOf('111')).toBe(1);
     expect(await stack.inventoryRows('SELECT id FROM reservations WHERE reference LIKE ?', ['order-111-%'])).toHaveLength(1);
@@ -222,7 +246,7 @@ describe('placeOrder', () => {
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) => {
         const lines = i % 2 === 0 ? [{ productId: kettle, quantity: 1 }] : [{ productId: lamp, quantity: 5 }];
-        return postGraphQL<{ placeOrder: PlacedOrder }>(
+        return postGraphQL<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(
           i % 4 < 2 ? stack.orders.graphqlUrl : replica.graphqlUrl,
           placeOrder,
           {
@@ -232,16 +256,16 @@ describe('placeOrder', () => {
         );
       }),
     );
-    const placed = results.filter((result) => result.data?.placeOrder);
-    expect(new Set(placed.map((result) => result.data!.placeOrder.id)).size).toBe(1);
+    const placed = results.filter((result) => result.data?.placeOrder.order);
+    expect(new Set(placed.map((result) => result.data!.placeOrder.order!.id)).size).toBe(1);
     // Every call with the winner's payload gets its order; every call with the other payload is refused.
     expect(placed).toHaveLength(6);
-    expect(results.flatMap(errorCodes)).toEqual(Array(6).fill('IDEMPOTENCY_KEY_REUSED'));
+    expect(results.flatMap(failureCodes)).toEqual(Array(6).fill('IDEMPOTENCY_KEY_REUSED'));
     expect(await ordersOf('112')).toBe(1);
     const [order] = await stack.orderRows<{ reservation_ref: string }>('SELECT reservation_ref FROM orders WHERE user_id = ?', ['112']);
     const held = await stack.inventoryRows<{ reference: string }>("SELECT reference FROM reservations WHERE reference LIKE 'order-112-%' AND status = 'HELD'");
     expect(held).toEqual([{ reference: order!.reservation_ref }]);
-    const wonByKettle = placed[0]!.data!.placeOrder.lines[0]!.product.id === kettle;
+    const wonByKettle = placed[0]!.data!.placeOrder.order!.lines[0]!.product.id === kettle;
     expect({ kettle: await stockOf(kettle), lamp: await stockOf(lamp) }).toEqual({
       kettle: wonByKettle ? { available: before.kettle!.available - 1, reserved: before.kettle!.reserved + 1 } : before.kettle,
       lamp: wonByKettle ? before.lamp : { available: before.lamp!.available - 5, reserved: before.lamp!.reserved + 5 },
@@ -253,7 +277,7 @@ describe('placeOrder', () => {
     const input = { idempotencyKey: 'burst-key', lines: [{ productId: spare, quantity: 3 }] };
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        postGraphQL<{ placeOrder: PlacedOrder }>(
+        postGraphQL<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(
           i % 2 === 0 ? stack.orders.graphqlUrl : replica.graphqlUrl,
           placeOrder,
           { input },
@@ -263,8 +287,8 @@ describe('placeOrder', () => {
         ),
       ),
     );
-    expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
-    expect(new Set(results.map((result) => result.data?.placeOrder.id)).size).toBe(1);
+    expect(results.flatMap(failureCodes)).toEqual([]);
+    expect(new Set(results.map((result) => result.data?.placeOrder.order?.id)).size).toBe(1);
     expect(await ordersOf('104')).toBe(1);
     const reservations = await stack.inventoryRows<{ status: string }>('SELECT status FROM reservations WHERE reference LIKE ?', ['order-104-%']);
     expect(reservations).toEqual([{ status: 'HELD' }]);
@@ -274,6 +298,7 @@ describe('placeOrder', () => {
   });
 
   it('fails with OUT_OF_STOCK naming the short product and leaves the other line untouched', async () => {
+    const failuresBefore = await outOfStockCount();
     const result = await stack.call(
       placeOrder,
       {
@@ -287,8 +312,14 @@ describe('placeOrder', () => {
       },
       { userId: '105' },
     );
-    expect(errorCodes(result)).toEqual(['OUT_OF_STOCK']);
-    expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([scarce]);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.placeOrder).toEqual({
+      order: null,
+      errors: [{ code: 'OUT_OF_STOCK', message: `Out of stock: ${scarce}`, field: null, productIds: [scarce] }],
+    });
+    // Still counted as a failed request and as a business failure, as when it was a GraphQL error.
+    expect(await outOfStockCount()).toBe(failuresBefore + 1);
+    expect(await stack.orders.metrics.registry.getSingleMetricAsString('rtc_graphql_requests_total')).toMatch(/operation="Place",outcome="error"/);
     expect(await stockOf(mug)).toEqual({ available: 997, reserved: 3 });
     expect(await stockOf(scarce)).toEqual({ available: 2, reserved: 0 });
     expect(await ordersOf('105')).toBe(0);
@@ -307,7 +338,7 @@ describe('placeOrder', () => {
   });
 
   it('merges lines naming the same product', async () => {
-    const result = await stack.call<{ placeOrder: PlacedOrder }>(
+    const result = await stack.call<{ placeOrder: { order: PlacedOrder | null; errors: PayloadError[] } }>(
       placeOrder,
       {
         input: {
@@ -320,8 +351,8 @@ describe('placeOrder', () => {
       },
       { userId: '106' },
     );
-    expect(result.data?.placeOrder.lines.map((line) => [line.product.id, line.quantity])).toEqual([[mug, 7]]);
-    expect(result.data?.placeOrder.total.amount).toBe(7 * 850);
+    expect(result.data?.placeOrder.order?.lines.map((line) => [line.product.id, line.quantity])).toEqual([[mug, 7]]);
+    expect(result.data?.placeOrder.order?.total.amount).toBe(7 * 850);
   });
 
   const many = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: String(900_000 + i), quantity: 1 }));
@@ -358,10 +389,10 @@ describe('placeOrder', () => {
           { productId: '987654', quantity: 1 },
         ],
       }),
-      'BAD_USER_INPUT',
+      'PRODUCT_UNAVAILABLE',
       'input.lines: unknown or inactive products: 987654',
     ],
-    ['an inactive product', () => ({ lines: [{ productId: retired, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines: unknown or inactive products:'],
+    ['an inactive product', () => ({ lines: [{ productId: retired, quantity: 1 }] }), 'PRODUCT_UNAVAILABLE', 'input.lines: unknown or inactive products:'],
     ['a malformed product id', () => ({ lines: [{ productId: 'mug', quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines[0].productId:'],
     [
       'two currencies',
@@ -375,14 +406,14 @@ describe('placeOrder', () => {
       'input.lines: one order takes one currency',
     ],
     ['lines together with fromCart', () => ({ fromCart: true, lines: [{ productId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines:'],
-    ['an empty cart', () => ({ fromCart: true }), 'BAD_USER_INPUT', 'input.fromCart: the cart is empty'],
+    ['an empty cart', () => ({ fromCart: true }), 'CART_EMPTY', 'The cart is empty'],
   ];
 
   it.each(badCases)('refuses %s with a stable code and writes nothing', async (_name, input, code, message) => {
     const before = await stack.inventoryRows<{ n: number }>('SELECT COUNT(*) AS n FROM reservations');
     const result = await stack.call(placeOrder, { input: { idempotencyKey: 'bad-input', ...input() } }, { userId: '107' });
-    expect(errorCodes(result)).toEqual([code]);
-    expect(result.errors?.[0]?.message.startsWith(message)).toBe(true);
+    expect(failureCodes(result)).toEqual([code]);
+    expect((result.errors?.[0] ?? failureOf(result))?.message.startsWith(message)).toBe(true);
     expect(await ordersOf('107')).toBe(0);
     expect(await stack.inventoryRows<{ n: number }>('SELECT COUNT(*) AS n FROM reservations')).toEqual(before);
   });
@@ -401,7 +432,7 @@ describe('placeOrder', () => {
       },
       { userId: '107' },
     );
-    expect(result.errors?.[0]?.extensions?.['productIds']).toEqual([retired, '555555']);
+    expect(failureOf(result)).toMatchObject({ code: 'PRODUCT_UNAVAILABLE', field: ['input', 'lines'], productIds: [retired, '555555'] });
     // The intent recorded while catalog was asked goes again: nothing was reserved, and the key may be retried.
     const reference = reservationReference(
       107,
@@ -425,12 +456,12 @@ describe('placeOrder', () => {
       },
       { userId: '107' },
     );
-    expect(errorCodes(retried)).toEqual(['BAD_USER_INPUT']);
+    expect(failureCodes(retried)).toEqual(['PRODUCT_UNAVAILABLE']);
   });
 
   it('asks for a caller', async () => {
     const result = await stack.call(placeOrder, { input: { idempotencyKey: 'anon', lines: [{ productId: mug, quantity: 1 }] } }, null);
-    expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(failureCodes(result)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('gives the stock back (FAILED) when the order cannot be written, and refuses that key afterwards', async () => {
@@ -451,7 +482,7 @@ describe('placeOrder', () => {
       expect(await stack.orderRows('SELECT id FROM outbox WHERE JSON_VALUE(payload, "$.userId") = "108"')).toEqual([]);
 
       const again = await stack.call(placeOrder, { input }, { userId: '108' });
-      expect(errorCodes(again)).toEqual(['CONFLICT']);
+      expect(failureCodes(again)).toEqual(['CONFLICT']);
       expect(await stockOf(lamp)).toEqual(before);
     } finally {
       await stack.orderRows('DROP TRIGGER refuse_quantity_99');

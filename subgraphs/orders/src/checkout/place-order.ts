@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import {
   badInput,
+  businessFailure,
   conflict,
   ErrorCode,
   createRowInsert,
@@ -110,7 +111,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
 
   const cartOf = async (userId: number): Promise<RequestedLine[]> => {
     const rows = await db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
-    if (rows.length === 0) throw badInput('input.fromCart', 'the cart is empty');
+    if (rows.length === 0) throw businessFailure(ErrorCode.CartEmpty, 'The cart is empty', { field: ['input', 'fromCart'] });
     return normalizeLines(
       rows.map((row) => ({ productId: String(row.productId), quantity: row.quantity })),
       'input.fromCart',

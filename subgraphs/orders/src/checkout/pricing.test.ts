@@ -65,7 +65,7 @@ describe('pricing an order', () => {
         ),
       ),
     ).toEqual({
-      code: 'BAD_USER_INPUT',
+      code: 'PRODUCT_UNAVAILABLE',
       message: 'input.lines: unknown or inactive products: 3, 5, 9',
       productIds: ['3', '5', '9'],
     });

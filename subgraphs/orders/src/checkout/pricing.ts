@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '@rtc/service-kit';
+import { businessFailure, ErrorCode } from '@rtc/service-kit';
 import type { CatalogProduct } from '../clients/catalog';
 import type { RequestedLine } from './order-input';
 
@@ -22,12 +22,13 @@ export const maxOrderTotal = Number.MAX_SAFE_INTEGER;
 
 function unavailable(argument: string, productIds: readonly number[]): GraphQLError {
   const ids = productIds.map(String);
-  return new GraphQLError(`${argument}: unknown or inactive products: ${ids.join(', ')}`, {
-    extensions: { code: ErrorCode.BadUserInput, argumentName: argument, productIds: ids },
+  return businessFailure(ErrorCode.ProductUnavailable, `${argument}: unknown or inactive products: ${ids.join(', ')}`, {
+    field: argument.split('.'),
+    productIds: ids,
   });
 }
 
-/** Prices lines at the catalog's current prices; unknown, inactive or mixed-currency products are bad input. */
+/** Prices lines at the catalog's current prices; unknown or inactive products are PRODUCT_UNAVAILABLE, mixed currencies bad input. */
 export function priceLines(lines: readonly RequestedLine[], products: ReadonlyMap<string, CatalogProduct | null>, argument = 'input.lines'): PricedOrder {
   const missing = lines.filter((line) => !products.get(String(line.productId))?.active).map((line) => line.productId);
   if (missing.length > 0) throw unavailable(argument, missing);

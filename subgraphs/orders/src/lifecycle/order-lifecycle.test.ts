@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@rtc/service-kit';
-import { errorCodes } from '@rtc/testkit';
+import { failureCodes, payloadErrorCodes } from '@rtc/testkit';
 import type { Inventory } from '../clients/inventory';
 import { createRuleBasedPaymentProvider } from '../payments/payment-provider';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
 const orderFields = 'id status placedAt paidAt shippedAt deliveredAt cancelledAt total { amount currency } user { id }';
-const placeOrder = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${orderFields} } }`;
-const payOrder = `mutation($id: ID!, $token: String!) { payOrder(orderId: $id, paymentToken: $token) { ${orderFields} } }`;
-const cancelOrder = `mutation($id: ID!) { cancelOrder(orderId: $id) { ${orderFields} } }`;
-const shipOrder = `mutation($id: ID!) { shipOrder(orderId: $id) { ${orderFields} } }`;
-const deliverOrder = `mutation($id: ID!) { deliverOrder(orderId: $id) { ${orderFields} } }`;
+const payload = `order { ${orderFields} } errors { code message }`;
+const placeOrder = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${payload} } }`;
+const payOrder = `mutation($id: ID!, $token: String!) { payOrder(input: { orderId: $id, paymentToken: $token }) { ${payload} } }`;
+const cancelOrder = `mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { ${payload} } }`;
+const shipOrder = `mutation($id: ID!) { shipOrder(input: { orderId: $id }) { ${payload} } }`;
+const deliverOrder = `mutation($id: ID!) { deliverOrder(input: { orderId: $id }) { ${payload} } }`;
 
 interface OrderView {
   id: string;
@@ -37,14 +38,19 @@ const refunds: string[] = [];
 let keys = 0;
 async function place(as: Caller, productId = teapot, quantity = 2): Promise<OrderView> {
   keys += 1;
-  const result = await stack.call<{ placeOrder: OrderView }>(placeOrder, { input: { idempotencyKey: `life-${keys}`, lines: [{ productId, quantity }] } }, as);
-  expect(result.errors).toBeUndefined();
-  return result.data!.placeOrder;
+  const result = await stack.call<{ placeOrder: { order: OrderView } }>(
+    placeOrder,
+    { input: { idempotencyKey: `life-${keys}`, lines: [{ productId, quantity }] } },
+    as,
+  );
+  expect(failureCodes(result)).toEqual([]);
+  return result.data!.placeOrder.order;
 }
 
+/** The order a mutation answered (null on a typed failure), and the codes of its GraphQL errors and typed failures alike. */
 async function run(mutation: string, variables: Record<string, unknown>, as: Caller) {
-  const result = await stack.call<Record<string, OrderView>>(mutation, variables, as);
-  return { order: result.data ? Object.values(result.data)[0] : undefined, codes: errorCodes(result), result };
+  const result = await stack.call<Record<string, { order: OrderView | null }>>(mutation, variables, as);
+  return { order: result.data ? Object.values(result.data)[0]?.order : undefined, codes: failureCodes(result), typed: payloadErrorCodes(result), result };
 }
 
 const stockOf = async (productId: string) =>
@@ -135,7 +141,8 @@ describe('paying', () => {
   it('keeps the order PENDING and the stock held when the payment is declined', async () => {
     const order = await place(alice);
     const declined = await run(payOrder, { id: order.id, token: 'tok_decline_insufficient_funds' }, alice);
-    expect(declined.codes).toEqual(['PAYMENT_DECLINED']);
+    expect(declined.typed).toEqual(['PAYMENT_DECLINED']);
+    expect(declined.order).toBeNull();
     const overLimit = await place(alice, vase, 2);
     expect((await run(payOrder, { id: overLimit.id, token: 'tok_visa' }, alice)).codes).toEqual(['PAYMENT_DECLINED']);
     const [row] = await stack.orderRows<{ status: string }>('SELECT status FROM orders WHERE id = ?', [order.id]);
@@ -148,8 +155,8 @@ describe('paying', () => {
     expect((await run(payOrder, { id: order.id, token: 'tok_visa' }, bob)).codes).toEqual(['FORBIDDEN']);
     expect((await run(payOrder, { id: order.id, token: 'tok_visa' }, alice)).codes).toEqual([]);
     const twice = await run(payOrder, { id: order.id, token: 'tok_visa' }, alice);
-    expect(twice.codes).toEqual(['BAD_USER_INPUT']);
-    expect(twice.result.errors?.[0]?.message).toBe('orderId: an order cannot go from PAID to PAID');
+    expect(twice.typed).toEqual(['INVALID_TRANSITION']);
+    expect(twice.result.data).toEqual({ payOrder: { order: null, errors: [{ code: 'INVALID_TRANSITION', message: 'An order cannot go from PAID to PAID' }] } });
     expect((await run(payOrder, { id: '99999999', token: 'tok_visa' }, alice)).codes).toEqual(['NOT_FOUND']);
   });
 });
@@ -157,16 +164,16 @@ describe('paying', () => {
 describe('shipping and delivery', () => {
   it('lets admins alone move a paid order to SHIPPED, then DELIVERED, and no further', async () => {
     const order = await place(alice);
-    expect((await run(shipOrder, { id: order.id }, admin)).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await run(shipOrder, { id: order.id }, admin)).typed).toEqual(['INVALID_TRANSITION']);
     await run(payOrder, { id: order.id, token: 'tok_visa' }, alice);
     expect((await run(shipOrder, { id: order.id }, alice)).codes).toEqual(['FORBIDDEN']);
     expect((await run(shipOrder, { id: order.id }, analyst)).codes).toEqual(['FORBIDDEN']);
-    expect((await run(deliverOrder, { id: order.id }, admin)).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await run(deliverOrder, { id: order.id }, admin)).typed).toEqual(['INVALID_TRANSITION']);
     const shipped = await run(shipOrder, { id: order.id }, admin);
     expect(shipped.order).toMatchObject({ status: 'SHIPPED', shippedAt: expect.any(String) });
     const delivered = await run(deliverOrder, { id: order.id }, admin);
     expect(delivered.order).toMatchObject({ status: 'DELIVERED', deliveredAt: expect.any(String) });
-    expect((await run(cancelOrder, { id: order.id }, admin)).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await run(cancelOrder, { id: order.id }, admin)).typed).toEqual(['INVALID_TRANSITION']);
   });
 });
 
@@ -221,7 +228,7 @@ describe('cancelling', () => {
     const [row] = await stack.orderRows<{ status: string }>('SELECT status FROM orders WHERE id = ?', [order.id]);
     expect(row?.status).toBe('PENDING');
     expect((await run(cancelOrder, { id: order.id }, alice)).order?.status).toBe('CANCELLED');
-    expect((await run(cancelOrder, { id: order.id }, alice)).codes).toEqual(['BAD_USER_INPUT']);
+    expect((await run(cancelOrder, { id: order.id }, alice)).typed).toEqual(['INVALID_TRANSITION']);
   });
 
   it('keeps retrying the stock release until inventory confirms it', async () => {

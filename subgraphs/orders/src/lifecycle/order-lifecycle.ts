@@ -193,7 +193,7 @@ export function createOrderLifecycle({ db, inventory, payments, logger, paymentT
   return {
     async pay(caller, orderId, paymentToken) {
       const id = idOf(orderId);
-      if (paymentToken.trim().length === 0 || paymentToken.length > 255) throw badInput('paymentToken', 'must be 1 to 255 characters');
+      if (paymentToken.trim().length === 0 || paymentToken.length > 255) throw badInput('input.paymentToken', 'must be 1 to 255 characters');
       const order = await load(id);
       assertCanChange(caller, order);
       assertTransition(order.status, 'PAID');

@@ -17,12 +17,12 @@ describe('order lifecycle', () => {
     } else {
       let code: unknown;
       try {
-        assertTransition(from, to, 'orderId');
+        assertTransition(from, to);
       } catch (error) {
         code = (error as { extensions?: { code?: string }; message: string }).extensions?.code;
-        expect((error as Error).message).toBe(`orderId: an order cannot go from ${from} to ${to}`);
+        expect((error as Error).message).toBe(`An order cannot go from ${from} to ${to}`);
       }
-      expect(code).toBe('BAD_USER_INPUT');
+      expect(code).toBe('INVALID_TRANSITION');
     }
   });
 

@@ -1,4 +1,4 @@
-import { badInput } from '@rtc/service-kit';
+import { businessFailure, ErrorCode } from '@rtc/service-kit';
 import { orderStatuses, type OrderStatus } from '../db/schema';
 
 const next: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
@@ -14,9 +14,9 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return next[from].includes(to);
 }
 
-/** Throws BAD_USER_INPUT naming `argument` unless the order may move from `from` to `to`. */
-export function assertTransition(from: OrderStatus, to: OrderStatus, argument = 'orderId'): void {
-  if (!canTransition(from, to)) throw badInput(argument, `an order cannot go from ${from} to ${to}`);
+/** Throws INVALID_TRANSITION, a typed failure of the order mutations, unless the order may move from `from` to `to`. */
+export function assertTransition(from: OrderStatus, to: OrderStatus): void {
+  if (!canTransition(from, to)) throw businessFailure(ErrorCode.InvalidTransition, `An order cannot go from ${from} to ${to}`);
 }
 
 /** The timestamp column a transition into `to` sets. */

@@ -1,31 +1,21 @@
-import type { OrderErrorCode } from '../__generated__/resolvers-types';
+import { ErrorCode, mutationPayload, type MutationPayload } from '@rtc/service-kit';
+import type { OrderError } from '../__generated__/resolvers-types';
+import type { OrderRow } from '../db/schema';
 
-/** An expected failure of an order or cart mutation, answered in the payload's `errors` instead of as a GraphQL error. */
-export interface OrderErrorView {
-  readonly code: OrderErrorCode;
-  readonly message: string;
-  /** The path into the input of the field at fault, e.g. ['input', 'productId']. */
-  readonly field: string[] | null;
-  readonly productIds: string[] | null;
+/**
+ * The failures of the order mutations that are typed results (OrderErrorCode), whichever service raised them:
+ * OUT_OF_STOCK comes from inventory. CART_EMPTY, PRODUCT_UNAVAILABLE and INVALID_TRANSITION are raised as
+ * BusinessFailures here and need no entry.
+ */
+export const typedOrderFailures: ReadonlySet<string> = new Set([ErrorCode.OutOfStock, ErrorCode.PaymentDeclined, ErrorCode.IdempotencyKeyReused]);
+
+/** `{ order, errors }` for an order mutation: a typed failure leaves order null and names itself in errors. */
+export async function orderPayload(context: object, mutation: string, run: () => Promise<OrderRow>) {
+  // Every typed code is one of OrderErrorCode's words.
+  return (await mutationPayload('order', run, { typed: typedOrderFailures, context, mutation })) as MutationPayload<'order', OrderRow, OrderError>;
 }
 
-/** Thrown by the domain for an expected failure; the resolver turns it into the payload's `errors`. A failed mutation writes nothing. */
-export class OrderFailure extends Error {
-  readonly view: OrderErrorView;
-
-  constructor(code: OrderErrorCode, message: string, field: string[] | null, productIds: string[] | null = null) {
-    super(message);
-    this.view = { code, message, field, productIds };
-  }
-}
-
-/** Runs a mutation and answers `{ [key]: result, errors: [] }`, or `{ [key]: null, errors }` when it failed as expected. */
-export async function payloadOf<K extends string, T>(key: K, run: () => Promise<T>): Promise<Record<K, T | null> & { errors: OrderErrorView[] }> {
-  try {
-    const result = await run();
-    return { [key]: result, errors: [] } as unknown as Record<K, T | null> & { errors: OrderErrorView[] };
-  } catch (error) {
-    if (!(error instanceof OrderFailure)) throw error;
-    return { [key]: null, errors: [error.view] } as unknown as Record<K, T | null> & { errors: OrderErrorView[] };
-  }
+/** `{ <key>: result, errors }` for a cart mutation: a typed failure leaves the result null and names itself in errors. */
+export async function cartPayload<K extends string, T>(context: object, mutation: string, key: K, run: () => Promise<T>) {
+  return (await mutationPayload(key, run, { typed: typedOrderFailures, context, mutation })) as MutationPayload<K, T, OrderError>;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, queryRows, sqlQueryCount } from '@rtc/testkit';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
-const placeOrder = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
+const placeOrder = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }';
 const orderQuery = 'query($id: ID!) { order(id: $id) { id status user { id } } }';
 const entities =
   'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id itemCount lines { product { id } quantity } } ... on User { id orders(first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } } } } }';
@@ -19,9 +19,9 @@ const erinOrders: string[] = [];
 let frankOrder: string;
 
 async function place(as: Caller, key: string, lines: { productId: string; quantity: number }[]) {
-  const result = await stack.call<{ placeOrder: { id: string } }>(placeOrder, { input: { idempotencyKey: key, lines } }, as);
+  const result = await stack.call<{ placeOrder: { order: { id: string } } }>(placeOrder, { input: { idempotencyKey: key, lines } }, as);
   expect(result.errors).toBeUndefined();
-  return result.data!.placeOrder.id;
+  return result.data!.placeOrder.order.id;
 }
 
 beforeAll(async () => {
@@ -97,7 +97,7 @@ describe('reading orders', () => {
 
   it('lists all orders for staff, filtered by status, and refuses customers', async () => {
     const all = 'query($status: OrderStatus, $first: Int) { orders(first: $first, status: $status) { edges { node { id status } } pageInfo { hasNextPage } } }';
-    await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: frankOrder }, frank);
+    await stack.call('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } } }', { id: frankOrder }, frank);
     const pending = await stack.call<{ orders: { edges: { node: { id: string } }[] } }>(all, { status: 'PENDING', first: 10 }, analyst);
     expect(pending.data!.orders.edges.map((edge) => edge.node.id)).toEqual([...erinOrders].reverse());
     const cancelled = await stack.call<{ orders: { edges: { node: { id: string } }[] } }>(all, { status: 'CANCELLED' }, admin);

@@ -43,8 +43,8 @@ export function createAccountAdmin(db: UsersDb, refreshTokens: RefreshTokens): A
   return {
     async setRole(caller, rawId, role) {
       const admin = requireAdmin(caller);
-      const id = userIdOf('id', rawId);
-      if (String(id) === admin.userId) throw badInput('id', 'an admin cannot change their own role');
+      const id = userIdOf('input.id', rawId);
+      if (String(id) === admin.userId) throw badInput('input.id', 'an admin cannot change their own role');
       const user = await reload(id);
       if (user.role === role) return user;
       await updateAndRevoke(id, { role });
@@ -53,8 +53,8 @@ export function createAccountAdmin(db: UsersDb, refreshTokens: RefreshTokens): A
 
     async disable(caller, rawId) {
       const admin = requireAdmin(caller);
-      const id = userIdOf('id', rawId);
-      if (String(id) === admin.userId) throw badInput('id', 'an admin cannot disable their own account');
+      const id = userIdOf('input.id', rawId);
+      if (String(id) === admin.userId) throw badInput('input.id', 'an admin cannot disable their own account');
       const user = await reload(id);
       if (user.disabledAt) return user;
       await updateAndRevoke(id, { disabledAt: new Date() });
@@ -64,7 +64,7 @@ export function createAccountAdmin(db: UsersDb, refreshTokens: RefreshTokens): A
 
     async enable(caller, rawId) {
       requireAdmin(caller);
-      const id = userIdOf('id', rawId);
+      const id = userIdOf('input.id', rawId);
       await reload(id);
       await db.update(users).set({ disabledAt: null }).where(eq(users.id, id));
       return reload(id);

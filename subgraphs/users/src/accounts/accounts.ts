@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import {
   appendToOutbox,
   badInput,
-  conflict,
+  businessFailure,
+  ErrorCode,
   isDuplicateKey,
   requireCaller,
   runnerOnDrizzle,
@@ -59,6 +60,9 @@ export interface Accounts {
   completePasswordReset(token: string, newPassword: string, clientAddress: string | null): Promise<AuthResult>;
 }
 
+/** A typed failure of signUp and updateProfile: clients ask for another email. */
+const emailTaken = () => businessFailure(ErrorCode.Conflict, 'An account with this email already exists', { field: ['input', 'email'] });
+
 /** Revokes every access token of `userId` issued so far: they carry the old version. */
 export async function bumpTokenVersion(db: UsersDb, userId: number): Promise<void> {
   await db
@@ -101,7 +105,9 @@ export function createAccounts({
     const user = await findUser(db, userId);
     if (!user) throw unauthenticated('This account was deleted');
     await attempts.admitLogIn(user.email, clientAddress);
-    if (!(await passwords.verify(user.passwordHash, password))) throw unauthenticated('The current password is wrong');
+    if (!(await passwords.verify(user.passwordHash, password))) {
+      throw businessFailure(ErrorCode.Unauthenticated, 'The current password is wrong', { field: ['input', 'currentPassword'] });
+    }
     await attempts.logInSucceeded(user.email, clientAddress);
     return user;
   };
@@ -125,7 +131,7 @@ export function createAccounts({
           return row;
         });
       } catch (error) {
-        if (isDuplicateKey(error)) throw conflict('An account with this email already exists');
+        if (isDuplicateKey(error)) throw emailTaken();
         throw error;
       }
       signups.inc();
@@ -134,14 +140,14 @@ export function createAccounts({
     },
 
     async logIn(rawEmail, password, clientAddress) {
-      const email = normalizeEmail('email', rawEmail);
+      const email = normalizeEmail('input.email', rawEmail);
       await attempts.admitLogIn(email, clientAddress);
       const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
       // An unknown email is checked against a decoy hash: it costs what a known one costs, so timing tells nothing.
-      if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw unauthenticated('Email or password is wrong');
+      if (!(await passwords.verify(user?.passwordHash, password)) || !user) throw businessFailure(ErrorCode.Unauthenticated, 'Email or password is wrong');
       await attempts.logInSucceeded(email, clientAddress);
       // Said only to whoever knows the password, so it reveals nothing about which emails exist.
-      if (user.disabledAt) throw unauthenticated('This account is disabled');
+      if (user.disabledAt) throw businessFailure(ErrorCode.Unauthenticated, 'This account is disabled');
       return issue(user);
     },
 
@@ -166,7 +172,7 @@ export function createAccounts({
 
     async changePassword(caller, currentPassword, newPassword, clientAddress) {
       const userId = Number(requireCaller(caller).userId);
-      const password = validatePassword('newPassword', newPassword);
+      const password = validatePassword('input.newPassword', newPassword);
       await verifyOwnPassword(userId, currentPassword, clientAddress);
       await db
         .update(users)
@@ -195,7 +201,7 @@ export function createAccounts({
           .set({ ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) })
           .where(eq(users.id, userId));
       } catch (error) {
-        if (isDuplicateKey(error)) throw conflict('An account with this email already exists');
+        if (isDuplicateKey(error)) throw emailTaken();
         throw error;
       }
       const updated = await findUser(db, userId);

@@ -4,7 +4,8 @@ import { InternalHeader } from '@rtc/service-kit';
 import {
   asService,
   createTestDatabase,
-  errorCodes,
+  failureCodes,
+  payloadErrorCodes,
   postGraphQL,
   startService,
   testInternalToken,
@@ -18,7 +19,7 @@ import { createUsersSubgraph, type UsersAbuseConfig } from '../subgraph';
 import { defaultAttemptLimits } from './attempt-limits';
 
 const signUpMutation = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { user { id } } }`;
-const logInMutation = `mutation LogIn($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }`;
+const logInMutation = `mutation LogIn($input: LogInInput!) { logIn(input: $input) { token errors { code message } } }`;
 const password = 'the right password';
 const redisUrl = 'redis://127.0.0.1:6379';
 
@@ -39,8 +40,13 @@ const fromAddress = (address: string) => ({ headers: { ...asService, [InternalHe
 const randomAddress = () => `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
 const uniqueEmail = () => `${randomBytes(6).toString('hex')}@limits.example`;
 
-function logIn(users: UsersService, email: string, pass: string, address = randomAddress()): Promise<GraphQLResult<{ logIn: { token: string } }>> {
-  return postGraphQL(users.graphqlUrl, logInMutation, { email, password: pass }, fromAddress(address));
+function logIn(
+  users: UsersService,
+  email: string,
+  pass: string,
+  address = randomAddress(),
+): Promise<GraphQLResult<{ logIn: { token: string | null; errors: { code: string; message: string }[] } }>> {
+  return postGraphQL(users.graphqlUrl, logInMutation, { input: { email, password: pass } }, fromAddress(address));
 }
 
 async function signUp(users: UsersService, email = uniqueEmail(), address = randomAddress()) {
@@ -49,7 +55,7 @@ async function signUp(users: UsersService, email = uniqueEmail(), address = rand
 
 function expectRateLimited(result: GraphQLResult<unknown>) {
   expect(result.status).toBe(429);
-  expect(errorCodes(result)).toEqual(['RATE_LIMITED']);
+  expect(failureCodes(result)).toEqual(['RATE_LIMITED']);
   expect(Number(result.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 }
 
@@ -71,7 +77,7 @@ describe('log-in limits', () => {
     await signUp(production, email);
     const wrong: GraphQLResult<unknown>[] = [];
     for (let i = 0; i < 60; i++) wrong.push(await logIn(production, email, `wrong password ${i}`));
-    expect(wrong.slice(0, 5).map(errorCodes)).toEqual(Array(5).fill(['UNAUTHENTICATED']));
+    expect(wrong.slice(0, 5).map(payloadErrorCodes)).toEqual(Array(5).fill(['UNAUTHENTICATED']));
     for (const refused of wrong.slice(5)) expectRateLimited(refused);
 
     const right = await logIn(production, email, password);
@@ -99,7 +105,7 @@ describe('log-in limits', () => {
     const email = uniqueEmail();
     await signUp(production, email);
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < 4; i++) expect(errorCodes(await logIn(production, email, 'wrong password!!'))).toEqual(['UNAUTHENTICATED']);
+      for (let i = 0; i < 4; i++) expect(failureCodes(await logIn(production, email, 'wrong password!!'))).toEqual(['UNAUTHENTICATED']);
       expect((await logIn(production, email, password)).data?.logIn.token).toEqual(expect.any(String));
     }
   });
@@ -107,9 +113,9 @@ describe('log-in limits', () => {
   it('refuses failed log-ins from one address across many emails', async () => {
     const address = randomAddress();
     const { points } = defaultAttemptLimits.logInFailuresPerAddress;
-    for (let i = 0; i < points; i++) expect(errorCodes(await logIn(production, uniqueEmail(), 'wrong password!!', address))).toEqual(['UNAUTHENTICATED']);
+    for (let i = 0; i < points; i++) expect(failureCodes(await logIn(production, uniqueEmail(), 'wrong password!!', address))).toEqual(['UNAUTHENTICATED']);
     expectRateLimited(await logIn(production, uniqueEmail(), 'wrong password!!', address));
-    expect(errorCodes(await logIn(production, uniqueEmail(), 'wrong password!!', randomAddress()))).toEqual(['UNAUTHENTICATED']);
+    expect(failureCodes(await logIn(production, uniqueEmail(), 'wrong password!!', randomAddress()))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('lets the account in again once its lock is over', async () => {
@@ -162,7 +168,7 @@ describe('account enumeration', () => {
     const timed = async (email: string) => {
       const started = performance.now();
       const result = await logIn(users, email, 'wrong password!!');
-      return { ms: performance.now() - started, errors: result.errors?.map(({ message, extensions }) => ({ message, code: extensions?.code })) };
+      return { ms: performance.now() - started, graphqlErrors: result.errors, errors: result.data?.logIn.errors };
     };
     await timed(uniqueEmail());
     const knownRuns = [];
@@ -171,8 +177,8 @@ describe('account enumeration', () => {
       knownRuns.push(await timed(known));
       unknownRuns.push(await timed(uniqueEmail()));
     }
-    expect(new Set([...knownRuns, ...unknownRuns].map((run) => JSON.stringify(run.errors)))).toEqual(
-      new Set([JSON.stringify([{ message: 'Email or password is wrong', code: 'UNAUTHENTICATED' }])]),
+    expect(new Set([...knownRuns, ...unknownRuns].map((run) => JSON.stringify([run.graphqlErrors, run.errors])))).toEqual(
+      new Set([JSON.stringify([undefined, [{ code: 'UNAUTHENTICATED', message: 'Email or password is wrong' }]])]),
     );
     const median = (runs: { ms: number }[]) => runs.map((run) => run.ms).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
     const [knownMs, unknownMs] = [median(knownRuns), median(unknownRuns)];

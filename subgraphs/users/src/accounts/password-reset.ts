@@ -27,7 +27,7 @@ export interface PasswordReset {
 }
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
-const invalidToken = () => badInput('token', 'is invalid, used or expired; ask for a new one');
+const invalidToken = () => badInput('input.token', 'is invalid, used or expired; ask for a new one');
 
 /** 32 random bytes, base64url: unguessable, and short enough for a link. */
 const newToken = () => randomBytes(32).toString('base64url');
@@ -54,7 +54,7 @@ export function createPasswordReset({ db, passwords, attempts, delivery, ttlSeco
 
   return {
     async request(rawEmail, clientAddress) {
-      const email = normalizeEmail('email', rawEmail);
+      const email = normalizeEmail('input.email', rawEmail);
       await attempts.admitResetRequest(email, clientAddress);
       const work = issueAndDeliver(email)
         .catch((error: unknown) => logger.error({ err: error }, 'password reset token could not be issued or delivered'))
@@ -63,7 +63,7 @@ export function createPasswordReset({ db, passwords, attempts, delivery, ttlSeco
     },
 
     async complete(token, newPassword, clientAddress) {
-      const password = validatePassword('newPassword', newPassword);
+      const password = validatePassword('input.newPassword', newPassword);
       if (token.length === 0 || token.length > 128) throw invalidToken();
       await attempts.admitResetCompletion(clientAddress);
       const tokenHash = hashOf(token);

@@ -6,6 +6,8 @@ import {
   asUser,
   createTestDatabase,
   errorCodes,
+  failureCodes,
+  payloadErrorCodes,
   postGraphQL,
   queryRows,
   startService,
@@ -26,7 +28,7 @@ interface Session {
   refreshExpiresAt: string;
   user: { id: string };
 }
-const sessionFields = 'token refreshToken refreshExpiresAt user { id }';
+const sessionFields = 'token refreshToken refreshExpiresAt user { id } errors { code }';
 const password = 'correct horse battery';
 
 const call = <T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = asService) =>
@@ -42,7 +44,7 @@ async function signUp(): Promise<Session> {
 }
 
 const refresh = (refreshToken: string) =>
-  call<{ refreshSession: Session }>(`mutation($t: String!) { refreshSession(refreshToken: $t) { ${sessionFields} } }`, { t: refreshToken });
+  call<{ refreshSession: Session }>(`mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { ${sessionFields} } }`, { t: refreshToken });
 
 const versionOf = async (token: string) => {
   const check = await verifyAccessToken(token, testJwtSecret);
@@ -98,8 +100,10 @@ describe('sessions', () => {
 
   it('logs out by revoking the refresh token', async () => {
     const session = await signUp();
-    const out = await call<{ logOut: boolean }>('mutation($t: String!) { logOut(refreshToken: $t) }', { t: session.refreshToken });
-    expect(out.data?.logOut).toBe(true);
+    const out = await call<{ logOut: { loggedOut: boolean } }>('mutation($t: String!) { logOut(input: { refreshToken: $t }) { loggedOut } }', {
+      t: session.refreshToken,
+    });
+    expect(out.data?.logOut.loggedOut).toBe(true);
     expect(errorCodes(await refresh(session.refreshToken))).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -107,8 +111,12 @@ describe('sessions', () => {
     const session = await signUp();
     const other = await refresh(session.refreshToken);
     const before = (await standing(session.user.id))!.tokenVersion;
-    const out = await call<{ logOutEverywhere: boolean }>('mutation { logOutEverywhere }', {}, asUser('CUSTOMER', session.user.id));
-    expect(out.data?.logOutEverywhere).toBe(true);
+    const out = await call<{ logOutEverywhere: { loggedOut: boolean } }>(
+      'mutation { logOutEverywhere { loggedOut } }',
+      {},
+      asUser('CUSTOMER', session.user.id),
+    );
+    expect(out.data?.logOutEverywhere.loggedOut).toBe(true);
     expect((await standing(session.user.id))!.tokenVersion).toBe(before + 1);
     expect(errorCodes(await refresh(other.data!.refreshSession.refreshToken))).toEqual(['UNAUTHENTICATED']);
   });
@@ -116,7 +124,7 @@ describe('sessions', () => {
   it('revokes old tokens on a password change and issues a session at the new version', async () => {
     const session = await signUp();
     const changed = await call<{ changePassword: Session }>(
-      `mutation { changePassword(currentPassword: "${password}", newPassword: "another long password") { ${sessionFields} } }`,
+      `mutation { changePassword(input: { currentPassword: "${password}", newPassword: "another long password" }) { ${sessionFields} } }`,
       {},
       asUser('CUSTOMER', session.user.id),
     );
@@ -127,8 +135,8 @@ describe('sessions', () => {
 });
 
 describe('account administration', () => {
-  const disable = `mutation($id: ID!) { disableUser(id: $id) { id disabledAt } }`;
-  const enable = `mutation($id: ID!) { enableUser(id: $id) { id disabledAt } }`;
+  const disable = `mutation($id: ID!) { disableUser(input: { id: $id }) { user { id disabledAt } } }`;
+  const enable = `mutation($id: ID!) { enableUser(input: { id: $id }) { user { id disabledAt } } }`;
 
   it('lets only an admin disable an account', async () => {
     const session = await signUp();
@@ -141,28 +149,33 @@ describe('account administration', () => {
     const session = await signUp();
     const [row] = await queryRows<{ email: string }>(database.url, 'SELECT email FROM users WHERE id = ?', [session.user.id]);
     const logIn = () =>
-      call<{ logIn: Session }>(`mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { ${sessionFields} } }`, { e: row!.email, p: password });
+      call<{ logIn: Session }>(`mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { ${sessionFields} } }`, {
+        e: row!.email,
+        p: password,
+      });
 
-    const disabled = await call<{ disableUser: { disabledAt: string | null } }>(disable, { id: session.user.id }, asUser('ADMIN', '999'));
-    expect(disabled.data?.disableUser.disabledAt).toEqual(expect.any(String));
+    const disabled = await call<{ disableUser: { user: { disabledAt: string | null } } }>(disable, { id: session.user.id }, asUser('ADMIN', '999'));
+    expect(disabled.data?.disableUser.user.disabledAt).toEqual(expect.any(String));
     expect(await standing(session.user.id)).toMatchObject({ disabled: true, tokenVersion: 1 });
     expect(errorCodes(await refresh(session.refreshToken))).toEqual(['UNAUTHENTICATED']);
-    expect(errorCodes(await logIn())).toEqual(['UNAUTHENTICATED']);
+    const refused = await logIn();
+    expect(refused.errors).toBeUndefined();
+    expect(payloadErrorCodes(refused)).toEqual(['UNAUTHENTICATED']);
 
     await call(enable, { id: session.user.id }, asUser('ADMIN', '999'));
     const again = await logIn();
-    expect(again.errors).toBeUndefined();
+    expect(failureCodes(again)).toEqual([]);
     expect(await versionOf(again.data!.logIn.token)).toBe(1);
   });
 
   it('revokes tokens when an admin changes a role', async () => {
     const session = await signUp();
-    const promoted = await call<{ setUserRole: { role: string } }>(
-      'mutation($id: ID!) { setUserRole(id: $id, role: ANALYST) { role } }',
+    const promoted = await call<{ setUserRole: { user: { role: string } } }>(
+      'mutation($id: ID!) { setUserRole(input: { id: $id, role: ANALYST }) { user { role } } }',
       { id: session.user.id },
       asUser('ADMIN', '999'),
     );
-    expect(promoted.data?.setUserRole.role).toBe('ANALYST');
+    expect(promoted.data?.setUserRole.user.role).toBe('ANALYST');
     expect(await standing(session.user.id)).toMatchObject({ role: 'ANALYST', tokenVersion: 1 });
     const renewed = await refresh(session.refreshToken);
     const check = await verifyAccessToken(renewed.data!.refreshSession.token, testJwtSecret);
