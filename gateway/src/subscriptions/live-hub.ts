@@ -67,6 +67,8 @@ interface HeldUpdate {
   readonly eventId: string;
   readonly position: string;
   readonly payload: string;
+  /** What a coalescing group's merged message is built from. */
+  readonly update?: ResolvedUpdate | undefined;
 }
 
 /** An event's update for a group: serialized alone, with the root value and errors a merged message is built from. */
@@ -232,7 +234,7 @@ export function createLiveHub({
     for (const send of group.subscribers.keys()) {
       const held = event ? group.resuming.get(send) : undefined;
       if (held) {
-        held.push({ eventId: event!.id, position: event!.position, payload });
+        held.push({ eventId: event!.id, position: event!.position, payload, update });
         continue;
       }
       if (event && group.replayedThrough.size > 0) {
@@ -487,6 +489,14 @@ export function createLiveHub({
     const spec = group.spec;
     const sent = new Set<string>();
     let position = resumeAfter;
+    // A coalescing group's subscriber is replayed a page of updates per message, as it would have got them live when behind.
+    const batch: PendingUpdate[] = [];
+    const sendBatch = () => {
+      if (batch.length === 0) return;
+      sink(batch.length === 1 ? batch[0]!.payload : group.merge!(batch));
+      replayed.inc({ field: group.subscription.rootField }, batch.length);
+      batch.length = 0;
+    };
     try {
       for (;;) {
         const read = await bus.readAfter(position, replayPageSize);
@@ -502,10 +512,16 @@ export function createLiveHub({
           if (!update) continue;
           const resolved = await updateOf(group, event, update, caller);
           if (!resolved) continue;
-          sink(resolved.payload);
           sent.add(event.id);
+          if (group.coalesce) {
+            batch.push({ eventId: event.id, position: event.position, payload: resolved.payload, item: resolved.item, errors: resolved.errors });
+            continue;
+          }
+          sink(resolved.payload);
           replayed.inc({ field: group.subscription.rootField });
         }
+        if (!group.subscribers.has(sink)) return;
+        sendBatch();
         if (read.events.length < replayPageSize) break;
       }
     } catch (error) {
@@ -514,12 +530,31 @@ export function createLiveHub({
       const held = group.resuming.get(sink) ?? [];
       group.resuming.delete(sink);
       // A subscriber that completed or left meanwhile is sent nothing more.
-      if (!group.subscribers.has(sink)) held.length = 0;
+      if (!group.subscribers.has(sink)) held.length = batch.length = 0;
+      sendBatch();
+      const heldBatch: PendingUpdate[] = [];
+      const sendHeld = () => {
+        if (heldBatch.length > 0) sink(heldBatch.length === 1 ? heldBatch[0]!.payload : group.merge!(heldBatch));
+        heldBatch.length = 0;
+      };
       for (const update of held) {
         if (sent.has(update.eventId) || bus.comparePositions(update.position, resumeAfter) <= 0) continue;
-        sink(update.payload);
+        if (group.coalesce && update.update) {
+          heldBatch.push({
+            eventId: update.eventId,
+            position: update.position,
+            payload: update.payload,
+            item: update.update.item,
+            errors: update.update.errors,
+          });
+          if (heldBatch.length >= replayPageSize) sendHeld();
+        } else {
+          sendHeld();
+          sink(update.payload);
+        }
         if (bus.comparePositions(update.position, position) > 0) position = update.position;
       }
+      sendHeld();
       if (group.subscribers.has(sink) && position !== resumeAfter) group.replayedThrough.set(sink, position);
     }
   };
