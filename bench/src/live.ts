@@ -130,6 +130,7 @@ try {
   const started = Date.now();
   const windowFrom = monotonicMicros();
   const cpuBefore = stack.cpuMs();
+  const loadCpuBefore = process.cpuUsage();
   const inFlight: Promise<void>[] = [];
   for (let n = 0; n < rate * durationSeconds; n++) {
     const due = started + (n * 1000) / rate;
@@ -163,6 +164,7 @@ try {
   const drainedMs = Date.now() - lastOrderAt - 2_000;
   ordersWindow = { fromUs: windowFrom, toUs: monotonicMicros() };
   const cpuAfter = stack.cpuMs();
+  const loadCpu = process.cpuUsage(loadCpuBefore);
   if (cpuBefore !== undefined && cpuAfter !== undefined) ordersCpuMs = cpuAfter - cpuBefore;
   const after = await scrape(metricsUrl);
   const resolutions =
@@ -185,6 +187,11 @@ try {
       `  RTC CPU while orders were placed: ${(ordersCpuMs / 1000).toFixed(1)} s, ${((ordersCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,
     );
   }
+  // The benchmark's own CPU (its subscriber threads above all) shares the machine with RTC: near saturation, queueing grows fast.
+  const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
+  console.log(
+    `  load generator CPU meanwhile: ${(loadCpuMs / 1000).toFixed(1)} s, ${((loadCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,
+  );
   await pool.close();
 
   // 3. Memory over connect/disconnect cycles, in two halves: a leak grows the heap again in the second half,

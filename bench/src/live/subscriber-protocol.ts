@@ -23,12 +23,14 @@ export interface ThreadReport {
 }
 
 const tickMarker = '"at":"';
+/** The refusal of subscription "1" (the only one a benchmark subscriber starts). */
+export const refusalPrefix = '{"id":"1","type":"error"';
 
 /**
  * Ticks in a `next` message without parsing it: each selects `at` once, whether the message carries one tick or
  * (coalesced) several under `ticks`. The benchmark's operations select `at` nowhere else.
  */
-export function countTicks(message: string): number {
+export function countTicks(message: string | Buffer): number {
   let ticks = 0;
   for (let index = message.indexOf(tickMarker); index !== -1; index = message.indexOf(tickMarker, index + tickMarker.length)) ticks += 1;
   return ticks;

@@ -2,7 +2,7 @@
 // they receive and times the sampled ones, so that receiving never queues behind the thread that places orders.
 import { parentPort, workerData } from 'node:worker_threads';
 import { inBatches, openSubscriber, type Subscriber } from './ws-subscriber';
-import { countTicks, tickTimesOf, type SubscriberThreadData, type ThreadReport, type ThreadRequest } from './subscriber-protocol';
+import { countTicks, refusalPrefix, tickTimesOf, type SubscriberThreadData, type ThreadReport, type ThreadRequest } from './subscriber-protocol';
 
 const { url, token, operations, first, count, sampleEvery } = workerData as SubscriberThreadData;
 let received = 0;
@@ -10,6 +10,8 @@ let duplicates = 0;
 let latencies: number[] = [];
 let closedEarly = 0;
 let refused = 0;
+const refusal = Buffer.from(refusalPrefix);
+const isRefusal = (message: Buffer) => message.subarray(0, refusal.length).equals(refusal);
 
 const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
   const index = first + offset;
@@ -19,20 +21,18 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
     url,
     token,
     query: operations[index % operations.length]!,
+    // Most subscribers only count their ticks, off the message's bytes; the sampled ones parse and time them.
+    ...(seen ? {} : { onNextBytes: (message: Buffer) => void (isRefusal(message) ? (refused += 1) : (received += countTicks(message))) }),
     onNext: (message) => {
-      if (message.startsWith('{"id":"1","type":"error"')) {
+      if (message.startsWith(refusalPrefix)) {
         refused += 1;
-        return;
-      }
-      if (!seen) {
-        received += countTicks(message);
         return;
       }
       const now = Date.now();
       for (const { orderId, at } of tickTimesOf(message)) {
         received += 1;
-        if (seen.has(orderId)) duplicates += 1;
-        seen.add(orderId);
+        if (seen!.has(orderId)) duplicates += 1;
+        seen!.add(orderId);
         latencies.push(now - Date.parse(at));
       }
     },
