@@ -13,6 +13,9 @@ export type ThreadRequest = 'report' | 'close';
 /** Counts since the thread started, and the sampled latencies since its previous report. */
 export interface ThreadReport {
   readonly received: number;
+  /** Messages those ticks came in, and their bytes: several ticks share one when the gateway coalesces them. */
+  readonly messages: number;
+  readonly bytes: number;
   /** Ticks a sampled subscriber got for an order it had already been sent. */
   readonly duplicates: number;
   /** Subscribers whose socket the server closed. */

@@ -6,6 +6,8 @@ import { countTicks, refusalPrefix, tickTimesOf, type SubscriberThreadData, type
 
 const { url, token, operations, first, count, sampleEvery } = workerData as SubscriberThreadData;
 let received = 0;
+let messages = 0;
+let bytes = 0;
 let duplicates = 0;
 let latencies: number[] = [];
 let closedEarly = 0;
@@ -22,12 +24,25 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
     token,
     query: operations[index % operations.length]!,
     // Most subscribers only count their ticks, off the message's bytes; the sampled ones parse and time them.
-    ...(seen ? {} : { onNextBytes: (message: Buffer) => void (isRefusal(message) ? (refused += 1) : (received += countTicks(message))) }),
+    ...(seen
+      ? {}
+      : {
+          onNextBytes: (message: Buffer) => {
+            if (isRefusal(message)) refused += 1;
+            else {
+              received += countTicks(message);
+              messages += 1;
+              bytes += message.length;
+            }
+          },
+        }),
     onNext: (message) => {
       if (message.startsWith(refusalPrefix)) {
         refused += 1;
         return;
       }
+      messages += 1;
+      bytes += Buffer.byteLength(message);
       const now = Date.now();
       for (const { orderId, at } of tickTimesOf(message)) {
         received += 1;
@@ -44,7 +59,7 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
 
 parentPort!.on('message', (request: ThreadRequest) => {
   if (request === 'report') {
-    const report: ThreadReport = { received, duplicates, closedEarly, refused, latencies };
+    const report: ThreadReport = { received, messages, bytes, duplicates, closedEarly, refused, latencies };
     latencies = [];
     parentPort!.postMessage(report);
   } else if (request === 'close') {
