@@ -231,6 +231,9 @@ export function createLiveHub({
   // One serialization per group and update, however many subscribers share it; subscribers being replayed to hold it.
   const publish = (group: Group, payload: string, event?: LoggedEvent, update?: ResolvedUpdate) => {
     let sent = 0;
+    // One pending update per event and group, however many coalescing subscribers wait for it.
+    const pending: PendingUpdate | undefined =
+      event && update && group.coalesce ? { eventId: event.id, position: event.position, payload, item: update.item, errors: update.errors } : undefined;
     for (const send of group.subscribers.keys()) {
       const held = event ? group.resuming.get(send) : undefined;
       if (held) {
@@ -244,9 +247,9 @@ export function createLiveHub({
           group.replayedThrough.delete(send);
         }
       }
-      const target = event && update ? group.targets.get(send) : undefined;
+      const target = pending ? group.targets.get(send) : undefined;
       if (target) {
-        coalescing.enqueue(target, { eventId: event!.id, position: event!.position, payload, item: update!.item, errors: update!.errors });
+        coalescing.enqueue(target, pending!);
         continue;
       }
       send(payload);
