@@ -111,4 +111,22 @@ describe('the coalescing writer', () => {
     }
     writer.stop();
   });
+
+  it('rests at most maxRestMs between passes, however long the last one took', async () => {
+    const writer = createCoalescingWriter({ passDuty: 0.01, maxRestMs: 30 });
+    const [target] = targets(1, (updates) => `[${updates.map((pending) => pending.item['n']).join(',')}]`);
+    const send = target!.send;
+    (target as { send: (payload: string) => void }).send = (payload) => {
+      for (const until = performance.now() + 10; performance.now() < until;);
+      send(payload);
+    };
+    writer.enqueue(target!, update(1));
+    await turn();
+    const ended = performance.now();
+    writer.enqueue(target!, update(2));
+    // At a duty of 0.01 a 10 ms pass would rest about a second; the bound lets the next begin within about 30 ms.
+    await expect.poll(() => target!.sent.length, { timeout: 500, interval: 2 }).toBe(2);
+    expect(performance.now() - ended).toBeLessThan(400);
+    writer.stop();
+  });
 });

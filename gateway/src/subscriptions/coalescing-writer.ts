@@ -43,6 +43,11 @@ export interface CoalescingWriterOptions {
    * other work between its slices included) is followed by the next no sooner than D / passDuty ms after it began.
    */
   readonly passDuty?: number;
+  /**
+   * The longest the writer rests between passes. Resting only gathers ticks into fewer messages; once passes are
+   * long (messages already carry many ticks) a longer rest would cap throughput and let the backlog grow.
+   */
+  readonly maxRestMs?: number;
   /** The clock, in ms; tests pass their own. */
   readonly now?: () => number;
 }
@@ -63,7 +68,7 @@ const maxMergedPerGroup = 64;
  * Writes coalescing subscribers' updates in passes: a pass writes every subscriber with updates pending once, round
  * robin in time slices (between which the event loop reads sockets and events), each getting everything pending
  * for it in one message. The next pass waits until the last one's duration, divided by `passDuty`, has gone by since
- * it began, so fan-out takes at most that share of the time: when there are more subscribers than one pass per
+ * it began (resting at most `maxRestMs` after it), so fan-out takes about that share of the time: when there are more subscribers than one pass per
  * event can write, passes grow apart and each write carries the ticks gathered meanwhile, instead of the same CPU
  * falling further behind one message per tick. Subscribers of a group written in the same pass with the same updates
  * pending share one merged message. A subscriber that keeps up while passes are short still gets one message per
@@ -74,6 +79,7 @@ export function createCoalescingWriter({
   retryMs = 20,
   maxPending = 10_000,
   passDuty = 0.5,
+  maxRestMs = 100,
   now = () => performance.now(),
 }: CoalescingWriterOptions = {}): CoalescingWriter {
   const pending = new Map<CoalescingTarget, PendingUpdate[]>();
@@ -131,8 +137,9 @@ export function createCoalescingWriter({
 
   const endPass = () => {
     const duration = now() - passStartedAt;
+    const rest = Math.min(duration * (1 / passDuty - 1), maxRestMs);
     // A pass that found every subscriber behind wrote nothing: look again after retryMs, not at once.
-    nextPassAt = passStartedAt + (!passWrote && passFoundBehind ? Math.max(retryMs, duration / passDuty) : duration / passDuty);
+    nextPassAt = passStartedAt + (!passWrote && passFoundBehind ? Math.max(retryMs, duration + rest) : duration + rest);
     pass = [];
     next = 0;
     if (dirty.size === 0) merged.clear();
