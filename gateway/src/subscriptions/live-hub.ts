@@ -234,6 +234,11 @@ export function createLiveHub({
     // One pending update per event and group, however many coalescing subscribers wait for it.
     const pending: PendingUpdate | undefined =
       event && update && group.coalesce ? { eventId: event.id, position: event.position, payload, item: update.item, errors: update.errors } : undefined;
+    if (pending && group.resuming.size === 0 && group.replayedThrough.size === 0) {
+      // Every subscriber of a coalescing group is one of its targets; with none resuming, each simply gets the update.
+      for (const target of group.targets.values()) coalescing.enqueue(target, pending);
+      return;
+    }
     for (const send of group.subscribers.keys()) {
       const held = event ? group.resuming.get(send) : undefined;
       if (held) {
