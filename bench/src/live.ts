@@ -107,17 +107,21 @@ try {
   const latency = createLatencyRecorder();
   const pool = await startSubscriberPool({ url: stack.graphqlUrl, token: analyst.token, operations, subscribers: subscriberCount, threads, sampleEvery });
   let received = 0;
+  let messages = 0;
+  let bytes = 0;
   let duplicates = 0;
   let closedEarly = 0;
   let refused = 0;
   const collect = async () => {
     const report = await pool.report();
-    ({ received, duplicates, closedEarly, refused } = report);
+    ({ received, messages, bytes, duplicates, closedEarly, refused } = report);
     for (const ms of report.latencies) latency.record(Math.max(0, ms));
   };
   await sleep(1_000);
   await collect();
   const receivedBefore = received;
+  const messagesBefore = messages;
+  const bytesBefore = bytes;
   const before = await scrape(metricsUrl);
   console.log(
     `live: ${subscriberCount} subscribers on ${operations.length} distinct operations${args.coalesce ? ' (coalesce: true)' : ''} in ${threads} threads; ` +
@@ -130,6 +134,7 @@ try {
   const started = Date.now();
   const windowFrom = monotonicMicros();
   const cpuBefore = stack.cpuMs();
+  const loadCpuBefore = process.cpuUsage();
   const inFlight: Promise<void>[] = [];
   for (let n = 0; n < rate * durationSeconds; n++) {
     const due = started + (n * 1000) / rate;
@@ -160,9 +165,12 @@ try {
     await collect();
   }
   received -= receivedBefore;
+  messages -= messagesBefore;
+  bytes -= bytesBefore;
   const drainedMs = Date.now() - lastOrderAt - 2_000;
   ordersWindow = { fromUs: windowFrom, toUs: monotonicMicros() };
   const cpuAfter = stack.cpuMs();
+  const loadCpu = process.cpuUsage(loadCpuBefore);
   if (cpuBefore !== undefined && cpuAfter !== undefined) ordersCpuMs = cpuAfter - cpuBefore;
   const after = await scrape(metricsUrl);
   const resolutions =
@@ -178,6 +186,9 @@ try {
   );
   console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
+  console.log(
+    `  in ${messages} messages (${(received / Math.max(1, messages)).toFixed(2)} updates each, ${(bytes / Math.max(1, messages)).toFixed(0)} bytes each on average)`,
+  );
   console.log(`  sampled subscribers: ${duplicates} duplicate ticks; sockets closed by the gateway: ${closedEarly}; subscriptions refused: ${refused}`);
   console.log(`  last update received ${Math.max(0, drainedMs / 1000).toFixed(1)} s after the last order was answered`);
   if (ordersCpuMs !== undefined) {
@@ -185,14 +196,31 @@ try {
       `  RTC CPU while orders were placed: ${(ordersCpuMs / 1000).toFixed(1)} s, ${((ordersCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,
     );
   }
+  // The benchmark's own CPU (its subscriber threads above all) shares the machine with RTC: near saturation, queueing grows fast.
+  const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
+  console.log(
+    `  load generator CPU meanwhile: ${(loadCpuMs / 1000).toFixed(1)} s, ${((loadCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,
+  );
   await pool.close();
 
   // 3. Memory over connect/disconnect cycles, in two halves: a leak grows the heap again in the second half,
   // while a flat service only returns to the level the first half warmed it up to.
-  await sleep(2_000);
-  const baseline = await scrape(metricsUrl);
+  // Heap used swings by up to the young generation's size (--max-semi-space-size=64, per gateway process) with no
+  // leak at all, so each point also reads the old generation, lowest over 5 s of samples: what survives collection.
   const heap = (text: string) => sampleValue(text, 'nodejs_heap_size_used_bytes');
+  const oldSpace = (text: string) => sampleValue(text, 'nodejs_heap_space_size_used_bytes', { space: 'old' });
   const rss = (text: string) => sampleValue(text, 'process_resident_memory_bytes');
+  const settled = async () => {
+    let lowest = Number.POSITIVE_INFINITY;
+    let text = '';
+    for (let sample = 0; sample < 10; sample++) {
+      await sleep(500);
+      const next = await scrape(metricsUrl);
+      if (oldSpace(next) < lowest) lowest = oldSpace((text = next));
+    }
+    return text;
+  };
+  const baseline = await settled();
   const cycleStart = Date.now();
   const halves: string[] = [];
   for (const half of [0, 1]) {
@@ -206,14 +234,17 @@ try {
       await subscriber.ready;
       await subscriber.close();
     });
-    await sleep(5_000);
-    halves.push(await scrape(metricsUrl));
+    halves.push(await settled());
   }
   const [afterFirst, afterSecond] = halves as [string, string];
   console.log(`  ${cycles} connect/subscribe/disconnect cycles in ${((Date.now() - cycleStart) / 1000).toFixed(1)} s`);
   console.log(
     `  process heap used: before ${mb(heap(baseline))}, after ${cycles / 2} cycles ${mb(heap(afterFirst))}, after ${cycles} ${mb(heap(afterSecond))}` +
       ` (second half ${heap(afterSecond) - heap(afterFirst) >= 0 ? '+' : ''}${mb(heap(afterSecond) - heap(afterFirst))})`,
+  );
+  console.log(
+    `  old generation used (lowest of 10 samples): before ${mb(oldSpace(baseline))}, after ${cycles / 2} cycles ${mb(oldSpace(afterFirst))}, after ${cycles} ${mb(oldSpace(afterSecond))}` +
+      ` (second half ${oldSpace(afterSecond) - oldSpace(afterFirst) >= 0 ? '+' : ''}${mb(oldSpace(afterSecond) - oldSpace(afterFirst))})`,
   );
   console.log(`  RSS: before ${mb(rss(baseline))}, after ${cycles / 2} cycles ${mb(rss(afterFirst))}, after ${cycles} ${mb(rss(afterSecond))}`);
   console.log(

@@ -46,6 +46,8 @@ export async function startSubscriberPool({ url, token, operations, subscribers,
       );
       return {
         received: reports.reduce((sum, report) => sum + report.received, 0),
+        messages: reports.reduce((sum, report) => sum + report.messages, 0),
+        bytes: reports.reduce((sum, report) => sum + report.bytes, 0),
         duplicates: reports.reduce((sum, report) => sum + report.duplicates, 0),
         closedEarly: reports.reduce((sum, report) => sum + report.closedEarly, 0),
         refused: reports.reduce((sum, report) => sum + report.refused, 0),

@@ -11,6 +11,7 @@ describe('reading ticks off live messages', () => {
   it('counts one tick in a plain message and every tick of a coalesced one', () => {
     expect(countTicks(one)).toBe(1);
     expect(countTicks(coalesced)).toBe(2);
+    expect(countTicks(Buffer.from(coalesced))).toBe(2);
   });
 
   it('gives each tick its order id and commit time', () => {

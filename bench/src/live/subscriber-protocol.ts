@@ -13,6 +13,9 @@ export type ThreadRequest = 'report' | 'close';
 /** Counts since the thread started, and the sampled latencies since its previous report. */
 export interface ThreadReport {
   readonly received: number;
+  /** Messages those ticks came in, and their bytes: several ticks share one when the gateway coalesces them. */
+  readonly messages: number;
+  readonly bytes: number;
   /** Ticks a sampled subscriber got for an order it had already been sent. */
   readonly duplicates: number;
   /** Subscribers whose socket the server closed. */
@@ -23,12 +26,14 @@ export interface ThreadReport {
 }
 
 const tickMarker = '"at":"';
+/** The refusal of subscription "1" (the only one a benchmark subscriber starts). */
+export const refusalPrefix = '{"id":"1","type":"error"';
 
 /**
  * Ticks in a `next` message without parsing it: each selects `at` once, whether the message carries one tick or
  * (coalesced) several under `ticks`. The benchmark's operations select `at` nowhere else.
  */
-export function countTicks(message: string): number {
+export function countTicks(message: string | Buffer): number {
   let ticks = 0;
   for (let index = message.indexOf(tickMarker); index !== -1; index = message.indexOf(tickMarker, index + tickMarker.length)) ticks += 1;
   return ticks;

@@ -2,14 +2,18 @@
 // they receive and times the sampled ones, so that receiving never queues behind the thread that places orders.
 import { parentPort, workerData } from 'node:worker_threads';
 import { inBatches, openSubscriber, type Subscriber } from './ws-subscriber';
-import { countTicks, tickTimesOf, type SubscriberThreadData, type ThreadReport, type ThreadRequest } from './subscriber-protocol';
+import { countTicks, refusalPrefix, tickTimesOf, type SubscriberThreadData, type ThreadReport, type ThreadRequest } from './subscriber-protocol';
 
 const { url, token, operations, first, count, sampleEvery } = workerData as SubscriberThreadData;
 let received = 0;
+let messages = 0;
+let bytes = 0;
 let duplicates = 0;
 let latencies: number[] = [];
 let closedEarly = 0;
 let refused = 0;
+const refusal = Buffer.from(refusalPrefix);
+const isRefusal = (message: Buffer) => message.subarray(0, refusal.length).equals(refusal);
 
 const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
   const index = first + offset;
@@ -19,20 +23,31 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
     url,
     token,
     query: operations[index % operations.length]!,
+    // Most subscribers only count their ticks, off the message's bytes; the sampled ones parse and time them.
+    ...(seen
+      ? {}
+      : {
+          onNextBytes: (message: Buffer) => {
+            if (isRefusal(message)) refused += 1;
+            else {
+              received += countTicks(message);
+              messages += 1;
+              bytes += message.length;
+            }
+          },
+        }),
     onNext: (message) => {
-      if (message.startsWith('{"id":"1","type":"error"')) {
+      if (message.startsWith(refusalPrefix)) {
         refused += 1;
         return;
       }
-      if (!seen) {
-        received += countTicks(message);
-        return;
-      }
+      messages += 1;
+      bytes += Buffer.byteLength(message);
       const now = Date.now();
       for (const { orderId, at } of tickTimesOf(message)) {
         received += 1;
-        if (seen.has(orderId)) duplicates += 1;
-        seen.add(orderId);
+        if (seen!.has(orderId)) duplicates += 1;
+        seen!.add(orderId);
         latencies.push(now - Date.parse(at));
       }
     },
@@ -44,7 +59,7 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
 
 parentPort!.on('message', (request: ThreadRequest) => {
   if (request === 'report') {
-    const report: ThreadReport = { received, duplicates, closedEarly, refused, latencies };
+    const report: ThreadReport = { received, messages, bytes, duplicates, closedEarly, refused, latencies };
     latencies = [];
     parentPort!.postMessage(report);
   } else if (request === 'close') {

@@ -357,7 +357,11 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
 
   let lowStockTimer: ReturnType<typeof setTimeout> | undefined;
   let ticksSinceAnalytics = 0;
-  const onTick = ({ salesTicks: { order } }: DashboardSalesTicksSubscription) => {
+  // Each message lists the orders placed since the previous one, oldest first: one alone while the dashboard keeps up.
+  const onTick = ({ salesTicks }: DashboardSalesTicksSubscription) => {
+    for (const { order } of salesTicks.ticks ?? []) addTick(order);
+  };
+  const addTick = (order: NonNullable<DashboardSalesTicksSubscription['salesTicks']['ticks']>[number]['order']) => {
     ticksSinceAnalytics++;
     const placed = recentOrderOf(order);
     highlightFeed = true;

@@ -71,4 +71,62 @@ describe('the coalescing writer', () => {
     expect(writer.backlog).toBe(0);
     writer.stop();
   });
+
+  it('paces its passes: the next waits out the share of time the last one took, and what arrives meanwhile leaves in one message', async () => {
+    const busy = (ms: number) => {
+      for (const until = performance.now() + ms; performance.now() < until;);
+    };
+    // Each write takes 5 ms: a pass over 3 subscribers about 15 ms, so at a duty of 0.25 the next begins 60 ms after it.
+    const writer = createCoalescingWriter({ sliceMs: 100, passDuty: 0.25 });
+    const all = targets(3, (updates) => `[${updates.map((pending) => pending.item['n']).join(',')}]`);
+    for (const target of all) {
+      const send = target.send;
+      (target as { send: (payload: string) => void }).send = (payload) => {
+        busy(5);
+        send(payload);
+      };
+    }
+    const started = performance.now();
+    for (const target of all) writer.enqueue(target, update(1));
+    await turn();
+    expect(all.map((target) => target.sent)).toEqual([['[1]'], ['[1]'], ['[1]']]);
+    for (const n of [2, 3, 4]) {
+      for (const target of all) writer.enqueue(target, update(n));
+      await sleep(5);
+    }
+    expect(all[0]!.sent).toEqual(['[1]']);
+    await expect.poll(() => all.every((target) => target.sent.length === 2), { timeout: 2_000, interval: 2 }).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    expect(all.map((target) => target.sent)).toEqual(Array.from({ length: 3 }, () => ['[1]', '[2,3,4]']));
+    writer.stop();
+  });
+
+  it('writes a subscriber that keeps up at once when the passes are short', async () => {
+    const writer = createCoalescingWriter();
+    const [target] = targets(1, () => 'merged');
+    for (const n of [1, 2, 3]) {
+      writer.enqueue(target!, update(n));
+      await sleep(5);
+      expect(target!.sent.at(-1)).toBe(`[${n}]`);
+    }
+    writer.stop();
+  });
+
+  it('rests at most maxRestMs between passes, however long the last one took', async () => {
+    const writer = createCoalescingWriter({ passDuty: 0.01, maxRestMs: 30 });
+    const [target] = targets(1, (updates) => `[${updates.map((pending) => pending.item['n']).join(',')}]`);
+    const send = target!.send;
+    (target as { send: (payload: string) => void }).send = (payload) => {
+      for (const until = performance.now() + 10; performance.now() < until;);
+      send(payload);
+    };
+    writer.enqueue(target!, update(1));
+    await turn();
+    const ended = performance.now();
+    writer.enqueue(target!, update(2));
+    // At a duty of 0.01 a 10 ms pass would rest about a second; the bound lets the next begin within about 30 ms.
+    await expect.poll(() => target!.sent.length, { timeout: 500, interval: 2 }).toBe(2);
+    expect(performance.now() - ended).toBeLessThan(400);
+    writer.stop();
+  });
 });

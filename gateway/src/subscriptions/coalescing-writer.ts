@@ -38,6 +38,18 @@ export interface CoalescingWriterOptions {
   readonly retryMs?: number;
   /** A subscriber with more updates pending than this is given up on: it has stopped reading. */
   readonly maxPending?: number;
+  /**
+   * The share of the time passes may take: a pass that took D ms (from its first write to its last, I/O and
+   * other work between its slices included) is followed by the next no sooner than D / passDuty ms after it began.
+   */
+  readonly passDuty?: number;
+  /**
+   * The longest the writer rests between passes. Resting only gathers ticks into fewer messages; once passes are
+   * long (messages already carry many ticks) a longer rest would cap throughput and let the backlog grow.
+   */
+  readonly maxRestMs?: number;
+  /** The clock, in ms; tests pass their own. */
+  readonly now?: () => number;
 }
 
 export interface CoalescingWriter {
@@ -49,21 +61,39 @@ export interface CoalescingWriter {
   stop(): void;
 }
 
-/** Merged messages kept per group while a backlog lasts: a few runs of different lengths at once. */
+/** Merged messages kept per group while a pass lasts: a few runs of different lengths at once. */
 const maxMergedPerGroup = 64;
 
 /**
- * Writes coalescing subscribers' updates in time slices, round robin. Each subscriber gets everything pending for it
- * in one message, so when fan-out takes longer than the gap between events (many subscribers, or a connection
- * that is behind), the same CPU carries several updates per write instead of falling further behind. A subscriber
- * that keeps up still gets one message per update, one turn of the event loop after it was resolved.
+ * Writes coalescing subscribers' updates in passes: a pass writes every subscriber with updates pending once, round
+ * robin in time slices (between which the event loop reads sockets and events), each getting everything pending
+ * for it in one message. The next pass waits until the last one's duration, divided by `passDuty`, has gone by since
+ * it began (resting at most `maxRestMs` after it), so fan-out takes about that share of the time: when there are more subscribers than one pass per
+ * event can write, passes grow apart and each write carries the ticks gathered meanwhile, instead of the same CPU
+ * falling further behind one message per tick. Subscribers of a group written in the same pass with the same updates
+ * pending share one merged message. A subscriber that keeps up while passes are short still gets one message per
+ * update, one turn of the event loop after it was resolved.
  */
-export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending = 10_000 }: CoalescingWriterOptions = {}): CoalescingWriter {
+export function createCoalescingWriter({
+  sliceMs = 8,
+  retryMs = 20,
+  maxPending = 10_000,
+  passDuty = 0.5,
+  maxRestMs = 100,
+  now = () => performance.now(),
+}: CoalescingWriterOptions = {}): CoalescingWriter {
   const pending = new Map<CoalescingTarget, PendingUpdate[]>();
+  /** Subscribers with updates pending that the pass under way will not reach: the next pass writes them. */
   const dirty = new Set<CoalescingTarget>();
+  let pass: CoalescingTarget[] = [];
+  let next = 0;
+  let passStartedAt = 0;
+  let passWrote = false;
+  let passFoundBehind = false;
+  /** When the next pass may begin. */
+  let nextPassAt = 0;
   let scheduled: NodeJS.Immediate | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  // Subscribers of one group equally far behind share one merged message, across slices, until the backlog clears.
+  let timer: NodeJS.Timeout | undefined;
   const merged = new Map<CoalescingTarget['merge'], Map<string, string>>();
   const mergeOnce = (target: CoalescingTarget, updates: readonly PendingUpdate[]) => {
     let byRun = merged.get(target.merge);
@@ -77,43 +107,65 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
     return payload;
   };
 
+  const inPass = () => next < pass.length;
   const schedule = () => {
-    if (scheduled) return;
-    if (retry) {
-      clearTimeout(retry);
-      retry = undefined;
+    if (scheduled || timer) return;
+    if (!inPass()) {
+      if (dirty.size === 0) return;
+      const waitMs = nextPassAt - now();
+      if (waitMs > 0) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          schedule();
+        }, waitMs);
+        timer.unref();
+        return;
+      }
     }
     scheduled = setImmediate(write);
   };
 
+  const beginPass = () => {
+    pass = [...dirty];
+    dirty.clear();
+    next = 0;
+    passStartedAt = now();
+    passWrote = false;
+    passFoundBehind = false;
+    merged.clear();
+  };
+
+  const endPass = () => {
+    const duration = now() - passStartedAt;
+    const rest = Math.min(duration * (1 / passDuty - 1), maxRestMs);
+    // A pass that found every subscriber behind wrote nothing: look again after retryMs, not at once.
+    nextPassAt = passStartedAt + (!passWrote && passFoundBehind ? Math.max(retryMs, duration + rest) : duration + rest);
+    pass = [];
+    next = 0;
+    if (dirty.size === 0) merged.clear();
+  };
+
   const write = () => {
     scheduled = undefined;
-    const until = performance.now() + sliceMs;
-    const behind: CoalescingTarget[] = [];
-    let sliceOver = false;
-    for (const target of dirty) {
-      dirty.delete(target);
+    if (!inPass()) beginPass();
+    const until = now() + sliceMs;
+    while (inPass()) {
+      const target = pass[next++]!;
       const updates = pending.get(target);
       if (!updates || updates.length === 0) continue;
       if (target.flow.behind()) {
-        behind.push(target);
+        dirty.add(target);
+        passFoundBehind = true;
         continue;
       }
       pending.set(target, []);
       target.send(updates.length === 1 ? updates[0]!.payload : mergeOnce(target, updates));
       target.onSent(updates.length);
-      if (performance.now() >= until) {
-        sliceOver = true;
-        break;
-      }
+      passWrote = true;
+      if (now() >= until) break;
     }
-    for (const target of behind) dirty.add(target);
-    if (dirty.size === 0) merged.clear();
-    if (sliceOver) schedule();
-    else if (dirty.size > 0) {
-      retry = setTimeout(schedule, retryMs);
-      retry.unref();
-    }
+    if (!inPass()) endPass();
+    schedule();
   };
 
   return {
@@ -126,6 +178,7 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
         target.flow.giveUp();
         return;
       }
+      // One already in the pass under way and not yet reached gets this update with the rest.
       dirty.add(target);
       schedule();
     },
@@ -134,13 +187,19 @@ export function createCoalescingWriter({ sliceMs = 8, retryMs = 20, maxPending =
       dirty.delete(target);
     },
     get backlog() {
-      return dirty.size;
+      let waiting = dirty.size;
+      for (let index = next; index < pass.length; index += 1) if (!dirty.has(pass[index]!) && pending.get(pass[index]!)?.length) waiting += 1;
+      return waiting;
     },
     stop() {
       if (scheduled) clearImmediate(scheduled);
-      if (retry) clearTimeout(retry);
+      if (timer) clearTimeout(timer);
+      scheduled = undefined;
+      timer = undefined;
       pending.clear();
       dirty.clear();
+      pass = [];
+      next = 0;
       merged.clear();
     },
   };

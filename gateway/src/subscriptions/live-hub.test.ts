@@ -256,4 +256,44 @@ describe('live hub coalescing', () => {
     expect(coalesced.slice(1).map((result) => result.extensions.eventPosition)).toEqual(['13', '14']);
     expect(givenUp).toBe(false);
   });
+
+  it('replays what a coalescing subscriber missed in one message, then goes on live', async () => {
+    const bus = createInProcessBus();
+    const hub = createLiveHub({
+      schema: () => schema,
+      resolve: async (_caller, _query, variables) => {
+        const id = String(variables[entityIdVariable]);
+        return { data: { order: { id, total: Number(id) * 100 } } };
+      },
+      bus,
+      salesWindow: createSalesWindow(),
+      storeCurrency: 'USD',
+      metrics: createServiceMetrics('gateway-test', { defaults: false }),
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    });
+    hubs.push(hub);
+    const subscription = {
+      query: coalescingQuery,
+      document: parse(coalescingQuery),
+      operationName: 'Ticks',
+      variables: {},
+      rootField: 'salesTicks',
+      args: { coalesce: true },
+    };
+    const first: CoalescedMessage[] = [];
+    hub.subscribe(subscription, (payload) => first.push(JSON.parse(payload) as CoalescedMessage), analyst);
+    for (const orderId of ['1', '2', '3', '4']) await place(bus, orderId);
+    await expect
+      .poll(() => first.flatMap((message) => message.data.salesTicks.ticks.map((tick) => tick.order.id)), { timeout: 5_000 })
+      .toEqual(['1', '2', '3', '4']);
+
+    const resumed: CoalescedMessage[] = [];
+    hub.subscribe(subscription, (payload) => resumed.push(JSON.parse(payload) as CoalescedMessage), analyst, { resumeAfter: '1' });
+    await expect.poll(() => resumed.length, { timeout: 5_000 }).toBe(1);
+    expect(resumed[0]!.data.salesTicks.ticks.map((tick) => tick.order)).toEqual(['2', '3', '4'].map((id) => ({ id, total: Number(id) * 100 })));
+    expect(resumed[0]!.extensions.eventPosition).toBe('4');
+    await place(bus, '5');
+    await expect.poll(() => resumed.length, { timeout: 5_000 }).toBe(2);
+    expect(resumed[1]!.data.salesTicks.ticks.map((tick) => tick.order.id)).toEqual(['5']);
+  });
 });

@@ -67,6 +67,8 @@ interface HeldUpdate {
   readonly eventId: string;
   readonly position: string;
   readonly payload: string;
+  /** What a coalescing group's merged message is built from. */
+  readonly update?: ResolvedUpdate | undefined;
 }
 
 /** An event's update for a group: serialized alone, with the root value and errors a merged message is built from. */
@@ -229,10 +231,18 @@ export function createLiveHub({
   // One serialization per group and update, however many subscribers share it; subscribers being replayed to hold it.
   const publish = (group: Group, payload: string, event?: LoggedEvent, update?: ResolvedUpdate) => {
     let sent = 0;
+    // One pending update per event and group, however many coalescing subscribers wait for it.
+    const pending: PendingUpdate | undefined =
+      event && update && group.coalesce ? { eventId: event.id, position: event.position, payload, item: update.item, errors: update.errors } : undefined;
+    if (pending && group.resuming.size === 0 && group.replayedThrough.size === 0) {
+      // Every subscriber of a coalescing group is one of its targets; with none resuming, each simply gets the update.
+      for (const target of group.targets.values()) coalescing.enqueue(target, pending);
+      return;
+    }
     for (const send of group.subscribers.keys()) {
       const held = event ? group.resuming.get(send) : undefined;
       if (held) {
-        held.push({ eventId: event!.id, position: event!.position, payload });
+        held.push({ eventId: event!.id, position: event!.position, payload, update });
         continue;
       }
       if (event && group.replayedThrough.size > 0) {
@@ -242,9 +252,9 @@ export function createLiveHub({
           group.replayedThrough.delete(send);
         }
       }
-      const target = event && update ? group.targets.get(send) : undefined;
+      const target = pending ? group.targets.get(send) : undefined;
       if (target) {
-        coalescing.enqueue(target, { eventId: event!.id, position: event!.position, payload, item: update!.item, errors: update!.errors });
+        coalescing.enqueue(target, pending!);
         continue;
       }
       send(payload);
@@ -487,6 +497,14 @@ export function createLiveHub({
     const spec = group.spec;
     const sent = new Set<string>();
     let position = resumeAfter;
+    // A coalescing group's subscriber is replayed a page of updates per message, as it would have got them live when behind.
+    const batch: PendingUpdate[] = [];
+    const sendBatch = () => {
+      if (batch.length === 0) return;
+      sink(batch.length === 1 ? batch[0]!.payload : group.merge!(batch));
+      replayed.inc({ field: group.subscription.rootField }, batch.length);
+      batch.length = 0;
+    };
     try {
       for (;;) {
         const read = await bus.readAfter(position, replayPageSize);
@@ -502,10 +520,16 @@ export function createLiveHub({
           if (!update) continue;
           const resolved = await updateOf(group, event, update, caller);
           if (!resolved) continue;
-          sink(resolved.payload);
           sent.add(event.id);
+          if (group.coalesce) {
+            batch.push({ eventId: event.id, position: event.position, payload: resolved.payload, item: resolved.item, errors: resolved.errors });
+            continue;
+          }
+          sink(resolved.payload);
           replayed.inc({ field: group.subscription.rootField });
         }
+        if (!group.subscribers.has(sink)) return;
+        sendBatch();
         if (read.events.length < replayPageSize) break;
       }
     } catch (error) {
@@ -514,12 +538,31 @@ export function createLiveHub({
       const held = group.resuming.get(sink) ?? [];
       group.resuming.delete(sink);
       // A subscriber that completed or left meanwhile is sent nothing more.
-      if (!group.subscribers.has(sink)) held.length = 0;
+      if (!group.subscribers.has(sink)) held.length = batch.length = 0;
+      sendBatch();
+      const heldBatch: PendingUpdate[] = [];
+      const sendHeld = () => {
+        if (heldBatch.length > 0) sink(heldBatch.length === 1 ? heldBatch[0]!.payload : group.merge!(heldBatch));
+        heldBatch.length = 0;
+      };
       for (const update of held) {
         if (sent.has(update.eventId) || bus.comparePositions(update.position, resumeAfter) <= 0) continue;
-        sink(update.payload);
+        if (group.coalesce && update.update) {
+          heldBatch.push({
+            eventId: update.eventId,
+            position: update.position,
+            payload: update.payload,
+            item: update.update.item,
+            errors: update.update.errors,
+          });
+          if (heldBatch.length >= replayPageSize) sendHeld();
+        } else {
+          sendHeld();
+          sink(update.payload);
+        }
         if (bus.comparePositions(update.position, position) > 0) position = update.position;
       }
+      sendHeld();
       if (group.subscribers.has(sink) && position !== resumeAfter) group.replayedThrough.set(sink, position);
     }
   };

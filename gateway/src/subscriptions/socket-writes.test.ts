@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { batchSocketWrites } from './socket-writes';
+import { batchSocketWrites, createNextMessages } from './socket-writes';
 
 const open: { server: Server; wss: WebSocketServer; client?: WebSocket }[] = [];
 
@@ -91,5 +91,26 @@ describe('batchSocketWrites', () => {
     second.writes.flush();
     await until(() => second.received.length === 1);
     expect(second.received).toEqual(['kept']);
+  });
+});
+
+describe('createNextMessages', () => {
+  it('builds the same next message as the text would be, for each subscription id, from one encoding of the payload', () => {
+    const messages = createNextMessages();
+    const payload = JSON.stringify({ data: { salesTicks: { order: { id: '7', name: 'Café “Crème” ☕' } } }, extensions: { eventPosition: '3' } });
+    for (const id of ['1', 'a"b', '5d1c0e4e-9f1e-4c1e-8c6e-2b7f0c1d9a3e']) {
+      const bytes = messages.forSubscription(id)(payload);
+      expect(bytes.toString()).toBe(`{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`);
+      expect(JSON.parse(bytes.toString())).toEqual({ id, type: 'next', payload: JSON.parse(payload) });
+    }
+  });
+
+  it('sends the messages as text the client reads back unchanged', async () => {
+    const { writes, socket, received } = await connected();
+    const message = createNextMessages().forSubscription('1');
+    writes.send(socket, message('{"data":{"n":1}}'));
+    writes.send(socket, message('{"data":{"n":2}}'));
+    await until(() => received.length === 2);
+    expect(received).toEqual(['{"id":"1","type":"next","payload":{"data":{"n":1}}}', '{"id":"1","type":"next","payload":{"data":{"n":2}}}']);
   });
 });

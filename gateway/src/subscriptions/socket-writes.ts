@@ -47,3 +47,31 @@ export function batchSocketWrites(wss: WebSocketServer): SocketWrites {
     flush,
   };
 }
+
+/** How many recent payloads keep their bytes: a fan-out interleaves a few groups' updates, never many. */
+const recentPayloads = 32;
+
+/**
+ * Builds graphql-ws `next` messages as bytes, encoding each payload once however many subscriptions it goes to: a
+ * subscriber then costs a copy of the bytes instead of joining, measuring and encoding the text again. The same
+ * payload string sent to many subscriptions in a row (one group's update, one merged message) is encoded once.
+ */
+export function createNextMessages() {
+  const encoded = new Map<string, Buffer>();
+  const closing = Buffer.from('}');
+  const bytesOf = (payload: string): Buffer => {
+    let bytes = encoded.get(payload);
+    if (!bytes) {
+      if (encoded.size >= recentPayloads) encoded.clear();
+      encoded.set(payload, (bytes = Buffer.from(payload)));
+    }
+    return bytes;
+  };
+  return {
+    /** The message for subscription `id`: `{"id":…,"type":"next","payload":<payload>}`. */
+    forSubscription(id: string): (payload: string) => Buffer {
+      const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+      return (payload) => Buffer.concat([prefix, bytesOf(payload), closing]);
+    },
+  };
+}

@@ -25,7 +25,9 @@ import { liveFieldSpecs } from './live-fields';
 import { guardSockets, SocketCloseCode } from './socket-guard';
 import { KeepAliveCloseCode, keepSocketsAlive, type SocketKeepAlive } from './socket-keepalive';
 import type { SinkFlow } from './coalescing-writer';
-import { batchSocketWrites, type SocketWrites } from './socket-writes';
+import { batchSocketWrites, createNextMessages, type SocketWrites } from './socket-writes';
+
+type NextMessages = ReturnType<typeof createNextMessages>;
 import { salesStatsField, type LiveHub, type LiveSink, type LiveSubscription } from './live-hub';
 import { validateWindowSeconds } from '@rtc/orders/live-sales';
 import { validateFunnelWindow } from '@rtc/activity/live-window';
@@ -63,11 +65,11 @@ export interface SubscriptionServerOptions {
  * Writes a group's serialized result as a graphql-ws `next` message for one subscription. A socket past the buffer
  * bound is closed rather than skipped over: a gap the client cannot see is worse than a reconnect that resumes.
  */
-function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writes: SocketWrites): LiveSink {
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writes: SocketWrites, messages: NextMessages): LiveSink {
+  const messageOf = messages.forSubscription(id);
   return (payload) => {
     if (!keepAlive.admit(socket)) return;
-    writes.send(socket, `${prefix}${payload}}`);
+    writes.send(socket, messageOf(payload));
   };
 }
 
@@ -152,6 +154,7 @@ export function attachSubscriptionServer({
   });
   const keepAlive = keepSocketsAlive({ wss, ...keepAliveOptions, metrics, logger });
   const writes = batchSocketWrites(wss);
+  const nextMessages = createNextMessages();
   let closing: Promise<void> | undefined;
   const admitAndUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const verdict = admission ? await admission.sockets.admit(admission.addressOf(req)) : undefined;
@@ -249,7 +252,7 @@ export function attachSubscriptionServer({
       contextValue: {
         live,
         caller,
-        sink: sinkFor(ctx.extra.socket, id, keepAlive, writes),
+        sink: sinkFor(ctx.extra.socket, id, keepAlive, writes, nextMessages),
         flow: flowOf(ctx.extra.socket, keepAlive, keepAliveOptions.maxBufferedBytes),
         resumeAfter: resumeAfter ?? undefined,
       },

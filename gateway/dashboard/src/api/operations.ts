@@ -111,9 +111,10 @@ export const latestOrdersQuery = graphql(`
   }
 `);
 
+/** Coalesced: a dashboard that falls behind (a busy tab, a slow link) gets the orders it missed in one message. */
 export const salesTicksSubscription = graphql(`
   subscription DashboardSalesTicks {
-    salesTicks { at order { ...FeedOrderFields } }
+    salesTicks(coalesce: true) { ticks { at order { ...FeedOrderFields } } }
   }
 `);
 
