@@ -2,11 +2,17 @@ import type DataLoader from 'dataloader';
 import type { BaseContext } from '@rtc/service-kit';
 import type { Categories } from './catalog/categories';
 import type { Products } from './catalog/products';
-import type { CategoryRow, ProductRow } from './db/schema';
+import type { Variants } from './catalog/variants';
+import type { CategoryRow, ProductRow, ProductVariantRow } from './db/schema';
 
 export interface CatalogContext extends BaseContext {
   readonly products: Products;
   readonly categories: Categories;
   readonly productById: DataLoader<number, ProductRow | null>;
   readonly categoryById: DataLoader<number, CategoryRow | null>;
+  readonly variants: Variants;
+  /** Any variant, removed ones too. */
+  readonly variantById: DataLoader<number, ProductVariantRow | null>;
+  /** A product's live variants by position. */
+  readonly variantsByProduct: DataLoader<number, ProductVariantRow[]>;
 }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { inArray } from 'drizzle-orm';
+import { and, asc, inArray, isNull } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { createBatchLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
+import { createBatchLoader, createGroupLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import { createCategories } from './catalog/categories';
 import { createProducts } from './catalog/products';
+import { createVariants } from './catalog/variants';
 import type { CatalogContext } from './context';
 import { createCatalogDb } from './db/client';
-import { categories, products } from './db/schema';
+import { categories, products, productVariants } from './db/schema';
 import { createCheckoutProductsProcedure } from './internal/checkout-products';
 import { resolvers } from './resolvers';
 
@@ -25,6 +26,7 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
   const relay = createServiceRelay(deps);
   const productService = createProducts(db, relay.nudge);
   const categoryService = createCategories(db, relay.nudge);
+  const variantService = createVariants(db, relay.nudge);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
     // Its public fields carry @cacheControl hints: the gateway caches anonymous reads of them.
@@ -38,6 +40,24 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
       ...base,
       products: productService,
       categories: categoryService,
+      variants: variantService,
+      variantById: createBatchLoader(
+        (ids) =>
+          db
+            .select()
+            .from(productVariants)
+            .where(inArray(productVariants.id, [...ids])),
+        (row) => row.id,
+      ),
+      variantsByProduct: createGroupLoader(
+        (ids) =>
+          db
+            .select()
+            .from(productVariants)
+            .where(and(inArray(productVariants.productId, [...ids]), isNull(productVariants.removedAt)))
+            .orderBy(asc(productVariants.productId), asc(productVariants.position), asc(productVariants.id)),
+        (row) => row.productId,
+      ),
       productById: createBatchLoader(
         (ids) =>
           db

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { appendToOutbox, badInput, conflict, isDuplicateKey, isMissingReference, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
-import { outbox, products, type ProductRow } from '../db/schema';
+import { outbox, products, productVariants, type ProductRow } from '../db/schema';
 import { productChangedEvent } from './catalog-events';
 import { normalizeSku, parseCreateProduct, parseUpdateProduct, type CreateProductArgs, type UpdateProductArgs } from './product-input';
 import { productFacets, type ProductFacetCounts } from './product-facets';
@@ -52,6 +52,16 @@ export function createProducts(db: CatalogDb, onEventsWritten: () => void = () =
       try {
         created = await db.transaction(async (tx) => {
           const [result] = await tx.insert(products).values(values);
+          // Its default variant: the product's id, SKU and price, and no options.
+          await tx.insert(productVariants).values({
+            id: result.insertId,
+            productId: result.insertId,
+            sku: values.sku,
+            selectedOptions: [],
+            priceAmount: values.priceAmount,
+            position: 0,
+            createdAt: values.createdAt,
+          });
           await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(result.insertId, Object.keys(values))]);
           return { ...values, id: result.insertId };
         });
@@ -74,6 +84,10 @@ export function createProducts(db: CatalogDb, onEventsWritten: () => void = () =
           if (fields.length === 0) return false;
           const [result] = await tx.update(products).set(changes).where(eq(products.id, productId));
           if (result.affectedRows === 0) return false;
+          // The product's price is its default variant's.
+          if (changes.priceAmount !== undefined) {
+            await tx.update(productVariants).set({ priceAmount: changes.priceAmount }).where(eq(productVariants.id, productId));
+          }
           await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(productId, fields)]);
           return true;
         });

@@ -13,4 +13,10 @@ export const Query: QueryResolvers = {
   },
   productBySku: async (_parent, { sku }, { caller, products }) => shownTo(caller, await products.bySku(sku)),
   categories: (_parent, _args, { categories }) => categories.list(),
+  productVariant: async (_parent, { id }, { caller, productById, variantById }) => {
+    const variantId = parseNumericId(id);
+    const variant = variantId === null ? null : await variantById.load(variantId);
+    // Shown when its product is: a variant of an inactive product is for staff only.
+    return variant && shownTo(caller, await productById.load(variant.productId)) ? variant : null;
+  },
 };

@@ -5,6 +5,7 @@ import { CategoryFacet } from './CategoryFacet';
 import { Mutation } from './Mutation';
 import { Product } from './Product';
 import { ProductConnection } from './ProductConnection';
+import { ProductVariant } from './ProductVariant';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, Category, ProductConnection, CategoryFacet };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, ProductVariant, Category, ProductConnection, CategoryFacet };
