@@ -85,7 +85,7 @@ describe('a checkout that dies between its reservation and its order', () => {
   it('has its stock back within seconds, not at the reservation TTL, and its key refused afterwards', async () => {
     const args = [stack.ordersDb.url, stack.catalogUrl, stack.inventoryUrl, testInternalToken, '501', 'crash-key', lamp, '4'];
     expect(await runCheckoutThatDies(args)).toBe('SIGKILL');
-    const reference = reservationReference(501, 'crash-key', orderFingerprint([{ productId: Number(lamp), quantity: 4 }]));
+    const reference = reservationReference(501, 'crash-key', orderFingerprint([{ productId: Number(lamp), variantId: Number(lamp), quantity: 4 }]));
     const [held] = await stack.inventoryRows<{ status: string }>('SELECT status FROM reservations WHERE reference = ?', [reference]);
     expect(held?.status).toBe('HELD');
     expect(await stack.orderRows('SELECT id FROM orders WHERE reservation_ref = ?', [reference])).toEqual([]);
@@ -116,11 +116,11 @@ describe('a checkout that dies between its reservation and its order', () => {
     const intents = createCheckoutIntents(createOrdersDb(ordersPool));
     expect(await intents.open(reference, new Date())).toBe('ABANDONED');
     expect(await stockOf(lamp)).toEqual({ available: 10, reserved: 0 });
-    const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, quantity: 4 }] } }, { userId: '501' });
+    const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, variantId: lamp, quantity: 4 }] } }, { userId: '501' });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     const fresh = await stack.call<{ placeOrder: { id: string } }>(
       placeOrder,
-      { input: { idempotencyKey: 'after-crash', lines: [{ productId: lamp, quantity: 4 }] } },
+      { input: { idempotencyKey: 'after-crash', lines: [{ productId: lamp, variantId: lamp, quantity: 4 }] } },
       { userId: '501' },
     );
     expect(fresh.errors).toBeUndefined();
@@ -157,7 +157,7 @@ describe('checkouts racing the reconciler', () => {
         await sleep(i * 7);
         return stack.call<{ placeOrder: { id: string } }>(
           placeOrder,
-          { input: { idempotencyKey: attempt.key, lines: [{ productId: vase, quantity: attempt.quantity }] } },
+          { input: { idempotencyKey: attempt.key, lines: [{ productId: vase, variantId: vase, quantity: attempt.quantity }] } },
           { userId: attempt.userId },
         );
       }),

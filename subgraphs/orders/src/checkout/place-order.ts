@@ -63,8 +63,8 @@ const insertOrder = createRowInsert(orders, [
   'placedAt',
   'updatedAt',
 ]);
-const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'quantity', 'unitAmount', 'lineAmount']);
-const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and `product_id` in (?)';
+const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'variantId', 'quantity', 'unitAmount', 'lineAmount']);
+const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and `variant_id` in (?)';
 
 /**
  * Checkout without overselling: catalog prices, an inventory reservation named after (user, idempotency key),
@@ -87,10 +87,10 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
   };
 
   const cartOf = async (userId: number): Promise<RequestedLine[]> => {
-    const rows = await db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
+    const rows = await db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
     if (rows.length === 0) throw badInput('input.fromCart', 'the cart is empty');
     return normalizeLines(
-      rows.map((row) => ({ productId: String(row.productId), quantity: row.quantity })),
+      rows.map((row) => ({ productId: String(row.productId), variantId: String(row.variantId), quantity: row.quantity })),
       'input.fromCart',
     );
   };
@@ -136,7 +136,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
         };
         await tx.commitWith([
           insertOrderLines.statement(priced.lines.map((line) => ({ orderId: order.id, ...line }))),
-          ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.productId)] }] : []),
+          ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.variantId)] }] : []),
           outboxStatement(outbox, [orderPlacedEvent(order, priced.lines)], now).statement,
           ...rollupStatements([{ ...order, lines: priced.lines }]),
         ]);
@@ -156,8 +156,9 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     let priced: PricedOrder;
     try {
       const requested = given ?? (await cartOf(userId));
-      const products = await catalog.products(requested.map((line) => String(line.productId)));
-      priced = priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+      // One catalog call, as before variants: a default variant's id is its product's.
+      const variants = await catalog.variants(requested.map((line) => String(line.variantId)));
+      priced = priceLines(requested, variants, given ? 'input.lines' : 'input.fromCart');
     } catch (error) {
       // Nothing reserved yet: the intent this call recorded goes, so a retry with this key starts afresh.
       if (opened.created) await intents.forget(reference).catch(() => undefined);

@@ -4,6 +4,8 @@ import { maxOrderTotal, priceLines } from './pricing';
 
 const product = (id: string, amount: number, currency = 'USD', active = true): CatalogProduct => ({
   id,
+  productId: id,
+  title: 'Default',
   sku: `SKU-${id}`,
   name: `Product ${id}`,
   active,
@@ -35,8 +37,8 @@ describe('pricing an order', () => {
     expect(
       priceLines(
         [
-          { productId: 1, quantity: 3 },
-          { productId: 2, quantity: 2 },
+          { productId: 1, variantId: 1, quantity: 3 },
+          { productId: 2, variantId: 2, quantity: 2 },
         ],
         catalog,
       ),
@@ -45,8 +47,8 @@ describe('pricing an order', () => {
       totalAmount: 3_948,
       itemCount: 5,
       lines: [
-        { productId: 1, quantity: 3, unitAmount: 1_250, lineAmount: 3_750 },
-        { productId: 2, quantity: 2, unitAmount: 99, lineAmount: 198 },
+        { productId: 1, variantId: 1, quantity: 3, unitAmount: 1_250, lineAmount: 3_750 },
+        { productId: 2, variantId: 2, quantity: 2, unitAmount: 99, lineAmount: 198 },
       ],
     });
   });
@@ -56,10 +58,10 @@ describe('pricing an order', () => {
       failure(() =>
         priceLines(
           [
-            { productId: 1, quantity: 1 },
-            { productId: 3, quantity: 1 },
-            { productId: 5, quantity: 1 },
-            { productId: 9, quantity: 1 },
+            { productId: 1, variantId: 1, quantity: 1 },
+            { productId: 3, variantId: 3, quantity: 1 },
+            { productId: 5, variantId: 5, quantity: 1 },
+            { productId: 9, variantId: 9, quantity: 1 },
           ],
           catalog,
         ),
@@ -76,8 +78,8 @@ describe('pricing an order', () => {
       failure(() =>
         priceLines(
           [
-            { productId: 1, quantity: 1 },
-            { productId: 4, quantity: 1 },
+            { productId: 1, variantId: 1, quantity: 1 },
+            { productId: 4, variantId: 4, quantity: 1 },
           ],
           catalog,
         ),
@@ -86,17 +88,17 @@ describe('pricing an order', () => {
   });
 
   it('prices totals beyond 32 bits', () => {
-    expect(priceLines([{ productId: 6, quantity: 100 }], catalog).totalAmount).toBe(3_000_000_000);
+    expect(priceLines([{ productId: 6, variantId: 6, quantity: 100 }], catalog).totalAmount).toBe(3_000_000_000);
   });
 
   it('refuses a total that Money cannot carry', () => {
-    expect(priceLines([{ productId: 7, quantity: 1 }], catalog).totalAmount).toBeLessThanOrEqual(maxOrderTotal);
-    expect(failure(() => priceLines([{ productId: 7, quantity: 2 }], catalog))?.message).toBe(
+    expect(priceLines([{ productId: 7, variantId: 7, quantity: 1 }], catalog).totalAmount).toBeLessThanOrEqual(maxOrderTotal);
+    expect(failure(() => priceLines([{ productId: 7, variantId: 7, quantity: 2 }], catalog))?.message).toBe(
       `input.lines: the order total may be at most ${maxOrderTotal} minor units`,
     );
   });
 
   it('names the argument it was given', () => {
-    expect(failure(() => priceLines([{ productId: 5, quantity: 1 }], catalog, 'input.fromCart'))?.message).toMatch(/^input\.fromCart:/);
+    expect(failure(() => priceLines([{ productId: 5, variantId: 5, quantity: 1 }], catalog, 'input.fromCart'))?.message).toMatch(/^input\.fromCart:/);
   });
 });

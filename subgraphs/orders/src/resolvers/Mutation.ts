@@ -4,9 +4,9 @@ import type { MutationResolvers } from '../__generated__/resolvers-types';
 const userIdOf = (caller: Parameters<typeof requireCaller>[0]) => Number(requireCaller(caller).userId);
 
 export const Mutation: MutationResolvers = {
-  addToCart: (_parent, { productId, quantity }, { caller, carts }) => carts.add(userIdOf(caller), productId, quantity),
-  updateCartLine: (_parent, { productId, quantity }, { caller, carts }) => carts.update(userIdOf(caller), productId, quantity),
-  removeFromCart: (_parent, { productId }, { caller, carts }) => carts.remove(userIdOf(caller), productId),
+  addToCart: (_parent, { productId, quantity, variantId }, { caller, carts }) => carts.add(userIdOf(caller), productId, quantity, variantId),
+  updateCartLine: (_parent, { productId, quantity, variantId }, { caller, carts }) => carts.update(userIdOf(caller), productId, quantity, variantId),
+  removeFromCart: (_parent, { productId, variantId }, { caller, carts }) => carts.remove(userIdOf(caller), productId, variantId),
   placeOrder: (_parent, { input }, { caller, checkout }) => checkout.placeOrder(requireCaller(caller), input),
   payOrder: (_parent, { orderId, paymentToken }, { caller, lifecycle }) => lifecycle.pay(requireCaller(caller), orderId, paymentToken),
   cancelOrder: (_parent, { orderId }, { caller, lifecycle }) => lifecycle.cancel(requireCaller(caller), orderId),
