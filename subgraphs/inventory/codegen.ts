@@ -13,6 +13,7 @@ const config: CodegenConfig = {
         contextType: '../context#InventoryContext',
         mappers: {
           Product: '../stock/stock-level#ProductStock',
+          ProductVariant: '../stock/stock-level#ProductStock',
           Stock: '../stock/stock-level#StockFigures',
           StockLevel: '../stock/stock-level#StockFigures',
           StockMovement: '../db/schema#StockMovementRow',
