@@ -15,7 +15,7 @@ const config: CodegenConfig = {
           Product: '../stock/stock-level#ProductStock',
           ProductVariant: '../stock/stock-level#ProductStock',
           Stock: '../stock/stock-level#StockFigures',
-          StockLevel: '../stock/stock-level#StockFigures',
+          StockLevel: '../stock/stock-reports#StockLevelRow',
           StockMovement: '../db/schema#StockMovementRow',
           Reservation: '../reservations/reservation#ReservationRecord',
           ReservationLine: '../reservations/reserve-request#ReservedLine',

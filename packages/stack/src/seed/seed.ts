@@ -63,6 +63,12 @@ async function seedCatalog(pool: Pool, plan: StorePlan, currency: string): Promi
     catalogSchema.products,
     plan.products.map((product) => ({ ...product, currency })),
   );
+  const createdAt = new Map(plan.products.map((product) => [product.id, product.createdAt]));
+  await insertChunked(
+    pool,
+    catalogSchema.productVariants,
+    plan.variants.map((variant) => ({ ...variant, compareAtAmount: null, createdAt: createdAt.get(variant.productId)! })),
+  );
 }
 
 async function seedInventory(pool: Pool, plan: StorePlan, now: Date): Promise<void> {
@@ -118,7 +124,7 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
     placedAt: order.placedAt,
     currency,
     totalAmount: order.total,
-    lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
+    lines: order.lines.map((line) => ({ productId: line.productId, variantId: line.variantId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
   }));
   await applyOrderHistoryToRollups(runnerOn(pool), history);
   progress('sales rollups');
@@ -143,9 +149,9 @@ async function seedOrderFacts(pool: Pool, plan: StorePlan, currency: string): Pr
 
 const seededTables: Record<SubgraphName, readonly string[]> = {
   users: ['users', 'outbox'],
-  catalog: ['products', 'categories'],
+  catalog: ['product_variants', 'products', 'categories'],
   inventory: ['stock_ledger', 'stock', 'outbox'],
-  orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'customer_stats', 'outbox'],
+  orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'variant_sales_by_minute', 'customer_stats', 'outbox'],
   activity: ['order_facts'],
 };
 
