@@ -116,11 +116,11 @@ describe('a checkout that dies between its reservation and its order', () => {
     const intents = createCheckoutIntents(createOrdersDb(ordersPool));
     expect(await intents.open(reference, new Date())).toBe('ABANDONED');
     expect(await stockOf(lamp)).toEqual({ available: 10, reserved: 0 });
-    const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, variantId: lamp, quantity: 4 }] } }, { userId: '501' });
+    const again = await stack.call(placeOrder, { input: { idempotencyKey: 'crash-key', lines: [{ productId: lamp, quantity: 4 }] } }, { userId: '501' });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     const fresh = await stack.call<{ placeOrder: { id: string } }>(
       placeOrder,
-      { input: { idempotencyKey: 'after-crash', lines: [{ productId: lamp, variantId: lamp, quantity: 4 }] } },
+      { input: { idempotencyKey: 'after-crash', lines: [{ productId: lamp, quantity: 4 }] } },
       { userId: '501' },
     );
     expect(fresh.errors).toBeUndefined();
@@ -157,7 +157,7 @@ describe('checkouts racing the reconciler', () => {
         await sleep(i * 7);
         return stack.call<{ placeOrder: { id: string } }>(
           placeOrder,
-          { input: { idempotencyKey: attempt.key, lines: [{ productId: vase, variantId: vase, quantity: attempt.quantity }] } },
+          { input: { idempotencyKey: attempt.key, lines: [{ productId: vase, quantity: attempt.quantity }] } },
           { userId: attempt.userId },
         );
       }),

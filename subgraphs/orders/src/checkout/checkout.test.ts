@@ -72,8 +72,8 @@ describe('placeOrder', () => {
         input: {
           idempotencyKey: 'happy-1',
           lines: [
-            { productId: kettle, variantId: kettle, quantity: 2 },
-            { productId: mug, variantId: mug, quantity: 3 },
+            { productId: kettle, quantity: 2 },
+            { productId: mug, quantity: 3 },
           ],
         },
       },
@@ -135,8 +135,8 @@ describe('placeOrder', () => {
       units: 5,
       placedAt: order.placedAt,
       lines: expect.arrayContaining([
-        { productId: kettle, variantId: kettle, quantity: 2, lineTotal: { amount: 4_998, currency: 'USD' } },
-        { productId: mug, variantId: mug, quantity: 3, lineTotal: { amount: 2_550, currency: 'USD' } },
+        { productId: kettle, quantity: 2, lineTotal: { amount: 4_998, currency: 'USD' } },
+        { productId: mug, quantity: 3, lineTotal: { amount: 2_550, currency: 'USD' } },
       ]),
     });
 
@@ -147,7 +147,7 @@ describe('placeOrder', () => {
   });
 
   it('returns the first order for a repeated idempotency key and reserves nothing again', async () => {
-    const input = { idempotencyKey: 'again-1', lines: [{ productId: lamp, variantId: lamp, quantity: 1 }] };
+    const input = { idempotencyKey: 'again-1', lines: [{ productId: lamp, quantity: 1 }] };
     const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '102' });
     const second = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '102' });
     expect(second.data?.placeOrder.id).toBe(first.data?.placeOrder.id);
@@ -164,15 +164,15 @@ describe('placeOrder', () => {
     const input = {
       idempotencyKey: 'same-payload',
       lines: [
-        { productId: kettle, variantId: kettle, quantity: 1 },
-        { productId: lamp, variantId: lamp, quantity: 2 },
+        { productId: kettle, quantity: 1 },
+        { productId: lamp, quantity: 2 },
       ],
     };
     const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '110' });
     const reordered = [
-      { productId: lamp, variantId: lamp, quantity: 1 },
-      { productId: kettle, variantId: kettle, quantity: 1 },
-      { productId: lamp, variantId: lamp, quantity: 1 },
+      { productId: lamp, quantity: 1 },
+      { productId: kettle, quantity: 1 },
+      { productId: lamp, quantity: 1 },
     ];
     const again = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input: { ...input, lines: reordered } }, { userId: '110' });
     expect(again.errors).toBeUndefined();
@@ -180,16 +180,16 @@ describe('placeOrder', () => {
   });
 
   it('refuses a repeated idempotency key with other lines or quantities as IDEMPOTENCY_KEY_REUSED and reserves nothing', async () => {
-    const input = { idempotencyKey: 'reused-1', lines: [{ productId: lamp, variantId: lamp, quantity: 1 }] };
+    const input = { idempotencyKey: 'reused-1', lines: [{ productId: lamp, quantity: 1 }] };
     const first = await stack.call<{ placeOrder: PlacedOrder }>(placeOrder, { input }, { userId: '111' });
     expect(first.errors).toBeUndefined();
     const stockAfterFirst = { lamp: await stockOf(lamp), mug: await stockOf(mug) };
     for (const lines of [
-      [{ productId: lamp, variantId: lamp, quantity: 7 }],
-      [{ productId: mug, variantId: mug, quantity: 1 }],
+      [{ productId: lamp, quantity: 7 }],
+      [{ productId: mug, quantity: 1 }],
       [
-        { productId: lamp, variantId: lamp, quantity: 1 },
-        { productId: mug, variantId: mug, quantity: 1 },
+        { productId: lamp, quantity: 1 },
+        { productId: mug, quantity: 1 },
       ],
     ]) {
       const reused = await stack.call(placeOrder, { input: { ...input, lines } }, { userId: '111' });
@@ -208,7 +208,7 @@ describe('placeOrder', () => {
     const before = { kettle: await stockOf(kettle), lamp: await stockOf(lamp) };
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) => {
-        const lines = i % 2 === 0 ? [{ productId: kettle, variantId: kettle, quantity: 1 }] : [{ productId: lamp, variantId: lamp, quantity: 5 }];
+        const lines = i % 2 === 0 ? [{ productId: kettle, quantity: 1 }] : [{ productId: lamp, quantity: 5 }];
         return postGraphQL<{ placeOrder: PlacedOrder }>(
           i % 4 < 2 ? stack.orders.graphqlUrl : replica.graphqlUrl,
           placeOrder,
@@ -237,7 +237,7 @@ describe('placeOrder', () => {
 
   it('places one order and one reservation for 20 concurrent calls with one key on two replicas', async () => {
     const replica = await stack.startReplica();
-    const input = { idempotencyKey: 'burst-key', lines: [{ productId: spare, variantId: spare, quantity: 3 }] };
+    const input = { idempotencyKey: 'burst-key', lines: [{ productId: spare, quantity: 3 }] };
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         postGraphQL<{ placeOrder: PlacedOrder }>(
@@ -267,8 +267,8 @@ describe('placeOrder', () => {
         input: {
           idempotencyKey: 'short-1',
           lines: [
-            { productId: mug, variantId: mug, quantity: 1 },
-            { productId: scarce, variantId: scarce, quantity: 3 },
+            { productId: mug, quantity: 1 },
+            { productId: scarce, quantity: 3 },
           ],
         },
       },
@@ -300,8 +300,8 @@ describe('placeOrder', () => {
         input: {
           idempotencyKey: 'merge-1',
           lines: [
-            { productId: mug, variantId: mug, quantity: 2 },
-            { productId: mug, variantId: mug, quantity: 5 },
+            { productId: mug, quantity: 2 },
+            { productId: mug, quantity: 5 },
           ],
         },
       },
@@ -311,17 +311,17 @@ describe('placeOrder', () => {
     expect(result.data?.placeOrder.total.amount).toBe(7 * 850);
   });
 
-  const many = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: String(900_000 + i), variantId: String(900_000 + i), quantity: 1 }));
+  const many = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: String(900_000 + i), quantity: 1 }));
   const badCases: [string, () => Record<string, unknown>, string, string][] = [
-    ['a zero quantity', () => ({ lines: [{ productId: mug, variantId: mug, quantity: 0 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
-    ['a negative quantity', () => ({ lines: [{ productId: mug, variantId: mug, quantity: -2 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
-    ['a quantity over 100', () => ({ lines: [{ productId: mug, variantId: mug, quantity: 101 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
+    ['a zero quantity', () => ({ lines: [{ productId: mug, quantity: 0 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
+    ['a negative quantity', () => ({ lines: [{ productId: mug, quantity: -2 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
+    ['a quantity over 100', () => ({ lines: [{ productId: mug, quantity: 101 }] }), 'BAD_USER_INPUT', 'input.lines[0].quantity:'],
     [
       'merged lines over 100 units',
       () => ({
         lines: [
-          { productId: mug, variantId: mug, quantity: 60 },
-          { productId: mug, variantId: mug, quantity: 41 },
+          { productId: mug, quantity: 60 },
+          { productId: mug, quantity: 41 },
         ],
       }),
       'BAD_USER_INPUT',
@@ -330,10 +330,10 @@ describe('placeOrder', () => {
     ['more than 50 lines', () => ({ lines: many(51) }), 'BAD_USER_INPUT', 'input.lines: an order has at most 50 lines'],
     ['no lines', () => ({ lines: [] }), 'BAD_USER_INPUT', 'input.lines: an order needs at least one line'],
     ['no lines at all', () => ({}), 'BAD_USER_INPUT', 'input.lines:'],
-    ['an empty key', () => ({ idempotencyKey: '  ', lines: [{ productId: mug, variantId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.idempotencyKey: must not be empty'],
+    ['an empty key', () => ({ idempotencyKey: '  ', lines: [{ productId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.idempotencyKey: must not be empty'],
     [
       'a key over 64 characters',
-      () => ({ idempotencyKey: 'k'.repeat(65), lines: [{ productId: mug, variantId: mug, quantity: 1 }] }),
+      () => ({ idempotencyKey: 'k'.repeat(65), lines: [{ productId: mug, quantity: 1 }] }),
       'BAD_USER_INPUT',
       'input.idempotencyKey:',
     ],
@@ -341,27 +341,27 @@ describe('placeOrder', () => {
       'an unknown product',
       () => ({
         lines: [
-          { productId: mug, variantId: mug, quantity: 1 },
-          { productId: '987654', variantId: '987654', quantity: 1 },
+          { productId: mug, quantity: 1 },
+          { productId: '987654', quantity: 1 },
         ],
       }),
       'BAD_USER_INPUT',
       'input.lines: unknown or inactive products: 987654',
     ],
-    ['an inactive product', () => ({ lines: [{ productId: retired, variantId: retired, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines: unknown or inactive products:'],
-    ['a malformed product id', () => ({ lines: [{ productId: 'mug', variantId: 'mug', quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines[0].productId:'],
+    ['an inactive product', () => ({ lines: [{ productId: retired, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines: unknown or inactive products:'],
+    ['a malformed product id', () => ({ lines: [{ productId: 'mug', quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines[0].productId:'],
     [
       'two currencies',
       () => ({
         lines: [
-          { productId: mug, variantId: mug, quantity: 1 },
-          { productId: euro, variantId: euro, quantity: 1 },
+          { productId: mug, quantity: 1 },
+          { productId: euro, quantity: 1 },
         ],
       }),
       'BAD_USER_INPUT',
       'input.lines: one order takes one currency',
     ],
-    ['lines together with fromCart', () => ({ fromCart: true, lines: [{ productId: mug, variantId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines:'],
+    ['lines together with fromCart', () => ({ fromCart: true, lines: [{ productId: mug, quantity: 1 }] }), 'BAD_USER_INPUT', 'input.lines:'],
     ['an empty cart', () => ({ fromCart: true }), 'BAD_USER_INPUT', 'input.fromCart: the cart is empty'],
   ];
 
@@ -381,8 +381,8 @@ describe('placeOrder', () => {
         input: {
           idempotencyKey: 'unknowns',
           lines: [
-            { productId: retired, variantId: retired, quantity: 1 },
-            { productId: '555555', variantId: '555555', quantity: 1 },
+            { productId: retired, quantity: 1 },
+            { productId: '555555', quantity: 1 },
           ],
         },
       },
@@ -405,8 +405,8 @@ describe('placeOrder', () => {
         input: {
           idempotencyKey: 'unknowns',
           lines: [
-            { productId: retired, variantId: retired, quantity: 1 },
-            { productId: '555555', variantId: '555555', quantity: 1 },
+            { productId: retired, quantity: 1 },
+            { productId: '555555', quantity: 1 },
           ],
         },
       },
@@ -416,7 +416,7 @@ describe('placeOrder', () => {
   });
 
   it('asks for a caller', async () => {
-    const result = await stack.call(placeOrder, { input: { idempotencyKey: 'anon', lines: [{ productId: mug, variantId: mug, quantity: 1 }] } }, null);
+    const result = await stack.call(placeOrder, { input: { idempotencyKey: 'anon', lines: [{ productId: mug, quantity: 1 }] } }, null);
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -425,7 +425,7 @@ describe('placeOrder', () => {
       "CREATE TRIGGER refuse_quantity_99 BEFORE INSERT ON order_lines FOR EACH ROW BEGIN IF NEW.quantity = 99 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by test'; END IF; END",
     );
     try {
-      const input = { idempotencyKey: 'doomed', lines: [{ productId: lamp, variantId: lamp, quantity: 99 }] };
+      const input = { idempotencyKey: 'doomed', lines: [{ productId: lamp, quantity: 99 }] };
       const before = await stockOf(lamp);
       const failed = await stack.call(placeOrder, { input }, { userId: '108' });
       expect(failed.errors).toHaveLength(1);
