@@ -420,7 +420,7 @@ describe('sales analytics against the raw orders table', () => {
        VALUES (700, 9000, 'c-700', 'c-700', 'CANCELLED', 'USD', 100, 1, '2026-01-02 10:00:00', '2026-01-02 10:00:00', '2026-01-02 10:00:00'),
               (701, 9000, 'c-701', 'c-701', 'PAID', 'USD', 100, 1, '2026-01-25 10:00:00', '2026-01-25 10:00:00', NULL)`,
     );
-    await stack.orderRows(`INSERT INTO order_lines VALUES (700, 11, 1, 100, 100), (701, 11, 1, 100, 100)`);
+    await stack.orderRows(`INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (700, 11, 11, 1, 100, 100), (701, 11, 11, 1, 100, 100)`);
     const pool = createMysqlPool({ url: stack.ordersDb.url, connectionLimit: 1 });
     await applyOrdersToRollups(runnerOn(pool), [
       { userId: 9000, placedAt: new Date('2026-01-25T10:00:00Z'), currency: 'USD', totalAmount: 100, lines: [{ productId: 11, quantity: 1, lineAmount: 100 }] },

@@ -135,8 +135,8 @@ describe('placeOrder', () => {
       units: 5,
       placedAt: order.placedAt,
       lines: expect.arrayContaining([
-        { productId: kettle, quantity: 2, lineTotal: { amount: 4_998, currency: 'USD' } },
-        { productId: mug, quantity: 3, lineTotal: { amount: 2_550, currency: 'USD' } },
+        { productId: kettle, variantId: kettle, quantity: 2, lineTotal: { amount: 4_998, currency: 'USD' } },
+        { productId: mug, variantId: mug, quantity: 3, lineTotal: { amount: 2_550, currency: 'USD' } },
       ]),
     });
 
