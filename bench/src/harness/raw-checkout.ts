@@ -218,13 +218,17 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`)` +
           ` values (?, ?, ?, ?, ${claim ? "if(@rtc_claimed = 1, 'PENDING', null)" : "'PENDING'"}, ?, ?, ?, ?, ?);` +
           ` set @rtc_order = last_insert_id();` +
-          ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?)')};` +
+          // Every product here has only its default variant, whose id is the product's.
+          ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`variant_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?, ?)')};` +
           ` insert into ${ord('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values (?, 'OrderPlaced', 'Order', cast(@rtc_order as char), json_set(?, '$.orderId', cast(@rtc_order as char)), ?);` +
           ` insert into ${ord('customer_stats')} (\`user_id\`, \`first_order_at\`, \`orders\`) values (?, ?, 1) on duplicate key update` +
           ` \`first_order_at\` = if(\`first_order_at\` is null or values(\`first_order_at\`) < \`first_order_at\`, values(\`first_order_at\`), \`first_order_at\`), ${add('orders')};` +
           // A placed order counts in gross as in the standing figures: the gross values repeat the row's own columns.
           ` insert into ${ord('product_sales_by_minute')} (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`, \`gross_orders\`, \`gross_units\`, \`gross_revenue\`)` +
           ` values ${tuples(lines, '(?, ?, ?, 1, ?, ?, 1, `units`, `revenue`)')}` +
+          ` on duplicate key update ${[add('orders'), add('units'), add('revenue'), add('gross_orders'), add('gross_units'), add('gross_revenue')].join(', ')};` +
+          ` insert into ${ord('variant_sales_by_minute')} (\`currency\`, \`minute\`, \`variant_id\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`, \`gross_orders\`, \`gross_units\`, \`gross_revenue\`)` +
+          ` values ${tuples(lines, '(?, ?, ?, ?, 1, ?, ?, 1, `units`, `revenue`)')}` +
           ` on duplicate key update ${[add('orders'), add('units'), add('revenue'), add('gross_orders'), add('gross_units'), add('gross_revenue')].join(', ')};` +
           ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`, \`gross_orders\`, \`gross_revenue\`, \`gross_units\`) values (?, ?, 1, ?, ?, 1, \`revenue\`, \`units\`)` +
           ` on duplicate key update ${[add('orders'), add('revenue'), add('units'), add('gross_orders'), add('gross_revenue'), add('gross_units')].join(', ')}`,
@@ -305,7 +309,7 @@ function writeValues(
     priced.itemCount,
     now,
     now,
-    ...priced.lines.flatMap((line) => [line.productId, line.quantity, line.unitAmount, line.lineAmount]),
+    ...priced.lines.flatMap((line) => [line.productId, line.productId, line.quantity, line.unitAmount, line.lineAmount]),
     randomUUID(),
     JSON.stringify(payload),
     now,
@@ -313,6 +317,7 @@ function writeValues(
     now,
     // The rollups in product order, as applyOrdersToRollups locks them.
     ...inProductOrder(priced.lines).flatMap((line) => [priced.currency, minute, line.productId, line.quantity, line.lineAmount]),
+    ...inProductOrder(priced.lines).flatMap((line) => [priced.currency, minute, line.productId, line.productId, line.quantity, line.lineAmount]),
     priced.currency,
     minute,
     priced.totalAmount,
