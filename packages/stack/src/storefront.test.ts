@@ -184,7 +184,9 @@ describe('a storefront through the gateway', () => {
       shopper.token,
     );
     expect(cart.addToCart.lines).toEqual([{ variant: { id: large.id, title: 'L' }, quantity: 2, unitPrice: { amount: 2_300 } }]);
-    const placed = await call<{ placeOrder: { total: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] } }>(
+    const placed = await call<{
+      placeOrder: { total: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] };
+    }>(
       'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { total { amount } lines { product { id } variant { id title sku } quantity } } }',
       { input: { fromCart: true, idempotencyKey: `tee-${tee!.id}` } },
       shopper.token,

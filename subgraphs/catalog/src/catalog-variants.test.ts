@@ -50,8 +50,10 @@ type Payload<K extends string, T> = Record<K, T | null> & { errors: CatalogError
 async function run<T>(query: string, variables: Record<string, unknown>, headers: Record<string, string> = admin): Promise<GraphQLResult<T>> {
   return postGraphQL<T>(catalog.graphqlUrl, query, variables, { headers });
 }
-const add = async (input: Record<string, unknown>) => (await run<{ addProductVariant: Payload<'variant', Variant> }>(addVariant, { input })).data!.addProductVariant;
-const update = async (input: Record<string, unknown>) => (await run<{ updateProductVariant: Payload<'variant', Variant> }>(updateVariant, { input })).data!.updateProductVariant;
+const add = async (input: Record<string, unknown>) =>
+  (await run<{ addProductVariant: Payload<'variant', Variant> }>(addVariant, { input })).data!.addProductVariant;
+const update = async (input: Record<string, unknown>) =>
+  (await run<{ updateProductVariant: Payload<'variant', Variant> }>(updateVariant, { input })).data!.updateProductVariant;
 const product = async (id: string) => (await run<{ product: Product }>(readProduct, { id })).data!.product;
 
 let tee: Product;
@@ -77,7 +79,16 @@ describe('product variants', () => {
   it("gives a new product one default variant with the product's id, SKU and price and no options", () => {
     expect(tee.options).toEqual([]);
     expect(tee.variants).toEqual([
-      { id: tee.id, sku: 'TEE-S', title: 'Default', selectedOptions: [], price: { amount: 2_000, currency: 'USD' }, compareAtPrice: null, position: 0, active: true },
+      {
+        id: tee.id,
+        sku: 'TEE-S',
+        title: 'Default',
+        selectedOptions: [],
+        price: { amount: 2_000, currency: 'USD' },
+        compareAtPrice: null,
+        position: 0,
+        active: true,
+      },
     ]);
   });
 
@@ -155,6 +166,8 @@ describe('product variants', () => {
     );
     await queryRows(database.url, insert.replace('FROM `products`', 'FROM `products` WHERE `id` = 500'));
     const old = await product('500');
-    expect(old.variants).toEqual([expect.objectContaining({ id: '500', sku: 'OLD-1', title: 'Default', price: { amount: 750, currency: 'EUR' }, position: 0 })]);
+    expect(old.variants).toEqual([
+      expect.objectContaining({ id: '500', sku: 'OLD-1', title: 'Default', price: { amount: 750, currency: 'EUR' }, position: 0 }),
+    ]);
   });
 });

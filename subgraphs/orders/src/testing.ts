@@ -162,7 +162,11 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory, p
       return ids as { -readonly [K in keyof T]: string };
     },
     async variantsOf(productId) {
-      const rows = await queryRows<{ id: number; sku: string }>(catalogDb.url, 'SELECT id, sku FROM product_variants WHERE product_id = ? AND id <> product_id', [productId]);
+      const rows = await queryRows<{ id: number; sku: string }>(
+        catalogDb.url,
+        'SELECT id, sku FROM product_variants WHERE product_id = ? AND id <> product_id',
+        [productId],
+      );
       return Object.fromEntries(rows.map((variant) => [variant.sku.slice(variant.sku.lastIndexOf('-') + 1), String(variant.id)]));
     },
     call: (query, variables, as) => postGraphQL(orders.graphqlUrl, query, variables, { headers: callerHeaders(as) }),

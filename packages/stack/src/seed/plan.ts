@@ -236,7 +236,8 @@ export function planStore(options: SeedOptions): StorePlan {
   });
   // The other sizes and colours: a few dozen each, some running low.
   for (const variant of variants) {
-    if (variant.id !== variant.productId) stock.push({ productId: variant.id, parentProductId: variant.productId, onHand: 5 + ((variant.id * 37) % 90), lowStockThreshold: 5 });
+    if (variant.id !== variant.productId)
+      stock.push({ productId: variant.id, parentProductId: variant.productId, onHand: 5 + ((variant.id * 37) % 90), lowStockThreshold: 5 });
   }
   const variantsOf = new Map<number, SeedVariant[]>();
   for (const variant of variants) variantsOf.set(variant.productId, [...(variantsOf.get(variant.productId) ?? []), variant]);

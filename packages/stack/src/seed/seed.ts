@@ -124,7 +124,12 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
     placedAt: order.placedAt,
     currency,
     totalAmount: order.total,
-    lines: order.lines.map((line) => ({ productId: line.productId, variantId: line.variantId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
+    lines: order.lines.map((line) => ({
+      productId: line.productId,
+      variantId: line.variantId,
+      quantity: line.quantity,
+      lineAmount: line.quantity * line.unitAmount,
+    })),
   }));
   await applyOrderHistoryToRollups(runnerOn(pool), history);
   progress('sales rollups');

@@ -11,7 +11,11 @@ describe('variant options', () => {
   });
 
   it("lists a product's options with each value once, in variant order", () => {
-    const variants = [[size('S'), colour('Red')], [size('M'), colour('Red')], [size('S'), colour('Blue')]].map((selectedOptions) => ({ selectedOptions }));
+    const variants = [
+      [size('S'), colour('Red')],
+      [size('M'), colour('Red')],
+      [size('S'), colour('Blue')],
+    ].map((selectedOptions) => ({ selectedOptions }));
     expect(productOptions(variants)).toEqual([
       { name: 'Size', values: ['S', 'M'] },
       { name: 'Colour', values: ['Red', 'Blue'] },

@@ -124,7 +124,7 @@ export function createVariants(db: CatalogDb, onEventsWritten: () => void = () =
       const productId = await db.transaction(async (tx) => {
         const current = await liveVariant(tx, variantId);
         if (isDefaultVariant(current)) {
-          throw catalogError('DEFAULT_VARIANT', "The default variant stays as long as its product: change its options or price instead", ['input', 'id']);
+          throw catalogError('DEFAULT_VARIANT', 'The default variant stays as long as its product: change its options or price instead', ['input', 'id']);
         }
         await tx.update(productVariants).set({ removedAt: new Date() }).where(eq(productVariants.id, variantId));
         await announce(tx, current.productId);

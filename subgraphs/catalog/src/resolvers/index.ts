@@ -8,4 +8,14 @@ import { ProductConnection } from './ProductConnection';
 import { ProductVariant } from './ProductVariant';
 import { Query } from './Query';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, SafeInt: SafeIntScalar, Query, Mutation, Product, ProductVariant, Category, ProductConnection, CategoryFacet };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  SafeInt: SafeIntScalar,
+  Query,
+  Mutation,
+  Product,
+  ProductVariant,
+  Category,
+  ProductConnection,
+  CategoryFacet,
+};

@@ -119,7 +119,10 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
       // Rolling back returns whatever this call took. The products short, and their variants that are.
       if (short.length > 0) {
         const products = [...new Set(short.map((line) => String(line.parentProductId ?? line.productId)))];
-        throw outOfStock(products, short.map((line) => String(line.productId)));
+        throw outOfStock(
+          products,
+          short.map((line) => String(line.productId)),
+        );
       }
       const movements: Movement[] = request.lines.map((line) => ({
         productId: line.productId,

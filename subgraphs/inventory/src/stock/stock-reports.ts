@@ -35,7 +35,8 @@ export function createStockReports(db: InventoryDb): StockReports {
       const size = pageSize(first);
       const cursor = numericCursor(after, 2);
       // The product's sums in the same statement: one query a page, however many products it shows.
-      const sumOf = (column: string) => sql.raw(`(select sum(\`s\`.\`${column}\`) from \`stock\` \`s\` where \`s\`.\`parent_product_id\` = \`stock\`.\`parent_product_id\`)`);
+      const sumOf = (column: string) =>
+        sql.raw(`(select sum(\`s\`.\`${column}\`) from \`stock\` \`s\` where \`s\`.\`parent_product_id\` = \`stock\`.\`parent_product_id\`)`);
       const rows = await db
         .select({
           ...getTableColumns(stock),

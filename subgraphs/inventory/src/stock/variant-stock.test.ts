@@ -79,9 +79,9 @@ describe('stock per variant', () => {
       { __typename: 'Product', id: product },
     );
     expect([m!.stock.available, small!.stock.available, sum!.stock.available]).toEqual([3, 2, 25]);
-    await expect(
-      client.call('reserve-stock', { reference: 'sizes-2', lines: [{ productId: product, variantId: medium, quantity: 4 }] }),
-    ).rejects.toMatchObject({ extensions: { code: ErrorCode.OutOfStock, productIds: [product], variantIds: [medium] } });
+    await expect(client.call('reserve-stock', { reference: 'sizes-2', lines: [{ productId: product, variantId: medium, quantity: 4 }] })).rejects.toMatchObject(
+      { extensions: { code: ErrorCode.OutOfStock, productIds: [product], variantIds: [medium] } },
+    );
     const ledger = await inventory.rows<{ product_id: number; delta_available: number }>(
       "SELECT product_id, delta_available FROM stock_ledger WHERE reference = 'sizes-1' ORDER BY product_id",
     );

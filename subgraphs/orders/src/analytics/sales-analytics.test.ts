@@ -331,7 +331,9 @@ describe('sales analytics against the raw orders table', () => {
     const from = '2026-01-02T00:00:00Z';
     const to = '2026-01-15T00:00:00Z';
     type VariantFigures = { units: number; revenue: { amount: number }; orders: number };
-    const result = await stack.call<{ topVariants: (VariantFigures & { variant: { id: string }; product: { id: string }; gross: VariantFigures; net: VariantFigures })[] }>(
+    const result = await stack.call<{
+      topVariants: (VariantFigures & { variant: { id: string }; product: { id: string }; gross: VariantFigures; net: VariantFigures })[];
+    }>(
       `query($from: DateTime!, $to: DateTime!) { topVariants(from: $from, to: $to, limit: 20) { variant { id } product { id } ${productFigures} gross { ${productFigures} } net { ${productFigures} } } }`,
       { from, to },
       analyst,
@@ -350,13 +352,21 @@ describe('sales analytics against the raw orders table', () => {
     // Both sizes of products 11 and 12 sold in the window, each ranked on its own.
     expect(raw.map((row) => String(row['variant_id']))).toEqual(expect.arrayContaining(['11', String(largeOf(11)), '12', String(largeOf(12))]));
     const figuresOf = (figures: VariantFigures) => [figures.units, figures.revenue.amount, figures.orders];
-    expect(
-      result.data!.topVariants.map((row) => [row.variant.id, row.product.id, ...figuresOf(row), ...figuresOf(row.gross), ...figuresOf(row.net)]),
-    ).toEqual(
+    expect(result.data!.topVariants.map((row) => [row.variant.id, row.product.id, ...figuresOf(row), ...figuresOf(row.gross), ...figuresOf(row.net)])).toEqual(
       raw.map((row) =>
-        ['variant_id', 'product_id', 'units', 'revenue', 'orders', 'gross_units', 'gross_revenue', 'gross_orders', 'net_units', 'net_revenue', 'net_orders'].map(
-          (column, index) => (index < 2 ? String(row[column]) : Number(row[column])),
-        ),
+        [
+          'variant_id',
+          'product_id',
+          'units',
+          'revenue',
+          'orders',
+          'gross_units',
+          'gross_revenue',
+          'gross_orders',
+          'net_units',
+          'net_revenue',
+          'net_orders',
+        ].map((column, index) => (index < 2 ? String(row[column]) : Number(row[column]))),
       ),
     );
     const ofOne = await stack.call<{ topVariants: { variant: { id: string } }[] }>(
@@ -420,7 +430,9 @@ describe('sales analytics against the raw orders table', () => {
        VALUES (700, 9000, 'c-700', 'c-700', 'CANCELLED', 'USD', 100, 1, '2026-01-02 10:00:00', '2026-01-02 10:00:00', '2026-01-02 10:00:00'),
               (701, 9000, 'c-701', 'c-701', 'PAID', 'USD', 100, 1, '2026-01-25 10:00:00', '2026-01-25 10:00:00', NULL)`,
     );
-    await stack.orderRows(`INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (700, 11, 11, 1, 100, 100), (701, 11, 11, 1, 100, 100)`);
+    await stack.orderRows(
+      `INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (700, 11, 11, 1, 100, 100), (701, 11, 11, 1, 100, 100)`,
+    );
     const pool = createMysqlPool({ url: stack.ordersDb.url, connectionLimit: 1 });
     await applyOrdersToRollups(runnerOn(pool), [
       { userId: 9000, placedAt: new Date('2026-01-25T10:00:00Z'), currency: 'USD', totalAmount: 100, lines: [{ productId: 11, quantity: 1, lineAmount: 100 }] },

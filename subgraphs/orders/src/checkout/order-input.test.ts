@@ -36,7 +36,10 @@ describe('order lines', () => {
       { productId: 7, variantId: 1_000_000_000_001, quantity: 5 },
       { productId: 7, variantId: 7, quantity: 2 },
     ]);
-    expect(failure(() => normalizeLines([{ productId: '7', variantId: 'x', quantity: 1 }]))).toEqual(['BAD_USER_INPUT', 'input.lines[0].variantId: unknown variant "x"']);
+    expect(failure(() => normalizeLines([{ productId: '7', variantId: 'x', quantity: 1 }]))).toEqual([
+      'BAD_USER_INPUT',
+      'input.lines[0].variantId: unknown variant "x"',
+    ]);
     expect(
       failure(() =>
         normalizeLines([

@@ -61,7 +61,8 @@ export function normalizeLines(lines: readonly LineInput[], argument = 'input.li
     const quantity = validateQuantity(line.quantity, `${argument}[${index}].quantity`);
     const known = merged.get(variantId);
     // A variant belongs to one product: the same variant under two products is a mistake whichever is right.
-    if (known && known.productId !== productId) throw badInput(`${argument}[${index}].variantId`, `variant ${variantId} is not a variant of product ${productId}`);
+    if (known && known.productId !== productId)
+      throw badInput(`${argument}[${index}].variantId`, `variant ${variantId} is not a variant of product ${productId}`);
     merged.set(variantId, { productId, variantId, quantity: (known?.quantity ?? 0) + quantity });
   });
   for (const line of merged.values()) {

@@ -77,21 +77,36 @@ describe('ordering a variant', () => {
       [sizes['XL'], 2, 1],
     ]);
     // The product counts the order once, whatever sizes it held.
-    const [product] = await stack.orderRows<{ units: number; orders: number }>('SELECT SUM(units) AS units, SUM(orders) AS orders FROM product_sales_by_minute WHERE product_id = ?', [tee]);
+    const [product] = await stack.orderRows<{ units: number; orders: number }>(
+      'SELECT SUM(units) AS units, SUM(orders) AS orders FROM product_sales_by_minute WHERE product_id = ?',
+      [tee],
+    );
     expect([Number(product!.units), Number(product!.orders)]).toEqual([3, 1]);
   });
 
   it('refuses a sold-out size as OUT_OF_STOCK naming the product and the variant, while other sizes still sell', async () => {
-    const short = await stack.call(placeOrder, { input: { idempotencyKey: 'xl-2', lines: [{ productId: tee, variantId: sizes['XL'], quantity: 1 }] } }, { userId: '202' });
+    const short = await stack.call(
+      placeOrder,
+      { input: { idempotencyKey: 'xl-2', lines: [{ productId: tee, variantId: sizes['XL'], quantity: 1 }] } },
+      { userId: '202' },
+    );
     expect(errorCodes(short)).toEqual(['OUT_OF_STOCK']);
     expect(short.errors?.[0]?.extensions).toMatchObject({ productIds: [tee], variantIds: [sizes['XL']] });
-    const medium = await stack.call(placeOrder, { input: { idempotencyKey: 'm-1', lines: [{ productId: tee, variantId: sizes['M'], quantity: 1 }] } }, { userId: '202' });
+    const medium = await stack.call(
+      placeOrder,
+      { input: { idempotencyKey: 'm-1', lines: [{ productId: tee, variantId: sizes['M'], quantity: 1 }] } },
+      { userId: '202' },
+    );
     expect(medium.errors).toBeUndefined();
   });
 
   it('refuses a variant named under another product as BAD_USER_INPUT, reserving nothing', async () => {
     const before = await available(sizes['M']!);
-    const wrong = await stack.call(placeOrder, { input: { idempotencyKey: 'wrong-1', lines: [{ productId: mug, variantId: sizes['M'], quantity: 1 }] } }, { userId: '203' });
+    const wrong = await stack.call(
+      placeOrder,
+      { input: { idempotencyKey: 'wrong-1', lines: [{ productId: mug, variantId: sizes['M'], quantity: 1 }] } },
+      { userId: '203' },
+    );
     expect(errorCodes(wrong)).toEqual(['BAD_USER_INPUT']);
     expect(await available(sizes['M']!)).toBe(before);
   });

@@ -57,14 +57,11 @@ beforeAll(async () => {
       ],
     );
     for (const line of order.lines) {
-      await queryRows(database.url, 'INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (?, ?, ?, ?, ?, ?)', [
-        order.id,
-        line.productId,
-        line.productId,
-        line.quantity,
-        line.lineAmount / line.quantity,
-        line.lineAmount,
-      ]);
+      await queryRows(
+        database.url,
+        'INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (?, ?, ?, ?, ?, ?)',
+        [order.id, line.productId, line.productId, line.quantity, line.lineAmount / line.quantity, line.lineAmount],
+      );
     }
   }
   await applyOrderHistoryToRollups(runnerOn(pool), history);
