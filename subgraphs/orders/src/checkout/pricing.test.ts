@@ -20,6 +20,8 @@ const catalog = new Map<string, CatalogProduct | null>([
   ['5', null],
   ['6', product('6', 30_000_000)],
   ['7', product('7', 2 ** 52)],
+  // Product 1's size L, dearer than its default variant.
+  ['1000000000001', { ...product('1000000000001', 1_400), productId: '1', title: 'L' }],
 ]);
 
 function failure(run: () => unknown) {
@@ -71,6 +73,14 @@ describe('pricing an order', () => {
       message: 'input.lines: unknown or inactive products: 3, 5, 9',
       productIds: ['3', '5', '9'],
     });
+  });
+
+  it('prices a variant at its own price and refuses one named under another product, naming the variant', () => {
+    expect(priceLines([{ productId: 1, variantId: 1_000_000_000_001, quantity: 2 }], catalog).lines).toEqual([
+      { productId: 1, variantId: 1_000_000_000_001, quantity: 2, unitAmount: 1_400, lineAmount: 2_800 },
+    ]);
+    const wrong = failure(() => priceLines([{ productId: 2, variantId: 1_000_000_000_001, quantity: 1 }], catalog));
+    expect(wrong).toMatchObject({ code: 'BAD_USER_INPUT', message: 'input.lines: not a variant of the product named beside it: 1000000000001 of 2' });
   });
 
   it('refuses an order mixing currencies', () => {
