@@ -13,6 +13,7 @@ const summed: Record<string, string> = {
   'orders.customer_stats': 'SUM(orders)',
   'orders.sales_by_minute': 'SUM(orders), SUM(revenue), SUM(units), SUM(gross_orders), SUM(gross_revenue), SUM(gross_units)',
   'orders.product_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue), SUM(gross_orders), SUM(gross_units), SUM(gross_revenue)',
+  'orders.variant_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue), SUM(gross_orders), SUM(gross_units), SUM(gross_revenue)',
   'inventory.stock': 'SUM(on_hand), SUM(available), SUM(reserved)',
 };
 

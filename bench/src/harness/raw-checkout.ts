@@ -197,11 +197,11 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` insert into ${inv('reservation_lines')} (\`reservation_id\`, \`product_id\`, \`quantity\`) values ${tuples(lines, '(@rtc_reservation, ?, ?)')};` +
           ` insert into ${inv('stock_ledger')} (\`product_id\`, \`kind\`, \`delta_on_hand\`, \`delta_available\`, \`reference\`, \`reason\`, \`actor\`, \`created_at\`) values ${tuples(lines, "(?, 'RESERVATION', 0, ?, ?, null, ?, ?)")};` +
           ` insert into ${inv('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`)` +
-          ` select uuid(), 'StockChanged', 'Stock', cast(\`product_id\` as char), json_object('productId', cast(\`product_id\` as char), 'available', \`available\`,` +
+          ` select uuid(), 'StockChanged', 'Stock', cast(\`product_id\` as char), json_object('productId', cast(\`parent_product_id\` as char), 'variantId', cast(\`product_id\` as char), 'available', \`available\`,` +
           ` 'onHand', \`on_hand\`, 'reserved', \`reserved\`, 'lowStockThreshold', \`low_stock_threshold\`, 'previousAvailable', \`previous_available\`,` +
           ` 'status', ${stockStatus('`available`', '`low_stock_threshold`')}, 'previousStatus', ${stockStatus('`previous_available`', '`low_stock_threshold`')},` +
           ` 'movement', 'RESERVATION'), ?` +
-          ` from (select \`product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
+          ` from (select \`product_id\`, \`parent_product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
           ` from ${inv('stock')} where \`product_id\` in (${placeholders(lines)})) as \`after\` order by \`product_id\``,
       ),
     /**
@@ -294,6 +294,8 @@ function writeValues(
     placedAt: now.toISOString(),
     lines: priced.lines.map((line) => ({
       productId: String(line.productId),
+      // Every product here has only its default variant, whose id is the product's.
+      variantId: String(line.productId),
       quantity: line.quantity,
       lineTotal: { amount: line.lineAmount, currency: priced.currency },
     })),
