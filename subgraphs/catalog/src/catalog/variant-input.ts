@@ -6,6 +6,8 @@ export const MAX_OPTIONS = 3;
 export const MAX_OPTION_NAME_LENGTH = 50;
 export const MAX_OPTION_VALUE_LENGTH = 100;
 export const MAX_VARIANT_POSITION = 10_000;
+/** Live variants a product may have: the gateway prices `Product.variants` by it. */
+export const MAX_VARIANTS_PER_PRODUCT = 50;
 
 export interface SelectedOptionArgs {
   readonly name: string;

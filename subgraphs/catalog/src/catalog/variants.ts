@@ -1,10 +1,10 @@
 import { and, asc, eq, isNull, max } from 'drizzle-orm';
-import { appendToOutbox, isDuplicateKey, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
+import { appendToOutbox, badInput, isDuplicateKey, notFound, parseNumericId, runnerOnDrizzle } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
 import { outbox, products, productVariants, type ProductRow, type ProductVariantRow, type SelectedOptionValue } from '../db/schema';
 import { catalogError } from './catalog-errors';
 import { productChangedEvent } from './catalog-events';
-import { parseAddVariant, parseUpdateVariant, type AddVariantArgs, type UpdateVariantArgs } from './variant-input';
+import { MAX_VARIANTS_PER_PRODUCT, parseAddVariant, parseUpdateVariant, type AddVariantArgs, type UpdateVariantArgs } from './variant-input';
 import { sameOptionNames, sameOptionValues } from './variant-options';
 
 /** Adding, changing and removing a product's variants; admins only (the resolvers check). */
@@ -70,7 +70,9 @@ export function createVariants(db: CatalogDb, onEventsWritten: () => void = () =
         id = await db.transaction(async (tx) => {
           const [product] = await tx.select({ id: products.id }).from(products).where(eq(products.id, variant.productId)).for('update');
           if (!product) throw notFound('Product');
-          checkOptions(variant.selectedOptions, await lockedVariants(tx, variant.productId));
+          const siblings = await lockedVariants(tx, variant.productId);
+          if (siblings.length >= MAX_VARIANTS_PER_PRODUCT) throw badInput('input.productId', `a product has at most ${MAX_VARIANTS_PER_PRODUCT} variants`);
+          checkOptions(variant.selectedOptions, siblings);
           const [last] = await tx
             .select({ position: max(productVariants.position) })
             .from(productVariants)
