@@ -13,6 +13,7 @@ const config: CodegenConfig = {
         contextType: '../context#CatalogContext',
         mappers: {
           Product: '../db/schema#ProductRow',
+          ProductVariant: '../db/schema#ProductVariantRow',
           Category: '../db/schema#CategoryRow',
           ProductImage: '../db/schema#ProductImageRow',
           ProductConnection: '../catalog/product-listing#ProductPage',

@@ -13,5 +13,7 @@ export default withUnitTier(
     'src/catalog/product-listing-args.test.ts',
     'src/catalog/product-sorts.test.ts',
     'src/catalog/search-terms.test.ts',
+    'src/catalog/variant-input.test.ts',
+    'src/catalog/variant-options.test.ts',
   ],
 );

@@ -13,8 +13,9 @@ const config: CodegenConfig = {
         contextType: '../context#InventoryContext',
         mappers: {
           Product: '../stock/stock-level#ProductStock',
+          ProductVariant: '../stock/stock-level#ProductStock',
           Stock: '../stock/stock-level#StockFigures',
-          StockLevel: '../stock/stock-level#StockFigures',
+          StockLevel: '../stock/stock-reports#StockLevelRow',
           StockMovement: '../db/schema#StockMovementRow',
           StockLevelConnection: '../stock/stock-reports#StockLevelPage',
           StockMovementConnection: '../stock/stock-reports#StockMovementPage',

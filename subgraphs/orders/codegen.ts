@@ -17,6 +17,7 @@ const config: CodegenConfig = {
           OrderLine: '../orders/order-lines#OrderLineView',
           User: '../orders/references#UserReference',
           Product: '../orders/references#ProductReference',
+          ProductVariant: '../orders/references#VariantReference',
         },
         scalars: { DateTime: 'Date', SafeInt: 'number' },
       },

@@ -13,6 +13,7 @@ const summed: Record<string, string> = {
   'orders.customer_stats': 'SUM(orders)',
   'orders.sales_by_minute': 'SUM(orders), SUM(revenue), SUM(units), SUM(gross_orders), SUM(gross_revenue), SUM(gross_units)',
   'orders.product_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue), SUM(gross_orders), SUM(gross_units), SUM(gross_revenue)',
+  'orders.variant_sales_by_minute': 'SUM(orders), SUM(units), SUM(revenue), SUM(gross_orders), SUM(gross_units), SUM(gross_revenue)',
   'inventory.stock': 'SUM(on_hand), SUM(available), SUM(reserved)',
 };
 
@@ -86,10 +87,14 @@ beforeAll(async () => {
     );
   }
   productIds = (await rows<RowDataPacket>('catalog', 'SELECT id FROM products ORDER BY id')).map((row) => Number(row['id']));
+  // Each product's default variant, as the catalog writes it: the product's id, SKU and price.
+  await pools.catalog.query(
+    "INSERT INTO product_variants (id, product_id, sku, selected_options, price_amount, position, created_at) SELECT id, id, sku, '[]', price_amount, 0, created_at FROM products",
+  );
   for (const id of productIds) {
     await pools.inventory.query(
-      'INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, 100, 0, 100, 10, NOW(3))',
-      [id],
+      'INSERT INTO stock (product_id, parent_product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, ?, 100, 0, 100, 10, NOW(3))',
+      [id, id],
     );
   }
   await pools.orders.query(
@@ -271,9 +276,13 @@ describe('raw checkout', () => {
       [variant],
     );
     const offSale = inserted.insertId;
-    await pools.inventory.query(
-      'INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, 100, 0, 100, 10, NOW(3))',
+    await pools.catalog.query(
+      "INSERT INTO product_variants (id, product_id, sku, selected_options, price_amount, position, created_at) SELECT id, id, sku, '[]', price_amount, 0, created_at FROM products WHERE id = ?",
       [offSale],
+    );
+    await pools.inventory.query(
+      'INSERT INTO stock (product_id, parent_product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (?, ?, 100, 0, 100, 10, NOW(3))',
+      [offSale, offSale],
     );
     const before = await fingerprint();
     const again = raws[variant].placeOrder(userId, lines(), `straight-to-sql-${variant}`);

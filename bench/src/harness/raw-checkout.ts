@@ -197,11 +197,11 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           ` insert into ${inv('reservation_lines')} (\`reservation_id\`, \`product_id\`, \`quantity\`) values ${tuples(lines, '(@rtc_reservation, ?, ?)')};` +
           ` insert into ${inv('stock_ledger')} (\`product_id\`, \`kind\`, \`delta_on_hand\`, \`delta_available\`, \`reference\`, \`reason\`, \`actor\`, \`created_at\`) values ${tuples(lines, "(?, 'RESERVATION', 0, ?, ?, null, ?, ?)")};` +
           ` insert into ${inv('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`)` +
-          ` select uuid(), 'StockChanged', 'Stock', cast(\`product_id\` as char), json_object('productId', cast(\`product_id\` as char), 'available', \`available\`,` +
+          ` select uuid(), 'StockChanged', 'Stock', cast(\`product_id\` as char), json_object('productId', cast(\`parent_product_id\` as char), 'variantId', cast(\`product_id\` as char), 'available', \`available\`,` +
           ` 'onHand', \`on_hand\`, 'reserved', \`reserved\`, 'lowStockThreshold', \`low_stock_threshold\`, 'previousAvailable', \`previous_available\`,` +
           ` 'status', ${stockStatus('`available`', '`low_stock_threshold`')}, 'previousStatus', ${stockStatus('`previous_available`', '`low_stock_threshold`')},` +
           ` 'movement', 'RESERVATION'), ?` +
-          ` from (select \`product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
+          ` from (select \`product_id\`, \`parent_product_id\`, \`available\`, \`on_hand\`, \`reserved\`, \`low_stock_threshold\`, \`available\` + ${quantityCase(lines)} as \`previous_available\`` +
           ` from ${inv('stock')} where \`product_id\` in (${placeholders(lines)})) as \`after\` order by \`product_id\``,
       ),
     /**
@@ -218,13 +218,17 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
           `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`)` +
           ` values (?, ?, ?, ?, ${claim ? "if(@rtc_claimed = 1, 'PENDING', null)" : "'PENDING'"}, ?, ?, ?, ?, ?);` +
           ` set @rtc_order = last_insert_id();` +
-          ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?)')};` +
+          // Every product here has only its default variant, whose id is the product's.
+          ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`variant_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?, ?)')};` +
           ` insert into ${ord('outbox')} (\`event_id\`, \`type\`, \`aggregate_type\`, \`aggregate_id\`, \`payload\`, \`occurred_at\`) values (?, 'OrderPlaced', 'Order', cast(@rtc_order as char), json_set(?, '$.orderId', cast(@rtc_order as char)), ?);` +
           ` insert into ${ord('customer_stats')} (\`user_id\`, \`first_order_at\`, \`orders\`) values (?, ?, 1) on duplicate key update` +
           ` \`first_order_at\` = if(\`first_order_at\` is null or values(\`first_order_at\`) < \`first_order_at\`, values(\`first_order_at\`), \`first_order_at\`), ${add('orders')};` +
           // A placed order counts in gross as in the standing figures: the gross values repeat the row's own columns.
           ` insert into ${ord('product_sales_by_minute')} (\`currency\`, \`minute\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`, \`gross_orders\`, \`gross_units\`, \`gross_revenue\`)` +
           ` values ${tuples(lines, '(?, ?, ?, 1, ?, ?, 1, `units`, `revenue`)')}` +
+          ` on duplicate key update ${[add('orders'), add('units'), add('revenue'), add('gross_orders'), add('gross_units'), add('gross_revenue')].join(', ')};` +
+          ` insert into ${ord('variant_sales_by_minute')} (\`currency\`, \`minute\`, \`variant_id\`, \`product_id\`, \`orders\`, \`units\`, \`revenue\`, \`gross_orders\`, \`gross_units\`, \`gross_revenue\`)` +
+          ` values ${tuples(lines, '(?, ?, ?, ?, 1, ?, ?, 1, `units`, `revenue`)')}` +
           ` on duplicate key update ${[add('orders'), add('units'), add('revenue'), add('gross_orders'), add('gross_units'), add('gross_revenue')].join(', ')};` +
           ` insert into ${ord('sales_by_minute')} (\`currency\`, \`minute\`, \`orders\`, \`revenue\`, \`units\`, \`gross_orders\`, \`gross_revenue\`, \`gross_units\`) values (?, ?, 1, ?, ?, 1, \`revenue\`, \`units\`)` +
           ` on duplicate key update ${[add('orders'), add('revenue'), add('units'), add('gross_orders'), add('gross_revenue'), add('gross_units')].join(', ')}`,
@@ -290,6 +294,8 @@ function writeValues(
     placedAt: now.toISOString(),
     lines: priced.lines.map((line) => ({
       productId: String(line.productId),
+      // Every product here has only its default variant, whose id is the product's.
+      variantId: String(line.productId),
       quantity: line.quantity,
       lineTotal: { amount: line.lineAmount, currency: priced.currency },
     })),
@@ -305,7 +311,7 @@ function writeValues(
     priced.itemCount,
     now,
     now,
-    ...priced.lines.flatMap((line) => [line.productId, line.quantity, line.unitAmount, line.lineAmount]),
+    ...priced.lines.flatMap((line) => [line.productId, line.productId, line.quantity, line.unitAmount, line.lineAmount]),
     randomUUID(),
     JSON.stringify(payload),
     now,
@@ -313,6 +319,7 @@ function writeValues(
     now,
     // The rollups in product order, as applyOrdersToRollups locks them.
     ...inProductOrder(priced.lines).flatMap((line) => [priced.currency, minute, line.productId, line.quantity, line.lineAmount]),
+    ...inProductOrder(priced.lines).flatMap((line) => [priced.currency, minute, line.productId, line.productId, line.quantity, line.lineAmount]),
     priced.currency,
     minute,
     priced.totalAmount,

@@ -34,7 +34,7 @@ beforeAll(async () => {
     );
   }
   await inventory.query(
-    'INSERT INTO stock (product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (1, 12, 2, 10, 10, NOW(3)), (2, 500, 0, 500, 10, NOW(3)), (3, 5, 0, 5, 10, NOW(3))',
+    'INSERT INTO stock (product_id, parent_product_id, on_hand, reserved, available, low_stock_threshold, updated_at) VALUES (1, 1, 12, 2, 10, 10, NOW(3)), (2, 2, 500, 0, 500, 10, NOW(3)), (3, 3, 5, 0, 5, 10, NOW(3))',
   );
 });
 

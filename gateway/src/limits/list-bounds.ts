@@ -43,6 +43,11 @@ const declaredBounds: Readonly<Record<string, number>> = {
   // Facets count the categories (as many as Query.categories) and catalog's six fixed price bands.
   'ProductFacets.categories': 100,
   'ProductFacets.priceBands': 6,
+  // catalog's variant-input: at most 50 live variants a product, 3 options a variant.
+  'Product.variants': 50,
+  'Product.options': 3,
+  'ProductOption.values': 50,
+  'ProductVariant.selectedOptions': 3,
 };
 
 /** How many items a list field without a size argument may return. */

@@ -27,8 +27,18 @@ describe('cache tags', () => {
   });
 
   it('evict what a stock change, a product change and a category change make stale', () => {
-    expect(evictedTagsOf(event('StockChanged', { productId: '12' }))).toEqual(['Product:12', 'inventory:root']);
-    expect(evictedTagsOf(event('ProductChanged', { productId: '12', fields: ['price'] }))).toEqual(['Product:12', 'catalog:root', 'catalog:Category']);
+    expect(evictedTagsOf(event('StockChanged', { productId: '12' }))).toEqual(['Product:12', 'ProductVariant:12', 'inventory:root']);
+    expect(evictedTagsOf(event('StockChanged', { productId: '12', variantId: '1000000000003' }))).toEqual([
+      'Product:12',
+      'ProductVariant:1000000000003',
+      'inventory:root',
+    ]);
+    expect(evictedTagsOf(event('ProductChanged', { productId: '12', fields: ['price'] }))).toEqual([
+      'Product:12',
+      'catalog:root',
+      'catalog:Category',
+      'catalog:ProductVariant',
+    ]);
     expect(evictedTagsOf(event('CategoryChanged', { categoryId: '3' }))).toEqual(['Category:3', 'catalog:root']);
     expect(evictedTagsOf(event('OrderPlaced', { orderId: '1' }))).toEqual([]);
   });

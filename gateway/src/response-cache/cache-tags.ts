@@ -26,10 +26,12 @@ export function cacheTagsOfFetch(subgraph: string, variables: Readonly<Record<st
 export function evictedTagsOf(event: DomainEvent): string[] {
   const id = (field: string) => String(event.payload[field] ?? event.aggregateId);
   switch (event.type) {
+    // A variant's stock moves its product's sum too; events written before variants name the product alone.
     case 'StockChanged':
-      return [`Product:${id('productId')}`, 'inventory:root'];
+      return [`Product:${id('productId')}`, `ProductVariant:${String(event.payload['variantId'] ?? id('productId'))}`, 'inventory:root'];
+    // A variant added, changed or removed changes its product's page, and the catalog's reads of variants.
     case 'ProductChanged':
-      return [`Product:${id('productId')}`, 'catalog:root', 'catalog:Category'];
+      return [`Product:${id('productId')}`, 'catalog:root', 'catalog:Category', 'catalog:ProductVariant'];
     case 'CategoryChanged':
       return [`Category:${id('categoryId')}`, 'catalog:root'];
     default:

@@ -43,9 +43,10 @@ export function conflict(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict } });
 }
 
-export function outOfStock(productIds: readonly string[]): GraphQLError {
+/** `variantIds`: the short variants of those products (a default variant's id is its product's), when known. */
+export function outOfStock(productIds: readonly string[], variantIds?: readonly string[]): GraphQLError {
   return new GraphQLError(`Out of stock: ${productIds.join(', ')}`, {
-    extensions: { code: ErrorCode.OutOfStock, productIds },
+    extensions: { code: ErrorCode.OutOfStock, productIds, ...(variantIds && { variantIds }) },
   });
 }
 

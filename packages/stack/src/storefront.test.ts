@@ -358,4 +358,83 @@ describe('a storefront through the gateway', () => {
     ]);
     expect(Number(paid!.n)).toBe(0);
   });
+
+  it("picks a size, carts and orders it, and sees that size's stock go down and the order line name it", async () => {
+    const [tee] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 2_000, stock: 6, name: 'Organic Tee' }]);
+    const variantFields = 'variant { id title sku price { amount } }';
+    // The product's default variant becomes size S; M and L are added beside it, each with its own price and stock.
+    await call(
+      `mutation($input: UpdateProductVariantInput!) { updateProductVariant(input: $input) { ${variantFields} errors { code } } }`,
+      { input: { id: tee!.id, selectedOptions: [{ name: 'Size', value: 'S' }] } },
+      admin.token,
+    );
+    const added: Record<string, string> = {};
+    for (const [size, price, units] of [
+      ['M', 2_000, 4],
+      ['L', 2_300, 9],
+    ] as const) {
+      const result = await call<{ addProductVariant: { variant: { id: string }; errors: unknown[] } }>(
+        `mutation($input: AddProductVariantInput!) { addProductVariant(input: $input) { ${variantFields} errors { code } } }`,
+        { input: { productId: tee!.id, sku: `TEE-${tee!.id}-${size}`, selectedOptions: [{ name: 'Size', value: size }], price } },
+        admin.token,
+      );
+      expect(result.addProductVariant.errors).toEqual([]);
+      added[size] = result.addProductVariant.variant.id;
+      await call(
+        'mutation($p: ID!, $v: ID, $q: Int!) { restock(productId: $p, variantId: $v, quantity: $q, reason: "opening stock") { available } }',
+        { p: tee!.id, v: added[size], q: units },
+        admin.token,
+      );
+    }
+
+    type Page = {
+      product: {
+        options: { name: string; values: string[] }[];
+        stock: { available: number };
+        variants: { id: string; title: string; price: { amount: number }; stock: { available: number }; inStock: boolean }[];
+      };
+    };
+    const page = `query($id: ID!) { product(id: $id) { options { name values } stock { available } variants { id title price { amount } stock { available } inStock } } }`;
+    const before = (await call<Page>(page, { id: tee!.id }, shopper.token)).product;
+    expect(before.options).toEqual([{ name: 'Size', values: ['S', 'M', 'L'] }]);
+    expect(before.variants.map((variant) => [variant.title, variant.price.amount, variant.stock.available])).toEqual([
+      ['S', 2_000, 6],
+      ['M', 2_000, 4],
+      ['L', 2_300, 9],
+    ]);
+    expect(before.stock.available).toBe(19);
+    const large = before.variants.find((variant) => variant.title === 'L')!;
+
+    const cart = await call<{ addToCart: { lines: { variant: { id: string; title: string }; quantity: number; unitPrice: { amount: number } }[] } }>(
+      'mutation($p: ID!, $v: ID, $q: Int!) { addToCart(productId: $p, variantId: $v, quantity: $q) { lines { variant { id title } quantity unitPrice { amount } } } }',
+      { p: tee!.id, v: large.id, q: 2 },
+      shopper.token,
+    );
+    expect(cart.addToCart.lines).toEqual([{ variant: { id: large.id, title: 'L' }, quantity: 2, unitPrice: { amount: 2_300 } }]);
+    const placed = await call<{
+      placeOrder: { total: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] };
+    }>(
+      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { total { amount } lines { product { id } variant { id title sku } quantity } } }',
+      { input: { fromCart: true, idempotencyKey: `tee-${tee!.id}` } },
+      shopper.token,
+    );
+    expect(placed.placeOrder.total.amount).toBe(4_600);
+    expect(placed.placeOrder.lines).toEqual([{ product: { id: tee!.id }, variant: { id: large.id, title: 'L', sku: `TEE-${tee!.id}-L` }, quantity: 2 }]);
+
+    const after = (await call<Page>(page, { id: tee!.id }, shopper.token)).product;
+    expect(after.variants.map((variant) => [variant.title, variant.stock.available])).toEqual([
+      ['S', 6],
+      ['M', 4],
+      ['L', 7],
+    ]);
+    expect(after.stock.available).toBe(17);
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const top = await call<{ topVariants: { variant: { id: string }; units: number; revenue: { amount: number } }[] }>(
+      'query($from: DateTime!, $to: DateTime!, $p: ID) { topVariants(from: $from, to: $to, productId: $p) { variant { id } units revenue { amount } } }',
+      { from, to, p: tee!.id },
+      admin.token,
+    );
+    expect(top.topVariants).toEqual([{ variant: { id: large.id }, units: 2, revenue: { amount: 4_600 } }]);
+  });
 });

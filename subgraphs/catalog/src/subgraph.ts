@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { inArray } from 'drizzle-orm';
+import { and, asc, inArray, isNull } from 'drizzle-orm';
 import { parse } from 'graphql';
 import {
   createBatchLoader,
@@ -13,9 +13,10 @@ import {
 import { childrenOfCategories, createCategories } from './catalog/categories';
 import { createProducts, imagesOfProducts } from './catalog/products';
 import { createSalesRanking, type SalesRanking } from './catalog/sales-ranking';
+import { createVariants } from './catalog/variants';
 import type { CatalogContext } from './context';
 import { createCatalogDb } from './db/client';
-import { categories, products } from './db/schema';
+import { categories, products, productVariants } from './db/schema';
 import { createCheckoutProductsProcedure } from './internal/checkout-products';
 import { resolvers } from './resolvers';
 
@@ -55,6 +56,7 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
     : noSalesFigures;
   const productService = createProducts(db, sales, relay.nudge);
   const categoryService = createCategories(db, relay.nudge);
+  const variantService = createVariants(db, relay.nudge);
   const server = await createSubgraphServer<CatalogContext>({
     name: 'catalog',
     // Its public fields carry @cacheControl hints: the gateway caches anonymous reads of them.
@@ -68,6 +70,24 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
       ...base,
       products: productService,
       categories: categoryService,
+      variants: variantService,
+      variantById: createBatchLoader(
+        (ids) =>
+          db
+            .select()
+            .from(productVariants)
+            .where(inArray(productVariants.id, [...ids])),
+        (row) => row.id,
+      ),
+      variantsByProduct: createGroupLoader(
+        (ids) =>
+          db
+            .select()
+            .from(productVariants)
+            .where(and(inArray(productVariants.productId, [...ids]), isNull(productVariants.removedAt)))
+            .orderBy(asc(productVariants.productId), asc(productVariants.position), asc(productVariants.id)),
+        (row) => row.productId,
+      ),
       productById: createBatchLoader(
         (ids) =>
           db

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inArray } from 'drizzle-orm';
 import { parse } from 'graphql';
-import { createBatchLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
+import { createBatchLoader, createGroupLoader, createServiceRelay, createSubgraphServer, type ServiceDeps } from '@rtc/service-kit';
 import type { InventoryContext } from './context';
 import { createInventoryDb } from './db/client';
 import { stock } from './db/schema';
@@ -55,6 +55,14 @@ export async function createInventorySubgraph(config: InventoryConfig, deps: Ser
             .from(stock)
             .where(inArray(stock.productId, [...ids])),
         (row) => row.productId,
+      ),
+      stockByParentProduct: createGroupLoader(
+        (ids) =>
+          db
+            .select()
+            .from(stock)
+            .where(inArray(stock.parentProductId, [...ids])),
+        (row) => row.parentProductId,
       ),
     }),
   });

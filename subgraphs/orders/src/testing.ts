@@ -26,6 +26,8 @@ export interface SeedProduct {
   readonly active?: boolean;
   /** Units on hand; no stock row when omitted. */
   readonly stock?: number;
+  /** Further variants (sizes, colours) beside the default one, each with its own SKU suffix, price and stock. */
+  readonly variants?: readonly { readonly size: string; readonly price: number; readonly stock?: number }[];
 }
 
 type Orders = Awaited<ReturnType<typeof createOrdersSubgraph>>;
@@ -41,6 +43,8 @@ export interface OrderStack {
   readonly inventoryUrl: string;
   /** Adds products to the catalog (and stock to inventory); returns their ids in order. */
   seedProducts<const T extends readonly SeedProduct[]>(products: T): Promise<{ -readonly [K in keyof T]: string }>;
+  /** The ids of a seeded product's further variants, by size. */
+  variantsOf(productId: string): Promise<Record<string, string>>;
   /** A GraphQL call to orders as the given user. */
   call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, as: Caller | null): Promise<GraphQLResult<T>>;
   /** Rows of the inventory database. */
@@ -125,14 +129,46 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory, p
           categoryId: category.insertId,
           createdAt: new Date(),
         });
-        if (product.stock !== undefined) {
-          await inventoryWriter
-            .insert(inventorySchema.stock)
-            .values({ productId: row.insertId, onHand: product.stock, reserved: 0, available: product.stock, updatedAt: new Date() });
+        const productId = row.insertId;
+        const sizes = product.variants ?? [];
+        // The default variant as the catalog writes it: the product's id, SKU and price; sizes S first when sized.
+        await catalogWriter.insert(catalogSchema.productVariants).values([
+          {
+            id: productId,
+            productId,
+            sku: product.sku,
+            selectedOptions: sizes.length > 0 ? [{ name: 'Size', value: 'S' }] : [],
+            priceAmount: product.price,
+            position: 0,
+            createdAt: new Date(),
+          },
+        ]);
+        const stockRows = product.stock === undefined ? [] : [{ productId, parentProductId: productId, onHand: product.stock, available: product.stock }];
+        for (const [index, size] of sizes.entries()) {
+          const [variant] = await catalogWriter.insert(catalogSchema.productVariants).values({
+            productId,
+            sku: `${product.sku}-${size.size}`,
+            selectedOptions: [{ name: 'Size', value: size.size }],
+            priceAmount: size.price,
+            position: index + 1,
+            createdAt: new Date(),
+          });
+          if (size.stock !== undefined) stockRows.push({ productId: variant.insertId, parentProductId: productId, onHand: size.stock, available: size.stock });
         }
-        ids.push(String(row.insertId));
+        if (stockRows.length > 0) {
+          await inventoryWriter.insert(inventorySchema.stock).values(stockRows.map((stockRow) => ({ ...stockRow, reserved: 0, updatedAt: new Date() })));
+        }
+        ids.push(String(productId));
       }
       return ids as { -readonly [K in keyof T]: string };
+    },
+    async variantsOf(productId) {
+      const rows = await queryRows<{ id: number; sku: string }>(
+        catalogDb.url,
+        'SELECT id, sku FROM product_variants WHERE product_id = ? AND id <> product_id',
+        [productId],
+      );
+      return Object.fromEntries(rows.map((variant) => [variant.sku.slice(variant.sku.lastIndexOf('-') + 1), String(variant.id)]));
     },
     call: (query, variables, as) => postGraphQL(orders.graphqlUrl, query, variables, { headers: callerHeaders(as) }),
     inventoryRows: (sql, params = []) => queryRows(inventoryDb.url, sql, params),

@@ -115,6 +115,13 @@ const queries: Row[] = [
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   { field: 'productBySku', operation: 'query { productBySku(sku: "NO-SUCH-SKU") { id } }', outcomes: [nul, nul, nul, nul, nul, U] },
+  {
+    field: 'productVariant',
+    operation: 'query($id: ID!) { productVariant(id: $id) { id sku stock { available } } }',
+    // A product's default variant carries the product's id.
+    variables: (fx) => ({ id: fx.product.id }),
+    outcomes: [ok, ok, ok, ok, ok, U],
+  },
   { field: 'categories', operation: '{ categories { id name } }', outcomes: [ok, ok, ok, ok, ok, U] },
   { field: 'lowStock', operation: '{ lowStock(first: 5) { edges { node { stock { available } } } } }', outcomes: [U, F, F, ok, ok, U] },
   {
@@ -152,6 +159,12 @@ const queries: Row[] = [
   {
     field: 'topProducts',
     operation: 'query($from: DateTime!, $to: DateTime!) { topProducts(from: $from, to: $to) { units } }',
+    variables: () => lastHour,
+    outcomes: [U, F, F, ok, ok, U],
+  },
+  {
+    field: 'topVariants',
+    operation: 'query($from: DateTime!, $to: DateTime!) { topVariants(from: $from, to: $to) { units } }',
     variables: () => lastHour,
     outcomes: [U, F, F, ok, ok, U],
   },
@@ -230,6 +243,26 @@ const mutations: Row[] = [
     field: 'createCategory',
     operation: 'mutation($name: String!) { createCategory(input: { name: $name }) { category { id } errors { code } } }',
     variables: () => ({ name: `Category ${key()}` }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  // The admin's cells change nothing: a second variant without options conflicts with the default one, setting an
+  // absent compare-at price to none keeps the variant as it is, and the default variant cannot be removed.
+  {
+    field: 'addProductVariant',
+    operation: 'mutation($input: AddProductVariantInput!) { addProductVariant(input: $input) { variant { id } errors { code } } }',
+    variables: (fx) => ({ input: { productId: fx.product.id, sku: `SKU-${key()}`.toUpperCase(), selectedOptions: [], price: 500 } }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'updateProductVariant',
+    operation: 'mutation($input: UpdateProductVariantInput!) { updateProductVariant(input: $input) { variant { id } errors { code } } }',
+    variables: (fx) => ({ input: { id: fx.product.id, compareAtPrice: null } }),
+    outcomes: [U, F, F, F, ok, U],
+  },
+  {
+    field: 'removeProductVariant',
+    operation: 'mutation($input: RemoveProductVariantInput!) { removeProductVariant(input: $input) { product { id } errors { code } } }',
+    variables: (fx) => ({ input: { id: fx.product.id } }),
     outcomes: [U, F, F, F, ok, U],
   },
   {

@@ -42,6 +42,16 @@ export interface SeedProductImage {
   readonly altText: string;
 }
 
+/** One buyable version of a product; every product has its default one, with the product's id, SKU and price. */
+export interface SeedVariant {
+  readonly id: number;
+  readonly productId: number;
+  readonly sku: string;
+  readonly selectedOptions: { name: string; value: string }[];
+  readonly priceAmount: number;
+  readonly position: number;
+}
+
 export interface SeedUser {
   readonly id: number;
   readonly email: string;
@@ -50,8 +60,10 @@ export interface SeedUser {
   readonly createdAt: Date;
 }
 
+/** The stock of one variant: `productId` is the variant's id (the product's for its default variant). */
 export interface SeedStock {
   readonly productId: number;
+  readonly parentProductId: number;
   readonly onHand: number;
   readonly lowStockThreshold: number;
 }
@@ -60,6 +72,7 @@ export type SeedStatus = 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
 export interface SeedOrderLine {
   readonly productId: number;
+  readonly variantId: number;
   readonly quantity: number;
   readonly unitAmount: number;
 }
@@ -82,6 +95,7 @@ export interface StorePlan {
   readonly categories: SeedCategory[];
   readonly products: SeedProduct[];
   readonly productImages: SeedProductImage[];
+  readonly variants: SeedVariant[];
   readonly users: SeedUser[];
   readonly stock: SeedStock[];
   readonly orders: SeedOrder[];
@@ -119,6 +133,44 @@ function localClock(timeZone: string) {
 
 function slugOf(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+/** The first id of a variant beside a product's default one, as the catalog numbers them. */
+export const firstAddedVariantId = 1_000_000_000_000;
+const apparelDepartment = 'Fashion';
+const sizes = ['S', 'M', 'L', 'XL'];
+const colours = ['Black', 'Navy'];
+
+/**
+ * Every product's variants: apparel comes in sizes (every other piece in two colours too), the larger sizes a little
+ * dearer; everything else has its default variant alone. Derived from the products without drawing random numbers,
+ * so the rest of the store stays as it was.
+ */
+function planVariants(products: readonly SeedProduct[], categories: readonly SeedCategory[]): SeedVariant[] {
+  const apparel = categories.find((category) => category.name === apparelDepartment)?.id;
+  const variants: SeedVariant[] = [];
+  let nextId = firstAddedVariantId;
+  for (const product of products) {
+    if (product.categoryId !== apparel) {
+      variants.push({ id: product.id, productId: product.id, sku: product.sku, selectedOptions: [], priceAmount: product.priceAmount, position: 0 });
+      continue;
+    }
+    const combinations = sizes.flatMap((size) => (product.id % 2 === 0 ? colours.map((colour) => [size, colour]) : [[size]]));
+    combinations.forEach((values, position) => {
+      const selectedOptions = values.map((value, index) => ({ name: index === 0 ? 'Size' : 'Colour', value }));
+      const dearer = values[0] === 'L' || values[0] === 'XL' ? 500 : 0;
+      variants.push({
+        // The first combination is the default variant: the product's id, SKU and price.
+        id: position === 0 ? product.id : nextId++,
+        productId: product.id,
+        sku: position === 0 ? product.sku : `${product.sku}-${values.map((value) => value.toUpperCase()).join('-')}`,
+        selectedOptions,
+        priceAmount: product.priceAmount + (position === 0 ? 0 : dearer),
+        position,
+      });
+    });
+  }
+  return variants;
 }
 
 function planCatalog(random: Random, count: number, now: number) {
@@ -213,11 +265,19 @@ export function planStore(options: SeedOptions): StorePlan {
   const random = createRandom(options.seed ?? 20_261_125);
   const { categories, products, productImages } = planCatalog(random, productCount, now);
   const users = planUsers(random, customers, now, days);
+  const variants = planVariants(products, categories);
   const stock: SeedStock[] = products.map((product) => {
     const roll = random.next();
     const onHand = roll < 0.01 ? 0 : roll < 0.06 ? random.int(1, 10) : random.int(40, 600);
-    return { productId: product.id, onHand, lowStockThreshold: 10 };
+    return { productId: product.id, parentProductId: product.id, onHand, lowStockThreshold: 10 };
   });
+  // The other sizes and colours: a few dozen each, some running low.
+  for (const variant of variants) {
+    if (variant.id !== variant.productId)
+      stock.push({ productId: variant.id, parentProductId: variant.productId, onHand: 5 + ((variant.id * 37) % 90), lowStockThreshold: 5 });
+  }
+  const variantsOf = new Map<number, SeedVariant[]>();
+  for (const variant of variants) variantsOf.set(variant.productId, [...(variantsOf.get(variant.productId) ?? []), variant]);
 
   // Demand: a long tail over products (Zipf over a shuffled order) and over customers (repeat buyers).
   const sellable = random.shuffle(products.filter((product) => product.active));
@@ -247,7 +307,10 @@ export function planStore(options: SeedOptions): StorePlan {
     const lineCount = pickLineCount() + 1;
     while (lines.size < lineCount) {
       const product = sellable[pickProduct()]!;
-      lines.set(product.id, { productId: product.id, quantity: pickQuantity() + 1, unitAmount: product.priceAmount });
+      // A size and colour by turns, without drawing from the random stream.
+      const choices = variantsOf.get(product.id)!;
+      const variant = choices[(placed + product.id) % choices.length]!;
+      lines.set(product.id, { productId: product.id, variantId: variant.id, quantity: pickQuantity() + 1, unitAmount: variant.priceAmount });
     }
     const orderLines = [...lines.values()].sort((a, b) => a.productId - b.productId);
     const age = now - placed;
@@ -268,5 +331,5 @@ export function planStore(options: SeedOptions): StorePlan {
       units: orderLines.reduce((sum, line) => sum + line.quantity, 0),
     };
   });
-  return { categories, products, productImages, users, stock, orders };
+  return { categories, products, productImages, variants, users, stock, orders };
 }

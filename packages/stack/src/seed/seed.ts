@@ -68,6 +68,18 @@ async function seedCatalog(pool: Pool, plan: StorePlan, currency: string): Promi
     catalogSchema.productImages,
     plan.productImages.map((image) => ({ ...image })),
   );
+  const createdAt = new Map(plan.products.map((product) => [product.id, product.createdAt]));
+  // A default variant carries its product's compare-at price, as catalog keeps them in step.
+  const compareAt = new Map(plan.products.map((product) => [product.id, product.compareAtAmount]));
+  await insertChunked(
+    pool,
+    catalogSchema.productVariants,
+    plan.variants.map((variant) => ({
+      ...variant,
+      compareAtAmount: variant.id === variant.productId ? (compareAt.get(variant.productId) ?? null) : null,
+      createdAt: createdAt.get(variant.productId)!,
+    })),
+  );
 }
 
 async function seedInventory(pool: Pool, plan: StorePlan, now: Date): Promise<void> {
@@ -125,7 +137,12 @@ async function seedOrders(pool: Pool, plan: StorePlan, currency: string, progres
     placedAt: order.placedAt,
     currency,
     totalAmount: order.total,
-    lines: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, lineAmount: line.quantity * line.unitAmount })),
+    lines: order.lines.map((line) => ({
+      productId: line.productId,
+      variantId: line.variantId,
+      quantity: line.quantity,
+      lineAmount: line.quantity * line.unitAmount,
+    })),
   }));
   await applyOrderHistoryToRollups(runnerOn(pool), history);
   progress('sales rollups');
@@ -150,9 +167,9 @@ async function seedOrderFacts(pool: Pool, plan: StorePlan, currency: string): Pr
 
 const seededTables: Record<SubgraphName, readonly string[]> = {
   users: ['users', 'outbox'],
-  catalog: ['product_images', 'products', 'categories'],
+  catalog: ['product_images', 'product_variants', 'products', 'categories'],
   inventory: ['stock_ledger', 'stock', 'outbox'],
-  orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'customer_stats', 'outbox'],
+  orders: ['order_lines', 'orders', 'sales_by_minute', 'product_sales_by_minute', 'variant_sales_by_minute', 'customer_stats', 'outbox'],
   activity: ['order_facts'],
 };
 

@@ -11,7 +11,7 @@ import {
   runnerOnDrizzle,
 } from '@rtc/service-kit';
 import type { CatalogDb } from '../db/client';
-import { outbox, productImages, products, type ProductImageRow, type ProductRow } from '../db/schema';
+import { outbox, productImages, products, productVariants, type ProductImageRow, type ProductRow } from '../db/schema';
 import { productChangedEvent } from './catalog-events';
 import { firstFreeHandle, handleFromName } from './handles';
 import { productFacets, type ProductFacetCounts } from './product-facets';
@@ -47,7 +47,8 @@ function duplicateOf(error: unknown, key: string): boolean {
 }
 
 function writeFailure(error: unknown, sku?: string, handle?: string): unknown {
-  if (duplicateOf(error, 'products_handle_unique')) return businessFailure(ErrorCode.Conflict, `A product with handle ${handle ?? ''} already exists`, { field: ['input', 'handle'] });
+  if (duplicateOf(error, 'products_handle_unique'))
+    return businessFailure(ErrorCode.Conflict, `A product with handle ${handle ?? ''} already exists`, { field: ['input', 'handle'] });
   if (isDuplicateKey(error)) return businessFailure(ErrorCode.Conflict, `A product with SKU ${sku ?? ''} already exists`, { field: ['input', 'sku'] });
   if (isMissingReference(error)) return badInput('input.categoryId', 'no category has this id');
   return error;
@@ -117,6 +118,17 @@ export function createProducts(db: CatalogDb, sales: SalesRanking, onEventsWritt
             handle = parsed.handle ?? firstFreeHandle(handleFromName(parsed.row.name), await handlesLike(tx, handleFromName(parsed.row.name)));
             const values = { ...parsed.row, handle, createdAt };
             const [result] = await tx.insert(products).values(values);
+            // Its default variant: the product's id, SKU, price and compare-at price, and no options.
+            await tx.insert(productVariants).values({
+              id: result.insertId,
+              productId: result.insertId,
+              sku: values.sku,
+              selectedOptions: [],
+              priceAmount: values.priceAmount,
+              compareAtAmount: values.compareAtAmount ?? null,
+              position: 0,
+              createdAt,
+            });
             await replaceImages(tx, result.insertId, parsed.images);
             await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(result.insertId, [...Object.keys(values), 'images'])]);
             return { ...values, id: result.insertId };
@@ -147,6 +159,10 @@ export function createProducts(db: CatalogDb, sales: SalesRanking, onEventsWritt
           else if (compareAt !== null && compareAt <= price)
             throw badInput('input.price', 'must stay below the compare-at price; lower or clear compareAtPrice too');
           if (Object.keys(changes).length > 0) await tx.update(products).set(changes).where(eq(products.id, productId));
+          // The product's price and compare-at price are its default variant's.
+          if (changes.priceAmount !== undefined || changes.compareAtAmount !== undefined) {
+            await tx.update(productVariants).set({ priceAmount: price, compareAtAmount: compareAt }).where(eq(productVariants.id, productId));
+          }
           if (images) await replaceImages(tx, productId, images);
           await appendToOutbox(runnerOnDrizzle(tx), outbox, [productChangedEvent(productId, fields)]);
           return true;

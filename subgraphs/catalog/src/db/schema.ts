@@ -4,6 +4,7 @@ import {
   bigint,
   char,
   check,
+  customType,
   datetime,
   index,
   int,
@@ -89,6 +90,49 @@ export const productImages = mysqlTable(
   (table) => [primaryKey({ columns: [table.productId, table.position] })],
 );
 
+/** One option a variant takes, e.g. `{ name: 'Size', value: 'M' }`. */
+export interface SelectedOptionValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+// MariaDB's JSON is text on the wire: parsed here, so rows carry the options and not their text.
+const selectedOptionsColumn = customType<{ data: SelectedOptionValue[]; driverData: string }>({
+  dataType: () => 'json',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => (typeof value === 'string' ? (JSON.parse(value) as SelectedOptionValue[]) : value),
+});
+
+/**
+ * What a customer actually buys: every product has at least one variant. The default variant's id equals its
+ * product's id and it carries the product's SKU and price (kept in step with `products`), so stock and order rows
+ * written before variants existed name it. Variants added later are numbered from `firstAddedVariantId` (set in a
+ * custom migration), a range product ids never reach, so the two never collide. Removed variants stay (removed_at
+ * set) so old orders keep resolving them; their SKU stays taken.
+ */
+export const productVariants = mysqlTable(
+  'product_variants',
+  {
+    id: bigint('id', { mode: 'number', unsigned: true }).autoincrement().primaryKey(),
+    productId: bigint('product_id', { mode: 'number', unsigned: true })
+      .notNull()
+      .references(() => products.id),
+    sku: varchar('sku', { length: 64 }).notNull(),
+    selectedOptions: selectedOptionsColumn('selected_options').notNull(),
+    priceAmount: int('price_amount', { unsigned: true }).notNull(),
+    compareAtAmount: int('compare_at_amount', { unsigned: true }),
+    position: int('position').notNull(),
+    removedAt: datetime('removed_at', { mode: 'date', fsp: 3 }),
+    createdAt: datetime('created_at', { mode: 'date', fsp: 3 })
+      .notNull()
+      .$defaultFn(() => new Date()),
+  },
+  (table) => [uniqueIndex('product_variants_sku_unique').on(table.sku), index('product_variants_product_idx').on(table.productId, table.position, table.id)],
+);
+
+/** The first id of a variant added beside a product's default one (see `productVariants`). */
+export const firstAddedVariantId = 1_000_000_000_000;
+
 export const outbox = defineOutboxTable();
 
 export type CategoryRow = typeof categories.$inferSelect;
@@ -96,3 +140,5 @@ export type ProductRow = typeof products.$inferSelect;
 export type ProductImageRow = typeof productImages.$inferSelect;
 export type NewCategoryRow = typeof categories.$inferInsert;
 export type NewProductRow = typeof products.$inferInsert;
+export type ProductVariantRow = typeof productVariants.$inferSelect;
+export type NewProductVariantRow = typeof productVariants.$inferInsert;

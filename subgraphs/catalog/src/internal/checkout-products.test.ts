@@ -36,10 +36,44 @@ describe('checkout-products', () => {
     expect([inactive?.active, active?.active]).toEqual([0, 1]);
     const { products } = await productsOf(['1', '999999', 'not-a-number', '2']);
     expect(products).toEqual([
-      { id: '1', sku: inactive!.sku, name: inactive!.name, active: false, price: { amount: inactive!.price_amount, currency: 'USD' } },
+      {
+        id: '1',
+        productId: '1',
+        sku: inactive!.sku,
+        name: inactive!.name,
+        title: 'Default',
+        active: false,
+        price: { amount: inactive!.price_amount, currency: 'USD' },
+      },
       null,
       null,
-      { id: '2', sku: active!.sku, name: active!.name, active: true, price: { amount: active!.price_amount, currency: 'USD' } },
+      {
+        id: '2',
+        productId: '2',
+        sku: active!.sku,
+        name: active!.name,
+        title: 'Default',
+        active: true,
+        price: { amount: active!.price_amount, currency: 'USD' },
+      },
+    ]);
+  });
+
+  it('answers a variant added beside the default with its own SKU and price, and a removed one as inactive', async () => {
+    await queryRows(
+      database.url,
+      'insert into `product_variants` (`id`, `product_id`, `sku`, `selected_options`, `price_amount`, `position`, `created_at`, `removed_at`) values ' +
+        '(1000000000000, 2, \'TEE-M\', \'[{"name":"Size","value":"M"}]\', 1234, 1, now(3), null), ' +
+        '(1000000000001, 2, \'TEE-L\', \'[{"name":"Size","value":"L"}]\', 1300, 2, now(3), now(3))',
+    );
+    const { products } = await productsOf(['1000000000000', '1000000000001']);
+    expect(
+      products.map(
+        (variant) => variant && { productId: variant.productId, sku: variant.sku, title: variant.title, active: variant.active, amount: variant.price.amount },
+      ),
+    ).toEqual([
+      { productId: '2', sku: 'TEE-M', title: 'M', active: true, amount: 1234 },
+      { productId: '2', sku: 'TEE-L', title: 'L', active: false, amount: 1300 },
     ]);
   });
 

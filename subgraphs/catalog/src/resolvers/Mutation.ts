@@ -15,4 +15,16 @@ export const Mutation: MutationResolvers = {
     requireAdmin(context.caller);
     return catalogPayload(context, 'createCategory', 'category', () => context.categories.create(input));
   },
+  addProductVariant: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return catalogPayload(context, 'addProductVariant', 'variant', () => context.variants.add(input));
+  },
+  updateProductVariant: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return catalogPayload(context, 'updateProductVariant', 'variant', () => context.variants.update(input));
+  },
+  removeProductVariant: (_parent, { input }, context) => {
+    requireAdmin(context.caller);
+    return catalogPayload(context, 'removeProductVariant', 'product', () => context.variants.remove(input.id));
+  },
 };

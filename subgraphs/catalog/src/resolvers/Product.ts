@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { parseNumericId } from '@rtc/service-kit';
 import type { ProductResolvers } from '../__generated__/resolvers-types';
+import { productOptions } from '../catalog/variant-options';
 
 export const Product: ProductResolvers = {
   // Inactive products resolve too: orders keep referring to what they sold.
@@ -24,4 +25,6 @@ export const Product: ProductResolvers = {
     }
     return category;
   },
+  options: async (product, _args, { variantsByProduct }) => productOptions(await variantsByProduct.load(product.id)),
+  variants: (product, _args, { variantsByProduct }) => variantsByProduct.load(product.id),
 };

@@ -15,4 +15,10 @@ export const Query: QueryResolvers = {
   productByHandle: async (_parent, { handle }, { caller, products }) => shownTo(caller, await products.byHandle(handle)),
   categories: (_parent, { rootsOnly }, { categories }) => categories.list({ rootsOnly }),
   categoryBySlug: (_parent, { slug }, { categories }) => categories.bySlug(slug),
+  productVariant: async (_parent, { id }, { caller, productById, variantById }) => {
+    const variantId = parseNumericId(id);
+    const variant = variantId === null ? null : await variantById.load(variantId);
+    // Shown when its product is: a variant of an inactive product is for staff only.
+    return variant && shownTo(caller, await productById.load(variant.productId)) ? variant : null;
+  },
 };

@@ -6,6 +6,7 @@ import { Mutation } from './Mutation';
 import { Product } from './Product';
 import { ProductConnection } from './ProductConnection';
 import { ProductImage } from './ProductImage';
+import { ProductVariant } from './ProductVariant';
 import { Query } from './Query';
 
 export const resolvers: Resolvers = {
@@ -14,6 +15,7 @@ export const resolvers: Resolvers = {
   Query,
   Mutation,
   Product,
+  ProductVariant,
   Category,
   ProductConnection,
   ProductImage,

@@ -1,6 +1,6 @@
 import { createMysqlPool } from '@rtc/service-kit';
 import { createCatalogDb } from '../db/client';
-import { categories, products, type NewProductRow } from '../db/schema';
+import { categories, products, productVariants, type NewProductRow } from '../db/schema';
 
 const adjectives = ['Amber', 'Brisk', 'Copper', 'Dusky', 'Evergreen', 'Frosted', 'Golden'];
 const nouns = ['Lamp', 'Kettle', 'Mug', 'Blanket', 'Chair', 'Vase', 'Clock', 'Basket', 'Pillow', 'Shelf', 'Rug'];
@@ -53,6 +53,13 @@ export async function seedCatalog(
     ];
     for (let start = 0; start < rows.length; start += 500) {
       await db.insert(products).values(rows.slice(start, start + 500));
+    }
+    // Every product's default variant, as the catalog writes it: the product's id, SKU and price.
+    const inserted = await db.select({ id: products.id, sku: products.sku, priceAmount: products.priceAmount, createdAt: products.createdAt }).from(products);
+    for (let start = 0; start < inserted.length; start += 500) {
+      await db
+        .insert(productVariants)
+        .values(inserted.slice(start, start + 500).map((row) => ({ ...row, productId: row.id, selectedOptions: [], position: 0 })));
     }
     return categoryIds;
   } finally {

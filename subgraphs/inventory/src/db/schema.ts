@@ -3,10 +3,17 @@ import { bigint, check, datetime, index, int, mysqlEnum, mysqlTable, primaryKey,
 import { defineOutboxTable } from '@rtc/service-kit';
 import { DEFAULT_LOW_STOCK_THRESHOLD } from '../stock/stock-level';
 
+/**
+ * Stock is kept per product variant. `product_id` holds the id of the variant stocked: a product's default variant has
+ * the product's id, so the rows written before variants existed are its default variant's, unchanged.
+ * `parent_product_id` is the product the variant belongs to; a product's stock is the sum of its variants' rows.
+ * Reservation lines and the ledger name variants the same way, in their `product_id`.
+ */
 export const stock = mysqlTable(
   'stock',
   {
     productId: bigint('product_id', { mode: 'number', unsigned: true }).primaryKey(),
+    parentProductId: bigint('parent_product_id', { mode: 'number', unsigned: true }).notNull(),
     onHand: int('on_hand').notNull().default(0),
     reserved: int('reserved').notNull().default(0),
     available: int('available').notNull().default(0),
@@ -14,6 +21,7 @@ export const stock = mysqlTable(
     updatedAt: datetime('updated_at', { mode: 'date', fsp: 3 }).notNull(),
   },
   (table) => [
+    index('stock_parent_product_idx').on(table.parentProductId),
     check('stock_not_negative', sql`${table.onHand} >= 0 AND ${table.reserved} >= 0 AND ${table.available} >= 0`),
     check('stock_balanced', sql`${table.onHand} = ${table.available} + ${table.reserved}`),
     check('stock_threshold_not_negative', sql`${table.lowStockThreshold} >= 0`),

@@ -14,7 +14,7 @@ const reason = z.enum(releaseReasons);
 const reserveInput = z.object({
   reference,
   lines: z
-    .array(z.object({ productId: z.string().max(32), quantity: z.number().int() }))
+    .array(z.object({ productId: z.string().max(32), variantId: z.string().max(32).nullish(), quantity: z.number().int() }))
     .min(1)
     .max(MAX_RESERVATION_LINES),
   ttlSeconds: z.number().int().nullish(),

@@ -109,6 +109,7 @@ describe('reserveStock', () => {
     expect(seen).toEqual([
       {
         productId: '131',
+        variantId: '131',
         available: 15,
         onHand: 20,
         reserved: 5,

@@ -115,9 +115,15 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
         lockStockRowsStatement(request.lines.map((line) => line.productId)),
       ]);
       const header = results[0] as ResultSetHeader;
-      const short = request.lines.filter((_line, index) => (results[index + 1] as ResultSetHeader).affectedRows === 0).map((line) => line.productId);
-      // Rolling back returns whatever this call took.
-      if (short.length > 0) throw outOfStock(short.map(String));
+      const short = request.lines.filter((_line, index) => (results[index + 1] as ResultSetHeader).affectedRows === 0);
+      // Rolling back returns whatever this call took. The products short, and their variants that are.
+      if (short.length > 0) {
+        const products = [...new Set(short.map((line) => String(line.parentProductId ?? line.productId)))];
+        throw outOfStock(
+          products,
+          short.map((line) => String(line.productId)),
+        );
+      }
       const movements: Movement[] = request.lines.map((line) => ({
         productId: line.productId,
         kind: 'RESERVATION',
@@ -127,7 +133,7 @@ export function createReservations({ db, defaultTtlSeconds, onEventsWritten, now
       }));
       const recorded = movementStatements(results[request.lines.length + 1] as LockedStockRow[], movements, actor, at);
       await tx.commitWith([
-        insertReservationLines.statement(request.lines.map((line) => ({ reservationId: header.insertId, ...line }))),
+        insertReservationLines.statement(request.lines.map((line) => ({ reservationId: header.insertId, productId: line.productId, quantity: line.quantity }))),
         ...recorded.statements,
       ]);
       return { id: header.insertId, reference: request.reference, status: 'HELD' as const, expiresAt, lines: request.lines };

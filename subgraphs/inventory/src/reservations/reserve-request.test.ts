@@ -27,10 +27,25 @@ describe('toReserveRequest', () => {
       reference: 'order-1',
       ttlSeconds: 900,
       lines: [
-        { productId: 4, quantity: 2 },
-        { productId: 30, quantity: 6 },
+        { productId: 4, parentProductId: 4, quantity: 2 },
+        { productId: 30, parentProductId: 30, quantity: 6 },
       ],
     });
+  });
+
+  it("keys lines by variant, the product's default variant when none is named, keeping each variant's product", () => {
+    const request = toReserveRequest({
+      reference: 'order-2',
+      lines: [
+        { productId: '7', variantId: '1000000000002', quantity: 1 },
+        { productId: '7', quantity: 2 },
+        { productId: '7', variantId: '1000000000002', quantity: 3 },
+      ],
+    });
+    expect(request.lines).toEqual([
+      { productId: 7, parentProductId: 7, quantity: 2 },
+      { productId: 1_000_000_000_002, parentProductId: 7, quantity: 4 },
+    ]);
   });
 
   it('names the line and field of a bad quantity or product id', () => {

@@ -8,16 +8,19 @@ export const MAX_RELEASE_BATCH = 500;
 
 export interface ReserveStockInput {
   readonly reference: string;
-  readonly lines: readonly { readonly productId: string; readonly quantity: number }[];
+  /** `variantId` omitted: the product's default variant, whose id is the product's. */
+  readonly lines: readonly { readonly productId: string; readonly variantId?: string | null; readonly quantity: number }[];
   readonly ttlSeconds?: number | null;
 }
 
+/** Units of one stock row: `productId` is the variant's id (see the stock table), `parentProductId` its product's. */
 export interface ReservedLine {
   readonly productId: number;
+  readonly parentProductId?: number;
   readonly quantity: number;
 }
 
-/** A valid reserve call: one line per product, in product id order so concurrent reserves lock rows alike. */
+/** A valid reserve call: one line per variant, in variant id order so concurrent reserves lock rows alike. */
 export interface ReserveRequest {
   readonly reference: string;
   readonly lines: readonly ReservedLine[];
@@ -33,19 +36,20 @@ export function toReserveRequest(input: ReserveStockInput, defaultTtlSeconds = D
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_RESERVATION_TTL_SECONDS) {
     throw badInput('input.ttlSeconds', `must be between 1 and ${MAX_RESERVATION_TTL_SECONDS}`);
   }
-  const merged = new Map<number, number>();
+  const merged = new Map<number, { productId: number; parentProductId: number; quantity: number }>();
   input.lines.forEach((line, index) => {
-    const productId = requireProductId(`input.lines[${index}].productId`, line.productId);
+    const parentProductId = requireProductId(`input.lines[${index}].productId`, line.productId);
+    const variantId = line.variantId == null ? parentProductId : requireProductId(`input.lines[${index}].variantId`, line.variantId);
     const quantity = requireUnits(`input.lines[${index}].quantity`, line.quantity);
-    merged.set(productId, (merged.get(productId) ?? 0) + quantity);
+    merged.set(variantId, { productId: variantId, parentProductId, quantity: (merged.get(variantId)?.quantity ?? 0) + quantity });
   });
   if (merged.size > MAX_RESERVATION_LINES) throw badInput('input.lines', `must name at most ${MAX_RESERVATION_LINES} products`);
-  for (const [productId, quantity] of merged) {
-    if (quantity > MAX_UNITS_PER_CHANGE) {
-      throw badInput('input.lines', `product ${productId}: at most ${MAX_UNITS_PER_CHANGE} units in all`);
+  for (const line of merged.values()) {
+    if (line.quantity > MAX_UNITS_PER_CHANGE) {
+      throw badInput('input.lines', `product ${line.productId}: at most ${MAX_UNITS_PER_CHANGE} units in all`);
     }
   }
-  const lines = [...merged].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId - b.productId);
+  const lines = [...merged.values()].sort((a, b) => a.productId - b.productId);
   return { reference: input.reference, lines, ttlSeconds };
 }
 

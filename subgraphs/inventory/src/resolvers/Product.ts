@@ -1,12 +1,13 @@
 import { parseNumericId } from '@rtc/service-kit';
 import type { ProductResolvers } from '../__generated__/resolvers-types';
-import { noStock } from '../stock/stock-level';
+import { productStockOf } from '../stock/stock-level';
 
 export const Product: ProductResolvers = {
-  __resolveReference: async ({ id }, { stockByProductId }) => {
+  // A product's stock is the sum of its variants' (only its default variant's when it has no options).
+  __resolveReference: async ({ id }, { stockByParentProduct }) => {
     const productId = parseNumericId(id);
     if (productId === null) return null;
-    return { id, stock: (await stockByProductId.load(productId)) ?? noStock(productId) };
+    return { id, stock: productStockOf(productId, await stockByParentProduct.load(productId)) };
   },
   stock: (product) => product.stock,
   inStock: (product) => product.stock.available > 0,

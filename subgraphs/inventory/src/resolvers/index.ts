@@ -2,6 +2,7 @@ import { DateTimeScalar } from '@rtc/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Mutation } from './Mutation';
 import { Product } from './Product';
+import { ProductVariant } from './ProductVariant';
 import { Query } from './Query';
 import { Reservation, ReservationLine } from './Reservation';
 import { Stock } from './Stock';
@@ -17,6 +18,7 @@ export const resolvers: Resolvers = {
   Mutation,
   Subscription,
   Product,
+  ProductVariant,
   Stock,
   StockLevel,
   StockLevelConnection,

@@ -37,6 +37,7 @@ describe('inventoryAlertFrom', () => {
   it('raises LOW_STOCK when a sale takes available stock to the threshold', () => {
     expect(inventoryAlertFrom(eventOf(figures(6), figures(5, 5, 1)))).toEqual({
       productId: '42',
+      variantId: '42',
       kind: 'LOW_STOCK',
       available: 5,
       threshold: 5,

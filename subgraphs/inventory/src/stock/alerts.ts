@@ -7,6 +7,8 @@ export type InventoryAlertKind = 'LOW_STOCK' | 'OUT_OF_STOCK' | 'BACK_IN_STOCK';
 /** One live inventory alert, as the gateway pushes it to `inventoryAlerts` subscribers. */
 export interface InventoryAlert {
   readonly productId: string;
+  /** The variant whose stock crossed the line; the product's id for its default variant. */
+  readonly variantId: string;
   readonly kind: InventoryAlertKind;
   readonly available: number;
   readonly threshold: number;
@@ -34,6 +36,7 @@ export function inventoryAlertFrom(event: DomainEvent): InventoryAlert | null {
   if (!kind) return null;
   return {
     productId: change.productId,
+    variantId: change.variantId ?? change.productId,
     kind,
     available: change.available,
     threshold: change.lowStockThreshold,

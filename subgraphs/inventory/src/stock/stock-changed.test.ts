@@ -15,6 +15,7 @@ describe('StockChanged events', () => {
     expect(event).toMatchObject({ type: 'StockChanged', aggregateType: 'Stock', aggregateId: '9' });
     expect(event.payload).toEqual({
       productId: '9',
+      variantId: '9',
       available: 7,
       onHand: 10,
       reserved: 3,

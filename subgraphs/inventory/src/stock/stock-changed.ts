@@ -5,7 +5,10 @@ import { stockStatuses, stockStatusOf, type StockFigures } from './stock-level';
 
 /** What a `StockChanged` event carries: enough to raise an inventory alert without asking inventory back. */
 export const stockChangedPayload = z.object({
+  /** The product whose variant's stock changed. */
   productId: z.string(),
+  /** The variant whose stock changed; the product's id for its default variant (absent in events written before variants). */
+  variantId: z.string().optional(),
   available: z.number().int(),
   onHand: z.number().int(),
   reserved: z.number().int(),
@@ -20,13 +23,14 @@ export const stockChangedPayload = z.object({
 export type StockChangedPayload = z.infer<typeof stockChangedPayload>;
 
 export function stockChangedEvent(before: StockFigures, after: StockFigures, movement: StockMovementKind | null): NewEvent<StockChangedPayload> {
-  const productId = String(after.productId);
+  const variantId = String(after.productId);
   return {
     type: 'StockChanged',
     aggregateType: 'Stock',
-    aggregateId: productId,
+    aggregateId: variantId,
     payload: {
-      productId,
+      productId: String(after.parentProductId ?? after.productId),
+      variantId,
       available: after.available,
       onHand: after.onHand,
       reserved: after.reserved,

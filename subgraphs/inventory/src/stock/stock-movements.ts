@@ -36,6 +36,7 @@ const insertLedgerRows = createRowInsert(stockLedger, ['productId', 'kind', 'del
 
 export interface LockedStockRow {
   product_id: number;
+  parent_product_id: number;
   on_hand: number;
   reserved: number;
   available: number;
@@ -44,7 +45,7 @@ export interface LockedStockRow {
 }
 
 const lockStockRows =
-  'select `product_id`, `on_hand`, `reserved`, `available`, `low_stock_threshold`, `updated_at` from `stock` where `product_id` in (?) for update';
+  'select `product_id`, `parent_product_id`, `on_hand`, `reserved`, `available`, `low_stock_threshold`, `updated_at` from `stock` where `product_id` in (?) for update';
 
 /** Locks (and reads) the stock rows of these products: the figures StockChanged events report. */
 export function lockStockRowsStatement(productIds: readonly number[]): Statement {
@@ -68,6 +69,7 @@ export function movementStatements(
       Number(row.product_id),
       {
         productId: Number(row.product_id),
+        parentProductId: Number(row.parent_product_id),
         onHand: row.on_hand,
         reserved: row.reserved,
         available: row.available,

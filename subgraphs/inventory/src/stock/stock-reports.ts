@@ -1,4 +1,4 @@
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, lte, sql, type SQL } from 'drizzle-orm';
 import {
   badInput,
   decodeCursor,
@@ -13,18 +13,24 @@ import {
 } from '@rtc/service-kit';
 import type { InventoryDb } from '../db/client';
 import { stock, stockLedger, type StockMovementRow, type StockRow } from '../db/schema';
+import type { StockFigures } from './stock-level';
 
 export interface PageArgs {
   readonly first?: number | null;
   readonly after?: string | null;
 }
 
-export type StockLevelPage = CountedConnection<StockRow>;
+/** A variant's stock row with its product's figures, summed over the product's variants. */
+export interface StockLevelRow extends StockRow {
+  readonly productStock: StockFigures;
+}
+
+export type StockLevelPage = CountedConnection<StockLevelRow>;
 export type StockMovementPage = CountedConnection<StockMovementRow>;
 
-/** Staff reads: products low on stock and a product's ledger. */
+/** Staff reads: variants low on stock and a variant's ledger. */
 export interface StockReports {
-  lowStock(page: PageArgs): Promise<CountedConnection<StockRow>>;
+  lowStock(page: PageArgs): Promise<CountedConnection<StockLevelRow>>;
   movements(productId: string, page: PageArgs): Promise<CountedConnection<StockMovementRow>>;
 }
 
@@ -49,8 +55,17 @@ export function createStockReports(db: InventoryDb): StockReports {
     async lowStock({ first, after }) {
       const size = pageSize(first);
       const cursor = numericCursor(after, 2);
+      // The product's sums in the same statement: one query a page, however many products it shows.
+      const sumOf = (column: string) =>
+        sql.raw(`(select sum(\`s\`.\`${column}\`) from \`stock\` \`s\` where \`s\`.\`parent_product_id\` = \`stock\`.\`parent_product_id\`)`);
       const rows = await db
-        .select()
+        .select({
+          ...getTableColumns(stock),
+          productOnHand: sql<number>`${sumOf('on_hand')}`.mapWith(Number),
+          productReserved: sql<number>`${sumOf('reserved')}`.mapWith(Number),
+          productAvailable: sql<number>`${sumOf('available')}`.mapWith(Number),
+          productThreshold: sql<number>`${sumOf('low_stock_threshold')}`.mapWith(Number),
+        })
         .from(stock)
         .where(
           and(
@@ -65,8 +80,19 @@ export function createStockReports(db: InventoryDb): StockReports {
         )
         .orderBy(...keysetOrder('asc', [stock.available, stock.productId]))
         .limit(size + 1);
+      const levels: StockLevelRow[] = rows.map(({ productOnHand, productReserved, productAvailable, productThreshold, ...row }) => ({
+        ...row,
+        productStock: {
+          productId: row.parentProductId,
+          parentProductId: row.parentProductId,
+          onHand: productOnHand,
+          reserved: productReserved,
+          available: productAvailable,
+          lowStockThreshold: productThreshold,
+        },
+      }));
       return withCount(
-        toConnection(rows, size, (row) => [row.available, row.productId], cursor !== null),
+        toConnection(levels, size, (row) => [row.available, row.productId], cursor !== null),
         () => countOf(stock, lte(stock.available, stock.lowStockThreshold)),
       );
     },

@@ -63,6 +63,8 @@ function random(seed: number) {
 const historyStart = Date.parse('2026-01-01T00:00:00Z');
 const historyDays = 20;
 const productIds = [11, 12, 13, 14, 15, 16];
+/** The id of a product's second variant (a larger size): added variants are numbered from 10^12. */
+const largeOf = (productId: number) => 1_000_000_000_000 + productId;
 
 /** A month of history written the way the stack's seeder does: rows straight in, rollups through applyOrderHistoryToRollups. */
 async function seedHistory(url: string) {
@@ -78,10 +80,14 @@ async function seedHistory(url: string) {
     const placedAt = new Date(historyStart + minute * 60_000 + (id % 5 === 0 ? 0 : Math.floor(next() * 60_000)));
     const userId = 1_000 + Math.floor(next() * next() * 40);
     const chosen = productIds.filter(() => next() < 0.35);
-    const orderLines = (chosen.length > 0 ? chosen : [productIds[id % productIds.length]!]).map((productId) => {
+    const orderLines = (chosen.length > 0 ? chosen : [productIds[id % productIds.length]!]).flatMap((productId) => {
       const quantity = 1 + Math.floor(next() * 4);
       const unitAmount = productId * 100 + 99;
-      return { orderId: id, productId, quantity, unitAmount, lineAmount: quantity * unitAmount };
+      // Product 11 comes in two sizes, sold by turns; some orders hold both sizes of product 12.
+      const variantId = productId === 11 && id % 2 === 1 ? largeOf(11) : productId;
+      const line = { orderId: id, productId, variantId, quantity, unitAmount, lineAmount: quantity * unitAmount };
+      if (productId !== 12 || id % 4 !== 0) return [line];
+      return [line, { orderId: id, productId, variantId: largeOf(12), quantity: 1, unitAmount: unitAmount + 50, lineAmount: unitAmount + 50 }];
     });
     // Cancelled unpaid, refunded (paid, then cancelled), unpaid, paid, delivered.
     const draw = next();
@@ -120,7 +126,7 @@ async function seedHistory(url: string) {
     placedAt: new Date('2026-01-05T12:00:00Z'),
     updatedAt: new Date('2026-01-05T12:00:00Z'),
   });
-  lines.push({ orderId: 601, productId: 11, quantity: 1, unitAmount: 5_000, lineAmount: 5_000 });
+  lines.push({ orderId: 601, productId: 11, variantId: 11, quantity: 1, unitAmount: 5_000, lineAmount: 5_000 });
   history.push({
     status: 'PAID',
     userId: 1_001,
@@ -293,9 +299,9 @@ describe('sales analytics against the raw orders table', () => {
     const paid = "o.status IN ('PAID', 'SHIPPED', 'DELIVERED')";
     const raw = await stack.orderRows<Record<string, number>>(
       `SELECT l.product_id,
-         SUM(IF(o.status <> 'CANCELLED', l.quantity, 0)) AS units, SUM(IF(o.status <> 'CANCELLED', l.line_amount, 0)) AS revenue, SUM(o.status <> 'CANCELLED') AS orders,
-         SUM(l.quantity) AS gross_units, SUM(l.line_amount) AS gross_revenue, COUNT(*) AS gross_orders,
-         SUM(IF(${paid}, l.quantity, 0)) AS net_units, SUM(IF(${paid}, l.line_amount, 0)) AS net_revenue, SUM(${paid}) AS net_orders
+         SUM(IF(o.status <> 'CANCELLED', l.quantity, 0)) AS units, SUM(IF(o.status <> 'CANCELLED', l.line_amount, 0)) AS revenue, COUNT(DISTINCT IF(o.status <> 'CANCELLED', o.id, NULL)) AS orders,
+         SUM(l.quantity) AS gross_units, SUM(l.line_amount) AS gross_revenue, COUNT(DISTINCT o.id) AS gross_orders,
+         SUM(IF(${paid}, l.quantity, 0)) AS net_units, SUM(IF(${paid}, l.line_amount, 0)) AS net_revenue, COUNT(DISTINCT IF(${paid}, o.id, NULL)) AS net_orders
        FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.currency = 'USD' AND o.placed_at >= ? AND o.placed_at < ?
        GROUP BY l.product_id ORDER BY units DESC, revenue DESC, l.product_id ASC LIMIT 4`,
       [new Date(from), new Date(to)],
@@ -319,6 +325,56 @@ describe('sales analytics against the raw orders table', () => {
         ].map((value, index) => (index === 0 ? String(value) : Number(value))),
       ),
     );
+  });
+
+  it('ranks variants, sizes of one product apart, by units and revenue like plain SQL over the order lines', async () => {
+    const from = '2026-01-02T00:00:00Z';
+    const to = '2026-01-15T00:00:00Z';
+    type VariantFigures = { units: number; revenue: { amount: number }; orders: number };
+    const result = await stack.call<{
+      topVariants: (VariantFigures & { variant: { id: string }; product: { id: string }; gross: VariantFigures; net: VariantFigures })[];
+    }>(
+      `query($from: DateTime!, $to: DateTime!) { topVariants(from: $from, to: $to, limit: 20) { variant { id } product { id } ${productFigures} gross { ${productFigures} } net { ${productFigures} } } }`,
+      { from, to },
+      analyst,
+    );
+    expect(result.errors).toBeUndefined();
+    const paid = "o.status IN ('PAID', 'SHIPPED', 'DELIVERED')";
+    const raw = await stack.orderRows<Record<string, number>>(
+      `SELECT l.variant_id, MIN(l.product_id) AS product_id,
+         SUM(IF(o.status <> 'CANCELLED', l.quantity, 0)) AS units, SUM(IF(o.status <> 'CANCELLED', l.line_amount, 0)) AS revenue, SUM(o.status <> 'CANCELLED') AS orders,
+         SUM(l.quantity) AS gross_units, SUM(l.line_amount) AS gross_revenue, COUNT(*) AS gross_orders,
+         SUM(IF(${paid}, l.quantity, 0)) AS net_units, SUM(IF(${paid}, l.line_amount, 0)) AS net_revenue, SUM(${paid}) AS net_orders
+       FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.currency = 'USD' AND o.placed_at >= ? AND o.placed_at < ?
+       GROUP BY l.variant_id HAVING units > 0 ORDER BY units DESC, revenue DESC, l.variant_id ASC LIMIT 20`,
+      [new Date(from), new Date(to)],
+    );
+    // Both sizes of products 11 and 12 sold in the window, each ranked on its own.
+    expect(raw.map((row) => String(row['variant_id']))).toEqual(expect.arrayContaining(['11', String(largeOf(11)), '12', String(largeOf(12))]));
+    const figuresOf = (figures: VariantFigures) => [figures.units, figures.revenue.amount, figures.orders];
+    expect(result.data!.topVariants.map((row) => [row.variant.id, row.product.id, ...figuresOf(row), ...figuresOf(row.gross), ...figuresOf(row.net)])).toEqual(
+      raw.map((row) =>
+        [
+          'variant_id',
+          'product_id',
+          'units',
+          'revenue',
+          'orders',
+          'gross_units',
+          'gross_revenue',
+          'gross_orders',
+          'net_units',
+          'net_revenue',
+          'net_orders',
+        ].map((column, index) => (index < 2 ? String(row[column]) : Number(row[column]))),
+      ),
+    );
+    const ofOne = await stack.call<{ topVariants: { variant: { id: string } }[] }>(
+      `query($from: DateTime!, $to: DateTime!) { topVariants(from: $from, to: $to, productId: "11") { variant { id } } }`,
+      { from, to },
+      analyst,
+    );
+    expect(ofOne.data!.topVariants.map((row) => row.variant.id).sort()).toEqual(['11', String(largeOf(11))].sort());
   });
 
   it('tells new from returning customers and finds the biggest spenders like plain SQL', async () => {
@@ -374,7 +430,9 @@ describe('sales analytics against the raw orders table', () => {
        VALUES (700, 9000, 'c-700', 'c-700', 'CANCELLED', 'USD', 100, 1, '2026-01-02 10:00:00', '2026-01-02 10:00:00', '2026-01-02 10:00:00'),
               (701, 9000, 'c-701', 'c-701', 'PAID', 'USD', 100, 1, '2026-01-25 10:00:00', '2026-01-25 10:00:00', NULL)`,
     );
-    await stack.orderRows(`INSERT INTO order_lines VALUES (700, 11, 1, 100, 100), (701, 11, 1, 100, 100)`);
+    await stack.orderRows(
+      `INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (700, 11, 11, 1, 100, 100), (701, 11, 11, 1, 100, 100)`,
+    );
     const pool = createMysqlPool({ url: stack.ordersDb.url, connectionLimit: 1 });
     await applyOrdersToRollups(runnerOn(pool), [
       { userId: 9000, placedAt: new Date('2026-01-25T10:00:00Z'), currency: 'USD', totalAmount: 100, lines: [{ productId: 11, quantity: 1, lineAmount: 100 }] },

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { badInput, bucketStarts, type Bucket, type Money } from '@rtc/service-kit';
 import type { OrdersDb } from '../db/client';
-import { customerStats, orders, productSalesByMinute, salesByMinute } from '../db/schema';
-import { productReference, userReference, type ProductReference, type UserReference } from '../orders/references';
+import { customerStats, orders, productSalesByMinute, salesByMinute, variantSalesByMinute } from '../db/schema';
+import { productReference, userReference, variantReference, type ProductReference, type UserReference, type VariantReference } from '../orders/references';
 import { averageOrderValue, previousWindow, relativeChange, salesWindow, type SalesWindow } from './sales-window';
 
 /** Orders, revenue, units and average order value of one kind of sales (gross, net, or the deprecated standing figures). */
@@ -49,6 +49,10 @@ export interface ProductSalesValue {
   readonly net: ProductSalesFiguresValue;
 }
 
+export interface VariantSalesValue extends ProductSalesValue {
+  readonly variant: VariantReference;
+}
+
 export interface CustomerSpendValue {
   readonly user: UserReference;
   readonly orders: number;
@@ -70,6 +74,8 @@ export interface SalesAnalytics {
   series(from: Date, to: Date, bucket: Bucket, currency?: string | null): Promise<SalesPointValue[]>;
   summary(from: Date, to: Date, currency?: string | null): Promise<SalesSummaryValue>;
   topProducts(from: Date, to: Date, limit?: number | null, currency?: string | null): Promise<ProductSalesValue[]>;
+  /** As topProducts, per variant; `productId` narrows it to one product's variants. */
+  topVariants(from: Date, to: Date, limit?: number | null, currency?: string | null, productId?: number | null): Promise<VariantSalesValue[]>;
   customers(from: Date, to: Date, limit?: number | null, currency?: string | null): Promise<CustomerStatsValue>;
 }
 
@@ -207,6 +213,50 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
         .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(productSalesByMinute.productId))
         .limit(size);
       return rows.map((row) => ({
+        product: productReference(row.productId),
+        units: row.units,
+        revenue: { amount: row.revenue, currency },
+        orders: row.orders,
+        gross: { units: row.grossUnits, revenue: { amount: row.grossRevenue, currency }, orders: row.grossOrders },
+        net: { units: row.netUnits, revenue: { amount: row.netRevenue, currency }, orders: row.netOrders },
+      }));
+    },
+
+    async topVariants(from, to, limit, currencyArg, productId) {
+      const currency = currencyOf(currencyArg, storeCurrency);
+      const size = rankingSize(limit);
+      const window = salesWindow(from, to);
+      const units = sql<number>`SUM(${variantSalesByMinute.units})`.mapWith(Number).as('units_sold');
+      const revenue = sql<number>`SUM(${variantSalesByMinute.revenue})`.mapWith(Number).as('revenue_sold');
+      const rows = await db
+        .select({
+          variantId: variantSalesByMinute.variantId,
+          productId: sql<number>`MIN(${variantSalesByMinute.productId})`.mapWith(Number),
+          units,
+          revenue,
+          orders: sql<number>`SUM(${variantSalesByMinute.orders})`.mapWith(Number),
+          grossUnits: number(sql`SUM(${variantSalesByMinute.grossUnits})`),
+          grossRevenue: number(sql`SUM(${variantSalesByMinute.grossRevenue})`),
+          grossOrders: number(sql`SUM(${variantSalesByMinute.grossOrders})`),
+          netUnits: number(sql`SUM(${variantSalesByMinute.netUnits})`),
+          netRevenue: number(sql`SUM(${variantSalesByMinute.netRevenue})`),
+          netOrders: number(sql`SUM(${variantSalesByMinute.netOrders})`),
+        })
+        .from(variantSalesByMinute)
+        .where(
+          and(
+            eq(variantSalesByMinute.currency, currency),
+            gte(variantSalesByMinute.minute, window.from),
+            lt(variantSalesByMinute.minute, window.to),
+            productId == null ? undefined : eq(variantSalesByMinute.productId, productId),
+          ),
+        )
+        .groupBy(variantSalesByMinute.variantId)
+        .having(sql`units_sold > 0`)
+        .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(variantSalesByMinute.variantId))
+        .limit(size);
+      return rows.map((row) => ({
+        variant: variantReference(row.variantId),
         product: productReference(row.productId),
         units: row.units,
         revenue: { amount: row.revenue, currency },

@@ -119,6 +119,8 @@ describe('cart', () => {
     await change(addToCart, { p: paper, q: 2 }, dave);
     await change(addToCart, { p: pen, q: 1 }, dave);
     await queryRows(stack.catalogDb.url, 'UPDATE products SET price_amount = 650 WHERE id = ?', [paper]);
+    // A product's price is its default variant's: the catalog changes both together.
+    await queryRows(stack.catalogDb.url, 'UPDATE product_variants SET price_amount = 650 WHERE id = ?', [paper]);
     await queryRows(stack.catalogDb.url, 'UPDATE products SET active = FALSE WHERE id = ?', [pen]);
     const cart = await cartOf(dave);
     expect(summary(cart)).toEqual([[paper, 2, 650, 1_300]]);

@@ -1,16 +1,36 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, lte } from 'drizzle-orm';
-import { badInput, businessFailure, ErrorCode, isDuplicateKey, isTransientTransactionError, notFound, retryTransaction, unauthenticated, type Caller, type Money } from '@rtc/service-kit';
+import {
+  badInput,
+  businessFailure,
+  ErrorCode,
+  isDuplicateKey,
+  isTransientTransactionError,
+  notFound,
+  retryTransaction,
+  unauthenticated,
+  type Caller,
+  type Money,
+} from '@rtc/service-kit';
 import type { Catalog, CatalogProduct } from '../clients/catalog';
 import type { OrdersDb } from '../db/client';
 import { cartLines, guestCartLines, guestCarts } from '../db/schema';
-import { maxLineQuantity, maxOrderLines, normalizeLines, validateProductId, validateQuantity, type LineInput } from '../checkout/order-input';
-import { productReference, type ProductReference } from '../orders/references';
+import {
+  maxLineQuantity,
+  maxOrderLines,
+  normalizeLines,
+  validateProductId,
+  validateQuantity,
+  validateVariantId,
+  type LineInput,
+} from '../checkout/order-input';
+import { productReference, variantReference, type ProductReference, type VariantReference } from '../orders/references';
 import { computeTotals, type PricingPolicies } from '../totals/order-totals';
 import { mergeLines, type StoredLine } from './merge-lines';
 
 export interface PricedCartLine {
   readonly product: ProductReference;
+  readonly variant: VariantReference;
   readonly quantity: number;
   readonly unitPrice: Money;
   readonly lineTotal: Money;
@@ -38,9 +58,10 @@ export interface Carts {
   view(target: CartTarget): Promise<PricedCart>;
   /** A new guest cart with these lines; its token is shown once. */
   create(lines: readonly LineInput[]): Promise<{ cart: PricedCart; cartToken: string }>;
-  add(target: CartTarget, productId: string, quantity: number): Promise<PricedCart>;
-  update(target: CartTarget, productId: string, quantity: number): Promise<PricedCart>;
-  remove(target: CartTarget, productId: string): Promise<PricedCart>;
+  /** `variantId` omitted: the product's default variant. */
+  add(target: CartTarget, productId: string, quantity: number, variantId?: string | null): Promise<PricedCart>;
+  update(target: CartTarget, productId: string, quantity: number, variantId?: string | null): Promise<PricedCart>;
+  remove(target: CartTarget, productId: string, variantId?: string | null): Promise<PricedCart>;
   /** Folds the guest cart of `cartToken` into the caller's cart, then deletes it. */
   merge(caller: Caller | null, cartToken: string): Promise<PricedCart>;
 }
@@ -56,6 +77,17 @@ export interface CartsOptions {
 
 type Tx = Parameters<Parameters<OrdersDb['transaction']>[0]>[0];
 
+/** What a cart line names: a product and one of its variants (its default one unless chosen). */
+interface CartItem {
+  readonly productId: number;
+  readonly variantId: number;
+}
+
+const itemOf = (rawProductId: string, rawVariantId: string | null | undefined): CartItem => {
+  const productId = validateProductId(rawProductId, 'input.productId');
+  return { productId, variantId: validateVariantId(productId, rawVariantId, 'input.variantId') };
+};
+
 type Owner = { readonly kind: 'customer'; readonly userId: number } | { readonly kind: 'guest'; readonly cartId: number; readonly expiresAt: Date };
 
 /** sha256 of a cart token, hex: what the store keeps instead of the token. */
@@ -65,7 +97,7 @@ export const cartTokenHash = (token: string) => createHash('sha256').update(toke
 const expiredBatch = 100;
 
 /**
- * Carts persist as product ids and quantities, per customer or per guest token; prices are read from the catalog
+ * Carts persist as variant ids (with their product's) and quantities, per customer or per guest token; prices are read from the catalog
  * whenever the cart is shown. A cart holds one currency: the first line's, or the store's when empty.
  */
 export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlSeconds }: CartsOptions): Carts {
@@ -73,8 +105,8 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
 
   const rowsOf = async (owner: Owner): Promise<StoredLine[]> =>
     owner.kind === 'customer'
-      ? db.select().from(cartLines).where(eq(cartLines.userId, owner.userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId))
-      : db.select().from(guestCartLines).where(eq(guestCartLines.cartId, owner.cartId)).orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.productId));
+      ? db.select().from(cartLines).where(eq(cartLines.userId, owner.userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.variantId))
+      : db.select().from(guestCartLines).where(eq(guestCartLines.cartId, owner.cartId)).orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.variantId));
 
   const findGuest = async (token: string): Promise<Owner> => {
     if (token.length === 0 || token.length > 200) throw badInput('input.cartToken', 'is not a cart token');
@@ -95,7 +127,7 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
 
   const price = (rows: readonly StoredLine[], products: ReadonlyMap<string, CatalogProduct | null>, expiresAt: Date | null): PricedCart => {
     const sellable = rows.flatMap((row) => {
-      const product = products.get(String(row.productId));
+      const product = products.get(String(row.variantId));
       return product?.active ? [{ row, product }] : [];
     });
     const currency = sellable[0]?.product.price.currency ?? storeCurrency;
@@ -103,6 +135,7 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
       .filter(({ product }) => product.price.currency === currency)
       .map(({ row, product }) => ({
         product: productReference(row.productId),
+        variant: variantReference(row.variantId),
         quantity: row.quantity,
         unitPrice: product.price,
         lineTotal: { amount: product.price.amount * row.quantity, currency },
@@ -127,24 +160,35 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
 
   const viewOf = async (owner: Owner, expiresAt: Date | null = owner.kind === 'guest' ? owner.expiresAt : null) => {
     const rows = await rowsOf(owner);
-    return price(rows, await catalog.products(rows.map((row) => String(row.productId))), expiresAt);
+    return price(rows, await catalog.variants(rows.map((row) => String(row.variantId))), expiresAt);
   };
 
-  /** Checks the products can be bought into a cart holding `rows`; `fieldOf` names each product's input field. */
-  const assertSellable = async (rows: readonly StoredLine[], productIds: readonly number[], fieldOf: (index: number) => string[]) => {
-    const products = await catalog.products([...rows.map((row) => String(row.productId)), ...productIds.map(String)]);
-    const unavailable = productIds.findIndex((id) => !products.get(String(id))?.active);
+  /** Checks the variants can be bought into a cart holding `rows`; `fieldOf` names each item's input field. */
+  const assertSellable = async (rows: readonly StoredLine[], items: readonly CartItem[], fieldOf: (index: number, part: keyof CartItem) => string[]) => {
+    const variants = await catalog.variants([...rows.map((row) => String(row.variantId)), ...items.map((item) => String(item.variantId))]);
+    const unavailable = items.findIndex((item) => !variants.get(String(item.variantId))?.active);
     if (unavailable >= 0) {
-      const id = String(productIds[unavailable]);
-      throw businessFailure(ErrorCode.ProductUnavailable, `Product ${id} is unknown or no longer sold`, { field: fieldOf(unavailable), productIds: [id] });
+      const id = String(items[unavailable]!.productId);
+      throw businessFailure(ErrorCode.ProductUnavailable, `Product ${id} is unknown or no longer sold`, {
+        field: fieldOf(unavailable, 'productId'),
+        productIds: [id],
+      });
     }
-    const cart = price(rows, products, null);
-    const currency = cart.lines.length > 0 ? cart.subtotal.currency : products.get(String(productIds[0]))!.price.currency;
-    const foreign = productIds.findIndex((id) => products.get(String(id))!.price.currency !== currency);
+    const stranger = items.findIndex((item) => variants.get(String(item.variantId))!.productId !== String(item.productId));
+    if (stranger >= 0) {
+      const { productId, variantId } = items[stranger]!;
+      throw badInput(fieldOf(stranger, 'variantId').join('.'), `variant ${variantId} is not a variant of product ${productId}`);
+    }
+    const cart = price(rows, variants, null);
+    const currency = cart.lines.length > 0 ? cart.subtotal.currency : variants.get(String(items[0]!.variantId))!.price.currency;
+    const foreign = items.findIndex((item) => variants.get(String(item.variantId))!.price.currency !== currency);
     if (foreign >= 0) {
-      const id = String(productIds[foreign]);
-      const priced = products.get(id)!.price.currency;
-      throw businessFailure('CURRENCY_MISMATCH', `The cart holds ${currency} products; product ${id} is priced in ${priced}`, { field: fieldOf(foreign), productIds: [id] });
+      const id = String(items[foreign]!.productId);
+      const priced = variants.get(String(items[foreign]!.variantId))!.price.currency;
+      throw businessFailure('CURRENCY_MISMATCH', `The cart holds ${currency} products; product ${id} is priced in ${priced}`, {
+        field: fieldOf(foreign, 'productId'),
+        productIds: [id],
+      });
     }
   };
 
@@ -164,15 +208,15 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
     if (extended.affectedRows === 0) throw notFound('Cart');
   };
 
-  const setQuantity = (owner: Owner, productId: number, quantity: number, adding: boolean) =>
+  const setQuantity = (owner: Owner, { productId, variantId }: CartItem, quantity: number, adding: boolean) =>
     retried(() =>
       db.transaction(async (tx) => {
         const now = new Date();
         const guest = owner.kind === 'guest';
         if (guest) await extendGuest(tx, owner.cartId, now);
         const ownLine = guest
-          ? and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId))
-          : and(eq(cartLines.userId, owner.userId), eq(cartLines.productId, productId));
+          ? and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.variantId, variantId))
+          : and(eq(cartLines.userId, owner.userId), eq(cartLines.variantId, variantId));
         const [current] = guest
           ? await tx.select().from(guestCartLines).where(ownLine).for('update')
           : await tx.select().from(cartLines).where(ownLine).for('update');
@@ -187,20 +231,22 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
           ? await tx.select({ n: count() }).from(guestCartLines).where(eq(guestCartLines.cartId, owner.cartId))
           : await tx.select({ n: count() }).from(cartLines).where(eq(cartLines.userId, owner.userId));
         if ((lines?.n ?? 0) >= maxOrderLines) throw badInput('input.productId', `a cart holds at most ${maxOrderLines} products`);
-        const line = { productId, quantity: next, addedAt: now, updatedAt: now };
+        const line = { productId, variantId, quantity: next, addedAt: now, updatedAt: now };
         if (guest) await tx.insert(guestCartLines).values({ cartId: owner.cartId, ...line });
         else await tx.insert(cartLines).values({ userId: owner.userId, ...line });
       }),
     );
 
-  const removeLine = async (owner: Owner, productId: number) => {
+  const removeLine = async (owner: Owner, { productId, variantId }: CartItem) => {
     if (owner.kind === 'customer') {
-      await db.delete(cartLines).where(and(eq(cartLines.userId, owner.userId), eq(cartLines.productId, productId)));
+      await db.delete(cartLines).where(and(eq(cartLines.userId, owner.userId), eq(cartLines.productId, productId), eq(cartLines.variantId, variantId)));
       return;
     }
     await db.transaction(async (tx) => {
       await extendGuest(tx, owner.cartId, new Date());
-      await tx.delete(guestCartLines).where(and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId)));
+      await tx
+        .delete(guestCartLines)
+        .where(and(eq(guestCartLines.cartId, owner.cartId), eq(guestCartLines.productId, productId), eq(guestCartLines.variantId, variantId)));
     });
   };
 
@@ -228,11 +274,7 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
     async create(input) {
       const lines = input.length === 0 ? [] : normalizeLines(input);
       if (lines.length > 0) {
-        await assertSellable(
-          [],
-          lines.map((line) => line.productId),
-          (index) => ['input', 'lines', String(index), 'productId'],
-        );
+        await assertSellable([], lines, (index, part) => ['input', 'lines', String(index), part]);
       }
       const cartToken = randomBytes(32).toString('base64url');
       const now = new Date();
@@ -251,32 +293,32 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
       return { cart: await viewOf({ kind: 'guest', cartId, expiresAt }), cartToken };
     },
 
-    async add(target, rawProductId, quantity) {
-      const productId = validateProductId(rawProductId, 'input.productId');
+    async add(target, rawProductId, quantity, rawVariantId) {
+      const item = itemOf(rawProductId, rawVariantId);
       validateQuantity(quantity, 'input.quantity');
       const owner = await ownerOf(target);
-      await assertSellable(await rowsOf(owner), [productId], () => ['input', 'productId']);
-      await setQuantity(owner, productId, quantity, true);
+      await assertSellable(await rowsOf(owner), [item], (_index, part) => ['input', part]);
+      await setQuantity(owner, item, quantity, true);
       return after(owner);
     },
 
-    async update(target, rawProductId, quantity) {
-      const productId = validateProductId(rawProductId, 'input.productId');
+    async update(target, rawProductId, quantity, rawVariantId) {
+      const item = itemOf(rawProductId, rawVariantId);
       validateQuantity(quantity, 'input.quantity', { allowZero: true });
       const owner = await ownerOf(target);
       if (quantity === 0) {
-        await removeLine(owner, productId);
+        await removeLine(owner, item);
         return after(owner);
       }
-      await assertSellable(await rowsOf(owner), [productId], () => ['input', 'productId']);
-      await setQuantity(owner, productId, quantity, false);
+      await assertSellable(await rowsOf(owner), [item], (_index, part) => ['input', part]);
+      await setQuantity(owner, item, quantity, false);
       return after(owner);
     },
 
-    async remove(target, rawProductId) {
-      const productId = validateProductId(rawProductId, 'input.productId');
+    async remove(target, rawProductId, rawVariantId) {
+      const item = itemOf(rawProductId, rawVariantId);
       const owner = await ownerOf(target);
-      await removeLine(owner, productId);
+      await removeLine(owner, item);
       return after(owner);
     },
 
@@ -299,24 +341,33 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
             .select()
             .from(guestCartLines)
             .where(eq(guestCartLines.cartId, guest.id))
-            .orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.productId));
+            .orderBy(asc(guestCartLines.addedAt), asc(guestCartLines.variantId));
           const own = await tx
             .select()
             .from(cartLines)
             .where(eq(cartLines.userId, userId))
-            .orderBy(asc(cartLines.addedAt), asc(cartLines.productId))
+            .orderBy(asc(cartLines.addedAt), asc(cartLines.variantId))
             .for('update');
           const { updates, inserts } = mergeLines(own, incoming, { maxLineQuantity, maxLines: maxOrderLines });
           for (const line of updates) {
             await tx
               .update(cartLines)
               .set({ quantity: line.quantity, updatedAt: now })
-              .where(and(eq(cartLines.userId, userId), eq(cartLines.productId, line.productId)));
+              .where(and(eq(cartLines.userId, userId), eq(cartLines.variantId, line.variantId)));
           }
           if (inserts.length > 0) {
             await tx
               .insert(cartLines)
-              .values(inserts.map((line) => ({ userId, productId: line.productId, quantity: line.quantity, addedAt: now, updatedAt: now })));
+              .values(
+                inserts.map((line) => ({
+                  userId,
+                  productId: line.productId,
+                  variantId: line.variantId,
+                  quantity: line.quantity,
+                  addedAt: now,
+                  updatedAt: now,
+                })),
+              );
           }
           await tx.delete(guestCartLines).where(eq(guestCartLines.cartId, guest.id));
           await tx.delete(guestCarts).where(eq(guestCarts.id, guest.id));

@@ -86,7 +86,7 @@ describe('a checkout that dies between its reservation and its order', () => {
   it('has its stock back within seconds, not at the reservation TTL, and its key refused afterwards', async () => {
     const args = [stack.ordersDb.url, stack.catalogUrl, stack.inventoryUrl, testInternalToken, '501', 'crash-key', lamp, '4'];
     expect(await runCheckoutThatDies(args)).toBe('SIGKILL');
-    const reference = reservationReference(501, 'crash-key', orderFingerprint([{ productId: Number(lamp), quantity: 4 }]));
+    const reference = reservationReference(501, 'crash-key', orderFingerprint([{ productId: Number(lamp), variantId: Number(lamp), quantity: 4 }]));
     const [held] = await stack.inventoryRows<{ status: string }>('SELECT status FROM reservations WHERE reference = ?', [reference]);
     expect(held?.status).toBe('HELD');
     expect(await stack.orderRows('SELECT id FROM orders WHERE reservation_ref = ?', [reference])).toEqual([]);

@@ -119,8 +119,8 @@ describe('placeOrder', () => {
         101,
         'happy-1',
         orderFingerprint([
-          { productId: Number(kettle), quantity: 2 },
-          { productId: Number(mug), quantity: 3 },
+          { productId: Number(kettle), variantId: Number(kettle), quantity: 2 },
+          { productId: Number(mug), variantId: Number(mug), quantity: 3 },
         ]),
       ),
     ]);
@@ -153,8 +153,8 @@ describe('placeOrder', () => {
       units: 5,
       placedAt: order.placedAt,
       lines: expect.arrayContaining([
-        { productId: kettle, quantity: 2, lineTotal: { amount: 4_998, currency: 'USD' } },
-        { productId: mug, quantity: 3, lineTotal: { amount: 2_550, currency: 'USD' } },
+        { productId: kettle, variantId: kettle, quantity: 2, lineTotal: { amount: 4_998, currency: 'USD' } },
+        { productId: mug, variantId: mug, quantity: 3, lineTotal: { amount: 2_550, currency: 'USD' } },
       ]),
     });
 
@@ -329,8 +329,8 @@ describe('placeOrder', () => {
           105,
           'short-1',
           orderFingerprint([
-            { productId: Number(mug), quantity: 1 },
-            { productId: Number(scarce), quantity: 3 },
+            { productId: Number(mug), variantId: Number(mug), quantity: 1 },
+            { productId: Number(scarce), variantId: Number(scarce), quantity: 3 },
           ]),
         ),
       ]),
@@ -438,8 +438,8 @@ describe('placeOrder', () => {
       107,
       'unknowns',
       orderFingerprint([
-        { productId: Number(retired), quantity: 1 },
-        { productId: 555555, quantity: 1 },
+        { productId: Number(retired), variantId: Number(retired), quantity: 1 },
+        { productId: 555555, variantId: 555555, quantity: 1 },
       ]),
     );
     expect(await stack.orderRows('SELECT state FROM checkout_intents WHERE reservation_ref = ?', [reference])).toEqual([]);
@@ -475,7 +475,7 @@ describe('placeOrder', () => {
       expect(failed.errors).toHaveLength(1);
       expect(await stockOf(lamp)).toEqual(before);
       const [reservation] = await stack.inventoryRows('SELECT status, release_reason FROM reservations WHERE reference = ?', [
-        reservationReference(108, 'doomed', orderFingerprint([{ productId: Number(lamp), quantity: 99 }])),
+        reservationReference(108, 'doomed', orderFingerprint([{ productId: Number(lamp), variantId: Number(lamp), quantity: 99 }])),
       ]);
       expect(reservation).toEqual({ status: 'RELEASED', release_reason: 'FAILED' });
       expect(await ordersOf('108')).toBe(0);

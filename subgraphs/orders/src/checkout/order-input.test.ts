@@ -19,9 +19,35 @@ describe('order lines', () => {
         { productId: '7', quantity: 5 },
       ]),
     ).toEqual([
-      { productId: 7, quantity: 7 },
-      { productId: 3, quantity: 1 },
+      { productId: 7, variantId: 7, quantity: 7 },
+      { productId: 3, variantId: 3, quantity: 1 },
     ]);
+  });
+
+  it("merges lines per variant, the product's default variant when none is named, and refuses a variant under two products", () => {
+    expect(
+      normalizeLines([
+        { productId: '7', variantId: '1000000000001', quantity: 2 },
+        { productId: '7', quantity: 1 },
+        { productId: '7', variantId: '1000000000001', quantity: 3 },
+        { productId: '7', variantId: '7', quantity: 1 },
+      ]),
+    ).toEqual([
+      { productId: 7, variantId: 1_000_000_000_001, quantity: 5 },
+      { productId: 7, variantId: 7, quantity: 2 },
+    ]);
+    expect(failure(() => normalizeLines([{ productId: '7', variantId: 'x', quantity: 1 }]))).toEqual([
+      'BAD_USER_INPUT',
+      'input.lines[0].variantId: unknown variant "x"',
+    ]);
+    expect(
+      failure(() =>
+        normalizeLines([
+          { productId: '7', variantId: '1000000000001', quantity: 1 },
+          { productId: '8', variantId: '1000000000001', quantity: 1 },
+        ]),
+      ),
+    ).toEqual(['BAD_USER_INPUT', 'input.lines[1].variantId: variant 1000000000001 is not a variant of product 8']);
   });
 
   it('accepts 1 and 100 units and exactly 50 lines', () => {

@@ -4,13 +4,17 @@ export const maxLineQuantity = 100;
 export const maxOrderLines = 50;
 export const maxIdempotencyKeyLength = 64;
 
+/** One variant wanted; `variantId` equals `productId` for the product's default variant. */
 export interface RequestedLine {
   readonly productId: number;
+  readonly variantId: number;
   readonly quantity: number;
 }
 
 export interface LineInput {
   readonly productId: string;
+  /** Omitted: the product's default variant, whose id is the product's. */
+  readonly variantId?: string | null;
   readonly quantity: number;
 }
 
@@ -35,23 +39,37 @@ export function validateProductId(id: string, argument = 'productId'): number {
   return parsed;
 }
 
+/** A variant id given by a client; omitted means the product's default variant, which carries the product's id. */
+export function validateVariantId(productId: number, id: string | null | undefined, argument = 'variantId'): number {
+  if (id === null || id === undefined) return productId;
+  const parsed = parseNumericId(id);
+  if (parsed === null) throw badInput(argument, `unknown variant ${JSON.stringify(id)}`);
+  return parsed;
+}
+
 /**
- * Checks each line and merges lines naming the same product, keeping first-seen order.
+ * Checks each line and merges lines naming the same variant, keeping first-seen order.
  * Throws BAD_USER_INPUT naming the offending line; an empty list is an empty order.
  */
 export function normalizeLines(lines: readonly LineInput[], argument = 'input.lines'): RequestedLine[] {
   if (lines.length === 0) throw badInput(argument, 'an order needs at least one line');
   if (lines.length > maxOrderLines) throw badInput(argument, `an order has at most ${maxOrderLines} lines`);
-  const merged = new Map<number, number>();
+  const merged = new Map<number, RequestedLine>();
   lines.forEach((line, index) => {
     const productId = validateProductId(line.productId, `${argument}[${index}].productId`);
+    const variantId = validateVariantId(productId, line.variantId, `${argument}[${index}].variantId`);
     const quantity = validateQuantity(line.quantity, `${argument}[${index}].quantity`);
-    merged.set(productId, (merged.get(productId) ?? 0) + quantity);
+    const known = merged.get(variantId);
+    // A variant belongs to one product: the same variant under two products is a mistake whichever is right.
+    if (known && known.productId !== productId)
+      throw badInput(`${argument}[${index}].variantId`, `variant ${variantId} is not a variant of product ${productId}`);
+    merged.set(variantId, { productId, variantId, quantity: (known?.quantity ?? 0) + quantity });
   });
-  for (const [productId, quantity] of merged) {
-    if (quantity > maxLineQuantity) {
-      throw badInput(argument, `product ${productId} adds up to ${quantity} units, at most ${maxLineQuantity}`);
+  for (const line of merged.values()) {
+    if (line.quantity > maxLineQuantity) {
+      const what = line.variantId === line.productId ? `product ${line.productId}` : `variant ${line.variantId}`;
+      throw badInput(argument, `${what} adds up to ${line.quantity} units, at most ${maxLineQuantity}`);
     }
   }
-  return [...merged].map(([productId, quantity]) => ({ productId, quantity }));
+  return [...merged.values()];
 }

@@ -62,10 +62,10 @@ export interface Checkout {
 // The order's id is only known to the database while its batch runs: the lines and OrderPlaced take it from here.
 const orderIdVariable = '@rtc_order';
 const keepOrderId: Statement = { text: `set ${orderIdVariable} = last_insert_id()`, values: [] };
-const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'quantity', 'unitAmount', 'lineAmount'], {
+const insertOrderLines = createRowInsert(orderLines, ['orderId', 'productId', 'variantId', 'quantity', 'unitAmount', 'lineAmount'], {
   expressions: { orderId: orderIdVariable },
 });
-const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and `product_id` in (?)';
+const removeOrderedFromCart = 'delete from `cart_lines` where `user_id` = ? and `variant_id` in (?)';
 
 /**
  * Checkout without overselling: catalog prices, an inventory reservation named after (user, idempotency key),
@@ -110,10 +110,10 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
   };
 
   const cartOf = async (userId: number): Promise<RequestedLine[]> => {
-    const rows = await db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
+    const rows = await db.select().from(cartLines).where(eq(cartLines.userId, userId)).orderBy(asc(cartLines.addedAt), asc(cartLines.variantId));
     if (rows.length === 0) throw businessFailure(ErrorCode.CartEmpty, 'The cart is empty', { field: ['input', 'fromCart'] });
     return normalizeLines(
-      rows.map((row) => ({ productId: String(row.productId), quantity: row.quantity })),
+      rows.map((row) => ({ productId: String(row.productId), variantId: String(row.variantId), quantity: row.quantity })),
       'input.fromCart',
     );
   };
@@ -177,7 +177,7 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
             insertOrder.statement([values]),
             keepOrderId,
             insertOrderLines.statement(priced.lines.map((line) => ({ orderId: 0, ...line }))),
-            ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.productId)] }] : []),
+            ...(fromCart ? [{ text: removeOrderedFromCart, values: [userId, priced.lines.map((line) => line.variantId)] }] : []),
             outboxStatement(outbox, [orderPlacedEvent(order, priced.lines)], now, { expression: orderIdVariable, payloadKey: 'orderId' }).statement,
             ...rollupStatements([{ ...order, lines: priced.lines }]),
           ])
@@ -200,8 +200,9 @@ export function createCheckout({ db, catalog, inventory, logger, reservationTtlS
     // neither needs the other. A repeat of a placed order answers without them, whatever catalog said.
     const pricedLines = (async () => {
       const requested = given ?? (await cartOf(userId));
-      const products = await catalog.products(requested.map((line) => String(line.productId)));
-      return priceLines(requested, products, given ? 'input.lines' : 'input.fromCart');
+      // One catalog call, as before variants: a default variant's id is its product's.
+      const variants = await catalog.variants(requested.map((line) => String(line.variantId)));
+      return priceLines(requested, variants, given ? 'input.lines' : 'input.fromCart');
     })();
     pricedLines.catch(() => undefined);
     const opened = await intents.openUnlessOrdered(userId, idempotencyKey, reference, new Date());

@@ -5,6 +5,7 @@ import type { RequestedLine } from './order-input';
 
 export interface PricedLine {
   readonly productId: number;
+  readonly variantId: number;
   readonly quantity: number;
   readonly unitAmount: number;
   readonly lineAmount: number;
@@ -28,12 +29,24 @@ function unavailable(argument: string, productIds: readonly number[]): GraphQLEr
   });
 }
 
-/** Prices lines at the catalog's current prices; unknown or inactive products are PRODUCT_UNAVAILABLE, mixed currencies bad input. */
-export function priceLines(lines: readonly RequestedLine[], products: ReadonlyMap<string, CatalogProduct | null>, argument = 'input.lines'): PricedOrder {
-  const missing = lines.filter((line) => !products.get(String(line.productId))?.active).map((line) => line.productId);
-  if (missing.length > 0) throw unavailable(argument, missing);
+function notItsVariant(argument: string, lines: readonly RequestedLine[]): GraphQLError {
+  const pairs = lines.map((line) => `${line.variantId} of ${line.productId}`);
+  return new GraphQLError(`${argument}: not a variant of the product named beside it: ${pairs.join(', ')}`, {
+    extensions: { code: ErrorCode.BadUserInput, argumentName: argument, variantIds: lines.map((line) => String(line.variantId)) },
+  });
+}
+
+/**
+ * Prices lines at the catalog's current variant prices (`variants` keyed by variant id); unknown, inactive or
+ * variants are PRODUCT_UNAVAILABLE; mixed currencies, and a variant named under another product, are bad input.
+ */
+export function priceLines(lines: readonly RequestedLine[], variants: ReadonlyMap<string, CatalogProduct | null>, argument = 'input.lines'): PricedOrder {
+  const missing = lines.filter((line) => !variants.get(String(line.variantId))?.active).map((line) => line.productId);
+  if (missing.length > 0) throw unavailable(argument, [...new Set(missing)]);
+  const strangers = lines.filter((line) => variants.get(String(line.variantId))!.productId !== String(line.productId));
+  if (strangers.length > 0) throw notItsVariant(argument, strangers);
   const priced = lines.map((line) => {
-    const { price } = products.get(String(line.productId))!;
+    const { price } = variants.get(String(line.variantId))!;
     return { ...line, currency: price.currency, unitAmount: price.amount, lineAmount: price.amount * line.quantity };
   });
   const currency = priced[0]!.currency;
@@ -53,6 +66,6 @@ export function priceLines(lines: readonly RequestedLine[], products: ReadonlyMa
     currency,
     totalAmount,
     itemCount: priced.reduce((sum, line) => sum + line.quantity, 0),
-    lines: priced.map(({ productId, quantity, unitAmount, lineAmount }) => ({ productId, quantity, unitAmount, lineAmount })),
+    lines: priced.map(({ productId, variantId, quantity, unitAmount, lineAmount }) => ({ productId, variantId, quantity, unitAmount, lineAmount })),
   };
 }

@@ -5,8 +5,10 @@ export type ReleaseReason = 'CANCELLED' | 'EXPIRED' | 'FAILED';
 /** Where a reservation stands; only HELD and COMMITTED still hold units. */
 export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'EXPIRED';
 
+/** Units of one variant; `variantId` equals `productId` for the product's default variant. */
 export interface StockLine {
   readonly productId: number;
+  readonly variantId: number;
   readonly quantity: number;
 }
 
@@ -36,7 +38,11 @@ const byReference = { idempotent: true } as const;
 export function createInventory(client: InternalClient): Inventory {
   return {
     async reserve(reference, lines, ttlSeconds) {
-      const input = { reference, ttlSeconds, lines: lines.map((line) => ({ productId: String(line.productId), quantity: line.quantity })) };
+      const input = {
+        reference,
+        ttlSeconds,
+        lines: lines.map((line) => ({ productId: String(line.productId), variantId: String(line.variantId), quantity: line.quantity })),
+      };
       const reserved = await client.call<{ status: ReservationStatus }>('reserve-stock', input, byReference);
       return reserved.status;
     },

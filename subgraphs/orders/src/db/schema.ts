@@ -68,16 +68,19 @@ export const checkoutIntents = mysqlTable(
   (table) => [index('checkout_intents_state_idx').on(table.state, table.releasedAt, table.createdAt)],
 );
 
+// A line names the variant bought and its product; the default variant's id is its product's id, so lines written
+// before variants existed got variant_id = product_id in the migration that added it.
 export const orderLines = mysqlTable(
   'order_lines',
   {
     orderId: id('order_id').notNull(),
     productId: id('product_id').notNull(),
+    variantId: id('variant_id').notNull(),
     quantity: int('quantity').notNull(),
     unitAmount: bigint('unit_amount', { mode: 'number' }).notNull(),
     lineAmount: bigint('line_amount', { mode: 'number' }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.orderId, table.productId] })],
+  (table) => [primaryKey({ columns: [table.orderId, table.variantId] })],
 );
 
 export const cartLines = mysqlTable(
@@ -85,11 +88,12 @@ export const cartLines = mysqlTable(
   {
     userId: id('user_id').notNull(),
     productId: id('product_id').notNull(),
+    variantId: id('variant_id').notNull(),
     quantity: int('quantity').notNull(),
     addedAt: instant('added_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.productId] })],
+  (table) => [primaryKey({ columns: [table.userId, table.variantId] })],
 );
 
 /**
@@ -112,11 +116,13 @@ export const guestCartLines = mysqlTable(
   {
     cartId: id('cart_id').notNull(),
     productId: id('product_id').notNull(),
+    /** The variant of the product; its default variant's id is the product's. */
+    variantId: id('variant_id').notNull(),
     quantity: int('quantity').notNull(),
     addedAt: instant('added_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.cartId, table.productId] })],
+  (table) => [primaryKey({ columns: [table.cartId, table.variantId] })],
 );
 
 /**
@@ -164,6 +170,30 @@ export const productSalesByMinute = mysqlTable(
     // The last-hour top products metric reads every currency.
     index('product_sales_minute_idx').on(table.minute, table.productId),
   ],
+);
+
+/**
+ * What each variant sold per minute (UTC) and currency, as `productSalesByMinute` per product: an order with two
+ * sizes of one product counts once for the product and once for each size.
+ */
+export const variantSalesByMinute = mysqlTable(
+  'variant_sales_by_minute',
+  {
+    currency: char('currency', { length: 3 }).notNull(),
+    minute: datetime('minute', { mode: 'date' }).notNull(),
+    variantId: id('variant_id').notNull(),
+    productId: id('product_id').notNull(),
+    orders: int('orders').notNull(),
+    units: int('units').notNull(),
+    revenue: bigint('revenue', { mode: 'number' }).notNull(),
+    grossOrders: int('gross_orders').notNull().default(0),
+    grossUnits: int('gross_units').notNull().default(0),
+    grossRevenue: bigint('gross_revenue', { mode: 'number' }).notNull().default(0),
+    netOrders: int('net_orders').notNull().default(0),
+    netUnits: int('net_units').notNull().default(0),
+    netRevenue: bigint('net_revenue', { mode: 'number' }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.currency, table.minute, table.variantId] })],
 );
 
 /** Per customer: when their first order that is not cancelled was placed, and how many such orders exist. */

@@ -76,8 +76,8 @@ async function seedUnpaidOrders(count: number): Promise<void> {
       totalAmount: order.unitAmount * order.quantity,
       lines: [{ productId: order.productId, quantity: order.quantity, unitAmount: order.unitAmount, lineAmount: order.unitAmount * order.quantity }],
     }));
-    await ordersPool.query('INSERT INTO order_lines (order_id, product_id, quantity, unit_amount, line_amount) VALUES ?', [
-      rows.map((row) => [row.id, row.lines[0]!.productId, row.lines[0]!.quantity, row.lines[0]!.unitAmount, row.lines[0]!.lineAmount]),
+    await ordersPool.query('INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES ?', [
+      rows.map((row) => [row.id, row.lines[0]!.productId, row.lines[0]!.productId, row.lines[0]!.quantity, row.lines[0]!.unitAmount, row.lines[0]!.lineAmount]),
     ]);
     await applyOrdersToRollups(runnerOn(ordersPool), rows);
   }

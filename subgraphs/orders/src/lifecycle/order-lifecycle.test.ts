@@ -133,7 +133,7 @@ describe('paying', () => {
         total: { amount: 3_000, currency: 'USD' },
         units: 2,
         placedAt: order.placedAt,
-        lines: [{ productId: teapot, quantity: 2, lineTotal: { amount: 3_000, currency: 'USD' } }],
+        lines: [{ productId: teapot, variantId: teapot, quantity: 2, lineTotal: { amount: 3_000, currency: 'USD' } }],
       },
     ]);
   });

@@ -3,6 +3,7 @@ import type { OrderRow, OrderStatus } from '../db/schema';
 
 interface EventLine {
   readonly productId: number;
+  readonly variantId: number;
   readonly quantity: number;
   readonly lineAmount: number;
 }
@@ -15,6 +16,7 @@ const common = (order: OrderRow, lines: readonly EventLine[]) => ({
   placedAt: order.placedAt.toISOString(),
   lines: lines.map((line) => ({
     productId: String(line.productId),
+    variantId: String(line.variantId),
     quantity: line.quantity,
     lineTotal: { amount: line.lineAmount, currency: order.currency },
   })),

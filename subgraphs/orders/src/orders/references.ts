@@ -10,3 +10,10 @@ export interface ProductReference {
 
 export const userReference = (id: number | string): UserReference => ({ id: String(id) });
 export const productReference = (id: number | string): ProductReference => ({ id: String(id) });
+
+/** A product variant as orders knows one: by id (catalog owns the rest). */
+export interface VariantReference {
+  readonly id: string;
+}
+
+export const variantReference = (id: number | string): VariantReference => ({ id: String(id) });

@@ -8,13 +8,17 @@ export const Mutation: MutationResolvers = {
     return { cart: created.created?.cart ?? null, cartToken: created.created?.cartToken ?? null, errors: created.errors };
   },
   addToCart: (_parent, { input }, context) =>
-    cartPayload(context, 'addToCart', 'cart', () => context.carts.add({ caller: context.caller, cartToken: input.cartToken }, input.productId, input.quantity)),
+    cartPayload(context, 'addToCart', 'cart', () =>
+      context.carts.add({ caller: context.caller, cartToken: input.cartToken }, input.productId, input.quantity, input.variantId),
+    ),
   updateCartLine: (_parent, { input }, context) =>
     cartPayload(context, 'updateCartLine', 'cart', () =>
-      context.carts.update({ caller: context.caller, cartToken: input.cartToken }, input.productId, input.quantity),
+      context.carts.update({ caller: context.caller, cartToken: input.cartToken }, input.productId, input.quantity, input.variantId),
     ),
   removeFromCart: (_parent, { input }, context) =>
-    cartPayload(context, 'removeFromCart', 'cart', () => context.carts.remove({ caller: context.caller, cartToken: input.cartToken }, input.productId)),
+    cartPayload(context, 'removeFromCart', 'cart', () =>
+      context.carts.remove({ caller: context.caller, cartToken: input.cartToken }, input.productId, input.variantId),
+    ),
   mergeCart: (_parent, { input }, context) => cartPayload(context, 'mergeCart', 'cart', () => context.carts.merge(context.caller, input.cartToken)),
   placeOrder: (_parent, { input }, context) => orderPayload(context, 'placeOrder', () => context.checkout.placeOrder(requireCaller(context.caller), input)),
   payOrder: (_parent, { input }, context) =>

@@ -1,3 +1,4 @@
+import { validateProductId } from '../checkout/order-input';
 import { parseNumericId, requireCaller, requireStaff } from '@rtc/service-kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { assertCanRead } from '../orders/order-access';
@@ -27,6 +28,10 @@ export const Query: QueryResolvers = {
   topProducts: (_parent, { from, to, limit, currency }, { caller, analytics }) => {
     requireStaff(caller);
     return analytics.topProducts(from, to, limit, currency);
+  },
+  topVariants: (_parent, { from, to, limit, currency, productId }, { caller, analytics }) => {
+    requireStaff(caller);
+    return analytics.topVariants(from, to, limit, currency, productId == null ? null : validateProductId(productId, 'productId'));
   },
   customerStats: (_parent, { from, to, limit, currency }, { caller, analytics }) => {
     requireStaff(caller);

@@ -57,13 +57,11 @@ beforeAll(async () => {
       ],
     );
     for (const line of order.lines) {
-      await queryRows(database.url, 'INSERT INTO order_lines VALUES (?, ?, ?, ?, ?)', [
-        order.id,
-        line.productId,
-        line.quantity,
-        line.lineAmount / line.quantity,
-        line.lineAmount,
-      ]);
+      await queryRows(
+        database.url,
+        'INSERT INTO order_lines (order_id, product_id, variant_id, quantity, unit_amount, line_amount) VALUES (?, ?, ?, ?, ?, ?)',
+        [order.id, line.productId, line.productId, line.quantity, line.lineAmount / line.quantity, line.lineAmount],
+      );
     }
   }
   await applyOrderHistoryToRollups(runnerOn(pool), history);
@@ -99,5 +97,21 @@ describe('the gross and net migration', () => {
     await queryRows(database.url, 'DELETE FROM sales_by_minute WHERE minute = (SELECT MIN(minute) FROM (SELECT minute FROM sales_by_minute) AS m)');
     for (const statement of await backfillStatements()) await queryRows(database.url, statement);
     expect(await snapshot('sales_by_minute', 'currency, minute')).toEqual(sales);
+  });
+});
+
+describe('the variant migration', () => {
+  it("starts the variant rollups from the product ones, every earlier line being its product's default variant's", async () => {
+    const variants = await snapshot('variant_sales_by_minute', 'currency, minute, variant_id');
+    expect(variants.length).toBeGreaterThan(0);
+    const text = await readFile(join(ordersMigrations, '0005_order_line_variants.sql'), 'utf8');
+    const backfill = text
+      .split('--> statement-breakpoint')
+      .map((statement) => statement.trim())
+      .filter((statement) => statement.includes('INSERT INTO `variant_sales_by_minute`'));
+    expect(backfill).toHaveLength(1);
+    await queryRows(database.url, 'DELETE FROM variant_sales_by_minute');
+    await queryRows(database.url, backfill[0]!.replace(/^(--[^\n]*\n)+/, ''));
+    expect(await snapshot('variant_sales_by_minute', 'currency, minute, variant_id')).toEqual(variants);
   });
 });

@@ -20,6 +20,25 @@ const orders = [
 ];
 
 describe('rollup deltas', () => {
+  it('counts an order once per product and once per variant, two sizes of one product apart', () => {
+    const sized: RollupOrder = {
+      userId: 1,
+      placedAt: new Date('2026-03-01T10:00:10Z'),
+      currency: 'USD',
+      totalAmount: 900,
+      lines: [
+        { productId: 10, quantity: 1, lineAmount: 300 },
+        { productId: 10, variantId: 1_000_000_000_010, quantity: 2, lineAmount: 600 },
+      ],
+    };
+    const deltas = rollupDeltas([sized]);
+    expect(deltas.products.map((row) => [row.productId, row.orders, row.units, row.revenue])).toEqual([[10, 1, 3, 900]]);
+    expect(deltas.variants.map((row) => [row.variantId, row.productId, row.orders, row.units, row.revenue, row.grossOrders])).toEqual([
+      [10, 10, 1, 1, 300, 1],
+      [1_000_000_000_010, 10, 1, 2, 600, 1],
+    ]);
+  });
+
   it('truncates instants to their UTC minute', () => {
     expect(minuteOf(new Date('2026-03-01T10:00:59.999Z')).toISOString()).toBe('2026-03-01T10:00:00.000Z');
   });

@@ -4,7 +4,8 @@ export interface RollupOrder {
   readonly placedAt: Date;
   readonly currency: string;
   readonly totalAmount: number;
-  readonly lines: readonly { readonly productId: number; readonly quantity: number; readonly lineAmount: number }[];
+  /** `variantId` omitted: the product's default variant, whose id is the product's. */
+  readonly lines: readonly { readonly productId: number; readonly variantId?: number; readonly quantity: number; readonly lineAmount: number }[];
 }
 
 /**
@@ -57,11 +58,17 @@ export interface ProductSalesDelta extends Readonly<Figures> {
   readonly productId: number;
 }
 
+export interface VariantSalesDelta extends ProductSalesDelta {
+  readonly variantId: number;
+}
+
 export interface RollupDeltas {
   /** Sorted by (currency, minute): the primary key order, so concurrent writers lock rows in the same order. */
   readonly sales: readonly SalesDelta[];
   /** Sorted by (currency, minute, productId). */
   readonly products: readonly ProductSalesDelta[];
+  /** Sorted by (currency, minute, variantId). */
+  readonly variants: readonly VariantSalesDelta[];
 }
 
 /** The UTC minute an instant falls in. */
@@ -95,18 +102,27 @@ export function rollupDeltas<T extends RollupOrder>(
   const weightsOf = typeof weights === 'function' ? weights : () => weights;
   const sales = new Map<string, Figures & { currency: string; minute: Date }>();
   const products = new Map<string, Figures & { currency: string; minute: Date; productId: number }>();
+  const variants = new Map<string, Figures & { currency: string; minute: Date; productId: number; variantId: number }>();
   for (const order of orders) {
     const own = weightsOf(order);
     const minute = minuteOf(order.placedAt);
     const key = `${order.currency}|${minute.getTime()}`;
     const bucket = sales.get(key) ?? { currency: order.currency, minute, ...zero() };
     addTo(bucket, own, 1, order.totalAmount, 0);
+    // An order counts once per product, however many of its variants it holds.
+    const seen = new Set<number>();
     for (const line of order.lines) {
       addTo(bucket, own, 0, 0, line.quantity);
       const productKey = `${key}|${line.productId}`;
       const product = products.get(productKey) ?? { currency: order.currency, minute, productId: line.productId, ...zero() };
-      addTo(product, own, 1, line.lineAmount, line.quantity);
+      addTo(product, own, seen.has(line.productId) ? 0 : 1, line.lineAmount, line.quantity);
+      seen.add(line.productId);
       products.set(productKey, product);
+      const variantId = line.variantId ?? line.productId;
+      const variantKey = `${key}|${variantId}`;
+      const variant = variants.get(variantKey) ?? { currency: order.currency, minute, productId: line.productId, variantId, ...zero() };
+      addTo(variant, own, 1, line.lineAmount, line.quantity);
+      variants.set(variantKey, variant);
     }
     sales.set(key, bucket);
   }
@@ -115,6 +131,7 @@ export function rollupDeltas<T extends RollupOrder>(
   return {
     sales: [...sales.values()].sort(byMinute),
     products: [...products.values()].sort((a, b) => byMinute(a, b) || a.productId - b.productId),
+    variants: [...variants.values()].sort((a, b) => byMinute(a, b) || a.variantId - b.variantId),
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, min, ne, sql } from 'drizzle-orm';
 import { createRowInsert, runnerOnDrizzle, type SqlRunner, type Statement } from '@rtc/service-kit';
 import type { OrdersTx } from '../db/client';
-import { customerStats, orders, productSalesByMinute, salesByMinute } from '../db/schema';
+import { customerStats, orders, productSalesByMinute, salesByMinute, variantSalesByMinute } from '../db/schema';
 import {
   cancelledWeights,
   customerDeltas,
@@ -21,6 +21,11 @@ const grossAndNetColumns = ['gross_orders', 'gross_revenue', 'gross_units', 'net
 const upsertProductSales = createRowInsert(productSalesByMinute, ['currency', 'minute', 'productId', 'orders', 'units', 'revenue', ...grossAndNet], {
   onDuplicateKeyUpdate: [add('orders'), add('units'), add('revenue'), ...grossAndNetColumns].join(', '),
 });
+const upsertVariantSales = createRowInsert(
+  variantSalesByMinute,
+  ['currency', 'minute', 'variantId', 'productId', 'orders', 'units', 'revenue', ...grossAndNet],
+  { onDuplicateKeyUpdate: [add('orders'), add('units'), add('revenue'), ...grossAndNetColumns].join(', ') },
+);
 const upsertSales = createRowInsert(salesByMinute, ['currency', 'minute', 'orders', 'revenue', 'units', ...grossAndNet], {
   onDuplicateKeyUpdate: [add('orders'), add('revenue'), add('units'), ...grossAndNetColumns].join(', '),
 });
@@ -51,6 +56,7 @@ export async function applyToMinuteRollups<T extends RollupOrder>(
 ): Promise<void> {
   const deltas = rollupDeltas(placed, weights);
   for (const rows of chunks(deltas.products)) await upsertProductSales.run(tx, rows);
+  for (const rows of chunks(deltas.variants)) await upsertVariantSales.run(tx, rows);
   for (const rows of chunks(deltas.sales)) await upsertSales.run(tx, rows);
 }
 
@@ -77,7 +83,7 @@ async function removeCancelledOrderFromCustomerStats(tx: OrdersTx, userId: numbe
 /**
  * Everything standing (not cancelled) orders add to the analytics tables: per-minute sales and product rollups
  * and first-order tracking. Live checkout and the history seeder both call it, so the two always agree.
- * Locks rows in one order (customers, products, then the per-minute row) to keep concurrent writers apart.
+ * Locks rows in one order (customers, products, variants, then the per-minute row) to keep concurrent writers apart.
  */
 export async function applyOrdersToRollups(tx: SqlRunner, placed: readonly RollupOrder[]): Promise<void> {
   for (const { text, values } of rollupStatements(placed)) await tx.run(text, values);
@@ -91,6 +97,7 @@ export function rollupStatements(placed: readonly RollupOrder[]): Statement[] {
   return [
     ...chunks(customerDeltas(placed)).map((rows) => upsertCustomerStats.statement(rows)),
     ...chunks(deltas.products).map((rows) => upsertProductSales.statement(rows)),
+    ...chunks(deltas.variants).map((rows) => upsertVariantSales.statement(rows)),
     ...chunks(deltas.sales).map((rows) => upsertSales.statement(rows)),
   ];
 }
