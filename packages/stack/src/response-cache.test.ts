@@ -274,7 +274,7 @@ describe('the response cache shared by replicas in Redis', () => {
     expect(await cacheCount('hit', second.metrics)).toBe(1);
 
     const price = nodeOf(stored, product.id).price.amount + 1;
-    await asAdmin(`mutation Price($id: ID!) { updateProduct(id: $id, input: { price: ${price} }) { id } }`, { id: product.id });
+    await asAdmin(`mutation Price($id: ID!) { updateProduct(input: { id: $id, price: ${price} }) { product { id } errors { code } } }`, { id: product.id });
     for (const replica of [first, second]) {
       const deadline = Date.now() + eventDeliveryMs;
       let seen = stored;

@@ -107,21 +107,23 @@ describe('a storefront through the gateway', () => {
 
   it('browses the category tree, opens a product by its handle with its images and sale price, and finds it by relevance', async () => {
     const tag = Date.now().toString(36);
-    const create = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id slug } }';
-    const shop = (await call<{ createCategory: { id: string; slug: string } }>(create, { input: { name: `Cookware ${tag}` } }, admin.token)).createCategory;
-    const pans = (await call<{ createCategory: { id: string; slug: string } }>(create, { input: { name: `Pans ${tag}`, parentId: shop.id } }, admin.token))
-      .createCategory;
+    const create = 'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id slug } errors { code } } }';
+    const shop = (await call<{ createCategory: { category: { id: string; slug: string } } }>(create, { input: { name: `Cookware ${tag}` } }, admin.token))
+      .createCategory.category;
+    const pans = (
+      await call<{ createCategory: { category: { id: string; slug: string } } }>(create, { input: { name: `Pans ${tag}`, parentId: shop.id } }, admin.token)
+    ).createCategory.category;
     const images = [
       { url: `https://images.rtc.example/products/${tag}/front.jpg`, altText: 'The pan from above' },
       { url: `https://images.rtc.example/products/${tag}/handle.jpg`, altText: 'Its riveted handle' },
     ];
     const pan = (
-      await call<{ createProduct: { id: string; handle: string } }>(
-        'mutation($input: CreateProductInput!) { createProduct(input: $input) { id handle } }',
+      await call<{ createProduct: { product: { id: string; handle: string } } }>(
+        'mutation($input: CreateProductInput!) { createProduct(input: $input) { product { id handle } errors { code } } }',
         { input: { sku: `PAN-${tag}`, name: `Carbon Steel Skillet ${tag}`, price: 4_500, compareAtPrice: 6_000, categoryId: pans.id, images } },
         admin.token,
       )
-    ).createProduct;
+    ).createProduct.product;
     expect(pan.handle).toBe(`carbon-steel-skillet-${tag}`);
 
     const roots = await call<{ categories: { slug: string }[] }>('{ categories(rootsOnly: true) { slug } }');
@@ -238,7 +240,7 @@ describe('a storefront through the gateway', () => {
 
     // Log in, then fold the guest cart into the customer's.
     const session = await call<{ logIn: { token: string } }>(
-      'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { token } }',
+      'mutation($email: String!, $password: String!) { logIn(input: { email: $email, password: $password }) { token errors { code } } }',
       {
         email: shopper.user.email,
         password: 'shopper password 2',
@@ -284,12 +286,12 @@ describe('a storefront through the gateway', () => {
       total: { amount: number };
       shippingAddress: Record<string, string | null>;
     };
-    const placed = await call<{ placeOrder: OrderView }>(
-      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${orderFields} } }`,
+    const placed = await call<{ placeOrder: { order: OrderView } }>(
+      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { ${orderFields} } errors { code } } }`,
       { input: { idempotencyKey: 'storefront-cart', fromCart: true, shippingAddress: shipTo } },
       token,
     );
-    const order = placed.placeOrder;
+    const order = placed.placeOrder.order;
     expect(order.subtotal.amount).toBe(order.lines.reduce((sum, line) => sum + line.lineTotal.amount, 0));
     expect(order.total.amount).toBe(order.subtotal.amount + order.shippingTotal.amount + order.taxTotal.amount - order.discountTotal.amount);
     // 19% of 4,200 = 798.
@@ -381,7 +383,7 @@ describe('a storefront through the gateway', () => {
       expect(result.addProductVariant.errors).toEqual([]);
       added[size] = result.addProductVariant.variant.id;
       await call(
-        'mutation($p: ID!, $v: ID, $q: Int!) { restock(productId: $p, variantId: $v, quantity: $q, reason: "opening stock") { available } }',
+        'mutation($p: ID!, $v: ID, $q: Int!) { restock(input: { productId: $p, variantId: $v, quantity: $q, reason: "opening stock" }) { stock { available } errors { code } } }',
         { p: tee!.id, v: added[size], q: units },
         admin.token,
       );
@@ -405,21 +407,23 @@ describe('a storefront through the gateway', () => {
     expect(before.stock.available).toBe(19);
     const large = before.variants.find((variant) => variant.title === 'L')!;
 
-    const cart = await call<{ addToCart: { lines: { variant: { id: string; title: string }; quantity: number; unitPrice: { amount: number } }[] } }>(
-      'mutation($p: ID!, $v: ID, $q: Int!) { addToCart(productId: $p, variantId: $v, quantity: $q) { lines { variant { id title } quantity unitPrice { amount } } } }',
+    const cart = await call<{ addToCart: { cart: { lines: { variant: { id: string; title: string }; quantity: number; unitPrice: { amount: number } }[] } } }>(
+      'mutation($p: ID!, $v: ID, $q: Int!) { addToCart(input: { productId: $p, variantId: $v, quantity: $q }) { cart { lines { variant { id title } quantity unitPrice { amount } } } errors { code } } }',
       { p: tee!.id, v: large.id, q: 2 },
       shopper.token,
     );
-    expect(cart.addToCart.lines).toEqual([{ variant: { id: large.id, title: 'L' }, quantity: 2, unitPrice: { amount: 2_300 } }]);
+    expect(cart.addToCart.cart.lines).toEqual([{ variant: { id: large.id, title: 'L' }, quantity: 2, unitPrice: { amount: 2_300 } }]);
     const placed = await call<{
-      placeOrder: { total: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] };
+      placeOrder: {
+        order: { total: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] };
+      };
     }>(
-      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { total { amount } lines { product { id } variant { id title sku } quantity } } }',
+      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { total { amount } lines { product { id } variant { id title sku } quantity } } errors { code } } }',
       { input: { fromCart: true, idempotencyKey: `tee-${tee!.id}` } },
       shopper.token,
     );
-    expect(placed.placeOrder.total.amount).toBe(4_600);
-    expect(placed.placeOrder.lines).toEqual([{ product: { id: tee!.id }, variant: { id: large.id, title: 'L', sku: `TEE-${tee!.id}-L` }, quantity: 2 }]);
+    expect(placed.placeOrder.order.total.amount).toBe(4_600);
+    expect(placed.placeOrder.order.lines).toEqual([{ product: { id: tee!.id }, variant: { id: large.id, title: 'L', sku: `TEE-${tee!.id}-L` }, quantity: 2 }]);
 
     const after = (await call<Page>(page, { id: tee!.id }, shopper.token)).product;
     expect(after.variants.map((variant) => [variant.title, variant.stock.available])).toEqual([

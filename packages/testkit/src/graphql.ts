@@ -48,3 +48,28 @@ export function payloadErrorCodes(result: GraphQLResult<unknown>): string[] {
 export function failureCodes(result: GraphQLResult<unknown>): (string | undefined)[] {
   return [...errorCodes(result), ...payloadErrorCodes(result)];
 }
+
+type Payload = { errors: { code: string; message: string; field: string[] | null }[] } & Record<string, unknown>;
+
+/**
+ * Mutation payloads read as plain answers, for tests written against a mutation's result: each payload
+ * (`{ <result>, errors }`) is replaced by its result, and each typed failure becomes a GraphQL error with its code
+ * and field, so `errorCodes` sees it as a client switching on either would.
+ */
+export function unwrapPayloads<T>(result: GraphQLResult<T>): GraphQLResult<T> {
+  const data = result.data as Record<string, unknown> | null | undefined;
+  if (!data) return result;
+  const errors = [...(result.errors ?? [])];
+  const unwrapped: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(data)) {
+    const payload = value as Payload | null;
+    if (!payload || !Array.isArray(payload.errors)) {
+      unwrapped[field] = value;
+      continue;
+    }
+    const [key] = Object.keys(payload).filter((name) => name !== 'errors');
+    unwrapped[field] = payload.errors.length > 0 ? null : payload[key!];
+    for (const failure of payload.errors) errors.push({ message: failure.message, extensions: { code: failure.code, field: failure.field } } as never);
+  }
+  return { ...result, data: unwrapped as T, ...(errors.length > 0 ? { errors } : {}) };
+}

@@ -11,6 +11,7 @@ import {
   type GraphQLResult,
   type RunningService,
   type TestDatabase,
+  unwrapPayloads,
 } from '@rtc/testkit';
 import { catalogMigrations } from './migrations';
 import { createCatalogSubgraph } from './subgraph';
@@ -36,13 +37,14 @@ interface ShownProduct {
 }
 
 const productFields = 'id sku handle name price { amount } compareAtPrice { amount currency } onSale images { url altText position } featuredImage { url }';
-const createCategory = `mutation CreateCategory($input: CreateCategoryInput!) { createCategory(input: $input) { id slug } }`;
-const createProduct = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { ${productFields} } }`;
-const updateProduct = `mutation UpdateProduct($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${productFields} } }`;
+const failures = 'errors { code message field }';
+const createCategory = `mutation CreateCategory($input: CreateCategoryInput!) { createCategory(input: $input) { category { id slug } ${failures} } }`;
+const createProduct = `mutation CreateProduct($input: CreateProductInput!) { createProduct(input: $input) { product { ${productFields} } ${failures} } }`;
+const updateProduct = `mutation UpdateProduct($input: UpdateProductInput!) { updateProduct(input: $input) { product { ${productFields} } ${failures} } }`;
 const byHandle = `query ByHandle($handle: String!) { productByHandle(handle: $handle) { ${productFields} } }`;
 
 async function run<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = admin): Promise<GraphQLResult<T>> {
-  return postGraphQL<T>(catalog.graphqlUrl, query, variables, { headers });
+  return unwrapPayloads(await postGraphQL<T>(catalog.graphqlUrl, query, variables, { headers }));
 }
 
 async function category(name: string, parentId?: string): Promise<string> {
@@ -102,7 +104,7 @@ describe('product handles', () => {
       await run(createProduct, { input: { sku: 'HANDLE-6', name: 'Other', price: 1, handle: 'two--dashes', categoryId: kitchen } }),
       'input.handle',
     );
-    const moved = await run<{ updateProduct: ShownProduct }>(updateProduct, { id: given.id, input: { handle: 'kettle-deluxe' } });
+    const moved = await run<{ updateProduct: ShownProduct }>(updateProduct, { input: { id: given.id, handle: 'kettle-deluxe' } });
     expect(moved.data?.updateProduct.handle).toBe('kettle-deluxe');
     expect((await run<{ productByHandle: null }>(byHandle, { handle: 'the-best-kettle' }, shopper)).data?.productByHandle).toBeNull();
   });
@@ -128,18 +130,20 @@ describe('product images', () => {
     ]);
     expect(created.featuredImage).toEqual({ url: 'https://images.example.com/pan/front.jpg' });
     const replaced = await run<{ updateProduct: ShownProduct }>(updateProduct, {
-      id: created.id,
-      input: { images: [{ url: 'https://images.example.com/pan/top.jpg', altText: 'From above' }] },
+      input: {
+        id: created.id,
+        images: [{ url: 'https://images.example.com/pan/top.jpg', altText: 'From above' }],
+      },
     });
     expect(replaced.data?.updateProduct.images).toEqual([{ url: 'https://images.example.com/pan/top.jpg', altText: 'From above', position: 0 }]);
-    const cleared = await run<{ updateProduct: ShownProduct }>(updateProduct, { id: created.id, input: { images: [] } });
+    const cleared = await run<{ updateProduct: ShownProduct }>(updateProduct, { input: { id: created.id, images: [] } });
     expect(cleared.data?.updateProduct).toMatchObject({ images: [], featuredImage: null });
   });
 
   it('refuses a URL that is not absolute http(s), naming the image, and writes nothing', async () => {
     const created = await product({ sku: 'IMG-2', name: 'Kept Pan', categoryId: kitchen, images: [{ url: 'https://images.example.com/kept.jpg' }] });
     for (const url of ['javascript:alert(1)', 'ftp://images.example.com/a.jpg', '/pan.jpg', 'https://user:secret@images.example.com/a.jpg']) {
-      const refused = await run(updateProduct, { id: created.id, input: { images: [{ url: 'https://images.example.com/ok.jpg' }, { url }] } });
+      const refused = await run(updateProduct, { input: { id: created.id, images: [{ url: 'https://images.example.com/ok.jpg' }, { url }] } });
       expectBadInput(refused, 'input.images.1.url');
     }
     const [row] = await queryRows<{ n: number }>(database.url, 'SELECT COUNT(*) AS n FROM product_images WHERE product_id = ?', [Number(created.id)]);
@@ -151,7 +155,7 @@ describe('compare-at prices', () => {
   it('marks a product on sale with a compare-at price above its price, and takes it off sale with null', async () => {
     const created = await product({ sku: 'SALE-1', name: 'Sale Knife', price: 2_000, compareAtPrice: 2_500, categoryId: knives });
     expect(created).toMatchObject({ compareAtPrice: { amount: 2_500, currency: 'USD' }, onSale: true });
-    const off = await run<{ updateProduct: ShownProduct }>(updateProduct, { id: created.id, input: { compareAtPrice: null } });
+    const off = await run<{ updateProduct: ShownProduct }>(updateProduct, { input: { id: created.id, compareAtPrice: null } });
     expect(off.data?.updateProduct).toMatchObject({ compareAtPrice: null, onSale: false });
   });
 
@@ -161,9 +165,9 @@ describe('compare-at prices', () => {
       'input.compareAtPrice',
     );
     const created = await product({ sku: 'SALE-3', name: 'Good Sale', price: 2_000, compareAtPrice: 3_000, categoryId: knives });
-    expectBadInput(await run(updateProduct, { id: created.id, input: { compareAtPrice: 1_500 } }), 'input.compareAtPrice');
-    expectBadInput(await run(updateProduct, { id: created.id, input: { price: 3_000 } }), 'input.price');
-    const both = await run<{ updateProduct: ShownProduct }>(updateProduct, { id: created.id, input: { price: 3_000, compareAtPrice: 4_000 } });
+    expectBadInput(await run(updateProduct, { input: { id: created.id, compareAtPrice: 1_500 } }), 'input.compareAtPrice');
+    expectBadInput(await run(updateProduct, { input: { id: created.id, price: 3_000 } }), 'input.price');
+    const both = await run<{ updateProduct: ShownProduct }>(updateProduct, { input: { id: created.id, price: 3_000, compareAtPrice: 4_000 } });
     expect(both.data?.updateProduct).toMatchObject({ price: { amount: 3_000 }, compareAtPrice: { amount: 4_000 } });
   });
 

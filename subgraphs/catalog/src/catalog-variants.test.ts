@@ -61,13 +61,19 @@ let tee: Product;
 beforeAll(async () => {
   database = await createTestDatabase('catalog', catalogMigrations);
   catalog = await startService('catalog', database.url, (deps) => createCatalogSubgraph({ production: false, internalToken: testInternalToken }, deps));
-  const category = await run<{ createCategory: { id: string } }>('mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }', {
-    input: { name: 'Apparel' },
-  });
-  const created = await run<{ createProduct: Product }>(`mutation($input: CreateProductInput!) { createProduct(input: $input) { ${productFields} } }`, {
-    input: { sku: 'tee-s', name: 'Organic Tee', price: 2_000, categoryId: category.data!.createCategory.id },
-  });
-  tee = created.data!.createProduct;
+  const category = await run<{ createCategory: { category: { id: string } } }>(
+    'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } errors { code } } }',
+    {
+      input: { name: 'Apparel' },
+    },
+  );
+  const created = await run<{ createProduct: { product: Product } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { product { ${productFields} } errors { code } } }`,
+    {
+      input: { sku: 'tee-s', name: 'Organic Tee', price: 2_000, categoryId: category.data!.createCategory.category.id },
+    },
+  );
+  tee = created.data!.createProduct.product;
 });
 
 afterAll(async () => {
@@ -119,7 +125,7 @@ describe('product variants', () => {
   });
 
   it("keeps the product's price and its default variant's in step, whichever is changed", async () => {
-    await run('mutation($id: ID!) { updateProduct(id: $id, input: { price: 2100 }) { id } }', { id: tee.id });
+    await run('mutation($id: ID!) { updateProduct(input: { id: $id, price: 2100 }) { product { id } errors { code } } }', { id: tee.id });
     expect((await product(tee.id)).variants[0]!.price.amount).toBe(2_100);
     await update({ id: tee.id, price: 1_900, sku: 'tee-small' });
     const read = await product(tee.id);

@@ -9,7 +9,7 @@ const medium = '1000000000701';
 const large = '1000000000702';
 
 const restock = `mutation($productId: ID!, $variantId: ID, $quantity: Int!) {
-  restock(productId: $productId, variantId: $variantId, quantity: $quantity, reason: "delivery") { available }
+  restock(input: { productId: $productId, variantId: $variantId, quantity: $quantity, reason: "delivery" }) { stock { available } errors { code } }
 }`;
 const entities = `query($representations: [_Any!]!) {
   _entities(representations: $representations) {

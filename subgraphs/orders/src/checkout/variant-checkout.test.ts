@@ -1,18 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '@rtc/testkit';
+import { errorCodes, unwrapPayloads, type GraphQLResult } from '@rtc/testkit';
 import { startOrderStack, type OrderStack } from '../testing';
 
 const cartFields = 'lines { product { id } variant { id } quantity unitPrice { amount } } subtotal { amount }';
-const addToCart = `mutation($p: ID!, $v: ID, $q: Int!) { addToCart(productId: $p, variantId: $v, quantity: $q) { ${cartFields} } }`;
-const removeFromCart = `mutation($p: ID!, $v: ID) { removeFromCart(productId: $p, variantId: $v) { ${cartFields} } }`;
+const failures = 'errors { code message field }';
+const addToCart = `mutation($p: ID!, $v: ID, $q: Int!) { addToCart(input: { productId: $p, variantId: $v, quantity: $q }) { cart { ${cartFields} } ${failures} } }`;
+const removeFromCart = `mutation($p: ID!, $v: ID) { removeFromCart(input: { productId: $p, variantId: $v }) { cart { ${cartFields} } ${failures} } }`;
 const placeOrder = `mutation($input: PlaceOrderInput!) {
-  placeOrder(input: $input) { id total { amount } lines { product { id } variant { id } quantity unitPrice { amount } } }
+  placeOrder(input: $input) { order { id total { amount } lines { product { id } variant { id } quantity unitPrice { amount } } } errors { code message field } }
 }`;
 
 type Cart = { lines: { product: { id: string }; variant: { id: string }; quantity: number; unitPrice: { amount: number } }[]; subtotal: { amount: number } };
 type Order = { id: string; total: { amount: number }; lines: Cart['lines'] };
 
 let stack: OrderStack;
+
+/** The stack's answer with each mutation payload read as its result (a typed failure as an error with its code). */
+const call = async <T = Record<string, unknown>>(...args: Parameters<OrderStack['call']>): Promise<GraphQLResult<T>> =>
+  unwrapPayloads(await stack.call<T>(...args));
 let tee: string;
 let mug: string;
 let sizes: Record<string, string>;
@@ -43,7 +48,7 @@ afterAll(async () => {
 
 describe('ordering a variant', () => {
   it("prices a size at its own price, reserves that size's stock and records it on the line and in the rollups", async () => {
-    const result = await stack.call<{ placeOrder: Order }>(
+    const result = await call<{ placeOrder: Order }>(
       placeOrder,
       {
         input: {
@@ -85,14 +90,14 @@ describe('ordering a variant', () => {
   });
 
   it('refuses a sold-out size as OUT_OF_STOCK naming the product and the variant, while other sizes still sell', async () => {
-    const short = await stack.call(
+    const short = await call(
       placeOrder,
       { input: { idempotencyKey: 'xl-2', lines: [{ productId: tee, variantId: sizes['XL'], quantity: 1 }] } },
       { userId: '202' },
     );
     expect(errorCodes(short)).toEqual(['OUT_OF_STOCK']);
     expect(short.errors?.[0]?.extensions).toMatchObject({ productIds: [tee], variantIds: [sizes['XL']] });
-    const medium = await stack.call(
+    const medium = await call(
       placeOrder,
       { input: { idempotencyKey: 'm-1', lines: [{ productId: tee, variantId: sizes['M'], quantity: 1 }] } },
       { userId: '202' },
@@ -102,7 +107,7 @@ describe('ordering a variant', () => {
 
   it('refuses a variant named under another product as BAD_USER_INPUT, reserving nothing', async () => {
     const before = await available(sizes['M']!);
-    const wrong = await stack.call(
+    const wrong = await call(
       placeOrder,
       { input: { idempotencyKey: 'wrong-1', lines: [{ productId: mug, variantId: sizes['M'], quantity: 1 }] } },
       { userId: '203' },
@@ -113,18 +118,18 @@ describe('ordering a variant', () => {
 
   it('keeps sizes apart in the cart and orders the cart per variant', async () => {
     const customer = { userId: '204' };
-    await stack.call(addToCart, { p: tee, v: sizes['M'], q: 1 }, customer);
-    await stack.call(addToCart, { p: tee, q: 2 }, customer);
-    const cart = (await stack.call<{ addToCart: Cart }>(addToCart, { p: tee, v: sizes['M'], q: 1 }, customer)).data!.addToCart;
+    await call(addToCart, { p: tee, v: sizes['M'], q: 1 }, customer);
+    await call(addToCart, { p: tee, q: 2 }, customer);
+    const cart = (await call<{ addToCart: Cart }>(addToCart, { p: tee, v: sizes['M'], q: 1 }, customer)).data!.addToCart;
     expect(cart.lines.map((line) => [line.variant.id, line.quantity, line.unitPrice.amount])).toEqual([
       [sizes['M'], 2, 2_000],
       [tee, 2, 2_000],
     ]);
-    const stranger = await stack.call(addToCart, { p: mug, v: sizes['M'], q: 1 }, customer);
+    const stranger = await call(addToCart, { p: mug, v: sizes['M'], q: 1 }, customer);
     expect(errorCodes(stranger)).toEqual(['BAD_USER_INPUT']);
-    const removed = (await stack.call<{ removeFromCart: Cart }>(removeFromCart, { p: tee }, customer)).data!.removeFromCart;
+    const removed = (await call<{ removeFromCart: Cart }>(removeFromCart, { p: tee }, customer)).data!.removeFromCart;
     expect(removed.lines.map((line) => line.variant.id)).toEqual([sizes['M']]);
-    const placed = await stack.call<{ placeOrder: Order }>(placeOrder, { input: { idempotencyKey: 'cart-1', fromCart: true } }, customer);
+    const placed = await call<{ placeOrder: Order }>(placeOrder, { input: { idempotencyKey: 'cart-1', fromCart: true } }, customer);
     expect(placed.errors).toBeUndefined();
     expect(placed.data!.placeOrder.lines.map((line) => [line.variant.id, line.quantity])).toEqual([[sizes['M'], 2]]);
   });

@@ -3,7 +3,7 @@ import { createInternalClient, createPooledFetch, ErrorCode, type InternalClient
 import { queryRows, testInternalToken } from '@rtc/testkit';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 
-const placeOrder = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
+const placeOrder = 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code } } }';
 const gina: Caller = { userId: '501' };
 
 let stack: OrderStack;
@@ -13,9 +13,9 @@ let [mug, plate, bowl] = ['', '', ''];
 const started = new Date(Date.now() - 60_000);
 
 async function place(key: string, lines: { productId: string; quantity: number }[]): Promise<string> {
-  const result = await stack.call<{ placeOrder: { id: string } }>(placeOrder, { input: { idempotencyKey: key, lines } }, gina);
+  const result = await stack.call<{ placeOrder: { order: { id: string } } }>(placeOrder, { input: { idempotencyKey: key, lines } }, gina);
   expect(result.errors).toBeUndefined();
-  return result.data!.placeOrder.id;
+  return result.data!.placeOrder.order.id;
 }
 
 const unitsSold = (from: Date, to: Date) => client.call<{ products: [number, number][] }>('units-sold', { from: from.toISOString(), to: to.toISOString() });
@@ -33,7 +33,7 @@ beforeAll(async () => {
     { productId: plate, quantity: 1 },
   ]);
   const cancelled = await place('units-2', [{ productId: mug, quantity: 2 }]);
-  await stack.call('mutation($id: ID!) { cancelOrder(orderId: $id) { id } }', { id: cancelled }, gina);
+  await stack.call('mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { order { id } errors { code } } }', { id: cancelled }, gina);
 });
 
 afterAll(async () => {
