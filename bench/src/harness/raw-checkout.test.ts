@@ -82,8 +82,8 @@ beforeAll(async () => {
   const [[category]] = await pools.catalog.query<RowDataPacket[]>("SELECT id FROM categories WHERE slug = 'bench'");
   for (const [index, price] of [1250, 799].entries()) {
     await pools.catalog.query(
-      "INSERT INTO products (sku, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, '', ?, 'USD', 1, ?, NOW(3))",
-      [`BENCH-${index}`, `Bench product ${index}`, price, category!['id']],
+      "INSERT INTO products (sku, handle, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, ?, '', ?, 'USD', 1, ?, NOW(3))",
+      [`BENCH-${index}`, `bench-product-${index}`, `Bench product ${index}`, price, category!['id']],
     );
   }
   productIds = (await rows<RowDataPacket>('catalog', 'SELECT id FROM products ORDER BY id')).map((row) => Number(row['id']));
@@ -272,8 +272,8 @@ describe('raw checkout', () => {
 
   it.each(rawVariants)('%s: refuses a key already used and a product off sale, having taken nothing', async (variant) => {
     const [inserted] = await pools.catalog.query<ResultSetHeader>(
-      "INSERT INTO products (sku, name, description, price_amount, currency, active, category_id, created_at) SELECT CONCAT('OFF-', ?), 'Off sale', '', 100, 'USD', 0, category_id, NOW(3) FROM products LIMIT 1",
-      [variant],
+      "INSERT INTO products (sku, handle, name, description, price_amount, currency, active, category_id, created_at) SELECT CONCAT('OFF-', ?), CONCAT('off-sale-', ?), 'Off sale', '', 100, 'USD', 0, category_id, NOW(3) FROM products LIMIT 1",
+      [variant, variant],
     );
     const offSale = inserted.insertId;
     await pools.catalog.query(

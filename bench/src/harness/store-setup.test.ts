@@ -29,8 +29,8 @@ beforeAll(async () => {
     [4, 1],
   ]) {
     await catalog.query(
-      "INSERT INTO products (id, sku, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, 'P', '', 100, 'USD', ?, 1, NOW(3))",
-      [id, `SKU-${id}`, active],
+      "INSERT INTO products (id, sku, handle, name, description, price_amount, currency, active, category_id, created_at) VALUES (?, ?, ?, 'P', '', 100, 'USD', ?, 1, NOW(3))",
+      [id, `SKU-${id}`, `p-${id}`, active],
     );
   }
   await inventory.query(

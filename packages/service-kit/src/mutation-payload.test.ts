@@ -17,7 +17,7 @@ describe('mutation payloads', () => {
   it('turns a typed code, from this service or another, into errors with the products and the field at fault', async () => {
     expect(await mutationPayload('order', () => Promise.reject(outOfStock(['3', '7'])), { typed, context: {}, mutation: 'placeOrder' })).toEqual({
       order: null,
-      errors: [{ code: 'OUT_OF_STOCK', message: 'Out of stock: 3, 7', field: null, productIds: ['3', '7'] }],
+      errors: [{ code: 'OUT_OF_STOCK', message: 'Out of stock: 3, 7', field: null, productIds: ['3', '7'], variantIds: null }],
     });
     const reused = await runMutation(() => Promise.reject(idempotencyKeyReused('input.idempotencyKey')), { typed, context: {}, mutation: 'placeOrder' });
     expect(reused.errors[0]).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] });
@@ -26,7 +26,7 @@ describe('mutation payloads', () => {
   it('types a BusinessFailure whatever its code, with an indexed field path', async () => {
     const failure = businessFailure(ErrorCode.Conflict, 'taken', { field: ['input', 'email'] });
     expect((await runMutation(() => Promise.reject(failure), { context: {}, mutation: 'signUp' })).errors).toEqual([
-      { code: 'CONFLICT', message: 'taken', field: ['input', 'email'], productIds: null },
+      { code: 'CONFLICT', message: 'taken', field: ['input', 'email'], productIds: null, variantIds: null },
     ]);
     const indexed = Object.assign(badInput('input.events[3].occurredAt', 'too old'), {});
     indexed.extensions['code'] = 'OCCURRED_AT_OUT_OF_RANGE';

@@ -8,6 +8,8 @@ export interface PayloadError {
   readonly field: string[] | null;
   /** The products at fault, e.g. the short ones of OUT_OF_STOCK; null when none are named. */
   readonly productIds: string[] | null;
+  /** The product variants at fault, e.g. the short sizes of OUT_OF_STOCK; null when none are named. */
+  readonly variantIds: string[] | null;
 }
 
 /** `{ <result>: T | null, errors }`: the result is null exactly when errors is non-empty. */
@@ -54,12 +56,16 @@ function fieldOf(error: GraphQLError): string[] | null {
 }
 
 export function payloadErrorOf(error: GraphQLError): PayloadError {
-  const productIds = error.extensions['productIds'];
+  const ids = (name: string) => {
+    const value = error.extensions[name];
+    return Array.isArray(value) ? value.map(String) : null;
+  };
   return {
     code: String(error.extensions['code']),
     message: error.message,
     field: fieldOf(error),
-    productIds: Array.isArray(productIds) ? productIds.map(String) : null,
+    productIds: ids('productIds'),
+    variantIds: ids('variantIds'),
   };
 }
 

@@ -415,14 +415,15 @@ describe('a storefront through the gateway', () => {
     expect(cart.addToCart.cart.lines).toEqual([{ variant: { id: large.id, title: 'L' }, quantity: 2, unitPrice: { amount: 2_300 } }]);
     const placed = await call<{
       placeOrder: {
-        order: { total: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] };
+        order: { subtotal: { amount: number }; lines: { product: { id: string }; variant: { id: string; title: string; sku: string }; quantity: number }[] };
       };
     }>(
-      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { total { amount } lines { product { id } variant { id title sku } quantity } } errors { code } } }',
+      'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { subtotal { amount } lines { product { id } variant { id title sku } quantity } } errors { code } } }',
       { input: { fromCart: true, idempotencyKey: `tee-${tee!.id}` } },
       shopper.token,
     );
-    expect(placed.placeOrder.order.total.amount).toBe(4_600);
+    // The lines' sum; the order's total adds the stack's flat shipping fee.
+    expect(placed.placeOrder.order.subtotal.amount).toBe(4_600);
     expect(placed.placeOrder.order.lines).toEqual([{ product: { id: tee!.id }, variant: { id: large.id, title: 'L', sku: `TEE-${tee!.id}-L` }, quantity: 2 }]);
 
     const after = (await call<Page>(page, { id: tee!.id }, shopper.token)).product;

@@ -49,7 +49,7 @@ export function failureCodes(result: GraphQLResult<unknown>): (string | undefine
   return [...errorCodes(result), ...payloadErrorCodes(result)];
 }
 
-type Payload = { errors: { code: string; message: string; field: string[] | null }[] } & Record<string, unknown>;
+type Payload = { errors: ({ code: string; message: string } & Record<string, unknown>)[] } & Record<string, unknown>;
 
 /**
  * Mutation payloads read as plain answers, for tests written against a mutation's result: each payload
@@ -69,7 +69,7 @@ export function unwrapPayloads<T>(result: GraphQLResult<T>): GraphQLResult<T> {
     }
     const [key] = Object.keys(payload).filter((name) => name !== 'errors');
     unwrapped[field] = payload.errors.length > 0 ? null : payload[key!];
-    for (const failure of payload.errors) errors.push({ message: failure.message, extensions: { code: failure.code, field: failure.field } } as never);
+    for (const { message, ...extensions } of payload.errors) errors.push({ message, extensions } as never);
   }
   return { ...result, data: unwrapped as T, ...(errors.length > 0 ? { errors } : {}) };
 }

@@ -167,7 +167,7 @@ describe('product variants', () => {
     const categoryId = (await queryRows<{ id: number }>(database.url, 'select id from categories limit 1'))[0]!.id;
     await queryRows(
       database.url,
-      "insert into products (id, sku, name, description, price_amount, currency, active, category_id, created_at) values (500, 'OLD-1', 'Old', '', 750, 'EUR', 1, ?, now(3))",
+      "insert into products (id, sku, handle, name, description, price_amount, currency, active, category_id, created_at) values (500, 'OLD-1', 'old-500', 'Old', '', 750, 'EUR', 1, ?, now(3))",
       [categoryId],
     );
     await queryRows(database.url, insert.replace('FROM `products`', 'FROM `products` WHERE `id` = 500'));

@@ -18,7 +18,7 @@ type Actor = (typeof actors)[number];
  * ok: the field answers, with the caller's own data; null: the field is null without an error;
  * withheld: the guarded value never reaches the caller (left out, null, or refused with FORBIDDEN).
  */
-type Outcome = 'ok' | 'null' | 'withheld' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
+type Outcome = 'ok' | 'declined' | 'null' | 'withheld' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 /** One outcome per actor, in the order of `actors`. */
 type Outcomes = readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
 
@@ -60,6 +60,8 @@ interface Row {
 const U = 'UNAUTHENTICATED';
 const F = 'FORBIDDEN';
 const ok = 'ok';
+/** Allowed, and answered with a typed business failure in the payload's errors: the caller reached the rule. */
+const declined = 'declined';
 const nul = 'null';
 const hidden = 'withheld';
 
@@ -115,6 +117,8 @@ const queries: Row[] = [
     outcomes: [ok, ok, ok, ok, ok, U],
   },
   { field: 'productBySku', operation: 'query { productBySku(sku: "NO-SUCH-SKU") { id } }', outcomes: [nul, nul, nul, nul, nul, U] },
+  { field: 'productByHandle', operation: 'query { productByHandle(handle: "no-such-handle") { id } }', outcomes: [nul, nul, nul, nul, nul, U] },
+  { field: 'categoryBySlug', operation: 'query { categoryBySlug(slug: "no-such-category") { id } }', outcomes: [nul, nul, nul, nul, nul, U] },
   {
     field: 'productVariant',
     operation: 'query($id: ID!) { productVariant(id: $id) { id sku stock { available } } }',
@@ -245,13 +249,14 @@ const mutations: Row[] = [
     variables: () => ({ name: `Category ${key()}` }),
     outcomes: [U, F, F, F, ok, U],
   },
-  // The admin's cells change nothing: a second variant without options conflicts with the default one, setting an
-  // absent compare-at price to none keeps the variant as it is, and the default variant cannot be removed.
+  // The admin's cells change nothing: a second variant without options conflicts with the default one (a typed
+  // CONFLICT), setting an absent compare-at price to none keeps the variant as it is, and the default variant cannot
+  // be removed (a typed DEFAULT_VARIANT).
   {
     field: 'addProductVariant',
     operation: 'mutation($input: AddProductVariantInput!) { addProductVariant(input: $input) { variant { id } errors { code } } }',
     variables: (fx) => ({ input: { productId: fx.product.id, sku: `SKU-${key()}`.toUpperCase(), selectedOptions: [], price: 500 } }),
-    outcomes: [U, F, F, F, ok, U],
+    outcomes: [U, F, F, F, declined, U],
   },
   {
     field: 'updateProductVariant',
@@ -263,7 +268,7 @@ const mutations: Row[] = [
     field: 'removeProductVariant',
     operation: 'mutation($input: RemoveProductVariantInput!) { removeProductVariant(input: $input) { product { id } errors { code } } }',
     variables: (fx) => ({ input: { id: fx.product.id } }),
-    outcomes: [U, F, F, F, ok, U],
+    outcomes: [U, F, F, F, declined, U],
   },
   {
     field: 'restock',
@@ -617,6 +622,9 @@ async function checkHttpCell(row: Row, actor: Actor, outcome: Outcome): Promise<
     if (row.reveals) expect(row.reveals(data, fx), shown).toBe(true);
     else expect(value, shown).toBeTruthy();
     row.verify?.(value, fx, actor);
+  } else if (outcome === 'declined') {
+    expect(codes, shown).toEqual([]);
+    expect(typed.length, shown).toBeGreaterThan(0);
   } else if (outcome === 'null') {
     expect(codes, shown).toEqual([]);
     expect(value, shown).toBeNull();

@@ -356,18 +356,16 @@ export function createCarts({ db, catalog, storeCurrency, pricing, guestCartTtlS
               .where(and(eq(cartLines.userId, userId), eq(cartLines.variantId, line.variantId)));
           }
           if (inserts.length > 0) {
-            await tx
-              .insert(cartLines)
-              .values(
-                inserts.map((line) => ({
-                  userId,
-                  productId: line.productId,
-                  variantId: line.variantId,
-                  quantity: line.quantity,
-                  addedAt: now,
-                  updatedAt: now,
-                })),
-              );
+            await tx.insert(cartLines).values(
+              inserts.map((line) => ({
+                userId,
+                productId: line.productId,
+                variantId: line.variantId,
+                quantity: line.quantity,
+                addedAt: now,
+                updatedAt: now,
+              })),
+            );
           }
           await tx.delete(guestCartLines).where(eq(guestCartLines.cartId, guest.id));
           await tx.delete(guestCarts).where(eq(guestCarts.id, guest.id));

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '@rtc/testkit';
+import { failureCodes } from '@rtc/testkit';
 import { startOrderStack, type Caller, type OrderStack } from '../testing';
 import { parseTaxRates } from '../totals/order-totals';
 
 const placeOrder = `mutation($input: PlaceOrderInput!) {
   placeOrder(input: $input) {
-    id
-    subtotal { amount } shippingTotal { amount } taxTotal { amount } discountTotal { amount } total { amount currency }
-    lines { lineTotal { amount } }
-    shippingAddress { name line1 line2 city region postalCode country phone }
+    order {
+      id
+      subtotal { amount } shippingTotal { amount } taxTotal { amount } discountTotal { amount } total { amount currency }
+      lines { lineTotal { amount } }
+      shippingAddress { name line1 line2 city region postalCode country phone }
+    }
+    errors { code field }
   }
 }`;
 
@@ -32,9 +35,10 @@ const berlin = { name: 'Grace Hopper', line1: 'Unter den Linden 1', city: 'Berli
 const shopper: Caller = { userId: '801' };
 
 async function place(input: Record<string, unknown>, as: Caller = shopper): Promise<Placed> {
-  const result = await stack.call<{ placeOrder: Placed }>(placeOrder, { input }, as);
+  const result = await stack.call<{ placeOrder: { order: Placed; errors: unknown[] } }>(placeOrder, { input }, as);
   expect(result.errors).toBeUndefined();
-  return result.data!.placeOrder;
+  expect(result.data!.placeOrder.errors).toEqual([]);
+  return result.data!.placeOrder.order;
 }
 
 beforeAll(async () => {
@@ -121,7 +125,7 @@ describe('order totals and the shipping address', () => {
       { input: { idempotencyKey: 'addr-key', lines: [{ productId: mug, quantity: 1 }], shippingAddress: { ...berlin, city: 'Hamburg' } } },
       shopper,
     );
-    expect(errorCodes(elsewhere)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(failureCodes(elsewhere)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
     const malformed = await stack.call(
       placeOrder,
       { input: { idempotencyKey: 'addr-bad', lines: [{ productId: mug, quantity: 1 }], shippingAddress: { ...berlin, country: 'Deutschland' } } },

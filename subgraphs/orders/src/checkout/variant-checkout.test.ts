@@ -7,7 +7,7 @@ const failures = 'errors { code message field }';
 const addToCart = `mutation($p: ID!, $v: ID, $q: Int!) { addToCart(input: { productId: $p, variantId: $v, quantity: $q }) { cart { ${cartFields} } ${failures} } }`;
 const removeFromCart = `mutation($p: ID!, $v: ID) { removeFromCart(input: { productId: $p, variantId: $v }) { cart { ${cartFields} } ${failures} } }`;
 const placeOrder = `mutation($input: PlaceOrderInput!) {
-  placeOrder(input: $input) { order { id total { amount } lines { product { id } variant { id } quantity unitPrice { amount } } } errors { code message field } }
+  placeOrder(input: $input) { order { id total { amount } lines { product { id } variant { id } quantity unitPrice { amount } } } errors { code message field productIds variantIds } }
 }`;
 
 type Cart = { lines: { product: { id: string }; variant: { id: string }; quantity: number; unitPrice: { amount: number } }[]; subtotal: { amount: number } };
