@@ -215,8 +215,8 @@ function createStatements(table: { inventory: (name: string) => string; orders: 
         `write${lines}${claim ? '-claim' : ''}`,
         () =>
           (claim ? `${dropPendingIntent}; set @rtc_claimed = row_count(); ` : '') +
-          `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`)` +
-          ` values (?, ?, ?, ?, ${claim ? "if(@rtc_claimed = 1, 'PENDING', null)" : "'PENDING'"}, ?, ?, ?, ?, ?);` +
+          `insert into ${ord('orders')} (\`user_id\`, \`idempotency_key\`, \`reservation_ref\`, \`payload_hash\`, \`status\`, \`currency\`, \`total_amount\`, \`subtotal_amount\`, \`item_count\`, \`placed_at\`, \`updated_at\`)` +
+          ` values (?, ?, ?, ?, ${claim ? "if(@rtc_claimed = 1, 'PENDING', null)" : "'PENDING'"}, ?, ?, ?, ?, ?, ?);` +
           ` set @rtc_order = last_insert_id();` +
           // Every product here has only its default variant, whose id is the product's.
           ` insert into ${ord('order_lines')} (\`order_id\`, \`product_id\`, \`variant_id\`, \`quantity\`, \`unit_amount\`, \`line_amount\`) values ${tuples(lines, '(@rtc_order, ?, ?, ?, ?, ?)')};` +
@@ -307,6 +307,8 @@ function writeValues(
     reference,
     payloadHash,
     priced.currency,
+    priced.totalAmount,
+    // No shipping, tax or discount rule is set in the benchmark's stack: the subtotal is the total, as RTC stores it.
     priced.totalAmount,
     priced.itemCount,
     now,
