@@ -83,6 +83,33 @@ export const maxRankingSize = 100;
 
 const number = (expression: SQL) => sql<number>`COALESCE(${expression}, 0)`.mapWith(Number);
 
+/** The summed figures of a sales ranking over a per-minute rollup (per product or per variant); see rankedFigures. */
+function rankedSums(table: typeof productSalesByMinute | typeof variantSalesByMinute) {
+  return {
+    units: sql<number>`SUM(${table.units})`.mapWith(Number).as('units_sold'),
+    revenue: sql<number>`SUM(${table.revenue})`.mapWith(Number).as('revenue_sold'),
+    orders: sql<number>`SUM(${table.orders})`.mapWith(Number),
+    grossUnits: number(sql`SUM(${table.grossUnits})`),
+    grossRevenue: number(sql`SUM(${table.grossRevenue})`),
+    grossOrders: number(sql`SUM(${table.grossOrders})`),
+    netUnits: number(sql`SUM(${table.netUnits})`),
+    netRevenue: number(sql`SUM(${table.netRevenue})`),
+    netOrders: number(sql`SUM(${table.netOrders})`),
+  };
+}
+
+type RankedSums = { [K in keyof ReturnType<typeof rankedSums>]: number };
+
+function rankedFigures(row: RankedSums, currency: string): Omit<ProductSalesValue, 'product'> {
+  return {
+    units: row.units,
+    revenue: { amount: row.revenue, currency },
+    orders: row.orders,
+    gross: { units: row.grossUnits, revenue: { amount: row.grossRevenue, currency }, orders: row.grossOrders },
+    net: { units: row.netUnits, revenue: { amount: row.netRevenue, currency }, orders: row.netOrders },
+  };
+}
+
 function rankingSize(limit: number | null | undefined): number {
   const size = limit ?? 10;
   if (!Number.isInteger(size) || size < 1 || size > maxRankingSize) throw badInput('limit', `must be between 1 and ${maxRankingSize}`);
@@ -189,81 +216,39 @@ export function createSalesAnalytics({ db, timeZone, storeCurrency }: { db: Orde
 
     async topProducts(from, to, limit, currencyArg) {
       const currency = currencyOf(currencyArg, storeCurrency);
-      const size = rankingSize(limit);
       const window = salesWindow(from, to);
-      const units = sql<number>`SUM(${productSalesByMinute.units})`.mapWith(Number).as('units_sold');
-      const revenue = sql<number>`SUM(${productSalesByMinute.revenue})`.mapWith(Number).as('revenue_sold');
+      const table = productSalesByMinute;
       const rows = await db
-        .select({
-          productId: productSalesByMinute.productId,
-          units,
-          revenue,
-          orders: sql<number>`SUM(${productSalesByMinute.orders})`.mapWith(Number),
-          grossUnits: number(sql`SUM(${productSalesByMinute.grossUnits})`),
-          grossRevenue: number(sql`SUM(${productSalesByMinute.grossRevenue})`),
-          grossOrders: number(sql`SUM(${productSalesByMinute.grossOrders})`),
-          netUnits: number(sql`SUM(${productSalesByMinute.netUnits})`),
-          netRevenue: number(sql`SUM(${productSalesByMinute.netRevenue})`),
-          netOrders: number(sql`SUM(${productSalesByMinute.netOrders})`),
-        })
-        .from(productSalesByMinute)
-        .where(and(eq(productSalesByMinute.currency, currency), gte(productSalesByMinute.minute, window.from), lt(productSalesByMinute.minute, window.to)))
-        .groupBy(productSalesByMinute.productId)
+        .select({ productId: table.productId, ...rankedSums(table) })
+        .from(table)
+        .where(and(eq(table.currency, currency), gte(table.minute, window.from), lt(table.minute, window.to)))
+        .groupBy(table.productId)
         .having(sql`units_sold > 0`)
-        .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(productSalesByMinute.productId))
-        .limit(size);
-      return rows.map((row) => ({
-        product: productReference(row.productId),
-        units: row.units,
-        revenue: { amount: row.revenue, currency },
-        orders: row.orders,
-        gross: { units: row.grossUnits, revenue: { amount: row.grossRevenue, currency }, orders: row.grossOrders },
-        net: { units: row.netUnits, revenue: { amount: row.netRevenue, currency }, orders: row.netOrders },
-      }));
+        .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(table.productId))
+        .limit(rankingSize(limit));
+      return rows.map((row) => ({ product: productReference(row.productId), ...rankedFigures(row, currency) }));
     },
 
     async topVariants(from, to, limit, currencyArg, productId) {
       const currency = currencyOf(currencyArg, storeCurrency);
-      const size = rankingSize(limit);
       const window = salesWindow(from, to);
-      const units = sql<number>`SUM(${variantSalesByMinute.units})`.mapWith(Number).as('units_sold');
-      const revenue = sql<number>`SUM(${variantSalesByMinute.revenue})`.mapWith(Number).as('revenue_sold');
+      const table = variantSalesByMinute;
       const rows = await db
-        .select({
-          variantId: variantSalesByMinute.variantId,
-          productId: sql<number>`MIN(${variantSalesByMinute.productId})`.mapWith(Number),
-          units,
-          revenue,
-          orders: sql<number>`SUM(${variantSalesByMinute.orders})`.mapWith(Number),
-          grossUnits: number(sql`SUM(${variantSalesByMinute.grossUnits})`),
-          grossRevenue: number(sql`SUM(${variantSalesByMinute.grossRevenue})`),
-          grossOrders: number(sql`SUM(${variantSalesByMinute.grossOrders})`),
-          netUnits: number(sql`SUM(${variantSalesByMinute.netUnits})`),
-          netRevenue: number(sql`SUM(${variantSalesByMinute.netRevenue})`),
-          netOrders: number(sql`SUM(${variantSalesByMinute.netOrders})`),
-        })
-        .from(variantSalesByMinute)
+        .select({ variantId: table.variantId, productId: sql<number>`MIN(${table.productId})`.mapWith(Number), ...rankedSums(table) })
+        .from(table)
         .where(
           and(
-            eq(variantSalesByMinute.currency, currency),
-            gte(variantSalesByMinute.minute, window.from),
-            lt(variantSalesByMinute.minute, window.to),
-            productId == null ? undefined : eq(variantSalesByMinute.productId, productId),
+            eq(table.currency, currency),
+            gte(table.minute, window.from),
+            lt(table.minute, window.to),
+            productId == null ? undefined : eq(table.productId, productId),
           ),
         )
-        .groupBy(variantSalesByMinute.variantId)
+        .groupBy(table.variantId)
         .having(sql`units_sold > 0`)
-        .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(variantSalesByMinute.variantId))
-        .limit(size);
-      return rows.map((row) => ({
-        variant: variantReference(row.variantId),
-        product: productReference(row.productId),
-        units: row.units,
-        revenue: { amount: row.revenue, currency },
-        orders: row.orders,
-        gross: { units: row.grossUnits, revenue: { amount: row.grossRevenue, currency }, orders: row.grossOrders },
-        net: { units: row.netUnits, revenue: { amount: row.netRevenue, currency }, orders: row.netOrders },
-      }));
+        .orderBy(desc(sql`units_sold`), desc(sql`revenue_sold`), asc(table.variantId))
+        .limit(rankingSize(limit));
+      return rows.map((row) => ({ variant: variantReference(row.variantId), product: productReference(row.productId), ...rankedFigures(row, currency) }));
     },
 
     async customers(from, to, limit, currencyArg) {
