@@ -96,13 +96,16 @@ export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders
     return Number(rows[0]!['n']);
   };
   try {
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + (name === 'orders' ? 60_000 : 20_000);
     if (name === 'orders') {
       // A checkout spends only milliseconds between its reservation and its order, too short to catch by polling on a
       // busy machine: freeze orders with checkouts in flight, let inventory finish the reservations it was making, and
-      // kill orders frozen if one is held without its order; otherwise thaw it and try again.
+      // kill orders frozen if one is held without its order; otherwise thaw it and try again. Each try freezes at a
+      // random point of the checkouts in flight: freezing 1 ms after one started lands before its reservation every
+      // time on a loaded machine, where a checkout takes tens of milliseconds.
       for (;;) {
         while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(1);
+        await sleep(Math.floor(Math.random() * 40));
         service.signal('SIGSTOP');
         await sleep(100);
         if ((await reservedWithoutOrder()) > 0 || Date.now() >= deadline) break;
