@@ -11,7 +11,7 @@ import type { ServiceName } from '../stack';
 import { checkInvariants, type InvariantReport, type StoreDatabases } from './check-invariants';
 import { createCheckoutLoad, type CheckoutLoad, type Customer } from './checkout-load';
 import { createGatewayBalancer, type GatewayBalancer } from './gateway-balancer';
-import { connectTickSubscribers, waitForTicks, type TickSubscriber } from './tick-subscribers';
+import { connectTickSubscribers, waitForTickSubscriptions, waitForTicks, type TickSubscriber } from './tick-subscribers';
 
 export interface FaultRunOptions {
   /** Gateway replicas behind the balancer (two for the gateway's own fault). */
@@ -139,6 +139,10 @@ export async function startFaultRun(options: FaultRunOptions = {}): Promise<Faul
       ordersPerSecond,
     });
 
+    const gatewayUrls = services.gateways.map((gateway) => gateway.url);
+    if (!(await waitForTickSubscriptions(gatewayUrls, subscriberCount, 30_000))) {
+      throw new Error(`the gateways did not hold ${subscriberCount} salesTicks subscriptions within 30 s`);
+    }
     // One order before the load: every subscriber's tick for it proves the subscriptions are attached.
     const first = await load.placeOne();
     if (!first.orderId) throw new Error(`the first order failed: ${JSON.stringify(first.attempts.at(-1)?.errors)}`);

@@ -100,3 +100,30 @@ export async function waitForTicks(subscribers: readonly TickSubscriber[], order
   }
   return false;
 }
+
+/** Active `salesTicks` subscriptions over these gateways, read from each one's `rtc_gateway_subscriptions` gauge. */
+async function activeTickSubscriptions(gatewayUrls: readonly string[]): Promise<number> {
+  const counts = await Promise.all(
+    gatewayUrls.map(async (url) => {
+      const text = await fetch(`${url}/metrics`)
+        .then((response) => response.text())
+        .catch(() => '');
+      const line = text.split('\n').find((candidate) => candidate.startsWith('rtc_gateway_subscriptions{') && candidate.includes('field="salesTicks"'));
+      return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+    }),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * Waits until the gateways hold `count` salesTicks subscriptions: an order placed before a subscription is attached
+ * is not one it will ever see, and a loaded machine can take seconds to attach twenty sockets.
+ */
+export async function waitForTickSubscriptions(gatewayUrls: readonly string[], count: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await activeTickSubscriptions(gatewayUrls)) >= count) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
