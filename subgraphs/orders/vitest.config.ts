@@ -9,6 +9,7 @@ export default withUnitTier(
     'src/analytics/rolling-stats.test.ts',
     'src/analytics/sales-window.test.ts',
     'src/carts/merge-lines.test.ts',
+    'src/clients/cached-catalog.test.ts',
     'src/checkout/order-input.test.ts',
     'src/checkout/pricing.test.ts',
     'src/checkout/reservation-reference.test.ts',

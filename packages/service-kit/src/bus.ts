@@ -95,6 +95,11 @@ export interface RedisBusOptions {
   readonly maxLength?: number | undefined;
   /** How long a durable consumer's acknowledged position outlives its last acknowledgement. */
   readonly positionTtlSeconds?: number;
+  /**
+   * The least time from one read's start to the next: under load each consumer reads several commits' events at
+   * once instead of one round trip (and one handler batch) per event. A read after a quiet spell starts at once.
+   */
+  readonly minReadIntervalMs?: number;
 }
 
 type StreamEntry = [id: string, fields: string[] | null];
@@ -130,6 +135,7 @@ export function createRedisBus({
   stream = eventStream,
   maxLength = defaultEventLogMaxLength,
   positionTtlSeconds = 86_400,
+  minReadIntervalMs = 10,
 }: RedisBusOptions): EventBus {
   // Commands fail fast while Redis is away, so the outbox relay backs off and retries instead of waiting.
   const commands = new Redis(url, { maxRetriesPerRequest: 2 });
@@ -176,9 +182,14 @@ export function createRedisBus({
   const readLoop = async (reader: Redis, handler: EventHandler, consumer: string | undefined) => {
     let position: string | undefined;
     let failures = 0;
+    let lastReadAt = -Infinity;
     while (!closed && readers.has(reader)) {
       try {
         position ??= await startPosition(consumer);
+        const waitMs = lastReadAt + minReadIntervalMs - performance.now();
+        if (waitMs > 0) await sleep(waitMs);
+        if (closed || !readers.has(reader)) return;
+        lastReadAt = performance.now();
         const reply = (await reader.xread('COUNT', 500, 'BLOCK', 5_000, 'STREAMS', stream, position)) as [string, StreamEntry[]][] | null;
         failures = 0;
         const entries = reply?.[0]?.[1] ?? [];

@@ -18,6 +18,7 @@ import { createCarts } from './carts/carts';
 import { createCheckoutIntents } from './checkout/checkout-intents';
 import { createCheckoutReconciler } from './checkout/checkout-reconciler';
 import { createCheckout } from './checkout/place-order';
+import { createCachedCatalog } from './clients/cached-catalog';
 import { createCatalog, type Catalog } from './clients/catalog';
 import { createInventory, type Inventory } from './clients/inventory';
 import type { OrdersContext } from './context';
@@ -79,17 +80,22 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
   const breakerState = createBreakerStateGauge(metrics.registry);
-  const catalog =
-    overrides.catalog ??
-    createCatalog(
-      createInternalClient({
-        baseUrl: config.catalogUrl,
-        internalToken: config.internalToken,
-        timeoutMs: config.catalogTimeoutMs ?? 800,
-        tracer: deps.tracer,
-        breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
-      }),
-    );
+  // Overridden (tests), catalog is asked every time: the override changes prices without events.
+  const cachedCatalog = overrides.catalog
+    ? undefined
+    : createCachedCatalog({
+        catalog: createCatalog(
+          createInternalClient({
+            baseUrl: config.catalogUrl,
+            internalToken: config.internalToken,
+            timeoutMs: config.catalogTimeoutMs ?? 800,
+            tracer: deps.tracer,
+            breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
+          }),
+        ),
+        bus: deps.bus,
+      });
+  const catalog: Catalog = cachedCatalog ?? (overrides.catalog as Catalog);
   const inventory =
     overrides.inventory ??
     createInventory(
@@ -196,6 +202,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
     lifecycle,
     reconcileCheckouts,
     stop: async () => {
+      cachedCatalog?.close();
       await Promise.all([sweeper.stop(), reconciler.stop()]);
     },
   };
