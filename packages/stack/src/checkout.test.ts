@@ -190,4 +190,22 @@ describe('checkout through the gateway', () => {
     expect(errorCodes(longKey)).toEqual(['BAD_USER_INPUT']);
     expect(longKey.errors?.[0]?.message).toContain('idempotencyKey');
   });
+
+  it("charges catalog's new price and refuses a withdrawn product once catalog's ProductChanged arrives, though checkout keeps prices it has seen", async () => {
+    const customer = await stack.createUser('CUSTOMER');
+    const [product] = await createProducts(stack.graphqlUrl, admin.token, [{ price: 1_000, stock: 20 }]);
+    const line = [{ productId: product!.id, quantity: 1 }];
+    const totalOf = async () => {
+      const result = await placeOrder(stack.graphqlUrl, customer.token, line);
+      return result.data?.placeOrder.order?.total.amount ?? failureCodes(result).join();
+    };
+    expect(await totalOf()).toBe(1_000);
+    const update = (input: string) =>
+      postGraphQL(stack.graphqlUrl, `mutation($id: ID!) { updateProduct(input: { id: $id, ${input} }) { errors { code } } }`, { id: product!.id }, { token: admin.token });
+    expect(payloadErrorCodes(await update('price: 1250'))).toEqual([]);
+    // The event reaches orders within milliseconds; far sooner than the cache's 30 s bound.
+    await expect.poll(totalOf, { timeout: 5_000, interval: 50 }).toBe(1_250);
+    expect(payloadErrorCodes(await update('active: false'))).toEqual([]);
+    await expect.poll(totalOf, { timeout: 5_000, interval: 50 }).toBe('PRODUCT_UNAVAILABLE');
+  });
 });

@@ -27,6 +27,9 @@ export function loadOrdersEnv() {
       // Checkout fails with SERVICE_UNAVAILABLE when catalog or inventory does not answer within these.
       CATALOG_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(800),
       INVENTORY_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(3_000),
+      // Checkout keeps catalog's answers until catalog's ProductChanged event evicts them, and at most this long
+      // (the bound while the event log cannot be read); 0 asks catalog on every checkout.
+      CATALOG_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
       // After this many consecutive unavailable answers, calls to that service fail at once for the cool-off.
       DEPENDENCY_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
       DEPENDENCY_BREAKER_COOL_OFF_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),

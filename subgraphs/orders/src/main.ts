@@ -23,6 +23,7 @@ await serveSubgraph({
         catalogUrl: env.CATALOG_URL,
         inventoryUrl: env.INVENTORY_URL,
         catalogTimeoutMs: env.CATALOG_TIMEOUT_MS,
+        catalogCacheTtlMs: env.CATALOG_CACHE_TTL_MS,
         inventoryTimeoutMs: env.INVENTORY_TIMEOUT_MS,
         breaker: { failures: env.DEPENDENCY_BREAKER_FAILURES, coolOffMs: env.DEPENDENCY_BREAKER_COOL_OFF_MS },
         storeTimeZone: env.STORE_TIMEZONE,

@@ -41,6 +41,11 @@ export interface OrdersConfig {
   readonly inventoryUrl: string;
   /** How long a catalog read may take before checkout fails with SERVICE_UNAVAILABLE; default 800 ms. */
   readonly catalogTimeoutMs?: number;
+  /**
+   * How long checkout may answer a variant from memory when catalog's ProductChanged event for it does not come;
+   * default 30 s, 0 asks catalog every time.
+   */
+  readonly catalogCacheTtlMs?: number;
   /** How long a reservation call may take; default 3 s. */
   readonly inventoryTimeoutMs?: number;
   /** When calls to catalog or inventory start failing at once rather than waiting out their deadline. */
@@ -70,6 +75,7 @@ export interface OrdersOverrides {
 }
 
 const defaultGuestCartTtlSeconds = 7 * 24 * 3600;
+const defaultCatalogCacheTtlMs = 30_000;
 
 // Inventory keeps an unpaid order's stock a little longer than the order waits, so the sweep releases it first.
 const reservationGraceSeconds = 120;
@@ -80,22 +86,20 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
   const breakerState = createBreakerStateGauge(metrics.registry);
-  // Overridden (tests), catalog is asked every time: the override changes prices without events.
-  const cachedCatalog = overrides.catalog
-    ? undefined
-    : createCachedCatalog({
-        catalog: createCatalog(
-          createInternalClient({
-            baseUrl: config.catalogUrl,
-            internalToken: config.internalToken,
-            timeoutMs: config.catalogTimeoutMs ?? 800,
-            tracer: deps.tracer,
-            breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
-          }),
-        ),
-        bus: deps.bus,
-      });
-  const catalog: Catalog = cachedCatalog ?? (overrides.catalog as Catalog);
+  const catalogClient = createCatalog(
+    createInternalClient({
+      baseUrl: config.catalogUrl,
+      internalToken: config.internalToken,
+      timeoutMs: config.catalogTimeoutMs ?? 800,
+      tracer: deps.tracer,
+      breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
+    }),
+  );
+  const catalogCacheTtlMs = config.catalogCacheTtlMs ?? defaultCatalogCacheTtlMs;
+  // An overridden catalog (tests) changes without events, so it is asked every time.
+  const cachedCatalog =
+    overrides.catalog || catalogCacheTtlMs === 0 ? undefined : createCachedCatalog({ catalog: catalogClient, bus: deps.bus, ttlMs: catalogCacheTtlMs });
+  const catalog: Catalog = overrides.catalog ?? cachedCatalog ?? catalogClient;
   const inventory =
     overrides.inventory ??
     createInventory(

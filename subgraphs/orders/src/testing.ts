@@ -94,6 +94,8 @@ export async function startOrderStack({ config = {}, inventory: wrapInventory, p
     expirySweepSeconds: 0,
     checkoutReconcileSeconds: 0,
     paymentMaxAmount: 1_000_000,
+    // These tests change catalog's rows directly, without its ProductChanged events: checkout asks catalog every time.
+    catalogCacheTtlMs: 0,
     ...config,
   };
   const realInventory = createInventory(createInternalClient({ baseUrl: inventory.graphqlUrl, internalToken: testInternalToken }));

@@ -99,8 +99,7 @@ describe('cached catalog', () => {
     await cached.variants(['4']);
     source.put('4', '4', 0, false);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    const [[, variant]] = [...(await cached.variants(['4']))];
-    expect(variant?.active).toBe(false);
+    expect((await cached.variants(['4'])).get('4')?.active).toBe(false);
     expect(source.asked).toEqual([['4'], ['4']]);
   });
 });
