@@ -5,12 +5,17 @@ const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSecond
 
 describe('bench options', () => {
   it('takes the defaults and the local database when given nothing', () => {
-    expect(parseBenchOptions([], {}, defaults)).toEqual({ ...defaults, databaseUrl: 'mysql://root@127.0.0.1:3306/', profileDir: undefined });
+    expect(parseBenchOptions([], {}, defaults)).toEqual({ ...defaults, rampSeconds: 0, databaseUrl: 'mysql://root@127.0.0.1:3306/', profileDir: undefined });
+    expect(parseBenchOptions([], {}, { ...defaults, rampSeconds: 5 })?.rampSeconds).toBe(5);
   });
 
   it('reads every flag', () => {
-    const options = parseBenchOptions(['--concurrency', '8', '--duration', '5', '--rounds', '1', '--warmup', '0', '--profile', 'profiles'], {}, defaults);
-    expect(options).toMatchObject({ concurrency: 8, durationSeconds: 5, rounds: 1, warmupSeconds: 0, profileDir: 'profiles' });
+    const options = parseBenchOptions(
+      ['--concurrency', '8', '--duration', '5', '--rounds', '1', '--warmup', '0', '--ramp', '2', '--profile', 'profiles'],
+      {},
+      defaults,
+    );
+    expect(options).toMatchObject({ concurrency: 8, durationSeconds: 5, rounds: 1, warmupSeconds: 0, rampSeconds: 2, profileDir: 'profiles' });
   });
 
   it('drops a database named in DATABASE_URL: each service picks its own', () => {

@@ -9,6 +9,11 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Unmeasured seconds per side before the first round, so JIT and pools are warm. */
   readonly warmupSeconds: number;
+  /**
+   * Unmeasured seconds of a side's load right before each of its rounds: a side that sat idle while the others ran
+   * spends its first seconds back at a higher cost per operation, which the round would otherwise measure.
+   */
+  readonly rampSeconds: number;
   /** MySQL server URL without a database, on this machine. */
   readonly databaseUrl: string;
   /** Writes a CPU profile of each RTC child into this folder. */
@@ -25,7 +30,9 @@ export type Topology = (typeof topologies)[number];
 
 export class UsageError extends Error {}
 
-export type BenchDefaults = Pick<BenchOptions, 'concurrency' | 'durationSeconds' | 'rounds' | 'warmupSeconds' | 'topology'>;
+export type BenchDefaults = Pick<BenchOptions, 'concurrency' | 'durationSeconds' | 'rounds' | 'warmupSeconds' | 'topology'> & {
+  readonly rampSeconds?: number;
+};
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number, { allowZero = false } = {}): number {
   if (raw === undefined) return fallback;
@@ -37,12 +44,13 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
 }
 
 export function benchUsage(command: string, defaults: BenchDefaults): string {
-  return `Usage: ${command} [--concurrency N] [--duration SECONDS] [--rounds N] [--warmup SECONDS] [--profile DIR]
+  return `Usage: ${command} [--concurrency N] [--duration SECONDS] [--rounds N] [--warmup SECONDS] [--ramp SECONDS] [--profile DIR]
 
   --concurrency  operations in flight at once on each side (default ${defaults.concurrency})
   --duration     measured seconds per side per round (default ${defaults.durationSeconds})
   --rounds       rounds; figures are the median over rounds (default ${defaults.rounds})
   --warmup       unmeasured seconds per side before the first round (default ${defaults.warmupSeconds})
+  --ramp         unmeasured seconds of each side's load right before each of its rounds (default ${defaults.rampSeconds ?? 0})
   --profile      write a CPU profile of RTC (.cpuprofile, open in Chrome DevTools) into DIR
   --topology     single-process (npm start's default) or process-per-service (as deployed; default ${defaults.topology})
   --base-port    RTC's first loopback port (the benchmark's own default when absent), so two runs can share a machine
@@ -62,6 +70,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
         duration: { type: 'string' },
         rounds: { type: 'string' },
         warmup: { type: 'string' },
+        ramp: { type: 'string' },
         profile: { type: 'string' },
         topology: { type: 'string' },
         'base-port': { type: 'string' },
@@ -88,6 +97,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     durationSeconds: positiveInteger('duration', parsed.duration, defaults.durationSeconds),
     rounds: positiveInteger('rounds', parsed.rounds, defaults.rounds),
     warmupSeconds: positiveInteger('warmup', parsed.warmup, defaults.warmupSeconds, { allowZero: true }),
+    rampSeconds: positiveInteger('ramp', parsed.ramp, defaults.rampSeconds ?? 0, { allowZero: true }),
     databaseUrl: server.toString(),
     profileDir: parsed.profile,
     topology: topologyOf(parsed.topology, defaults.topology),

@@ -135,7 +135,7 @@ export function createRedisBus({
   stream = eventStream,
   maxLength = defaultEventLogMaxLength,
   positionTtlSeconds = 86_400,
-  minReadIntervalMs = 10,
+  minReadIntervalMs = 25,
 }: RedisBusOptions): EventBus {
   // Commands fail fast while Redis is away, so the outbox relay backs off and retries instead of waiting.
   const commands = new Redis(url, { maxRetriesPerRequest: 2 });

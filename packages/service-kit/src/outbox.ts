@@ -200,7 +200,7 @@ export function createOutboxRelay({
   pollIntervalMs = 250,
   batchSize = 500,
   maxBackoffMs = 5_000,
-  minRunIntervalMs = 10,
+  minRunIntervalMs = 25,
 }: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
