@@ -36,7 +36,7 @@ export interface ChildStackOptions {
   readonly logLevel?: string;
   /** `auto` seeds an empty store, `never` leaves it empty. */
   readonly seed?: 'auto' | 'never';
-  /** Writes a V8 CPU profile of the child (.cpuprofile) into this folder when it exits. */
+  /** Writes V8 CPU profiles (.cpuprofile) into this folder on exit: the child's, or each service process's. */
   readonly cpuProfileDir?: string;
   readonly readyTimeoutMs?: number;
   /** Where the child's output lines go; they are also kept for the error when it fails to start. */
@@ -139,6 +139,8 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.
     ...(options.topology === 'process-per-service' ? { REDIS_URL: options.redisUrl ?? 'redis://127.0.0.1:6379' } : {}),
     ...(options.gatewayWorkers !== undefined ? { GATEWAY_WORKERS: String(options.gatewayWorkers) } : {}),
+    // One process per service: each service profiles itself, and the launcher, idle, is left out.
+    ...(options.cpuProfileDir && options.topology === 'process-per-service' ? { RTC_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
     GATEWAY_PORT: String(options.ports.gateway),
     USERS_PORT: String(options.ports.users),
     CATALOG_PORT: String(options.ports.catalog),
@@ -147,9 +149,10 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     ACTIVITY_PORT: String(options.ports.activity),
   };
   // node writes a profile only when the process exits, not when a signal kills it: see signal-guard.ts.
+  const profilesLauncher = options.cpuProfileDir !== undefined && options.topology !== 'process-per-service';
   const nodeArgs = [
     ...serviceNodeFlags,
-    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
+    ...(profilesLauncher ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
   ];
   const child = await startChildProcess({
     name: 'RTC',

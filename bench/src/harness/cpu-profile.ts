@@ -137,6 +137,31 @@ export async function readMainProfile(folder: string): Promise<{ file: string; p
   return { file, profile: JSON.parse(await readFile(file, 'utf8')) as CpuProfile };
 }
 
+export interface ProcessProfile {
+  /** The service (`gateway`, `orders`…), or `RTC` for a stack in one process. */
+  readonly process: string;
+  readonly file: string;
+  readonly profile: CpuProfile;
+}
+
+const serviceProfileName = /^([a-z][a-z0-9-]*)\.\d+\.cpuprofile$/;
+
+/**
+ * Every RTC process's profile in a folder: one per service process (`<service>.<pid>.cpuprofile`, see the stack's
+ * RTC_CPU_PROFILE_DIR), or else the single process's main thread.
+ */
+export async function readStackProfiles(folder: string): Promise<ProcessProfile[]> {
+  const services = (await readdir(folder)).filter((name) => serviceProfileName.test(name)).sort();
+  if (services.length === 0) return [{ process: 'RTC', ...(await readMainProfile(folder)) }];
+  return Promise.all(
+    services.map(async (name) => ({
+      process: serviceProfileName.exec(name)![1]!,
+      file: join(folder, name),
+      profile: JSON.parse(await readFile(join(folder, name), 'utf8')) as CpuProfile,
+    })),
+  );
+}
+
 export function formatSummary(summary: ProfileSummary): string {
   const line = (cost: CostLine) => `  ${(cost.share * 100).toFixed(1).padStart(5)}%  ${cost.selfMs.toFixed(0).padStart(7)} ms  ${cost.name}`;
   return [

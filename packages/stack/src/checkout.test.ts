@@ -201,7 +201,12 @@ describe('checkout through the gateway', () => {
     };
     expect(await totalOf()).toBe(1_000);
     const update = (input: string) =>
-      postGraphQL(stack.graphqlUrl, `mutation($id: ID!) { updateProduct(input: { id: $id, ${input} }) { errors { code } } }`, { id: product!.id }, { token: admin.token });
+      postGraphQL(
+        stack.graphqlUrl,
+        `mutation($id: ID!) { updateProduct(input: { id: $id, ${input} }) { errors { code } } }`,
+        { id: product!.id },
+        { token: admin.token },
+      );
     expect(payloadErrorCodes(await update('price: 1250'))).toEqual([]);
     // The event reaches orders within milliseconds; far sooner than the cache's 30 s bound.
     await expect.poll(totalOf, { timeout: 5_000, interval: 50 }).toBe(1_250);

@@ -48,6 +48,8 @@ export function loadStackEnv() {
         .default('0')
         .refine((text) => parses(() => parsePercent(text)), 'must be a percentage such as 0, 19 or 8.875'),
       RTC_SEED: z.enum(['auto', 'never']).default('auto'),
+      // With process-per-service, each service writes a V8 CPU profile (<service>.<pid>.cpuprofile) here on exit.
+      RTC_CPU_PROFILE_DIR: z.string().min(1).optional(),
       RTC_STATE_DIR: z.string().default('.rtc'),
       // per-service: DATABASE_URL's user (an administrator) creates an account per service and per migration step.
       RTC_DATABASE_USERS: z.enum(['per-service', 'shared']).default('per-service'),

@@ -71,6 +71,8 @@ export interface ServiceProcessOptions extends StackOptions {
   readonly nodeEnv?: 'development' | 'production';
   /** Appends each process's output to `<logDir>/<name>.log` instead of this process's stdout. */
   readonly logDir?: string;
+  /** Each service process writes a V8 CPU profile (`<service>.<pid>.cpuprofile`) into this folder when it exits. */
+  readonly cpuProfileDir?: string | undefined;
   /** Processes behind each gateway replica's port (GATEWAY_WORKERS); the gateway's own default when absent. */
   readonly gatewayWorkers?: number | 'auto' | undefined;
 }
@@ -94,11 +96,21 @@ function exitOf(child: ChildProcess): Promise<ProcessExit> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-function manageProcess(name: string, entryPoint: string, url: string, env: Record<string, string>, logDir: string | undefined): ServiceProcess {
+function cpuProfileFlags(name: string, folder: string | undefined): string[] {
+  return folder ? ['--cpu-prof', `--cpu-prof-dir=${folder}`, `--cpu-prof-name=${name}.\${pid}.cpuprofile`] : [];
+}
+
+function manageProcess(
+  name: string,
+  entryPoint: string,
+  url: string,
+  env: Record<string, string>,
+  { logDir, cpuProfileDir }: Pick<ServiceProcessOptions, 'logDir' | 'cpuProfileDir'>,
+): ServiceProcess {
   let child: ChildProcess;
   const launch = () => {
     const log = logDir ? openSync(join(logDir, `${name}.log`), 'a') : undefined;
-    child = spawn(process.execPath, [...serviceNodeFlags, '--import', 'tsx', entryPoint], {
+    child = spawn(process.execPath, [...serviceNodeFlags, ...cpuProfileFlags(name, cpuProfileDir), '--import', 'tsx', entryPoint], {
       cwd: repositoryRoot,
       env,
       stdio: log === undefined ? 'inherit' : ['ignore', log, log],
@@ -201,7 +213,7 @@ export async function startServiceProcesses(options: ServiceProcessOptions): Pro
       const starting = replicas.map((port, index) => {
         const processName = index === 0 ? name : `${name}-${index + 1}`;
         const url = `http://${options.host}:${port}`;
-        const service = manageProcess(processName, entryPoints[name], url, environmentOf(name, port, name), options.logDir);
+        const service = manageProcess(processName, entryPoints[name], url, environmentOf(name, port, name), options);
         started.push(service);
         if (name === 'gateway') gateways.push(service);
         return service;

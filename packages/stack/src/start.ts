@@ -108,6 +108,7 @@ const running =
         redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         gatewayWorkers: env.GATEWAY_WORKERS,
         extraEnv: { orders: pricingEnv },
+        cpuProfileDir: env.RTC_CPU_PROFILE_DIR,
       })
     : await startStack(stackOptions).then((stack) => ({
         gatewayUrl: stack.gatewayUrl,
