@@ -204,6 +204,9 @@ describe('checkout when a service orders calls fails', () => {
   const heldReservations = async () =>
     (await queryRows<{ n: number }>(stack.databaseUrl('inventory'), "SELECT COUNT(*) AS n FROM reservations WHERE status = 'HELD'"))[0]!.n;
 
+  // Checkout keeps the prices catalog gave it: only a product it has not priced yet needs catalog to answer.
+  const unpricedProduct = async () => (await createProducts(stack.graphqlUrl, admin.token, [{ price: 1_250, stock: 50 }]))[0]!;
+
   for (const [service, proxy] of [
     ['catalog', () => ordersCatalog],
     ['inventory', () => ordersInventory],
@@ -211,9 +214,10 @@ describe('checkout when a service orders calls fails', () => {
     it(`answers SERVICE_UNAVAILABLE fast with ${service} killed, and writes no order and holds no stock`, async () => {
       const ordersBefore = await ordersOf(customer.id);
       const heldBefore = await heldReservations();
+      const ordered = service === 'catalog' ? await unpricedProduct() : product;
       await proxy().set('down');
       try {
-        const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
+        const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: ordered.id, quantity: 1 }]));
         expect(result.status, JSON.stringify(result.errors)).toBe(503);
         expectUnavailable(result);
         expect(ms).toBeLessThan(1_000);
@@ -222,31 +226,37 @@ describe('checkout when a service orders calls fails', () => {
       }
       expect(await ordersOf(customer.id)).toBe(ordersBefore);
       expect(await heldReservations()).toBe(heldBefore);
-      const retried = await placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
+      const retried = await placeOrder(graphqlUrl, customer.token, [{ productId: ordered.id, quantity: 1 }]);
       expect(retried.errors).toBeUndefined();
     });
   }
 
-  it('answers SERVICE_UNAVAILABLE within its catalog deadline when catalog is frozen', async () => {
+  it('answers SERVICE_UNAVAILABLE within its catalog deadline when catalog is frozen, and still sells what it has priced', async () => {
+    const priced = await placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
+    expect(priced.data?.placeOrder.order?.total.amount).toBe(1_250);
+    const unpriced = await unpricedProduct();
     const ordersBefore = await ordersOf(customer.id);
     await ordersCatalog.set('frozen');
     try {
-      const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
+      const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: unpriced.id, quantity: 1 }]));
       expectUnavailable(result);
       expect(ms).toBeLessThan(catalogTimeoutMs + 1_000);
+      const known = await placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
+      expect(known.data?.placeOrder.order?.total.amount).toBe(1_250);
     } finally {
       await ordersCatalog.set('pass');
     }
-    expect(await ordersOf(customer.id)).toBe(ordersBefore);
+    expect(await ordersOf(customer.id)).toBe(ordersBefore + 1);
   });
 
   it('stops waiting on a frozen catalog after a few checkouts: the next fail at once, and checkout recovers by itself once catalog answers', async () => {
+    const unpriced = await unpricedProduct();
     const ordersBefore = await ordersOf(customer.id);
     const durations: number[] = [];
     await ordersCatalog.set('frozen');
     try {
       for (let i = 0; i < 10; i++) {
-        const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]));
+        const { result, ms } = await timed(() => placeOrder(graphqlUrl, customer.token, [{ productId: unpriced.id, quantity: 1 }]));
         expectUnavailable(result);
         durations.push(ms);
       }
@@ -256,7 +266,7 @@ describe('checkout when a service orders calls fails', () => {
     let recovered: Awaited<ReturnType<typeof placeOrder>> | undefined;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      recovered = await placeOrder(graphqlUrl, customer.token, [{ productId: product.id, quantity: 1 }]);
+      recovered = await placeOrder(graphqlUrl, customer.token, [{ productId: unpriced.id, quantity: 1 }]);
       if (!recovered.errors) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
