@@ -86,20 +86,21 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
   const db = createOrdersDb(pool);
   const relay = createServiceRelay(deps);
   const breakerState = createBreakerStateGauge(metrics.registry);
-  const catalogClient = createCatalog(
-    createInternalClient({
-      baseUrl: config.catalogUrl,
-      internalToken: config.internalToken,
-      timeoutMs: config.catalogTimeoutMs ?? 800,
-      tracer: deps.tracer,
-      breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
-    }),
-  );
+  const catalogClient = () =>
+    createCatalog(
+      createInternalClient({
+        baseUrl: config.catalogUrl,
+        internalToken: config.internalToken,
+        timeoutMs: config.catalogTimeoutMs ?? 800,
+        tracer: deps.tracer,
+        breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
+      }),
+    );
   const catalogCacheTtlMs = config.catalogCacheTtlMs ?? defaultCatalogCacheTtlMs;
   // An overridden catalog (tests) changes without events, so it is asked every time.
   const cachedCatalog =
-    overrides.catalog || catalogCacheTtlMs === 0 ? undefined : createCachedCatalog({ catalog: catalogClient, bus: deps.bus, ttlMs: catalogCacheTtlMs });
-  const catalog: Catalog = overrides.catalog ?? cachedCatalog ?? catalogClient;
+    overrides.catalog || catalogCacheTtlMs === 0 ? undefined : createCachedCatalog({ catalog: catalogClient(), bus: deps.bus, ttlMs: catalogCacheTtlMs });
+  const catalog: Catalog = overrides.catalog ?? cachedCatalog ?? catalogClient();
   const inventory =
     overrides.inventory ??
     createInventory(

@@ -34,16 +34,15 @@ export function createCachedCatalog({ catalog, bus, ttlMs = 30_000, maxVariants 
   return {
     async variants(ids) {
       const found = new Map<string, CatalogProduct | null>();
-      const missing: string[] = [];
+      const missing = new Set<string>();
       for (const id of ids) {
-        if (found.has(id)) continue;
         const known = variants.get(id);
         if (known) found.set(id, known);
-        else missing.push(id);
+        else missing.add(id);
       }
-      if (missing.length === 0) return found;
+      if (missing.size === 0) return found;
       const changesBefore = changes;
-      const fetched = await catalog.variants(missing);
+      const fetched = await catalog.variants([...missing]);
       const keep = changes === changesBefore;
       for (const [id, variant] of fetched) {
         found.set(id, variant);
