@@ -82,7 +82,8 @@ export interface MidCheckoutKill {
 
 /**
  * SIGKILLs a service mid-checkout, then starts it again at once, as an orchestrator would. Orders is killed at a
- * moment when a checkout has reserved its stock and not yet written its order (within 10 s, or at the end of them).
+ * moment when a checkout has reserved its stock and not yet written its order, inventory while a checkout waits on it
+ * (within 60 s, or at the end of them).
  */
 export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders'): Promise<MidCheckoutKill> {
   const service = run.services.processes[name];
@@ -96,23 +97,23 @@ export async function killMidCheckout(run: FaultRun, name: 'inventory' | 'orders
     return Number(rows[0]!['n']);
   };
   try {
-    const deadline = Date.now() + (name === 'orders' ? 60_000 : 20_000);
-    if (name === 'orders') {
-      // A checkout spends only milliseconds between its reservation and its order, too short to catch by polling on a
-      // busy machine: freeze orders with checkouts in flight, let inventory finish the reservations it was making, and
-      // kill orders frozen if one is held without its order; otherwise thaw it and try again. Each try freezes at a
-      // random point of the checkouts in flight: freezing 1 ms after one started lands before its reservation every
-      // time on a loaded machine, where a checkout takes tens of milliseconds.
-      for (;;) {
-        while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(1);
-        await sleep(Math.floor(Math.random() * 40));
-        service.signal('SIGSTOP');
-        await sleep(100);
-        if ((await reservedWithoutOrder()) > 0 || Date.now() >= deadline) break;
-        service.signal('SIGCONT');
-        await sleep(20);
-      }
-    } else while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(5);
+    const deadline = Date.now() + 60_000;
+    // A checkout spends only milliseconds in each service, too short to catch by polling on a busy machine: freeze the
+    // service with checkouts in flight and kill it frozen once the state to test is there, otherwise thaw it and try
+    // again. For orders that state is a reservation held without its order (inventory finishes the reservations it
+    // was making while orders is frozen); for inventory it is a checkout still waiting on it. Each try freezes at a
+    // random point of the checkouts in flight: freezing 1 ms after one started lands before its reservation every
+    // time on a loaded machine, where a checkout takes tens of milliseconds.
+    const caught = async () => (name === 'orders' ? (await reservedWithoutOrder()) > 0 : run.load.inFlight > 0);
+    for (;;) {
+      while (run.load.inFlight === 0 && Date.now() < deadline) await sleep(1);
+      await sleep(Math.floor(Math.random() * 40));
+      service.signal('SIGSTOP');
+      await sleep(100);
+      if ((await caught()) || Date.now() >= deadline) break;
+      service.signal('SIGCONT');
+      await sleep(20);
+    }
     const exit = await service.kill();
     const inFlight = run.load.abandonInFlight();
     const left = await reservedWithoutOrder();
