@@ -1,4 +1,4 @@
-// npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000
+// npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000 [--ramp 5]
 //   [--coalesce] [--threads 2] [--topology process-per-service --gateway-workers 2]
 // Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
 // then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
@@ -26,6 +26,9 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '30' },
     operations: { type: 'string', default: '2' },
     cycles: { type: 'string', default: '10000' },
+    // Seconds of orders placed at the same rate before the measured ones, their deliveries counted and not timed: a
+    // freshly started RTC compiles its hot paths and fills its caches during its first seconds of load.
+    ramp: { type: 'string', default: '5' },
     sample: { type: 'string', default: '10' },
     'base-port': { type: 'string', default: '4200' },
     database: { type: 'string', default: 'mysql://root@127.0.0.1:3306' },
@@ -44,13 +47,14 @@ const subscriberCount = Number(args.subscribers);
 const rate = Number(args.rate);
 const durationSeconds = Number(args.duration);
 const cycles = Number(args.cycles);
+const rampSeconds = Number(args.ramp);
 const sampleEvery = Number(args.sample);
 const prefix = args['database-prefix']!;
 const threads = Number(args.threads);
 const topology = args.topology === 'process-per-service' ? 'process-per-service' : 'single-process';
 const gatewayWorkers = Number(args['gateway-workers']);
-if (!(threads >= 1) || !(gatewayWorkers >= 1) || args.topology !== topology) {
-  console.error('--threads and --gateway-workers must be 1 or more, --topology single-process or process-per-service');
+if (!(threads >= 1) || !(gatewayWorkers >= 1) || !(rampSeconds >= 0) || args.topology !== topology) {
+  console.error('--threads and --gateway-workers must be 1 or more, --ramp 0 or more, --topology single-process or process-per-service');
   process.exit(2);
 }
 if (gatewayWorkers > 1 && topology !== 'process-per-service') {
@@ -104,7 +108,7 @@ try {
   const productIds = products.edges.map((edge) => edge.node.id);
 
   // 1. Subscribers.
-  const latency = createLatencyRecorder();
+  let latency = createLatencyRecorder();
   const pool = await startSubscriberPool({ url: stack.graphqlUrl, token: analyst.token, operations, subscribers: subscriberCount, threads, sampleEvery });
   let received = 0;
   let messages = 0;
@@ -117,45 +121,62 @@ try {
     ({ received, messages, bytes, duplicates, closedEarly, refused } = report);
     for (const ms of report.latencies) latency.record(Math.max(0, ms));
   };
+  let placed = 0;
+  let failed = 0;
+  /** Places `count` orders at `rate` per second from now on (open loop: a slow answer does not slow the schedule). */
+  const placeOrders = async (count: number, label: string) => {
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    for (let n = 0; n < count; n++) {
+      const due = started + (n * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      const customer = customers[n % customers.length]!;
+      const lines = [{ productId: productIds[(n * 7) % productIds.length]!, quantity: 1 + (n % 3) }];
+      inFlight.push(
+        http
+          .request(
+            'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code message } } }',
+            { input: { lines, idempotencyKey: `live-${label}-${started}-${n}` } },
+            customer.token,
+          )
+          .then(
+            () => void (placed += 1),
+            () => void (failed += 1),
+          ),
+      );
+    }
+    await Promise.all(inFlight);
+  };
   await sleep(1_000);
   await collect();
+  if (rampSeconds > 0) {
+    await placeOrders(Math.round(rate * rampSeconds), 'ramp');
+    const expected = received + placed * subscriberCount;
+    for (const deadline = Date.now() + 30_000; received < expected && Date.now() < deadline; ) {
+      await sleep(250);
+      await collect();
+    }
+    console.log(`ramp: ${placed} orders in ${rampSeconds} s (${failed} failed), their updates ${received >= expected ? 'all received' : 'not all received within 30 s'}`);
+    placed = 0;
+    failed = 0;
+    latency = createLatencyRecorder();
+  }
   const receivedBefore = received;
   const messagesBefore = messages;
   const bytesBefore = bytes;
   const before = await scrape(metricsUrl);
   console.log(
     `live: ${subscriberCount} subscribers on ${operations.length} distinct operations${args.coalesce ? ' (coalesce: true)' : ''} in ${threads} threads; ` +
-      `RTC ${topology}${gatewayWorkers > 1 ? `, gateway of ${gatewayWorkers} workers` : ''}; placing ${rate} orders/s for ${durationSeconds} s`,
+      `RTC ${topology}${gatewayWorkers > 1 ? `, gateway of ${gatewayWorkers} workers` : ''}; placing ${rate} orders/s for ${durationSeconds} s` +
+      (rampSeconds > 0 ? ` after ${rampSeconds} s of them unmeasured` : ''),
   );
 
-  // 2. Orders at a fixed rate (open loop: a slow answer does not slow the schedule).
-  let placed = 0;
-  let failed = 0;
-  const started = Date.now();
+  // 2. Orders at a fixed rate.
   const windowFrom = monotonicMicros();
   const cpuBefore = stack.cpuMs();
   const loadCpuBefore = process.cpuUsage();
-  const inFlight: Promise<void>[] = [];
-  for (let n = 0; n < rate * durationSeconds; n++) {
-    const due = started + (n * 1000) / rate;
-    const wait = due - Date.now();
-    if (wait > 0) await sleep(wait);
-    const customer = customers[n % customers.length]!;
-    const lines = [{ productId: productIds[(n * 7) % productIds.length]!, quantity: 1 + (n % 3) }];
-    inFlight.push(
-      http
-        .request(
-          'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } errors { code message } } }',
-          { input: { lines, idempotencyKey: `live-${started}-${n}` } },
-          customer.token,
-        )
-        .then(
-          () => void (placed += 1),
-          () => void (failed += 1),
-        ),
-    );
-  }
-  await Promise.all(inFlight);
+  await placeOrders(rate * durationSeconds, 'measured');
   // A gateway that fell behind is still sending: wait until nothing more arrives for 2 s, so what is counted as
   // undelivered was really not sent, and say how long the backlog took to clear.
   const lastOrderAt = Date.now();

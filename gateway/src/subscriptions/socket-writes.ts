@@ -1,60 +1,115 @@
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, type WebSocketServer } from 'ws';
 
 export interface SocketWrites {
   /**
-   * Sends `data` as one text message on `socket`, held with whatever else `socket` is sent in this turn of the event
-   * loop and written together when the turn ends: in order, in one system call.
+   * Sends a whole text frame (`textFrame`) straight into `socket`'s connection, held with whatever else `socket` is
+   * sent in this turn of the event loop (ws's own frames included) and written together after it: in order, in one
+   * system call. The gateway's sockets never compress, so ws would send the same bytes after framing them again.
    */
-  send(socket: WebSocket, data: string | Buffer): void;
+  sendFrame(socket: WebSocket, frame: Buffer): void;
   /** Writes out everything held now (the next flush would anyway). */
   flush(): void;
+}
+
+export interface SocketWritesOptions {
+  /**
+   * How long one turn of the event loop writes held sockets out before it yields to I/O: the federated resolutions
+   * of the next updates wait on that I/O, and would otherwise wait behind every write of a fan-out to thousands.
+   */
+  readonly sliceMs?: number;
+  /** The clock, in ms; tests pass their own. */
+  readonly now?: () => number;
 }
 
 /**
  * Batches the gateway's writes per socket and turn of the event loop. Fanning one update out costs a write system
  * call per subscriber, and that call, not building the message, is most of what a subscriber costs; when updates
  * come faster than one write per socket and update can keep up with, several of them now leave a socket in one write
- * instead of queueing behind each other. A socket sent one message per turn gets it with no added delay.
+ * instead of queueing behind each other. A socket sent one message per turn gets it with no added delay. The held
+ * sockets are written out in slices of `sliceMs`, in the order they were first sent to, with I/O between slices.
  */
-export function batchSocketWrites(wss: WebSocketServer): SocketWrites {
+export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () => performance.now() }: SocketWritesOptions = {}): SocketWrites {
   // ws writes frames into the connection it was upgraded from; corking that stream holds them until it is uncorked.
   const streams = new WeakMap<WebSocket, Duplex>();
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => streams.set(socket, req.socket));
   let corked: Duplex[] = [];
+  let next = 0;
+  let scheduled: NodeJS.Immediate | undefined;
   const held = new WeakSet<Duplex>();
 
-  const flush = () => {
-    const streamsToWrite = corked;
-    corked = [];
-    for (const stream of streamsToWrite) {
+  const writeOut = (until: number) => {
+    while (next < corked.length) {
+      const stream = corked[next++]!;
       held.delete(stream);
       stream.uncork();
+      if (now() >= until) break;
+    }
+    if (next < corked.length) return false;
+    corked = [];
+    next = 0;
+    return true;
+  };
+  const writeSlice = () => {
+    scheduled = undefined;
+    if (!writeOut(now() + sliceMs)) scheduled = setImmediate(writeSlice);
+  };
+
+  const hold = (stream: Duplex | undefined) => {
+    if (stream && !held.has(stream) && !stream.destroyed) {
+      stream.cork();
+      held.add(stream);
+      corked.push(stream);
+      scheduled ??= setImmediate(writeSlice);
     }
   };
 
   return {
-    send(socket, data) {
+    sendFrame(socket, frame) {
       const stream = streams.get(socket);
-      if (stream && !held.has(stream) && !stream.destroyed) {
-        stream.cork();
-        held.add(stream);
-        if (corked.push(stream) === 1) setImmediate(flush);
-      }
-      socket.send(data, { binary: false });
+      if (!stream || stream.destroyed || socket.readyState !== WebSocket.OPEN) return;
+      hold(stream);
+      stream.write(frame);
     },
-    flush,
+    flush() {
+      if (scheduled) clearImmediate(scheduled);
+      scheduled = undefined;
+      writeOut(Infinity);
+    },
   };
 }
 
 /** How many recent payloads keep their bytes: a fan-out interleaves a few groups' updates, never many. */
 const recentPayloads = 32;
 
+/** One unmasked, final text frame (RFC 6455, section 5.2) carrying `parts` one after the other. */
+export function textFrame(...parts: readonly Buffer[]): Buffer {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const headerLength = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 0x10000) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  let offset = headerLength;
+  for (const part of parts) offset += part.copy(frame, offset);
+  return frame;
+}
+
 /**
- * Builds graphql-ws `next` messages as bytes, encoding each payload once however many subscriptions it goes to: a
- * subscriber then costs a copy of the bytes instead of joining, measuring and encoding the text again. The same
- * payload string sent to many subscriptions in a row (one group's update, one merged message) is encoded once.
+ * Builds graphql-ws `next` messages as whole WebSocket text frames, encoding each payload once however many
+ * subscriptions it goes to: a subscriber then costs one copy of the bytes into its frame instead of joining,
+ * measuring and encoding the text again and framing it apart. The same payload string sent to many subscriptions in
+ * a row (one group's update, one merged message) is encoded once.
  */
 export function createNextMessages() {
   const encoded = new Map<string, Buffer>();
@@ -68,10 +123,10 @@ export function createNextMessages() {
     return bytes;
   };
   return {
-    /** The message for subscription `id`: `{"id":…,"type":"next","payload":<payload>}`. */
+    /** The frame of the message for subscription `id`: `{"id":…,"type":"next","payload":<payload>}`. */
     forSubscription(id: string): (payload: string) => Buffer {
       const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-      return (payload) => Buffer.concat([prefix, bytesOf(payload), closing]);
+      return (payload) => textFrame(prefix, bytesOf(payload), closing);
     },
   };
 }

@@ -69,7 +69,7 @@ function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writ
   const messageOf = messages.forSubscription(id);
   return (payload) => {
     if (!keepAlive.admit(socket)) return;
-    writes.send(socket, messageOf(payload));
+    writes.sendFrame(socket, messageOf(payload));
   };
 }
 
@@ -147,7 +147,8 @@ export function attachSubscriptionServer({
     help: 'Open graphql-ws connections',
     registers: [metrics.registry],
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // Uncompressed, so a next message's frame is built once by the gateway (createNextMessages) and written as it is.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   wss.on('connection', (socket) => {
     connections.inc();
     socket.once('close', () => connections.dec());
