@@ -41,6 +41,24 @@ describe('the coalescing writer', () => {
     writer.stop();
   });
 
+  it('enqueues one update for a whole group, holding it for those behind, and flushes held writes after each slice', async () => {
+    let flushes = 0;
+    const writer = createCoalescingWriter({ retryMs: 10 });
+    const merge = (updates: readonly PendingUpdate[]) => `[${updates.map((pending) => pending.item['n']).join(',')}]`;
+    let behind = true;
+    const [slow] = targets(1, merge, () => behind);
+    const group = [...targets(3, merge), slow!];
+    for (const target of group) (target.flow as { flush?: () => void }).flush = () => void (flushes += 1);
+    writer.enqueueAll(group, update(1));
+    writer.enqueueAll(group, update(2));
+    await expect.poll(() => group.slice(0, 3).map((target) => target.sent)).toEqual([['[1,2]'], ['[1,2]'], ['[1,2]']]);
+    expect(slow!.sent).toEqual([]);
+    expect(flushes).toBeGreaterThan(0);
+    behind = false;
+    await expect.poll(() => slow!.sent, { timeout: 2_000 }).toEqual(['[1,2]']);
+    writer.stop();
+  });
+
   it('holds the updates of a subscriber whose socket is behind and sends them together once it caught up', async () => {
     let behind = true;
     const writer = createCoalescingWriter({ retryMs: 10 });

@@ -19,6 +19,12 @@ export interface SinkFlow {
   behind(): boolean;
   /** Closes a subscriber whose backlog passed the bound; it reconnects and resumes with resumeAfter. */
   giveUp(): void;
+  /**
+   * Writes out at once what was sent to this connection and others and is still held, if sends are held: the writer
+   * calls it after each slice, so the sockets it fills are written as fast as it fills them and no held write waits
+   * behind its next slice.
+   */
+  flush?(): void;
 }
 
 /** Where a coalescing subscriber's updates go, and how several of its group's updates become one message. */
@@ -54,12 +60,30 @@ export interface CoalescingWriterOptions {
 
 export interface CoalescingWriter {
   enqueue(target: CoalescingTarget, update: PendingUpdate): void;
+  /** `enqueue` for each of `targets`: one group's update, at a few tens of nanoseconds a subscriber. */
+  enqueueAll(targets: Iterable<CoalescingTarget>, update: PendingUpdate): void;
   /** Drops a subscriber's pending updates (it left). */
   forget(target: CoalescingTarget): void;
   /** Subscribers with updates pending. */
   readonly backlog: number;
   stop(): void;
 }
+
+/**
+ * What the writer keeps on each target object, read and written once per update and subscriber: with 10,000
+ * subscribers at 50 updates a second, a lookup in a Map or Set per update and subscriber is a tenth of a core.
+ */
+const writerState = Symbol('coalescing writer state');
+
+interface TargetState {
+  pending: PendingUpdate[];
+  /** In `dirty`, or in the pass under way and not yet reached: its pending updates will be looked at. */
+  queued: boolean;
+}
+
+type Tracked = CoalescingTarget & { [writerState]?: TargetState };
+
+const stateOf = (target: Tracked): TargetState => (target[writerState] ??= { pending: [], queued: false });
 
 /** Merged messages kept per group while a pass lasts: a few runs of different lengths at once. */
 const maxMergedPerGroup = 64;
@@ -82,10 +106,9 @@ export function createCoalescingWriter({
   maxRestMs = 100,
   now = () => performance.now(),
 }: CoalescingWriterOptions = {}): CoalescingWriter {
-  const pending = new Map<CoalescingTarget, PendingUpdate[]>();
   /** Subscribers with updates pending that the pass under way will not reach: the next pass writes them. */
-  const dirty = new Set<CoalescingTarget>();
-  let pass: CoalescingTarget[] = [];
+  let dirty: Tracked[] = [];
+  let pass: Tracked[] = [];
   let next = 0;
   let passStartedAt = 0;
   let passWrote = false;
@@ -111,7 +134,7 @@ export function createCoalescingWriter({
   const schedule = () => {
     if (scheduled || timer) return;
     if (!inPass()) {
-      if (dirty.size === 0) return;
+      if (dirty.length === 0) return;
       const waitMs = nextPassAt - now();
       if (waitMs > 0) {
         timer = setTimeout(() => {
@@ -126,8 +149,8 @@ export function createCoalescingWriter({
   };
 
   const beginPass = () => {
-    pass = [...dirty];
-    dirty.clear();
+    pass = dirty;
+    dirty = [];
     next = 0;
     passStartedAt = now();
     passWrote = false;
@@ -142,53 +165,69 @@ export function createCoalescingWriter({
     nextPassAt = passStartedAt + (!passWrote && passFoundBehind ? Math.max(retryMs, duration + rest) : duration + rest);
     pass = [];
     next = 0;
-    if (dirty.size === 0) merged.clear();
+    if (dirty.length === 0) merged.clear();
   };
 
   const write = () => {
     scheduled = undefined;
     if (!inPass()) beginPass();
     const until = now() + sliceMs;
+    let flush: (() => void) | undefined;
     while (inPass()) {
       const target = pass[next++]!;
-      const updates = pending.get(target);
-      if (!updates || updates.length === 0) continue;
+      const state = stateOf(target);
+      state.queued = false;
+      const updates = state.pending;
+      if (updates.length === 0) continue;
       if (target.flow.behind()) {
-        dirty.add(target);
+        state.queued = true;
+        dirty.push(target);
         passFoundBehind = true;
         continue;
       }
-      pending.set(target, []);
+      state.pending = [];
       target.send(updates.length === 1 ? updates[0]!.payload : mergeOnce(target, updates));
       target.onSent(updates.length);
+      flush ??= target.flow.flush;
       passWrote = true;
       if (now() >= until) break;
     }
+    flush?.();
     if (!inPass()) endPass();
     schedule();
   };
 
+  /** Adds `update` to what `target` has pending; false when that passed the bound and the target was given up. */
+  const add = (target: Tracked, update: PendingUpdate): boolean => {
+    const state = stateOf(target);
+    if (state.pending.push(update) > maxPending) {
+      state.pending = [];
+      target.flow.giveUp();
+      return false;
+    }
+    // One already in the pass under way and not yet reached gets this update with the rest.
+    if (!state.queued) {
+      state.queued = true;
+      dirty.push(target);
+    }
+    return true;
+  };
+
   return {
     enqueue(target, update) {
-      let updates = pending.get(target);
-      if (!updates) pending.set(target, (updates = []));
-      updates.push(update);
-      if (updates.length > maxPending) {
-        this.forget(target);
-        target.flow.giveUp();
-        return;
-      }
-      // One already in the pass under way and not yet reached gets this update with the rest.
-      dirty.add(target);
+      if (add(target, update)) schedule();
+    },
+    enqueueAll(targets, update) {
+      for (const target of targets) add(target, update);
       schedule();
     },
     forget(target) {
-      pending.delete(target);
-      dirty.delete(target);
+      stateOf(target).pending = [];
     },
     get backlog() {
-      let waiting = dirty.size;
-      for (let index = next; index < pass.length; index += 1) if (!dirty.has(pass[index]!) && pending.get(pass[index]!)?.length) waiting += 1;
+      let waiting = 0;
+      for (const target of dirty) if (stateOf(target).pending.length > 0) waiting += 1;
+      for (let index = next; index < pass.length; index += 1) if (stateOf(pass[index]!).pending.length > 0) waiting += 1;
       return waiting;
     },
     stop() {
@@ -196,8 +235,8 @@ export function createCoalescingWriter({
       if (timer) clearTimeout(timer);
       scheduled = undefined;
       timer = undefined;
-      pending.clear();
-      dirty.clear();
+      for (const target of [...dirty, ...pass]) stateOf(target).pending = [];
+      dirty = [];
       pass = [];
       next = 0;
       merged.clear();

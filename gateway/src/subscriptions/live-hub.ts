@@ -236,7 +236,7 @@ export function createLiveHub({
       event && update && group.coalesce ? { eventId: event.id, position: event.position, payload, item: update.item, errors: update.errors } : undefined;
     if (pending && group.resuming.size === 0 && group.replayedThrough.size === 0) {
       // Every subscriber of a coalescing group is one of its targets; with none resuming, each simply gets the update.
-      for (const target of group.targets.values()) coalescing.enqueue(target, pending);
+      coalescing.enqueueAll(group.targets.values(), pending);
       return;
     }
     for (const send of group.subscribers.keys()) {

@@ -77,11 +77,12 @@ function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writ
  * A coalescing subscription's view of its socket: behind while a sixteenth of the slow-reader bound is still unsent,
  * so its updates gather into one message well before the socket would be closed for not reading.
  */
-function flowOf(socket: WebSocket, keepAlive: SocketKeepAlive, maxBufferedBytes: number): SinkFlow {
+function flowOf(socket: WebSocket, keepAlive: SocketKeepAlive, maxBufferedBytes: number, writes: SocketWrites): SinkFlow {
   const behindBytes = Math.max(16 * 1024, maxBufferedBytes / 16);
   return {
     behind: () => socket.bufferedAmount > behindBytes,
     giveUp: () => keepAlive.close(socket, KeepAliveCloseCode.TooSlow, 'Client too slow: updates were not read'),
+    flush: () => writes.flush(),
   };
 }
 
@@ -254,7 +255,7 @@ export function attachSubscriptionServer({
         live,
         caller,
         sink: sinkFor(ctx.extra.socket, id, keepAlive, writes, nextMessages),
-        flow: flowOf(ctx.extra.socket, keepAlive, keepAliveOptions.maxBufferedBytes),
+        flow: flowOf(ctx.extra.socket, keepAlive, keepAliveOptions.maxBufferedBytes, writes),
         resumeAfter: resumeAfter ?? undefined,
       },
     };
