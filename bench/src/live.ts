@@ -153,11 +153,13 @@ try {
   if (rampSeconds > 0) {
     await placeOrders(Math.round(rate * rampSeconds), 'ramp');
     const expected = received + placed * subscriberCount;
-    for (const deadline = Date.now() + 30_000; received < expected && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; received < expected && Date.now() < deadline;) {
       await sleep(250);
       await collect();
     }
-    console.log(`ramp: ${placed} orders in ${rampSeconds} s (${failed} failed), their updates ${received >= expected ? 'all received' : 'not all received within 30 s'}`);
+    console.log(
+      `ramp: ${placed} orders in ${rampSeconds} s (${failed} failed), their updates ${received >= expected ? 'all received' : 'not all received within 30 s'}`,
+    );
     placed = 0;
     failed = 0;
     latency = createLatencyRecorder();

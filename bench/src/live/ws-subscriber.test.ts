@@ -39,7 +39,7 @@ async function graphqlWsServer() {
 }
 
 const until = async (condition: () => boolean) => {
-  for (const deadline = Date.now() + 5_000; !condition(); ) {
+  for (const deadline = Date.now() + 5_000; !condition();) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -63,7 +63,13 @@ describe('openSubscriber', () => {
     await subscriber.close();
 
     const bytes: Buffer[] = [];
-    const counting = openSubscriber({ url, token: 'secret', query: '{ x }', onNext: () => undefined, onNextBytes: (message) => bytes.push(Buffer.from(message)) });
+    const counting = openSubscriber({
+      url,
+      token: 'secret',
+      query: '{ x }',
+      onNext: () => undefined,
+      onNextBytes: (message) => bytes.push(Buffer.from(message)),
+    });
     await counting.ready;
     const second = [...servers[0]!.wss.clients].find((client) => client !== socket && client.readyState === client.OPEN)!;
     second.send('{"id":"1","type":"next","payload":{}}');
