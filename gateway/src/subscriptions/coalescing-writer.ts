@@ -172,7 +172,7 @@ export function createCoalescingWriter({
     scheduled = undefined;
     if (!inPass()) beginPass();
     const until = now() + sliceMs;
-    let flush: (() => void) | undefined;
+    let flushing: SinkFlow | undefined;
     while (inPass()) {
       const target = pass[next++]!;
       const state = stateOf(target);
@@ -188,11 +188,11 @@ export function createCoalescingWriter({
       state.pending = [];
       target.send(updates.length === 1 ? updates[0]!.payload : mergeOnce(target, updates));
       target.onSent(updates.length);
-      flush ??= target.flow.flush;
+      if (target.flow.flush) flushing ??= target.flow;
       passWrote = true;
       if (now() >= until) break;
     }
-    flush?.();
+    flushing?.flush?.();
     if (!inPass()) endPass();
     schedule();
   };
