@@ -57,8 +57,8 @@ export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () 
     if (!writeOut(now() + sliceMs)) scheduled = setImmediate(writeSlice);
   };
 
-  const hold = (stream: Duplex | undefined) => {
-    if (stream && !held.has(stream) && !stream.destroyed) {
+  const hold = (stream: Duplex) => {
+    if (!held.has(stream)) {
       stream.cork();
       held.add(stream);
       corked.push(stream);
