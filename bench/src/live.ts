@@ -1,5 +1,5 @@
 // npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000 [--ramp 5]
-//   [--coalesce] [--threads 2] [--topology process-per-service --gateway-workers 2]
+//   [--coalesce] [--threads 2] [--topology process-per-service --gateway-workers 2] [--no-subgraph-thread]
 // Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
 // then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
 // cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports; the subscribers
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     // process-per-service runs each service in its own process over a Redis of the run's own, the gateway as --gateway-workers processes.
     topology: { type: 'string', default: 'single-process' },
     'gateway-workers': { type: 'string', default: '1' },
+    // The single process's subgraphs on the gateway's own thread instead of a worker thread of their own.
+    'no-subgraph-thread': { type: 'boolean', default: false },
     // Writes RTC's CPU profile into a folder of DIR and prints where the time went while orders were placed.
     profile: { type: 'string' },
   },
@@ -86,6 +88,7 @@ const stack = await startChildStack({
   databasePrefix: prefix,
   ports: stackPorts(Number(args['base-port'])),
   topology,
+  subgraphThread: !args['no-subgraph-thread'],
   ...(redis ? { redisUrl: redis.url } : {}),
   ...(gatewayWorkers > 1 ? { gatewayWorkers } : {}),
   ...(profileDir ? { cpuProfileDir: profileDir } : {}),
@@ -170,7 +173,7 @@ try {
   const before = await scrape(metricsUrl);
   console.log(
     `live: ${subscriberCount} subscribers on ${operations.length} distinct operations${args.coalesce ? ' (coalesce: true)' : ''} in ${threads} threads; ` +
-      `RTC ${topology}${gatewayWorkers > 1 ? `, gateway of ${gatewayWorkers} workers` : ''}; placing ${rate} orders/s for ${durationSeconds} s` +
+      `RTC ${topology}${gatewayWorkers > 1 ? `, gateway of ${gatewayWorkers} workers` : ''}${topology === 'single-process' ? (args['no-subgraph-thread'] ? ', subgraphs on the gateway thread' : ', subgraphs in a worker thread') : ''}; placing ${rate} orders/s for ${durationSeconds} s` +
       (rampSeconds > 0 ? ` after ${rampSeconds} s of them unmeasured` : ''),
   );
 
@@ -262,7 +265,7 @@ try {
   const [afterFirst, afterSecond] = halves as [string, string];
   console.log(`  ${cycles} connect/subscribe/disconnect cycles in ${((Date.now() - cycleStart) / 1000).toFixed(1)} s`);
   console.log(
-    `  process heap used: before ${mb(heap(baseline))}, after ${cycles / 2} cycles ${mb(heap(afterFirst))}, after ${cycles} ${mb(heap(afterSecond))}` +
+    `  gateway heap used: before ${mb(heap(baseline))}, after ${cycles / 2} cycles ${mb(heap(afterFirst))}, after ${cycles} ${mb(heap(afterSecond))}` +
       ` (second half ${heap(afterSecond) - heap(afterFirst) >= 0 ? '+' : ''}${mb(heap(afterSecond) - heap(afterFirst))})`,
   );
   console.log(

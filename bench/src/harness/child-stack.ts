@@ -29,6 +29,8 @@ export interface ChildStackOptions {
   readonly responseCache?: boolean;
   /** One process for all services, or one per service over a Redis bus as in production. */
   readonly topology?: 'single-process' | 'process-per-service';
+  /** The single process's subgraphs in a worker thread beside the gateway (RTC_SUBGRAPH_THREAD); default on, as npm start. */
+  readonly subgraphThread?: boolean;
   /** The process-per-service topology's Redis; the machine's own (redis://127.0.0.1:6379) when absent. */
   readonly redisUrl?: string;
   /** Gateway processes behind its port in the process-per-service topology (GATEWAY_WORKERS). */
@@ -134,6 +136,7 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     SUBGRAPH_MERGE_READS: String(options.mergeSubgraphReads ?? true),
     RESPONSE_CACHE: String(options.responseCache ?? false),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
+    RTC_SUBGRAPH_THREAD: String(options.subgraphThread ?? true),
     // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
     RTC_DATABASE_USERS: 'shared',
     // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.

@@ -45,16 +45,46 @@ export interface EventBus {
 /** Enough for several minutes of peak traffic (a checkout writes one event per order plus one per stock change). */
 export const defaultEventLogMaxLength = 100_000;
 
+/** The last `maxLength` events of a log whose positions are counted from 1, as an in-process bus and its replicas hold it. */
+export interface CountedLog {
+  readonly lastPosition: number;
+  append(event: LoggedEvent): void;
+  readAfter(position: string, limit: number): LogRead;
+}
+
+export function createCountedLog(maxLength: number): CountedLog {
+  const log: LoggedEvent[] = [];
+  let last = 0;
+  return {
+    get lastPosition() {
+      return last;
+    },
+    append(event) {
+      log.push(event);
+      last = Number(event.position);
+      if (log.length > maxLength) log.splice(0, log.length - maxLength);
+    },
+    readAfter(position, limit) {
+      const after = Number(position);
+      const first = last - log.length + 1;
+      // A position past the end comes from an earlier process: what followed it is gone as surely as a trimmed event.
+      if (after < first - 1 || after > last) return { tooOld: true };
+      const start = after - first + 1;
+      return { tooOld: false, events: log.slice(start, start + limit) };
+    },
+  };
+}
+
+export const isCountedPosition = (value: unknown): value is string => typeof value === 'string' && /^\d{1,15}$/.test(value);
+export const compareCountedPositions = (a: string, b: string): number => Number(a) - Number(b);
+
 /** For a stack whose services all run in one process: the last `maxLength` events in memory, positions counted from 1. */
 export function createInProcessBus({ maxLength = 10_000 }: { maxLength?: number } = {}): EventBus {
   const handlers = new Set<EventHandler>();
-  const log: LoggedEvent[] = [];
-  let last = 0;
-  const isPosition = (value: unknown): value is string => typeof value === 'string' && /^\d{1,15}$/.test(value);
+  const log = createCountedLog(maxLength);
   const publish = (event: DomainEvent) => {
-    const logged = { ...event, position: String(++last) };
-    log.push(logged);
-    if (log.length > maxLength) log.splice(0, log.length - maxLength);
+    const logged = { ...event, position: String(log.lastPosition + 1) };
+    log.append(logged);
     for (const handler of handlers) void handler(logged);
   };
   return {
@@ -69,15 +99,10 @@ export function createInProcessBus({ maxLength = 10_000 }: { maxLength?: number 
       return () => handlers.delete(handler);
     },
     async readAfter(position, limit) {
-      const after = Number(position);
-      const first = last - log.length + 1;
-      // A position past the end comes from an earlier process: what followed it is gone as surely as a trimmed event.
-      if (after < first - 1 || after > last) return { tooOld: true };
-      const start = after - first + 1;
-      return { tooOld: false, events: log.slice(start, start + limit) };
+      return log.readAfter(position, limit);
     },
-    isPosition,
-    comparePositions: (a, b) => Number(a) - Number(b),
+    isPosition: isCountedPosition,
+    comparePositions: compareCountedPositions,
     async close() {
       handlers.clear();
     },

@@ -1,5 +1,6 @@
 export * from './apollo-handler';
 export * from './bus';
+export * from './thread-bus';
 export * from './caller';
 export * from './env';
 export * from './errors';

@@ -34,6 +34,8 @@ export function loadStackEnv() {
       SUBGRAPH_MERGE_READS: z.stringbool().default(true),
       RESPONSE_CACHE: z.stringbool().default(false),
       RTC_TOPOLOGY: z.enum(['single-process', 'process-per-service']).default('single-process'),
+      // The single process runs its subgraphs in a worker thread beside the gateway's main thread (two cores), or with it.
+      RTC_SUBGRAPH_THREAD: z.stringbool().default(true),
       // The gateway's processes in the process-per-service topology; the single process has one gateway.
       GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).optional(),
       // Orders' shipping rule and tax rates (subgraphs/orders/README.md); unset, orders cost the sum of their lines.

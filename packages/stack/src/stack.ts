@@ -10,6 +10,7 @@ import {
   type Logger,
   type ServiceDeps,
   type ServiceMetrics,
+  type Tracer,
   type Tracing,
 } from '@rtc/service-kit';
 import { createGateway, defaultOperationLimits, subgraphNames, type ApiRateLimitsConfig, type Gateway, type SubgraphName } from '@rtc/gateway';
@@ -80,30 +81,53 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/**
- * The whole of RTC in one process: five subgraphs and the gateway, built by the same factories production uses,
- * sharing one event bus (in-process, or Redis when `redisUrl` is set).
- */
-export async function startStack(options: StackOptions): Promise<RunningStack> {
-  const logger = createLogger({ service: 'rtc', level: options.logLevel });
-  const bus = createEventBus({ redisUrl: options.redisUrl, logger, stream: options.eventChannel });
+/** One tracer provider per service, each exporting under the service's own name (when an endpoint is set). */
+export interface StackTracing {
+  tracerOf(name: ServiceName): Tracer | undefined;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export function createStackTracing(endpoint: string | undefined): StackTracing {
+  const tracings: Tracing[] = [];
+  return {
+    tracerOf(name) {
+      // The gateway's provider is the process's global one: Apollo Gateway traces its query plans on the global API.
+      const tracing = startTracing({ endpoint, serviceName: name, global: name === 'gateway' });
+      if (tracing) tracings.push(tracing);
+      return tracing?.tracer;
+    },
+    async flush() {
+      await Promise.all(tracings.map((tracing) => tracing.flush()));
+    },
+    async shutdown() {
+      await Promise.all(tracings.map((tracing) => tracing.shutdown()));
+    },
+  };
+}
+
+export interface RunningSubgraphs {
+  readonly subgraphs: Record<SubgraphName, RunningSubgraph>;
+  stop(): Promise<void>;
+}
+
+/** The five subgraphs, each on its own pool and port, in the order their calls to one another need. */
+export async function startSubgraphs(
+  options: StackOptions,
+  { bus, logger, tracing }: { bus: EventBus; logger: Logger; tracing: StackTracing },
+): Promise<RunningSubgraphs> {
   const pools: ReturnType<typeof createMysqlPool>[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   const stops: (() => Promise<void>)[] = [];
-  const tracings: Tracing[] = [];
-  const tracerOf = (name: ServiceName) => {
-    // The gateway's provider is the process's global one: Apollo Gateway traces its query plans on the global API.
-    const tracing = startTracing({ endpoint: options.otlpEndpoint, serviceName: name, global: name === 'gateway' });
-    if (tracing) tracings.push(tracing);
-    return tracing?.tracer;
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne();
+    await Promise.all(pools.map((pool) => pool.end()));
   };
-  const stopTracing = () => Promise.all(tracings.map((tracing) => tracing.shutdown()));
-
   try {
     for (const name of startOrder) {
       const metrics = createServiceMetrics(name);
       const serverUrl = options.databaseAccounts ? serverUrlAs(options.serverUrl, options.databaseAccounts[name].service) : options.serverUrl;
-      const tracer = tracerOf(name);
+      const tracer = tracing.tracerOf(name);
       const pool = createMysqlPool({ url: withDatabase(serverUrl, options.databases[name]), metrics, connectionLimit: 20, tracer });
       pools.push(pool);
       const deps: ServiceDeps = { pool, bus, logger: logger.child({ service: name }), metrics, tracer };
@@ -117,61 +141,95 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       });
       subgraphs[name] = { service, url, metrics };
     }
+    return { subgraphs, stop };
+  } catch (error) {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
+    await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
+    throw error;
+  }
+}
 
-    const gatewayMetrics = createServiceMetrics('gateway');
-    const gateway = await createGateway(
-      {
-        production: false,
-        internalToken: options.internalToken,
-        jwtSecret: options.jwtSecret,
-        subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, `${subgraphs[name].url}/graphql`])) as Record<SubgraphName, string>,
-        limits: defaultOperationLimits,
-        bodyLimitBytes: 1_000_000,
-        storeCurrency: options.storeCurrency,
-        metricsEnabled: options.gatewayMetrics ?? true,
-        mergeSubgraphReads: options.mergeSubgraphReads ?? true,
-        ...(options.responseCache
-          ? { responseCache: { maxEntries: 10_000, maxTtlSeconds: 60, redisUrl: options.redisUrl, keyPrefix: `${options.eventChannel ?? 'rtc'}:responses` } }
-          : {}),
-        trustedDocuments: options.trustedDocuments ?? 'open',
-        rateLimits: {
-          ...(options.rateLimits?.api ?? developmentApiRateLimits),
-          redisUrl: options.redisUrl,
-          keyPrefix: rateLimitKeyPrefix(options, 'gateway'),
-        },
-        ...(options.accountRecheckMs ? { accountRecheckMs: options.accountRecheckMs } : {}),
+/** The gateway as the stack configures it, in front of subgraphs at `subgraphUrls` (each service's base URL). */
+export async function startStackGateway(
+  options: StackOptions,
+  subgraphUrls: Record<SubgraphName, string>,
+  { bus, logger, tracing }: { bus: EventBus; logger: Logger; tracing: StackTracing },
+): Promise<{ gateway: Gateway; gatewayMetrics: ServiceMetrics; gatewayUrl: string }> {
+  const gatewayMetrics = createServiceMetrics('gateway');
+  const gateway = await createGateway(
+    {
+      production: false,
+      internalToken: options.internalToken,
+      jwtSecret: options.jwtSecret,
+      subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, `${subgraphUrls[name]}/graphql`])) as Record<SubgraphName, string>,
+      limits: defaultOperationLimits,
+      bodyLimitBytes: 1_000_000,
+      storeCurrency: options.storeCurrency,
+      metricsEnabled: options.gatewayMetrics ?? true,
+      mergeSubgraphReads: options.mergeSubgraphReads ?? true,
+      ...(options.responseCache
+        ? { responseCache: { maxEntries: 10_000, maxTtlSeconds: 60, redisUrl: options.redisUrl, keyPrefix: `${options.eventChannel ?? 'rtc'}:responses` } }
+        : {}),
+      trustedDocuments: options.trustedDocuments ?? 'open',
+      rateLimits: {
+        ...(options.rateLimits?.api ?? developmentApiRateLimits),
+        redisUrl: options.redisUrl,
+        keyPrefix: rateLimitKeyPrefix(options, 'gateway'),
       },
-      { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus, tracer: tracerOf('gateway') },
-    );
+      ...(options.accountRecheckMs ? { accountRecheckMs: options.accountRecheckMs } : {}),
+    },
+    { logger: logger.child({ service: 'gateway' }), metrics: gatewayMetrics, bus, tracer: tracing.tracerOf('gateway') },
+  );
+  try {
     const gatewayUrl = await gateway.http.listen(options.ports.gateway, options.host);
+    return { gateway, gatewayMetrics, gatewayUrl };
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
+}
 
+/** Open sockets would keep the HTTP server from closing: they go first, with 1001. */
+export async function stopStackGateway(gateway: Gateway): Promise<void> {
+  await gateway.closeSockets();
+  await gateway.http.close();
+  await gateway.stop();
+}
+
+/**
+ * The whole of RTC in one process: five subgraphs and the gateway, built by the same factories production uses,
+ * sharing one event bus (in-process, or Redis when `redisUrl` is set).
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const logger = createLogger({ service: 'rtc', level: options.logLevel });
+  const bus = createEventBus({ redisUrl: options.redisUrl, logger, stream: options.eventChannel });
+  const tracing = createStackTracing(options.otlpEndpoint);
+  let running: RunningSubgraphs | undefined;
+  try {
+    running = await startSubgraphs(options, { bus, logger, tracing });
+    const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, running!.subgraphs[name].url])) as Record<SubgraphName, string>;
+    const { gateway, gatewayMetrics, gatewayUrl } = await startStackGateway(options, subgraphUrls, { bus, logger, tracing });
+    const subgraphs = running;
     return {
       gatewayUrl,
       graphqlUrl: `${gatewayUrl}/graphql`,
-      subgraphs,
+      subgraphs: subgraphs.subgraphs,
       gateway,
       gatewayMetrics,
       bus,
       logger,
-      async flushTraces() {
-        await Promise.all(tracings.map((tracing) => tracing.flush()));
-      },
+      flushTraces: () => tracing.flush(),
       async stop() {
-        // Open sockets would keep the HTTP server from closing: they go first, with 1001.
-        await gateway.closeSockets();
-        await gateway.http.close();
-        await gateway.stop();
-        for (const stop of stops.reverse()) await stop();
+        await stopStackGateway(gateway);
+        await subgraphs.stop();
         await bus.close();
-        await Promise.all(pools.map((pool) => pool.end()));
-        await stopTracing();
+        await tracing.shutdown();
       },
     };
   } catch (error) {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
+    await running?.stop().catch(() => undefined);
     await bus.close();
-    await stopTracing();
+    await tracing.shutdown();
     throw error;
   }
 }

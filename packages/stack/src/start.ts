@@ -7,6 +7,7 @@ import { databaseAnswers, startPrivateDatabase, type PrivateDatabase } from './l
 import { seedIfEmpty } from './seed/seed';
 import { startServiceProcesses } from './service-processes';
 import { startStack } from './stack';
+import { startThreadedStack } from './threaded-stack';
 
 const env = loadStackEnv();
 const logger = createLogger({ service: 'rtc', level: env.LOG_LEVEL });
@@ -110,14 +111,23 @@ const running =
         extraEnv: { orders: pricingEnv },
         cpuProfileDir: env.RTC_CPU_PROFILE_DIR,
       })
-    : await startStack(stackOptions).then((stack) => ({
-        gatewayUrl: stack.gatewayUrl,
-        urls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),
-        stop: stack.stop,
-      }));
+    : env.RTC_SUBGRAPH_THREAD
+      ? await startThreadedStack(stackOptions, logger)
+      : await startStack(stackOptions).then((stack) => ({
+          gatewayUrl: stack.gatewayUrl,
+          urls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, subgraph]) => [name, subgraph.url])),
+          stop: stack.stop,
+        }));
+
+if ('failed' in running) {
+  running.failed.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'the subgraph thread died; stopping');
+    process.exit(1);
+  });
+}
 
 console.log(`
-RTC is running (${env.RTC_TOPOLOGY})
+RTC is running (${env.RTC_TOPOLOGY}${env.RTC_TOPOLOGY === 'single-process' && env.RTC_SUBGRAPH_THREAD ? ', subgraphs in a worker thread' : ''})
   GraphQL    ${running.gatewayUrl}/graphql   (queries and mutations over HTTP, subscriptions over graphql-ws)
   Dashboard  ${running.gatewayUrl}/dashboard   (log in as analyst@rtc.example / rtc-analyst-password)
   Metrics    ${running.gatewayUrl}/metrics   (subgraphs: ${['users', 'catalog', 'orders', 'inventory', 'activity'].map((name) => `${running.urls[name as 'users']}/metrics`).join(' ')})
