@@ -57,9 +57,9 @@ export async function startThreadedStack(
   options: StackOptions,
   logger: Logger = createLogger({ service: 'rtc', level: options.logLevel }),
 ): Promise<ThreadedStack> {
-  // The thread loads TypeScript as the process does (npm start and tests run the sources through tsx).
-  const execArgv = process.execArgv.includes('tsx') ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
-  const worker = new Worker(new URL('./subgraph-thread.ts', import.meta.url), { workerData: options, execArgv });
+  // The thread loads TypeScript as the process does; V8's flags are process-wide, so it inherits them and adds only tsx where missing.
+  const execArgv = process.execArgv.includes('tsx') ? undefined : ['--import', 'tsx'];
+  const worker = new Worker(new URL('./subgraph-thread.ts', import.meta.url), { workerData: options, ...(execArgv ? { execArgv } : {}) });
   const bus = options.redisUrl ? createEventBus({ redisUrl: options.redisUrl, logger, stream: options.eventChannel }) : createBusReplica(worker);
   const tracing = createStackTracing(options.otlpEndpoint);
   const stopWorker = async () => {
