@@ -112,7 +112,7 @@ const recentUpdatesPerGroup = 2_000;
  * events that come faster than one resolution takes (a few round trips to subgraphs and MySQL); in order, its
  * updates would fall further behind without the gateway being busy.
  */
-const resolutionsInFlightPerGroup = 8;
+const resolutionsInFlightPerGroup = 32;
 /** Events read from the log per page of a replay. */
 const replayPageSize = 500;
 

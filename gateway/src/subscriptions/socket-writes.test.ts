@@ -127,11 +127,22 @@ describe('batchSocketWrites', () => {
 });
 
 describe('createNextMessages', () => {
+  it('writes a large message as its header and parts, which a client reads as the one message', async () => {
+    const { writes, socket, received } = await connected();
+    const payload = JSON.stringify({ data: { salesTicks: { ticks: Array.from({ length: 200 }, (_, n) => ({ order: { id: String(n) } })) } } });
+    const frame = createNextMessages().forSubscription('9')(payload);
+    expect(Array.isArray(frame)).toBe(true);
+    writes.sendFrame(socket, frame);
+    writes.sendFrame(socket, createNextMessages().forSubscription('9')('{"data":{"n":1}}'));
+    await until(() => received.length === 2);
+    expect(received).toEqual([`{"id":"9","type":"next","payload":${payload}}`, '{"id":"9","type":"next","payload":{"data":{"n":1}}}']);
+  });
+
   it('builds the same next message as the text would be, for each subscription id, from one encoding of the payload', () => {
     const messages = createNextMessages();
     const payload = JSON.stringify({ data: { salesTicks: { order: { id: '7', name: 'Café “Crème” ☕' } } }, extensions: { eventPosition: '3' } });
     for (const id of ['1', 'a"b', '5d1c0e4e-9f1e-4c1e-8c6e-2b7f0c1d9a3e']) {
-      const frame = messages.forSubscription(id)(payload);
+      const frame = Buffer.concat([messages.forSubscription(id)(payload)].flat());
       const message = `{"id":${JSON.stringify(id)},"type":"next","payload":${payload}}`;
       // A final text frame, unmasked, with a 7-bit length or 126 and a 16-bit one.
       expect(frame[0]).toBe(0x81);

@@ -9,10 +9,13 @@ export interface SocketWrites {
    * sent in this turn of the event loop (ws's own frames included) and written together after it: in order, in one
    * system call. The gateway's sockets never compress, so ws would send the same bytes after framing them again.
    */
-  sendFrame(socket: WebSocket, frame: Buffer): void;
+  sendFrame(socket: WebSocket, frame: Frame): void;
   /** Writes out everything held now (the next flush would anyway). */
   flush(): void;
 }
+
+/** A whole WebSocket frame: its bytes, or its parts in order (written one after the other, in one system call). */
+export type Frame = Buffer | readonly Buffer[];
 
 export interface SocketWritesOptions {
   /**
@@ -71,7 +74,8 @@ export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () 
       const stream = streams.get(socket);
       if (!stream || stream.destroyed || socket.readyState !== WebSocket.OPEN) return;
       hold(stream);
-      stream.write(frame);
+      if (Buffer.isBuffer(frame)) stream.write(frame);
+      else for (const part of frame) stream.write(part);
     },
     flush() {
       if (scheduled) clearImmediate(scheduled);
@@ -84,12 +88,16 @@ export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () 
 /** How many recent payloads keep their bytes: a fan-out interleaves a few groups' updates, never many. */
 const recentPayloads = 32;
 
-/** One unmasked, final text frame (RFC 6455, section 5.2) carrying `parts` one after the other. */
-export function textFrame(...parts: readonly Buffer[]): Buffer {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const headerLength = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
+/**
+ * Frames up to this size are copied into one buffer, cut from Node's shared pool; a larger one (a merged message of
+ * many ticks) is written as its parts: a buffer of its own per message would be memory outside V8's heap, allocated
+ * and freed thousands of times a second, and its copy is the part that grows with the message.
+ */
+const copiedFrameBytes = 2_048;
+
+const headerLengthOf = (length: number) => (length < 126 ? 2 : length < 0x10000 ? 4 : 10);
+
+function writeHeader(frame: Buffer, length: number): void {
   frame[0] = 0x81;
   if (length < 126) frame[1] = length;
   else if (length < 0x10000) {
@@ -100,9 +108,28 @@ export function textFrame(...parts: readonly Buffer[]): Buffer {
     frame.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
+}
+
+/** One unmasked, final text frame (RFC 6455, section 5.2) carrying `parts` one after the other. */
+export function textFrame(...parts: readonly Buffer[]): Buffer {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const headerLength = headerLengthOf(length);
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  writeHeader(frame, length);
   let offset = headerLength;
   for (const part of parts) offset += part.copy(frame, offset);
   return frame;
+}
+
+/** `textFrame(...parts)`, or for a large one its header followed by `parts` themselves, uncopied. */
+export function textFrameOf(...parts: readonly Buffer[]): Frame {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  if (length <= copiedFrameBytes) return textFrame(...parts);
+  const header = Buffer.allocUnsafe(headerLengthOf(length));
+  writeHeader(header, length);
+  return [header, ...parts];
 }
 
 /**
@@ -124,9 +151,9 @@ export function createNextMessages() {
   };
   return {
     /** The frame of the message for subscription `id`: `{"id":…,"type":"next","payload":<payload>}`. */
-    forSubscription(id: string): (payload: string) => Buffer {
+    forSubscription(id: string): (payload: string) => Frame {
       const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-      return (payload) => textFrame(prefix, bytesOf(payload), closing);
+      return (payload) => textFrameOf(prefix, bytesOf(payload), closing);
     },
   };
 }
