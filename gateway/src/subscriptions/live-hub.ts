@@ -110,7 +110,9 @@ const recentUpdatesPerGroup = 2_000;
 /**
  * Federated resolutions a group runs at once. Resolving one event after another, a group could not keep up with
  * events that come faster than one resolution takes (a few round trips to subgraphs and MySQL); in order, its
- * updates would fall further behind without the gateway being busy.
+ * updates would fall further behind without the gateway being busy. While the gateway fans out to thousands, each
+ * of those round trips waits behind write slices and a resolution takes a few hundred ms: at 50 events a second, 8
+ * at once were a ceiling the backlog grew against.
  */
 const resolutionsInFlightPerGroup = 32;
 /** Events read from the log per page of a replay. */

@@ -1,5 +1,4 @@
 // A worker thread of the single process that runs the five subgraphs, while the main thread runs the gateway.
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventBus, createLogger, shareBus } from '@rtc/service-kit';
 import { subgraphNames, type SubgraphName } from '@rtc/gateway';
@@ -7,7 +6,6 @@ import { createStackTracing, startSubgraphs, type StackOptions } from './stack';
 import type { SubgraphThreadMessage } from './threaded-stack';
 
 const port = parentPort!;
-if (process.env['RTC_EXPERIMENT_NICE']) setPriority(Number(process.env['RTC_EXPERIMENT_NICE']));
 const options = workerData as StackOptions;
 const post = (message: SubgraphThreadMessage) => port.postMessage(message);
 
