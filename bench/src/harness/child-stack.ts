@@ -137,7 +137,6 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
     RESPONSE_CACHE: String(options.responseCache ?? false),
     RTC_TOPOLOGY: options.topology ?? 'single-process',
     RTC_SUBGRAPH_THREAD: String(options.subgraphThread ?? true),
-    ...(process.env['RTC_EXPERIMENT_NICE'] ? { RTC_EXPERIMENT_NICE: process.env['RTC_EXPERIMENT_NICE'] } : {}),
     // Benchmarks measure throughput, not grants: the services share DATABASE_URL's user and no account outlives the run.
     RTC_DATABASE_USERS: 'shared',
     // Only the process-per-service topology meets on Redis; one process keeps its bus in memory, as npm start does.
@@ -156,7 +155,6 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
   const profilesLauncher = options.cpuProfileDir !== undefined && options.topology !== 'process-per-service';
   const nodeArgs = [
     ...serviceNodeFlags,
-    ...(process.env['RTC_BENCH_NODE_FLAGS']?.split(' ') ?? []),
     ...(profilesLauncher ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
   ];
   const child = await startChildProcess({
