@@ -45,7 +45,7 @@ export interface EventBus {
 /** Enough for several minutes of peak traffic (a checkout writes one event per order plus one per stock change). */
 export const defaultEventLogMaxLength = 100_000;
 
-/** The last `maxLength` events of a log whose positions are counted from 1, as an in-process bus and its replicas hold it. */
+/** At least the last `maxLength` events (an eighth more at most) of a log whose positions count from 1: an in-process bus and its replicas. */
 export interface CountedLog {
   readonly lastPosition: number;
   append(event: LoggedEvent): void;
@@ -55,6 +55,8 @@ export interface CountedLog {
 export function createCountedLog(maxLength: number): CountedLog {
   const log: LoggedEvent[] = [];
   let last = 0;
+  // Trimmed a slack's worth at a time: dropping the oldest event on every append moved the whole array each time.
+  const slack = Math.max(1, Math.ceil(maxLength / 8));
   return {
     get lastPosition() {
       return last;
@@ -62,7 +64,7 @@ export function createCountedLog(maxLength: number): CountedLog {
     append(event) {
       log.push(event);
       last = Number(event.position);
-      if (log.length > maxLength) log.splice(0, log.length - maxLength);
+      if (log.length >= maxLength + slack) log.splice(0, log.length - maxLength);
     },
     readAfter(position, limit) {
       const after = Number(position);
