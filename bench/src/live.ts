@@ -1,5 +1,5 @@
 // npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000 [--ramp 5]
-//   [--coalesce] [--threads 2] [--topology process-per-service --gateway-workers 2] [--no-subgraph-thread]
+//   [--coalesce] [--threads 2] [--generator-nice 10] [--topology process-per-service --gateway-workers 2] [--no-subgraph-thread]
 // Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
 // then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
 // cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports; the subscribers
@@ -36,6 +36,9 @@ const { values: args } = parseArgs({
     // Subscribers ask for salesTicks(coalesce: true): one falling behind gets its pending ticks in one message.
     coalesce: { type: 'boolean', default: false },
     threads: { type: 'string', default: '2' },
+    // The subscriber threads' nice value: on a machine of few cores they would otherwise take cores from the RTC
+    // they measure (a starved subscriber reads late, which the figures count against RTC, never for it).
+    'generator-nice': { type: 'string', default: '10' },
     // process-per-service runs each service in its own process over a Redis of the run's own, the gateway as --gateway-workers processes.
     topology: { type: 'string', default: 'single-process' },
     'gateway-workers': { type: 'string', default: '1' },
@@ -53,10 +56,13 @@ const rampSeconds = Number(args.ramp);
 const sampleEvery = Number(args.sample);
 const prefix = args['database-prefix']!;
 const threads = Number(args.threads);
+const generatorNice = Number(args['generator-nice']);
 const topology = args.topology === 'process-per-service' ? 'process-per-service' : 'single-process';
 const gatewayWorkers = Number(args['gateway-workers']);
-if (!(threads >= 1) || !(gatewayWorkers >= 1) || !(rampSeconds >= 0) || args.topology !== topology) {
-  console.error('--threads and --gateway-workers must be 1 or more, --ramp 0 or more, --topology single-process or process-per-service');
+if (!(threads >= 1) || !(gatewayWorkers >= 1) || !(rampSeconds >= 0) || !(generatorNice >= 0 && generatorNice <= 19) || args.topology !== topology) {
+  console.error(
+    '--threads and --gateway-workers must be 1 or more, --ramp 0 or more, --generator-nice 0 to 19, --topology single-process or process-per-service',
+  );
   process.exit(2);
 }
 if (gatewayWorkers > 1 && topology !== 'process-per-service') {
@@ -112,7 +118,15 @@ try {
 
   // 1. Subscribers.
   let latency = createLatencyRecorder();
-  const pool = await startSubscriberPool({ url: stack.graphqlUrl, token: analyst.token, operations, subscribers: subscriberCount, threads, sampleEvery });
+  const pool = await startSubscriberPool({
+    url: stack.graphqlUrl,
+    token: analyst.token,
+    operations,
+    subscribers: subscriberCount,
+    threads,
+    sampleEvery,
+    nice: generatorNice,
+  });
   let received = 0;
   let messages = 0;
   let bytes = 0;
@@ -172,7 +186,7 @@ try {
   const bytesBefore = bytes;
   const before = await scrape(metricsUrl);
   console.log(
-    `live: ${subscriberCount} subscribers on ${operations.length} distinct operations${args.coalesce ? ' (coalesce: true)' : ''} in ${threads} threads; ` +
+    `live: ${subscriberCount} subscribers on ${operations.length} distinct operations${args.coalesce ? ' (coalesce: true)' : ''} in ${threads} threads at nice ${generatorNice}; ` +
       `RTC ${topology}${gatewayWorkers > 1 ? `, gateway of ${gatewayWorkers} workers` : ''}${topology === 'single-process' ? (args['no-subgraph-thread'] ? ', subgraphs on the gateway thread' : ', subgraphs in a worker thread') : ''}; placing ${rate} orders/s for ${durationSeconds} s` +
       (rampSeconds > 0 ? ` after ${rampSeconds} s of them unmeasured` : ''),
   );

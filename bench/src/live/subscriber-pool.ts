@@ -11,6 +11,8 @@ export interface SubscriberPoolOptions {
   readonly threads: number;
   /** Every sampleEvery-th subscriber parses its messages: latency, order ids. */
   readonly sampleEvery: number;
+  /** Each thread's nice value (0 to 19). */
+  readonly nice: number;
 }
 
 export interface SubscriberPool {
@@ -23,11 +25,11 @@ export interface SubscriberPool {
  * The benchmark's subscribers, in worker threads of their own: thousands of sockets receiving tens of thousands of
  * messages a second would otherwise delay the thread that places orders on schedule and reads the clock.
  */
-export async function startSubscriberPool({ url, token, operations, subscribers, threads, sampleEvery }: SubscriberPoolOptions): Promise<SubscriberPool> {
+export async function startSubscriberPool({ url, token, operations, subscribers, threads, sampleEvery, nice }: SubscriberPoolOptions): Promise<SubscriberPool> {
   const perThread = Math.ceil(subscribers / threads);
   const workers = Array.from({ length: threads }, (_, index) => {
     const first = index * perThread;
-    const data: SubscriberThreadData = { url, token, operations, first, count: Math.max(0, Math.min(perThread, subscribers - first)), sampleEvery };
+    const data: SubscriberThreadData = { url, token, operations, first, count: Math.max(0, Math.min(perThread, subscribers - first)), sampleEvery, nice };
     return new Worker(new URL('./subscriber-thread.ts', import.meta.url), { workerData: data });
   });
   const reply = async <T>(worker: Worker): Promise<T> => {

@@ -6,6 +6,8 @@ export interface SubscriberThreadData {
   readonly first: number;
   readonly count: number;
   readonly sampleEvery: number;
+  /** The thread's scheduling priority (nice, 0 to 19): above 0 it yields the cores to RTC when both want them. */
+  readonly nice: number;
 }
 
 export type ThreadRequest = 'report' | 'close';

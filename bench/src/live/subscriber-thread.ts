@@ -1,10 +1,13 @@
 // A worker thread of the live benchmark's load generator: holds its share of the subscribers, counts the ticks
 // they receive and times the sampled ones, so that receiving never queues behind the thread that places orders.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { inBatches, openSubscriber, type Subscriber } from './ws-subscriber';
 import { countTicks, refusalPrefix, tickTimesOf, type SubscriberThreadData, type ThreadReport, type ThreadRequest } from './subscriber-protocol';
 
-const { url, token, operations, first, count, sampleEvery } = workerData as SubscriberThreadData;
+const { url, token, operations, first, count, sampleEvery, nice } = workerData as SubscriberThreadData;
+// On Linux a priority set without a pid is this thread's alone: the thread that places orders keeps its own.
+if (nice > 0) setPriority(nice);
 let received = 0;
 let messages = 0;
 let bytes = 0;
