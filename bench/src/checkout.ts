@@ -20,10 +20,11 @@ import { createBasketMaker, type BasketLine } from './simulation/basket';
 import { createRandom } from './simulation/random';
 import { startPrivateRedis } from '@rtc/testkit';
 
-// Five service processes need more than a few seconds of traffic before V8 has optimised their hot paths, and after
-// sitting idle through the other sides' rounds they spend their first seconds back at about a quarter more CPU per
-// order: every side's round starts after a ramp of its own load.
-const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 10, rampSeconds: 5, topology: 'process-per-service' } as const;
+// RTC needs more than a few seconds of traffic before V8 has optimised its hot paths, and after sitting idle through
+// the other sides' rounds it spends its first seconds back at about a quarter more CPU per order: every side's round
+// starts after a ramp of its own load. RTC runs as npm start runs it (gateway and subgraphs on two threads of one
+// process): on two cores it places more orders than six processes do (--topology process-per-service).
+const defaults = { concurrency: 16, durationSeconds: 20, rounds: 3, warmupSeconds: 10, rampSeconds: 5, topology: 'single-process' } as const;
 const defaultDatabasePrefix = 'rtc_bench_';
 const defaultBasePort = 4100;
 // Far more than a run sells: 3 rounds x 40 s at a few hundred orders a second spread over ~2,000 products.
