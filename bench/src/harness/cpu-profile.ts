@@ -129,11 +129,15 @@ export function summarizeProfile(
 }
 
 /** The main thread's profile in a --cpu-prof-dir folder: the largest file (tsx's loader thread writes a small one). */
+/** Node names a profile CPU.<date>.<time>.<pid>.<thread id>.<sequence>.cpuprofile; thread 0 is the main thread. */
+const threadProfileName = /^CPU\.\d+\.\d+\.\d+\.(\d+)\.\d+\.cpuprofile$/;
+
 export async function readMainProfile(folder: string): Promise<{ file: string; profile: CpuProfile }> {
   const files = (await readdir(folder)).filter((name) => name.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`no .cpuprofile in ${folder}`);
+  const main = files.find((name) => threadProfileName.exec(name)?.[1] === '0');
   const sized = await Promise.all(files.map(async (name) => ({ name, size: (await stat(join(folder, name))).size })));
-  const file = join(folder, sized.sort((a, b) => b.size - a.size)[0]!.name);
+  const file = join(folder, main ?? sized.sort((a, b) => b.size - a.size)[0]!.name);
   return { file, profile: JSON.parse(await readFile(file, 'utf8')) as CpuProfile };
 }
 
@@ -148,11 +152,26 @@ const serviceProfileName = /^([a-z][a-z0-9-]*)\.\d+\.cpuprofile$/;
 
 /**
  * Every RTC process's profile in a folder: one per service process (`<service>.<pid>.cpuprofile`, see the stack's
- * RTC_CPU_PROFILE_DIR), or else the single process's main thread.
+ * RTC_CPU_PROFILE_DIR), or else one per thread of the single process.
  */
 export async function readStackProfiles(folder: string): Promise<ProcessProfile[]> {
-  const services = (await readdir(folder)).filter((name) => serviceProfileName.test(name)).sort();
-  if (services.length === 0) return [{ process: 'RTC', ...(await readMainProfile(folder)) }];
+  const names = await readdir(folder);
+  const services = names.filter((name) => serviceProfileName.test(name)).sort();
+  if (services.length === 0) {
+    // One process: its main thread (the gateway) and its other threads (the subgraphs; tsx's loader, nearly idle).
+    const threads = names.filter((name) => threadProfileName.test(name)).sort();
+    if (threads.length === 0) return [{ process: 'RTC', ...(await readMainProfile(folder)) }];
+    return Promise.all(
+      threads.map(async (name) => {
+        const thread = threadProfileName.exec(name)![1]!;
+        return {
+          process: thread === '0' ? 'RTC main thread' : `RTC thread ${thread}`,
+          file: join(folder, name),
+          profile: JSON.parse(await readFile(join(folder, name), 'utf8')) as CpuProfile,
+        };
+      }),
+    );
+  }
   return Promise.all(
     services.map(async (name) => ({
       process: serviceProfileName.exec(name)![1]!,
