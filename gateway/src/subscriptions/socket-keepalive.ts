@@ -18,6 +18,9 @@ export interface SocketKeepAliveOptions {
  * 1013 (Try Again Later): the client did not read what it was sent; graphql-ws clients retry it, and resubscribing
  * with `resumeAfter` brings back what was not delivered. (1008 would say the same, but graphql-ws treats it as fatal.)
  */
+/** Steps of a ping round: each pings its share of the sockets, the round taking pingIntervalMs. */
+const sweepStepsPerRound = 10;
+
 export const KeepAliveCloseCode = { GoingAway: 1001, TooSlow: 1013 } as const;
 
 export interface SocketKeepAlive {
@@ -68,20 +71,31 @@ export function keepSocketsAlive({ wss, pingIntervalMs, maxBufferedBytes, closeT
     socket.on('message', () => admit(socket));
   });
 
-  const sweep = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (socket.readyState !== WebSocket.OPEN || closing.has(socket)) continue;
-      if (!admit(socket)) continue;
-      if (awaitingPong.has(socket)) {
-        drops.inc({ reason: 'no_pong' });
-        logger.info('dropping a socket that did not answer its ping');
-        socket.terminate();
-        continue;
-      }
-      awaitingPong.add(socket);
-      socket.ping();
+  const visit = (socket: WebSocket) => {
+    if (socket.readyState !== WebSocket.OPEN || closing.has(socket)) return;
+    if (!admit(socket)) return;
+    if (awaitingPong.has(socket)) {
+      drops.inc({ reason: 'no_pong' });
+      logger.info('dropping a socket that did not answer its ping');
+      socket.terminate();
+      return;
     }
-  }, pingIntervalMs);
+    awaitingPong.add(socket);
+    socket.ping();
+  };
+
+  // A round visits every socket once, a share of them at each step: pinging 10,000 sockets at once held the event
+  // loop for a few hundred ms of writes (and brought their pongs back together), delaying every live update.
+  let round: WebSocket[] = [];
+  let next = 0;
+  const sweep = setInterval(() => {
+    if (next >= round.length) {
+      round = [...wss.clients];
+      next = 0;
+    }
+    const end = Math.min(round.length, next + Math.ceil(round.length / sweepStepsPerRound));
+    while (next < end) visit(round[next++]!);
+  }, pingIntervalMs / sweepStepsPerRound);
   sweep.unref();
 
   return { admit, close, stop: () => clearInterval(sweep) };
