@@ -1,5 +1,5 @@
 // npm run bench:live -- --subscribers 2000 --rate 20 --duration 30 --operations 2 --cycles 10000 [--ramp 5]
-//   [--coalesce] [--threads 2] [--generator-nice 10] [--topology process-per-service --gateway-workers 2] [--no-subgraph-thread]
+//   [--coalesce] [--threads 2] [--generator-nice 0] [--topology process-per-service --gateway-workers 2] [--no-subgraph-thread]
 // Holds N graphql-ws subscribers on salesTicks (federated selections) while orders are placed at R per second,
 // then measures commit-to-receipt latency, resolutions per event and the gateway's memory over connect/disconnect
 // cycles. RTC runs as a child process on its own databases (prefix rtc_live_) and loopback ports; the subscribers
@@ -36,9 +36,9 @@ const { values: args } = parseArgs({
     // Subscribers ask for salesTicks(coalesce: true): one falling behind gets its pending ticks in one message.
     coalesce: { type: 'boolean', default: false },
     threads: { type: 'string', default: '2' },
-    // The subscriber threads' nice value: on a machine of few cores they would otherwise take cores from the RTC
-    // they measure (a starved subscriber reads late, which the figures count against RTC, never for it).
-    'generator-nice': { type: 'string', default: '10' },
+    // The subscriber threads' nice value: above 0 they yield the cores to the RTC they measure when both want them;
+    // a subscriber starved by it reads late, which the figures count against RTC, never for it.
+    'generator-nice': { type: 'string', default: '0' },
     // process-per-service runs each service in its own process over a Redis of the run's own, the gateway as --gateway-workers processes.
     topology: { type: 'string', default: 'single-process' },
     'gateway-workers': { type: 'string', default: '1' },
