@@ -45,14 +45,29 @@ export interface EventBus {
 /** Enough for several minutes of peak traffic (a checkout writes one event per order plus one per stock change). */
 export const defaultEventLogMaxLength = 100_000;
 
-/** At least the last `maxLength` events (an eighth more at most) of a log whose positions count from 1: an in-process bus and its replicas. */
-export interface CountedLog {
+export const isCountedPosition = (value: unknown): value is string => typeof value === 'string' && /^\d{1,15}$/.test(value);
+export const compareCountedPositions = (a: string, b: string): number => Number(a) - Number(b);
+
+/**
+ * An event log in memory with positions counted from 1, as an in-process bus and its replicas in other threads hold
+ * it: at least the last `maxLength` events (an eighth more at most), each handed to the subscribers as it is added.
+ */
+export interface CountedLogBus {
+  readonly bus: EventBus;
   readonly lastPosition: number;
-  append(event: LoggedEvent): void;
-  readAfter(position: string, limit: number): LogRead;
+  /** Adds `event` at its position (the next one) and hands it to every subscriber. */
+  deliver(event: LoggedEvent): void;
 }
 
-export function createCountedLog(maxLength: number): CountedLog {
+export interface CountedLogBusOptions {
+  readonly maxLength: number;
+  /** What the bus's publish and publishAll do with the events. */
+  readonly publishAll: (events: readonly DomainEvent[]) => void;
+  readonly onClose?: () => void;
+}
+
+export function createCountedLogBus({ maxLength, publishAll, onClose }: CountedLogBusOptions): CountedLogBus {
+  const handlers = new Set<EventHandler>();
   const log: LoggedEvent[] = [];
   let last = 0;
   // Trimmed a slack's worth at a time: dropping the oldest event on every append moved the whole array each time.
@@ -61,54 +76,50 @@ export function createCountedLog(maxLength: number): CountedLog {
     get lastPosition() {
       return last;
     },
-    append(event) {
+    deliver(event) {
       log.push(event);
       last = Number(event.position);
       if (log.length >= maxLength + slack) log.splice(0, log.length - maxLength);
+      for (const handler of handlers) void handler(event);
     },
-    readAfter(position, limit) {
-      const after = Number(position);
-      const first = last - log.length + 1;
-      // A position past the end comes from an earlier process: what followed it is gone as surely as a trimmed event.
-      if (after < first - 1 || after > last) return { tooOld: true };
-      const start = after - first + 1;
-      return { tooOld: false, events: log.slice(start, start + limit) };
+    bus: {
+      async publish(event) {
+        publishAll([event]);
+      },
+      async publishAll(events) {
+        publishAll(events);
+      },
+      subscribe(handler) {
+        handlers.add(handler);
+        return () => handlers.delete(handler);
+      },
+      async readAfter(position, limit) {
+        const after = Number(position);
+        const first = last - log.length + 1;
+        // A position past the end comes from an earlier process: what followed it is gone as surely as a trimmed event.
+        if (after < first - 1 || after > last) return { tooOld: true };
+        const start = after - first + 1;
+        return { tooOld: false, events: log.slice(start, start + limit) };
+      },
+      isPosition: isCountedPosition,
+      comparePositions: compareCountedPositions,
+      async close() {
+        handlers.clear();
+        onClose?.();
+      },
     },
   };
 }
 
-export const isCountedPosition = (value: unknown): value is string => typeof value === 'string' && /^\d{1,15}$/.test(value);
-export const compareCountedPositions = (a: string, b: string): number => Number(a) - Number(b);
-
 /** For a stack whose services all run in one process: the last `maxLength` events in memory, positions counted from 1. */
 export function createInProcessBus({ maxLength = 10_000 }: { maxLength?: number } = {}): EventBus {
-  const handlers = new Set<EventHandler>();
-  const log = createCountedLog(maxLength);
-  const publish = (event: DomainEvent) => {
-    const logged = { ...event, position: String(log.lastPosition + 1) };
-    log.append(logged);
-    for (const handler of handlers) void handler(logged);
-  };
-  return {
-    async publish(event) {
-      publish(event);
+  const log: CountedLogBus = createCountedLogBus({
+    maxLength,
+    publishAll: (events) => {
+      for (const event of events) log.deliver({ ...event, position: String(log.lastPosition + 1) });
     },
-    async publishAll(events) {
-      for (const event of events) publish(event);
-    },
-    subscribe(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
-    async readAfter(position, limit) {
-      return log.readAfter(position, limit);
-    },
-    isPosition: isCountedPosition,
-    comparePositions: compareCountedPositions,
-    async close() {
-      handlers.clear();
-    },
-  };
+  });
+  return log.bus;
 }
 
 export const eventStream = 'rtc:events';

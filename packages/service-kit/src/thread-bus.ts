@@ -1,4 +1,4 @@
-import { compareCountedPositions, createCountedLog, isCountedPosition, type EventBus, type EventHandler, type LoggedEvent } from './bus';
+import { createCountedLogBus, type EventBus, type LoggedEvent } from './bus';
 import type { DomainEvent } from './events';
 
 /** The end of a MessageChannel (or a worker's parentPort, or the Worker itself) that carries the bus's messages. */
@@ -48,35 +48,15 @@ export function shareBus(bus: EventBus, port: BusPort): () => void {
  * the source, and comes back once logged there.
  */
 export function createBusReplica(port: BusPort, { maxLength = 10_000 }: { maxLength?: number } = {}): EventBus {
-  const handlers = new Set<EventHandler>();
-  const log = createCountedLog(maxLength);
   const onMessage = (message: unknown) => {
     if (!isBusMessage(message) || message.kind !== 'bus:events') return;
-    for (const event of message.events) {
-      log.append(event);
-      for (const handler of handlers) void handler(event);
-    }
+    for (const event of message.events) log.deliver(event);
   };
+  const log = createCountedLogBus({
+    maxLength,
+    publishAll: (events) => port.postMessage({ kind: 'bus:publish', events } satisfies BusMessage),
+    onClose: () => port.off('message', onMessage),
+  });
   port.on('message', onMessage);
-  return {
-    async publish(event) {
-      port.postMessage({ kind: 'bus:publish', events: [event] } satisfies BusMessage);
-    },
-    async publishAll(events) {
-      port.postMessage({ kind: 'bus:publish', events } satisfies BusMessage);
-    },
-    subscribe(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
-    async readAfter(position, limit) {
-      return log.readAfter(position, limit);
-    },
-    isPosition: isCountedPosition,
-    comparePositions: compareCountedPositions,
-    async close() {
-      handlers.clear();
-      port.off('message', onMessage);
-    },
-  };
+  return log.bus;
 }
