@@ -206,10 +206,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const tracing = createStackTracing(options.otlpEndpoint);
   let running: RunningSubgraphs | undefined;
   try {
-    running = await startSubgraphs(options, { bus, logger, tracing });
-    const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, running!.subgraphs[name].url])) as Record<SubgraphName, string>;
+    const subgraphs = await startSubgraphs(options, { bus, logger, tracing });
+    running = subgraphs;
+    const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, subgraphs.subgraphs[name].url])) as Record<SubgraphName, string>;
     const { gateway, gatewayMetrics, gatewayUrl } = await startStackGateway(options, subgraphUrls, { bus, logger, tracing });
-    const subgraphs = running;
     return {
       gatewayUrl,
       graphqlUrl: `${gatewayUrl}/graphql`,
