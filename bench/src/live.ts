@@ -224,7 +224,11 @@ try {
   console.log(
     `  delivery latency commit->receipt: p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms, max ${summary.max.toFixed(1)} ms (${summary.count} samples)`,
   );
-  console.log(`  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length})`);
+  const entityQueries =
+    sampleValue(after, 'rtc_gateway_subscription_entity_queries_total') - sampleValue(before, 'rtc_gateway_subscription_entity_queries_total');
+  console.log(
+    `  resolutions per event: ${(resolutions / Math.max(1, placed)).toFixed(2)} (distinct operations: ${operations.length}), in ${(entityQueries / Math.max(1, placed)).toFixed(2)} gateway queries per event`,
+  );
   console.log(`  updates delivered by the gateway ${delivered}, received ${received}, expected ${placed * subscriberCount}`);
   console.log(
     `  in ${messages} messages (${(received / Math.max(1, messages)).toFixed(2)} updates each, ${(bytes / Math.max(1, messages)).toFixed(0)} bytes each on average)`,

@@ -203,7 +203,8 @@ export async function createGateway(config: GatewayConfig, { logger, metrics, bu
     const { data, errors } = response.body.singleResult;
     return {
       data: data ?? null,
-      ...(errors ? { errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) } : {}),
+      // The path tells a merged live query's errors apart (merged-entity-query.ts).
+      ...(errors ? { errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {}, ...(e.path ? { path: e.path } : {}) })) } : {}),
     };
   };
 

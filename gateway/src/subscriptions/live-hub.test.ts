@@ -1,4 +1,4 @@
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, graphql, parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessBus, createLogger, createServiceMetrics, newEventId, serviceUnavailable, type Caller, type EventBus } from '@rtc/service-kit';
 import { createSalesWindow } from '@rtc/orders/live-sales';
@@ -18,6 +18,10 @@ const hubs: LiveHub[] = [];
 afterEach(async () => {
   for (const hub of hubs.splice(0)) await hub.stop();
 });
+
+/** Runs the hub's queries (each group's, or one merged for several) on the schema: order N totals N × 100. */
+const resolveOrders: FederatedResolver = async (_caller, source, variableValues) =>
+  graphql({ schema, source, variableValues, rootValue: { order: ({ id }: { id: string }) => ({ id, total: Number(id) * 100 }) } });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,6 +76,56 @@ describe('live hub fan-out', () => {
     expect(received.map((update) => update.position)).toEqual(orders);
     expect(mostAtOnce).toBeGreaterThan(1);
     expect(mostAtOnce).toBeLessThanOrEqual(32);
+  });
+
+  it('resolves the groups of one scope, for the events that arrived together, in one gateway query', async () => {
+    const bus = createInProcessBus();
+    const queries: string[] = [];
+    const metrics = createServiceMetrics('gateway-test', { defaults: false });
+    const hub = createLiveHub({
+      schema: () => schema,
+      resolve: async (caller, source, variables) => {
+        queries.push(source);
+        return resolveOrders(caller, source, variables);
+      },
+      bus,
+      salesWindow: createSalesWindow(),
+      storeCurrency: 'USD',
+      metrics,
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    });
+    hubs.push(hub);
+    const brief = 'subscription Brief { salesTicks { order { id } } }';
+    const detailed: { id: string; total: number }[] = [];
+    const briefly: { id: string }[] = [];
+    const orderOf = (payload: string) => (JSON.parse(payload) as { data: { salesTicks: { order: { id: string; total: number } } } }).data.salesTicks.order;
+    hub.subscribe(
+      { query, document: parse(query), operationName: 'Ticks', variables: {}, rootField: 'salesTicks', args: {} },
+      (payload) => detailed.push(orderOf(payload)),
+      analyst,
+    );
+    hub.subscribe(
+      { query: brief, document: parse(brief), operationName: 'Brief', variables: {}, rootField: 'salesTicks', args: {} },
+      (payload) => briefly.push(orderOf(payload)),
+      analyst,
+    );
+    await bus.publishAll(
+      ['1', '2', '3'].map((orderId) => ({
+        id: newEventId(),
+        type: 'OrderPlaced' as const,
+        aggregateType: 'Order',
+        aggregateId: orderId,
+        occurredAt: new Date().toISOString(),
+        payload: { orderId, total: { amount: 100, currency: 'USD' }, units: 1 },
+      })),
+    );
+    await expect.poll(() => detailed.length + briefly.length, { timeout: 5_000 }).toBe(6);
+    expect(detailed).toEqual([1, 2, 3].map((n) => ({ id: String(n), total: n * 100 })));
+    expect(briefly).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }]);
+    expect(queries).toHaveLength(1);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/rtc_gateway_subscription_entity_queries_total\{[^}]*\} 1\n/);
+    expect(text).toMatch(/rtc_gateway_subscription_resolutions_total\{field="salesTicks"[^}]*\} 6\n/);
   });
 
   describe('while a service a tick needs is unavailable', () => {
@@ -207,10 +261,7 @@ describe('live hub coalescing', () => {
     const bus = createInProcessBus();
     const hub = createLiveHub({
       schema: () => schema,
-      resolve: async (_caller, _query, variables) => {
-        const id = String(variables[entityIdVariable]);
-        return { data: { order: { id, total: Number(id) * 100 } } };
-      },
+      resolve: resolveOrders,
       bus,
       salesWindow: createSalesWindow(),
       storeCurrency: 'USD',
@@ -262,10 +313,7 @@ describe('live hub coalescing', () => {
     const bus = createInProcessBus();
     const hub = createLiveHub({
       schema: () => schema,
-      resolve: async (_caller, _query, variables) => {
-        const id = String(variables[entityIdVariable]);
-        return { data: { order: { id, total: Number(id) * 100 } } };
-      },
+      resolve: resolveOrders,
       bus,
       salesWindow: createSalesWindow(),
       storeCurrency: 'USD',

@@ -1,4 +1,4 @@
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import {
   contextFrom,
   createDeduplicator,
@@ -15,6 +15,7 @@ import {
   type ServiceMetrics,
   type Tracer,
 } from '@rtc/service-kit';
+import { createEntityQueryBatches } from './entity-query-batches';
 import { createCoalescingWriter, type CoalescingTarget, type PendingUpdate, type SinkFlow } from './coalescing-writer';
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { createFunnelFeed, funnelStatsField } from './live-funnel';
@@ -215,6 +216,12 @@ export function createLiveHub({
     labelNames: ['field'],
     registers: [metrics.registry],
   });
+  const entityQueriesRun = new Counter({
+    name: 'rtc_gateway_subscription_entity_queries_total',
+    help: 'Gateway queries run for the resolutions of subscription updates: one serves the groups of a scope and the events that arrived together',
+    registers: [metrics.registry],
+  });
+  const entityQueries = createEntityQueryBatches({ run: resolve, onQuery: () => entityQueriesRun.inc() });
 
   const executeLocally = (group: Group, payload: Record<string, unknown>, extraErrors: readonly GraphQLError[] = []) => {
     const { document, operationName, variables, rootField } = group.subscription;
@@ -296,7 +303,9 @@ export function createLiveHub({
     if (!group.entityQuery) return { item: update.fields, errors: [] };
     if (!caller) return null;
     const entity = await resolveEntity(group, caller, group.entityQuery, { ...group.subscription.variables, [entityIdVariable]: update.entityId });
-    return { item: { ...update.fields, ...(entity.data ?? {}) }, errors: entity.errors ?? [] };
+    // Paths of the entity query's own fields would misplace the errors in the subscriber's result: they go without.
+    const errors = (entity.errors ?? []).map((error) => (error.path ? new GraphQLError(error.message, { extensions: error.extensions }) : error));
+    return { item: { ...update.fields, ...(entity.data ?? {}) }, errors };
   };
 
   // A dependency that is down (a database restarting, a service being replaced) usually returns within seconds: the
@@ -307,7 +316,7 @@ export function createLiveHub({
       let entity: ExecutionResult;
       let unavailable: boolean;
       try {
-        entity = await resolve(caller, query, variables);
+        entity = await entityQueries.resolve(scopeOf(caller), caller, { query, variables });
         unavailable = entity.errors?.some((error) => error.extensions?.['code'] === ErrorCode.ServiceUnavailable) ?? false;
       } catch (error) {
         logger.debug({ err: error, field: group.subscription.rootField }, 'live update could not be resolved');
