@@ -79,7 +79,9 @@ export function createEntityQueryBatches({ run, maxRequestsPerQuery = 8, onQuery
     const batches = pending;
     pending = new Map();
     for (const { caller, requests } of batches.values()) {
-      const waiting = [...requests.values()];
+      // Grouped by query (in request order within each), a turn's merge takes one of few shapes: the gateway parses,
+      // validates and plans each shape once.
+      const waiting = [...requests.values()].sort((a, b) => (a.request.query < b.request.query ? -1 : a.request.query > b.request.query ? 1 : 0));
       for (let start = 0; start < waiting.length; start += maxRequestsPerQuery) {
         const batch = waiting.slice(start, start + maxRequestsPerQuery);
         void (batch.length === 1 ? runAlone(caller, batch[0]!) : runMerged(caller, batch));
