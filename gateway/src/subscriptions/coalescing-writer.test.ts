@@ -49,13 +49,55 @@ describe('the coalescing writer', () => {
     const [slow] = targets(1, merge, () => behind);
     const group = [...targets(3, merge), slow!];
     for (const target of group) (target.flow as { flush?: () => void }).flush = () => void (flushes += 1);
-    writer.enqueueAll(group, update(1));
-    writer.enqueueAll(group, update(2));
+    const feed = writer.createFeed();
+    for (const target of group) feed.join(target);
+    feed.enqueueAll(update(1));
+    feed.enqueueAll(update(2));
     await expect.poll(() => group.slice(0, 3).map((target) => target.sent)).toEqual([['[1,2]'], ['[1,2]'], ['[1,2]']]);
     expect(slow!.sent).toEqual([]);
     expect(flushes).toBeGreaterThan(0);
     behind = false;
     await expect.poll(() => slow!.sent, { timeout: 2_000 }).toEqual(['[1,2]']);
+    writer.stop();
+  });
+
+  it('keeps a feed’s order when one of its subscribers is also given an update of its own, and sends a subscriber that left nothing more', async () => {
+    const writer = createCoalescingWriter({ retryMs: 10 });
+    const merge = (updates: readonly PendingUpdate[]) => `[${updates.map((pending) => pending.item['n']).join(',')}]`;
+    let behind = true;
+    const [alone, leaving, late] = targets(3, merge, () => behind);
+    const feed = writer.createFeed();
+    feed.join(alone!);
+    feed.join(leaving!);
+    feed.enqueueAll(update(1));
+    writer.enqueue(alone!, update(2));
+    feed.enqueueAll(update(3));
+    feed.leave(leaving!);
+    // A subscriber that joins later gets only what comes after.
+    feed.join(late!);
+    feed.enqueueAll(update(4));
+    await sleep(30);
+    behind = false;
+    await expect.poll(() => [alone!.sent, late!.sent], { timeout: 2_000 }).toEqual([['[1,2,3,4]'], ['[4]']]);
+    expect(leaving!.sent).toEqual([]);
+    expect(writer.backlog).toBe(0);
+    writer.stop();
+  });
+
+  it('gives up on a feed’s subscriber that stopped reading once it has more pending than the bound', async () => {
+    const writer = createCoalescingWriter({ maxPending: 3, retryMs: 5 });
+    const [reading, stuck] = targets(2, () => 'merged');
+    (stuck!.flow as { behind: () => boolean }).behind = () => true;
+    const feed = writer.createFeed();
+    feed.join(reading!);
+    feed.join(stuck!);
+    for (const n of [1, 2, 3, 4]) {
+      feed.enqueueAll(update(n));
+      await sleep(15);
+    }
+    await expect.poll(() => stuck!.givenUp, { timeout: 2_000 }).toBe(true);
+    expect(reading!.sent.join('')).not.toBe('');
+    expect(stuck!.sent).toEqual([]);
     writer.stop();
   });
 

@@ -16,7 +16,7 @@ import {
   type Tracer,
 } from '@rtc/service-kit';
 import { createEntityQueryBatches } from './entity-query-batches';
-import { createCoalescingWriter, type CoalescingTarget, type PendingUpdate, type SinkFlow } from './coalescing-writer';
+import { createCoalescingWriter, type CoalescingFeed, type CoalescingTarget, type PendingUpdate, type SinkFlow } from './coalescing-writer';
 import { entityIdVariable, planEntityQuery } from './entity-query';
 import { createFunnelFeed, funnelStatsField } from './live-funnel';
 import { liveFieldSpecs, type LiveFieldSpec, type LiveUpdate } from './live-fields';
@@ -87,6 +87,8 @@ interface Group {
   readonly coalesce: boolean;
   /** Each coalescing subscriber's place in the coalescing writer. */
   readonly targets: Map<LiveSink, CoalescingTarget>;
+  /** Where the coalescing group's updates go once for all its subscribers. */
+  feed?: CoalescingFeed;
   /** Builds a coalesced message; one function per group, so its subscribers share what it built. */
   merge?: CoalescingTarget['merge'];
   /** Each subscriber's sink and caller; every caller of a group has the same scope, so any of them may resolve it. */
@@ -245,7 +247,7 @@ export function createLiveHub({
       event && update && group.coalesce ? { eventId: event.id, position: event.position, payload, item: update.item, errors: update.errors } : undefined;
     if (pending && group.resuming.size === 0 && group.replayedThrough.size === 0) {
       // Every subscriber of a coalescing group is one of its targets; with none resuming, each simply gets the update.
-      coalescing.enqueueAll(group.targets.values(), pending);
+      group.feed!.enqueueAll(pending);
       return;
     }
     for (const send of group.subscribers.keys()) {
@@ -606,13 +608,16 @@ export function createLiveHub({
           chain: Promise.resolve(),
           resolving: [],
         };
-        if (group.coalesce) group.merge = mergeOf(group);
+        if (group.coalesce) {
+          group.merge = mergeOf(group);
+          group.feed = coalescing.createFeed();
+        }
         groups.set(key, group);
       }
       const owner = group;
       const iterator = createParkedIterator<ExecutionResult>(() => {
         const target = owner.targets.get(sink);
-        if (target) coalescing.forget(target);
+        if (target) owner.feed!.leave(target);
         owner.targets.delete(sink);
         owner.subscribers.delete(sink);
         owner.resuming.delete(sink);
@@ -621,7 +626,11 @@ export function createLiveHub({
         if (owner.subscribers.size === 0 && groups.get(key) === owner) groups.delete(key);
       });
       owner.subscribers.set(sink, caller);
-      if (owner.coalesce) owner.targets.set(sink, coalescingTarget(owner, sink, flow, owner.merge!));
+      if (owner.coalesce) {
+        const target = coalescingTarget(owner, sink, flow, owner.merge!);
+        owner.targets.set(sink, target);
+        owner.feed!.join(target);
+      }
       active.inc({ field: subscription.rootField });
       if (resumeAfter !== undefined && owner.spec) {
         owner.resuming.set(sink, []);
