@@ -12,6 +12,10 @@ describe('reading ticks off live messages', () => {
     expect(countTicks(one)).toBe(1);
     expect(countTicks(coalesced)).toBe(2);
     expect(countTicks(Buffer.from(coalesced))).toBe(2);
+    expect(countTicks(Buffer.from(one))).toBe(1);
+    // A marker cut short at the end, or a near miss, is no tick.
+    expect(countTicks(Buffer.from('{"a":"x","at":"1","at":'))).toBe(1);
+    expect(countTicks(Buffer.from('""at":"1"'))).toBe(1);
   });
 
   it('gives each tick its order id and commit time', () => {

@@ -27,7 +27,7 @@ export interface ThreadReport {
   readonly latencies: readonly number[];
 }
 
-const tickMarker = '"at":"';
+const tickMarker = '"at":"'; // its bytes are spelled out in countMarkerBytes
 /** The refusal of subscription "1" (the only one a benchmark subscriber starts). */
 export const refusalPrefix = '{"id":"1","type":"error"';
 
@@ -36,8 +36,23 @@ export const refusalPrefix = '{"id":"1","type":"error"';
  * (coalesced) several under `ticks`. The benchmark's operations select `at` nowhere else.
  */
 export function countTicks(message: string | Buffer): number {
+  if (typeof message !== 'string') return countMarkerBytes(message);
   let ticks = 0;
   for (let index = message.indexOf(tickMarker); index !== -1; index = message.indexOf(tickMarker, index + tickMarker.length)) ticks += 1;
+  return ticks;
+}
+
+/**
+ * `"at":"` in a message's bytes, by one loop over them: a coalesced message carries 20 to 30 ticks, and a search
+ * call per tick cost the load generator about twice the CPU (a tenth of a core at 10,000 subscribers).
+ */
+function countMarkerBytes(message: Buffer): number {
+  const quote = 0x22;
+  let ticks = 0;
+  for (let index = 0, last = message.length - 6; index <= last; index += 1) {
+    if (message[index] !== quote || message[index + 1] !== 0x61 || message[index + 2] !== 0x74) continue;
+    if (message[index + 3] === quote && message[index + 4] === 0x3a && message[index + 5] === quote) ticks += 1;
+  }
   return ticks;
 }
 
