@@ -155,7 +155,6 @@ export async function startChildStack(options: ChildStackOptions): Promise<Child
   const profilesLauncher = options.cpuProfileDir !== undefined && options.topology !== 'process-per-service';
   const nodeArgs = [
     ...serviceNodeFlags,
-    ...(process.env['TMP_FLAGS'] ? process.env['TMP_FLAGS'].split(' ') : []),
     ...(profilesLauncher ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', '--import', signalGuard] : ['--import', 'tsx']),
   ];
   const child = await startChildProcess({
