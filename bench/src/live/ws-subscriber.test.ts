@@ -60,6 +60,11 @@ describe('openSubscriber', () => {
     for (const message of messages) socket.send(message);
     await until(() => texts.length === 3);
     expect(texts).toEqual(messages);
+    // A message the server sends in fragments arrives whole.
+    socket.send('{"id":"1","type":"next",', { fin: false });
+    socket.send('"payload":{}}', { fin: true });
+    await until(() => texts.length === 4);
+    expect(texts[3]).toBe('{"id":"1","type":"next","payload":{}}');
     await subscriber.close();
 
     const bytes: Buffer[] = [];
