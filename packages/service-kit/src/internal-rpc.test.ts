@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalHeader } from './caller';
 import { ErrorCode, outOfStock } from './errors';
 import { createServiceServer, type ServiceServer } from './http-server';
-import { createInternalClient, createInternalRoutes, defineInternalProcedure } from './internal-rpc';
+import { createInternalClient, createInternalEndpoint, createInternalEndpoints, createInternalRoutes, defineInternalProcedure } from './internal-rpc';
 import { createLogger } from './logger';
 import { createServiceMetrics } from './metrics';
 import { createPooledFetch } from './pooled-http';
@@ -125,5 +125,71 @@ describe('internal procedures', () => {
     const failure = await client.call('add', { a: 1, b: 2 }, { idempotent: true }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ extensions: { code: ErrorCode.ServiceUnavailable } });
     expect((failure as Error).message).not.toContain('127.0.0.1');
+  });
+});
+
+describe('internal procedures called directly, in one thread', () => {
+  const logger = createLogger({ service: 'internal-rpc-test', level: 'silent' });
+  const directMetrics = createServiceMetrics('internal-rpc-direct-test', { defaults: false });
+  const endpoints = createInternalEndpoints();
+  endpoints.register('test', createInternalEndpoint(procedures, { service: 'test', internalToken, metrics: directMetrics, logger }));
+  const countOf = async (operation: string, outcome: string) =>
+    (await directMetrics.graphqlRequests.get()).values.find((value) => value.labels['operation'] === operation && value.labels['outcome'] === outcome)?.value ??
+    0;
+  // Nothing listens on port 9: an answer can only come from the direct call.
+  const directClient = (token = internalToken, timeoutMs?: number) =>
+    createInternalClient({
+      baseUrl: 'http://127.0.0.1:9',
+      internalToken: token,
+      fetch,
+      direct: () => endpoints.endpointOf('test'),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+
+  it('answers as over HTTP, counted in the same request metrics', async () => {
+    await expect(directClient().call('add', { a: 2, b: 3 })).resolves.toEqual({ sum: 5 });
+    expect(await countOf('add', 'success')).toBe(1);
+    await expect(directClient().call('add', { a: 1, b: 'two' })).rejects.toMatchObject({ extensions: { code: ErrorCode.BadUserInput, argumentName: 'b' } });
+    await expect(directClient().call('reserve', { productId: '42' })).rejects.toMatchObject({ extensions: { code: ErrorCode.OutOfStock, productIds: ['42'] } });
+    const crash = await directClient()
+      .call('crash', {})
+      .catch((error: unknown) => error);
+    expect(crash).toMatchObject({ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(crash)).not.toContain('10.0.0.7');
+    expect(await countOf('reserve', 'error')).toBe(1);
+    await expect(directClient().call('nothing', {})).rejects.toThrow('has no procedure nothing');
+  });
+
+  it('still needs the internal token', async () => {
+    await expect(directClient('not-the-token').call('add', { a: 1, b: 2 })).rejects.toMatchObject({ extensions: { code: ErrorCode.Unauthenticated } });
+  });
+
+  it('hands the caller a copy of the answer, as HTTP would, and goes over HTTP once the service left the thread', async () => {
+    const kept = { sum: 1, at: new Date(0) };
+    const local = createInternalEndpoints();
+    const withdraw = local.register(
+      'test',
+      createInternalEndpoint([defineInternalProcedure({ name: 'kept', input: z.object({}), run: async () => kept })], {
+        service: 'test',
+        internalToken,
+        metrics: directMetrics,
+        logger,
+      }),
+    );
+    const client = createInternalClient({ baseUrl, internalToken, fetch, direct: () => local.endpointOf('test') });
+    const answer = await client.call<{ sum: number; at: unknown }>('kept', {});
+    expect(answer).toEqual({ sum: 1, at: '1970-01-01T00:00:00.000Z' });
+    withdraw();
+    expect(local.endpointOf('test')).toBeUndefined();
+    // The HTTP server has no `kept`: its answer shows the call went there.
+    await expect(client.call('kept', {})).rejects.toThrow();
+    await expect(client.call('add', { a: 1, b: 1 })).resolves.toEqual({ sum: 2 });
+  });
+
+  it('fails with SERVICE_UNAVAILABLE when the answer takes longer than the timeout', async () => {
+    const slow = createInternalEndpoints();
+    slow.register('test', async () => new Promise(() => undefined));
+    const client = createInternalClient({ baseUrl: 'http://127.0.0.1:9', internalToken, fetch, timeoutMs: 50, direct: () => slow.endpointOf('test') });
+    await expect(client.call('add', { a: 1, b: 1 })).rejects.toMatchObject({ extensions: { code: ErrorCode.ServiceUnavailable } });
   });
 });

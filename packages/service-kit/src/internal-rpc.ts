@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
@@ -11,7 +11,7 @@ import type { ServiceMetrics } from './metrics';
 import { isDatabaseUnavailable } from './mysql-errors';
 import { createPooledFetch, upstreamFailureOf, withRetry, type PooledFetch, type RetryPolicy } from './pooled-http';
 import { InternalErrorCode } from './quiet-errors';
-import type { Tracer } from './tracing';
+import { inSpan, requestIdAttribute, SpanKind, type Tracer } from './tracing';
 
 /**
  * Service-to-service calls on the checkout's hot path, without a GraphQL request pipeline on either side: a JSON
@@ -77,22 +77,62 @@ function badInputOf(issues: readonly z.core.$ZodIssue[]): GraphQLError {
   return badInput(path, first?.message ?? 'is not valid');
 }
 
+/** What an internal call is answered: the HTTP status and body the route sends, or a direct call returns. */
+export interface InternalAnswer {
+  readonly status: number;
+  readonly body: { readonly data: unknown } | { readonly errors: readonly WireError[] };
+}
+
+/** Answers the calls of a service's procedures once their caller passed the checks: counted in the request metrics. */
+function createProcedureAnswers({ metrics, logger }: InternalRoutesOptions) {
+  return async (procedure: AnyInternalProcedure, raw: string, requestId: string): Promise<InternalAnswer> => {
+    const run = procedure.run as (input: unknown, requestId: string) => Promise<unknown>;
+    const end = metrics.graphqlDuration.startTimer({ operation: procedure.name });
+    const answer = (status: number, body: InternalAnswer['body']): InternalAnswer => {
+      metrics.graphqlRequests.inc({ operation: procedure.name, outcome: 'data' in body ? 'success' : 'error' });
+      end();
+      return { status, body };
+    };
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return answer(400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    const parsed = procedure.input.safeParse(body);
+    if (!parsed.success) {
+      const error = badInputOf(parsed.error.issues);
+      return answer(400, { errors: [{ message: error.message, extensions: error.extensions }] });
+    }
+    try {
+      return answer(200, { data: await run(parsed.data, requestId) });
+    } catch (error) {
+      const wire = wireErrorOf(error, requestId);
+      if (wire.extensions['code'] === InternalErrorCode || wire.extensions['code'] === ErrorCode.ServiceUnavailable) {
+        logger.error({ err: error, requestId, procedure: procedure.name }, 'internal call failed');
+      }
+      return answer(200, { errors: [wire] });
+    }
+  };
+}
+
+const notFromRtc = (service: string) => `${service} accepts calls from RTC services only`;
+
 /**
  * The routes of a service's procedures, `/internal/<name>`: POST only, internal token required (401), never on
  * behalf of a user (403 when caller headers are present), a body over the limit refused (413).
  */
-export function createInternalRoutes(
-  procedures: readonly AnyInternalProcedure[],
-  { service, internalToken, metrics, logger, bodyLimitBytes = 256_000 }: InternalRoutesOptions,
-): Record<string, RouteHandler> {
+export function createInternalRoutes(procedures: readonly AnyInternalProcedure[], options: InternalRoutesOptions): Record<string, RouteHandler> {
+  const { service, internalToken, metrics, bodyLimitBytes = 256_000 } = options;
+  const answer = createProcedureAnswers(options);
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) =>
     sendRefusal(req, res, status, { errors: [{ message, extensions: { code } }] });
 
-  const routeOf = (procedure: AnyInternalProcedure): RouteHandler => {
-    const run = procedure.run as (input: unknown, requestId: string) => Promise<unknown>;
-    return async (req, res, requestId) => {
+  const routeOf =
+    (procedure: AnyInternalProcedure): RouteHandler =>
+    async (req, res, requestId) => {
       if (!tokenMatches(req.headers[InternalHeader.Token], internalToken)) {
-        refuse(req, res, 401, ErrorCode.Unauthenticated, `${service} accepts calls from RTC services only`);
+        refuse(req, res, 401, ErrorCode.Unauthenticated, notFromRtc(service));
         return;
       }
       if (req.method !== 'POST') {
@@ -104,12 +144,6 @@ export function createInternalRoutes(
         refuse(req, res, 403, ErrorCode.Forbidden, `${procedure.name} is called by RTC services only, never on behalf of a user`);
         return;
       }
-      const end = metrics.graphqlDuration.startTimer({ operation: procedure.name });
-      const answer = (status: number, body: { data: unknown } | { errors: WireError[] }) => {
-        metrics.graphqlRequests.inc({ operation: procedure.name, outcome: 'data' in body ? 'success' : 'error' });
-        end();
-        sendJson(res, status, body);
-      };
       let raw: string;
       try {
         raw = await readBody(req, bodyLimitBytes);
@@ -119,32 +153,80 @@ export function createInternalRoutes(
         refuse(req, res, 413, 'PAYLOAD_TOO_LARGE', error.message);
         return;
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        answer(400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-      const parsed = procedure.input.safeParse(body);
-      if (!parsed.success) {
-        const error = badInputOf(parsed.error.issues);
-        answer(400, { errors: [{ message: error.message, extensions: error.extensions }] });
-        return;
-      }
-      try {
-        answer(200, { data: await run(parsed.data, requestId) });
-      } catch (error) {
-        const wire = wireErrorOf(error, requestId);
-        if (wire.extensions['code'] === InternalErrorCode || wire.extensions['code'] === ErrorCode.ServiceUnavailable) {
-          logger.error({ err: error, requestId, procedure: procedure.name }, 'internal call failed');
-        }
-        answer(200, { errors: [wire] });
-      }
+      const { status, body } = await answer(procedure, raw, requestId);
+      sendJson(res, status, body);
     };
-  };
 
   return Object.fromEntries(procedures.map((procedure) => [`${internalPathPrefix}${procedure.name}`, routeOf(procedure)]));
+}
+
+/** One internal call made without HTTP: the token, the JSON body and the request id the HTTP call would carry. */
+export interface DirectInternalCall {
+  readonly token: string;
+  readonly body: string;
+  readonly requestId: string;
+}
+
+/** A service's procedures as a service in the same thread calls them. */
+export type InternalEndpoint = (procedure: string, call: DirectInternalCall) => Promise<InternalAnswer>;
+
+/**
+ * The procedures of `procedures` answered without HTTP: the same token check, input parsing, request metrics and
+ * errors as the routes, and (with a tracer) the same server span, `POST /internal/<name>`.
+ */
+export function createInternalEndpoint(
+  procedures: readonly AnyInternalProcedure[],
+  options: InternalRoutesOptions & { readonly tracer?: Tracer | undefined },
+): InternalEndpoint {
+  const byName = new Map(procedures.map((procedure) => [procedure.name, procedure]));
+  const answer = createProcedureAnswers(options);
+  return async (name, { token, body, requestId }) => {
+    if (!tokenMatches(token, options.internalToken)) {
+      return { status: 401, body: { errors: [{ message: notFromRtc(options.service), extensions: { code: ErrorCode.Unauthenticated } }] } };
+    }
+    const procedure = byName.get(name);
+    if (!procedure) return { status: 404, body: { errors: [{ message: `${options.service} has no procedure ${name}`, extensions: { code: 'NOT_FOUND' } }] } };
+    const path = `${internalPathPrefix}${name}`;
+    // The caller gets what it would have parsed from the HTTP answer, never objects the procedure still holds.
+    const asSent = async () => {
+      const answered = await answer(procedure, body, requestId);
+      return { status: answered.status, body: JSON.parse(JSON.stringify(answered.body)) as InternalAnswer['body'] };
+    };
+    if (!options.tracer) return asSent();
+    return inSpan(
+      options.tracer,
+      `POST ${path}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'url.path': path, [requestIdAttribute]: requestId } },
+      async (span) => {
+        const answered = await asSent();
+        span.setAttribute('http.response.status_code', answered.status);
+        return answered;
+      },
+    );
+  };
+}
+
+/**
+ * The services of one thread that call each other's procedures directly, by name: a checkout's call from orders to
+ * inventory then costs a function call instead of an HTTP request on each side. A service is here while it listens.
+ */
+export interface InternalEndpoints {
+  /** Serves `service`'s procedures here; returns what withdraws them. */
+  register(service: string, endpoint: InternalEndpoint): () => void;
+  endpointOf(service: string): InternalEndpoint | undefined;
+}
+
+export function createInternalEndpoints(): InternalEndpoints {
+  const endpoints = new Map<string, InternalEndpoint>();
+  return {
+    register(service, endpoint) {
+      endpoints.set(service, endpoint);
+      return () => {
+        if (endpoints.get(service) === endpoint) endpoints.delete(service);
+      };
+    },
+    endpointOf: (service) => endpoints.get(service),
+  };
 }
 
 export interface InternalClientOptions {
@@ -161,6 +243,8 @@ export interface InternalClientOptions {
   readonly tracer?: Tracer | undefined;
   /** Fails calls at once while the service is known to be down (see createCircuitBreaker). */
   readonly breaker?: CircuitBreaker | undefined;
+  /** The service's procedures in this thread, when it runs here: called directly instead of over HTTP. */
+  readonly direct?: () => InternalEndpoint | undefined;
 }
 
 export interface InternalCallOptions {
@@ -192,32 +276,53 @@ export function createInternalClient({
   tracer,
   fetch = createPooledFetch({ timeoutMs, tracer }),
   breaker,
+  direct,
 }: InternalClientOptions): InternalClient {
+  // A direct call that outlives the timeout fails as an HTTP call would; the procedure itself runs on.
+  const callDirectly = (endpoint: InternalEndpoint, procedure: string, body: string, requestId: string) =>
+    new Promise<InternalAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => reject(serviceUnavailable()), timeoutMs);
+      endpoint(procedure, { token: internalToken, body, requestId })
+        // As over HTTP: a failure without an answer is the service being unavailable.
+        .then(resolve, (error: unknown) => reject(error instanceof GraphQLError ? error : serviceUnavailable()))
+        .finally(() => clearTimeout(timer));
+    });
   const fixedOrigin = typeof baseUrl === 'string' ? new URL(baseUrl).origin : null;
   const client: InternalClient = {
     async call<T>(procedure: string, input: unknown, options: InternalCallOptions = {}): Promise<T> {
       const origin = fixedOrigin ?? new URL((baseUrl as () => string)()).origin;
       const url = `${origin}${internalPathPrefix}${procedure}`;
-      const send = () =>
-        fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...callerHeadersOf(null, internalToken, options.requestId) },
-          body: JSON.stringify(input),
-          timeoutMs,
+      const endpoint = direct?.();
+      let status: number;
+      let body: InternalResponse<T> | null;
+      if (endpoint) {
+        ({ status, body } = (await callDirectly(endpoint, procedure, JSON.stringify(input), options.requestId ?? randomUUID())) as {
+          status: number;
+          body: InternalResponse<T>;
         });
-      let response: Awaited<ReturnType<PooledFetch>>;
-      try {
-        response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
-      } catch (error) {
-        if (upstreamFailureOf(error)) throw serviceUnavailable();
-        throw error;
+      } else {
+        const send = () =>
+          fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...callerHeadersOf(null, internalToken, options.requestId) },
+            body: JSON.stringify(input),
+            timeoutMs,
+          });
+        let response: Awaited<ReturnType<PooledFetch>>;
+        try {
+          response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
+        } catch (error) {
+          if (upstreamFailureOf(error)) throw serviceUnavailable();
+          throw error;
+        }
+        status = response.status;
+        body = (await response.json().catch(() => null)) as InternalResponse<T> | null;
       }
-      const body = (await response.json().catch(() => null)) as InternalResponse<T> | null;
       const first = body?.errors?.[0];
       if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
-      if (!response.ok || !body || !('data' in body)) {
-        if (!body || response.status >= 500) throw serviceUnavailable();
-        throw new Error(`${url} answered ${response.status} without data`);
+      if (status >= 300 || !body || !('data' in body)) {
+        if (!body || status >= 500) throw serviceUnavailable();
+        throw new Error(`${url} answered ${status} without data`);
       }
       return body.data as T;
     },

@@ -1,6 +1,7 @@
 import type { EventBus } from './bus';
 import { createEventBus } from './bus';
 import type { ServiceServer } from './http-server';
+import type { InternalEndpoints } from './internal-rpc';
 import { createLogger, type Logger } from './logger';
 import { createServiceMetrics, type ServiceMetrics } from './metrics';
 import { createMysqlPool, type Pool } from './mysql';
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   readonly metrics: ServiceMetrics;
   /** Present when tracing is on: the service's own tracer (several services may share a process). */
   readonly tracer?: Tracer | undefined;
+  /** Services of this thread that call each other's procedures directly (see createInternalEndpoints). */
+  readonly internalEndpoints?: InternalEndpoints | undefined;
 }
 
 export interface BuiltService {

@@ -8,7 +8,7 @@ import type { DocumentNode } from 'graphql';
 import { createApolloHandler } from './apollo-handler';
 import { InternalHeader, readCaller, readClientAddress, type Caller } from './caller';
 import { createServiceServer, sendRefusal, type ServiceServer } from './http-server';
-import { createInternalRoutes, type AnyInternalProcedure } from './internal-rpc';
+import { createInternalEndpoint, createInternalRoutes, type AnyInternalProcedure } from './internal-rpc';
 import type { Logger } from './logger';
 import { createMetricsPlugin } from './metrics';
 import { pingDatabase } from './mysql';
@@ -118,6 +118,22 @@ export async function createSubgraphServer<C extends BaseContext>(options: Subgr
       ...createInternalRoutes(options.procedures ?? [], { service: name, internalToken, metrics, logger }),
     },
   });
+  const endpoints = options.deps.internalEndpoints;
+  if (endpoints && options.procedures?.length) {
+    // Reachable directly exactly while it is over HTTP: from listening until it closes.
+    const endpoint = createInternalEndpoint(options.procedures, { service: name, internalToken, metrics, logger, tracer });
+    const { listen, close } = http;
+    let withdraw = () => undefined as void;
+    http.listen = async (port, host) => {
+      const url = await listen(port, host);
+      withdraw = endpoints.register(name, endpoint);
+      return url;
+    };
+    http.close = (deadline) => {
+      withdraw();
+      return close(deadline);
+    };
+  }
   return { apollo, http };
 }
 

@@ -1,6 +1,7 @@
 import {
   createEventBus,
   createLogger,
+  createInternalEndpoints,
   createMysqlPool,
   createServiceMetrics,
   startTracing,
@@ -118,6 +119,8 @@ export async function startSubgraphs(
 ): Promise<RunningSubgraphs> {
   const pools: ReturnType<typeof createMysqlPool>[] = [];
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
+  // Subgraphs of one thread call each other's procedures (a checkout's reservation) without HTTP.
+  const internalEndpoints = createInternalEndpoints();
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stops.reverse()) await stopOne();
@@ -130,7 +133,7 @@ export async function startSubgraphs(
       const tracer = tracing.tracerOf(name);
       const pool = createMysqlPool({ url: withDatabase(serverUrl, options.databases[name]), metrics, connectionLimit: 20, tracer });
       pools.push(pool);
-      const deps: ServiceDeps = { pool, bus, logger: logger.child({ service: name }), metrics, tracer };
+      const deps: ServiceDeps = { pool, bus, logger: logger.child({ service: name }), metrics, tracer, internalEndpoints };
       const service = await buildSubgraph(name, options, subgraphs, deps);
       const url = await service.http.listen(options.ports[name], options.host);
       service.relay?.start();

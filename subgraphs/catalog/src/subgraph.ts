@@ -51,6 +51,7 @@ export async function createCatalogSubgraph(config: CatalogConfig, deps: Service
           internalToken: config.internalToken,
           timeoutMs: config.ordersTimeoutMs ?? 2_000,
           tracer: deps.tracer,
+          direct: () => deps.internalEndpoints?.endpointOf('orders'),
         }),
       )
     : noSalesFigures;

@@ -93,6 +93,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
         internalToken: config.internalToken,
         timeoutMs: config.catalogTimeoutMs ?? 800,
         tracer: deps.tracer,
+        direct: () => deps.internalEndpoints?.endpointOf('catalog'),
         breaker: createCircuitBreaker('catalog', config.breaker, breakerState),
       }),
     );
@@ -109,6 +110,7 @@ export async function createOrdersSubgraph(config: OrdersConfig, deps: ServiceDe
         internalToken: config.internalToken,
         timeoutMs: config.inventoryTimeoutMs ?? 3_000,
         tracer: deps.tracer,
+        direct: () => deps.internalEndpoints?.endpointOf('inventory'),
         breaker: createCircuitBreaker('inventory', config.breaker, breakerState),
       }),
     );
