@@ -1,8 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { callerHeadersOf, type Caller } from './caller';
+import type { Caller } from './caller';
 import type { CircuitBreaker } from './circuit-breaker';
 import { serviceUnavailable } from './errors';
-import { createPooledFetch, upstreamFailureOf, withRetry, type PooledFetch, type RetryPolicy } from './pooled-http';
+import { createPooledFetch, type PooledFetch } from './pooled-http';
+import { postToService } from './service-post';
 import type { Tracer } from './tracing';
 
 export interface GraphQLClientOptions {
@@ -27,8 +28,6 @@ export interface RequestOptions {
    */
   readonly idempotent?: boolean;
 }
-
-const idempotentRetry: RetryPolicy = { retries: 1, backoffMs: 50 };
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -55,29 +54,18 @@ export function createGraphQLClient({
 }: GraphQLClientOptions): GraphQLClient {
   const client: GraphQLClient = {
     async request<T>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
-      const send = () =>
-        fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...callerHeadersOf(options.caller ?? null, internalToken, options.requestId),
-          },
-          body: JSON.stringify({ query, variables }),
-          timeoutMs,
-        });
-      let response: Awaited<ReturnType<PooledFetch>>;
-      try {
-        response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
-      } catch (error) {
-        if (upstreamFailureOf(error)) throw serviceUnavailable();
-        throw error;
-      }
-      const body = (await response.json().catch(() => null)) as GraphQLResponse<T> | null;
+      const { status, body: answer } = await postToService(
+        fetch,
+        url,
+        { query, variables },
+        { internalToken, caller: options.caller, requestId: options.requestId, timeoutMs, idempotent: options.idempotent },
+      );
+      const body = answer as GraphQLResponse<T> | null;
       const first = body?.errors?.[0];
       if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
-      if (!response.ok || body?.data === undefined || body.data === null) {
-        if (!body || response.status >= 500) throw serviceUnavailable();
-        throw new Error(`${url} answered ${response.status} without data`);
+      if (status < 200 || status >= 300 || body?.data === undefined || body.data === null) {
+        if (!body || status >= 500) throw serviceUnavailable();
+        throw new Error(`${url} answered ${status} without data`);
       }
       return body.data;
     },

@@ -2,15 +2,16 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
-import { callerHeadersOf, InternalHeader } from './caller';
+import { InternalHeader } from './caller';
 import type { CircuitBreaker } from './circuit-breaker';
 import { badInput, ErrorCode, serviceUnavailable, serviceUnavailableMessage } from './errors';
 import { BodyTooLargeError, readBody, sendJson, sendRefusal, type RouteHandler } from './http-server';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { isDatabaseUnavailable } from './mysql-errors';
-import { createPooledFetch, upstreamFailureOf, withRetry, type PooledFetch, type RetryPolicy } from './pooled-http';
+import { createPooledFetch, type PooledFetch } from './pooled-http';
 import { InternalErrorCode } from './quiet-errors';
+import { postToService } from './service-post';
 import { inSpan, requestIdAttribute, SpanKind, type Tracer } from './tracing';
 
 /**
@@ -257,8 +258,6 @@ export interface InternalClient {
   call<T>(procedure: string, input: unknown, options?: InternalCallOptions): Promise<T>;
 }
 
-const idempotentRetry: RetryPolicy = { retries: 1, backoffMs: 50 };
-
 interface InternalResponse<T> {
   data?: T;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
@@ -301,22 +300,15 @@ export function createInternalClient({
           body: InternalResponse<T>;
         });
       } else {
-        const send = () =>
-          fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', ...callerHeadersOf(null, internalToken, options.requestId) },
-            body: JSON.stringify(input),
-            timeoutMs,
-          });
-        let response: Awaited<ReturnType<PooledFetch>>;
-        try {
-          response = options.idempotent ? await withRetry(send, idempotentRetry, (error) => upstreamFailureOf(error) === 'unreachable') : await send();
-        } catch (error) {
-          if (upstreamFailureOf(error)) throw serviceUnavailable();
-          throw error;
-        }
-        status = response.status;
-        body = (await response.json().catch(() => null)) as InternalResponse<T> | null;
+        ({ status, body } = (await postToService(fetch, url, input, {
+          internalToken,
+          requestId: options.requestId,
+          timeoutMs,
+          idempotent: options.idempotent,
+        })) as {
+          status: number;
+          body: InternalResponse<T> | null;
+        });
       }
       const first = body?.errors?.[0];
       if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
