@@ -133,9 +133,10 @@ try {
   let duplicates = 0;
   let closedEarly = 0;
   let refused = 0;
+  let lastReceivedAt = 0;
   const collect = async () => {
     const report = await pool.report();
-    ({ received, messages, bytes, duplicates, closedEarly, refused } = report);
+    ({ received, messages, bytes, duplicates, closedEarly, refused, lastReceivedAt } = report);
     for (const ms of report.latencies) latency.record(Math.max(0, ms));
   };
   let placed = 0;
@@ -207,7 +208,7 @@ try {
   received -= receivedBefore;
   messages -= messagesBefore;
   bytes -= bytesBefore;
-  const drainedMs = Date.now() - lastOrderAt - 2_000;
+  const drainedMs = lastReceivedAt - lastOrderAt;
   ordersWindow = { fromUs: windowFrom, toUs: monotonicMicros() };
   const cpuAfter = stack.cpuMs();
   const loadCpu = process.cpuUsage(loadCpuBefore);
@@ -234,7 +235,7 @@ try {
     `  in ${messages} messages (${(received / Math.max(1, messages)).toFixed(2)} updates each, ${(bytes / Math.max(1, messages)).toFixed(0)} bytes each on average)`,
   );
   console.log(`  sampled subscribers: ${duplicates} duplicate ticks; sockets closed by the gateway: ${closedEarly}; subscriptions refused: ${refused}`);
-  console.log(`  last update received ${Math.max(0, drainedMs / 1000).toFixed(1)} s after the last order was answered`);
+  console.log(`  last update received ${(Math.max(0, drainedMs) / 1000).toFixed(2)} s after the last order was answered`);
   if (ordersCpuMs !== undefined) {
     console.log(
       `  RTC CPU while orders were placed: ${(ordersCpuMs / 1000).toFixed(1)} s, ${((ordersCpuMs * 1000) / Math.max(1, received)).toFixed(1)} µs per update received`,

@@ -54,6 +54,7 @@ export async function startSubscriberPool({ url, token, operations, subscribers,
         closedEarly: reports.reduce((sum, report) => sum + report.closedEarly, 0),
         refused: reports.reduce((sum, report) => sum + report.refused, 0),
         latencies: reports.flatMap((report) => report.latencies),
+        lastReceivedAt: Math.max(...reports.map((report) => report.lastReceivedAt)),
       };
     },
     async close() {

@@ -25,6 +25,8 @@ export interface ThreadReport {
   /** Subscriptions the server refused with an error message. */
   readonly refused: number;
   readonly latencies: readonly number[];
+  /** When the last tick arrived (ms since the epoch), 0 before any. */
+  readonly lastReceivedAt: number;
 }
 
 const tickMarker = '"at":"'; // its bytes are spelled out in countMarkerBytes

@@ -15,6 +15,7 @@ let duplicates = 0;
 let latencies: number[] = [];
 let closedEarly = 0;
 let refused = 0;
+let lastReceivedAt = 0;
 const refusal = Buffer.from(refusalPrefix);
 const isRefusal = (message: Buffer) => message.subarray(0, refusal.length).equals(refusal);
 
@@ -34,6 +35,7 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
             if (isRefusal(message)) refused += 1;
             else {
               received += countTicks(message);
+              lastReceivedAt = Date.now();
               messages += 1;
               bytes += message.length;
             }
@@ -47,6 +49,7 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
       messages += 1;
       bytes += Buffer.byteLength(message);
       const now = Date.now();
+      lastReceivedAt = now;
       for (const { orderId, at } of tickTimesOf(message)) {
         received += 1;
         if (seen!.has(orderId)) duplicates += 1;
@@ -62,7 +65,7 @@ const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
 
 parentPort!.on('message', (request: ThreadRequest) => {
   if (request === 'report') {
-    const report: ThreadReport = { received, messages, bytes, duplicates, closedEarly, refused, latencies };
+    const report: ThreadReport = { received, messages, bytes, duplicates, closedEarly, refused, latencies, lastReceivedAt };
     latencies = [];
     parentPort!.postMessage(report);
   } else if (request === 'close') {
