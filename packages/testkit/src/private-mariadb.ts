@@ -60,16 +60,25 @@ export async function startPrivateMariadb(options: PrivateMariadbOptions = {}): 
     async prepare(dir) {
       const dataDir = join(dir, 'data');
       mkdirSync(dataDir);
+      // Temporary tables of its own: two servers bootstrapping at once in the shared /tmp were seen to lose one.
+      mkdirSync(join(dir, 'tmp'));
       const installer = findBinary(['mariadb-install-db', 'mysql_install_db']);
-      await promisify(execFile)(installer, ['--no-defaults', `--datadir=${dataDir}`, user, '--auth-root-authentication-method=normal', '--skip-test-db']).catch(
-        (error: Error & { stderr?: string }) => {
-          throw new Error(`${installer} failed: ${error.stderr || error.message}`);
-        },
-      );
+      const install = [
+        '--no-defaults',
+        `--datadir=${dataDir}`,
+        `--tmpdir=${join(dir, 'tmp')}`,
+        user,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ];
+      await promisify(execFile)(installer, install).catch((error: Error & { stderr?: string }) => {
+        throw new Error(`${installer} failed: ${error.stderr || error.message}`);
+      });
     },
     args: (port, dir) => [
       '--no-defaults',
       `--datadir=${join(dir, 'data')}`,
+      `--tmpdir=${join(dir, 'tmp')}`,
       `--socket=${join(dir, 'mysqld.sock')}`,
       `--pid-file=${join(dir, 'mysqld.pid')}`,
       `--log-error=${join(dir, 'error.log')}`,
