@@ -21,7 +21,9 @@ const isRefusal = (message: Buffer) => message.subarray(0, refusal.length).equal
 
 const subscribers: Subscriber[] = await inBatches(count, 50, async (offset) => {
   const index = first + offset;
-  const sampled = index % sampleEvery === 0;
+  // Every operation's subscribers in the sample alike: with `index % sampleEvery`, two operations and an even
+  // sampleEvery, only the first operation's subscribers would be timed.
+  const sampled = Math.floor(index / operations.length) % sampleEvery === 0;
   const seen = sampled ? new Set<string>() : undefined;
   const subscriber = openSubscriber({
     url,
