@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { stringify } from 'safe-stable-stringify';
 import {
   callerHeadersOf,
   Counter,
@@ -36,11 +35,11 @@ export const defaultSubgraphCallPolicy: SubgraphCallPolicy = { queryTimeoutMs: 2
 
 interface FetchScope {
   readonly timeoutMs: number;
-  /** A read's document and variables (canonical JSON); absent for a mutation, which never shares a call. */
-  readonly readKey?: string | undefined;
+  /** A read that may share an identical call in flight; never a mutation. */
+  readonly mergeable: boolean;
 }
 
-// The data source is shared by concurrent requests; the timeout and merge key of the fetch in progress travel with it.
+// The data source is shared by concurrent requests; the timeout of the fetch in progress, and whether it may merge, travel with it.
 const fetchScope = new AsyncLocalStorage<FetchScope>();
 
 /**
@@ -117,15 +116,17 @@ function withTimeout(fetch: PooledFetch): PooledFetch {
 /**
  * Identical reads in flight at the same moment (same subgraph, document, variables and caller scope) share one call.
  * They share the answer's text, not its parsed objects: PooledResponse.json() parses anew for each of them, so no two
- * requests ever hold the same result objects while the gateway merges the rest of their plans into them.
+ * requests ever hold the same result objects while the gateway merges the rest of their plans into them. The key is
+ * the request body Apollo already serialized (the bytes the subgraph receives), so a read is not serialized a second
+ * time for it; the same plan step always serializes the same way, so identical reads still meet.
  */
 function mergingReads(subgraph: string, fetch: PooledFetch, flight: SingleFlight<PooledResponse>, merged: Counter<'subgraph'> | undefined): PooledFetch {
   const joined = merged?.labels({ subgraph });
   const onJoin = joined ? () => joined.inc() : undefined;
   return (input, init) => {
     const scope = fetchScope.getStore();
-    if (scope?.readKey === undefined) return fetch(input, init);
-    return flight(`${input}\n${scopeOf(init?.headers)}\n${scope.readKey}`, () => fetch(input, init), { onJoin, waitMs: scope.timeoutMs });
+    if (!scope?.mergeable || init?.body === undefined) return fetch(input, init);
+    return flight(`${input}\n${scopeOf(init.headers)}\n${init.body}`, () => fetch(input, init), { onJoin, waitMs: scope.timeoutMs });
   };
 }
 
@@ -194,10 +195,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // The subgraph operation of a fetch: the root mutation itself, or a query (e.g. `_entities`) under any operation.
     const mutation = /^\s*mutation\b/.test(options.request.query ?? '');
     const { queryTimeoutMs, mutationTimeoutMs, queryRetries, retryBackoffMs } = this.policy;
-    const { query, operationName, variables, extensions } = options.request;
-    const scope: FetchScope = mutation
-      ? { timeoutMs: mutationTimeoutMs }
-      : { timeoutMs: queryTimeoutMs, readKey: this.mergeReads ? stringify({ query, operationName, variables, extensions }) : undefined };
+    const { variables } = options.request;
+    const scope: FetchScope = mutation ? { timeoutMs: mutationTimeoutMs, mergeable: false } : { timeoutMs: queryTimeoutMs, mergeable: this.mergeReads };
     const cacheTags = 'cacheTags' in options.context ? (options.context as GatewayContext).cacheTags : undefined;
     if (cacheTags && !mutation) for (const tag of cacheTagsOfFetch(this.subgraph, variables)) cacheTags.add(tag);
     const send = () => fetchScope.run(scope, () => super.process(options));
