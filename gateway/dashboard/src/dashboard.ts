@@ -27,7 +27,7 @@ import type { Session } from './session';
 import { applyInventoryAlert, rememberAlert, type InventoryAlert, type LowStockItem } from './state/low-stock';
 import { addOrderToSeries, advanceMinuteSeries, emptyMinuteSeries, seedMinuteSeries, type MinuteSeries } from './state/minute-series';
 import { addRecentOrders, describeItems, type RecentOrder } from './state/recent-orders';
-import { addPlacedOrder, salesTodayFromSnapshot, type SalesToday } from './state/sales-today';
+import { addPlacedOrder, salesTodayFromSnapshot, type PlacedOrder, type SalesToday } from './state/sales-today';
 import { dayMayHaveTurned, dayProbeWindow, lastHourWindow, lastMinutesWindow, storeDayFrom, yesterdaySoFar, type StoreDay } from './state/store-day';
 import { addOrderLines, rankProducts, type ProductSales } from './state/top-products';
 import { brand } from './view/brand';
@@ -106,6 +106,8 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
 
   // A live event that arrives while a snapshot is being read is most likely in that snapshot already.
   const loading = { sales: false, minutes: false, ranking: false };
+  // Today's figures tell which ticks their snapshot has (SalesToday.readAt): those arriving meanwhile wait for it.
+  const ticksDuringSalesLoad: PlacedOrder[] = [];
 
   const badge = createConnectionBadge();
   const kpis = createKpiCards();
@@ -239,11 +241,23 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
         }),
       (data) => {
         currency = data.today.current.gross.revenue.currency;
-        sales = salesTodayFromSnapshot(storeDay.dayStart, currency, daySalesOf(data.today.current), data.yesterday ? daySalesOf(data.yesterday.current) : null);
+        sales = salesTodayFromSnapshot(
+          storeDay.dayStart,
+          currency,
+          daySalesOf(data.today.current),
+          data.yesterday ? daySalesOf(data.yesterday.current) : null,
+          at,
+        );
         render('kpis');
       },
     );
     loading.sales = false;
+    // Orders that ticked while the snapshot was read: those it already has are left out (see SalesToday.readAt).
+    const held = ticksDuringSalesLoad.splice(0);
+    if (sales && held.length > 0) {
+      for (const placed of held) sales = addPlacedOrder(sales, placed);
+      render('kpis');
+    }
   };
 
   const loadMinutes = async () => {
@@ -367,8 +381,10 @@ export function startDashboard(root: HTMLElement, session: Session, { signOut }:
     highlightFeed = true;
     feed = addRecentOrders(feed, [placed]);
     render('feed');
-    if (sales && !loading.sales) {
-      sales = addPlacedOrder(sales, { id: placed.id, placedAt: placed.placedAt, total: placed.total, currency: placed.currency, units: order.itemCount });
+    const sold = { id: placed.id, placedAt: placed.placedAt, total: placed.total, currency: placed.currency, units: order.itemCount };
+    if (loading.sales) ticksDuringSalesLoad.push(sold);
+    else if (sales) {
+      sales = addPlacedOrder(sales, sold);
       render('kpis');
     }
     if (!loading.minutes && placed.currency === currency) {

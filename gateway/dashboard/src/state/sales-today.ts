@@ -31,6 +31,12 @@ export interface SalesToday {
   readonly currency: string;
   readonly today: DaySales;
   readonly yesterday: DaySales | null;
+  /**
+   * When the snapshot was asked for, in epoch milliseconds of the server's clock: it counts every order placed before
+   * then (those were committed by the time it was read), so their ticks, replayed after a reconnect or arriving after
+   * the snapshot, are not counted again.
+   */
+  readonly readAt: number;
   /** Orders added from ticks since the last snapshot, so a repeated tick is counted once. */
   readonly counted: ReadonlySet<string>;
 }
@@ -45,16 +51,16 @@ export interface SalesChange {
 export const noSales: SalesTotals = { orders: 0, revenue: 0, units: 0 };
 export const noDaySales: DaySales = { gross: noSales, net: noSales };
 
-export function salesTodayFromSnapshot(dayStart: number, currency: string, today: DaySales, yesterday: DaySales | null): SalesToday {
-  return { dayStart, currency, today, yesterday, counted: new Set() };
+export function salesTodayFromSnapshot(dayStart: number, currency: string, today: DaySales, yesterday: DaySales | null, readAt: number): SalesToday {
+  return { dayStart, currency, today, yesterday, readAt, counted: new Set() };
 }
 
 /**
  * Adds a placed order to today's gross sales; it enters net once paid, which the next snapshot shows. Orders of an
- * earlier day, of another currency or already counted change nothing.
+ * earlier day, of another currency, already in the snapshot or already counted change nothing.
  */
 export function addPlacedOrder(state: SalesToday, order: PlacedOrder): SalesToday {
-  if (order.placedAt < state.dayStart || order.currency !== state.currency || state.counted.has(order.id)) return state;
+  if (order.placedAt < state.dayStart || order.placedAt < state.readAt || order.currency !== state.currency || state.counted.has(order.id)) return state;
   const counted = new Set(state.counted).add(order.id);
   const { gross } = state.today;
   return {
