@@ -67,9 +67,10 @@ export interface SubscriptionServerOptions {
  */
 function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writes: SocketWrites, messages: NextMessages): LiveSink {
   const messageOf = messages.forSubscription(id);
+  const write = writes.writerOf(socket);
   return (payload) => {
     if (!keepAlive.admit(socket)) return;
-    writes.sendFrame(socket, messageOf(payload));
+    write(messageOf(payload));
   };
 }
 
