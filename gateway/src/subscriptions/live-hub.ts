@@ -251,7 +251,7 @@ export function createLiveHub({
       return;
     }
     for (const send of group.subscribers.keys()) {
-      const held = event && group.resuming.size > 0 ? group.resuming.get(send) : undefined;
+      const held = event ? group.resuming.get(send) : undefined;
       if (held) {
         held.push({ eventId: event!.id, position: event!.position, payload, update });
         continue;

@@ -56,8 +56,7 @@ export function keepSocketsAlive({ wss, pingIntervalMs, maxBufferedBytes, closeT
   };
 
   const admit = (socket: WebSocket): boolean => {
-    // ws's close() and terminate() leave OPEN at once: a socket being closed is never admitted.
-    if (socket.readyState !== WebSocket.OPEN) return false;
+    if (socket.readyState !== WebSocket.OPEN || closing.has(socket)) return false;
     if (socket.bufferedAmount <= maxBufferedBytes) return true;
     drops.inc({ reason: 'slow_reader' });
     logger.info({ bufferedBytes: socket.bufferedAmount, maxBufferedBytes }, 'dropping a socket whose client stopped reading');

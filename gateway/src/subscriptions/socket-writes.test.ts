@@ -49,7 +49,7 @@ describe('batchSocketWrites', () => {
   it('holds what one turn sends a socket and writes it when the turn ends, every message in order', async () => {
     const { writes, socket, stream, received } = await connected();
     const messages = Array.from({ length: 200 }, (_, index) => JSON.stringify({ id: '1', type: 'next', payload: { data: { n: index } } }));
-    for (const message of messages) writes.writerOf(socket)(text(message));
+    for (const message of messages) writes.sendFrame(socket, text(message));
     expect(stream.writableCorked).toBe(1);
     expect(stream.writableLength).toBeGreaterThan(messages.join('').length);
     await new Promise((resolve) => setImmediate(resolve));
@@ -64,9 +64,9 @@ describe('batchSocketWrites', () => {
     client.on('message', (_data, isBinary) => binary.push(isBinary));
     // 7-bit, 16-bit and 64-bit payload lengths, at and around each boundary.
     const sizes = [0, 1, 125, 126, 127, 65_535, 65_536, 70_000];
-    for (const size of sizes) writes.writerOf(socket)(text('x'.repeat(size)));
+    for (const size of sizes) writes.sendFrame(socket, text('x'.repeat(size)));
     await until(() => received.length === sizes.length);
-    writes.writerOf(socket)(text('next turn'));
+    writes.sendFrame(socket, text('next turn'));
     await until(() => received.length === sizes.length + 1);
     expect(received.map((message) => message.length)).toEqual([...sizes, 'next turn'.length]);
     expect(binary.every((isBinary) => !isBinary)).toBe(true);
@@ -74,9 +74,9 @@ describe('batchSocketWrites', () => {
 
   it('keeps ws’s own frames in order with the frames it holds', async () => {
     const { writes, socket, received } = await connected();
-    writes.writerOf(socket)(text('held'));
+    writes.sendFrame(socket, text('held'));
     socket.send('from ws');
-    writes.writerOf(socket)(text('held again'));
+    writes.sendFrame(socket, text('held again'));
     await until(() => received.length === 3);
     expect(received).toEqual(['held', 'from ws', 'held again']);
   });
@@ -84,9 +84,9 @@ describe('batchSocketWrites', () => {
   it('keeps a closing socket’s close frame behind the messages held before it, and sends nothing after it', async () => {
     const { writes, socket, client, received } = await connected();
     const closed = once(client, 'close') as Promise<[number, Buffer]>;
-    writes.writerOf(socket)(text('last update'));
+    writes.sendFrame(socket, text('last update'));
     socket.close(1013, 'Client too slow');
-    writes.writerOf(socket)(text('after the close'));
+    writes.sendFrame(socket, text('after the close'));
     const [code] = await closed;
     expect(code).toBe(1013);
     expect(received).toEqual(['last update']);
@@ -95,9 +95,9 @@ describe('batchSocketWrites', () => {
   it('writes nothing for a socket that was destroyed while held, and keeps writing to the others', async () => {
     const first = await connected();
     const second = await connected();
-    first.writes.writerOf(first.socket)(text('lost'));
+    first.writes.sendFrame(first.socket, text('lost'));
     first.stream.destroy();
-    second.writes.writerOf(second.socket)(text('kept'));
+    second.writes.sendFrame(second.socket, text('kept'));
     first.writes.flush();
     second.writes.flush();
     await until(() => second.received.length === 1);
@@ -114,8 +114,8 @@ describe('batchSocketWrites', () => {
     client.on('message', (data) => otherReceived.push(data.toString()));
     const [other, otherReq] = await accepted;
     await once(client, 'open');
-    writes.writerOf(socket)(text('first socket'));
-    writes.writerOf(other)(text('second socket'));
+    writes.sendFrame(socket, text('first socket'));
+    writes.sendFrame(other, text('second socket'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(stream.writableCorked).toBe(0);
     expect(otherReq.socket.writableCorked).toBe(1);
@@ -132,8 +132,8 @@ describe('createNextMessages', () => {
     const payload = JSON.stringify({ data: { salesTicks: { ticks: Array.from({ length: 200 }, (_, n) => ({ order: { id: String(n) } })) } } });
     const frame = createNextMessages().forSubscription('9')(payload);
     expect(Array.isArray(frame)).toBe(true);
-    writes.writerOf(socket)(frame);
-    writes.writerOf(socket)(createNextMessages().forSubscription('9')('{"data":{"n":1}}'));
+    writes.sendFrame(socket, frame);
+    writes.sendFrame(socket, createNextMessages().forSubscription('9')('{"data":{"n":1}}'));
     await until(() => received.length === 2);
     expect(received).toEqual([`{"id":"9","type":"next","payload":${payload}}`, '{"id":"9","type":"next","payload":{"data":{"n":1}}}']);
   });
@@ -157,8 +157,8 @@ describe('createNextMessages', () => {
   it('sends the messages as text the client reads back unchanged', async () => {
     const { writes, socket, received } = await connected();
     const message = createNextMessages().forSubscription('1');
-    writes.writerOf(socket)(message('{"data":{"n":1}}'));
-    writes.writerOf(socket)(message('{"data":{"n":2}}'));
+    writes.sendFrame(socket, message('{"data":{"n":1}}'));
+    writes.sendFrame(socket, message('{"data":{"n":2}}'));
     await until(() => received.length === 2);
     expect(received).toEqual(['{"id":"1","type":"next","payload":{"data":{"n":1}}}', '{"id":"1","type":"next","payload":{"data":{"n":2}}}']);
   });

@@ -5,18 +5,14 @@ import { WebSocket, type WebSocketServer } from 'ws';
 
 export interface SocketWrites {
   /**
-   * The writer of `socket`'s whole text frames (`textFrame`), looked up once per subscription rather than per message.
-   * A frame goes straight into the socket's connection, held with whatever else the socket is sent in this turn of
-   * the event loop (ws's own frames included) and written together after it: in order, in one system call. The
-   * gateway's sockets never compress, so ws would send the same bytes after framing them again.
+   * Sends a whole text frame (`textFrame`) straight into `socket`'s connection, held with whatever else `socket` is
+   * sent in this turn of the event loop (ws's own frames included) and written together after it: in order, in one
+   * system call. The gateway's sockets never compress, so ws would send the same bytes after framing them again.
    */
-  writerOf(socket: WebSocket): FrameWriter;
+  sendFrame(socket: WebSocket, frame: Frame): void;
   /** Writes out everything held now (the next flush would anyway). */
   flush(): void;
 }
-
-/** Sends one frame to the socket it was made for; nothing once the socket is no longer open. */
-export type FrameWriter = (frame: Frame) => void;
 
 /** A whole WebSocket frame: its bytes, or its parts in order (written one after the other, in one system call). */
 export type Frame = Buffer | readonly Buffer[];
@@ -40,17 +36,18 @@ export interface SocketWritesOptions {
  */
 export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () => performance.now() }: SocketWritesOptions = {}): SocketWrites {
   // ws writes frames into the connection it was upgraded from; corking that stream holds them until it is uncorked.
-  const connections = new WeakMap<WebSocket, HeldConnection>();
-  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => connections.set(socket, { stream: req.socket, held: false }));
-  let corked: HeldConnection[] = [];
+  const streams = new WeakMap<WebSocket, Duplex>();
+  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => streams.set(socket, req.socket));
+  let corked: Duplex[] = [];
   let next = 0;
   let scheduled: NodeJS.Immediate | undefined;
+  const held = new WeakSet<Duplex>();
 
   const writeOut = (until: number) => {
     while (next < corked.length) {
-      const connection = corked[next++]!;
-      connection.held = false;
-      connection.stream.uncork();
+      const stream = corked[next++]!;
+      held.delete(stream);
+      stream.uncork();
       if (now() >= until) break;
     }
     if (next < corked.length) return false;
@@ -63,23 +60,22 @@ export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () 
     if (!writeOut(now() + sliceMs)) scheduled = setImmediate(writeSlice);
   };
 
-  const hold = (connection: HeldConnection) => {
-    if (connection.held) return;
-    connection.stream.cork();
-    connection.held = true;
-    corked.push(connection);
-    scheduled ??= setImmediate(writeSlice);
+  const hold = (stream: Duplex) => {
+    if (!held.has(stream)) {
+      stream.cork();
+      held.add(stream);
+      corked.push(stream);
+      scheduled ??= setImmediate(writeSlice);
+    }
   };
 
   return {
-    writerOf(socket) {
-      const connection = connections.get(socket);
-      return (frame) => {
-        if (!connection || connection.stream.destroyed || socket.readyState !== WebSocket.OPEN) return;
-        hold(connection);
-        if (Buffer.isBuffer(frame)) connection.stream.write(frame);
-        else for (const part of frame) connection.stream.write(part);
-      };
+    sendFrame(socket, frame) {
+      const stream = streams.get(socket);
+      if (!stream || stream.destroyed || socket.readyState !== WebSocket.OPEN) return;
+      hold(stream);
+      if (Buffer.isBuffer(frame)) stream.write(frame);
+      else for (const part of frame) stream.write(part);
     },
     flush() {
       if (scheduled) clearImmediate(scheduled);
@@ -87,12 +83,6 @@ export function batchSocketWrites(wss: WebSocketServer, { sliceMs = 2, now = () 
       writeOut(Infinity);
     },
   };
-}
-
-/** A socket's connection and whether it is corked, waiting in this turn's writes. */
-interface HeldConnection {
-  readonly stream: Duplex;
-  held: boolean;
 }
 
 /** How many recent payloads keep their bytes: a fan-out interleaves a few groups' updates, never many. */
@@ -151,18 +141,12 @@ export function textFrameOf(...parts: readonly Buffer[]): Frame {
 export function createNextMessages() {
   const encoded = new Map<string, Buffer>();
   const closing = Buffer.from('}');
-  // A group's update goes to its subscribers one after another: the same string, compared by reference.
-  let lastPayload: string | undefined;
-  let lastBytes: Buffer = closing;
   const bytesOf = (payload: string): Buffer => {
-    if (payload === lastPayload) return lastBytes;
     let bytes = encoded.get(payload);
     if (!bytes) {
       if (encoded.size >= recentPayloads) encoded.clear();
       encoded.set(payload, (bytes = Buffer.from(payload)));
     }
-    lastPayload = payload;
-    lastBytes = bytes;
     return bytes;
   };
   return {

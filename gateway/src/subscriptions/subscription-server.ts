@@ -67,10 +67,9 @@ export interface SubscriptionServerOptions {
  */
 function sinkFor(socket: WebSocket, id: string, keepAlive: SocketKeepAlive, writes: SocketWrites, messages: NextMessages): LiveSink {
   const messageOf = messages.forSubscription(id);
-  const write = writes.writerOf(socket);
   return (payload) => {
     if (!keepAlive.admit(socket)) return;
-    write(messageOf(payload));
+    writes.sendFrame(socket, messageOf(payload));
   };
 }
 
