@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 export interface SubscriberOptions {
   readonly url: string;
@@ -8,7 +7,10 @@ export interface SubscriberOptions {
   readonly query: string;
   /** Called with the raw `next` message; only sampled subscribers pay for parsing it. */
   readonly onNext: (message: string) => void;
-  /** Called instead of onNext with the message's bytes, which spares decoding them for one that only counts. */
+  /**
+   * Called instead of onNext with the message's bytes, which spares decoding them for one that only counts. The bytes
+   * may be the thread's read buffer: they are the message's only during the call.
+   */
   readonly onNextBytes?: (message: Buffer) => void;
   /** Called when the socket closes after the subscription started, with the close code; not after close(). */
   readonly onClose?: (code: number) => void;
@@ -48,7 +50,8 @@ function clientFrame(opcode: Opcode, payload: Buffer): Buffer {
 
 /**
  * Reads the server's frames off a stream of chunks: whole messages (fragments joined) and control frames. A
- * server's frames are never masked.
+ * server's frames are never masked. A chunk may be a read buffer that the next read overwrites: what outlives the
+ * call (a frame's start, a fragment) is copied.
  */
 function createFrameReader(onFrame: (opcode: Opcode, payload: Buffer) => void) {
   let buffered: Buffer | undefined;
@@ -79,7 +82,7 @@ function createFrameReader(onFrame: (opcode: Opcode, payload: Buffer) => void) {
       else if (fin && fragments.length === 0) onFrame(opcode, payload);
       else {
         if (opcode !== Opcode.Continuation) fragmentedOpcode = opcode;
-        fragments.push(payload);
+        fragments.push(Buffer.from(payload));
         if (fin) {
           const whole = Buffer.concat(fragments);
           fragments = [];
@@ -93,9 +96,30 @@ function createFrameReader(onFrame: (opcode: Opcode, payload: Buffer) => void) {
 }
 
 /**
+ * Where every socket of this thread reads into (`net.Socket`'s `onread`): each read is handled before the next one
+ * starts, so one buffer serves them all, and a message costs no buffer of its own nor a trip through a stream.
+ */
+const readBuffer = Buffer.allocUnsafe(256 * 1024);
+const headerEnd = Buffer.from('\r\n\r\n');
+/** The longest handshake answer read: a server sending more without ending its headers is not a WebSocket server. */
+const maxHandshakeBytes = 16 * 1024;
+
+/** The status and headers (names in lower case) of an HTTP/1.1 response head. */
+function parseResponseHead(head: string): { status: number; headers: Map<string, string> } {
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers };
+}
+
+/**
  * A bare graphql-transport-ws subscriber straight on its socket: `ws`' client runs each message through a stream
  * and emitters, which cost the load generator more CPU per message than the gateway spends sending it, with
- * thousands of subscribers on the same two cores as the gateway they measure.
+ * thousands of subscribers on the same two cores as the gateway they measure. It writes the upgrade request itself
+ * and reads with `onread` into the thread's one read buffer.
  */
 export function openSubscriber({ url, token, query, onNext, onNextBytes, onClose }: SubscriberOptions): Subscriber {
   let socket: Socket | undefined;
@@ -106,63 +130,89 @@ export function openSubscriber({ url, token, query, onNext, onNextBytes, onClose
   const send = (text: string) => socket?.write(clientFrame(Opcode.Text, Buffer.from(text)));
 
   const ready = new Promise<void>((resolve, reject) => {
+    const target = new URL(url.replace(/^ws/, 'http'));
     const key = randomBytes(16).toString('base64');
-    const upgrade = request(url.replace(/^ws/, 'http'), {
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Key': key,
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Protocol': 'graphql-transport-ws',
-      },
+    let started = false;
+    let handshake: Buffer | undefined = Buffer.alloc(0);
+    const read = createFrameReader((opcode, payload) => {
+      if (opcode === Opcode.Text || opcode === Opcode.Binary) {
+        if (payload.subarray(0, nextPrefix.length).equals(nextPrefix)) {
+          if (onNextBytes) onNextBytes(payload);
+          else onNext(payload.toString());
+          return;
+        }
+        const message = payload.toString();
+        if (message.includes('"connection_ack"')) {
+          send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+          started = true;
+          resolve();
+        } else if (message.includes('"ping"')) send('{"type":"pong"}');
+      } else if (opcode === Opcode.Ping) socket!.write(clientFrame(Opcode.Pong, payload));
+      else if (opcode === Opcode.Close) {
+        closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+        // Echo the close (RFC 6455, section 5.5.1), then the server ends the connection.
+        if (!closing) socket!.end(clientFrame(Opcode.Close, payload.subarray(0, 2)));
+      }
     });
-    upgrade.once('error', reject);
-    upgrade.once('response', (response) => {
-      response.resume();
-      reject(new Error(`Unexpected server response: ${response.statusCode}`));
-    });
-    upgrade.once('upgrade', (response, upgraded, head) => {
-      const accept = createHash('sha1').update(`${key}${handshakeGuid}`).digest('base64');
-      if (response.headers['sec-websocket-accept'] !== accept) {
-        upgraded.destroy();
-        reject(new Error('the server answered the WebSocket handshake wrongly'));
+    /** Reads the handshake's answer until its head ends; what follows it is the first frames. */
+    const readHandshake = (chunk: Buffer) => {
+      const data = Buffer.concat([handshake!, chunk]);
+      const end = data.indexOf(headerEnd);
+      if (end < 0) {
+        if (data.length > maxHandshakeBytes) fail(new Error('the server answered the WebSocket handshake wrongly'));
+        else handshake = data;
         return;
       }
-      socket = upgraded;
-      socket.setNoDelay(true);
-      let started = false;
-      const read = createFrameReader((opcode, payload) => {
-        if (opcode === Opcode.Text || opcode === Opcode.Binary) {
-          if (payload.subarray(0, nextPrefix.length).equals(nextPrefix)) {
-            if (onNextBytes) onNextBytes(payload);
-            else onNext(payload.toString());
-            return;
-          }
-          const message = payload.toString();
-          if (message.includes('"connection_ack"')) {
-            send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
-            started = true;
-            resolve();
-          } else if (message.includes('"ping"')) send('{"type":"pong"}');
-        } else if (opcode === Opcode.Ping) socket!.write(clientFrame(Opcode.Pong, payload));
-        else if (opcode === Opcode.Close) {
-          closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-          // Echo the close (RFC 6455, section 5.5.1), then the server ends the connection.
-          if (!closing) socket!.end(clientFrame(Opcode.Close, payload.subarray(0, 2)));
-        }
-      });
-      socket.on('data', read);
-      socket.on('error', () => undefined);
-      socket.once('close', () => {
-        closed = true;
-        if (!started) reject(new Error(`closed with ${closeCode} before the subscription started`));
-        else if (!closing) onClose?.(closeCode);
-        for (const done of onClosed.splice(0)) done();
-      });
-      if (head.length > 0) read(head);
+      handshake = undefined;
+      const { status, headers } = parseResponseHead(data.subarray(0, end).toString('latin1'));
+      if (status !== 101) return fail(new Error(`Unexpected server response: ${status}`));
+      const accept = createHash('sha1').update(`${key}${handshakeGuid}`).digest('base64');
+      if (headers.get('sec-websocket-accept') !== accept) return fail(new Error('the server answered the WebSocket handshake wrongly'));
       send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+      if (end + headerEnd.length < data.length) read(data.subarray(end + headerEnd.length));
+    };
+    const fail = (error: Error) => {
+      socket!.destroy();
+      reject(error);
+    };
+    socket = connect({
+      host: target.hostname,
+      port: Number(target.port || 80),
+      noDelay: true,
+      onread: {
+        buffer: readBuffer,
+        callback: (length) => {
+          const chunk = readBuffer.subarray(0, length);
+          if (handshake) readHandshake(chunk);
+          else read(chunk);
+          return true;
+        },
+      },
     });
-    upgrade.end();
+    socket.once('connect', () =>
+      socket!.write(
+        [
+          `GET ${target.pathname}${target.search} HTTP/1.1`,
+          `Host: ${target.host}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          `Sec-WebSocket-Key: ${key}`,
+          'Sec-WebSocket-Version: 13',
+          'Sec-WebSocket-Protocol: graphql-transport-ws',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+    socket.on('error', (error) => {
+      if (!started) reject(error);
+    });
+    socket.once('close', () => {
+      closed = true;
+      if (!started) reject(new Error(`closed with ${closeCode} before the subscription started`));
+      else if (!closing) onClose?.(closeCode);
+      for (const done of onClosed.splice(0)) done();
+    });
   });
   return {
     ready,
