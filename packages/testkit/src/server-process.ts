@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,15 +25,48 @@ export interface PrivateServer {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Where the kernel takes ports for `listen(0)` and outgoing connections; Linux's default where it cannot be read. */
+export function ephemeralPortRange(): { readonly low: number; readonly high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high && low <= high) return { low, high };
+  } catch {
+    // not Linux
+  }
+  return { low: 32768, high: 60999 };
+}
+
+/** Below the ports RTC's own configurations and benchmarks name (4000–4500, the databases' and Redis'). */
+const lowestChosenPort = 10_000;
+const choices = 50;
+
+/** Resolves with the port once something could listen on it, undefined when it is taken. */
+function tryListen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * A port free on 127.0.0.1 for a server started afterwards, in another process. It is chosen at random below the
+ * kernel's ephemeral range: a port of that range, once released, may go to any other test's `listen(0)` or outgoing
+ * connection before the server binds it, and another test's server answering there passes for the one that failed
+ * to start. Below the range, only another caller of this function picking the same port at the same moment collides.
+ */
+export async function freePort(): Promise<number> {
+  const span = ephemeralPortRange().low - lowestChosenPort;
+  for (let choice = 0; span > 0 && choice < choices; choice++) {
+    const port = await tryListen(lowestChosenPort + Math.floor(Math.random() * span));
+    if (port !== undefined) return port;
+  }
+  const port = await tryListen(0);
+  if (port === undefined) throw new Error('no free port on 127.0.0.1');
+  return port;
 }
 
 /**

@@ -1,0 +1,31 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { ephemeralPortRange, freePort } from './server-process';
+
+const listenOn = (port: number) =>
+  new Promise<() => Promise<void>>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(() => new Promise((closed) => server.close(() => closed()))));
+  });
+
+describe('freePort', () => {
+  it('chooses ports below the range the kernel hands to listen(0) and outgoing connections, each one free to listen on', async () => {
+    const { low } = ephemeralPortRange();
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(10_000);
+      expect(port).toBeLessThan(low);
+      const close = await listenOn(port);
+      await close();
+    }
+    // Chosen at random, not counted up from one place.
+    expect(new Set(ports).size).toBeGreaterThan(15);
+  });
+
+  it('reads the ephemeral range as two ordered ports', () => {
+    const { low, high } = ephemeralPortRange();
+    expect(low).toBeGreaterThan(1024);
+    expect(high).toBeGreaterThanOrEqual(low);
+  });
+});
