@@ -25,15 +25,15 @@ export interface PrivateServer {
   close(): Promise<void>;
 }
 
-/** Where the kernel takes ports for `listen(0)` and outgoing connections; Linux's default where it cannot be read. */
-export function ephemeralPortRange(): { readonly low: number; readonly high: number } {
+/** The first port the kernel takes for `listen(0)` and outgoing connections; Linux's default where it cannot be read. */
+export function firstEphemeralPort(): number {
   try {
     const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (low && high && low <= high) return { low, high };
+    if (low && high && low <= high) return low;
   } catch {
     // not Linux
   }
-  return { low: 32768, high: 60999 };
+  return 32768;
 }
 
 /** Below the ports RTC's own configurations and benchmarks name (4000–4500, the databases' and Redis'). */
@@ -59,7 +59,7 @@ function tryListen(port: number): Promise<number | undefined> {
  * to start. Below the range, only another caller of this function picking the same port at the same moment collides.
  */
 export async function freePort(): Promise<number> {
-  const span = ephemeralPortRange().low - lowestChosenPort;
+  const span = firstEphemeralPort() - lowestChosenPort;
   for (let choice = 0; span > 0 && choice < choices; choice++) {
     const port = await tryListen(lowestChosenPort + Math.floor(Math.random() * span));
     if (port !== undefined) return port;
